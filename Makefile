@@ -1,0 +1,33 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make                    build memtally.ko for the running kernel (or KDIR=)
+# make tool               build userspace/memtally
+# make check              build, then run every test in QEMU (what CI runs)
+# make demo               boot a VM and show memtally on a small workload
+KVER ?= $(shell uname -r)
+KDIR ?= /lib/modules/$(KVER)/build
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+modules_install:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || \
+		rm -rf *.ko *.mod* *.o kmod/*.o kmod/.*.cmd .*.cmd Module.symvers modules.order
+	$(MAKE) -C userspace clean
+	$(MAKE) -C selftests clean
+
+tool:
+	$(MAKE) -C userspace
+
+check:
+	scripts/test-all.sh
+
+demo:
+	scripts/demo.sh
+
+.PHONY: all modules modules_install clean tool check demo

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: ((GPL-2.0 WITH Linux-syscall-note) OR BSD-3-Clause) */
+/* Do not edit directly, auto-generated from: */
+/*	Documentation/netlink/specs/memtally.yaml */
+/* YNL-GEN uapi header */
+
+#ifndef _UAPI_LINUX_MEMTALLY_H
+#define _UAPI_LINUX_MEMTALLY_H
+
+#define MEMTALLY_FAMILY_NAME	"memtally"
+#define MEMTALLY_FAMILY_VERSION	1
+
+/**
+ * enum memtally_hook_state - State of one hook (a probe on one kernel
+ *   tracepoint).
+ * @MEMTALLY_HOOK_STATE_ATTACHED: The probe is registered and counting.
+ * @MEMTALLY_HOOK_STATE_UNAVAILABLE: This kernel has no such tracepoint.
+ * @MEMTALLY_HOOK_STATE_FAILED: Registration failed; hook-errno says why.
+ */
+enum memtally_hook_state {
+	MEMTALLY_HOOK_STATE_ATTACHED,
+	MEMTALLY_HOOK_STATE_UNAVAILABLE,
+	MEMTALLY_HOOK_STATE_FAILED,
+};
+
+enum {
+	MEMTALLY_A_HOOK_NAME = 1,
+	MEMTALLY_A_HOOK_TRACEPOINT,
+	MEMTALLY_A_HOOK_STATE,
+	MEMTALLY_A_HOOK_ERRNO,
+
+	__MEMTALLY_A_HOOK_MAX,
+	MEMTALLY_A_HOOK_MAX = (__MEMTALLY_A_HOOK_MAX - 1)
+};
+
+enum {
+	MEMTALLY_A_STATUS_PAD = 1,
+	MEMTALLY_A_STATUS_VERSION,
+	MEMTALLY_A_STATUS_KERNEL_RELEASE,
+	MEMTALLY_A_STATUS_HOOK,
+	MEMTALLY_A_STATUS_NR_CGROUPS,
+	MEMTALLY_A_STATUS_UNATTRIBUTED,
+
+	__MEMTALLY_A_STATUS_MAX,
+	MEMTALLY_A_STATUS_MAX = (__MEMTALLY_A_STATUS_MAX - 1)
+};
+
+enum {
+	MEMTALLY_A_CGROUP_PAD = 1,
+	MEMTALLY_A_CGROUP_ID,
+	MEMTALLY_A_CGROUP_FAULTS_USER,
+	MEMTALLY_A_CGROUP_FAULTS_KERNEL,
+
+	__MEMTALLY_A_CGROUP_MAX,
+	MEMTALLY_A_CGROUP_MAX = (__MEMTALLY_A_CGROUP_MAX - 1)
+};
+
+enum {
+	MEMTALLY_CMD_STATUS_GET = 1,
+	MEMTALLY_CMD_CGROUP_GET,
+
+	__MEMTALLY_CMD_MAX,
+	MEMTALLY_CMD_MAX = (__MEMTALLY_CMD_MAX - 1)
+};
+
+#define MEMTALLY_MCGRP_EVENTS	"events"
+
+#endif /* _UAPI_LINUX_MEMTALLY_H */

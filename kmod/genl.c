@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: the generic netlink family, as specified in
+ * Documentation/netlink/specs/memtally.yaml.
+ *
+ * The same struct genl_ops table serves 6.1 (before split ops) and later
+ * kernels, which convert full ops to split ops themselves.  Handlers run in
+ * process context and may sleep; they read the store under RCU only.
+ * Reads need CAP_PERFMON or CAP_SYS_ADMIN.  The family is not netnsok: it
+ * only exists in the initial network namespace.
+ */
+#include <linux/capability.h>
+#include <linux/utsname.h>
+#include <net/genetlink.h>
+#include <linux/memtally.h>
+
+#include "memtally.h"
+#include "compat.h"
+
+static struct genl_family mt_genl_family;
+
+static int mt_genl_may_read(const struct sk_buff *skb,
+			    struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_PERFMON) ||
+	    netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+static int mt_genl_put_hook(struct sk_buff *msg, const struct mt_hook *h)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(msg, MEMTALLY_A_STATUS_HOOK);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(msg, MEMTALLY_A_HOOK_NAME, h->name) ||
+	    nla_put_string(msg, MEMTALLY_A_HOOK_TRACEPOINT, h->tp_name) ||
+	    nla_put_u32(msg, MEMTALLY_A_HOOK_STATE, h->state) ||
+	    (h->state == MEMTALLY_HOOK_STATE_FAILED &&
+	     nla_put_u32(msg, MEMTALLY_A_HOOK_ERRNO, -h->err))) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+static int mt_genl_status_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	unsigned int i;
+	void *hdr;
+	int err;
+
+	err = mt_genl_may_read(skb, info->extack);
+	if (err)
+		return err;
+
+	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &mt_genl_family, 0, MEMTALLY_CMD_STATUS_GET);
+	if (!hdr)
+		goto too_big;
+	if (nla_put_string(msg, MEMTALLY_A_STATUS_VERSION, MEMTALLY_VERSION) ||
+	    nla_put_string(msg, MEMTALLY_A_STATUS_KERNEL_RELEASE,
+			   init_utsname()->release) ||
+	    nla_put_u32(msg, MEMTALLY_A_STATUS_NR_CGROUPS,
+			mt_store_nr_cgroups()) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_STATUS_UNATTRIBUTED,
+			      mt_store_unattributed(),
+			      MEMTALLY_A_STATUS_PAD))
+		goto too_big;
+	for (i = 0; i < mt_hooks_count(); i++)
+		if (mt_genl_put_hook(msg, mt_hook_get(i)))
+			goto too_big;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+too_big:
+	nlmsg_free(msg);
+	NL_SET_ERR_MSG(info->extack, "status does not fit in one message");
+	return -EMSGSIZE;
+}
+
+static int mt_genl_put_cgroup(struct sk_buff *msg, const struct mt_snapshot *s,
+			      u32 portid, u32 seq, int flags)
+{
+	unsigned int i;
+	void *hdr;
+
+	hdr = genlmsg_put(msg, portid, seq, &mt_genl_family, flags,
+			  MEMTALLY_CMD_CGROUP_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_ID, s->id,
+			      MEMTALLY_A_CGROUP_PAD))
+		goto cancel;
+	for (i = 0; i < MT_NR_COUNTERS; i++)
+		if (nla_put_u64_64bit(msg, mt_counter_info[i].attr, s->v[i],
+				      MEMTALLY_A_CGROUP_PAD))
+			goto cancel;
+	genlmsg_end(msg, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(msg, hdr);
+	return -EMSGSIZE;
+}
+
+/* The store's entry for @id; a cgroup created moments ago is synced first. */
+static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
+{
+	u64 found = id;
+
+	if (mt_store_find(&found, snap) && found == id)
+		return true;
+	mt_store_sync();
+	found = id;
+	return mt_store_find(&found, snap) && found == id;
+}
+
+static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct mt_snapshot snap;
+	struct sk_buff *msg;
+	int err;
+	u64 id;
+
+	err = mt_genl_may_read(skb, info->extack);
+	if (err)
+		return err;
+	if (GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_CGROUP_ID)) {
+		NL_SET_ERR_MSG(info->extack, "missing cgroup id");
+		return -EINVAL;
+	}
+
+	id = nla_get_u64(info->attrs[MEMTALLY_A_CGROUP_ID]);
+	if (!mt_genl_lookup(id, &snap)) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MEMTALLY_A_CGROUP_ID],
+				    "no cgroup with this id");
+		return -ENOENT;
+	}
+
+	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	err = mt_genl_put_cgroup(msg, &snap, info->snd_portid, info->snd_seq, 0);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = mt_genl_dump_attrs(cb);
+	int err;
+
+	err = mt_genl_may_read(cb->skb, cb->extack);
+	if (err)
+		return err;
+	/* one op, one policy for do and dump: refuse what only do takes */
+	if (attrs && attrs[MEMTALLY_A_CGROUP_ID]) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[MEMTALLY_A_CGROUP_ID],
+				    "a dump takes no cgroup id; use a do request");
+		return -EINVAL;
+	}
+	/* Start from the hierarchy as it is now. */
+	mt_store_sync();
+	return 0;
+}
+
+/* Resumable: cb->args[0] is the lowest cgroup id not yet sent. */
+static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mt_snapshot snap;
+	u64 id = cb->args[0];
+	int err = 0;
+
+	while (mt_store_find(&id, &snap)) {
+		err = mt_genl_put_cgroup(skb, &snap,
+					 NETLINK_CB(cb->skb).portid,
+					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (err || id == U64_MAX)
+			break;
+		id++;
+	}
+	cb->args[0] = id;
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err;
+}
+
+/*
+ * status-get takes no attributes.  A full op without a policy is not
+ * validated at all, so spell the rejection out.
+ */
+static const struct nla_policy mt_status_get_policy[MEMTALLY_A_STATUS_MAX + 1] = {
+	[1 ... MEMTALLY_A_STATUS_MAX] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy mt_cgroup_get_policy[MEMTALLY_A_CGROUP_ID + 1] = {
+	[MEMTALLY_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+};
+
+static const struct genl_ops mt_genl_ops[] = {
+	{
+		.cmd	= MEMTALLY_CMD_STATUS_GET,
+		.doit	= mt_genl_status_get,
+		.policy	= mt_status_get_policy,
+		.maxattr = MEMTALLY_A_STATUS_MAX,
+	},
+	{
+		.cmd	= MEMTALLY_CMD_CGROUP_GET,
+		.doit	= mt_genl_cgroup_get_doit,
+		.start	= mt_genl_cgroup_dump_start,
+		.dumpit	= mt_genl_cgroup_dump,
+		.policy	= mt_cgroup_get_policy,
+		.maxattr = MEMTALLY_A_CGROUP_ID,
+	},
+};
+
+static const struct genl_multicast_group mt_genl_mcgrps[] = {
+	{ .name = MEMTALLY_MCGRP_EVENTS, },
+};
+
+static struct genl_family mt_genl_family = {
+	.name		= MEMTALLY_FAMILY_NAME,
+	.version	= MEMTALLY_FAMILY_VERSION,
+	.netnsok	= false,
+	.parallel_ops	= true,
+	.module		= THIS_MODULE,
+	.ops		= mt_genl_ops,
+	.n_ops		= ARRAY_SIZE(mt_genl_ops),
+	/* strict validation for every op: unknown attributes are rejected */
+	.resv_start_op	= MEMTALLY_CMD_MAX + 1,
+	.mcgrps		= mt_genl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(mt_genl_mcgrps),
+};
+
+/**
+ * mt_genl_init() - register the "memtally" generic netlink family
+ *
+ * Return: 0 or a negative errno.
+ */
+int mt_genl_init(void)
+{
+	return genl_register_family(&mt_genl_family);
+}
+
+/**
+ * mt_genl_exit() - unregister the family
+ *
+ * Context: process context.  Returns after every running request finished;
+ * a dump in progress holds a reference on the module, so this is only
+ * reached once no dump is running.
+ */
+void mt_genl_exit(void)
+{
+	genl_unregister_family(&mt_genl_family);
+}

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: page faults per cgroup (x86 exceptions:page_fault_user and
+ * exceptions:page_fault_kernel).
+ *
+ * Registering a probe on these tracepoints flips the x86 static key that
+ * makes the fault handler call them at all (their reg/unreg functions).
+ */
+#include <linux/ptrace.h>
+#include <asm/trace/exceptions.h>
+
+#include "memtally.h"
+
+/*
+ * Both probes run in the x86 page fault handler (exc_page_fault ->
+ * trace_page_fault_entries) before the fault is handled: interrupts off,
+ * inside the tracepoint's RCU-sched section.  They must not sleep, lock or
+ * allocate: mt_count_current() is an RCU lookup and a per-CPU increment.
+ */
+
+MT_PROBE_CHECK(page_fault_user, mt_probe_fault_user);
+/**
+ * mt_probe_fault_user() - count a page fault taken in user mode
+ * @data: unused
+ * @address: faulting address
+ * @regs: user registers
+ * @error_code: x86 page fault error code
+ *
+ * Context: page fault handler, interrupts off; current is the faulting task.
+ */
+void mt_probe_fault_user(void *data, unsigned long address,
+			 struct pt_regs *regs, unsigned long error_code)
+{
+	mt_count_current(MT_FAULTS_USER);
+}
+
+MT_PROBE_CHECK(page_fault_kernel, mt_probe_fault_kernel);
+/**
+ * mt_probe_fault_kernel() - count a page fault taken in kernel mode
+ * @data: unused
+ * @address: faulting address
+ * @regs: kernel registers
+ * @error_code: x86 page fault error code
+ *
+ * Context: page fault handler, interrupts off.  Mostly copy_{to,from}_user()
+ * in a system call on behalf of current; also IRQ or NMI context (a perf
+ * user stack copy), where current is the interrupted task and gets the
+ * count.
+ */
+void mt_probe_fault_kernel(void *data, unsigned long address,
+			   struct pt_regs *regs, unsigned long error_code)
+{
+	mt_count_current(MT_FAULTS_KERNEL);
+}

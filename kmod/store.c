@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: the per-cgroup store.
+ *
+ * One entry per cgroup of the cgroup v2 hierarchy, indexed by cgroup id in
+ * an xarray.  Probes look their entry up under RCU and bump a per-CPU
+ * counter: no lock, no allocation, safe in any context including NMI.
+ *
+ * Entries are created and retired only by mt_store_sync(), in process
+ * context under mt_store_lock: a mark-and-sweep walk of the hierarchy that
+ * adds an entry for every online cgroup without one and retires (RCU-frees)
+ * the entries whose cgroup is gone.  The cgroup mkdir/rmdir probes only kick
+ * the sync work; until it has run, events of a new cgroup are counted as
+ * unattributed, never dropped.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cgroup.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+#include <trace/events/cgroup.h>
+
+#include <linux/memtally.h>
+
+#include "memtally.h"
+
+const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
+	[MT_FAULTS_USER]   = { "faults_user",   MEMTALLY_A_CGROUP_FAULTS_USER },
+	[MT_FAULTS_KERNEL] = { "faults_kernel", MEMTALLY_A_CGROUP_FAULTS_KERNEL },
+};
+
+struct mt_counters {
+	u64 v[MT_NR_COUNTERS];
+};
+
+struct mt_cgroup {
+	u64 id;
+	unsigned long gen;		/* last sync that saw the cgroup */
+	struct mt_counters __percpu *pcpu;
+	struct rcu_head rcu;
+};
+
+static DEFINE_XARRAY(mt_cgroups);	/* cgroup id -> struct mt_cgroup */
+static DEFINE_MUTEX(mt_store_lock);	/* serialises all writers */
+static unsigned long mt_gen;		/* under mt_store_lock */
+static unsigned int mt_nr;		/* entries; written under mt_store_lock */
+static DEFINE_PER_CPU(u64, mt_unattributed);
+
+static void mt_sync_workfn(struct work_struct *work)
+{
+	mt_store_sync();
+}
+
+static DECLARE_WORK(mt_sync_work, mt_sync_workfn);
+
+/**
+ * mt_count_current() - count one event for the current task's cgroup
+ * @c: the counter
+ *
+ * Context: any, including hard IRQ and NMI; called from tracepoint probes.
+ * Does an RCU xarray lookup (lockless) and a per-CPU increment (a single
+ * instruction on x86, so NMI-safe).  The task's css_set is stable under RCU.
+ */
+void mt_count_current(enum mt_counter c)
+{
+	struct mt_cgroup *e;
+
+	rcu_read_lock();
+	e = xa_load(&mt_cgroups, cgroup_id(task_dfl_cgroup(current)));
+	if (likely(e))
+		this_cpu_inc(e->pcpu->v[c]);
+	else
+		this_cpu_inc(mt_unattributed);
+	rcu_read_unlock();
+}
+
+static void mt_cgroup_free(struct mt_cgroup *e)
+{
+	free_percpu(e->pcpu);
+	kfree(e);
+}
+
+static void mt_cgroup_free_rcu(struct rcu_head *rcu)
+{
+	mt_cgroup_free(container_of(rcu, struct mt_cgroup, rcu));
+}
+
+static int mt_store_add(u64 id, unsigned long gen)
+{
+	struct mt_cgroup *e;
+	int err;
+
+	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	if (!e)
+		return -ENOMEM;
+	e->pcpu = alloc_percpu(struct mt_counters);
+	if (!e->pcpu) {
+		kfree(e);
+		return -ENOMEM;
+	}
+	e->id = id;
+	e->gen = gen;
+	err = xa_insert(&mt_cgroups, id, e, GFP_KERNEL);
+	if (err) {
+		mt_cgroup_free(e);
+		return err;
+	}
+	WRITE_ONCE(mt_nr, mt_nr + 1);
+	return 0;
+}
+
+static bool mt_css_online(struct cgroup_subsys_state *css)
+{
+	return css->flags & CSS_ONLINE;
+}
+
+/**
+ * mt_store_sync() - bring the store in line with the cgroup hierarchy
+ *
+ * Context: process context, may sleep.  Walks the hierarchy under RCU; to
+ * allocate an entry it pins the current position with css_tryget(), leaves
+ * the RCU section, and resumes the walk from the pinned position, which
+ * css_next_descendant_pre() allows even if the cgroup was removed meanwhile.
+ */
+void mt_store_sync(void)
+{
+	struct cgroup_subsys_state *root = &cgrp_dfl_root.cgrp.self;
+	struct cgroup_subsys_state *pos, *next;
+	struct mt_cgroup *e;
+	unsigned long index, gen;
+	int err;
+
+	mutex_lock(&mt_store_lock);
+	gen = ++mt_gen;
+
+	rcu_read_lock();
+	pos = css_next_descendant_pre(NULL, root);
+	while (pos) {
+		u64 id = cgroup_id(pos->cgroup);
+
+		if (!mt_css_online(pos))
+			goto next;
+		e = xa_load(&mt_cgroups, id);
+		if (e) {
+			e->gen = gen;
+			goto next;
+		}
+		if (!css_tryget(pos))
+			goto next;
+		rcu_read_unlock();
+		err = mt_store_add(id, gen);
+		if (err)
+			pr_warn_ratelimited("cannot track cgroup %llu: %d\n",
+					    id, err);
+		rcu_read_lock();
+		next = css_next_descendant_pre(pos, root);
+		css_put(pos);
+		pos = next;
+		continue;
+next:
+		pos = css_next_descendant_pre(pos, root);
+	}
+	rcu_read_unlock();
+
+	xa_for_each(&mt_cgroups, index, e) {
+		if (e->gen == gen)
+			continue;
+		xa_erase(&mt_cgroups, index);
+		WRITE_ONCE(mt_nr, mt_nr - 1);
+		call_rcu(&e->rcu, mt_cgroup_free_rcu);
+	}
+	mutex_unlock(&mt_store_lock);
+}
+
+/**
+ * mt_store_kick() - schedule mt_store_sync() soon
+ *
+ * Context: any but NMI; does not sleep.
+ */
+void mt_store_kick(void)
+{
+	schedule_work(&mt_sync_work);
+}
+
+MT_PROBE_CHECK(cgroup_mkdir, mt_probe_cgroup_mkdir);
+/**
+ * mt_probe_cgroup_mkdir() - a cgroup was created: track it soon
+ * @data: unused
+ * @cgrp: the new cgroup
+ * @path: its path
+ *
+ * Context: cgroup_mkdir(), process context with cgroup_mutex held, inside
+ * the tracepoint's RCU-sched section (preemption off): must not sleep or
+ * allocate, so only queue the sync work.
+ */
+void mt_probe_cgroup_mkdir(void *data, struct cgroup *cgrp, const char *path)
+{
+	mt_store_kick();
+}
+
+MT_PROBE_CHECK(cgroup_rmdir, mt_probe_cgroup_rmdir);
+/**
+ * mt_probe_cgroup_rmdir() - a cgroup was removed: retire its entry soon
+ * @data: unused
+ * @cgrp: the cgroup
+ * @path: its path
+ *
+ * Context: as mt_probe_cgroup_mkdir().
+ */
+void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path)
+{
+	mt_store_kick();
+}
+
+/**
+ * mt_store_find() - counters of the first tracked cgroup with id >= *@id
+ * @id: in: lowest id wanted; out: id of the cgroup found
+ * @snap: filled with the cgroup's counters summed over all CPUs
+ *
+ * Context: any context that may take rcu_read_lock().
+ * Return: true if a cgroup was found.
+ */
+bool mt_store_find(u64 *id, struct mt_snapshot *snap)
+{
+	unsigned long index = *id;
+	struct mt_cgroup *e;
+	int cpu, i;
+
+	rcu_read_lock();
+	e = xa_find(&mt_cgroups, &index, ULONG_MAX, XA_PRESENT);
+	if (e) {
+		memset(snap, 0, sizeof(*snap));
+		snap->id = e->id;
+		for_each_possible_cpu(cpu) {
+			const struct mt_counters *c = per_cpu_ptr(e->pcpu, cpu);
+
+			for (i = 0; i < MT_NR_COUNTERS; i++)
+				snap->v[i] += READ_ONCE(c->v[i]);
+		}
+		*id = e->id;
+	}
+	rcu_read_unlock();
+	return e;
+}
+
+/**
+ * mt_store_nr_cgroups() - number of tracked cgroups
+ *
+ * Return: the number of entries in the store.
+ */
+unsigned int mt_store_nr_cgroups(void)
+{
+	return READ_ONCE(mt_nr);
+}
+
+/**
+ * mt_store_unattributed() - events that found no entry for their cgroup
+ *
+ * Return: the sum over all CPUs.
+ */
+u64 mt_store_unattributed(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(&mt_unattributed, cpu));
+	return sum;
+}
+
+/**
+ * mt_store_init() - track every cgroup that exists at load
+ *
+ * Return: 0 (a cgroup that cannot be tracked is counted as unattributed).
+ */
+int mt_store_init(void)
+{
+	mt_store_sync();
+	return 0;
+}
+
+/**
+ * mt_store_exit() - free the store
+ *
+ * Context: process context, after every probe was unregistered and
+ * tracepoint_synchronize_unregister() returned, and after the netlink family
+ * and debugfs files are gone: nothing can reach an entry any more.
+ */
+void mt_store_exit(void)
+{
+	struct mt_cgroup *e;
+	unsigned long index;
+
+	cancel_work_sync(&mt_sync_work);
+	mutex_lock(&mt_store_lock);
+	xa_for_each(&mt_cgroups, index, e) {
+		xa_erase(&mt_cgroups, index);
+		mt_cgroup_free(e);
+	}
+	mt_nr = 0;
+	mutex_unlock(&mt_store_lock);
+	xa_destroy(&mt_cgroups);
+	/* wait for the RCU callbacks of entries retired earlier */
+	rcu_barrier();
+}

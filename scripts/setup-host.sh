@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages memtally builds and tests with (only the ones
+# missing).  Kernels come from scripts/kernels.sh, never through apt install.
+set -euo pipefail
+
+pkgs=(
+	gcc make libc6-dev pkg-config cpio gzip
+	libnl-3-dev libnl-genl-3-dev libjson-c-dev
+	qemu-system-x86 busybox-static
+	dkms kmod sparse pahole libelf-dev
+	python3 python3-yaml python3-jsonschema
+	man-db groff-base xz-utils
+)
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" != 0 ]; then
+	echo "setup-host: missing packages: ${missing[*]} (run as root to install them)" >&2
+	exit 1
+fi
+echo "setup-host: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+# --no-install-recommends: dkms would otherwise pull in a host kernel
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

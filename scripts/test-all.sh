@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build everything and run every test; what CI runs (.ci/run).
+#   host:  checkpatch --strict, kernel-doc, spec == uapi header, man page,
+#          the tool's unit tests
+#   per kernel of the matrix (Debian 6.1, Debian 6.12 from backports):
+#          W=1 + sparse build, dkms add/build, then a QEMU (TCG) boot that
+#          loads the module and runs the selftests and the tool tests;
+#          any oops/WARN/BUG in the guest's dmesg fails the kernel.
+# Ends with "N passed, N failed[, N skipped]"; exits non-zero on failure.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+# shellcheck source=vm.sh
+. scripts/vm.sh
+
+logs=$MT_BUILD/logs
+mkdir -p "$logs"
+npass=0 nfail=0 nskip=0
+
+pass() { npass=$((npass + 1)); echo "ok - $1"; }
+skip() { nskip=$((nskip + 1)); echo "ok - $1 # SKIP $2"; }
+fail() {
+	nfail=$((nfail + 1))
+	echo "not ok - $1"
+	[ -n "${2:-}" ] && [ -e "$2" ] && tail -n 40 "$2" | sed 's/^/#   /'
+}
+
+# step <name> <command...>: one test whose verdict is the command's status
+step() {
+	local name=$1 log=$logs/$1.log
+	shift
+	if "$@" > "$log" 2>&1; then pass "$name"; else fail "$name" "$log"; fi
+}
+
+finish() {
+	echo "$npass passed, $nfail failed, $nskip skipped"
+	[ "$nfail" -eq 0 ]
+	exit $?
+}
+
+scripts/setup-host.sh || { fail setup-host; finish; }
+kernels=$(scripts/kernels.sh 2> "$logs/kernels.log") || { fail kernels "$logs/kernels.log"; finish; }
+lsrc=$(scripts/linux-source.sh 2> "$logs/linux-source.log") ||
+	{ fail linux-source "$logs/linux-source.log"; finish; }
+export KSFT_DIR=$lsrc/tools/testing/selftests
+
+# ---- host checks -------------------------------------------------------
+checkpatch() {
+	local f out rc=0
+	for f in kmod/*.c kmod/*.h Kbuild; do
+		out=$(perl "$lsrc/scripts/checkpatch.pl" --strict --no-tree \
+			--terse -f "$f" 2>&1)
+		echo "$out"
+		echo "$out" | grep -q 'total: 0 errors, 0 warnings, 0 checks' || rc=1
+	done
+	return $rc
+}
+step checkpatch checkpatch
+
+step kernel-doc scripts/check-kdoc.sh "$lsrc"
+
+step spec-matches-uapi scripts/check-spec.sh "$lsrc"
+
+manpage() {
+	local w
+	w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l userspace/memtally.8 2>&1 >/dev/null)
+	echo "$w"
+	[ -z "$w" ]
+}
+step man-page manpage
+
+# the tool's unit tests count one by one
+if make -C userspace clean all check > "$logs/userspace-unit.log" 2>&1; then
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$logs/userspace-unit.log" | tail -n1)
+	p=${line%% passed*}
+	f=${line#*passed, }
+	f=${f%% failed*}
+	if [ -n "$line" ] && [ "$f" = 0 ]; then
+		npass=$((npass + p))
+		echo "ok - userspace unit tests: $line"
+	else
+		fail "userspace unit tests" "$logs/userspace-unit.log"
+	fi
+else
+	fail "userspace unit tests" "$logs/userspace-unit.log"
+fi
+
+# static binaries for the guests
+step build-tool-static make -C userspace clean all STATIC=1
+step build-selftests make -C selftests clean all
+
+# ---- per kernel --------------------------------------------------------
+dkms_build() {
+	local abi=$1 kdir=$2 tree=$MT_BUILD/dkms/$1
+	rm -rf "$tree" && mkdir -p "$tree/src" "$tree/dkms"
+	mt_module_tree "$tree/src/memtally-0.1.0"
+	dkms add --dkmstree "$tree/dkms" --sourcetree "$tree/src" \
+		-m memtally -v 0.1.0 &&
+	dkms build --dkmstree "$tree/dkms" --sourcetree "$tree/src" \
+		-m memtally -v 0.1.0 -k "$abi" --kernelsourcedir "$kdir" &&
+	ls "$tree"/dkms/memtally/0.1.0/"$abi"/x86_64/module/memtally.ko*
+}
+
+wsparse() {
+	local out
+	out=$(mt_build_module "$1" "$2" W=1 C=2 CHECK=sparse 2>&1 |
+		grep -v 'Skipping BTF generation')
+	echo "$out"
+	[ -z "$out" ]
+}
+
+# guest_results <name> <log>: one result per TAP line of each suite
+guest_results() {
+	local kname=$1 log=$2 suite="" line name
+	while IFS= read -r line; do
+		case $line in
+		"MT-SUITE "*) suite=${line#MT-SUITE } ;;
+		"ok "*"# SKIP"*)
+			name=${line#ok }; name=${name#* }
+			skip "$kname/$suite/${name%% # SKIP*}" "${name#*# SKIP}" ;;
+		"ok "*)
+			name=${line#ok }; name=${name#* }
+			pass "$kname/$suite/$name" ;;
+		"not ok "*)
+			name=${line#not ok }; name=${name#* }
+			fail "$kname/$suite/$name"
+			awk -v t="${name%% *}" '$0 ~ "RUN +" t " " {p=1} p {print "#   " $0} /^(not )?ok / {p=0}' "$log" | head -n 40 ;;
+		esac
+	done < <(sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$log")
+}
+
+while read -r kname abi vmlinuz kdir; do
+	dir=$MT_BUILD/$kname
+	step "$kname/build-W1-sparse" wsparse "$dir/sparse" "$kdir"
+	step "$kname/dkms-build" dkms_build "$abi" "$kdir"
+	if ! mt_build_module "$dir/module" "$kdir" > "$logs/$kname-module.log" 2>&1; then
+		fail "$kname/module" "$logs/$kname-module.log"
+		continue
+	fi
+	mt_initramfs "$dir/initramfs.gz" "$dir/module/memtally.ko"
+	log=$logs/$kname-guest.log
+	mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" 1200
+	if ! grep -q '^MT-END' "$log"; then
+		fail "$kname/boot: the guest did not finish (panic or timeout)" "$log"
+	elif grep -q '^MT-INSMOD-FAILED' "$log"; then
+		fail "$kname/insmod" "$log"
+	else
+		pass "$kname/boot-and-load"
+	fi
+	guest_results "$kname" "$log"
+	problems=$(mt_dmesg_problems "$log")
+	if [ -n "$problems" ]; then
+		fail "$kname/dmesg-clean"
+		echo "$problems" | head -n 20 | sed 's/^/#   /'
+	else
+		pass "$kname/dmesg-clean"
+	fi
+done <<< "$kernels"
+
+finish

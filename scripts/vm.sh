@@ -1,0 +1,63 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# VM harness, sourced by test-all.sh and demo.sh.
+#   mt_build_module <build dir> <kernel build dir>   -> <build dir>/memtally.ko
+#   mt_initramfs <out.cpio.gz> <memtally.ko>          pack the guest
+#   mt_boot <vmlinuz> <initramfs> <mode> <log>        boot under QEMU (TCG)
+MT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MT_CACHE=${MEMTALLY_CACHE:-$HOME/.cache/memtally}
+MT_BUILD=${MEMTALLY_BUILD:-$MT_TOP/build}
+
+# Copy the module sources to a per-kernel directory (kbuild builds in place)
+mt_module_tree() {
+	local dir
+	dir=$(realpath -m "$1")
+	mkdir -p "$dir"
+	cp -a "$MT_TOP/Kbuild" "$MT_TOP/Makefile" "$MT_TOP/dkms.conf" "$dir/"
+	rm -rf "$dir/kmod" "$dir/include"
+	cp -a "$MT_TOP/kmod" "$MT_TOP/include" "$dir/"
+}
+
+mt_build_module() {
+	local dir kdir=$2
+	dir=$(realpath -m "$1")
+	shift 2
+	mt_module_tree "$dir"
+	make -s -C "$kdir" M="$dir" "$@" modules
+}
+
+# mt_initramfs <out> <ko>: busybox, the module, the static tool, selftests
+mt_initramfs() {
+	local out=$1 ko=$2 root
+	root=$(mktemp -d)
+	mkdir -p "$root"/{bin,sbin,tests,proc,sys,dev,tmp,run}
+	cp /bin/busybox "$root/bin/busybox"
+	cp "$MT_TOP/scripts/guest/init" "$root/init"
+	cp "$MT_TOP"/scripts/guest/*.sh "$root/tests/"
+	cp "$ko" "$root/memtally.ko"
+	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/mt_touch" "$root/tests/"
+	if [ -x "$MT_TOP/userspace/memtally" ]; then
+		cp "$MT_TOP/userspace/memtally" "$root/bin/memtally"
+	fi
+	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
+	rm -rf "$root"
+}
+
+# mt_boot <vmlinuz> <initramfs> <mode> <log> [timeout]
+mt_boot() {
+	local kernel=$1 initrd=$2 mode=$3 log=$4 tmo=${5:-900}
+	timeout --foreground "$tmo" qemu-system-x86_64 \
+		-machine q35 -cpu max -accel tcg,thread=${MT_TCG_THREAD:-single} -smp 2 -m 1024 \
+		-nographic -no-reboot -monitor none -serial stdio \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 loglevel=3 panic=-1 mitigations=off mt.mode=$mode" \
+		< /dev/null 2>&1 | tr -d '\r' > "$log"
+	return "${PIPESTATUS[0]}"
+}
+
+# Lines of the guest's dmesg that mean the kernel is unwell.
+mt_dmesg_problems() {
+	sed -n '/^MT-DMESG-BEGIN$/,/^MT-DMESG-END$/p' "$1" |
+		grep -E 'BUG:|WARNING:|Oops|Kernel panic|general protection|KASAN|UBSAN|kmemleak|circular locking|lockdep|INFO: task .* blocked|RCU stall|stack-protector|refcount_t:|list_(add|del) corruption' || true
+}

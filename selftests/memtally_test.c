@@ -1,0 +1,606 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally selftests: run as root in a guest with memtally.ko loaded and
+ * cgroup2 mounted at /sys/fs/cgroup.  MT_KO names the module file for the
+ * reload test (default /memtally.ko).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+#include <linux/memtally.h>
+
+#include "kselftest_harness.h"
+#include "mt_nl.h"
+
+#define CG_ROOT		"/sys/fs/cgroup"
+#define PAGE		4096UL
+#define SLACK		16	/* faults of the measured code itself */
+
+struct cg_counts {
+	uint64_t id, faults_user, faults_kernel;
+	bool found;
+};
+
+static uint64_t cg_id(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0;
+	return st.st_ino;
+}
+
+static uint64_t cg_make(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), CG_ROOT "/%s", name);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return 0;
+	return cg_id(path);
+}
+
+static int cg_remove(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), CG_ROOT "/%s", name);
+	return rmdir(path);
+}
+
+static int cg_enter(const char *name)
+{
+	char path[PATH_MAX];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), CG_ROOT "/%s/cgroup.procs", name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, "0", 1) == 1;
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static void counts_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct cg_counts *c = ctx;
+	const struct nlattr *a;
+
+	c->found = true;
+	a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_ID);
+	c->id = a ? mt_nl_u64(a) : 0;
+	a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_FAULTS_USER);
+	c->faults_user = a ? mt_nl_u64(a) : 0;
+	a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_FAULTS_KERNEL);
+	c->faults_kernel = a ? mt_nl_u64(a) : 0;
+}
+
+/* cgroup-get do; returns the kernel's error (0 on success) */
+static int cg_get(struct mt_nl *nl, uint64_t id, struct cg_counts *c,
+		  struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET, 0);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_ID, &id, sizeof(id));
+	err = mt_nl_talk(nl, &req, counts_cb, c, res);
+	return err ? err : res->error;
+}
+
+struct id_set {
+	uint64_t *ids;
+	int n, cap;
+};
+
+static void ids_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_ID);
+	struct id_set *s = ctx;
+
+	if (!a)
+		return;
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 256;
+		s->ids = realloc(s->ids, s->cap * sizeof(*s->ids));
+	}
+	s->ids[s->n++] = mt_nl_u64(a);
+}
+
+static int cg_dump(struct mt_nl *nl, struct id_set *s, struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP);
+	err = mt_nl_talk(nl, &req, ids_cb, s, res);
+	return err ? err : res->error;
+}
+
+static bool ids_has(const struct id_set *s, uint64_t id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->ids[i] == id)
+			return true;
+	return false;
+}
+
+static int count_cgroups(const char *dir)
+{
+	struct dirent *d;
+	int n = 1;
+	DIR *dp = opendir(dir);
+
+	if (!dp)
+		return 0;
+	while ((d = readdir(dp))) {
+		char sub[PATH_MAX];
+
+		if (d->d_type != DT_DIR || d->d_name[0] == '.')
+			continue;
+		snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name);
+		n += count_cgroups(sub);
+	}
+	closedir(dp);
+	return n;
+}
+
+FIXTURE(mt) {
+	struct mt_nl nl;
+};
+
+FIXTURE_SETUP(mt)
+{
+	ASSERT_EQ(0, mt_nl_open(&self->nl, MEMTALLY_FAMILY_NAME));
+	ASSERT_NE(0, self->nl.family) TH_LOG("memtally family not registered: module not loaded?");
+}
+
+FIXTURE_TEARDOWN(mt)
+{
+	mt_nl_close(&self->nl);
+}
+
+struct status {
+	char version[32];
+	uint32_t nr_cgroups;
+	int hooks;
+	uint32_t fault_user_state, fault_kernel_state;
+};
+
+static void status_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	int len = (int)nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	const struct nlattr *a, *h;
+	struct status *st = ctx;
+
+	mt_nl_for_each_attr(a, (const void *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN), len) {
+		if (a->nla_type == MEMTALLY_A_STATUS_VERSION)
+			strncpy(st->version, (const char *)a + NLA_HDRLEN, sizeof(st->version) - 1);
+		if (a->nla_type == MEMTALLY_A_STATUS_NR_CGROUPS)
+			st->nr_cgroups = (uint32_t)mt_nl_u64(a);
+		if ((a->nla_type & NLA_TYPE_MASK) == MEMTALLY_A_STATUS_HOOK) {
+			int hlen = a->nla_len - NLA_HDRLEN;
+			const char *name = "";
+			uint32_t state = ~0u;
+
+			st->hooks++;
+			mt_nl_for_each_attr(h, (const void *)((const char *)a + NLA_HDRLEN), hlen) {
+				if (h->nla_type == MEMTALLY_A_HOOK_NAME)
+					name = (const char *)h + NLA_HDRLEN;
+				if (h->nla_type == MEMTALLY_A_HOOK_STATE)
+					state = (uint32_t)mt_nl_u64(h);
+			}
+			if (!strcmp(name, "faults-user"))
+				st->fault_user_state = state;
+			if (!strcmp(name, "faults-kernel"))
+				st->fault_kernel_state = state;
+		}
+	}
+}
+
+TEST_F(mt, status)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+	struct status st = { .fault_user_state = ~0u, .fault_kernel_state = ~0u };
+
+	mt_nl_req_init(&req, self->nl.family, MEMTALLY_CMD_STATUS_GET, 0);
+	ASSERT_EQ(0, mt_nl_talk(&self->nl, &req, status_cb, &st, &res));
+	ASSERT_EQ(0, res.error) TH_LOG("status-get: %s", res.extack);
+	EXPECT_STREQ("0.1.0", st.version);
+	EXPECT_GE(st.hooks, 4);
+	EXPECT_EQ(MEMTALLY_HOOK_STATE_ATTACHED, st.fault_user_state);
+	EXPECT_EQ(MEMTALLY_HOOK_STATE_ATTACHED, st.fault_kernel_state);
+	/* status may lag mkdir/rmdir by one sync; a dump syncs first */
+	struct id_set ids;
+
+	ASSERT_EQ(0, cg_dump(&self->nl, &ids, &res));
+	mt_nl_req_init(&req, self->nl.family, MEMTALLY_CMD_STATUS_GET, 0);
+	ASSERT_EQ(0, mt_nl_talk(&self->nl, &req, status_cb, &st, &res));
+	EXPECT_EQ(count_cgroups(CG_ROOT), (int)st.nr_cgroups);
+	EXPECT_EQ(ids.n, (int)st.nr_cgroups);
+	free(ids.ids);
+}
+
+/*
+ * A child in a fresh cgroup writes to N fresh anonymous pages (no THP, so
+ * one fault per page): the cgroup's user fault count must rise by N plus at
+ * most SLACK.  Then the kernel writes N fresh pages on its behalf (read()
+ * from /dev/zero): the kernel fault count must rise the same way.
+ */
+#define NPAGES 4096
+
+static void toucher(int go, int done, char *warm, char *user, char *kern)
+{
+	char c;
+	int zero = open("/dev/zero", O_RDONLY);
+
+	/* warm up: fault in stack, code and the syscall paths used below */
+	memset(warm, 1, PAGE);
+	if (read(zero, warm, PAGE) != PAGE || write(done, "w", 1) != 1)
+		_exit(1);
+
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	for (unsigned long i = 0; i < NPAGES; i++)
+		user[i * PAGE] = 1;
+	if (write(done, "u", 1) != 1)
+		_exit(1);
+
+	if (read(go, &c, 1) != 1)
+		_exit(1);
+	if (read(zero, kern, NPAGES * PAGE) != (ssize_t)(NPAGES * PAGE))
+		_exit(2);
+	if (write(done, "k", 1) != 1)
+		_exit(1);
+	_exit(0);
+}
+
+TEST_F(mt, faults_exact)
+{
+	struct cg_counts c0, c1, c2;
+	struct mt_nl_result res;
+	int go[2], done[2], status;
+	char *warm, *user, *kern, ch;
+	uint64_t id;
+	pid_t pid;
+
+	id = cg_make("mt_faults");
+	ASSERT_NE(0, id);
+	warm = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	user = mmap(NULL, NPAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	kern = mmap(NULL, NPAGES * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, user);
+	ASSERT_NE(MAP_FAILED, kern);
+	ASSERT_NE(MAP_FAILED, warm);
+	madvise(user, NPAGES * PAGE, MADV_NOHUGEPAGE);
+	madvise(kern, NPAGES * PAGE, MADV_NOHUGEPAGE);
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(done));
+
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		if (cg_enter("mt_faults"))
+			_exit(3);
+		toucher(go[0], done[1], warm, user, kern);
+	}
+	ASSERT_EQ(1, read(done[0], &ch, 1));	/* warmed up, in the cgroup */
+
+	ASSERT_EQ(0, cg_get(&self->nl, id, &c0, &res)) TH_LOG("%s", res.extack);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(1, read(done[0], &ch, 1));
+	ASSERT_EQ(0, cg_get(&self->nl, id, &c1, &res));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(1, read(done[0], &ch, 1));
+	ASSERT_EQ(0, cg_get(&self->nl, id, &c2, &res));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+
+	TH_LOG("user faults +%llu, kernel faults +%llu (expected %d each)",
+	       (unsigned long long)(c1.faults_user - c0.faults_user),
+	       (unsigned long long)(c2.faults_kernel - c1.faults_kernel), NPAGES);
+	EXPECT_EQ(id, c0.id);
+	EXPECT_GE(c1.faults_user - c0.faults_user, NPAGES);
+	EXPECT_LE(c1.faults_user - c0.faults_user, NPAGES + SLACK);
+	EXPECT_GE(c2.faults_kernel - c1.faults_kernel, NPAGES);
+	EXPECT_LE(c2.faults_kernel - c1.faults_kernel, NPAGES + SLACK);
+	/* the kernel-mode phase took no user faults beyond slack */
+	EXPECT_LE(c2.faults_user - c1.faults_user, SLACK);
+	EXPECT_EQ(0, cg_remove("mt_faults"));
+}
+
+TEST_F(mt, cgroup_lifecycle)
+{
+	struct mt_nl_result res;
+	struct cg_counts c;
+	struct id_set ids;
+	uint64_t id;
+
+	id = cg_make("mt_life");
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, cg_dump(&self->nl, &ids, &res)) TH_LOG("%s", res.extack);
+	EXPECT_TRUE(ids_has(&ids, id));
+	EXPECT_TRUE(ids_has(&ids, 1));		/* the root cgroup */
+	free(ids.ids);
+	EXPECT_EQ(0, cg_get(&self->nl, id, &c, &res));
+	EXPECT_EQ(id, c.id);
+
+	ASSERT_EQ(0, cg_remove("mt_life"));
+	ASSERT_EQ(0, cg_dump(&self->nl, &ids, &res));
+	EXPECT_FALSE(ids_has(&ids, id));
+	free(ids.ids);
+	EXPECT_EQ(-ENOENT, cg_get(&self->nl, id, &c, &res));
+}
+
+#define MANY 1000
+
+TEST_F(mt, dump_many)
+{
+	struct mt_nl_result res;
+	struct id_set ids;
+	uint64_t want[MANY];
+	char name[64];
+	int i, found = 0;
+
+	ASSERT_NE(0, cg_make("mt_many"));
+	for (i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "mt_many/c%d", i);
+		want[i] = cg_make(name);
+		ASSERT_NE(0, want[i]);
+	}
+	ASSERT_EQ(0, cg_dump(&self->nl, &ids, &res)) TH_LOG("%s", res.extack);
+	TH_LOG("dump: %d cgroups in %d recv() calls", ids.n, self->nl.recvs);
+	EXPECT_GT(self->nl.recvs, 1);	/* resumed across skbs */
+	for (i = 0; i < MANY; i++)
+		found += ids_has(&ids, want[i]);
+	EXPECT_EQ(MANY, found);
+	for (i = 1; i < ids.n; i++)	/* ascending: no duplicates */
+		EXPECT_LT(ids.ids[i - 1], ids.ids[i]);
+	free(ids.ids);
+	for (i = 0; i < MANY; i++) {
+		snprintf(name, sizeof(name), "mt_many/c%d", i);
+		ASSERT_EQ(0, cg_remove(name));
+	}
+	ASSERT_EQ(0, cg_remove("mt_many"));
+}
+
+TEST_F(mt, unknown_id)
+{
+	struct mt_nl_result res;
+	struct cg_counts c;
+
+	EXPECT_EQ(-ENOENT, cg_get(&self->nl, 0x7fffffffffffULL, &c, &res));
+	EXPECT_STREQ("no cgroup with this id", res.extack);
+}
+
+/*
+ * Does the kernel deliver the extack of a failing dump start?  6.1 answers
+ * with the errno alone; 6.12 carries the message.  (Both tested.)
+ */
+static bool dump_start_has_extack(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &major, &minor);
+	return major > 6 || (major == 6 && minor >= 12);
+}
+
+/* A request with one raw attribute; returns the kernel's error. */
+static int raw_request(struct mt_nl *nl, uint8_t cmd, uint16_t flags,
+		       uint16_t type, const void *data, uint16_t len,
+		       struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+	int err;
+
+	mt_nl_req_init(&req, nl->family, cmd, flags);
+	if (data)
+		mt_nl_put(&req, type, data, len);
+	err = mt_nl_talk(nl, &req, NULL, NULL, res);
+	return err ? err : res->error;
+}
+
+TEST_F(mt, malformed)
+{
+	struct mt_nl_result res;
+	uint32_t id32 = 1;
+	uint64_t zero = 0, one = 1;
+
+	/* missing id */
+	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0, 0, NULL, 0, &res));
+	EXPECT_STREQ("missing cgroup id", res.extack);
+	/* wrong length for a u64 */
+	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
+				      MEMTALLY_A_CGROUP_ID, &id32, sizeof(id32), &res));
+	EXPECT_NE(0, res.extack[0]);
+	TH_LOG("u32 id: %s", res.extack);
+	/* out of range: ids start at 1 */
+	EXPECT_EQ(-ERANGE, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
+				      MEMTALLY_A_CGROUP_ID, &zero, sizeof(zero), &res));
+	EXPECT_NE(0, res.extack[0]);
+	TH_LOG("id 0: %s", res.extack);
+	/* attribute type the op does not know */
+	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
+				      MEMTALLY_A_CGROUP_FAULTS_USER, &one, sizeof(one), &res));
+	EXPECT_NE(0, res.extack[0]);
+	TH_LOG("unknown attr: %s", res.extack);
+	/* status takes no attributes */
+	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_STATUS_GET, 0,
+				      MEMTALLY_A_STATUS_VERSION, "x", 2, &res));
+	EXPECT_NE(0, res.extack[0]);
+	/* a dump takes no id */
+	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP,
+				      MEMTALLY_A_CGROUP_ID, &one, sizeof(one), &res));
+	if (dump_start_has_extack())
+		EXPECT_STREQ("a dump takes no cgroup id; use a do request", res.extack);
+	/* unknown command */
+	EXPECT_EQ(-EOPNOTSUPP, raw_request(&self->nl, MEMTALLY_CMD_MAX + 7, 0, 0, NULL, 0, &res));
+}
+
+static int drop_to_nobody(void)
+{
+	return setgroups(0, NULL) || setgid(65534) || setuid(65534) ? -1 : 0;
+}
+
+TEST_F(mt, unprivileged)
+{
+	struct mt_nl_result res;
+	struct id_set ids;
+	struct cg_counts c;
+
+	/* the harness runs each test in its own child: dropping is local */
+	ASSERT_EQ(0, drop_to_nobody());
+	EXPECT_EQ(-EPERM, raw_request(&self->nl, MEMTALLY_CMD_STATUS_GET, 0, 0, NULL, 0, &res));
+	EXPECT_STREQ("reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN", res.extack);
+	EXPECT_EQ(-EPERM, cg_get(&self->nl, 1, &c, &res));
+	EXPECT_EQ(-EPERM, cg_dump(&self->nl, &ids, &res));
+	if (dump_start_has_extack())
+		EXPECT_STREQ("reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN", res.extack);
+}
+
+TEST(netns_invisible)
+{
+	struct mt_nl nl;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	EXPECT_EQ(0, nl.family);
+	mt_nl_close(&nl);
+}
+
+TEST(debugfs)
+{
+	char buf[65536], line[128];
+	uint64_t id = cg_make("mt_dbg");
+	ssize_t n;
+	int fd;
+
+	ASSERT_NE(0, id);
+	fd = open("/sys/kernel/debug/memtally/status", O_RDONLY);
+	ASSERT_GE(fd, 0);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_GT(n, 0);
+	buf[n] = 0;
+	EXPECT_NE(NULL, strstr(buf, "version:      0.1.0"));
+	EXPECT_NE(NULL, strstr(buf, "page_fault_user"));
+
+	/* an mkdir's entry appears once the sync work ran */
+	for (int i = 0; i < 100; i++) {
+		fd = open("/sys/kernel/debug/memtally/cgroups", O_RDONLY);
+		ASSERT_GE(fd, 0);
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		ASSERT_GT(n, 0);
+		buf[n] = 0;
+		if (strstr(buf, " /mt_dbg\n"))
+			break;
+		usleep(10000);
+	}
+	snprintf(line, sizeof(line), "\n%-12llu ", (unsigned long long)id);
+	EXPECT_NE(NULL, strstr(buf, line));
+	EXPECT_NE(NULL, strstr(buf, " /mt_dbg\n"));
+	EXPECT_EQ(0, cg_remove("mt_dbg"));
+}
+
+/*
+ * Unload and reload the module while a fault storm, cgroup churn and a
+ * dump loop run.  A running dump holds a module reference, so
+ * delete_module() may answer EAGAIN/EBUSY for a while: retry.
+ */
+static void storm(void)
+{
+	char *p = mmap(NULL, 256 * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	for (;;) {
+		for (int i = 0; i < 256; i++)
+			p[i * PAGE] = 1;
+		madvise(p, 256 * PAGE, MADV_DONTNEED);
+	}
+}
+
+static void churn(void)
+{
+	for (unsigned long i = 0;; i++) {
+		cg_make("mt_churn");
+		cg_remove("mt_churn");
+	}
+}
+
+static void dump_loop(void)
+{
+	struct mt_nl_result res;
+	struct id_set ids;
+	struct mt_nl nl;
+
+	for (;;) {
+		if (mt_nl_open(&nl, MEMTALLY_FAMILY_NAME) == 0 && nl.family) {
+			cg_dump(&nl, &ids, &res);
+			free(ids.ids);
+		}
+		mt_nl_close(&nl);
+	}
+}
+
+TEST(reload_under_load)
+{
+	const char *ko = getenv("MT_KO") ? getenv("MT_KO") : "/memtally.ko";
+	pid_t kids[3];
+	int i, round, fd;
+
+	kids[0] = fork();
+	if (!kids[0])
+		storm();
+	kids[1] = fork();
+	if (!kids[1])
+		churn();
+	kids[2] = fork();
+	if (!kids[2])
+		dump_loop();
+	usleep(200000);
+	for (round = 0; round < 5; round++) {
+		int tries = 0, err;
+
+		while ((err = syscall(SYS_delete_module, "memtally", O_NONBLOCK)) &&
+		       (errno == EAGAIN || errno == EBUSY || errno == EWOULDBLOCK) &&
+		       tries++ < 2000)
+			usleep(1000);
+		ASSERT_EQ(0, err) TH_LOG("rmmod round %d: %s", round, strerror(errno));
+		usleep(50000);
+		fd = open(ko, O_RDONLY | O_CLOEXEC);
+		ASSERT_GE(fd, 0);
+		ASSERT_EQ(0, syscall(SYS_finit_module, fd, "", 0))
+			TH_LOG("insmod round %d: %s", round, strerror(errno));
+		close(fd);
+		usleep(100000);
+	}
+	for (i = 0; i < 3; i++) {
+		kill(kids[i], SIGKILL);
+		waitpid(kids[i], NULL, 0);
+	}
+	cg_remove("mt_churn");
+}
+
+TEST_HARNESS_MAIN

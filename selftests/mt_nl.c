@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Raw generic netlink for the memtally selftests.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+
+#include "mt_nl.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static char *mt_nl_payload(struct mt_nl_req *req)
+{
+	return req->buf + NLMSG_ALIGN(req->nlh.nlmsg_len);
+}
+
+void mt_nl_req_init(struct mt_nl_req *req, uint16_t family, uint8_t cmd,
+		    uint16_t flags)
+{
+	struct genlmsghdr *g;
+
+	memset(req, 0, sizeof(*req));
+	req->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	req->nlh.nlmsg_type = family;
+	req->nlh.nlmsg_flags = NLM_F_REQUEST | flags;
+	g = NLMSG_DATA(&req->nlh);
+	g->cmd = cmd;
+	g->version = 1;
+}
+
+void mt_nl_put(struct mt_nl_req *req, uint16_t type, const void *data,
+	       uint16_t len)
+{
+	struct nlattr *a = (struct nlattr *)mt_nl_payload(req);
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	memcpy((char *)a + NLA_HDRLEN, data, len);
+	req->nlh.nlmsg_len = NLMSG_ALIGN(req->nlh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+}
+
+static void mt_nl_extack(const struct nlmsghdr *nlh, struct mt_nl_result *res)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+	const struct nlattr *a;
+	size_t off = sizeof(*e);
+	int len;
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	len = (int)nlh->nlmsg_len - (int)NLMSG_HDRLEN - (int)off;
+	mt_nl_for_each_attr(a, (const void *)((const char *)e + off), len) {
+		if (a->nla_type == NLMSGERR_ATTR_MSG) {
+			strncpy(res->extack, (const char *)a + NLA_HDRLEN,
+				sizeof(res->extack) - 1);
+		}
+	}
+}
+
+/*
+ * Send @req and read until its end: the ack of a do (NLM_F_ACK is always
+ * set) or NLMSG_DONE of a dump.  Every other message goes to @cb.
+ * Returns 0 when the exchange completed (res->error holds the kernel's
+ * verdict), -errno on a socket failure.
+ */
+int mt_nl_talk(struct mt_nl *nl, struct mt_nl_req *req, mt_nl_cb cb,
+	       void *ctx, struct mt_nl_result *res)
+{
+	static char buf[MT_NL_BUF];
+	uint32_t seq = ++nl->seq;
+
+	memset(res, 0, sizeof(*res));
+	req->nlh.nlmsg_seq = seq;
+	req->nlh.nlmsg_flags |= NLM_F_ACK;
+	if (send(nl->fd, req, req->nlh.nlmsg_len, 0) < 0)
+		return -errno;
+	nl->recvs = 0;
+	for (;;) {
+		const struct nlmsghdr *nlh;
+		ssize_t n = recv(nl->fd, buf, sizeof(buf), 0);
+
+		if (n < 0)
+			return -errno;
+		nl->recvs++;
+		for (nlh = (void *)buf; NLMSG_OK(nlh, n); nlh = NLMSG_NEXT(nlh, n)) {
+			if (nlh->nlmsg_seq != seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				res->error = ((const struct nlmsgerr *)NLMSG_DATA(nlh))->error;
+				mt_nl_extack(nlh, res);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE) {
+				int err = *(const int *)NLMSG_DATA(nlh);
+
+				res->error = err;
+				if (err)
+					mt_nl_extack(nlh, res);
+				return 0;
+			}
+			res->nmsgs++;
+			if (cb)
+				cb(nlh, ctx);
+		}
+	}
+}
+
+const struct nlattr *mt_nl_attr(const struct nlmsghdr *nlh, uint16_t type)
+{
+	const struct nlattr *a;
+	int len = (int)nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+	mt_nl_for_each_attr(a, (const void *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN), len)
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+	return NULL;
+}
+
+uint64_t mt_nl_u64(const struct nlattr *a)
+{
+	uint64_t v = 0;
+	uint32_t v32;
+
+	if (a->nla_len == NLA_HDRLEN + 8) {
+		memcpy(&v, (const char *)a + NLA_HDRLEN, 8);
+	} else if (a->nla_len == NLA_HDRLEN + 4) {
+		memcpy(&v32, (const char *)a + NLA_HDRLEN, 4);
+		v = v32;
+	}
+	return v;
+}
+
+static void mt_nl_family_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *a = mt_nl_attr(nlh, CTRL_ATTR_FAMILY_ID);
+
+	if (a)
+		memcpy(ctx, (const char *)a + NLA_HDRLEN, sizeof(uint16_t));
+}
+
+/*
+ * Open a generic netlink socket with extended acks and resolve @family.
+ * Returns 0 (nl->family is 0 if the family does not exist) or -errno.
+ */
+int mt_nl_open(struct mt_nl *nl, const char *family)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+	int one = 1;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+	if (nl->fd < 0)
+		return -errno;
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	mt_nl_req_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
+	mt_nl_put(&req, CTRL_ATTR_FAMILY_NAME, family, strlen(family) + 1);
+	return mt_nl_talk(nl, &req, mt_nl_family_cb, &nl->family, &res);
+}
+
+void mt_nl_close(struct mt_nl *nl)
+{
+	if (nl->fd >= 0)
+		close(nl->fd);
+	nl->fd = -1;
+}
