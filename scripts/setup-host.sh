@@ -11,7 +11,7 @@ pkgs=(
 	qemu-system-x86 busybox-static
 	dkms kmod sparse pahole libelf-dev
 	python3 python3-yaml python3-jsonschema
-	man-db groff-base xz-utils
+	man-db groff-base xz-utils python3-docutils
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -30,7 +30,7 @@ fail() {
 
 # step <name> <command...>: one test whose verdict is the command's status
 step() {
-	local name=$1 log=$logs/$1.log
+	local name=$1 log=$logs/${1//\//-}.log
 	shift
 	if "$@" > "$log" 2>&1; then pass "$name"; else fail "$name" "$log"; fi
 }
@@ -49,14 +49,11 @@ export KSFT_DIR=$lsrc/tools/testing/selftests
 
 # ---- host checks -------------------------------------------------------
 checkpatch() {
-	local f out rc=0
-	for f in kmod/*.c kmod/*.h Kbuild; do
-		out=$(perl "$lsrc/scripts/checkpatch.pl" --strict --no-tree \
-			--terse -f "$f" 2>&1)
-		echo "$out"
-		echo "$out" | grep -q 'total: 0 errors, 0 warnings, 0 checks' || rc=1
-	done
-	return $rc
+	local out
+	out=$(perl "$lsrc/scripts/checkpatch.pl" --strict --no-tree --terse \
+		--show-types -f kmod/*.c kmod/*.h Kbuild 2>&1)
+	echo "$out"
+	! echo "$out" | grep -qE ': (ERROR|WARNING|CHECK):'
 }
 step checkpatch checkpatch
 
@@ -71,6 +68,7 @@ manpage() {
 	[ -z "$w" ]
 }
 step man-page manpage
+step docs-rst rst2html --strict --halt=warning Documentation/admin-guide/memtally.rst /dev/null
 
 # the tool's unit tests count one by one
 if make -C userspace clean all check > "$logs/userspace-unit.log" 2>&1; then
@@ -127,7 +125,14 @@ guest_results() {
 		"not ok "*)
 			name=${line#not ok }; name=${name#* }
 			fail "$kname/$suite/$name"
-			awk -v t="${name%% *}" '$0 ~ "RUN +" t " " {p=1} p {print "#   " $0} /^(not )?ok / {p=0}' "$log" | head -n 40 ;;
+			# kselftest: the RUN block before; shell suites: comments after
+			awk -v t="${name%% *}" -v l="$line" '
+				$0 ~ "RUN +" t " " {p = 1}
+				p {print "#   " $0}
+				/^(not )?ok / {p = 0}
+				$0 == l {a = 1; next}
+				a && /^# / {print "#   " $0; next}
+				{a = 0}' "$log" | head -n 40 ;;
 		esac
 	done < <(sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$log")
 }

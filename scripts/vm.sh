@@ -31,7 +31,10 @@ mt_build_module() {
 mt_initramfs() {
 	local out=$1 ko=$2 root
 	root=$(mktemp -d)
-	mkdir -p "$root"/{bin,sbin,tests,proc,sys,dev,tmp,run}
+	chmod 755 "$root"
+	mkdir -p "$root"/{bin,sbin,etc,tests,proc,sys,dev,tmp,run}
+	printf 'root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' > "$root/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' > "$root/etc/group"
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$MT_TOP/scripts/guest/init" "$root/init"
 	cp "$MT_TOP"/scripts/guest/*.sh "$root/tests/"

@@ -1,0 +1,31 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# demo.sh [6.1|6.12]: boot a Debian kernel under QEMU with memtally loaded,
+# run a small workload in three cgroups (web, db, batch touch 1000, 5000
+# and 20000 pages) and show `memtally status` and `memtally cgroups`.
+# Installs what it needs on a Debian bookworm host (run as root).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. scripts/vm.sh
+want=${1:-6.12}
+
+scripts/setup-host.sh
+kernels=$(scripts/kernels.sh)
+KSFT_DIR=$(scripts/linux-source.sh)/tools/testing/selftests
+export KSFT_DIR
+line=$(awk -v k="$want" '$1 == k' <<< "$kernels")
+[ -n "$line" ] || { echo "demo: no kernel '$want' (have: $(awk '{printf "%s ", $1}' <<< "$kernels"))" >&2; exit 2; }
+read -r kname abi vmlinuz kdir <<< "$line"
+
+echo "demo: building memtally.ko for $abi, the tool and the workload" >&2
+make -s -C userspace clean all STATIC=1 >&2
+make -s -C selftests all >&2
+mt_build_module "$MT_BUILD/$kname/module" "$kdir" 2>&1 | grep -v 'Skipping BTF' >&2 || true
+mt_initramfs "$MT_BUILD/$kname/demo.gz" "$MT_BUILD/$kname/module/memtally.ko"
+echo "demo: booting Debian $abi under QEMU (TCG)" >&2
+log=$MT_BUILD/$kname/demo.log
+mt_boot "$vmlinuz" "$MT_BUILD/$kname/demo.gz" demo "$log" 600 || true
+sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$log" | sed '1d;$d'
+grep -q '^MT-END' "$log" || { echo "demo: the guest did not finish; see $log" >&2; exit 1; }

@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: cgroup paths.  The id of a cgroup v2 cgroup is the inode number
+ * of its directory, so ids map to paths by walking the cgroup2 mount, and a
+ * path maps to an id by stat().  Paths are relative to the mount: "/",
+ * "/a/b".  A root is kept without trailing slashes, "/" as "".
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <mntent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cgpath.h"
+
+static int copy_root(char *buf, size_t len, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n && dir[n - 1] == '/')
+		n--;
+	if (n >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, dir, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+/**
+ * mt_cgroot() - find the cgroup2 root directory
+ * @mtab: mount table to read, normally /proc/self/mounts
+ *
+ * $MEMTALLY_CGROUP_ROOT, if set, overrides the mount table.
+ *
+ * Return: 0, -ENOENT if no cgroup2 file system is mounted, or another
+ * negative errno.
+ */
+int mt_cgroot(const char *mtab, char *buf, size_t len)
+{
+	const char *env = getenv("MEMTALLY_CGROUP_ROOT");
+	struct mntent *m;
+	int err = -ENOENT;
+	FILE *f;
+
+	if (env && *env)
+		return copy_root(buf, len, env);
+	f = setmntent(mtab, "r");
+	if (!f)
+		return -errno;
+	while ((m = getmntent(f)))
+		if (!strcmp(m->mnt_type, "cgroup2")) {
+			err = copy_root(buf, len, m->mnt_dir);
+			break;
+		}
+	endmntent(f);
+	return err;
+}
+
+/* nftw() passes no argument to its callback: the walk in progress. */
+static struct {
+	struct mt_cgmap *map;
+	size_t cap;
+	size_t rootlen;
+} walk;
+
+static int walk_dir(const char *fpath, const struct stat *st, int type,
+		    struct FTW *ftw)
+{
+	const char *rel = fpath + walk.rootlen;
+	struct mt_cgmap *map = walk.map;
+	struct mt_cgent *ent;
+
+	(void)ftw;
+	/* unreadable directories are still cgroups */
+	if (type != FTW_D && type != FTW_DNR)
+		return 0;
+	if (map->nr == walk.cap) {
+		walk.cap = walk.cap ? 2 * walk.cap : 64;
+		ent = realloc(map->ent, walk.cap * sizeof(*ent));
+		if (!ent)
+			return -ENOMEM;
+		map->ent = ent;
+	}
+	ent = &map->ent[map->nr];
+	ent->id = st->st_ino;
+	ent->path = strdup(*rel ? rel : "/");
+	if (!ent->path)
+		return -ENOMEM;
+	map->nr++;
+	return 0;
+}
+
+static int cgent_cmp(const void *a, const void *b)
+{
+	const struct mt_cgent *x = a, *y = b;
+
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/**
+ * mt_cgmap_load() - map the id of every cgroup below @root to its path
+ *
+ * Return: 0 or a negative errno.
+ */
+int mt_cgmap_load(struct mt_cgmap *map, const char *root)
+{
+	int ret;
+
+	map->ent = NULL;
+	map->nr = 0;
+	walk.map = map;
+	walk.cap = 0;
+	walk.rootlen = strlen(root);
+	/* stay on the cgroup2 file system, do not follow symlinks */
+	ret = nftw(*root ? root : "/", walk_dir, 16, FTW_PHYS | FTW_MOUNT);
+	if (ret) {
+		ret = ret == -1 ? -errno : ret;
+		mt_cgmap_free(map);
+		return ret;
+	}
+	qsort(map->ent, map->nr, sizeof(*map->ent), cgent_cmp);
+	return 0;
+}
+
+/* The path of cgroup @id, or NULL if it is not in the map (removed). */
+const char *mt_cgmap_path(const struct mt_cgmap *map, uint64_t id)
+{
+	const struct mt_cgent key = { .id = id }, *ent;
+
+	ent = bsearch(&key, map->ent, map->nr, sizeof(*map->ent), cgent_cmp);
+	return ent ? ent->path : NULL;
+}
+
+void mt_cgmap_free(struct mt_cgmap *map)
+{
+	size_t i;
+
+	for (i = 0; i < map->nr; i++)
+		free(map->ent[i].path);
+	free(map->ent);
+	map->ent = NULL;
+	map->nr = 0;
+}
+
+/**
+ * mt_cgpath_id() - the id of the cgroup at @path ("/a/b") below @root
+ *
+ * Return: 0, -ENOENT if @path is no cgroup directory, or another negative
+ * errno.
+ */
+int mt_cgpath_id(const char *root, const char *path, uint64_t *id)
+{
+	struct stat rst, st;
+	char full[PATH_MAX];
+
+	if (snprintf(full, sizeof(full), "%s%s", root, path) >=
+	    (int)sizeof(full))
+		return -ENAMETOOLONG;
+	if (stat(*root ? root : "/", &rst) || stat(full, &st))
+		return errno == ENOTDIR ? -ENOENT : -errno;
+	/* only directories of the cgroup2 file system itself are cgroups */
+	if (!S_ISDIR(st.st_mode) || st.st_dev != rst.st_dev)
+		return -ENOENT;
+	*id = st.st_ino;
+	return 0;
+}
+
+/*
+ * Whether @path is @prefix or below it, component by component: "/a"
+ * covers "/a" and "/a/b" but not "/ab"; "/" covers every path.
+ */
+bool mt_path_has_prefix(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	while (n && prefix[n - 1] == '/')
+		n--;
+	return !strncmp(path, prefix, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+/* '/' sorts before any other character, so children follow their parent. */
+static int path_rank(char c)
+{
+	if (c == '/')
+		return 1;
+	return c ? (unsigned char)c + 1 : 0;
+}
+
+/* Tree order of two paths; an unknown (NULL) path sorts last. */
+int mt_path_cmp(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !a - !b;
+	while (*a && *a == *b) {
+		a++;
+		b++;
+	}
+	return path_rank(*a) - path_rank(*b);
+}

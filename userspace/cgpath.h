@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* memtally: cgroup v2 ids and paths. */
+#ifndef MT_CGPATH_H
+#define MT_CGPATH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct mt_cgent {
+	uint64_t id;
+	char *path;
+};
+
+/* Every cgroup directory below a cgroup2 root, sorted by id. */
+struct mt_cgmap {
+	struct mt_cgent *ent;
+	size_t nr;
+};
+
+int mt_cgroot(const char *mtab, char *buf, size_t len);
+int mt_cgmap_load(struct mt_cgmap *map, const char *root);
+const char *mt_cgmap_path(const struct mt_cgmap *map, uint64_t id);
+void mt_cgmap_free(struct mt_cgmap *map);
+int mt_cgpath_id(const char *root, const char *path, uint64_t *id);
+bool mt_path_has_prefix(const char *path, const char *prefix);
+int mt_path_cmp(const char *a, const char *b);
+
+#endif

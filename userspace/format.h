@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* memtally: tables and JSON, sorting and filtering of decoded replies. */
+#ifndef MT_FORMAT_H
+#define MT_FORMAT_H
+
+#include <stdio.h>
+
+#include "decode.h"
+
+struct json_object;
+
+enum mt_sort {
+	MT_SORT_PATH,
+	MT_SORT_ID,
+	MT_SORT_FAULTS_USER,
+	MT_SORT_FAULTS_KERNEL,
+};
+
+int mt_status_print(FILE *f, const struct mt_status *st);
+struct json_object *mt_status_json(const struct mt_status *st);
+int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n);
+struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n);
+int mt_json_print(FILE *f, struct json_object *obj);
+
+int mt_sort_parse(const char *s, enum mt_sort *key);
+void mt_cgroups_sort(struct mt_cgroup *v, size_t n, enum mt_sort key);
+size_t mt_cgroups_filter(struct mt_cgroup *v, size_t n, const char *prefix);
+
+#endif

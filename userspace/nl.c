@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: requests to the memtally generic netlink family with libnl.
+ * Errors are negative errnos; a kernel error comes with its extended ack
+ * message, a libnl failure (-EIO) with libnl's reason, both in mt_nl.why.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/netlink.h>
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+#include <linux/memtally.h>
+
+#include "cli.h"
+#include "nl.h"
+
+/**
+ * mt_nl_connect() - open a generic netlink socket and resolve @family
+ *
+ * Return: 0, -ENOENT if @family does not resolve, or another negative
+ * errno (-EIO with the reason in mt_nl.why).
+ */
+int mt_nl_connect(struct mt_nl *nl, const char *family)
+{
+	int one = 1, err;
+
+	nl->why[0] = '\0';
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk)
+		return -ENOMEM;
+	err = genl_connect(nl->sk);
+	if (err) {
+		snprintf(nl->why, sizeof(nl->why), "libnl: %s",
+			 nl_geterror(err));
+		mt_nl_close(nl);
+		return -EIO;
+	}
+	/* best effort: without extended acks, errors only lack a reason */
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
+		   &one, sizeof(one));
+	nl->family = genl_ctrl_resolve(nl->sk, family);
+	if (nl->family < 0) {
+		mt_nl_close(nl);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Connect to the memtally family.  Prints the error.  Return: 0 or -1. */
+int mt_nl_open(struct mt_nl *nl)
+{
+	int err = mt_nl_connect(nl, MEMTALLY_FAMILY_NAME);
+
+	if (err == -ENOENT)
+		mt_err("the memtally module is not loaded (load it with: modprobe memtally, or insmod memtally.ko)");
+	else if (err)
+		mt_nl_report(nl, "opening a generic netlink socket", err);
+	return err ? -1 : 0;
+}
+
+void mt_nl_close(struct mt_nl *nl)
+{
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+/* A request of the memtally family without attributes, or NULL. */
+struct nl_msg *mt_nl_msg(struct mt_nl *nl, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (msg && !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
+				flags, cmd, MEMTALLY_FAMILY_VERSION)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return msg;
+}
+
+/**
+ * mt_nl_extack() - the extended ack message of an error or DONE message
+ * @buf: receives the message, or "" if there is none
+ *
+ * With NLM_F_ACK_TLVS, attributes follow the struct nlmsgerr of an error
+ * (and the request it echoes, unless NLM_F_CAPPED), or the errno of DONE.
+ */
+void mt_nl_extack(const struct nlmsghdr *nlh, char *buf, size_t len)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nlh);
+	size_t payload = nlh->nlmsg_len - NLMSG_HDRLEN, off = sizeof(int);
+	const struct nlattr *a;
+
+	buf[0] = '\0';
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (nlh->nlmsg_type == NLMSG_ERROR) {
+		if (payload < sizeof(*e))
+			return;
+		off = sizeof(*e);
+		if (!(nlh->nlmsg_flags & NLM_F_CAPPED) &&
+		    e->msg.nlmsg_len > NLMSG_HDRLEN)
+			off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
+	}
+	if (off >= payload)
+		return;
+	a = nla_find((const struct nlattr *)((const char *)e + off),
+		     payload - off, NLMSGERR_ATTR_MSG);
+	if (a)
+		snprintf(buf, len, "%.*s", nla_len(a), (const char *)nla_data(a));
+}
+
+struct request {
+	struct mt_nl *nl;
+	mt_nl_parse_t parse;
+	void *arg;
+	int err;
+	bool done;
+};
+
+static void request_fail(struct request *req, int err,
+			 const struct nlmsghdr *nlh)
+{
+	char msg[sizeof(req->nl->why) - 8];
+
+	req->err = err;
+	mt_nl_extack(nlh, msg, sizeof(msg));
+	if (msg[0])
+		snprintf(req->nl->why, sizeof(req->nl->why), "kernel: %s", msg);
+}
+
+static int valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gnlh = nlmsg_data(nlh);
+	struct request *req = arg;
+
+	if (!genlmsg_valid_hdr(nlh, 0))
+		req->err = -EBADMSG;
+	else
+		req->err = req->parse(genlmsg_attrdata(gnlh, 0),
+				      genlmsg_attrlen(gnlh, 0), req->arg);
+	return req->err ? NL_STOP : NL_OK;
+}
+
+/* End of a dump; one that failed midway carries its errno. */
+static int finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct request *req = arg;
+	int err;
+
+	if (nlmsg_datalen(nlh) >= (int)sizeof(err)) {
+		memcpy(&err, nlmsg_data(nlh), sizeof(err));
+		if (err < 0)
+			request_fail(req, err, nlh);
+	}
+	req->done = true;
+	return NL_STOP;
+}
+
+/* End of a do request (libnl asks for an ack). */
+static int ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct request *req = arg;
+
+	(void)msg;
+	req->done = true;
+	return NL_STOP;
+}
+
+static int error_cb(struct sockaddr_nl *sa, struct nlmsgerr *e, void *arg)
+{
+	/* libnl passes the payload of the NLMSG_ERROR message */
+	const struct nlmsghdr *nlh = (void *)((char *)e - NLMSG_HDRLEN);
+
+	(void)sa;
+	request_fail(arg, e->error, nlh);
+	return NL_STOP;
+}
+
+/**
+ * mt_nl_exchange() - send a request and feed each reply to @parse
+ * @msg: from mt_nl_msg(), consumed; NULL stands for an allocation failure
+ *
+ * Return: 0 or a negative errno; see mt_nl.why for the reason.
+ */
+int mt_nl_exchange(struct mt_nl *nl, struct nl_msg *msg, mt_nl_parse_t parse,
+		   void *arg)
+{
+	struct request req = { .nl = nl, .parse = parse, .arg = arg };
+	struct nl_cb *cb;
+	int err;
+
+	nl->why[0] = '\0';
+	if (!msg)
+		return -ENOMEM;
+	cb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!cb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, valid_cb, &req);
+	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &req);
+	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &req);
+	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, &req);
+
+	err = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	while (err >= 0 && !req.done && !req.err)
+		err = nl_recvmsgs(nl->sk, cb);
+	nl_cb_put(cb);
+	if (req.err)
+		return req.err;
+	if (err < 0) {
+		snprintf(nl->why, sizeof(nl->why), "libnl: %s",
+			 nl_geterror(err));
+		return -EIO;
+	}
+	return 0;
+}
+
+/*
+ * One line (without the "memtally: " prefix) for a failed request: what
+ * failed and why, or how to fix it where the errno tells.
+ */
+void mt_nl_errline(char *buf, size_t len, const char *what, int err,
+		   const char *why)
+{
+	const char *sep = why[0] ? "; " : "";
+
+	if (err == -EPERM)
+		snprintf(buf, len, "permission denied: reading needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)%s%s",
+			 sep, why);
+	else
+		snprintf(buf, len, "%s: %s%s%s", what, strerror(-err), sep, why);
+}
+
+void mt_nl_report(const struct mt_nl *nl, const char *what, int err)
+{
+	char line[512];
+
+	mt_nl_errline(line, sizeof(line), what, err, nl->why);
+	mt_err("%s", line);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* memtally: requests to the memtally generic netlink family. */
+#ifndef MT_NL_H
+#define MT_NL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct nl_msg;
+struct nl_sock;
+struct nlattr;
+struct nlmsghdr;
+
+struct mt_nl {
+	struct nl_sock *sk;
+	int family;
+	char why[256];	/* "kernel: <extack>" or "libnl: <error>" of a failure */
+};
+
+/* Decodes the attributes of one reply message into @arg; 0 or -errno. */
+typedef int (*mt_nl_parse_t)(struct nlattr *attrs, int len, void *arg);
+
+int mt_nl_connect(struct mt_nl *nl, const char *family);
+int mt_nl_open(struct mt_nl *nl);
+void mt_nl_close(struct mt_nl *nl);
+struct nl_msg *mt_nl_msg(struct mt_nl *nl, uint8_t cmd, int flags);
+int mt_nl_exchange(struct mt_nl *nl, struct nl_msg *msg, mt_nl_parse_t parse,
+		   void *arg);
+void mt_nl_report(const struct mt_nl *nl, const char *what, int err);
+
+void mt_nl_extack(const struct nlmsghdr *nlh, char *buf, size_t len);
+void mt_nl_errline(char *buf, size_t len, const char *what, int err,
+		   const char *why);
+
+#endif

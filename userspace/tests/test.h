@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memtally host unit tests: a case is a function of CHECKs; it passes if
+ * all of them hold.  A failed CHECK prints where and what.
+ */
+#ifndef MT_TEST_H
+#define MT_TEST_H
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+extern bool t_failed_case;	/* a CHECK of the running case failed */
+extern bool t_skipped_case;	/* the running case cannot run here */
+extern const char *t_tool;	/* path of the memtally binary */
+
+void t_run(const char *name, void (*fn)(void));
+#define RUN(fn) t_run(#fn, fn)
+
+#define CHECK(cond) do {						\
+	if (!(cond)) {							\
+		t_failed_case = true;					\
+		fprintf(stderr, "%s:%d: CHECK(%s) failed\n",		\
+			__FILE__, __LINE__, #cond);			\
+	}								\
+} while (0)
+
+#define CHECK_STR(got, want) do {					\
+	const char *g_ = (got), *w_ = (want);				\
+	if (!g_ || !w_ || strcmp(g_, w_)) {				\
+		t_failed_case = true;					\
+		fprintf(stderr, "%s:%d: %s is \"%s\", not \"%s\"\n",	\
+			__FILE__, __LINE__, #got, g_ ? g_ : "(null)",	\
+			w_ ? w_ : "(null)");				\
+	}								\
+} while (0)
+
+#define CHECK_U64(got, want) do {					\
+	uint64_t g_ = (got), w_ = (want);				\
+	if (g_ != w_) {							\
+		t_failed_case = true;					\
+		fprintf(stderr, "%s:%d: %s is %" PRIu64 ", not %"	\
+			PRIu64 "\n", __FILE__, __LINE__, #got, g_, w_);	\
+	}								\
+} while (0)
+
+void test_decode(void);
+void test_format(void);
+void test_cgpath(void);
+void test_nl(void);
+void test_cli(void);
+
+#endif

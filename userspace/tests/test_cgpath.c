@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0
+/* cgroup paths against a directory tree standing in for a cgroup2 mount. */
+#include <errno.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgpath.h"
+#include "test.h"
+
+static char tree[] = "/tmp/memtally-test.XXXXXX";
+
+static uint64_t ino(const char *rel)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s%s", tree, rel);
+	return stat(path, &st) ? 0 : st.st_ino;
+}
+
+/* tree/{a/b/c,ab}, a regular file f and a symlink l -> a */
+static bool make_tree(void)
+{
+	static const char *const dirs[] = { "/a", "/a/b", "/a/b/c", "/ab" };
+	char path[PATH_MAX];
+	size_t i;
+	FILE *f;
+
+	if (!mkdtemp(tree))
+		return false;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s%s", tree, dirs[i]);
+		if (mkdir(path, 0755))
+			return false;
+	}
+	snprintf(path, sizeof(path), "%s/f", tree);
+	f = fopen(path, "w");
+	if (!f)
+		return false;
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/l", tree);
+	return symlink("a", path) == 0;
+}
+
+static void tree_made(void)
+{
+	CHECK(make_tree());
+}
+
+static int remove_one(const char *path, const struct stat *st, int type,
+		      struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+static void cgroot_env(void)
+{
+	char root[PATH_MAX], env[PATH_MAX];
+
+	snprintf(env, sizeof(env), "%s//", tree);
+	setenv("MEMTALLY_CGROUP_ROOT", env, 1);
+	CHECK(mt_cgroot("/nonexistent", root, sizeof(root)) == 0);
+	CHECK_STR(root, tree);
+	CHECK(mt_cgroot("/nonexistent", root, 4) == -ENAMETOOLONG);
+	unsetenv("MEMTALLY_CGROUP_ROOT");
+}
+
+static void cgroot_mtab(void)
+{
+	char mtab[PATH_MAX], root[PATH_MAX];
+	FILE *f;
+
+	snprintf(mtab, sizeof(mtab), "%s/mtab", tree);
+	f = fopen(mtab, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fputs("proc /proc proc rw,nosuid 0 0\n"
+	      "cgroup /sys/fs/cgroup/cpu cgroup rw,cpu 0 0\n"
+	      "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,nsdelegate 0 0\n"
+	      "cgroup2 /mnt/other cgroup2 rw 0 0\n", f);
+	fclose(f);
+	CHECK(mt_cgroot(mtab, root, sizeof(root)) == 0);
+	CHECK_STR(root, "/sys/fs/cgroup/unified");
+
+	f = fopen(mtab, "w");
+	fputs("cgroup2 / cgroup2 rw 0 0\n", f);
+	fclose(f);
+	CHECK(mt_cgroot(mtab, root, sizeof(root)) == 0);
+	CHECK_STR(root, "");
+
+	f = fopen(mtab, "w");
+	fputs("proc /proc proc rw 0 0\n", f);
+	fclose(f);
+	CHECK(mt_cgroot(mtab, root, sizeof(root)) == -ENOENT);
+	remove(mtab);
+	CHECK(mt_cgroot(mtab, root, sizeof(root)) == -ENOENT);
+}
+
+static void cgmap_tree(void)
+{
+	static const char *const paths[] = { "/", "/a", "/a/b", "/a/b/c", "/ab" };
+	struct mt_cgmap map;
+	size_t i;
+
+	CHECK(mt_cgmap_load(&map, tree) == 0);
+	CHECK_U64(map.nr, 5);
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		CHECK(ino(paths[i]) != 0);
+		CHECK_STR(mt_cgmap_path(&map, ino(paths[i])), paths[i]);
+	}
+	for (i = 1; i < map.nr; i++)
+		CHECK(map.ent[i - 1].id < map.ent[i].id);
+	CHECK(mt_cgmap_path(&map, ino("/f")) == NULL);
+	CHECK(mt_cgmap_path(&map, 0) == NULL);
+	mt_cgmap_free(&map);
+	CHECK(map.nr == 0 && map.ent == NULL);
+
+	CHECK(mt_cgmap_load(&map, "/nonexistent/memtally") == -ENOENT);
+	CHECK(map.nr == 0);
+}
+
+static void cgpath_to_id(void)
+{
+	uint64_t id = 0;
+
+	CHECK(mt_cgpath_id(tree, "/a/b", &id) == 0);
+	CHECK_U64(id, ino("/a/b"));
+	CHECK(mt_cgpath_id(tree, "/", &id) == 0);
+	CHECK_U64(id, ino(""));
+	CHECK(mt_cgpath_id(tree, "/a/b/", &id) == 0);
+	CHECK_U64(id, ino("/a/b"));
+	id = 42;
+	CHECK(mt_cgpath_id(tree, "/nope", &id) == -ENOENT);
+	CHECK(mt_cgpath_id(tree, "/f", &id) == -ENOENT);
+	CHECK(mt_cgpath_id(tree, "/f/x", &id) == -ENOENT);
+	CHECK_U64(id, 42);
+}
+
+static void path_prefix(void)
+{
+	CHECK(mt_path_has_prefix("/a", "/a"));
+	CHECK(mt_path_has_prefix("/a/b", "/a"));
+	CHECK(mt_path_has_prefix("/a/b", "/a/"));
+	CHECK(!mt_path_has_prefix("/ab", "/a"));
+	CHECK(!mt_path_has_prefix("/a", "/a/b"));
+	CHECK(!mt_path_has_prefix("/b", "/a"));
+	CHECK(mt_path_has_prefix("/", "/"));
+	CHECK(mt_path_has_prefix("/a", "/"));
+	CHECK(mt_path_has_prefix("/ab/c", "/"));
+	CHECK(!mt_path_has_prefix("/", "/a"));
+}
+
+static void path_order(void)
+{
+	CHECK(mt_path_cmp("/", "/a") < 0);
+	CHECK(mt_path_cmp("/a", "/a/b") < 0);
+	CHECK(mt_path_cmp("/a/b", "/a-b") < 0);
+	CHECK(mt_path_cmp("/a/z", "/ab") < 0);
+	CHECK(mt_path_cmp("/b", "/a/z") > 0);
+	CHECK(mt_path_cmp("/a", "/a") == 0);
+	CHECK(mt_path_cmp("/z", NULL) < 0);
+	CHECK(mt_path_cmp(NULL, "/") > 0);
+	CHECK(mt_path_cmp(NULL, NULL) == 0);
+}
+
+void test_cgpath(void)
+{
+	RUN(tree_made);
+	RUN(cgroot_env);
+	RUN(cgroot_mtab);
+	RUN(cgmap_tree);
+	RUN(cgpath_to_id);
+	RUN(path_prefix);
+	RUN(path_order);
+	nftw(tree, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}

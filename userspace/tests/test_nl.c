@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Extended acks of hand-built messages, the error lines, and the request
+ * loop against the kernel's own nlctrl family (memtally is not loaded here).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+
+#include "nl.h"
+#include "test.h"
+
+#define NLCTRL "nlctrl"
+#define EPERM_MSG "reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN"
+
+/*
+ * An NLMSG_ERROR for -EPERM as the kernel builds it.  Unless capped, it
+ * echoes a 10-byte request payload that itself looks like a message TLV.
+ */
+static struct nl_msg *error_msg(bool capped)
+{
+	static const char echo[10] = { 10, 0, NLMSGERR_ATTR_MSG, 0,
+				       'w', 'r', 'o', 'n', 'g', 0 };
+	struct nl_msg *msg;
+	struct nlmsgerr *e;
+
+	msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_ACK_TLVS |
+				 (capped ? NLM_F_CAPPED : 0));
+	e = nlmsg_reserve(msg, sizeof(*e), NLMSG_ALIGNTO);
+	e->error = -EPERM;
+	e->msg.nlmsg_len = NLMSG_HDRLEN + sizeof(echo);
+	if (!capped)
+		memcpy(nlmsg_reserve(msg, sizeof(echo), NLMSG_ALIGNTO), echo,
+		       sizeof(echo));
+	nla_put_u32(msg, NLMSGERR_ATTR_OFFS, 20);
+	nla_put_string(msg, NLMSGERR_ATTR_MSG, EPERM_MSG);
+	return msg;
+}
+
+static void extack_error(void)
+{
+	struct nl_msg *msg;
+	char buf[128];
+
+	msg = error_msg(false);
+	mt_nl_extack(nlmsg_hdr(msg), buf, sizeof(buf));
+	CHECK_STR(buf, EPERM_MSG);
+	nlmsg_free(msg);
+
+	msg = error_msg(true);
+	mt_nl_extack(nlmsg_hdr(msg), buf, sizeof(buf));
+	CHECK_STR(buf, EPERM_MSG);
+	mt_nl_extack(nlmsg_hdr(msg), buf, 8);
+	CHECK_STR(buf, "reading");
+
+	/* without NLM_F_ACK_TLVS there are no attributes */
+	nlmsg_hdr(msg)->nlmsg_flags &= ~NLM_F_ACK_TLVS;
+	mt_nl_extack(nlmsg_hdr(msg), buf, sizeof(buf));
+	CHECK_STR(buf, "");
+	nlmsg_free(msg);
+}
+
+static void extack_done(void)
+{
+	struct nl_msg *msg;
+	int err = -EINVAL;
+	char buf[128];
+
+	msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS);
+	nlmsg_append(msg, &err, sizeof(err), NLMSG_ALIGNTO);
+	nla_put_string(msg, NLMSGERR_ATTR_MSG, "a dump takes no cgroup id");
+	mt_nl_extack(nlmsg_hdr(msg), buf, sizeof(buf));
+	CHECK_STR(buf, "a dump takes no cgroup id");
+	nlmsg_free(msg);
+
+	/* a DONE without attributes */
+	msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS);
+	nlmsg_append(msg, &err, sizeof(err), NLMSG_ALIGNTO);
+	mt_nl_extack(nlmsg_hdr(msg), buf, sizeof(buf));
+	CHECK_STR(buf, "");
+	nlmsg_free(msg);
+}
+
+static void error_lines(void)
+{
+	char buf[512];
+
+	mt_nl_errline(buf, sizeof(buf), "reading cgroups", -EPERM,
+		      "kernel: " EPERM_MSG);
+	CHECK_STR(buf, "permission denied: reading needs CAP_PERFMON or CAP_SYS_ADMIN (run as root); kernel: " EPERM_MSG);
+	mt_nl_errline(buf, sizeof(buf), "reading cgroups", -EPERM, "");
+	CHECK_STR(buf, "permission denied: reading needs CAP_PERFMON or CAP_SYS_ADMIN (run as root)");
+	mt_nl_errline(buf, sizeof(buf), "reading cgroups", -EINVAL,
+		      "kernel: a dump takes no cgroup id");
+	CHECK_STR(buf, "reading cgroups: Invalid argument; kernel: a dump takes no cgroup id");
+	mt_nl_errline(buf, sizeof(buf), "reading the status", -EBADMSG, "");
+	CHECK_STR(buf, "reading the status: Bad message");
+}
+
+struct families {
+	int replies;
+	int nlctrl;
+};
+
+static int count_family(struct nlattr *attrs, int len, void *arg)
+{
+	struct nlattr *a = nla_find(attrs, len, CTRL_ATTR_FAMILY_NAME);
+	struct families *f = arg;
+
+	f->replies++;
+	if (a && !strcmp(nla_get_string(a), NLCTRL))
+		f->nlctrl++;
+	return 0;
+}
+
+static int fail_parse(struct nlattr *attrs, int len, void *arg)
+{
+	(void)attrs;
+	(void)len;
+	(void)arg;
+	return -EBADMSG;
+}
+
+static struct nl_msg *getfamily(struct mt_nl *nl, int flags, const char *name)
+{
+	struct nl_msg *msg = mt_nl_msg(nl, CTRL_CMD_GETFAMILY, flags);
+
+	if (name)
+		nla_put_string(msg, CTRL_ATTR_FAMILY_NAME, name);
+	return msg;
+}
+
+static void exchange_nlctrl(void)
+{
+	struct families f = { 0 };
+	struct nl_msg *msg;
+	struct mt_nl nl;
+	int err;
+
+	if (mt_nl_connect(&nl, NLCTRL)) {
+		t_skipped_case = true;	/* no generic netlink here */
+		return;
+	}
+	/* do: one reply, then the ack */
+	err = mt_nl_exchange(&nl, getfamily(&nl, 0, NLCTRL),
+			     count_family, &f);
+	CHECK(err == 0);
+	CHECK(f.replies == 1 && f.nlctrl == 1);
+
+	/* dump: every family, nlctrl once, then DONE */
+	f.replies = f.nlctrl = 0;
+	err = mt_nl_exchange(&nl, getfamily(&nl, NLM_F_DUMP, NULL),
+			     count_family, &f);
+	CHECK(err == 0);
+	CHECK(f.replies > 1 && f.nlctrl == 1);
+
+	/* the kernel's errno */
+	err = mt_nl_exchange(&nl, getfamily(&nl, 0, "memtally-none"),
+			     count_family, &f);
+	CHECK(err == -ENOENT);
+
+	/* the kernel's errno with its extack message */
+	msg = mt_nl_msg(&nl, CTRL_CMD_GETFAMILY, 0);
+	nla_put_u8(msg, CTRL_ATTR_FAMILY_ID, 1);	/* a u16 */
+	err = mt_nl_exchange(&nl, msg, count_family, &f);
+	CHECK(err < 0 && err != -ENOENT);
+	CHECK(!strncmp(nl.why, "kernel: ", 8) && strlen(nl.why) > 8);
+
+	/* a reply the parser rejects; a message that could not be built */
+	err = mt_nl_exchange(&nl, getfamily(&nl, 0, NLCTRL),
+			     fail_parse, NULL);
+	CHECK(err == -EBADMSG);
+	CHECK(mt_nl_exchange(&nl, NULL, count_family, &f) == -ENOMEM);
+	mt_nl_close(&nl);
+
+	CHECK(mt_nl_connect(&nl, "memtally-none") == -ENOENT);
+	CHECK(nl.sk == NULL);
+}
+
+void test_nl(void)
+{
+	RUN(extack_error);
+	RUN(extack_done);
+	RUN(error_lines);
+	RUN(exchange_nlctrl);
+}

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally host unit tests.  Usage: tests/unit ./memtally
+ * The last line is "N passed, N failed"; the exit code is 1 if any failed.
+ */
+#include <stdlib.h>
+
+#include "test.h"
+
+bool t_failed_case;
+bool t_skipped_case;
+const char *t_tool;
+static int passed, failed;
+
+void t_run(const char *name, void (*fn)(void))
+{
+	t_failed_case = false;
+	t_skipped_case = false;
+	fn();
+	if (t_failed_case) {
+		failed++;
+		printf("FAIL %s\n", name);
+	} else if (t_skipped_case) {
+		printf("skip %s\n", name);
+	} else {
+		passed++;
+		printf("ok   %s\n", name);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2) {
+		fprintf(stderr, "usage: %s MEMTALLY-BINARY\n", argv[0]);
+		return 2;
+	}
+	t_tool = argv[1];
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* the tests set it where they need it */
+	unsetenv("MEMTALLY_CGROUP_ROOT");
+	test_decode();
+	test_format();
+	test_cgpath();
+	test_nl();
+	test_cli();
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
