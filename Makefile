@@ -4,6 +4,7 @@
 # make tool               build userspace/memtally
 # make check              build, then run every test in QEMU (what CI runs)
 # make demo               boot a VM and show memtally on a small workload
+# make bench              overhead ratio on a fault storm, in a VM
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 
@@ -20,6 +21,7 @@ clean:
 		rm -rf *.ko *.mod* *.o kmod/*.o kmod/.*.cmd .*.cmd Module.symvers modules.order
 	$(MAKE) -C userspace clean
 	$(MAKE) -C selftests clean
+	$(MAKE) -C bench clean
 
 tool:
 	$(MAKE) -C userspace
@@ -30,4 +32,7 @@ check:
 demo:
 	scripts/demo.sh
 
-.PHONY: all modules modules_install clean tool check demo
+bench:
+	scripts/bench.sh
+
+.PHONY: all modules modules_install clean tool check demo bench

@@ -19,7 +19,8 @@
 #include "memtally.h"
 
 #define MT_HOOK(_name, _tp, _probe) \
-	{ .name = (_name), .tp_name = (_tp), .probe = (_probe) }
+	{ .name = (_name), .tp_name = (_tp), .probe = (_probe),	\
+	  .state = MEMTALLY_HOOK_STATE_UNAVAILABLE }
 
 /* The hook table, in the order status reports it. */
 static struct mt_hook mt_hooks[] = {

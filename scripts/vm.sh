@@ -40,6 +40,9 @@ mt_initramfs() {
 	cp "$MT_TOP"/scripts/guest/*.sh "$root/tests/"
 	cp "$ko" "$root/memtally.ko"
 	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/mt_touch" "$root/tests/"
+	if [ -x "$MT_TOP/bench/fault_storm" ]; then
+		cp "$MT_TOP/bench/fault_storm" "$root/tests/"
+	fi
 	if [ -x "$MT_TOP/userspace/memtally" ]; then
 		cp "$MT_TOP/userspace/memtally" "$root/bin/memtally"
 	fi

@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh [6.1|6.12]: overhead of memtally as a ratio against the same
+# workload without the module, measured in one boot of a Debian kernel
+# under QEMU (TCG: absolute rates are slow, the ratio is what counts).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. scripts/vm.sh
+want=${1:-6.12}
+
+scripts/setup-host.sh
+kernels=$(scripts/kernels.sh)
+KSFT_DIR=$(scripts/linux-source.sh)/tools/testing/selftests
+export KSFT_DIR
+read -r kname abi vmlinuz kdir <<< "$(awk -v k="$want" '$1 == k' <<< "$kernels")"
+[ -n "${abi:-}" ] || { echo "bench: no kernel '$want'" >&2; exit 2; }
+
+make -s -C selftests all >&2
+make -s -C bench all >&2
+mt_build_module "$MT_BUILD/$kname/module" "$kdir" 2>&1 | grep -v 'Skipping BTF' >&2 || true
+mt_initramfs "$MT_BUILD/$kname/bench.gz" "$MT_BUILD/$kname/module/memtally.ko"
+log=$MT_BUILD/$kname/bench.log
+mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 1200 || true
+grep '^bench ' "$log" || { echo "bench: no result; see $log" >&2; exit 1; }
+echo "kernel: $abi (QEMU TCG, 2 vCPUs)"
