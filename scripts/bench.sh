@@ -17,9 +17,13 @@ export KSFT_DIR
 read -r kname abi vmlinuz kdir <<< "$(awk -v k="$want" '$1 == k' <<< "$kernels")"
 [ -n "${abi:-}" ] || { echo "bench: no kernel '$want'" >&2; exit 2; }
 
-make -s -C selftests all >&2
-make -s -C bench all >&2
-mt_build_module "$MT_BUILD/$kname/module" "$kdir" 2>&1 | grep -v 'Skipping BTF' >&2 || true
+build_log=$MT_BUILD/$kname/build.log
+mkdir -p "$MT_BUILD/$kname"
+{
+	make -s -C selftests all &&
+	make -s -C bench all &&
+	mt_build_module "$MT_BUILD/$kname/module" "$kdir"
+} > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
 mt_initramfs "$MT_BUILD/$kname/bench.gz" "$MT_BUILD/$kname/module/memtally.ko"
 log=$MT_BUILD/$kname/bench.log
 mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 1200 || true

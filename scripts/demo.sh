@@ -20,9 +20,13 @@ line=$(awk -v k="$want" '$1 == k' <<< "$kernels")
 read -r kname abi vmlinuz kdir <<< "$line"
 
 echo "demo: building memtally.ko for $abi, the tool and the workload" >&2
-make -s -C userspace clean all STATIC=1 >&2
-make -s -C selftests all >&2
-mt_build_module "$MT_BUILD/$kname/module" "$kdir" 2>&1 | grep -v 'Skipping BTF' >&2 || true
+build_log=$MT_BUILD/$kname/build.log
+mkdir -p "$MT_BUILD/$kname"
+{
+	make -s -C userspace clean all STATIC=1 &&
+	make -s -C selftests all &&
+	mt_build_module "$MT_BUILD/$kname/module" "$kdir"
+} > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
 mt_initramfs "$MT_BUILD/$kname/demo.gz" "$MT_BUILD/$kname/module/memtally.ko"
 echo "demo: booting Debian $abi under QEMU (TCG)" >&2
 log=$MT_BUILD/$kname/demo.log

@@ -14,19 +14,74 @@
 #include "cli.h"
 #include "nl.h"
 
-static const char cgroups_usage[] =
+#define HELP_INDENT	21	/* column of the option descriptions */
+#define HELP_WIDTH	80
+
+static const char cgroups_usage_head[] =
 "Usage: memtally cgroups [-j] [-s KEY] [-p PATH | -c PATH]\n"
 "\n"
 "Show the counters of the cgroups memtally tracks.  A PATH is relative to\n"
 "the cgroup2 mount: / or /system.slice.\n"
 "\n"
-"Options:\n"
-"  -s, --sort KEY     sort by path (the default), id, faults-user or\n"
-"                     faults-kernel; counters sort in descending order\n"
+"Options:\n";
+static const char cgroups_usage_tail[] =
 "  -p, --prefix PATH  only PATH and the cgroups below it\n"
 "  -c, --cgroup PATH  only the cgroup PATH\n"
 "  -j, --json         print a JSON array\n"
 "  -h, --help         show this help\n";
+
+/* Print the words of @s after column @col, wrapped; returns the new column. */
+static int help_words(int col, const char *s)
+{
+	int len;
+
+	for (; *s; s += len + (s[len] == ' ')) {
+		len = strcspn(s, " ");
+		if (col + 1 + len < HELP_WIDTH) {
+			col += printf(" %.*s", len, s);
+		} else {
+			printf("\n%*s%.*s", HELP_INDENT, "", len, s);
+			col = HELP_INDENT + len;
+		}
+	}
+	return col;
+}
+
+/* The --sort description lists every sort key. */
+static void cgroups_usage(void)
+{
+	const char *name;
+	char word[64];
+	unsigned int k;
+	int col;
+
+	fputs(cgroups_usage_head, stdout);
+	col = printf("%-*ssort by", HELP_INDENT, "  -s, --sort KEY");
+	for (k = 0; (name = mt_sort_name(k)); k++) {
+		snprintf(word, sizeof(word), "%s%s%s", name,
+			 k == MT_SORT_PATH ? " (the default)" : "",
+			 !mt_sort_name(k + 1) ? ";" :
+			 !mt_sort_name(k + 2) ? " or" : ",");
+		col = help_words(col, word);
+	}
+	help_words(col, "counters sort in descending order");
+	putchar('\n');
+	fputs(cgroups_usage_tail, stdout);
+}
+
+/* "path, id, faults-user, ...": the sort keys, for an error line */
+static const char *sort_keys(char *buf, size_t size)
+{
+	const char *name;
+	unsigned int k;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (k = 0; (name = mt_sort_name(k)) && len < size; k++)
+		len += snprintf(buf + len, size - len, "%s%s",
+				k ? ", " : "", name);
+	return buf;
+}
 
 /* Return: 0, or MT_EXIT_USAGE after reporting the error. */
 int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
@@ -39,6 +94,7 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	char keys[256];
 	int c;
 
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
@@ -46,8 +102,9 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 		switch (c) {
 		case 's':
 			if (mt_sort_parse(optarg, &o->sort))
-				return mt_usage_err("cgroups: unknown sort key '%s' (path, id, faults-user, faults-kernel)",
-						    optarg);
+				return mt_usage_err("cgroups: unknown sort key '%s' (%s)",
+						    optarg,
+						    sort_keys(keys, sizeof(keys)));
 			break;
 		case 'p':
 			o->prefix = optarg;
@@ -152,7 +209,7 @@ int cmd_cgroups(int argc, char **argv, bool json)
 	if (cgroups_parse(argc, argv, &o))
 		return MT_EXIT_USAGE;
 	if (o.help) {
-		fputs(cgroups_usage, stdout);
+		cgroups_usage();
 		return MT_EXIT_OK;
 	}
 	err = mt_cgroot("/proc/self/mounts", root, sizeof(root));

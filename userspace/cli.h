@@ -24,7 +24,7 @@ int cmd_status(int argc, char **argv, bool json);
 struct cgroups_opts {
 	bool json;
 	bool help;
-	enum mt_sort sort;
+	unsigned int sort;	/* MT_SORT_* */
 	const char *prefix;	/* only this cgroup and those below it */
 	const char *cgroup;	/* only this cgroup, by a do request */
 };

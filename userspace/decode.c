@@ -146,16 +146,18 @@ void mt_status_free(struct mt_status *st)
  */
 int mt_cgroup_decode(struct nlattr *attrs, int len, struct mt_cgroup *cg)
 {
-	struct nlattr *tb[MEMTALLY_A_CGROUP_MAX + 1];
+	struct nlattr *tb[MEMTALLY_A_CGROUP_MAX + 1], *a;
+	size_t i;
 
 	memset(cg, 0, sizeof(*cg));
 	if (nla_parse(tb, MEMTALLY_A_CGROUP_MAX, attrs, len, NULL) ||
-	    !tb[MEMTALLY_A_CGROUP_ID] || !tb[MEMTALLY_A_CGROUP_FAULTS_USER] ||
-	    !tb[MEMTALLY_A_CGROUP_FAULTS_KERNEL] ||
-	    mt_attr_uint(tb[MEMTALLY_A_CGROUP_ID], &cg->id) ||
-	    mt_attr_uint(tb[MEMTALLY_A_CGROUP_FAULTS_USER], &cg->faults_user) ||
-	    mt_attr_uint(tb[MEMTALLY_A_CGROUP_FAULTS_KERNEL],
-			 &cg->faults_kernel))
+	    !tb[MEMTALLY_A_CGROUP_ID] ||
+	    mt_attr_uint(tb[MEMTALLY_A_CGROUP_ID], &cg->id))
 		return -EBADMSG;
+	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++) {
+		a = tb[mt_cgroup_counters[i].attr];
+		if (!a || mt_attr_uint(a, &cg->counters[i]))
+			return -EBADMSG;
+	}
 	return 0;
 }

@@ -15,7 +15,8 @@
 #include "cgpath.h"
 #include "format.h"
 
-#define TABLE_MAX_COLS	4
+#define CGROUP_COLS	(2 + MT_NR_CGROUP_COUNTERS)	/* path, id, counters */
+#define TABLE_MAX_COLS	CGROUP_COLS			/* the widest table */
 #define U64_CHARS	21	/* UINT64_MAX in decimal, and a NUL */
 
 /* @cells: @nrows rows (the first one the header) of @ncols cells each */
@@ -138,11 +139,11 @@ struct json_object *mt_status_json(const struct mt_status *st)
 /* Return: 0 or -ENOMEM. */
 int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n)
 {
-	enum { COLS = 4 };
-	static const bool right[COLS] = { false, true, true, true };
+	enum { COLS = CGROUP_COLS };
+	bool right[COLS] = { false };	/* numbers right-aligned */
 	char (*num)[COLS - 1][U64_CHARS];
 	const char **cells;
-	size_t i;
+	size_t i, c;
 
 	cells = calloc((n + 1) * COLS, sizeof(*cells));
 	num = calloc(n + 1, sizeof(*num));
@@ -153,18 +154,20 @@ int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n)
 	}
 	cells[0] = "PATH";
 	cells[1] = "ID";
-	cells[2] = "FAULTS_USER";
-	cells[3] = "FAULTS_KERNEL";
+	for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
+		cells[2 + c] = mt_cgroup_counters[c].header;
+	for (c = 1; c < COLS; c++)
+		right[c] = true;
 	for (i = 0; i < n; i++) {
 		const char **row = &cells[(i + 1) * COLS];
 
 		snprintf(num[i][0], U64_CHARS, "%" PRIu64, v[i].id);
-		snprintf(num[i][1], U64_CHARS, "%" PRIu64, v[i].faults_user);
-		snprintf(num[i][2], U64_CHARS, "%" PRIu64, v[i].faults_kernel);
+		for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
+			snprintf(num[i][1 + c], U64_CHARS, "%" PRIu64,
+				 v[i].counters[c]);
 		row[0] = v[i].path ? v[i].path : "?";
-		row[1] = num[i][0];
-		row[2] = num[i][1];
-		row[3] = num[i][2];
+		for (c = 1; c < COLS; c++)
+			row[c] = num[i][c - 1];
 	}
 	table_print(f, right, COLS, cells, n + 1);
 	free(cells);
@@ -176,7 +179,7 @@ int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n)
 struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n)
 {
 	struct json_object *a = json_object_new_array();
-	size_t i;
+	size_t i, c;
 
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
@@ -184,10 +187,9 @@ struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n)
 		json_object_object_add(o, "path", v[i].path ?
 				       json_object_new_string(v[i].path) : NULL);
 		json_object_object_add(o, "id", json_object_new_uint64(v[i].id));
-		json_object_object_add(o, "faults_user",
-				       json_object_new_uint64(v[i].faults_user));
-		json_object_object_add(o, "faults_kernel",
-				json_object_new_uint64(v[i].faults_kernel));
+		for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
+			json_object_object_add(o, mt_cgroup_counters[c].json,
+				json_object_new_uint64(v[i].counters[c]));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -209,21 +211,30 @@ int mt_json_print(FILE *f, struct json_object *obj)
 	return ret;
 }
 
-static const char *const sort_names[] = {
-	[MT_SORT_PATH]		= "path",
-	[MT_SORT_ID]		= "id",
-	[MT_SORT_FAULTS_USER]	= "faults-user",
-	[MT_SORT_FAULTS_KERNEL]	= "faults-kernel",
-};
+/* The name of sort key @key for --sort, NULL after the last key. */
+const char *mt_sort_name(unsigned int key)
+{
+	static const char *const names[] = {
+		[MT_SORT_PATH]	= "path",
+		[MT_SORT_ID]	= "id",
+	};
+
+	if (key < MT_SORT_COUNTER)
+		return names[key];
+	key -= MT_SORT_COUNTER;
+	return key < MT_NR_CGROUP_COUNTERS ? mt_cgroup_counters[key].sort :
+					     NULL;
+}
 
 /* Return: 0, or -EINVAL for an unknown key. */
-int mt_sort_parse(const char *s, enum mt_sort *key)
+int mt_sort_parse(const char *s, unsigned int *key)
 {
-	size_t i;
+	const char *name;
+	unsigned int k;
 
-	for (i = 0; i < sizeof(sort_names) / sizeof(sort_names[0]); i++)
-		if (!strcmp(s, sort_names[i])) {
-			*key = i;
+	for (k = 0; (name = mt_sort_name(k)); k++)
+		if (!strcmp(s, name)) {
+			*key = k;
 			return 0;
 		}
 	return -EINVAL;
@@ -238,19 +249,18 @@ static int u64_cmp(uint64_t a, uint64_t b)
 static int cgroup_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct mt_cgroup *a = pa, *b = pb;
-	enum mt_sort key = *(const enum mt_sort *)arg;
+	unsigned int key = *(const unsigned int *)arg;
 	int r = 0;
 
-	if (key == MT_SORT_FAULTS_USER)
-		r = u64_cmp(b->faults_user, a->faults_user);
-	else if (key == MT_SORT_FAULTS_KERNEL)
-		r = u64_cmp(b->faults_kernel, a->faults_kernel);
+	if (key >= MT_SORT_COUNTER)
+		r = u64_cmp(b->counters[key - MT_SORT_COUNTER],
+			    a->counters[key - MT_SORT_COUNTER]);
 	if (!r && key != MT_SORT_ID)
 		r = mt_path_cmp(a->path, b->path);
 	return r ? r : u64_cmp(a->id, b->id);
 }
 
-void mt_cgroups_sort(struct mt_cgroup *v, size_t n, enum mt_sort key)
+void mt_cgroups_sort(struct mt_cgroup *v, size_t n, unsigned int key)
 {
 	qsort_r(v, n, sizeof(*v), cgroup_cmp, &key);
 }

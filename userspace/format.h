@@ -9,11 +9,11 @@
 
 struct json_object;
 
-enum mt_sort {
+/* Sort keys: MT_SORT_COUNTER + i sorts by mt_cgroup_counters[i]. */
+enum {
 	MT_SORT_PATH,
 	MT_SORT_ID,
-	MT_SORT_FAULTS_USER,
-	MT_SORT_FAULTS_KERNEL,
+	MT_SORT_COUNTER,
 };
 
 int mt_status_print(FILE *f, const struct mt_status *st);
@@ -22,8 +22,9 @@ int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n);
 struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n);
 int mt_json_print(FILE *f, struct json_object *obj);
 
-int mt_sort_parse(const char *s, enum mt_sort *key);
-void mt_cgroups_sort(struct mt_cgroup *v, size_t n, enum mt_sort key);
+const char *mt_sort_name(unsigned int key);
+int mt_sort_parse(const char *s, unsigned int *key);
+void mt_cgroups_sort(struct mt_cgroup *v, size_t n, unsigned int key);
 size_t mt_cgroups_filter(struct mt_cgroup *v, size_t n, const char *prefix);
 
 #endif

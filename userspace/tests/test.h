@@ -46,10 +46,15 @@ void t_run(const char *name, void (*fn)(void));
 	}								\
 } while (0)
 
+/* Run the tool with @args; its stdout and stderr end up in @out and @err. */
+int tool(char *out, char *err, size_t len, char *const args[]);
+#define ARGS(...) ((char *const[]){ __VA_ARGS__, NULL })
+
 void test_decode(void);
 void test_format(void);
 void test_cgpath(void);
 void test_nl(void);
 void test_cli(void);
+void test_counters(void);
 
 #endif

@@ -80,7 +80,8 @@ static void parse_cgroups(void)
 	CHECK(cgroups_parse(ARGC(plain), plain, &o) == 0);
 	CHECK(o.sort == MT_SORT_PATH && !o.json && !o.prefix && !o.cgroup);
 	CHECK(cgroups_parse(ARGC(all), all, &o) == 0);
-	CHECK(o.sort == MT_SORT_FAULTS_KERNEL && o.json);
+	CHECK(o.sort >= MT_SORT_COUNTER && o.json);
+	CHECK_STR(mt_sort_name(o.sort), "faults-kernel");
 	CHECK_STR(o.prefix, "/a/b");
 	CHECK(o.cgroup == NULL);
 	o = (struct cgroups_opts){ 0 };
@@ -114,7 +115,7 @@ static void parse_cgroups_errors(void)
 }
 
 /* Run the tool with @args; its stdout and stderr end up in @out and @err. */
-static int tool(char *out, char *err, size_t len, char *const args[])
+int tool(char *out, char *err, size_t len, char *const args[])
 {
 	char *argv[8] = { (char *)t_tool }, outf[] = "/tmp/mt-out.XXXXXX",
 	     errf[] = "/tmp/mt-err.XXXXXX";
@@ -142,8 +143,6 @@ static int tool(char *out, char *err, size_t len, char *const args[])
 	unlink(errf);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
-
-#define ARGS(...) ((char *const[]){ __VA_ARGS__, NULL })
 
 /* One line on stderr, "memtally: ..." */
 static bool one_line(const char *err)

@@ -34,6 +34,31 @@ static void attr_uint_widths(void)
 	nlmsg_free(msg);
 }
 
+/*
+ * A reply carries every counter of mt_cgroup_counters[]: put those @msg
+ * lacks, as 8-byte zeros, after the ones a case is about.
+ */
+static void put_other_counters(struct nl_msg *msg)
+{
+	size_t i;
+
+	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
+		if (!nlmsg_find_attr(nlmsg_hdr(msg), 0,
+				     mt_cgroup_counters[i].attr))
+			nla_put_u64(msg, mt_cgroup_counters[i].attr, 0);
+}
+
+/* The counter of @cg with the JSON key @json */
+static uint64_t counter(const struct mt_cgroup *cg, const char *json)
+{
+	size_t i;
+
+	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
+		if (!strcmp(mt_cgroup_counters[i].json, json))
+			return cg->counters[i];
+	return UINT64_MAX - 1;
+}
+
 /* As the kernel sends it: a pad attribute, then 8-byte values. */
 static void cgroup_u64(void)
 {
@@ -45,10 +70,11 @@ static void cgroup_u64(void)
 	nla_put(msg, MEMTALLY_A_CGROUP_PAD, 0, NULL);
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_USER, (1ull << 40) + 3);
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_KERNEL, 7);
+	put_other_counters(msg);
 	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == 0);
 	CHECK_U64(cg.id, 12345);
-	CHECK_U64(cg.faults_user, (1ull << 40) + 3);
-	CHECK_U64(cg.faults_kernel, 7);
+	CHECK_U64(counter(&cg, "faults_user"), (1ull << 40) + 3);
+	CHECK_U64(counter(&cg, "faults_kernel"), 7);
 	CHECK(cg.path == NULL);
 	nlmsg_free(msg);
 }
@@ -61,11 +87,12 @@ static void cgroup_u32(void)
 	nla_put_u32(msg, MEMTALLY_A_CGROUP_ID, 1);
 	nla_put_u32(msg, MEMTALLY_A_CGROUP_FAULTS_USER, 4000000000u);
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_KERNEL, 5);
+	put_other_counters(msg);
 	nla_put_u32(msg, 99, 1);	/* from a newer module: ignored */
 	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == 0);
 	CHECK_U64(cg.id, 1);
-	CHECK_U64(cg.faults_user, 4000000000u);
-	CHECK_U64(cg.faults_kernel, 5);
+	CHECK_U64(counter(&cg, "faults_user"), 4000000000u);
+	CHECK_U64(counter(&cg, "faults_kernel"), 5);
 	nlmsg_free(msg);
 }
 
@@ -77,6 +104,7 @@ static void cgroup_invalid(void)
 	/* no id */
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_USER, 1);
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_KERNEL, 1);
+	put_other_counters(msg);
 	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == -EBADMSG);
 	nlmsg_free(msg);
 
@@ -85,6 +113,7 @@ static void cgroup_invalid(void)
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 2);
 	nla_put_u16(msg, MEMTALLY_A_CGROUP_FAULTS_USER, 1);
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_KERNEL, 1);
+	put_other_counters(msg);
 	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == -EBADMSG);
 	nlmsg_free(msg);
 }

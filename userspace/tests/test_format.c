@@ -99,12 +99,17 @@ static void status_json(void)
 	free(out);
 }
 
+/*
+ * The cgroups below give their counters in mt_cgroup_counters[] order:
+ * faults-user, then faults-kernel.
+ */
+
 static void cgroups_text(void)
 {
 	const struct mt_cgroup v[] = {
-		{ 1, 1234567, 0, "/" },
-		{ 4242, 5, 123456789012, "/a/b" },
-		{ 77, 0, 1, NULL },
+		{ 1, { 1234567, 0 }, "/" },
+		{ 4242, { 5, 123456789012 }, "/a/b" },
+		{ 77, { 0, 1 }, NULL },
 	};
 	char *out = NULL;
 
@@ -123,9 +128,9 @@ static void cgroups_text(void)
 static void cgroups_json(void)
 {
 	const struct mt_cgroup v[] = {
-		{ 1, 10, 20, "/" },
-		{ 4242, UINT64_MAX, 3, "/a/b" },
-		{ 77, 0, 1, NULL },
+		{ 1, { 10, 20 }, "/" },
+		{ 4242, { UINT64_MAX, 3 }, "/a/b" },
+		{ 77, { 0, 1 }, NULL },
 	};
 	struct json_object *a, *o, *path;
 	char *out = NULL;
@@ -156,12 +161,12 @@ static void cgroups_json(void)
 }
 
 static const struct mt_cgroup sample[] = {
-	{ 10, 5, 1, "/b" },
-	{ 3, 5, 9, "/a/x" },
-	{ 7, 100, 0, "/a" },
-	{ 1, 0, 0, "/" },
-	{ 20, 50, 0, NULL },
-	{ 8, 0, 9, "/a-b" },
+	{ 10, { 5, 1 }, "/b" },
+	{ 3, { 5, 9 }, "/a/x" },
+	{ 7, { 100, 0 }, "/a" },
+	{ 1, { 0, 0 }, "/" },
+	{ 20, { 50, 0 }, NULL },
+	{ 8, { 0, 9 }, "/a-b" },
 };
 
 static void check_ids(const struct mt_cgroup *v, size_t n,
@@ -186,7 +191,7 @@ static void sort_keys(void)
 		{ "faults-kernel", { 3, 8, 10, 1, 7, 20 } },
 	};
 	struct mt_cgroup v[ARRAY_SIZE(sample)];
-	enum mt_sort key;
+	unsigned int key;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {

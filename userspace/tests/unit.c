@@ -43,6 +43,7 @@ int main(int argc, char **argv)
 	test_cgpath();
 	test_nl();
 	test_cli();
+	test_counters();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
