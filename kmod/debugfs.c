@@ -3,6 +3,7 @@
  * memtally: read-only debugfs reports for a quick cat:
  *   /sys/kernel/debug/memtally/status   module, kernel and hook table
  *   /sys/kernel/debug/memtally/cgroups  one line per tracked cgroup
+ *   /sys/kernel/debug/memtally/nodes    one line per node (kswapd's work)
  */
 #include <linux/cgroup.h>
 #include <linux/debugfs.h>
@@ -30,6 +31,9 @@ static int status_show(struct seq_file *m, void *v)
 	seq_printf(m, "kernel:       %s\n", init_utsname()->release);
 	seq_printf(m, "cgroups:      %u\n", mt_store_nr_cgroups());
 	seq_printf(m, "unattributed: %llu\n", mt_store_unattributed());
+	seq_printf(m, "stall threshold: %llu us\n", mt_stall_threshold_us());
+	seq_printf(m, "events dropped: %llu\n", mt_events_dropped());
+	seq_printf(m, "reclaim unpaired: %llu\n", mt_pair_unpaired());
 	seq_puts(m, "hooks:\n");
 	for (i = 0; i < mt_hooks_count(); i++) {
 		const struct mt_hook *h = mt_hook_get(i);
@@ -61,33 +65,65 @@ static void cgroups_put_path(struct seq_file *m, u64 id, char *buf)
 
 static int cgroups_show(struct seq_file *m, void *v)
 {
-	struct mt_snapshot snap;
+	struct mt_snapshot *snap;
 	unsigned int i;
 	char *buf;
 	u64 id = 0;
 
 	buf = kmalloc(PATH_MAX, GFP_KERNEL);
-	if (!buf)
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!buf || !snap) {
+		kfree(buf);
+		kfree(snap);
 		return -ENOMEM;
+	}
 	seq_printf(m, "%-12s", "id");
 	for (i = 0; i < MT_NR_COUNTERS; i++)
 		seq_printf(m, " %14s", mt_counter_info[i].name);
 	seq_puts(m, " path\n");
-	while (mt_store_find(&id, &snap)) {
-		seq_printf(m, "%-12llu", snap.id);
+	while (mt_store_find(&id, snap)) {
+		seq_printf(m, "%-12llu", snap->id);
 		for (i = 0; i < MT_NR_COUNTERS; i++)
-			seq_printf(m, " %14llu", snap.v[i]);
+			seq_printf(m, " %14llu", snap->c.v[i]);
 		seq_putc(m, ' ');
-		cgroups_put_path(m, snap.id, buf);
+		cgroups_put_path(m, snap->id, buf);
 		seq_putc(m, '\n');
 		if (id == U64_MAX)
 			break;
 		id++;
 	}
 	kfree(buf);
+	kfree(snap);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(cgroups);
+
+static int nodes_show(struct seq_file *m, void *v)
+{
+	struct mt_snapshot *snap;
+	unsigned int i;
+	int nid = 0;
+
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	seq_printf(m, "%-5s", "node");
+	for (i = 0; i < MT_NR_COUNTERS; i++)
+		if (mt_counter_info[i].node)
+			seq_printf(m, " %14s", mt_counter_info[i].name);
+	seq_putc(m, '\n');
+	while (mt_store_find_node(&nid, snap)) {
+		seq_printf(m, "%-5d", nid);
+		for (i = 0; i < MT_NR_COUNTERS; i++)
+			if (mt_counter_info[i].node)
+				seq_printf(m, " %14llu", snap->c.v[i]);
+		seq_putc(m, '\n');
+		nid++;
+	}
+	kfree(snap);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nodes);
 
 /**
  * mt_debugfs_init() - create /sys/kernel/debug/memtally
@@ -101,6 +137,7 @@ void mt_debugfs_init(void)
 			    &status_fops);
 	debugfs_create_file("cgroups", 0400, mt_debugfs_dir, NULL,
 			    &cgroups_fops);
+	debugfs_create_file("nodes", 0400, mt_debugfs_dir, NULL, &nodes_fops);
 }
 
 /**

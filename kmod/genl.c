@@ -6,8 +6,8 @@
  * The same struct genl_ops table serves 6.1 (before split ops) and later
  * kernels, which convert full ops to split ops themselves.  Handlers run in
  * process context and may sleep; they read the store under RCU only.
- * Reads need CAP_PERFMON or CAP_SYS_ADMIN.  The family is not netnsok: it
- * only exists in the initial network namespace.
+ * Reads need CAP_PERFMON or CAP_SYS_ADMIN, changes CAP_SYS_ADMIN.  The
+ * family is not netnsok: it only exists in the initial network namespace.
  */
 #include <linux/capability.h>
 #include <linux/utsname.h>
@@ -26,6 +26,15 @@ static int mt_genl_may_read(const struct sk_buff *skb,
 	    netlink_capable(skb, CAP_SYS_ADMIN))
 		return 0;
 	NL_SET_ERR_MSG(extack, "reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN");
+	return -EPERM;
+}
+
+static int mt_genl_may_write(const struct sk_buff *skb,
+			     struct netlink_ext_ack *extack)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG(extack, "changing memtally settings needs CAP_SYS_ADMIN");
 	return -EPERM;
 }
 
@@ -73,7 +82,14 @@ static int mt_genl_status_get(struct sk_buff *skb, struct genl_info *info)
 			mt_store_nr_cgroups()) ||
 	    nla_put_u64_64bit(msg, MEMTALLY_A_STATUS_UNATTRIBUTED,
 			      mt_store_unattributed(),
-			      MEMTALLY_A_STATUS_PAD))
+			      MEMTALLY_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_STATUS_STALL_THRESHOLD_US,
+			      mt_stall_threshold_us(),
+			      MEMTALLY_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_STATUS_EVENTS_DROPPED,
+			      mt_events_dropped(), MEMTALLY_A_STATUS_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_STATUS_RECLAIM_UNPAIRED,
+			      mt_pair_unpaired(), MEMTALLY_A_STATUS_PAD))
 		goto too_big;
 	for (i = 0; i < mt_hooks_count(); i++)
 		if (mt_genl_put_hook(msg, mt_hook_get(i)))
@@ -87,22 +103,38 @@ too_big:
 	return -EMSGSIZE;
 }
 
-static int mt_genl_put_cgroup(struct sk_buff *msg, const struct mt_snapshot *s,
-			      u32 portid, u32 seq, int flags)
+static const int mt_hist_attr[MT_NR_KINDS] = {
+	[MEMTALLY_RECLAIM_KIND_DIRECT]	  = MEMTALLY_A_CGROUP_DIRECT_STALL_HIST,
+	[MEMTALLY_RECLAIM_KIND_MEMCG]	  = MEMTALLY_A_CGROUP_MEMCG_STALL_HIST,
+	[MEMTALLY_RECLAIM_KIND_SOFTLIMIT] = MEMTALLY_A_CGROUP_SOFTLIMIT_STALL_HIST,
+};
+
+/* One row: a cgroup (cgroup-get) or a node (node-get, @node true). */
+static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
+			   bool node, u32 portid, u32 seq, int flags)
 {
+	const struct mt_counters *c = &s->c;
 	unsigned int i;
 	void *hdr;
 
 	hdr = genlmsg_put(msg, portid, seq, &mt_genl_family, flags,
-			  MEMTALLY_CMD_CGROUP_GET);
+			  node ? MEMTALLY_CMD_NODE_GET : MEMTALLY_CMD_CGROUP_GET);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_ID, s->id,
-			      MEMTALLY_A_CGROUP_PAD))
+	if (node ? nla_put_u32(msg, MEMTALLY_A_CGROUP_NODE, s->id) :
+		   nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_ID, s->id,
+				     MEMTALLY_A_CGROUP_PAD))
 		goto cancel;
-	for (i = 0; i < MT_NR_COUNTERS; i++)
-		if (nla_put_u64_64bit(msg, mt_counter_info[i].attr, s->v[i],
+	for (i = 0; i < MT_NR_COUNTERS; i++) {
+		if (node && !mt_counter_info[i].node)
+			continue;
+		if (nla_put_u64_64bit(msg, mt_counter_info[i].attr, c->v[i],
 				      MEMTALLY_A_CGROUP_PAD))
+			goto cancel;
+	}
+	for (i = 0; i < MT_NR_KINDS && !node; i++)
+		if (nla_put(msg, mt_hist_attr[i], sizeof(c->hist[i]),
+			    c->hist[i]))
 			goto cancel;
 	genlmsg_end(msg, hdr);
 	return 0;
@@ -150,7 +182,8 @@ static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	err = mt_genl_put_cgroup(msg, &snap, info->snd_portid, info->snd_seq, 0);
+	err = mt_genl_put_row(msg, &snap, false, info->snd_portid,
+			      info->snd_seq, 0);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -185,9 +218,9 @@ static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	int err = 0;
 
 	while (mt_store_find(&id, &snap)) {
-		err = mt_genl_put_cgroup(skb, &snap,
-					 NETLINK_CB(cb->skb).portid,
-					 cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		err = mt_genl_put_row(skb, &snap, false,
+				      NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err || id == U64_MAX)
 			break;
 		id++;
@@ -199,11 +232,124 @@ static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /*
- * status-get takes no attributes.  A full op without a policy is not
+ * status-get and node-get take no attributes.  A full op without a policy is not
  * validated at all, so spell the rejection out.
  */
-static const struct nla_policy mt_status_get_policy[MEMTALLY_A_STATUS_MAX + 1] = {
+static const struct nla_policy mt_no_attrs_policy[MEMTALLY_A_STATUS_MAX + 1] = {
 	[1 ... MEMTALLY_A_STATUS_MAX] = { .type = NLA_REJECT },
+};
+
+static int mt_genl_node_dump_start(struct netlink_callback *cb)
+{
+	return mt_genl_may_read(cb->skb, cb->extack);
+}
+
+/* Resumable: cb->args[0] is the lowest node not yet sent. */
+static int mt_genl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct mt_snapshot snap;
+	int nid = cb->args[0];
+	int err = 0;
+
+	while (mt_store_find_node(&nid, &snap)) {
+		err = mt_genl_put_row(skb, &snap, true,
+				      NETLINK_CB(cb->skb).portid,
+				      cb->nlh->nlmsg_seq, NLM_F_MULTI);
+		if (err)
+			break;
+		nid++;
+	}
+	cb->args[0] = nid;
+	if (err == -EMSGSIZE && skb->len)
+		return skb->len;
+	return err;
+}
+
+static int mt_genl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *a = info->attrs[MEMTALLY_A_CONFIG_STALL_THRESHOLD_US];
+	int err;
+
+	err = mt_genl_may_write(skb, info->extack);
+	if (err)
+		return err;
+	if (!a) {
+		NL_SET_ERR_MSG(info->extack, "nothing to set");
+		return -EINVAL;
+	}
+	if (nla_get_u64(a) > MEMTALLY_STALL_THRESHOLD_MAX_US) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "stall threshold above 60000000 us (60 s)");
+		return -EINVAL;
+	}
+	mt_set_stall_threshold_us(nla_get_u64(a));
+	return 0;
+}
+
+/**
+ * mt_genl_has_listeners() - does anyone listen to the "events" group?
+ *
+ * Context: any.
+ * Return: true if a socket joined the group.
+ */
+bool mt_genl_has_listeners(void)
+{
+	return genl_has_listeners(&mt_genl_family, &init_net, 0);
+}
+
+/**
+ * mt_genl_event() - multicast one event to the "events" group
+ * @ev: the event
+ *
+ * Context: process context (the events work); may sleep.
+ */
+void mt_genl_event(const struct mt_event *ev)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	/* sized to fit: a subscriber's receive buffer holds many events */
+	msg = genlmsg_new(6 * nla_total_size_64bit(sizeof(u64)) +
+			  3 * nla_total_size(sizeof(u32)) +
+			  nla_total_size(sizeof(ev->comm)), GFP_KERNEL);
+	if (!msg)
+		return;
+	hdr = genlmsg_put(msg, 0, 0, &mt_genl_family, 0, ev->cmd);
+	if (!hdr)
+		goto free;
+	if (nla_put_u64_64bit(msg, MEMTALLY_A_EVENT_TIMESTAMP_NS, ev->ts,
+			      MEMTALLY_A_EVENT_PAD) ||
+	    nla_put_u32(msg, MEMTALLY_A_EVENT_PID, ev->pid) ||
+	    nla_put_string(msg, MEMTALLY_A_EVENT_COMM, ev->comm) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_EVENT_CGROUP_ID, ev->cgroup_id,
+			      MEMTALLY_A_EVENT_PAD))
+		goto free;
+	if (ev->cmd == MEMTALLY_CMD_OOM_KILL_NTF &&
+	    (nla_put_u32(msg, MEMTALLY_A_EVENT_UID, ev->uid) ||
+	     nla_put_u64_64bit(msg, MEMTALLY_A_EVENT_ANON_RSS, ev->anon_rss,
+			       MEMTALLY_A_EVENT_PAD) ||
+	     nla_put_u64_64bit(msg, MEMTALLY_A_EVENT_FILE_RSS, ev->file_rss,
+			       MEMTALLY_A_EVENT_PAD) ||
+	     nla_put_u64_64bit(msg, MEMTALLY_A_EVENT_SHMEM_RSS, ev->shmem_rss,
+			       MEMTALLY_A_EVENT_PAD)))
+		goto free;
+	if (ev->cmd == MEMTALLY_CMD_RECLAIM_STALL_NTF &&
+	    (nla_put_u32(msg, MEMTALLY_A_EVENT_RECLAIM_KIND, ev->kind) ||
+	     nla_put_u64_64bit(msg, MEMTALLY_A_EVENT_STALL_NS, ev->stall_ns,
+			       MEMTALLY_A_EVENT_PAD) ||
+	     nla_put_u64_64bit(msg, MEMTALLY_A_EVENT_RECLAIMED, ev->reclaimed,
+			       MEMTALLY_A_EVENT_PAD)))
+		goto free;
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast(&mt_genl_family, msg, 0, 0, GFP_KERNEL);
+	return;
+
+free:
+	nlmsg_free(msg);
+}
+
+static const struct nla_policy mt_config_set_policy[MEMTALLY_A_CONFIG_MAX + 1] = {
+	[MEMTALLY_A_CONFIG_STALL_THRESHOLD_US] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy mt_cgroup_get_policy[MEMTALLY_A_CGROUP_ID + 1] = {
@@ -214,7 +360,7 @@ static const struct genl_ops mt_genl_ops[] = {
 	{
 		.cmd	= MEMTALLY_CMD_STATUS_GET,
 		.doit	= mt_genl_status_get,
-		.policy	= mt_status_get_policy,
+		.policy	= mt_no_attrs_policy,
 		.maxattr = MEMTALLY_A_STATUS_MAX,
 	},
 	{
@@ -225,9 +371,23 @@ static const struct genl_ops mt_genl_ops[] = {
 		.policy	= mt_cgroup_get_policy,
 		.maxattr = MEMTALLY_A_CGROUP_ID,
 	},
+	{
+		.cmd	= MEMTALLY_CMD_NODE_GET,
+		.start	= mt_genl_node_dump_start,
+		.dumpit	= mt_genl_node_dump,
+		.policy	= mt_no_attrs_policy,
+		.maxattr = MEMTALLY_A_STATUS_MAX,
+	},
+	{
+		.cmd	= MEMTALLY_CMD_CONFIG_SET,
+		.doit	= mt_genl_config_set,
+		.policy	= mt_config_set_policy,
+		.maxattr = MEMTALLY_A_CONFIG_MAX,
+	},
 };
 
-static const struct genl_multicast_group mt_genl_mcgrps[] = {
+/* index 0: the group offset genl_has_listeners() and multicast take */
+static struct genl_multicast_group mt_genl_mcgrps[] = {
 	{ .name = MEMTALLY_MCGRP_EVENTS, },
 };
 
@@ -252,6 +412,7 @@ static struct genl_family mt_genl_family = {
  */
 int mt_genl_init(void)
 {
+	mt_genl_restrict_events(&mt_genl_family, &mt_genl_mcgrps[0]);
 	return genl_register_family(&mt_genl_family);
 }
 

@@ -31,7 +31,7 @@ MT_PROBE_CHECK(page_fault_user, mt_probe_fault_user);
 void mt_probe_fault_user(void *data, unsigned long address,
 			 struct pt_regs *regs, unsigned long error_code)
 {
-	mt_count_current(MT_FAULTS_USER);
+	mt_count_current(MT_FAULTS_USER, 1);
 }
 
 MT_PROBE_CHECK(page_fault_kernel, mt_probe_fault_kernel);
@@ -50,5 +50,5 @@ MT_PROBE_CHECK(page_fault_kernel, mt_probe_fault_kernel);
 void mt_probe_fault_kernel(void *data, unsigned long address,
 			   struct pt_regs *regs, unsigned long error_code)
 {
-	mt_count_current(MT_FAULTS_KERNEL);
+	mt_count_current(MT_FAULTS_KERNEL, 1);
 }

@@ -17,6 +17,7 @@
 #include <linux/memtally.h>
 
 #include "memtally.h"
+#include "compat.h"
 
 #define MT_HOOK(_name, _tp, _probe) \
 	{ .name = (_name), .tp_name = (_tp), .probe = (_probe),	\
@@ -28,6 +29,30 @@ static struct mt_hook mt_hooks[] = {
 	MT_HOOK("cgroup-rmdir", "cgroup_rmdir", mt_probe_cgroup_rmdir),
 	MT_HOOK("faults-user", "page_fault_user", mt_probe_fault_user),
 	MT_HOOK("faults-kernel", "page_fault_kernel", mt_probe_fault_kernel),
+	MT_HOOK("task-exit", "sched_process_exit", mt_probe_task_exit),
+	MT_HOOK("direct-begin", "mm_vmscan_direct_reclaim_begin",
+		mt_probe_direct_begin),
+	MT_HOOK("direct-end", "mm_vmscan_direct_reclaim_end",
+		mt_probe_direct_end),
+	MT_HOOK("memcg-begin", "mm_vmscan_memcg_reclaim_begin",
+		mt_probe_memcg_begin),
+	MT_HOOK("memcg-end", "mm_vmscan_memcg_reclaim_end", mt_probe_memcg_end),
+	MT_HOOK("softlimit-begin", "mm_vmscan_memcg_softlimit_reclaim_begin",
+		mt_probe_softlimit_begin),
+	MT_HOOK("softlimit-end", "mm_vmscan_memcg_softlimit_reclaim_end",
+		mt_probe_softlimit_end),
+	MT_HOOK("lru-inactive", "mm_vmscan_lru_shrink_inactive",
+		mt_probe_shrink_inactive),
+	MT_HOOK("lru-active", "mm_vmscan_lru_shrink_active",
+		mt_probe_shrink_active),
+	MT_HOOK("writeback", "mm_vmscan_write_folio", mt_probe_write_folio),
+	MT_HOOK("throttled", "mm_vmscan_throttled", mt_probe_throttled),
+	MT_HOOK("slab-start", "mm_shrink_slab_start", mt_probe_slab_start),
+	MT_HOOK("slab-end", "mm_shrink_slab_end", mt_probe_slab_end),
+	MT_HOOK("kswapd-wake", "mm_vmscan_kswapd_wake", mt_probe_kswapd_wake),
+	MT_HOOK("wakeup-kswapd", "mm_vmscan_wakeup_kswapd",
+		mt_probe_wakeup_kswapd),
+	MT_HOOK("oom-victim", "mark_victim", mt_probe_mark_victim),
 };
 
 static void mt_hooks_match(struct tracepoint *tp, void *priv)

@@ -12,6 +12,8 @@
 #include <linux/percpu.h>
 #include <linux/compiler.h>
 #include <linux/build_bug.h>
+#include <linux/sched.h>
+#include <linux/memtally.h>
 
 struct cgroup;
 struct pt_regs;
@@ -20,35 +22,75 @@ struct tracepoint;
 #define MEMTALLY_VERSION "0.1.0"
 
 /*
- * Per-cgroup counters.  Adding one takes an entry here and a row in
- * mt_counter_info[] (store.c); netlink and debugfs walk that table.
+ * Counters of a row: a cgroup, or a NUMA node for work done on behalf of
+ * no task (kswapd, interrupts).  Adding one takes an entry here and a row
+ * in mt_counter_info[] (store.c); netlink and debugfs walk that table.
+ * The stall counters come in groups of three per enum memtally_reclaim_kind.
  */
 enum mt_counter {
 	MT_FAULTS_USER,
 	MT_FAULTS_KERNEL,
+	MT_DIRECT_STALLS,
+	MT_DIRECT_STALL_NS,
+	MT_DIRECT_RECLAIMED,
+	MT_MEMCG_STALLS,
+	MT_MEMCG_STALL_NS,
+	MT_MEMCG_RECLAIMED,
+	MT_SOFTLIMIT_STALLS,
+	MT_SOFTLIMIT_STALL_NS,
+	MT_SOFTLIMIT_RECLAIMED,
+	MT_PGSCAN,
+	MT_PGSTEAL,
+	MT_PGDEACTIVATE,
+	MT_PGWRITEBACK,
+	MT_THROTTLED,
+	MT_THROTTLED_US,
+	MT_SLAB_SHRINKS,
+	MT_SLAB_SHRINK_NS,
+	MT_KSWAPD_WAKEUPS,
+	MT_KSWAPD_WAKES,
+	MT_OOM_KILLS,
 	MT_NR_COUNTERS
 };
+
+#define MT_NR_KINDS	(MEMTALLY_RECLAIM_KIND_SOFTLIMIT + 1)
+
+/* first counter of reclaim kind @k: stalls, stall ns, reclaimed pages */
+#define MT_STALL_COUNTERS(k)	(MT_DIRECT_STALLS + 3 * (k))
 
 /**
  * struct mt_counter_info - how a counter is exported
  * @name: column name in debugfs
  * @attr: netlink attribute in the cgroup attribute set
+ * @node: also exported in per-node rows
  */
 struct mt_counter_info {
 	const char *name;
 	int attr;
+	bool node;
 };
 
 extern const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS];
 
 /**
- * struct mt_snapshot - counters of one cgroup summed over all CPUs
- * @id: cgroup v2 id
- * @v: counter values, indexed by enum mt_counter
+ * struct mt_counters - what a row counts (per CPU in the store)
+ * @v: counters, indexed by enum mt_counter
+ * @hist: stall latency histograms per enum memtally_reclaim_kind; see
+ *	mt_hist_bucket()
+ */
+struct mt_counters {
+	u64 v[MT_NR_COUNTERS];
+	u64 hist[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
+};
+
+/**
+ * struct mt_snapshot - the counters of one row summed over all CPUs
+ * @id: cgroup v2 id, or NUMA node id
+ * @c: the sums
  */
 struct mt_snapshot {
 	u64 id;
-	u64 v[MT_NR_COUNTERS];
+	struct mt_counters c;
 };
 
 /* store.c */
@@ -56,10 +98,70 @@ int mt_store_init(void);
 void mt_store_exit(void);
 void mt_store_sync(void);
 void mt_store_kick(void);
-void mt_count_current(enum mt_counter c);
+void mt_count_current(enum mt_counter c, u64 n);
+void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n);
+void mt_count_reclaim(enum mt_counter c, u64 n, int nid);
+void mt_count_node(enum mt_counter c, u64 n, int nid);
+void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed);
 bool mt_store_find(u64 *id, struct mt_snapshot *snap);
+bool mt_store_find_node(int *nid, struct mt_snapshot *snap);
 unsigned int mt_store_nr_cgroups(void);
 u64 mt_store_unattributed(void);
+
+/* pair.c: begin/end pairing per task, for reclaim and slab shrink times */
+enum mt_pair_kind {
+	MT_PAIR_DIRECT = MEMTALLY_RECLAIM_KIND_DIRECT,
+	MT_PAIR_MEMCG = MEMTALLY_RECLAIM_KIND_MEMCG,
+	MT_PAIR_SOFTLIMIT = MEMTALLY_RECLAIM_KIND_SOFTLIMIT,
+	MT_PAIR_SLAB,
+	MT_NR_PAIR_KINDS
+};
+
+void mt_pair_begin(enum mt_pair_kind kind);
+bool mt_pair_end(enum mt_pair_kind kind, u64 *ns);
+void mt_pair_forget(struct task_struct *task);
+u64 mt_pair_unpaired(void);
+
+/* events.c: OOM kills and long reclaim stalls, multicast from a work */
+
+/**
+ * struct mt_event - an event on its way from a probe to the "events" group
+ * @cmd: MEMTALLY_CMD_OOM_KILL_NTF or MEMTALLY_CMD_RECLAIM_STALL_NTF
+ * @kind: enum memtally_reclaim_kind of a stall
+ * @pid: task's pid in the initial pid namespace
+ * @uid: task's uid in the initial user namespace
+ * @cgroup_id: task's cgroup v2 id
+ * @ts: CLOCK_REALTIME, ns
+ * @anon_rss: OOM victim's anonymous RSS, bytes
+ * @file_rss: OOM victim's file RSS, bytes
+ * @shmem_rss: OOM victim's shmem RSS, bytes
+ * @stall_ns: stall length
+ * @reclaimed: pages the stalled reclaim freed
+ * @comm: task's command name
+ */
+struct mt_event {
+	u8 cmd;
+	u8 kind;
+	u32 pid;
+	u32 uid;
+	u64 cgroup_id;
+	u64 ts;
+	u64 anon_rss;
+	u64 file_rss;
+	u64 shmem_rss;
+	u64 stall_ns;
+	u64 reclaimed;
+	char comm[TASK_COMM_LEN];
+};
+
+int mt_events_init(void);
+void mt_events_exit(void);
+void mt_event_post(const struct mt_event *ev);
+void mt_event_stall(unsigned int kind, u64 ns, u64 reclaimed);
+u64 mt_events_dropped(void);
+u64 mt_stall_threshold_us(void);
+void mt_set_stall_threshold_us(u64 us);
+void mt_oom_victim(struct task_struct *task);
 
 /* hooks.c */
 
@@ -95,17 +197,56 @@ const struct mt_hook *mt_hook_get(unsigned int i);
 	static_assert(__same_type(check_trace_callback_type_##tp,	\
 				  void (typeof(fn) *)))
 
-/* Probes, one block per hook_*.c file. */
+/*
+ * Probes, one block per hook_*.c file (version-dependent ones are in
+ * compat.h).
+ */
 void mt_probe_fault_user(void *data, unsigned long address,
 			 struct pt_regs *regs, unsigned long error_code);
 void mt_probe_fault_kernel(void *data, unsigned long address,
 			   struct pt_regs *regs, unsigned long error_code);
 void mt_probe_cgroup_mkdir(void *data, struct cgroup *cgrp, const char *path);
 void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path);
+void mt_probe_task_exit(void *data, struct task_struct *p);
+
+struct folio;
+struct shrinker;
+struct shrink_control;
+struct reclaim_stat;
+void mt_probe_direct_begin(void *data, int order, gfp_t gfp_flags);
+void mt_probe_direct_end(void *data, unsigned long nr_reclaimed);
+void mt_probe_memcg_begin(void *data, int order, gfp_t gfp_flags);
+void mt_probe_memcg_end(void *data, unsigned long nr_reclaimed);
+void mt_probe_softlimit_begin(void *data, int order, gfp_t gfp_flags);
+void mt_probe_softlimit_end(void *data, unsigned long nr_reclaimed);
+void mt_probe_shrink_inactive(void *data, int nid, unsigned long nr_scanned,
+			      unsigned long nr_reclaimed,
+			      struct reclaim_stat *stat, int priority,
+			      int file);
+void mt_probe_shrink_active(void *data, int nid, unsigned long nr_taken,
+			    unsigned long nr_active,
+			    unsigned long nr_deactivated,
+			    unsigned long nr_referenced, int priority,
+			    int file);
+void mt_probe_write_folio(void *data, struct folio *folio);
+void mt_probe_throttled(void *data, int nid, int usec_timeout,
+			int usec_delayed, int reason);
+void mt_probe_slab_start(void *data, struct shrinker *shr,
+			 struct shrink_control *sc, long nr_objects_to_shrink,
+			 unsigned long cache_items, unsigned long long delta,
+			 unsigned long total_scan, int priority);
+void mt_probe_slab_end(void *data, struct shrinker *shr, int nid,
+		       int shrinker_retval, long unused_scan_cnt,
+		       long new_scan_cnt, long total_scan);
+void mt_probe_kswapd_wake(void *data, int nid, int zid, int order);
+void mt_probe_wakeup_kswapd(void *data, int nid, int zid, int order,
+			    gfp_t gfp_flags);
 
 /* genl.c */
 int mt_genl_init(void);
 void mt_genl_exit(void);
+bool mt_genl_has_listeners(void);
+void mt_genl_event(const struct mt_event *ev);
 
 /* debugfs.c */
 void mt_debugfs_init(void);

@@ -3,8 +3,10 @@
  * memtally: the per-cgroup store.
  *
  * One entry per cgroup of the cgroup v2 hierarchy, indexed by cgroup id in
- * an xarray.  Probes look their entry up under RCU and bump a per-CPU
- * counter: no lock, no allocation, safe in any context including NMI.
+ * an xarray, and one row per NUMA node for work done on behalf of no task
+ * (kswapd, interrupts).  Probes look their entry up under RCU and bump a
+ * per-CPU counter: no lock, no allocation, safe in any context including
+ * NMI.
  *
  * Entries are created and retired only by mt_store_sync(), in process
  * context under mt_store_lock: a mark-and-sweep walk of the hierarchy that
@@ -16,7 +18,9 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cgroup.h>
+#include <linux/math64.h>
 #include <linux/mutex.h>
+#include <linux/nodemask.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -28,14 +32,37 @@
 
 #include "memtally.h"
 
+#define MT_COUNTER(c, n, attr, node) \
+	[MT_##c] = { n, MEMTALLY_A_CGROUP_##attr, node }
+
 const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
-	[MT_FAULTS_USER]   = { "faults_user",   MEMTALLY_A_CGROUP_FAULTS_USER },
-	[MT_FAULTS_KERNEL] = { "faults_kernel", MEMTALLY_A_CGROUP_FAULTS_KERNEL },
+	MT_COUNTER(FAULTS_USER, "faults_user", FAULTS_USER, false),
+	MT_COUNTER(FAULTS_KERNEL, "faults_kernel", FAULTS_KERNEL, false),
+	MT_COUNTER(DIRECT_STALLS, "direct_stalls", DIRECT_STALLS, false),
+	MT_COUNTER(DIRECT_STALL_NS, "direct_stall_ns", DIRECT_STALL_NS, false),
+	MT_COUNTER(DIRECT_RECLAIMED, "direct_reclaimed", DIRECT_RECLAIMED, false),
+	MT_COUNTER(MEMCG_STALLS, "memcg_stalls", MEMCG_STALLS, false),
+	MT_COUNTER(MEMCG_STALL_NS, "memcg_stall_ns", MEMCG_STALL_NS, false),
+	MT_COUNTER(MEMCG_RECLAIMED, "memcg_reclaimed", MEMCG_RECLAIMED, false),
+	MT_COUNTER(SOFTLIMIT_STALLS, "softlimit_stalls", SOFTLIMIT_STALLS, false),
+	MT_COUNTER(SOFTLIMIT_STALL_NS, "softlimit_stall_ns", SOFTLIMIT_STALL_NS, false),
+	MT_COUNTER(SOFTLIMIT_RECLAIMED, "softlimit_reclaimed", SOFTLIMIT_RECLAIMED, false),
+	MT_COUNTER(PGSCAN, "pgscan", PGSCAN, true),
+	MT_COUNTER(PGSTEAL, "pgsteal", PGSTEAL, true),
+	MT_COUNTER(PGDEACTIVATE, "pgdeactivate", PGDEACTIVATE, true),
+	MT_COUNTER(PGWRITEBACK, "pgwriteback", PGWRITEBACK, true),
+	MT_COUNTER(THROTTLED, "throttled", THROTTLED, true),
+	MT_COUNTER(THROTTLED_US, "throttled_us", THROTTLED_US, true),
+	MT_COUNTER(SLAB_SHRINKS, "slab_shrinks", SLAB_SHRINKS, true),
+	MT_COUNTER(SLAB_SHRINK_NS, "slab_shrink_ns", SLAB_SHRINK_NS, true),
+	MT_COUNTER(KSWAPD_WAKEUPS, "kswapd_wakeups", KSWAPD_WAKEUPS, true),
+	MT_COUNTER(KSWAPD_WAKES, "kswapd_wakes", KSWAPD_WAKES, true),
+	MT_COUNTER(OOM_KILLS, "oom_kills", OOM_KILLS, false),
 };
 
-struct mt_counters {
-	u64 v[MT_NR_COUNTERS];
-};
+static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_MEMCG) == MT_MEMCG_STALLS);
+static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_SOFTLIMIT) ==
+	      MT_SOFTLIMIT_STALLS);
 
 struct mt_cgroup {
 	u64 id;
@@ -49,6 +76,7 @@ static DEFINE_MUTEX(mt_store_lock);	/* serialises all writers */
 static unsigned long mt_gen;		/* under mt_store_lock */
 static unsigned int mt_nr;		/* entries; written under mt_store_lock */
 static DEFINE_PER_CPU(u64, mt_unattributed);
+static struct mt_counters __percpu *mt_nodes;	/* [nr_node_ids] */
 
 static void mt_sync_workfn(struct work_struct *work)
 {
@@ -58,23 +86,106 @@ static void mt_sync_workfn(struct work_struct *work)
 static DECLARE_WORK(mt_sync_work, mt_sync_workfn);
 
 /**
- * mt_count_current() - count one event for the current task's cgroup
+ * mt_count_task() - count for the cgroup of a task
+ * @task: the task, current or one the caller keeps alive
  * @c: the counter
+ * @n: how much
  *
  * Context: any, including hard IRQ and NMI; called from tracepoint probes.
- * Does an RCU xarray lookup (lockless) and a per-CPU increment (a single
+ * Does an RCU xarray lookup (lockless) and a per-CPU add (a single
  * instruction on x86, so NMI-safe).  The task's css_set is stable under RCU.
+ * An event whose cgroup has no entry yet counts as unattributed.
  */
-void mt_count_current(enum mt_counter c)
+void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
 {
 	struct mt_cgroup *e;
 
 	rcu_read_lock();
-	e = xa_load(&mt_cgroups, cgroup_id(task_dfl_cgroup(current)));
+	e = xa_load(&mt_cgroups, cgroup_id(task_dfl_cgroup(task)));
 	if (likely(e))
-		this_cpu_inc(e->pcpu->v[c]);
+		this_cpu_add(e->pcpu->v[c], n);
 	else
 		this_cpu_inc(mt_unattributed);
+	rcu_read_unlock();
+}
+
+/**
+ * mt_count_current() - count for the current task's cgroup
+ * @c: the counter
+ * @n: how much
+ *
+ * Context: any; see mt_count_task().
+ */
+void mt_count_current(enum mt_counter c, u64 n)
+{
+	mt_count_task(current, c, n);
+}
+
+/**
+ * mt_count_node() - count for a NUMA node's row
+ * @c: the counter
+ * @n: how much
+ * @nid: the node; out-of-range ids are ignored
+ *
+ * Context: any.
+ */
+void mt_count_node(enum mt_counter c, u64 n, int nid)
+{
+	if ((unsigned int)nid < nr_node_ids)
+		this_cpu_add(mt_nodes[nid].v[c], n);
+}
+
+/**
+ * mt_count_reclaim() - count reclaim work for whoever did it
+ * @c: the counter
+ * @n: how much
+ * @nid: the node the work was on
+ *
+ * Work by a task goes to the task's cgroup; work by kswapd or in interrupt
+ * context is on behalf of no task and goes to the node's row.
+ *
+ * Context: any.
+ */
+void mt_count_reclaim(enum mt_counter c, u64 n, int nid)
+{
+	if (in_task() && !(current->flags & PF_KSWAPD))
+		mt_count_current(c, n);
+	else
+		mt_count_node(c, n, nid);
+}
+
+static unsigned int mt_hist_bucket(u64 ns)
+{
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+
+	if (us < 2)
+		return 0;
+	return min_t(unsigned int, ilog2(us), MEMTALLY_HIST_BUCKETS - 1);
+}
+
+/**
+ * mt_count_stall() - count one reclaim stall of the current task
+ * @kind: enum memtally_reclaim_kind
+ * @ns: how long it stalled
+ * @reclaimed: pages the reclaim freed
+ *
+ * Context: task context, preemption off (a tracepoint probe).
+ */
+void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
+{
+	enum mt_counter c = MT_STALL_COUNTERS(kind);
+	struct mt_cgroup *e;
+
+	rcu_read_lock();
+	e = xa_load(&mt_cgroups, cgroup_id(task_dfl_cgroup(current)));
+	if (likely(e)) {
+		this_cpu_inc(e->pcpu->v[c]);
+		this_cpu_add(e->pcpu->v[c + 1], ns);
+		this_cpu_add(e->pcpu->v[c + 2], reclaimed);
+		this_cpu_inc(e->pcpu->hist[kind][mt_hist_bucket(ns)]);
+	} else {
+		this_cpu_inc(mt_unattributed);
+	}
 	rcu_read_unlock();
 }
 
@@ -216,6 +327,22 @@ void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path)
 	mt_store_kick();
 }
 
+static void mt_sum(struct mt_counters __percpu *pc, struct mt_counters *sum)
+{
+	int cpu, i, k;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct mt_counters *c = per_cpu_ptr(pc, cpu);
+
+		for (i = 0; i < MT_NR_COUNTERS; i++)
+			sum->v[i] += READ_ONCE(c->v[i]);
+		for (k = 0; k < MT_NR_KINDS; k++)
+			for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+				sum->hist[k][i] += READ_ONCE(c->hist[k][i]);
+	}
+}
+
 /**
  * mt_store_find() - counters of the first tracked cgroup with id >= *@id
  * @id: in: lowest id wanted; out: id of the cgroup found
@@ -228,23 +355,38 @@ bool mt_store_find(u64 *id, struct mt_snapshot *snap)
 {
 	unsigned long index = *id;
 	struct mt_cgroup *e;
-	int cpu, i;
 
 	rcu_read_lock();
 	e = xa_find(&mt_cgroups, &index, ULONG_MAX, XA_PRESENT);
 	if (e) {
-		memset(snap, 0, sizeof(*snap));
 		snap->id = e->id;
-		for_each_possible_cpu(cpu) {
-			const struct mt_counters *c = per_cpu_ptr(e->pcpu, cpu);
-
-			for (i = 0; i < MT_NR_COUNTERS; i++)
-				snap->v[i] += READ_ONCE(c->v[i]);
-		}
+		mt_sum(e->pcpu, &snap->c);
 		*id = e->id;
 	}
 	rcu_read_unlock();
 	return e;
+}
+
+/**
+ * mt_store_find_node() - counters of the first node with memory >= *@nid
+ * @nid: in: lowest node wanted; out: node found
+ * @snap: filled with the node row's counters summed over all CPUs
+ *
+ * Return: true if a node was found.
+ */
+bool mt_store_find_node(int *nid, struct mt_snapshot *snap)
+{
+	int n;
+
+	for (n = max(*nid, 0); n < nr_node_ids; n++) {
+		if (!node_state(n, N_MEMORY))
+			continue;
+		snap->id = n;
+		mt_sum(mt_nodes + n, &snap->c);
+		*nid = n;
+		return true;
+	}
+	return false;
 }
 
 /**
@@ -273,12 +415,17 @@ u64 mt_store_unattributed(void)
 }
 
 /**
- * mt_store_init() - track every cgroup that exists at load
+ * mt_store_init() - allocate the node rows, track every cgroup that exists
  *
- * Return: 0 (a cgroup that cannot be tracked is counted as unattributed).
+ * Return: 0 or -ENOMEM (a cgroup that cannot be tracked only makes its
+ * events unattributed).
  */
 int mt_store_init(void)
 {
+	mt_nodes = __alloc_percpu(sizeof(*mt_nodes) * nr_node_ids,
+				  __alignof__(*mt_nodes));
+	if (!mt_nodes)
+		return -ENOMEM;
 	mt_store_sync();
 	return 0;
 }
@@ -304,6 +451,7 @@ void mt_store_exit(void)
 	mt_nr = 0;
 	mutex_unlock(&mt_store_lock);
 	xa_destroy(&mt_cgroups);
+	free_percpu(mt_nodes);
 	/* wait for the RCU callbacks of entries retired earlier */
 	rcu_barrier();
 }

@@ -24,7 +24,7 @@ mkdir -p "$MT_BUILD/$kname"
 	make -s -C bench all &&
 	mt_build_module "$MT_BUILD/$kname/module" "$kdir"
 } > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
-mt_initramfs "$MT_BUILD/$kname/bench.gz" "$MT_BUILD/$kname/module/memtally.ko"
+mt_initramfs "$MT_BUILD/$kname/bench.gz" "$MT_BUILD/$kname/module/memtally.ko" "$abi"
 log=$MT_BUILD/$kname/bench.log
 mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 1200 || true
 grep '^bench ' "$log" || { echo "bench: no result; see $log" >&2; exit 1; }

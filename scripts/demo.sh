@@ -27,7 +27,7 @@ mkdir -p "$MT_BUILD/$kname"
 	make -s -C selftests all &&
 	mt_build_module "$MT_BUILD/$kname/module" "$kdir"
 } > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
-mt_initramfs "$MT_BUILD/$kname/demo.gz" "$MT_BUILD/$kname/module/memtally.ko"
+mt_initramfs "$MT_BUILD/$kname/demo.gz" "$MT_BUILD/$kname/module/memtally.ko" "$abi"
 echo "demo: booting Debian $abi under QEMU (TCG)" >&2
 log=$MT_BUILD/$kname/demo.log
 mt_boot "$vmlinuz" "$MT_BUILD/$kname/demo.gz" demo "$log" 600 || true

@@ -145,7 +145,7 @@ while read -r kname abi vmlinuz kdir; do
 		fail "$kname/module" "$logs/$kname-module.log"
 		continue
 	fi
-	mt_initramfs "$dir/initramfs.gz" "$dir/module/memtally.ko"
+	mt_initramfs "$dir/initramfs.gz" "$dir/module/memtally.ko" "$abi"
 	log=$logs/$kname-guest.log
 	mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" 1200
 	if ! grep -q '^MT-END' "$log"; then

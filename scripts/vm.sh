@@ -3,7 +3,7 @@
 #
 # VM harness, sourced by test-all.sh and demo.sh.
 #   mt_build_module <build dir> <kernel build dir>   -> <build dir>/memtally.ko
-#   mt_initramfs <out.cpio.gz> <memtally.ko>          pack the guest
+#   mt_initramfs <out.cpio.gz> <memtally.ko> <abi>    pack the guest
 #   mt_boot <vmlinuz> <initramfs> <mode> <log>        boot under QEMU (TCG)
 MT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MT_CACHE=${MEMTALLY_CACHE:-$HOME/.cache/memtally}
@@ -27,9 +27,42 @@ mt_build_module() {
 	make -s -C "$kdir" M="$dir" "$@" modules
 }
 
-# mt_initramfs <out> <ko>: busybox, the module, the static tool, selftests
+# mt_modfile <dir> <name>: the file of module <name> under <dir> (- and _ alike)
+mt_modfile() {
+	find "$1" -regex ".*/${2//[-_]/[-_]}\.ko\(\.xz\)?" -print -quit
+}
+
+# mt_moddeps <modules dir> <name>...: the files of the modules and of what
+# they depend on (modinfo), dependencies first; may repeat a file
+mt_moddeps() {
+	local mdir=$1 m f
+	shift
+	for m; do
+		f=$(mt_modfile "$mdir/kernel" "$m")
+		[ -n "$f" ] || { echo "vm: no module $m in $mdir" >&2; return 1; }
+		mt_moddeps "$mdir" $(modinfo -F depends "$f" | tr , ' ') || return 1
+		echo "$f"
+	done
+}
+
+# mt_zram_modules <abi>: zram and what it needs, in load order
+mt_zram_modules() {
+	local kroot=$MT_CACHE/kernels/$1 mdir mods=zram comp
+	mdir=$kroot/lib/modules/$1
+	grep -q '^CONFIG_ZRAM=m' "$kroot/boot/config-$1" || return 0
+	# before the 6.12 backends, zram gets its compressor from the crypto API
+	if ! grep -q '^CONFIG_ZRAM_BACKEND_' "$kroot/boot/config-$1"; then
+		comp=$(sed -n 's/^CONFIG_ZRAM_DEF_COMP="\(.*\)"$/\1/p' "$kroot/boot/config-$1")
+		[ -n "$(mt_modfile "$mdir/kernel/crypto" "$comp")" ] && mods="$mods $comp"
+	fi
+	mt_moddeps "$mdir" $mods | awk '!seen[$0]++'
+}
+
+# mt_initramfs <out> <ko> <abi>: busybox, the module, the static tool,
+# selftests, and zram's modules for scripts/guest/zram-swap.sh in
+# /lib/modules-extra (loaded in the order of its file "order")
 mt_initramfs() {
-	local out=$1 ko=$2 root
+	local out=$1 ko=$2 abi=$3 root f m
 	root=$(mktemp -d)
 	chmod 755 "$root"
 	mkdir -p "$root"/{bin,sbin,etc,tests,proc,sys,dev,tmp,run}
@@ -39,7 +72,17 @@ mt_initramfs() {
 	cp "$MT_TOP/scripts/guest/init" "$root/init"
 	cp "$MT_TOP"/scripts/guest/*.sh "$root/tests/"
 	cp "$ko" "$root/memtally.ko"
-	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/mt_touch" "$root/tests/"
+	mkdir -p "$root/lib/modules-extra"
+	for f in $(mt_zram_modules "$abi"); do
+		m=$(basename "${f%.xz}")
+		case $f in
+		*.xz) xz -dc "$f" > "$root/lib/modules-extra/$m" ;;
+		*) cp "$f" "$root/lib/modules-extra/$m" ;;
+		esac
+		echo "$m" >> "$root/lib/modules-extra/order"
+	done
+	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/reclaim_test" \
+	   "$MT_TOP/selftests/mt_touch" "$root/tests/"
 	if [ -x "$MT_TOP/bench/fault_storm" ]; then
 		cp "$MT_TOP/bench/fault_storm" "$root/tests/"
 	fi

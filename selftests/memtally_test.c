@@ -25,10 +25,8 @@
 #include <linux/memtally.h>
 
 #include "kselftest_harness.h"
-#include "mt_nl.h"
+#include "mt_lib.h"
 
-#define CG_ROOT		"/sys/fs/cgroup"
-#define PAGE		4096UL
 #define SLACK		16	/* faults of the measured code itself */
 
 struct cg_counts {
@@ -36,73 +34,18 @@ struct cg_counts {
 	bool found;
 };
 
-static uint64_t cg_id(const char *path)
-{
-	struct stat st;
-
-	if (stat(path, &st))
-		return 0;
-	return st.st_ino;
-}
-
-static uint64_t cg_make(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), CG_ROOT "/%s", name);
-	if (mkdir(path, 0755) && errno != EEXIST)
-		return 0;
-	return cg_id(path);
-}
-
-static int cg_remove(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), CG_ROOT "/%s", name);
-	return rmdir(path);
-}
-
-static int cg_enter(const char *name)
-{
-	char path[PATH_MAX];
-	int fd, ok;
-
-	snprintf(path, sizeof(path), CG_ROOT "/%s/cgroup.procs", name);
-	fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	ok = write(fd, "0", 1) == 1;
-	close(fd);
-	return ok ? 0 : -1;
-}
-
-static void counts_cb(const struct nlmsghdr *nlh, void *ctx)
-{
-	struct cg_counts *c = ctx;
-	const struct nlattr *a;
-
-	c->found = true;
-	a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_ID);
-	c->id = a ? mt_nl_u64(a) : 0;
-	a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_FAULTS_USER);
-	c->faults_user = a ? mt_nl_u64(a) : 0;
-	a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_FAULTS_KERNEL);
-	c->faults_kernel = a ? mt_nl_u64(a) : 0;
-}
-
 /* cgroup-get do; returns the kernel's error (0 on success) */
 static int cg_get(struct mt_nl *nl, uint64_t id, struct cg_counts *c,
 		  struct mt_nl_result *res)
 {
-	struct mt_nl_req req;
-	int err;
+	struct mt_row row;
+	int err = mt_row_get(nl, id, &row, res);
 
-	memset(c, 0, sizeof(*c));
-	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET, 0);
-	mt_nl_put(&req, MEMTALLY_A_CGROUP_ID, &id, sizeof(id));
-	err = mt_nl_talk(nl, &req, counts_cb, c, res);
-	return err ? err : res->error;
+	c->found = row.found;
+	c->id = row.id;
+	c->faults_user = row.v[MEMTALLY_A_CGROUP_FAULTS_USER];
+	c->faults_kernel = row.v[MEMTALLY_A_CGROUP_FAULTS_KERNEL];
+	return err;
 }
 
 struct id_set {
@@ -406,21 +349,6 @@ static bool dump_start_has_extack(void)
 	return major > 6 || (major == 6 && minor >= 12);
 }
 
-/* A request with one raw attribute; returns the kernel's error. */
-static int raw_request(struct mt_nl *nl, uint8_t cmd, uint16_t flags,
-		       uint16_t type, const void *data, uint16_t len,
-		       struct mt_nl_result *res)
-{
-	struct mt_nl_req req;
-	int err;
-
-	mt_nl_req_init(&req, nl->family, cmd, flags);
-	if (data)
-		mt_nl_put(&req, type, data, len);
-	err = mt_nl_talk(nl, &req, NULL, NULL, res);
-	return err ? err : res->error;
-}
-
 TEST_F(mt, malformed)
 {
 	struct mt_nl_result res;
@@ -428,34 +356,34 @@ TEST_F(mt, malformed)
 	uint64_t zero = 0, one = 1;
 
 	/* missing id */
-	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0, 0, NULL, 0, &res));
+	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0, 0, NULL, 0, &res));
 	EXPECT_STREQ("missing cgroup id", res.extack);
 	/* wrong length for a u64 */
-	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
+	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
 				      MEMTALLY_A_CGROUP_ID, &id32, sizeof(id32), &res));
 	EXPECT_NE(0, res.extack[0]);
 	TH_LOG("u32 id: %s", res.extack);
 	/* out of range: ids start at 1 */
-	EXPECT_EQ(-ERANGE, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
+	EXPECT_EQ(-ERANGE, mt_raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
 				      MEMTALLY_A_CGROUP_ID, &zero, sizeof(zero), &res));
 	EXPECT_NE(0, res.extack[0]);
 	TH_LOG("id 0: %s", res.extack);
 	/* attribute type the op does not know */
-	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
+	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
 				      MEMTALLY_A_CGROUP_FAULTS_USER, &one, sizeof(one), &res));
 	EXPECT_NE(0, res.extack[0]);
 	TH_LOG("unknown attr: %s", res.extack);
 	/* status takes no attributes */
-	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_STATUS_GET, 0,
+	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_STATUS_GET, 0,
 				      MEMTALLY_A_STATUS_VERSION, "x", 2, &res));
 	EXPECT_NE(0, res.extack[0]);
 	/* a dump takes no id */
-	EXPECT_EQ(-EINVAL, raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP,
+	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP,
 				      MEMTALLY_A_CGROUP_ID, &one, sizeof(one), &res));
 	if (dump_start_has_extack())
 		EXPECT_STREQ("a dump takes no cgroup id; use a do request", res.extack);
 	/* unknown command */
-	EXPECT_EQ(-EOPNOTSUPP, raw_request(&self->nl, MEMTALLY_CMD_MAX + 7, 0, 0, NULL, 0, &res));
+	EXPECT_EQ(-EOPNOTSUPP, mt_raw_request(&self->nl, MEMTALLY_CMD_MAX + 7, 0, 0, NULL, 0, &res));
 }
 
 static int drop_to_nobody(void)
@@ -471,7 +399,7 @@ TEST_F(mt, unprivileged)
 
 	/* the harness runs each test in its own child: dropping is local */
 	ASSERT_EQ(0, drop_to_nobody());
-	EXPECT_EQ(-EPERM, raw_request(&self->nl, MEMTALLY_CMD_STATUS_GET, 0, 0, NULL, 0, &res));
+	EXPECT_EQ(-EPERM, mt_raw_request(&self->nl, MEMTALLY_CMD_STATUS_GET, 0, 0, NULL, 0, &res));
 	EXPECT_STREQ("reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN", res.extack);
 	EXPECT_EQ(-EPERM, cg_get(&self->nl, 1, &c, &res));
 	EXPECT_EQ(-EPERM, cg_dump(&self->nl, &ids, &res));

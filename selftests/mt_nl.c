@@ -3,6 +3,7 @@
  * Raw generic netlink for the memtally selftests.
  */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -140,9 +141,66 @@ uint64_t mt_nl_u64(const struct nlattr *a)
 static void mt_nl_family_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	const struct nlattr *a = mt_nl_attr(nlh, CTRL_ATTR_FAMILY_ID);
+	const struct nlattr *grp, *g;
+	struct mt_nl *nl = ctx;
+	int len, glen;
 
 	if (a)
-		memcpy(ctx, (const char *)a + NLA_HDRLEN, sizeof(uint16_t));
+		memcpy(&nl->family, (const char *)a + NLA_HDRLEN, sizeof(uint16_t));
+	a = mt_nl_attr(nlh, CTRL_ATTR_MCAST_GROUPS);
+	if (!a)
+		return;
+	len = a->nla_len - NLA_HDRLEN;
+	mt_nl_for_each_attr(grp, (const void *)((const char *)a + NLA_HDRLEN), len) {
+		uint32_t id = 0;
+		bool events = false;
+
+		glen = grp->nla_len - NLA_HDRLEN;
+		mt_nl_for_each_attr(g, (const void *)((const char *)grp + NLA_HDRLEN), glen) {
+			if (g->nla_type == CTRL_ATTR_MCAST_GRP_ID)
+				id = (uint32_t)mt_nl_u64(g);
+			if (g->nla_type == CTRL_ATTR_MCAST_GRP_NAME &&
+			    !strcmp((const char *)g + NLA_HDRLEN, "events"))
+				events = true;
+		}
+		if (events)
+			nl->events_group = id;
+	}
+}
+
+/* Join a multicast group; returns 0 or -errno. */
+int mt_nl_join(struct mt_nl *nl, uint32_t group)
+{
+	int size = 1 << 20;
+
+	/* room for a burst of events: an overrun would lose some (ENOBUFS) */
+	setsockopt(nl->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size));
+	return setsockopt(nl->fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+			  &group, sizeof(group)) ? -errno : 0;
+}
+
+/*
+ * Wait up to @timeout_ms for notifications and hand each to @cb.
+ * Returns the number of messages, 0 on timeout, or -errno.
+ */
+int mt_nl_recv_event(struct mt_nl *nl, int timeout_ms, mt_nl_cb cb, void *ctx)
+{
+	static char buf[MT_NL_BUF];
+	struct pollfd pfd = { .fd = nl->fd, .events = POLLIN };
+	const struct nlmsghdr *nlh;
+	int n = 0;
+	ssize_t len;
+
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return 0;
+	len = recv(nl->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	if (len < 0)
+		return -errno;
+	for (nlh = (void *)buf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+		cb(nlh, ctx);
+		n++;
+	}
+	return n;
 }
 
 /*
@@ -163,7 +221,7 @@ int mt_nl_open(struct mt_nl *nl, const char *family)
 	setsockopt(nl->fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
 	mt_nl_req_init(&req, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 0);
 	mt_nl_put(&req, CTRL_ATTR_FAMILY_NAME, family, strlen(family) + 1);
-	return mt_nl_talk(nl, &req, mt_nl_family_cb, &nl->family, &res);
+	return mt_nl_talk(nl, &req, mt_nl_family_cb, nl, &res);
 }
 
 void mt_nl_close(struct mt_nl *nl)

@@ -16,6 +16,7 @@
 struct mt_nl {
 	int fd;
 	uint16_t family;	/* 0 when the family did not resolve */
+	uint32_t events_group;	/* id of the "events" multicast group */
 	uint32_t seq;
 	int recvs;		/* recv() calls of the last request */
 };
@@ -38,6 +39,8 @@ struct mt_nl_req {
 typedef void (*mt_nl_cb)(const struct nlmsghdr *nlh, void *ctx);
 
 int mt_nl_open(struct mt_nl *nl, const char *family);
+int mt_nl_join(struct mt_nl *nl, uint32_t group);
+int mt_nl_recv_event(struct mt_nl *nl, int timeout_ms, mt_nl_cb cb, void *ctx);
 void mt_nl_close(struct mt_nl *nl);
 void mt_nl_req_init(struct mt_nl_req *req, uint16_t family, uint8_t cmd,
 		    uint16_t flags);

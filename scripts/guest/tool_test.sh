@@ -52,7 +52,8 @@ esac
 
 out=$(memtally cgroups --cgroup /nonexistent 2>&1)
 rc=$?
-if [ $rc -ne 0 ] && [ "$(echo "$out" | wc -l)" -eq 1 ]; then
+if [ $rc -eq 1 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] &&
+   [ "${out#memtally: }" != "$out" ]; then
 	ok "a missing cgroup is one plain line ($out)"
 else
 	nok "a missing cgroup is one plain line" "rc=$rc" "$out"

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: begin/end pairing per task, to time reclaim stalls and slab
+ * shrinker calls.
+ *
+ * A begin probe claims a slot keyed by (pid, kind) in a fixed table with a
+ * cmpxchg and stores the start time; the end probe of the same task finds
+ * the slot, takes the time and frees it.  No allocation, no lock.  Only the
+ * owning task touches a claimed slot, so t0 and depth need no atomics.
+ *
+ * - Nesting of the same kind only deepens the slot; the outermost pair
+ *   is timed.
+ * - An end without a begin (the module was loaded in the middle, or the
+ *   table was full at the begin) is counted as unpaired and ignored.
+ * - A task that exits holding slots has them freed by the sched_process_exit
+ *   probe, so a later task with the same pid cannot inherit them.
+ */
+#include <linux/atomic.h>
+#include <linux/bits.h>
+#include <linux/hash.h>
+#include <linux/mm_types.h>
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include <trace/events/sched.h>
+
+#include "memtally.h"
+
+#define MT_PAIR_BITS	12
+#define MT_PAIR_SLOTS	BIT(MT_PAIR_BITS)
+#define MT_PAIR_PROBES	8	/* slots a key may live in */
+
+struct mt_pair {
+	atomic_t key;		/* 0: free */
+	u32 depth;
+	u64 t0;
+};
+
+static struct mt_pair mt_pairs[MT_PAIR_SLOTS];
+static DEFINE_PER_CPU(u64, mt_unpaired);
+
+/* pid_max is at most 2^22: the key fits with the kind and a +1 for "used" */
+static u32 mt_pair_key(pid_t pid, enum mt_pair_kind kind)
+{
+	return ((u32)pid << 2 | kind) + 1;
+}
+
+static struct mt_pair *mt_pair_slot(u32 key, unsigned int i)
+{
+	return &mt_pairs[(hash_32(key, MT_PAIR_BITS) + i) & (MT_PAIR_SLOTS - 1)];
+}
+
+static struct mt_pair *mt_pair_lookup(u32 key)
+{
+	unsigned int i;
+
+	for (i = 0; i < MT_PAIR_PROBES; i++) {
+		struct mt_pair *p = mt_pair_slot(key, i);
+
+		if (atomic_read(&p->key) == key)
+			return p;
+	}
+	return NULL;
+}
+
+/**
+ * mt_pair_begin() - the current task starts something to be timed
+ * @kind: what
+ *
+ * Context: task context, preemption off (a tracepoint probe); may be
+ * followed by sleeping and migration before mt_pair_end().
+ */
+void mt_pair_begin(enum mt_pair_kind kind)
+{
+	u32 key = mt_pair_key(current->pid, kind);
+	struct mt_pair *p = mt_pair_lookup(key);
+	unsigned int i;
+
+	if (p) {
+		p->depth++;
+		return;
+	}
+	for (i = 0; i < MT_PAIR_PROBES; i++) {
+		p = mt_pair_slot(key, i);
+		if (atomic_cmpxchg(&p->key, 0, key) == 0) {
+			p->depth = 1;
+			p->t0 = ktime_get_ns();
+			return;
+		}
+	}
+	/* table full around this key: the end will count as unpaired */
+}
+
+/**
+ * mt_pair_end() - the current task finished what mt_pair_begin() started
+ * @kind: what
+ * @ns: how long it took, when the return value is true
+ *
+ * Context: task context, preemption off (a tracepoint probe).
+ * Return: true at the end of an outermost pair; false for an inner one and
+ * for an end without a begin.
+ */
+bool mt_pair_end(enum mt_pair_kind kind, u64 *ns)
+{
+	struct mt_pair *p = mt_pair_lookup(mt_pair_key(current->pid, kind));
+
+	if (!p) {
+		this_cpu_inc(mt_unpaired);
+		return false;
+	}
+	if (--p->depth)
+		return false;
+	*ns = ktime_get_ns() - p->t0;
+	atomic_set_release(&p->key, 0);
+	return true;
+}
+
+/**
+ * mt_pair_forget() - free the slots of an exiting task
+ * @task: the task, current
+ */
+void mt_pair_forget(struct task_struct *task)
+{
+	enum mt_pair_kind kind;
+
+	for (kind = 0; kind < MT_NR_PAIR_KINDS; kind++) {
+		struct mt_pair *p = mt_pair_lookup(mt_pair_key(task->pid, kind));
+
+		if (p)
+			atomic_set_release(&p->key, 0);
+	}
+}
+
+MT_PROBE_CHECK(sched_process_exit, mt_probe_task_exit);
+/**
+ * mt_probe_task_exit() - a task exits: drop what it still has open
+ * @data: unused
+ * @p: the exiting task (current)
+ *
+ * Context: do_exit(), task context, preemption off (tracepoint).
+ */
+void mt_probe_task_exit(void *data, struct task_struct *p)
+{
+	mt_pair_forget(p);
+}
+
+/**
+ * mt_pair_unpaired() - ends seen without a begin
+ *
+ * Return: the sum over all CPUs.
+ */
+u64 mt_pair_unpaired(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(*per_cpu_ptr(&mt_unpaired, cpu));
+	return sum;
+}

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Helpers shared by the memtally selftests.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+
+#include "mt_lib.h"
+
+uint64_t cg_id(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return 0;
+	return st.st_ino;
+}
+
+uint64_t cg_make(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), CG_ROOT "/%s", name);
+	if (mkdir(path, 0755) && errno != EEXIST)
+		return 0;
+	return cg_id(path);
+}
+
+int cg_remove(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), CG_ROOT "/%s", name);
+	return rmdir(path);
+}
+
+int cg_write(const char *name, const char *file, const char *val)
+{
+	char path[PATH_MAX];
+	int fd, ok;
+
+	snprintf(path, sizeof(path), CG_ROOT "/%s/%s", name, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* move the calling process into cgroup @name */
+int cg_enter(const char *name)
+{
+	return cg_write(name, "cgroup.procs", "0");
+}
+
+/* value of "key N" in a flat keyed file such as memory.stat (0 if absent) */
+uint64_t cg_stat(const char *name, const char *file, const char *key)
+{
+	char path[PATH_MAX], k[128];
+	unsigned long long v, found = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), CG_ROOT "/%s/%s", name, file);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fscanf(f, "%127s %llu", k, &v) == 2)
+		if (!strcmp(k, key))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+void mt_row_parse(const struct nlmsghdr *nlh, struct mt_row *row)
+{
+	int len = (int)nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	const struct nlattr *a;
+
+	memset(row, 0, sizeof(*row));
+	row->found = true;
+	mt_nl_for_each_attr(a, (const void *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN), len) {
+		int t = a->nla_type & NLA_TYPE_MASK;
+		int k = t - MEMTALLY_A_CGROUP_DIRECT_STALL_HIST;
+
+		if (k >= 0 && k < 3) {
+			if (a->nla_len - NLA_HDRLEN == sizeof(row->hist[k]))
+				memcpy(row->hist[k], (const char *)a + NLA_HDRLEN,
+				       sizeof(row->hist[k]));
+			continue;
+		}
+		if (t <= MEMTALLY_A_CGROUP_MAX)
+			row->v[t] = mt_nl_u64(a);
+	}
+	row->id = row->v[MEMTALLY_A_CGROUP_ID];
+}
+
+static void row_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	mt_row_parse(nlh, ctx);
+}
+
+/* cgroup-get do; returns the kernel's error (0 on success) */
+int mt_row_get(struct mt_nl *nl, uint64_t id, struct mt_row *row,
+	       struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+	int err;
+
+	memset(row, 0, sizeof(*row));
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET, 0);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_ID, &id, sizeof(id));
+	err = mt_nl_talk(nl, &req, row_cb, row, res);
+	return err ? err : res->error;
+}
+
+/* A request with at most one raw attribute; returns the kernel's error. */
+int mt_raw_request(struct mt_nl *nl, uint8_t cmd, uint16_t flags,
+		   uint16_t type, const void *data, uint16_t len,
+		   struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+	int err;
+
+	mt_nl_req_init(&req, nl->family, cmd, flags);
+	if (data)
+		mt_nl_put(&req, type, data, len);
+	err = mt_nl_talk(nl, &req, NULL, NULL, res);
+	return err ? err : res->error;
+}

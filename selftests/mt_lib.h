@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the memtally selftests: cgroups and the module's rows.
+ */
+#ifndef MT_LIB_H
+#define MT_LIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <linux/memtally.h>
+
+#include "mt_nl.h"
+
+#define CG_ROOT		"/sys/fs/cgroup"
+#define PAGE		4096UL
+
+/* One row of the module: every u64 attribute by type, and the histograms. */
+struct mt_row {
+	bool found;
+	uint64_t id;
+	uint64_t v[MEMTALLY_A_CGROUP_MAX + 1];
+	uint64_t hist[3][MEMTALLY_HIST_BUCKETS];
+};
+
+uint64_t cg_id(const char *path);
+uint64_t cg_make(const char *name);
+int cg_remove(const char *name);
+int cg_enter(const char *name);
+int cg_write(const char *name, const char *file, const char *val);
+uint64_t cg_stat(const char *name, const char *file, const char *key);
+
+void mt_row_parse(const struct nlmsghdr *nlh, struct mt_row *row);
+int mt_row_get(struct mt_nl *nl, uint64_t id, struct mt_row *row,
+	       struct mt_nl_result *res);
+int mt_raw_request(struct mt_nl *nl, uint8_t cmd, uint16_t flags,
+		   uint16_t type, const void *data, uint16_t len,
+		   struct mt_nl_result *res);
+
+#endif

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally selftests for reclaim and OOM: run as root in the test guest with
+ * memtally.ko loaded; /tests/zram-swap.sh gives the guest swap on zram.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+
+#include "kselftest_harness.h"
+#include "mt_lib.h"
+
+#define MIB	(1024UL * 1024)
+
+/* swap on zram, once per boot */
+static int ensure_swap(void)
+{
+	char line[256];
+	bool have = false;
+	FILE *f = fopen("/proc/swaps", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		have |= !strncmp(line, "/dev/zram0", 10);
+	if (f)
+		fclose(f);
+	return have ? 0 : system("/tests/zram-swap.sh 256M");
+}
+
+/* fork a child in cgroup @cg that writes @mib MiB of anonymous memory */
+static pid_t squeeze(const char *cg, unsigned long mib)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		unsigned long len = mib * MIB, i;
+		char *p;
+
+		if (cg_enter(cg))
+			_exit(3);
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(4);
+		madvise(p, len, MADV_NOHUGEPAGE);
+		for (i = 0; i < len; i += PAGE)
+			p[i] = 1;
+		_exit(0);
+	}
+	return pid;
+}
+
+static int wait_status(pid_t pid)
+{
+	int status = -1;
+
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+static uint64_t hist_sum(const uint64_t *h, int from)
+{
+	uint64_t sum = 0;
+
+	for (int i = from; i < MEMTALLY_HIST_BUCKETS; i++)
+		sum += h[i];
+	return sum;
+}
+
+FIXTURE(rc) {
+	struct mt_nl nl;
+};
+
+FIXTURE_SETUP(rc)
+{
+	ASSERT_EQ(0, mt_nl_open(&self->nl, MEMTALLY_FAMILY_NAME));
+	ASSERT_NE(0, self->nl.family);
+	ASSERT_NE(0, self->nl.events_group);
+}
+
+FIXTURE_TEARDOWN(rc)
+{
+	mt_nl_close(&self->nl);
+}
+
+static int set_threshold(struct mt_nl *nl, uint64_t us, struct mt_nl_result *res)
+{
+	return mt_raw_request(nl, MEMTALLY_CMD_CONFIG_SET, 0,
+			      MEMTALLY_A_CONFIG_STALL_THRESHOLD_US, &us,
+			      sizeof(us), res);
+}
+
+/*
+ * A cgroup squeezed by memory.max into swap: its memcg reclaim counters
+ * rise, an idle cgroup's stay zero, and the module's pgsteal is the
+ * cgroup's own memory.stat pgsteal.  Both count the pages that
+ * shrink_inactive_list()/evict_folios() reclaimed from the cgroup's LRUs,
+ * and here only the cgroup's own task reclaims them (no global pressure:
+ * 1 GiB guest, 32 MiB limit, so kswapd stays away).  Tolerance: exact.
+ * memcg-reclaimed (nr_reclaimed at the end of each reclaim run) also counts
+ * slab pages freed, so it is at least pgsteal.
+ */
+TEST_F(rc, memcg_reclaim)
+{
+	uint64_t id, idle, pgsteal;
+	struct mt_nl_result res;
+	struct mt_row r, i;
+
+	ASSERT_EQ(0, ensure_swap());
+	id = cg_make("mt_rcl");
+	idle = cg_make("mt_idle");
+	ASSERT_NE(0, id);
+	ASSERT_NE(0, idle);
+	ASSERT_EQ(0, cg_write("mt_rcl", "memory.max", "32M"));
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
+	ASSERT_EQ(0, wait_status(squeeze("mt_rcl", 96)));
+
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	pgsteal = cg_stat("mt_rcl", "memory.stat", "pgsteal");
+	TH_LOG("memcg stalls %llu (%llu ms), reclaimed %llu; pgscan %llu pgsteal %llu; memory.stat pgsteal %llu",
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MEMCG_STALLS],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MEMCG_STALL_NS] / 1000000,
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MEMCG_RECLAIMED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_PGSCAN],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_PGSTEAL],
+	       (unsigned long long)pgsteal);
+	/* 96 MiB through 32 MiB: at least 64 MiB went to swap */
+	EXPECT_GE(pgsteal, 64 * MIB / PAGE);
+	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_MEMCG_STALLS], 0);
+	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_MEMCG_STALL_NS], 0);
+	EXPECT_EQ(pgsteal, r.v[MEMTALLY_A_CGROUP_PGSTEAL]);
+	/* no pgscan >= pgsteal: MGLRU (6.12) reports a retried batch's scan once */
+	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_PGSCAN], 0);
+	EXPECT_GE(r.v[MEMTALLY_A_CGROUP_MEMCG_RECLAIMED], pgsteal);
+	EXPECT_EQ(r.v[MEMTALLY_A_CGROUP_MEMCG_STALLS],
+		  hist_sum(r.hist[MEMTALLY_RECLAIM_KIND_MEMCG], 0));
+	EXPECT_EQ(r.v[MEMTALLY_A_CGROUP_DIRECT_STALLS],
+		  hist_sum(r.hist[MEMTALLY_RECLAIM_KIND_DIRECT], 0));
+	/* the idle cgroup did no reclaim */
+	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_MEMCG_STALLS]);
+	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_PGSCAN]);
+	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_PGSTEAL]);
+	EXPECT_EQ(0, hist_sum(i.hist[MEMTALLY_RECLAIM_KIND_MEMCG], 0));
+	EXPECT_EQ(0, cg_remove("mt_rcl"));
+	EXPECT_EQ(0, cg_remove("mt_idle"));
+}
+
+struct stalls {
+	int n, bad_cgroup, below;
+	uint64_t cgroup, min_ns;
+};
+
+static void stall_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	struct stalls *s = ctx;
+	struct mt_row row;
+
+	if (g->cmd != MEMTALLY_CMD_RECLAIM_STALL_NTF)
+		return;
+	/* event attributes are u64/u32 too: reuse the row parser */
+	mt_row_parse(nlh, &row);
+	s->n++;
+	if (row.v[MEMTALLY_A_EVENT_CGROUP_ID] != s->cgroup)
+		s->bad_cgroup++;
+	if (row.v[MEMTALLY_A_EVENT_STALL_NS] < s->min_ns)
+		s->below++;
+}
+
+/*
+ * With the threshold at T = 2^k us, exactly the stalls of histogram buckets
+ * k and up are events (bucket bounds are powers of two in us), less any
+ * the per-CPU queues dropped.  With the largest threshold: none.
+ */
+TEST_F(rc, stall_events)
+{
+	const int k = 10;			/* T = 1024 us */
+	struct mt_row before, after;
+	struct stalls s = { 0 };
+	struct mt_nl_result res;
+	struct mt_nl sub;
+	uint64_t id, expected;
+	int n;
+
+	ASSERT_EQ(0, ensure_swap());
+	id = cg_make("mt_stall");
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, cg_write("mt_stall", "memory.max", "16M"));
+	ASSERT_EQ(0, mt_nl_open(&sub, MEMTALLY_FAMILY_NAME));
+	ASSERT_EQ(0, mt_nl_join(&sub, self->nl.events_group));
+
+	ASSERT_EQ(0, set_threshold(&self->nl, 1ULL << k, &res)) TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &before, &res));
+	ASSERT_EQ(0, wait_status(squeeze("mt_stall", 64)));
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &after, &res));
+	s.cgroup = id;
+	s.min_ns = (1ULL << k) * 1000;
+	while ((n = mt_nl_recv_event(&sub, 1000, stall_cb, &s)) > 0)
+		;
+	EXPECT_EQ(0, n) TH_LOG("events lost: %s", strerror(-n));
+	expected = hist_sum(after.hist[MEMTALLY_RECLAIM_KIND_MEMCG], k) -
+		   hist_sum(before.hist[MEMTALLY_RECLAIM_KIND_MEMCG], k) +
+		   hist_sum(after.hist[MEMTALLY_RECLAIM_KIND_DIRECT], k) -
+		   hist_sum(before.hist[MEMTALLY_RECLAIM_KIND_DIRECT], k);
+	TH_LOG("stalls >= %d us: %llu in the histograms, %d events", 1 << k,
+	       (unsigned long long)expected, s.n);
+	EXPECT_GT(expected, 0);
+	EXPECT_EQ((int)expected, s.n);
+	EXPECT_EQ(0, s.bad_cgroup);
+	EXPECT_EQ(0, s.below);
+
+	/* the largest threshold: no event */
+	ASSERT_EQ(0, set_threshold(&self->nl, MEMTALLY_STALL_THRESHOLD_MAX_US, &res));
+	memset(&s, 0, sizeof(s));
+	s.cgroup = id;
+	ASSERT_EQ(0, wait_status(squeeze("mt_stall", 64)));
+	while ((n = mt_nl_recv_event(&sub, 1000, stall_cb, &s)) > 0)
+		;
+	EXPECT_EQ(0, n);
+	EXPECT_EQ(0, s.n);
+	ASSERT_EQ(0, set_threshold(&self->nl, 0, &res));
+	mt_nl_close(&sub);
+	EXPECT_EQ(0, cg_remove("mt_stall"));
+}
+
+TEST_F(rc, threshold_bad_input)
+{
+	uint64_t too_big = MEMTALLY_STALL_THRESHOLD_MAX_US + 1;
+	struct mt_nl_result res;
+
+	EXPECT_EQ(-EINVAL, set_threshold(&self->nl, too_big, &res));
+	EXPECT_STREQ("stall threshold above 60000000 us (60 s)", res.extack);
+	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_CONFIG_SET, 0, 0, NULL, 0, &res));
+	EXPECT_STREQ("nothing to set", res.extack);
+	ASSERT_EQ(0, setgroups(0, NULL));
+	ASSERT_EQ(0, setgid(65534));
+	ASSERT_EQ(0, setuid(65534));
+	EXPECT_EQ(-EPERM, set_threshold(&self->nl, 1000, &res));
+	EXPECT_STREQ("changing memtally settings needs CAP_SYS_ADMIN", res.extack);
+}
+
+struct ooms {
+	int n;
+	uint32_t pid;
+	uint64_t cgroup, anon;
+	char comm[32];
+};
+
+static void oom_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct genlmsghdr *g = NLMSG_DATA(nlh);
+	const struct nlattr *a;
+	struct ooms *o = ctx;
+
+	if (g->cmd != MEMTALLY_CMD_OOM_KILL_NTF)
+		return;
+	o->n++;
+	a = mt_nl_attr(nlh, MEMTALLY_A_EVENT_PID);
+	o->pid = a ? (uint32_t)mt_nl_u64(a) : 0;
+	a = mt_nl_attr(nlh, MEMTALLY_A_EVENT_CGROUP_ID);
+	o->cgroup = a ? mt_nl_u64(a) : 0;
+	a = mt_nl_attr(nlh, MEMTALLY_A_EVENT_ANON_RSS);
+	o->anon = a ? mt_nl_u64(a) : 0;
+	a = mt_nl_attr(nlh, MEMTALLY_A_EVENT_COMM);
+	if (a)
+		strncpy(o->comm, (const char *)a + NLA_HDRLEN, sizeof(o->comm) - 1);
+}
+
+/* A cgroup without swap driven to OOM: one event, the right victim. */
+TEST_F(rc, oom_kill)
+{
+	struct mt_nl_result res;
+	struct ooms o = { 0 };
+	struct mt_row r;
+	struct mt_nl sub;
+	uint64_t id;
+	int status;
+	pid_t pid;
+
+	id = cg_make("mt_oom");
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, cg_write("mt_oom", "memory.max", "16M"));
+	ASSERT_EQ(0, cg_write("mt_oom", "memory.swap.max", "0"));
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	ASSERT_EQ(0, r.v[MEMTALLY_A_CGROUP_OOM_KILLS]);
+	ASSERT_EQ(0, mt_nl_open(&sub, MEMTALLY_FAMILY_NAME));
+	ASSERT_EQ(0, mt_nl_join(&sub, self->nl.events_group));
+
+	pid = squeeze("mt_oom", 64);
+	status = wait_status(pid);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(SIGKILL, WTERMSIG(status));
+	while (mt_nl_recv_event(&sub, 1000, oom_cb, &o) > 0)
+		;
+	TH_LOG("oom event: pid %u (child %d) comm %s cgroup %llu anon-rss %llu kB",
+	       o.pid, pid, o.comm, (unsigned long long)o.cgroup,
+	       (unsigned long long)o.anon / 1024);
+	EXPECT_EQ(1, o.n);
+	EXPECT_EQ((uint32_t)pid, o.pid);
+	EXPECT_EQ(id, o.cgroup);
+	EXPECT_STREQ("reclaim_test", o.comm);
+	EXPECT_GT(o.anon, 8 * MIB);		/* it held most of its 16 MiB */
+	EXPECT_LE(o.anon, 16 * MIB);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	EXPECT_EQ(1, r.v[MEMTALLY_A_CGROUP_OOM_KILLS]);
+	EXPECT_EQ(1, cg_stat("mt_oom", "memory.events", "oom_kill"));
+	mt_nl_close(&sub);
+	EXPECT_EQ(0, cg_remove("mt_oom"));
+}
+
+struct nodes {
+	int n, node0;
+};
+
+static void node_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_NODE);
+	struct nodes *s = ctx;
+
+	s->n++;
+	if (a && mt_nl_u64(a) == 0 && mt_nl_attr(nlh, MEMTALLY_A_CGROUP_PGSCAN) &&
+	    !mt_nl_attr(nlh, MEMTALLY_A_CGROUP_FAULTS_USER))
+		s->node0++;
+}
+
+TEST_F(rc, node_rows)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+	struct nodes s = { 0 };
+
+	mt_nl_req_init(&req, self->nl.family, MEMTALLY_CMD_NODE_GET, NLM_F_DUMP);
+	ASSERT_EQ(0, mt_nl_talk(&self->nl, &req, node_cb, &s, &res));
+	ASSERT_EQ(0, res.error) TH_LOG("%s", res.extack);
+	EXPECT_EQ(1, s.n);		/* the guest has one node */
+	EXPECT_EQ(1, s.node0);
+}
+
+TEST_HARNESS_MAIN
