@@ -1,14 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memtally: error reporting.  Every error is one line on stderr, prefixed
- * "memtally: "; usage errors end with a pointer to --help.
+ * memtally: what the commands share.  Every error is one line on stderr,
+ * prefixed "memtally: "; usage errors end with a pointer to --help.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 
 #include "cli.h"
+#include "nl.h"
 
 static void vreport(const char *hint, const char *fmt, va_list ap)
 {
@@ -56,4 +63,125 @@ int mt_getopt_err(const char *cmd, int c, char **argv)
 		return mt_usage_err("%s%soption '%s' needs an argument",
 				    cmd, sep, arg);
 	return mt_usage_err("%s%sinvalid option '%s'", cmd, sep, arg);
+}
+
+/* Options of a command that has no others: -j|--json and -h|--help */
+int mt_parse_plain(const char *cmd, int argc, char **argv, bool *json,
+		   bool *help)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
+	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			*json = true;
+			break;
+		case 'h':
+			*help = true;
+			break;
+		default:
+			return mt_getopt_err(cmd, c, argv);
+		}
+	}
+	if (optind < argc)
+		return mt_usage_err("%s: unexpected argument '%s'", cmd,
+				    argv[optind]);
+	return 0;
+}
+
+/* A decimal number, digits only.  Return: 0 or -EINVAL. */
+int mt_parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return *end || errno ? -EINVAL : 0;
+}
+
+int mt_cli_cgroot(char *root, size_t len)
+{
+	int err = mt_cgroot("/proc/self/mounts", root, len);
+
+	if (err == -ENOENT)
+		mt_err("no cgroup2 file system is mounted (mount it with: mount -t cgroup2 none /sys/fs/cgroup)");
+	else if (err)
+		mt_err("cannot find the cgroup2 mount: %s", strerror(-err));
+	return err ? -1 : 0;
+}
+
+int mt_cli_cgroup_id(const char *root, const char *path, uint64_t *id)
+{
+	int err = mt_cgpath_id(root, path, id);
+
+	if (err)
+		mt_err("%s: %s", path, err == -ENOENT ? "no such cgroup" :
+		       strerror(-err));
+	return err ? -1 : 0;
+}
+
+/* Appends to @l the rows of every tracked cgroup, or with @path of @id. */
+int mt_cli_cgroups(struct mt_nl *nl, const char *path, uint64_t id,
+		   struct mt_rows *l)
+{
+	int err = mt_nl_cgroups(nl, path ? &id : NULL, l);
+
+	if (!err && path && !l->nr)	/* acked without a reply */
+		err = -EBADMSG;
+	if (err == -ENOENT && path)
+		mt_err("no cgroup %s tracked by memtally", path);
+	else if (err)
+		mt_nl_report(nl, "reading cgroups", err);
+	return err ? -1 : 0;
+}
+
+/*
+ * The paths of rows @v (NULL for a cgroup removed meanwhile) from @map,
+ * loaded now, so that cgroups created meanwhile resolve; free it after.
+ */
+int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
+		 size_t n)
+{
+	int err = mt_cgmap_load(map, root);
+	size_t i;
+
+	if (err) {
+		mt_err("%s: %s", root, strerror(-err));
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		v[i].path = mt_cgmap_path(map, v[i].id);
+	return 0;
+}
+
+/*
+ * SIGINT and SIGTERM end the commands that run until then, with exit code
+ * 0: block them, and return a signalfd that reads them (-1 on failure).
+ */
+int mt_signalfd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
+/* Whether SIGINT or SIGTERM came, waiting up to @timeout_ms (-1: forever) */
+bool mt_signalled(int sfd, int timeout_ms)
+{
+	struct pollfd p = { .fd = sfd, .events = POLLIN };
+
+	return poll(&p, 1, timeout_ms) > 0;
 }

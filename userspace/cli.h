@@ -1,17 +1,37 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* memtally: subcommands and the error reporting they share. */
+/* memtally: subcommands and what they share. */
 #ifndef MT_CLI_H
 #define MT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
+#include "cgpath.h"
 #include "format.h"
+
+struct mt_nl;
+struct mt_rows;
 
 enum { MT_EXIT_OK = 0, MT_EXIT_RUNTIME = 1, MT_EXIT_USAGE = 2 };
 
 void mt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int mt_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int mt_getopt_err(const char *cmd, int c, char **argv);
+int mt_parse_plain(const char *cmd, int argc, char **argv, bool *json,
+		   bool *help);
+int mt_parse_u64(const char *s, uint64_t *v);
+
+/* These print the error and return -1 on failure, 0 on success. */
+int mt_cli_cgroot(char *root, size_t len);
+int mt_cli_cgroup_id(const char *root, const char *path, uint64_t *id);
+int mt_cli_cgroups(struct mt_nl *nl, const char *path, uint64_t id,
+		   struct mt_rows *l);
+int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
+		 size_t n);
+
+int mt_signalfd(void);
+bool mt_signalled(int sfd, int timeout_ms);
 
 struct status_opts {
 	bool json;
@@ -24,6 +44,7 @@ int cmd_status(int argc, char **argv, bool json);
 struct cgroups_opts {
 	bool json;
 	bool help;
+	bool all;		/* every counter in the table */
 	unsigned int sort;	/* MT_SORT_* */
 	const char *prefix;	/* only this cgroup and those below it */
 	const char *cgroup;	/* only this cgroup, by a do request */
@@ -31,5 +52,46 @@ struct cgroups_opts {
 
 int cgroups_parse(int argc, char **argv, struct cgroups_opts *o);
 int cmd_cgroups(int argc, char **argv, bool json);
+
+struct reclaim_opts {
+	bool json;
+	bool help;
+	bool by_cgroup;		/* the top cgroups rather than their sum */
+	uint64_t interval;	/* seconds; 0: totals since the module loaded */
+	uint64_t count;		/* lines (intervals); 0: until a signal */
+	uint64_t top;		/* with by_cgroup */
+	const char *cgroup;	/* only this cgroup */
+};
+
+int reclaim_parse(int argc, char **argv, struct reclaim_opts *o);
+int cmd_reclaim(int argc, char **argv, bool json);
+
+struct stalls_opts {
+	bool json;
+	bool help;
+	int kind;		/* enum memtally_reclaim_kind; -1: every kind */
+	const char *cgroup;	/* only this cgroup */
+};
+
+int stalls_parse(int argc, char **argv, struct stalls_opts *o);
+int cmd_stalls(int argc, char **argv, bool json);
+
+struct events_opts {
+	bool json;
+	bool help;
+};
+
+int events_parse(int argc, char **argv, struct events_opts *o);
+int cmd_events(int argc, char **argv, bool json);
+
+struct config_opts {
+	bool json;
+	bool help;
+	bool set;		/* change the settings below */
+	uint64_t stall_threshold_us;
+};
+
+int config_parse(int argc, char **argv, struct config_opts *o);
+int cmd_config(int argc, char **argv, bool json);
 
 #endif

@@ -3,8 +3,10 @@
  * memtally: decode the attributes of one reply message into plain structs.
  * Callers pass the attribute stream after the generic netlink header; the
  * status reply needs the stream rather than a parsed table because its
- * hook attribute repeats.  Unknown attributes are ignored, missing or
- * malformed ones make the reply invalid (-EBADMSG).
+ * hook attribute repeats.  Unknown attributes are ignored, malformed ones
+ * make the reply invalid (-EBADMSG), and so do missing ones, except those
+ * an older module does not send: the counters and histograms of a row, the
+ * status fields added with them, and the uid of an OOM victim.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,6 +52,23 @@ static int attr_u32(const struct nlattr *a, uint32_t *v)
 		return -EBADMSG;
 	*v = u;
 	return 0;
+}
+
+/* An attribute the message must have */
+static int need_uint(const struct nlattr *a, uint64_t *v)
+{
+	return a ? mt_attr_uint(a, v) : -EBADMSG;
+}
+
+static int need_u32(const struct nlattr *a, uint32_t *v)
+{
+	return a ? attr_u32(a, v) : -EBADMSG;
+}
+
+/* An attribute the message may lack: then @v keeps its value */
+static int may_uint(const struct nlattr *a, uint64_t *v)
+{
+	return a ? mt_attr_uint(a, v) : 0;
 }
 
 /* The policy has checked that @a is a NUL-terminated string. */
@@ -105,11 +124,14 @@ int mt_status_decode(struct nlattr *attrs, int len, struct mt_status *st)
 	if (nla_parse(tb, MEMTALLY_A_STATUS_MAX, attrs, len, status_policy) ||
 	    !tb[MEMTALLY_A_STATUS_VERSION] ||
 	    !tb[MEMTALLY_A_STATUS_KERNEL_RELEASE] ||
-	    !tb[MEMTALLY_A_STATUS_NR_CGROUPS] ||
-	    !tb[MEMTALLY_A_STATUS_UNATTRIBUTED] ||
-	    mt_attr_uint(tb[MEMTALLY_A_STATUS_NR_CGROUPS], &st->nr_cgroups) ||
-	    mt_attr_uint(tb[MEMTALLY_A_STATUS_UNATTRIBUTED],
-			 &st->unattributed))
+	    need_uint(tb[MEMTALLY_A_STATUS_NR_CGROUPS], &st->nr_cgroups) ||
+	    need_uint(tb[MEMTALLY_A_STATUS_UNATTRIBUTED], &st->unattributed) ||
+	    may_uint(tb[MEMTALLY_A_STATUS_STALL_THRESHOLD_US],
+		     &st->stall_threshold_us) ||
+	    may_uint(tb[MEMTALLY_A_STATUS_EVENTS_DROPPED],
+		     &st->events_dropped) ||
+	    may_uint(tb[MEMTALLY_A_STATUS_RECLAIM_UNPAIRED],
+		     &st->reclaim_unpaired))
 		goto fail;
 	err = attr_strdup(tb[MEMTALLY_A_STATUS_VERSION], &st->version);
 	if (!err)
@@ -139,6 +161,30 @@ void mt_status_free(struct mt_status *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* A histogram: MEMTALLY_HIST_BUCKETS u64 in host byte order */
+static int attr_hist(const struct nlattr *a, uint64_t *hist)
+{
+	if (nla_len(a) != MEMTALLY_HIST_BUCKETS * sizeof(*hist))
+		return -EBADMSG;
+	memcpy(hist, nla_data(a), nla_len(a));
+	return 0;
+}
+
+/* The counters and histograms of a row; those @tb lacks stay 0. */
+static int row_decode(struct nlattr **tb, struct mt_cgroup *row)
+{
+	size_t i;
+
+	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
+		if (may_uint(tb[mt_cgroup_counters[i].attr], &row->counters[i]))
+			return -EBADMSG;
+	for (i = 0; i < MT_NR_STALL_KINDS; i++)
+		if (tb[mt_stall_kinds[i].hist] &&
+		    attr_hist(tb[mt_stall_kinds[i].hist], row->hist[i]))
+			return -EBADMSG;
+	return 0;
+}
+
 /**
  * mt_cgroup_decode() - decode one cgroup-get reply (do, or one of a dump)
  *
@@ -146,18 +192,73 @@ void mt_status_free(struct mt_status *st)
  */
 int mt_cgroup_decode(struct nlattr *attrs, int len, struct mt_cgroup *cg)
 {
-	struct nlattr *tb[MEMTALLY_A_CGROUP_MAX + 1], *a;
-	size_t i;
+	struct nlattr *tb[MEMTALLY_A_CGROUP_MAX + 1];
 
 	memset(cg, 0, sizeof(*cg));
 	if (nla_parse(tb, MEMTALLY_A_CGROUP_MAX, attrs, len, NULL) ||
-	    !tb[MEMTALLY_A_CGROUP_ID] ||
-	    mt_attr_uint(tb[MEMTALLY_A_CGROUP_ID], &cg->id))
+	    need_uint(tb[MEMTALLY_A_CGROUP_ID], &cg->id))
 		return -EBADMSG;
-	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++) {
-		a = tb[mt_cgroup_counters[i].attr];
-		if (!a || mt_attr_uint(a, &cg->counters[i]))
-			return -EBADMSG;
-	}
-	return 0;
+	return row_decode(tb, cg);
+}
+
+/**
+ * mt_node_decode() - decode one node-get reply into a row whose id is the
+ * node
+ *
+ * Return: 0 or -EBADMSG.
+ */
+int mt_node_decode(struct nlattr *attrs, int len, struct mt_cgroup *row)
+{
+	struct nlattr *tb[MEMTALLY_A_CGROUP_MAX + 1];
+	uint32_t node;
+
+	memset(row, 0, sizeof(*row));
+	if (nla_parse(tb, MEMTALLY_A_CGROUP_MAX, attrs, len, NULL) ||
+	    need_u32(tb[MEMTALLY_A_CGROUP_NODE], &node))
+		return -EBADMSG;
+	row->id = node;
+	return row_decode(tb, row);
+}
+
+static const struct nla_policy event_policy[MEMTALLY_A_EVENT_MAX + 1] = {
+	[MEMTALLY_A_EVENT_COMM]	= { .type = NLA_STRING },
+};
+
+/**
+ * mt_event_decode() - decode a notification of the events group
+ * @cmd: its generic netlink command
+ *
+ * Return: 0, -EOPNOTSUPP for a command that is no known event, or -EBADMSG.
+ * @ev->comm points into @attrs.
+ */
+int mt_event_decode(uint8_t cmd, struct nlattr *attrs, int len,
+		    struct mt_event *ev)
+{
+	struct nlattr *tb[MEMTALLY_A_EVENT_MAX + 1];
+
+	memset(ev, 0, sizeof(*ev));
+	ev->cmd = cmd;
+	if (cmd != MEMTALLY_CMD_OOM_KILL_NTF &&
+	    cmd != MEMTALLY_CMD_RECLAIM_STALL_NTF)
+		return -EOPNOTSUPP;
+	if (nla_parse(tb, MEMTALLY_A_EVENT_MAX, attrs, len, event_policy) ||
+	    !tb[MEMTALLY_A_EVENT_COMM] ||
+	    need_uint(tb[MEMTALLY_A_EVENT_TIMESTAMP_NS], &ev->timestamp_ns) ||
+	    need_u32(tb[MEMTALLY_A_EVENT_PID], &ev->pid) ||
+	    need_uint(tb[MEMTALLY_A_EVENT_CGROUP_ID], &ev->cgroup_id))
+		return -EBADMSG;
+	ev->comm = nla_data(tb[MEMTALLY_A_EVENT_COMM]);
+	if (cmd == MEMTALLY_CMD_RECLAIM_STALL_NTF)
+		return need_u32(tb[MEMTALLY_A_EVENT_RECLAIM_KIND],
+				&ev->reclaim_kind) ||
+		       need_uint(tb[MEMTALLY_A_EVENT_STALL_NS],
+				 &ev->stall_ns) ||
+		       need_uint(tb[MEMTALLY_A_EVENT_RECLAIMED],
+				 &ev->reclaimed) ? -EBADMSG : 0;
+	ev->has_uid = tb[MEMTALLY_A_EVENT_UID];
+	return (ev->has_uid && attr_u32(tb[MEMTALLY_A_EVENT_UID], &ev->uid)) ||
+	       need_uint(tb[MEMTALLY_A_EVENT_ANON_RSS], &ev->anon_rss) ||
+	       need_uint(tb[MEMTALLY_A_EVENT_FILE_RSS], &ev->file_rss) ||
+	       need_uint(tb[MEMTALLY_A_EVENT_SHMEM_RSS], &ev->shmem_rss) ?
+	       -EBADMSG : 0;
 }

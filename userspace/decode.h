@@ -3,6 +3,7 @@
 #ifndef MT_DECODE_H
 #define MT_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/memtally.h>
@@ -23,6 +24,10 @@ struct mt_status {
 	uint64_t unattributed;
 	struct mt_hook *hooks;
 	size_t nr_hooks;
+	/* 0 when an older module does not send them */
+	uint64_t stall_threshold_us;	/* 0: no stall events */
+	uint64_t events_dropped;
+	uint64_t reclaim_unpaired;
 };
 
 /* A counter of a cgroup reply: its attribute and its names in the output. */
@@ -31,30 +36,138 @@ struct mt_counter_col {
 	const char *json;	/* JSON key */
 	const char *header;	/* table column header */
 	const char *sort;	/* --sort key */
+	bool brief;		/* in the table without --all */
 };
+
+/* Indices of mt_cgroup_counters[], for the code that needs one counter */
+enum mt_counter {
+	MT_CTR_FAULTS_USER,
+	MT_CTR_FAULTS_KERNEL,
+	MT_CTR_DIRECT_STALLS,
+	MT_CTR_DIRECT_STALL_NS,
+	MT_CTR_DIRECT_RECLAIMED,
+	MT_CTR_MEMCG_STALLS,
+	MT_CTR_MEMCG_STALL_NS,
+	MT_CTR_MEMCG_RECLAIMED,
+	MT_CTR_SOFTLIMIT_STALLS,
+	MT_CTR_SOFTLIMIT_STALL_NS,
+	MT_CTR_SOFTLIMIT_RECLAIMED,
+	MT_CTR_PGSCAN,
+	MT_CTR_PGSTEAL,
+	MT_CTR_PGDEACTIVATE,
+	MT_CTR_PGWRITEBACK,
+	MT_CTR_THROTTLED,
+	MT_CTR_THROTTLED_US,
+	MT_CTR_SLAB_SHRINKS,
+	MT_CTR_SLAB_SHRINK_NS,
+	MT_CTR_KSWAPD_WAKEUPS,
+	MT_CTR_KSWAPD_WAKES,
+	MT_CTR_OOM_KILLS,
+	MT_NR_CGROUP_COUNTERS
+};
+
+/* The row of MEMTALLY_A_CGROUP_<NAME>: its header is NAME */
+#define MT_COUNTER(NAME, json, sort, brief) \
+	[MT_CTR_##NAME] = { MEMTALLY_A_CGROUP_##NAME, json, #NAME, sort, brief }
 
 /*
  * The counters of a cgroup, in output order: decoding, the table and JSON
  * columns, sorting and the help follow this table, so a new counter is a
- * new row (and its attribute in the spec).
+ * new row and its index (and its attribute in the spec).
  */
 static const struct mt_counter_col mt_cgroup_counters[] = {
-	{ MEMTALLY_A_CGROUP_FAULTS_USER,   "faults_user",   "FAULTS_USER",   "faults-user" },
-	{ MEMTALLY_A_CGROUP_FAULTS_KERNEL, "faults_kernel", "FAULTS_KERNEL", "faults-kernel" },
+	MT_COUNTER(FAULTS_USER, "faults_user", "faults-user", true),
+	MT_COUNTER(FAULTS_KERNEL, "faults_kernel", "faults-kernel", true),
+	MT_COUNTER(DIRECT_STALLS, "direct_stalls", "direct-stalls", true),
+	MT_COUNTER(DIRECT_STALL_NS, "direct_stall_ns", "direct-stall-ns",
+		   false),
+	MT_COUNTER(DIRECT_RECLAIMED, "direct_reclaimed", "direct-reclaimed",
+		   false),
+	MT_COUNTER(MEMCG_STALLS, "memcg_stalls", "memcg-stalls", true),
+	MT_COUNTER(MEMCG_STALL_NS, "memcg_stall_ns", "memcg-stall-ns", false),
+	MT_COUNTER(MEMCG_RECLAIMED, "memcg_reclaimed", "memcg-reclaimed",
+		   false),
+	MT_COUNTER(SOFTLIMIT_STALLS, "softlimit_stalls", "softlimit-stalls",
+		   false),
+	MT_COUNTER(SOFTLIMIT_STALL_NS, "softlimit_stall_ns",
+		   "softlimit-stall-ns", false),
+	MT_COUNTER(SOFTLIMIT_RECLAIMED, "softlimit_reclaimed",
+		   "softlimit-reclaimed", false),
+	MT_COUNTER(PGSCAN, "pgscan", "pgscan", false),
+	MT_COUNTER(PGSTEAL, "pgsteal", "pgsteal", true),
+	MT_COUNTER(PGDEACTIVATE, "pgdeactivate", "pgdeactivate", false),
+	MT_COUNTER(PGWRITEBACK, "pgwriteback", "pgwriteback", false),
+	MT_COUNTER(THROTTLED, "throttled", "throttled", false),
+	MT_COUNTER(THROTTLED_US, "throttled_us", "throttled-us", false),
+	MT_COUNTER(SLAB_SHRINKS, "slab_shrinks", "slab-shrinks", false),
+	MT_COUNTER(SLAB_SHRINK_NS, "slab_shrink_ns", "slab-shrink-ns", false),
+	MT_COUNTER(KSWAPD_WAKEUPS, "kswapd_wakeups", "kswapd-wakeups", false),
+	MT_COUNTER(KSWAPD_WAKES, "kswapd_wakes", "kswapd-wakes", false),
+	MT_COUNTER(OOM_KILLS, "oom_kills", "oom-kills", true),
 };
 
-#define MT_NR_CGROUP_COUNTERS \
-	(sizeof(mt_cgroup_counters) / sizeof(mt_cgroup_counters[0]))
+_Static_assert(sizeof(mt_cgroup_counters) / sizeof(mt_cgroup_counters[0]) ==
+	       MT_NR_CGROUP_COUNTERS, "a row for every enum mt_counter");
 
+/* A kind of reclaim (enum memtally_reclaim_kind): its counters, histogram */
+struct mt_stall_kind {
+	const char *name;	/* --kind, events */
+	enum mt_counter stalls, stall_ns, reclaimed;
+	int hist;		/* MEMTALLY_A_CGROUP_*_STALL_HIST */
+	const char *hist_json;	/* JSON key of the histogram */
+};
+
+#define MT_STALL_KIND(NAME, name)					\
+	[MEMTALLY_RECLAIM_KIND_##NAME] = { name,			\
+		MT_CTR_##NAME##_STALLS, MT_CTR_##NAME##_STALL_NS,	\
+		MT_CTR_##NAME##_RECLAIMED,				\
+		MEMTALLY_A_CGROUP_##NAME##_STALL_HIST, name "_stall_hist" }
+
+static const struct mt_stall_kind mt_stall_kinds[] = {
+	MT_STALL_KIND(DIRECT, "direct"),
+	MT_STALL_KIND(MEMCG, "memcg"),
+	MT_STALL_KIND(SOFTLIMIT, "softlimit"),
+};
+
+#define MT_NR_STALL_KINDS (sizeof(mt_stall_kinds) / sizeof(mt_stall_kinds[0]))
+
+/*
+ * A row of counters: a cgroup, or a NUMA node of a node-get reply (then id
+ * is the node).  Counters and histograms a reply lacks (an older module,
+ * or a node row) are 0.
+ */
 struct mt_cgroup {
 	uint64_t id;
 	uint64_t counters[MT_NR_CGROUP_COUNTERS];	/* as mt_cgroup_counters[] */
 	const char *path;	/* filled in by the caller; NULL if unknown */
+	/* stall latency histograms by enum memtally_reclaim_kind */
+	uint64_t hist[MT_NR_STALL_KINDS][MEMTALLY_HIST_BUCKETS];
+};
+
+/* An oom-kill-ntf or reclaim-stall-ntf notification */
+struct mt_event {
+	uint8_t cmd;		/* MEMTALLY_CMD_*_NTF */
+	uint64_t timestamp_ns;	/* CLOCK_REALTIME */
+	uint32_t pid;
+	const char *comm;	/* points into the message */
+	uint64_t cgroup_id;
+	const char *path;	/* filled in by the caller; NULL if unknown */
+	/* oom-kill */
+	bool has_uid;
+	uint32_t uid;
+	uint64_t anon_rss, file_rss, shmem_rss;		/* bytes */
+	/* reclaim-stall */
+	uint32_t reclaim_kind;	/* enum memtally_reclaim_kind */
+	uint64_t stall_ns;
+	uint64_t reclaimed;
 };
 
 int mt_attr_uint(const struct nlattr *a, uint64_t *v);
 int mt_status_decode(struct nlattr *attrs, int len, struct mt_status *st);
 void mt_status_free(struct mt_status *st);
 int mt_cgroup_decode(struct nlattr *attrs, int len, struct mt_cgroup *cg);
+int mt_node_decode(struct nlattr *attrs, int len, struct mt_cgroup *row);
+int mt_event_decode(uint8_t cmd, struct nlattr *attrs, int len,
+		    struct mt_event *ev);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <json.h>
 #include <linux/memtally.h>
 
@@ -47,6 +48,16 @@ static void table_print(FILE *f, const bool *right, int ncols,
 		}
 		fputc('\n', f);
 	}
+}
+
+static void add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static struct json_object *path_json(const char *path)
+{
+	return path ? json_object_new_string(path) : NULL;
 }
 
 static const char *const hook_state_names[] = {
@@ -94,10 +105,17 @@ int mt_status_print(FILE *f, const struct mt_status *st)
 		cells[(i + 1) * COLS + 1] = h->tracepoint;
 		cells[(i + 1) * COLS + 2] = state[i];
 	}
-	fprintf(f, "version:       %s\n", st->version);
-	fprintf(f, "kernel:        %s\n", st->kernel_release);
-	fprintf(f, "cgroups:       %" PRIu64 "\n", st->nr_cgroups);
-	fprintf(f, "unattributed:  %" PRIu64 "\n\n", st->unattributed);
+	fprintf(f, "version:           %s\n", st->version);
+	fprintf(f, "kernel:            %s\n", st->kernel_release);
+	fprintf(f, "cgroups:           %" PRIu64 "\n", st->nr_cgroups);
+	fprintf(f, "unattributed:      %" PRIu64 "\n", st->unattributed);
+	fprintf(f, "events dropped:    %" PRIu64 "\n", st->events_dropped);
+	fprintf(f, "reclaim unpaired:  %" PRIu64 "\n", st->reclaim_unpaired);
+	if (st->stall_threshold_us)
+		fprintf(f, "stall threshold:   %" PRIu64 " us\n\n",
+			st->stall_threshold_us);
+	else
+		fputs("stall threshold:   off\n\n", f);
 	table_print(f, right, COLS, cells, st->nr_hooks + 1);
 	free(cells);
 	free(state);
@@ -114,10 +132,11 @@ struct json_object *mt_status_json(const struct mt_status *st)
 			       json_object_new_string(st->version));
 	json_object_object_add(o, "kernel_release",
 			       json_object_new_string(st->kernel_release));
-	json_object_object_add(o, "nr_cgroups",
-			       json_object_new_uint64(st->nr_cgroups));
-	json_object_object_add(o, "unattributed",
-			       json_object_new_uint64(st->unattributed));
+	add_u64(o, "nr_cgroups", st->nr_cgroups);
+	add_u64(o, "unattributed", st->unattributed);
+	add_u64(o, "events_dropped", st->events_dropped);
+	add_u64(o, "reclaim_unpaired", st->reclaim_unpaired);
+	add_u64(o, "stall_threshold_us", st->stall_threshold_us);
 	for (i = 0; i < st->nr_hooks; i++) {
 		const struct mt_hook *h = &st->hooks[i];
 		struct json_object *hook = json_object_new_object();
@@ -136,16 +155,41 @@ struct json_object *mt_status_json(const struct mt_status *st)
 	return o;
 }
 
-/* Return: 0 or -ENOMEM. */
-int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n)
+/* The settings of config-set, as config-set names them; 0 is off. */
+void mt_config_print(FILE *f, const struct mt_status *st)
 {
-	enum { COLS = CGROUP_COLS };
-	bool right[COLS] = { false };	/* numbers right-aligned */
-	char (*num)[COLS - 1][U64_CHARS];
-	const char **cells;
-	size_t i, c;
+	if (st->stall_threshold_us)
+		fprintf(f, "stall-threshold-us: %" PRIu64 "\n",
+			st->stall_threshold_us);
+	else
+		fputs("stall-threshold-us: off\n", f);
+}
 
-	cells = calloc((n + 1) * COLS, sizeof(*cells));
+struct json_object *mt_config_json(const struct mt_status *st)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_u64(o, "stall_threshold_us", st->stall_threshold_us);
+	return o;
+}
+
+/*
+ * The table of @v: PATH, ID and the counters marked brief, or with @all
+ * every counter.  Return: 0 or -ENOMEM.
+ */
+int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all)
+{
+	bool right[CGROUP_COLS] = { false };	/* numbers right-aligned */
+	char (*num)[CGROUP_COLS - 1][U64_CHARS];
+	size_t ctr[MT_NR_CGROUP_COUNTERS];	/* counter of each column */
+	const char **cells;
+	int c, cols = 2;
+	size_t i;
+
+	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
+		if (all || mt_cgroup_counters[i].brief)
+			ctr[cols++ - 2] = i;
+	cells = calloc((n + 1) * cols, sizeof(*cells));
 	num = calloc(n + 1, sizeof(*num));
 	if (!cells || !num) {
 		free(cells);
@@ -154,25 +198,35 @@ int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n)
 	}
 	cells[0] = "PATH";
 	cells[1] = "ID";
-	for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
-		cells[2 + c] = mt_cgroup_counters[c].header;
-	for (c = 1; c < COLS; c++)
+	for (c = 2; c < cols; c++)
+		cells[c] = mt_cgroup_counters[ctr[c - 2]].header;
+	for (c = 1; c < cols; c++)
 		right[c] = true;
 	for (i = 0; i < n; i++) {
-		const char **row = &cells[(i + 1) * COLS];
+		const char **row = &cells[(i + 1) * cols];
 
 		snprintf(num[i][0], U64_CHARS, "%" PRIu64, v[i].id);
-		for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
-			snprintf(num[i][1 + c], U64_CHARS, "%" PRIu64,
-				 v[i].counters[c]);
+		for (c = 2; c < cols; c++)
+			snprintf(num[i][c - 1], U64_CHARS, "%" PRIu64,
+				 v[i].counters[ctr[c - 2]]);
 		row[0] = v[i].path ? v[i].path : "?";
-		for (c = 1; c < COLS; c++)
+		for (c = 1; c < cols; c++)
 			row[c] = num[i][c - 1];
 	}
-	table_print(f, right, COLS, cells, n + 1);
+	table_print(f, right, cols, cells, n + 1);
 	free(cells);
 	free(num);
 	return 0;
+}
+
+static struct json_object *u64_array(const uint64_t *v, size_t n)
+{
+	struct json_object *a = json_object_new_array_ext(n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_uint64(v[i]));
+	return a;
 }
 
 /* An unknown path (cgroup removed meanwhile) is null. */
@@ -184,15 +238,210 @@ struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n)
 	for (i = 0; i < n; i++) {
 		struct json_object *o = json_object_new_object();
 
-		json_object_object_add(o, "path", v[i].path ?
-				       json_object_new_string(v[i].path) : NULL);
-		json_object_object_add(o, "id", json_object_new_uint64(v[i].id));
+		json_object_object_add(o, "path", path_json(v[i].path));
+		add_u64(o, "id", v[i].id);
 		for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
-			json_object_object_add(o, mt_cgroup_counters[c].json,
-				json_object_new_uint64(v[i].counters[c]));
+			add_u64(o, mt_cgroup_counters[c].json,
+				v[i].counters[c]);
+		for (c = 0; c < MT_NR_STALL_KINDS; c++)
+			json_object_object_add(o, mt_stall_kinds[c].hist_json,
+				u64_array(v[i].hist[c], MEMTALLY_HIST_BUCKETS));
 		json_object_array_add(a, o);
 	}
 	return a;
+}
+
+const char *mt_kind_name(uint32_t kind)
+{
+	return kind < MT_NR_STALL_KINDS ? mt_stall_kinds[kind].name :
+					  "unknown";
+}
+
+/* @ns as "850ns", "12.3us", "45.6ms" or "1.2s" */
+void mt_duration(char *buf, size_t len, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, len, "%" PRIu64 "ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, len, "%.1fus", ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%.1fms", ns / 1e6);
+	else
+		snprintf(buf, len, "%.1fs", ns / 1e9);
+}
+
+/* @ns since the epoch in local time: "2026-11-22T06:00:19.123+01:00" */
+void mt_iso_time(char *buf, size_t len, uint64_t ns)
+{
+	time_t sec = ns / 1000000000;
+	char date[32], zone[8];
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	snprintf(buf, len, "%s.%03u%.3s:%s", date,
+		 (unsigned int)(ns / 1000000 % 1000), zone, zone + 3);
+}
+
+#define HIST_STARS	40
+
+/*
+ * A stall histogram as BCC tools print one, without the empty buckets
+ * before the first and after the last that counted: bucket 0 is "0 -> 1"
+ * us, bucket i "2^i -> 2^(i+1)-1", the last one open-ended.
+ */
+void mt_hist_print(FILE *f, const uint64_t *b)
+{
+	static const char stars[] = "****************************************";
+	size_t lo = 0, hi = MEMTALLY_HIST_BUCKETS, i;
+	char high[U64_CHARS];
+	uint64_t max = 0;
+
+	while (lo < hi && !b[lo])
+		lo++;
+	while (hi > lo && !b[hi - 1])
+		hi--;
+	if (lo == hi)
+		return;
+	for (i = lo; i < hi; i++)
+		if (b[i] > max)
+			max = b[i];
+	fputs("     usecs               : count     distribution\n", f);
+	for (i = lo; i < hi; i++) {
+		if (i == MEMTALLY_HIST_BUCKETS - 1)
+			snprintf(high, sizeof(high), "inf");
+		else
+			snprintf(high, sizeof(high), "%llu",
+				 (2ull << i) - 1);
+		fprintf(f, "%10llu -> %-10s : %-8" PRIu64 " |%-*.*s|\n",
+			i ? 1ull << i : 0, high, b[i], HIST_STARS,
+			(int)((double)HIST_STARS * b[i] / max), stars);
+	}
+}
+
+/* Whether to show stalls of kind @k of @cg, for @kind (-1: every kind) */
+static bool stalls_shown(const struct mt_cgroup *cg, size_t k, int kind)
+{
+	return (kind < 0 || (size_t)kind == k) &&
+	       cg->counters[mt_stall_kinds[k].stalls];
+}
+
+static void stall_print(FILE *f, const struct mt_cgroup *cg, size_t k)
+{
+	const struct mt_stall_kind *sk = &mt_stall_kinds[k];
+	uint64_t stalls = cg->counters[sk->stalls];
+	uint64_t ns = cg->counters[sk->stall_ns];
+	char total[32], avg[32];
+
+	mt_duration(total, sizeof(total), ns);
+	mt_duration(avg, sizeof(avg), ns / stalls);
+	fprintf(f, "%s (%" PRIu64 ") %s: %" PRIu64 " stalls, total %s, average %s, reclaimed %" PRIu64 " pages\n",
+		cg->path ? cg->path : "?", cg->id, sk->name, stalls, total,
+		avg, cg->counters[sk->reclaimed]);
+	mt_hist_print(f, cg->hist[k]);
+}
+
+/*
+ * For each cgroup and kind of reclaim (@kind, or every kind if -1) with
+ * stalls: a line with their count, total and average time and the pages
+ * they reclaimed, and their histogram.  A blank line separates them.
+ */
+void mt_stalls_print(FILE *f, const struct mt_cgroup *v, size_t n, int kind)
+{
+	bool first = true;
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < MT_NR_STALL_KINDS; k++) {
+			if (!stalls_shown(&v[i], k, kind))
+				continue;
+			if (!first)
+				fputc('\n', f);
+			stall_print(f, &v[i], k);
+			first = false;
+		}
+}
+
+static struct json_object *stall_json(const struct mt_cgroup *cg, size_t k)
+{
+	const struct mt_stall_kind *sk = &mt_stall_kinds[k];
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "path", path_json(cg->path));
+	add_u64(o, "id", cg->id);
+	json_object_object_add(o, "kind", json_object_new_string(sk->name));
+	add_u64(o, "stalls", cg->counters[sk->stalls]);
+	add_u64(o, "stall_ns", cg->counters[sk->stall_ns]);
+	add_u64(o, "reclaimed", cg->counters[sk->reclaimed]);
+	json_object_object_add(o, "buckets",
+			       u64_array(cg->hist[k], MEMTALLY_HIST_BUCKETS));
+	return o;
+}
+
+struct json_object *mt_stalls_json(const struct mt_cgroup *v, size_t n,
+				   int kind)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i, k;
+
+	for (i = 0; i < n; i++)
+		for (k = 0; k < MT_NR_STALL_KINDS; k++)
+			if (stalls_shown(&v[i], k, kind))
+				json_object_array_add(a, stall_json(&v[i], k));
+	return a;
+}
+
+/* One line: local time, the event, then its fields as name=value */
+void mt_event_print(FILE *f, const struct mt_event *ev)
+{
+	const char *path = ev->path ? ev->path : "?";
+	char time[48], stall[32];
+
+	mt_iso_time(time, sizeof(time), ev->timestamp_ns);
+	if (ev->cmd == MEMTALLY_CMD_RECLAIM_STALL_NTF) {
+		mt_duration(stall, sizeof(stall), ev->stall_ns);
+		fprintf(f, "%s reclaim-stall kind=%s pid=%" PRIu32
+			" comm=%s cgroup=%s stall=%s reclaimed=%" PRIu64 "\n",
+			time, mt_kind_name(ev->reclaim_kind), ev->pid,
+			ev->comm, path, stall, ev->reclaimed);
+		return;
+	}
+	fprintf(f, "%s oom-kill pid=%" PRIu32 " comm=%s cgroup=%s (%" PRIu64
+		")", time, ev->pid, ev->comm, path, ev->cgroup_id);
+	if (ev->has_uid)
+		fprintf(f, " uid=%" PRIu32, ev->uid);
+	fprintf(f, " anon-rss=%" PRIu64 "kB file-rss=%" PRIu64
+		"kB shmem-rss=%" PRIu64 "kB\n", ev->anon_rss / 1024,
+		ev->file_rss / 1024, ev->shmem_rss / 1024);
+}
+
+/* Keys as the attributes; "uid" only where the kernel gives it */
+struct json_object *mt_event_json(const struct mt_event *ev)
+{
+	struct json_object *o = json_object_new_object();
+	bool stall = ev->cmd == MEMTALLY_CMD_RECLAIM_STALL_NTF;
+
+	json_object_object_add(o, "event", json_object_new_string(stall ?
+			       "reclaim-stall" : "oom-kill"));
+	add_u64(o, "timestamp_ns", ev->timestamp_ns);
+	add_u64(o, "pid", ev->pid);
+	json_object_object_add(o, "comm", json_object_new_string(ev->comm));
+	add_u64(o, "cgroup_id", ev->cgroup_id);
+	json_object_object_add(o, "path", path_json(ev->path));
+	if (stall) {
+		json_object_object_add(o, "reclaim_kind",
+			json_object_new_string(mt_kind_name(ev->reclaim_kind)));
+		add_u64(o, "stall_ns", ev->stall_ns);
+		add_u64(o, "reclaimed", ev->reclaimed);
+		return o;
+	}
+	if (ev->has_uid)
+		add_u64(o, "uid", ev->uid);
+	add_u64(o, "anon_rss", ev->anon_rss);
+	add_u64(o, "file_rss", ev->file_rss);
+	add_u64(o, "shmem_rss", ev->shmem_rss);
+	return o;
 }
 
 /* Print @obj on one line and drop it.  Return: 0 or -ENOMEM. */
@@ -262,7 +511,8 @@ static int cgroup_cmp(const void *pa, const void *pb, void *arg)
 
 void mt_cgroups_sort(struct mt_cgroup *v, size_t n, unsigned int key)
 {
-	qsort_r(v, n, sizeof(*v), cgroup_cmp, &key);
+	if (n)	/* @v may be NULL then */
+		qsort_r(v, n, sizeof(*v), cgroup_cmp, &key);
 }
 
 /* Keep the cgroups at or below @prefix, in order; returns how many. */

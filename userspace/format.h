@@ -3,6 +3,7 @@
 #ifndef MT_FORMAT_H
 #define MT_FORMAT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "decode.h"
@@ -18,9 +19,21 @@ enum {
 
 int mt_status_print(FILE *f, const struct mt_status *st);
 struct json_object *mt_status_json(const struct mt_status *st);
-int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n);
+void mt_config_print(FILE *f, const struct mt_status *st);
+struct json_object *mt_config_json(const struct mt_status *st);
+int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all);
 struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n);
+void mt_hist_print(FILE *f, const uint64_t *buckets);
+void mt_stalls_print(FILE *f, const struct mt_cgroup *v, size_t n, int kind);
+struct json_object *mt_stalls_json(const struct mt_cgroup *v, size_t n,
+				   int kind);
+void mt_event_print(FILE *f, const struct mt_event *ev);
+struct json_object *mt_event_json(const struct mt_event *ev);
 int mt_json_print(FILE *f, struct json_object *obj);
+
+const char *mt_kind_name(uint32_t kind);
+void mt_duration(char *buf, size_t len, uint64_t ns);
+void mt_iso_time(char *buf, size_t len, uint64_t ns);
 
 const char *mt_sort_name(unsigned int key);
 int mt_sort_parse(const char *s, unsigned int *key);

@@ -20,6 +20,10 @@ static const struct mt_cmd {
 } cmds[] = {
 	{ "status",  cmd_status,  "module version, kernel release and hooks" },
 	{ "cgroups", cmd_cgroups, "counters of each cgroup" },
+	{ "reclaim", cmd_reclaim, "reclaim activity, like sar -B" },
+	{ "stalls",  cmd_stalls,  "reclaim stalls of each cgroup, histograms" },
+	{ "events",  cmd_events,  "OOM kills and long reclaim stalls, live" },
+	{ "config",  cmd_config,  "show or change the module's settings" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
+#include <netlink/attr.h>
 #include <netlink/msg.h>
 #include <linux/memtally.h>
 
@@ -140,7 +142,7 @@ static int valid_cb(struct nl_msg *msg, void *arg)
 
 	if (!genlmsg_valid_hdr(nlh, 0))
 		req->err = -EBADMSG;
-	else
+	else if (req->parse)
 		req->err = req->parse(genlmsg_attrdata(gnlh, 0),
 				      genlmsg_attrlen(gnlh, 0), req->arg);
 	return req->err ? NL_STOP : NL_OK;
@@ -185,6 +187,7 @@ static int error_cb(struct sockaddr_nl *sa, struct nlmsgerr *e, void *arg)
 /**
  * mt_nl_exchange() - send a request and feed each reply to @parse
  * @msg: from mt_nl_msg(), consumed; NULL stands for an allocation failure
+ * @parse: NULL for a request that is only acked
  *
  * Return: 0 or a negative errno; see mt_nl.why for the reason.
  */
@@ -245,4 +248,77 @@ void mt_nl_report(const struct mt_nl *nl, const char *what, int err)
 
 	mt_nl_errline(line, sizeof(line), what, err, nl->why);
 	mt_err("%s", line);
+}
+
+static int status_reply(struct nlattr *attrs, int len, void *arg)
+{
+	return mt_status_decode(attrs, len, arg);
+}
+
+/* The status-get reply into @st (free it with mt_status_free()). */
+int mt_nl_status(struct mt_nl *nl, struct mt_status *st)
+{
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = mt_nl_exchange(nl, mt_nl_msg(nl, MEMTALLY_CMD_STATUS_GET, 0),
+			     status_reply, st);
+	if (!err && !st->version)	/* acked without a reply */
+		err = -EBADMSG;
+	return err;
+}
+
+/* Decode a reply with @decode into a new row at the end of @l. */
+static int add_row(struct mt_rows *l, struct nlattr *attrs, int len,
+		   int (*decode)(struct nlattr *, int, struct mt_cgroup *))
+{
+	struct mt_cgroup *v;
+
+	if (l->nr == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		v = realloc(l->v, l->cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		l->v = v;
+	}
+	if (decode(attrs, len, &l->v[l->nr]))
+		return -EBADMSG;
+	l->nr++;
+	return 0;
+}
+
+static int cgroup_reply(struct nlattr *attrs, int len, void *arg)
+{
+	return add_row(arg, attrs, len, mt_cgroup_decode);
+}
+
+static int node_reply(struct nlattr *attrs, int len, void *arg)
+{
+	return add_row(arg, attrs, len, mt_node_decode);
+}
+
+/* Appends to @l the rows of every tracked cgroup, or with @id of that one. */
+int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l)
+{
+	struct nl_msg *msg;
+
+	msg = mt_nl_msg(nl, MEMTALLY_CMD_CGROUP_GET, id ? 0 : NLM_F_DUMP);
+	if (msg && id && nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, *id)) {
+		nlmsg_free(msg);
+		msg = NULL;
+	}
+	return mt_nl_exchange(nl, msg, cgroup_reply, l);
+}
+
+/* Appends to @l the row of every NUMA node. */
+int mt_nl_nodes(struct mt_nl *nl, struct mt_rows *l)
+{
+	return mt_nl_exchange(nl, mt_nl_msg(nl, MEMTALLY_CMD_NODE_GET,
+					    NLM_F_DUMP), node_reply, l);
+}
+
+void mt_rows_free(struct mt_rows *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decode.h"
+
 struct nl_msg;
 struct nl_sock;
 struct nlattr;
@@ -20,6 +22,12 @@ struct mt_nl {
 /* Decodes the attributes of one reply message into @arg; 0 or -errno. */
 typedef int (*mt_nl_parse_t)(struct nlattr *attrs, int len, void *arg);
 
+/* The rows of a cgroup-get or node-get reply, as they come */
+struct mt_rows {
+	struct mt_cgroup *v;
+	size_t nr, cap;
+};
+
 int mt_nl_connect(struct mt_nl *nl, const char *family);
 int mt_nl_open(struct mt_nl *nl);
 void mt_nl_close(struct mt_nl *nl);
@@ -27,6 +35,11 @@ struct nl_msg *mt_nl_msg(struct mt_nl *nl, uint8_t cmd, int flags);
 int mt_nl_exchange(struct mt_nl *nl, struct nl_msg *msg, mt_nl_parse_t parse,
 		   void *arg);
 void mt_nl_report(const struct mt_nl *nl, const char *what, int err);
+
+int mt_nl_status(struct mt_nl *nl, struct mt_status *st);
+int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l);
+int mt_nl_nodes(struct mt_nl *nl, struct mt_rows *l);
+void mt_rows_free(struct mt_rows *l);
 
 void mt_nl_extack(const struct nlmsghdr *nlh, char *buf, size_t len);
 void mt_nl_errline(char *buf, size_t len, const char *what, int err,

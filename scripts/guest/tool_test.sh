@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..12"
+echo "1..21"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -73,6 +73,90 @@ check "memtally cgroups --help" memtally cgroups --help
 memtally --no-such-option > /dev/null 2>&1
 rc=$?
 if [ $rc -eq 2 ]; then ok "a bad option exits 2"; else nok "a bad option exits 2" "rc=$rc"; fi
+
+# ---- reclaim, stalls, config, events --------------------------------
+grep -q zram0 /proc/swaps || /tests/zram-swap.sh 256M > /dev/null
+mkdir -p $cg/sq
+echo 24M > $cg/sq/memory.max
+sh -c "echo \$\$ > $cg/sq/cgroup.procs && exec /tests/mt_touch 16384"
+
+out=$(memtally stalls --cgroup /sq 2>&1)
+case $out in
+"/sq ("*"memcg: "*" stalls"*usecs*distribution*) ok "stalls shows the memcg histogram of a squeezed cgroup" ;;
+*) nok "stalls shows the memcg histogram of a squeezed cgroup" "$out" ;;
+esac
+
+out=$(memtally stalls --cgroup /sq --json 2>&1)
+stalls=$(echo "$out" | sed -n 's/.*"kind":"memcg","stalls":\([0-9]*\).*/\1/p')
+buckets=$(echo "$out" | sed -n 's/.*"kind":"memcg".*"buckets":\[\([0-9,]*\)\].*/\1/p' | tr , '\n' | awk '{s += $1} END {print s}')
+if [ -n "$stalls" ] && [ "$stalls" -gt 0 ] && [ "$stalls" = "$buckets" ]; then
+	ok "stalls --json: buckets sum to the stall count ($stalls)"
+else
+	nok "stalls --json: buckets sum to the stall count" "$out"
+fi
+
+out=$(memtally reclaim 2>&1)
+case $out in
+*pgscan*pgsteal*vmeff*) ok "reclaim prints totals" ;;
+*) nok "reclaim prints totals" "$out" ;;
+esac
+
+out=$(memtally reclaim 1 2 --json 2>&1)
+if [ "$(echo "$out" | grep -c '"pgsteal_per_s"')" -eq 2 ]; then
+	ok "reclaim 1 2 --json prints two intervals"
+else
+	nok "reclaim 1 2 --json prints two intervals" "$out"
+fi
+
+memtally config --stall-threshold-us 5000 > /dev/null
+out=$(memtally config 2>&1)
+memtally config --stall-threshold-us 0 > /dev/null
+case $out in
+*5000*) ok "config sets the stall threshold" ;;
+*) nok "config sets the stall threshold" "$out" ;;
+esac
+
+out=$(memtally config --stall-threshold-us 60000001 2>&1)
+rc=$?
+case "$rc $out" in
+"1 memtally: "*"kernel: stall threshold above"*) ok "config: out of range is one line with the kernel's reason" ;;
+*) nok "config: out of range is one line with the kernel's reason" "rc=$rc" "$out" ;;
+esac
+
+out=$(su -s /bin/sh -c 'memtally config --stall-threshold-us 5' nobody 2>&1)
+rc=$?
+case "$rc $out" in
+"1 "*CAP_SYS_ADMIN*) ok "config as non-root: which capability" ;;
+*) nok "config as non-root: which capability" "rc=$rc" "$out" ;;
+esac
+
+# an OOM kill seen by a subscriber, which exits 0 on SIGINT
+mkdir -p $cg/oomt
+echo 16M > $cg/oomt/memory.max
+echo 0 > $cg/oomt/memory.swap.max
+memtally events --json > /tmp/events.json 2>&1 &
+evpid=$!
+sleep 1
+sh -c "echo \$\$ > $cg/oomt/cgroup.procs && exec /tests/mt_touch 16384" &
+victim=$!
+wait $victim
+sleep 2
+kill -INT $evpid
+wait $evpid
+rc=$?
+if [ $rc -eq 0 ] && grep -q "\"event\":\"oom-kill\".*\"pid\":$victim,.*\"path\":\"/oomt\"" /tmp/events.json; then
+	ok "events --json reports the OOM kill (pid $victim) and exits 0 on SIGINT"
+else
+	nok "events --json reports the OOM kill and exits 0 on SIGINT" "rc=$rc victim=$victim" "$(cat /tmp/events.json)"
+fi
+
+out=$(memtally cgroups --all --cgroup /sq 2>&1)
+case $out in
+*MEMCG_STALL_NS*PGSCAN*OOM_KILLS*) ok "cgroups --all shows every counter" ;;
+*) nok "cgroups --all shows every counter" "$out" ;;
+esac
+
+rmdir $cg/sq $cg/oomt
 
 rmmod memtally
 out=$(memtally status 2>&1)

@@ -56,5 +56,6 @@ void test_cgpath(void);
 void test_nl(void);
 void test_cli(void);
 void test_counters(void);
+void test_rate(void);
 
 #endif

@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/memtally.h>
@@ -114,6 +116,148 @@ static void parse_cgroups_errors(void)
 	}
 }
 
+static void parse_cgroups_all(void)
+{
+	char *all[] = { "cgroups", "--all", NULL };
+	char *a[] = { "cgroups", "-a", "-s", "pgsteal", NULL };
+	struct cgroups_opts o = { 0 };
+
+	CHECK(cgroups_parse(ARGC(all), all, &o) == 0 && o.all);
+	o = (struct cgroups_opts){ 0 };
+	CHECK(cgroups_parse(ARGC(a), a, &o) == 0 && o.all);
+	CHECK_U64(o.sort, MT_SORT_COUNTER + MT_CTR_PGSTEAL);
+}
+
+/* Each case: the arguments, then whether they parse */
+#define PARSE_CASES(type, fn, cases, check) do {			\
+	size_t i_;							\
+	int argc_;							\
+									\
+	for (i_ = 0; i_ < sizeof(cases) / sizeof(cases[0]); i_++) {	\
+		type o_ = { 0 };					\
+									\
+		for (argc_ = 0; cases[i_].argv[argc_]; argc_++)		\
+			;						\
+		quiet(true);						\
+		CHECK((fn(argc_, cases[i_].argv, &o_) == 0) ==		\
+		      cases[i_].ok);					\
+		quiet(false);						\
+		if (cases[i_].ok)					\
+			check;						\
+	}								\
+} while (0)
+
+static void parse_reclaim(void)
+{
+	char *plain[] = { "reclaim", NULL };
+	char *watch[] = { "reclaim", "5", "3", "--json", NULL };
+	char *one[] = { "reclaim", "-c", "/a", "1", NULL };
+	char *top[] = { "reclaim", "1", "--by-cgroup", "--top=3", NULL };
+	struct reclaim_opts o = { .top = 10 };
+	struct {		/* not const: getopt_long() permutes */
+		char *argv[6];
+		bool ok;
+	} cases[] = {
+		{ { "reclaim", "0" }, false },
+		{ { "reclaim", "1s" }, false },
+		{ { "reclaim", "-1" }, false },
+		{ { "reclaim", "1", "0" }, false },
+		{ { "reclaim", "1", "2", "3" }, false },
+		{ { "reclaim", "4294967296" }, false },
+		{ { "reclaim", "4294967295", "18446744073709551615" }, true },
+		{ { "reclaim", "1", "18446744073709551616" }, false },
+		{ { "reclaim", "--top", "3" }, false },
+		{ { "reclaim", "-b", "--top", "0" }, false },
+		{ { "reclaim", "-b", "-t", "x" }, false },
+		{ { "reclaim", "-b", "-c", "/a" }, false },
+		{ { "reclaim", "-c", "a" }, false },
+		{ { "reclaim", "-c" }, false },
+		{ { "reclaim", "--by-cgroup" }, true },
+		{ { "reclaim", "--bogus" }, false },
+	};
+
+	CHECK(reclaim_parse(ARGC(plain), plain, &o) == 0);
+	CHECK(!o.interval && !o.count && !o.json && !o.by_cgroup && !o.cgroup);
+	CHECK_U64(o.top, 10);
+	CHECK(reclaim_parse(ARGC(watch), watch, &o) == 0);
+	CHECK(o.interval == 5 && o.count == 3 && o.json);
+	o = (struct reclaim_opts){ .top = 10 };
+	CHECK(reclaim_parse(ARGC(one), one, &o) == 0);
+	CHECK_STR(o.cgroup, "/a");
+	CHECK(o.interval == 1 && o.count == 0);
+	o = (struct reclaim_opts){ .top = 10 };
+	CHECK(reclaim_parse(ARGC(top), top, &o) == 0);
+	CHECK(o.by_cgroup && o.top == 3 && o.interval == 1);
+	PARSE_CASES(struct reclaim_opts, reclaim_parse, cases, (void)0);
+}
+
+static void parse_stalls(void)
+{
+	char *plain[] = { "stalls", NULL };
+	char *all[] = { "stalls", "--kind", "softlimit", "-c", "/x", "-j",
+			NULL };
+	struct stalls_opts o = { .kind = -1 };
+	struct {		/* not const: getopt_long() permutes */
+		char *argv[4];
+		bool ok;
+	} cases[] = {
+		{ { "stalls", "-k", "direct" }, true },
+		{ { "stalls", "--kind=memcg" }, true },
+		{ { "stalls", "-k", "kswapd" }, false },
+		{ { "stalls", "-k" }, false },
+		{ { "stalls", "-c", "x" }, false },
+		{ { "stalls", "now" }, false },
+	};
+
+	CHECK(stalls_parse(ARGC(plain), plain, &o) == 0);
+	CHECK(o.kind == -1 && !o.cgroup && !o.json);
+	CHECK(stalls_parse(ARGC(all), all, &o) == 0);
+	CHECK(o.kind == MEMTALLY_RECLAIM_KIND_SOFTLIMIT && o.json);
+	CHECK_STR(o.cgroup, "/x");
+	PARSE_CASES(struct stalls_opts, stalls_parse, cases, (void)0);
+}
+
+static void parse_events(void)
+{
+	char *plain[] = { "events", NULL };
+	char *json[] = { "events", "-j", NULL };
+	char *extra[] = { "events", "oom", NULL };
+	struct events_opts o = { 0 };
+
+	CHECK(events_parse(ARGC(plain), plain, &o) == 0 && !o.json);
+	CHECK(events_parse(ARGC(json), json, &o) == 0 && o.json);
+	quiet(true);
+	CHECK(events_parse(ARGC(extra), extra, &o) == MT_EXIT_USAGE);
+	quiet(false);
+}
+
+static void parse_config(void)
+{
+	char *plain[] = { "config", NULL };
+	char *set[] = { "config", "--stall-threshold-us", "5000", "-j", NULL };
+	struct config_opts o = { 0 };
+	struct {		/* not const: getopt_long() permutes */
+		char *argv[4];
+		bool ok;
+	} cases[] = {
+		{ { "config", "--stall-threshold-us=0" }, true },
+		/* the module checks the range */
+		{ { "config", "--stall-threshold-us", "99999999999" }, true },
+		{ { "config", "--stall-threshold-us", "5ms" }, false },
+		{ { "config", "--stall-threshold-us", "-5" }, false },
+		{ { "config", "--stall-threshold-us", "" }, false },
+		{ { "config", "--stall-threshold-us", "18446744073709551616" },
+		  false },
+		{ { "config", "--stall-threshold-us" }, false },
+		{ { "config", "-s", "5" }, false },
+	};
+
+	CHECK(config_parse(ARGC(plain), plain, &o) == 0 && !o.set);
+	CHECK(config_parse(ARGC(set), set, &o) == 0 && o.set && o.json);
+	CHECK_U64(o.stall_threshold_us, 5000);
+	PARSE_CASES(struct config_opts, config_parse, cases, CHECK(o_.set));
+}
+
 /* Run the tool with @args; its stdout and stderr end up in @out and @err. */
 int tool(char *out, char *err, size_t len, char *const args[])
 {
@@ -144,6 +288,8 @@ int tool(char *out, char *err, size_t len, char *const args[])
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+#define STARTS(s, prefix) (!strncmp((s), (prefix), strlen(prefix)))
+
 /* One line on stderr, "memtally: ..." */
 static bool one_line(const char *err)
 {
@@ -163,6 +309,22 @@ static void tool_help(void)
 	CHECK(!strncmp(out, "Usage: memtally status", 22));
 	CHECK(tool(out, err, sizeof(out), ARGS("cgroups", "-h")) == 0);
 	CHECK(!strncmp(out, "Usage: memtally cgroups", 23));
+	CHECK(strstr(out, "  -a, --all "));
+	CHECK(tool(out, err, sizeof(out), ARGS("reclaim", "--help")) == 0);
+	CHECK(STARTS(out, "Usage: memtally reclaim [INTERVAL [COUNT]]"));
+	CHECK(strstr(out, "--by-cgroup") && strstr(out, "--top N"));
+	CHECK(tool(out, err, sizeof(out), ARGS("stalls", "-h")) == 0);
+	CHECK(STARTS(out, "Usage: memtally stalls"));
+	CHECK(strstr(out, "--kind KIND"));
+	CHECK(tool(out, err, sizeof(out), ARGS("events", "-h")) == 0);
+	CHECK(STARTS(out, "Usage: memtally events"));
+	CHECK(strstr(out, "CAP_NET_ADMIN on Linux 6.1"));
+	CHECK(tool(out, err, sizeof(out), ARGS("config", "-h")) == 0);
+	CHECK(STARTS(out, "Usage: memtally config"));
+	CHECK(strstr(out, "--stall-threshold-us N"));
+	CHECK(tool(out, err, sizeof(out), ARGS("--help")) == 0);
+	CHECK(strstr(out, "\n  reclaim ") && strstr(out, "\n  stalls ") &&
+	      strstr(out, "\n  events ") && strstr(out, "\n  config "));
 	CHECK(tool(out, err, sizeof(out), ARGS("-V")) == 0);
 	CHECK_STR(out, "memtally " MT_VERSION "\n");
 }
@@ -176,6 +338,11 @@ static void tool_usage_errors(void)
 		{ "status", "-x", NULL },
 		{ "cgroups", "--sort", "bogus", NULL },
 		{ "cgroups", "--prefix", NULL },
+		{ "reclaim", "0", NULL },
+		{ "reclaim", "--top", "3", NULL },
+		{ "stalls", "--kind", "x", NULL },
+		{ "events", "now", NULL },
+		{ "config", "--stall-threshold-us", "x", NULL },
 	};
 	char out[4096], err[4096];
 	size_t i;
@@ -186,7 +353,7 @@ static void tool_usage_errors(void)
 		CHECK_STR(out, "");
 	}
 	tool(out, err, sizeof(out), ARGS("cgroups", "--sort", "bogus"));
-	CHECK_STR(err, "memtally: cgroups: unknown sort key 'bogus' (path, id, faults-user, faults-kernel); see memtally --help\n");
+	CHECK_STR(err, "memtally: cgroups: unknown sort key 'bogus' (path, id, faults-user, faults-kernel, direct-stalls, direct-stall-ns, direct-reclaimed, memcg-stalls, memcg-stall-ns, memcg-reclaimed, softlimit-stalls, softlimit-stall-ns, softlimit-reclaimed, pgscan, pgsteal, pgdeactivate, pgwriteback, throttled, throttled-us, slab-shrinks, slab-shrink-ns, kswapd-wakeups, kswapd-wakes, oom-kills); see memtally --help\n");
 }
 
 static void tool_no_such_cgroup(void)
@@ -202,11 +369,26 @@ static void tool_no_such_cgroup(void)
 	rmdir(dir);
 }
 
+#define NOT_LOADED "memtally: the memtally module is not loaded (load it with: modprobe memtally, or insmod memtally.ko)\n"
+
 static void tool_not_loaded(void)
 {
-	char out[4096], err[4096];
+	static char *const cmds[][6] = {
+		{ "reclaim", NULL },
+		{ "reclaim", "1", "2", NULL },
+		{ "reclaim", "--by-cgroup", "--json", NULL },
+		{ "reclaim", "-c", "/", "1", NULL },
+		{ "stalls", NULL },
+		{ "stalls", "--cgroup", "/", "--kind", "memcg", NULL },
+		{ "events", NULL },
+		{ "-j", "events", NULL },
+		{ "config", NULL },
+		{ "config", "--stall-threshold-us", "1000", NULL },
+	};
+	char dir[] = "/tmp/memtally-root.XXXXXX", out[4096], err[4096];
 	struct mt_nl nl;
 	int ret = mt_nl_connect(&nl, MEMTALLY_FAMILY_NAME);
+	size_t i;
 
 	if (ret != -ENOENT) {
 		/* loaded after all, or no generic netlink here */
@@ -216,11 +398,55 @@ static void tool_not_loaded(void)
 		return;
 	}
 	CHECK(tool(out, err, sizeof(out), ARGS("status")) == MT_EXIT_RUNTIME);
-	CHECK_STR(err, "memtally: the memtally module is not loaded (load it with: modprobe memtally, or insmod memtally.ko)\n");
+	CHECK_STR(err, NOT_LOADED);
 	CHECK_STR(out, "");
+	/* whatever the host's cgroups */
+	CHECK(mkdtemp(dir) != NULL);
+	setenv("MEMTALLY_CGROUP_ROOT", dir, 1);
 	CHECK(tool(out, err, sizeof(out), ARGS("-j", "cgroups")) ==
 	      MT_EXIT_RUNTIME);
 	CHECK(one_line(err) && strstr(err, "not loaded"));
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		CHECK(tool(out, err, sizeof(out), cmds[i]) == MT_EXIT_RUNTIME);
+		CHECK_STR(err, NOT_LOADED);
+		CHECK_STR(out, "");
+	}
+	unsetenv("MEMTALLY_CGROUP_ROOT");
+	rmdir(dir);
+}
+
+/* SIGINT and SIGTERM wait on the signalfd instead of ending the process */
+static void signals(void)
+{
+	struct signalfd_siginfo si;
+	int sfd = mt_signalfd();
+	sigset_t set;
+
+	CHECK(sfd >= 0);
+	CHECK(!mt_signalled(sfd, 0));
+	raise(SIGTERM);
+	CHECK(mt_signalled(sfd, 0));
+	CHECK(mt_signalled(sfd, -1));
+	CHECK(read(sfd, &si, sizeof(si)) == sizeof(si));
+	CHECK_U64(si.ssi_signo, SIGTERM);
+	CHECK(!mt_signalled(sfd, 10));
+	close(sfd);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+/* A bad threshold is a usage error before any netlink request */
+static void tool_config_usage(void)
+{
+	char out[4096], err[4096];
+
+	CHECK(tool(out, err, sizeof(out),
+		   ARGS("config", "--stall-threshold-us", "lots")) ==
+	      MT_EXIT_USAGE);
+	CHECK_STR(err, "memtally: config: --stall-threshold-us takes a number of microseconds, not 'lots'; see memtally --help\n");
+	CHECK_STR(out, "");
 }
 
 void test_cli(void)
@@ -228,8 +454,15 @@ void test_cli(void)
 	RUN(parse_status);
 	RUN(parse_cgroups);
 	RUN(parse_cgroups_errors);
+	RUN(parse_cgroups_all);
+	RUN(parse_reclaim);
+	RUN(parse_stalls);
+	RUN(parse_events);
+	RUN(parse_config);
 	RUN(tool_help);
 	RUN(tool_usage_errors);
 	RUN(tool_no_such_cgroup);
 	RUN(tool_not_loaded);
+	RUN(tool_config_usage);
+	RUN(signals);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mt_cgroup_counters[] drives the tool: every row is decoded from its
- * attribute, and is a table column, a JSON key, and a sort key named in the
- * help and in the error line of a bad key.
+ * attribute, and is a table column (with --all; without, if brief), a JSON
+ * key, and a sort key named in the help and in the error line of a bad key.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,31 +36,50 @@ static void counter_table(void)
 {
 	const char *head[2 + NR] = { "PATH", "ID" };
 	const char *row[2 + NR] = { "/", "7" };
+	const char *bhead[2 + NR] = { "PATH", "ID" };
+	const char *brow[2 + NR] = { "/", "7" };
 	char num[NR][32], out[4096], err[4096], *buf = NULL;
 	struct mt_cgroup cg, v[3], show = { .id = 7, .path = "/" };
 	struct json_object *a, *o;
 	struct nl_msg *msg;
 	unsigned int key;
-	size_t i, j, c, len;
+	size_t i, j, c, len, nbrief = 2;
 	FILE *f;
 
 	for (i = 0; i < NR; i++) {
 		const struct mt_counter_col *col = &mt_cgroup_counters[i];
 
-		/* decoded from its attribute, which a reply needs */
+		/*
+		 * decoded from its attribute; a reply of an older module
+		 * without it is valid, and the counter reads 0
+		 */
 		msg = nlmsg_alloc();
 		nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 7);
 		for (j = 0; j < NR; j++)
 			if (j != i)
-				nla_put_u64(msg, mt_cgroup_counters[j].attr, j);
+				nla_put_u64(msg, mt_cgroup_counters[j].attr,
+					    j + 1);
 		CHECK(mt_cgroup_decode(nlmsg_attrdata(nlmsg_hdr(msg), 0),
 				       nlmsg_attrlen(nlmsg_hdr(msg), 0),
-				       &cg) == -EBADMSG);
+				       &cg) == 0);
+		CHECK_U64(cg.counters[i], 0);
+		for (j = 0; j < NR; j++)
+			if (j != i)
+				CHECK_U64(cg.counters[j], j + 1);
 		nla_put_u64(msg, col->attr, (1ull << 40) + i);
 		CHECK(mt_cgroup_decode(nlmsg_attrdata(nlmsg_hdr(msg), 0),
 				       nlmsg_attrlen(nlmsg_hdr(msg), 0),
 				       &cg) == 0);
 		CHECK_U64(cg.counters[i], (1ull << 40) + i);
+		nlmsg_free(msg);
+
+		/* but not with a malformed one */
+		msg = nlmsg_alloc();
+		nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 7);
+		nla_put_u16(msg, col->attr, 1);
+		CHECK(mt_cgroup_decode(nlmsg_attrdata(nlmsg_hdr(msg), 0),
+				       nlmsg_attrlen(nlmsg_hdr(msg), 0),
+				       &cg) == -EBADMSG);
 		nlmsg_free(msg);
 
 		/* a --sort key: descending by this counter, not by another */
@@ -80,6 +99,10 @@ static void counter_table(void)
 		snprintf(num[i], sizeof(num[i]), "%zu", 1000 + i);
 		row[2 + i] = num[i];
 		show.counters[i] = 1000 + i;
+		if (col->brief) {
+			bhead[nbrief] = col->header;
+			brow[nbrief++] = num[i];
+		}
 
 		/* in the help and in the error line of a bad --sort */
 		CHECK(tool(out, err, sizeof(out), ARGS("cgroups", "-h")) == 0);
@@ -90,16 +113,25 @@ static void counter_table(void)
 	CHECK(mt_sort_name(MT_SORT_COUNTER + NR) == NULL);
 
 	f = open_memstream(&buf, &len);
-	CHECK(mt_cgroups_print(f, &show, 1) == 0);
+	CHECK(mt_cgroups_print(f, &show, 1, true) == 0);
 	fclose(f);
 	CHECK(line_is(buf, head, 2 + NR));
 	CHECK(line_is(strchr(buf, '\n') + 1, row, 2 + NR));
 	free(buf);
 
-	/* a JSON key, each its own */
+	/* the brief ones, and only those, without --all */
+	CHECK_U64(nbrief, 2 + 6);
+	f = open_memstream(&buf, &len);
+	CHECK(mt_cgroups_print(f, &show, 1, false) == 0);
+	fclose(f);
+	CHECK(line_is(buf, bhead, nbrief));
+	CHECK(line_is(strchr(buf, '\n') + 1, brow, nbrief));
+	free(buf);
+
+	/* a JSON key, each its own, and the histograms */
 	a = mt_cgroups_json(&show, 1);
 	o = json_object_array_get_idx(a, 0);
-	CHECK_U64(json_object_object_length(o), 2 + NR);
+	CHECK_U64(json_object_object_length(o), 2 + NR + MT_NR_STALL_KINDS);
 	for (i = 0; i < NR; i++) {
 		struct json_object *n;
 

@@ -118,6 +118,196 @@ static void cgroup_invalid(void)
 	nlmsg_free(msg);
 }
 
+/* An older module sends only some counters: the others read 0. */
+static void cgroup_older_module(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_cgroup cg;
+	size_t i;
+
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 9);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_USER, 11);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_KERNEL, 12);
+	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == 0);
+	CHECK_U64(cg.id, 9);
+	CHECK_U64(counter(&cg, "faults_user"), 11);
+	CHECK_U64(counter(&cg, "faults_kernel"), 12);
+	for (i = MT_CTR_FAULTS_KERNEL + 1; i < MT_NR_CGROUP_COUNTERS; i++)
+		CHECK_U64(cg.counters[i], 0);
+	for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+		CHECK_U64(cg.hist[MEMTALLY_RECLAIM_KIND_DIRECT][i], 0);
+	nlmsg_free(msg);
+}
+
+/* Histograms: MEMTALLY_HIST_BUCKETS u64 in host order, nothing else */
+static void cgroup_hist(void)
+{
+	uint64_t h[MEMTALLY_HIST_BUCKETS] = { 0 };
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_cgroup cg;
+	size_t i;
+
+	for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+		h[i] = (1ull << 35) + i;
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 3);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_MEMCG_STALLS, 2);
+	nla_put(msg, MEMTALLY_A_CGROUP_MEMCG_STALL_HIST, sizeof(h), h);
+	nla_put(msg, MEMTALLY_A_CGROUP_SOFTLIMIT_STALL_HIST, sizeof(h), h);
+	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == 0);
+	CHECK_U64(counter(&cg, "memcg_stalls"), 2);
+	for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++) {
+		CHECK_U64(cg.hist[MEMTALLY_RECLAIM_KIND_DIRECT][i], 0);
+		CHECK_U64(cg.hist[MEMTALLY_RECLAIM_KIND_MEMCG][i], h[i]);
+		CHECK_U64(cg.hist[MEMTALLY_RECLAIM_KIND_SOFTLIMIT][i], h[i]);
+	}
+	nlmsg_free(msg);
+
+	/* a bucket short */
+	msg = nlmsg_alloc();
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 3);
+	nla_put(msg, MEMTALLY_A_CGROUP_DIRECT_STALL_HIST, sizeof(h) - 8, h);
+	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == -EBADMSG);
+	nlmsg_free(msg);
+}
+
+/* node-get rows: the node instead of the id, a subset of the counters */
+static void node_rows(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_cgroup row;
+
+	nla_put_u32(msg, MEMTALLY_A_CGROUP_NODE, 1);
+	nla_put(msg, MEMTALLY_A_CGROUP_PAD, 0, NULL);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_PGSCAN, 1000);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_PGSTEAL, 900);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_KSWAPD_WAKES, 4);
+	CHECK(mt_node_decode(ATTRS(msg), &row) == 0);
+	CHECK_U64(row.id, 1);
+	CHECK_U64(row.counters[MT_CTR_PGSCAN], 1000);
+	CHECK_U64(row.counters[MT_CTR_PGSTEAL], 900);
+	CHECK_U64(row.counters[MT_CTR_KSWAPD_WAKES], 4);
+	CHECK_U64(row.counters[MT_CTR_FAULTS_USER], 0);
+	/* not a cgroup row */
+	CHECK(mt_cgroup_decode(ATTRS(msg), &row) == -EBADMSG);
+	nlmsg_free(msg);
+
+	/* a node that does not fit its u32 */
+	msg = nlmsg_alloc();
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_NODE, 1ull << 32);
+	CHECK(mt_node_decode(ATTRS(msg), &row) == -EBADMSG);
+	nlmsg_free(msg);
+}
+
+static struct nl_msg *oom_msg(bool uid)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	nla_put(msg, MEMTALLY_A_EVENT_PAD, 0, NULL);
+	nla_put_u64(msg, MEMTALLY_A_EVENT_TIMESTAMP_NS, 1700000000123456789ull);
+	nla_put_u32(msg, MEMTALLY_A_EVENT_PID, 4321);
+	nla_put_string(msg, MEMTALLY_A_EVENT_COMM, "stress");
+	nla_put_u64(msg, MEMTALLY_A_EVENT_CGROUP_ID, 4242);
+	if (uid)
+		nla_put_u32(msg, MEMTALLY_A_EVENT_UID, 1000);
+	nla_put_u64(msg, MEMTALLY_A_EVENT_ANON_RSS, 1ull << 30);
+	nla_put_u64(msg, MEMTALLY_A_EVENT_FILE_RSS, 8192);
+	nla_put_u64(msg, MEMTALLY_A_EVENT_SHMEM_RSS, 0);
+	return msg;
+}
+
+static void event_oom_kill(void)
+{
+	struct nl_msg *msg = oom_msg(true);
+	struct mt_event ev;
+
+	CHECK(mt_event_decode(MEMTALLY_CMD_OOM_KILL_NTF, ATTRS(msg), &ev) == 0);
+	CHECK_U64(ev.cmd, MEMTALLY_CMD_OOM_KILL_NTF);
+	CHECK_U64(ev.timestamp_ns, 1700000000123456789ull);
+	CHECK_U64(ev.pid, 4321);
+	CHECK_STR(ev.comm, "stress");
+	CHECK_U64(ev.cgroup_id, 4242);
+	CHECK(ev.has_uid);
+	CHECK_U64(ev.uid, 1000);
+	CHECK_U64(ev.anon_rss, 1ull << 30);
+	CHECK_U64(ev.file_rss, 8192);
+	CHECK_U64(ev.shmem_rss, 0);
+	CHECK(ev.path == NULL);
+	nlmsg_free(msg);
+
+	/* the uid only where the kernel gives it */
+	msg = oom_msg(false);
+	CHECK(mt_event_decode(MEMTALLY_CMD_OOM_KILL_NTF, ATTRS(msg), &ev) == 0);
+	CHECK(!ev.has_uid);
+	nlmsg_free(msg);
+}
+
+static struct nl_msg *stall_msg(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	nla_put_u64(msg, MEMTALLY_A_EVENT_TIMESTAMP_NS, 1700000000000000000ull);
+	nla_put_u32(msg, MEMTALLY_A_EVENT_PID, 77);
+	nla_put_string(msg, MEMTALLY_A_EVENT_COMM, "postgres");
+	nla_put_u64(msg, MEMTALLY_A_EVENT_CGROUP_ID, 99);
+	nla_put_u32(msg, MEMTALLY_A_EVENT_RECLAIM_KIND,
+		    MEMTALLY_RECLAIM_KIND_MEMCG);
+	nla_put_u64(msg, MEMTALLY_A_EVENT_STALL_NS, 12345678);
+	nla_put_u64(msg, MEMTALLY_A_EVENT_RECLAIMED, 32);
+	return msg;
+}
+
+static void event_reclaim_stall(void)
+{
+	struct nl_msg *msg = stall_msg();
+	struct mt_event ev;
+
+	CHECK(mt_event_decode(MEMTALLY_CMD_RECLAIM_STALL_NTF, ATTRS(msg),
+			      &ev) == 0);
+	CHECK_U64(ev.cmd, MEMTALLY_CMD_RECLAIM_STALL_NTF);
+	CHECK_U64(ev.pid, 77);
+	CHECK_STR(ev.comm, "postgres");
+	CHECK_U64(ev.cgroup_id, 99);
+	CHECK_U64(ev.reclaim_kind, MEMTALLY_RECLAIM_KIND_MEMCG);
+	CHECK_U64(ev.stall_ns, 12345678);
+	CHECK_U64(ev.reclaimed, 32);
+	nlmsg_free(msg);
+}
+
+static void event_invalid(void)
+{
+	struct nl_msg *msg = stall_msg();
+	struct mt_event ev;
+
+	/* a stall is no OOM kill: it lacks the RSS */
+	CHECK(mt_event_decode(MEMTALLY_CMD_OOM_KILL_NTF, ATTRS(msg), &ev) ==
+	      -EBADMSG);
+	/* no event at all */
+	CHECK(mt_event_decode(MEMTALLY_CMD_CGROUP_GET, ATTRS(msg), &ev) ==
+	      -EOPNOTSUPP);
+	CHECK(mt_event_decode(MEMTALLY_CMD_MAX + 1, ATTRS(msg), &ev) ==
+	      -EOPNOTSUPP);
+	nlmsg_free(msg);
+
+	/* an OOM kill without its cgroup */
+	msg = nlmsg_alloc();
+	nla_put_u64(msg, MEMTALLY_A_EVENT_TIMESTAMP_NS, 1);
+	nla_put_u32(msg, MEMTALLY_A_EVENT_PID, 1);
+	nla_put_string(msg, MEMTALLY_A_EVENT_COMM, "x");
+	nla_put_u64(msg, MEMTALLY_A_EVENT_ANON_RSS, 1);
+	nla_put_u64(msg, MEMTALLY_A_EVENT_FILE_RSS, 1);
+	nla_put_u64(msg, MEMTALLY_A_EVENT_SHMEM_RSS, 1);
+	CHECK(mt_event_decode(MEMTALLY_CMD_OOM_KILL_NTF, ATTRS(msg), &ev) ==
+	      -EBADMSG);
+	nlmsg_free(msg);
+
+	/* a comm without its NUL */
+	msg = oom_msg(true);
+	nla_put(msg, MEMTALLY_A_EVENT_COMM, 3, "abc");
+	CHECK(mt_event_decode(MEMTALLY_CMD_OOM_KILL_NTF, ATTRS(msg), &ev) ==
+	      -EBADMSG);
+	nlmsg_free(msg);
+}
+
 static void put_hook(struct nl_msg *msg, const char *name, const char *tp,
 		     uint32_t state, uint32_t err)
 {
@@ -169,6 +359,36 @@ static void status_full(void)
 	}
 	mt_status_free(&st);
 	CHECK(st.hooks == NULL && st.version == NULL);
+	nlmsg_free(msg);
+}
+
+/* The fields added with reclaim, and an older module without them */
+static void status_reclaim_fields(void)
+{
+	struct nl_msg *msg = status_msg();
+	struct mt_status st;
+
+	CHECK(mt_status_decode(ATTRS(msg), &st) == 0);
+	CHECK_U64(st.stall_threshold_us, 0);
+	CHECK_U64(st.events_dropped, 0);
+	CHECK_U64(st.reclaim_unpaired, 0);
+	mt_status_free(&st);
+	nla_put_u64(msg, MEMTALLY_A_STATUS_STALL_THRESHOLD_US, 5000);
+	nla_put_u64(msg, MEMTALLY_A_STATUS_EVENTS_DROPPED, 1ull << 40);
+	nla_put_u32(msg, MEMTALLY_A_STATUS_RECLAIM_UNPAIRED, 3);
+	CHECK(mt_status_decode(ATTRS(msg), &st) == 0);
+	CHECK_U64(st.stall_threshold_us, 5000);
+	CHECK_U64(st.events_dropped, 1ull << 40);
+	CHECK_U64(st.reclaim_unpaired, 3);
+	CHECK_U64(st.nr_hooks, 2);
+	mt_status_free(&st);
+	nlmsg_free(msg);
+
+	/* malformed */
+	msg = status_msg();
+	nla_put_u16(msg, MEMTALLY_A_STATUS_EVENTS_DROPPED, 1);
+	CHECK(mt_status_decode(ATTRS(msg), &st) == -EBADMSG);
+	CHECK(st.version == NULL);
 	nlmsg_free(msg);
 }
 
@@ -230,7 +450,14 @@ void test_decode(void)
 	RUN(cgroup_u64);
 	RUN(cgroup_u32);
 	RUN(cgroup_invalid);
+	RUN(cgroup_older_module);
+	RUN(cgroup_hist);
+	RUN(node_rows);
+	RUN(event_oom_kill);
+	RUN(event_reclaim_stall);
+	RUN(event_invalid);
 	RUN(status_full);
+	RUN(status_reclaim_fields);
 	RUN(status_no_hooks_u64_count);
 	RUN(status_invalid);
 }

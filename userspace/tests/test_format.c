@@ -2,6 +2,7 @@
 /* Tables and JSON of known input; sorting and filtering. */
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 #include <json.h>
 #include <linux/memtally.h>
 
@@ -33,6 +34,9 @@ static const struct mt_status status = {
 	.unattributed = (1ull << 63) + 5,
 	.hooks = hooks,
 	.nr_hooks = ARRAY_SIZE(hooks),
+	.stall_threshold_us = 5000,
+	.events_dropped = 17,
+	.reclaim_unpaired = UINT64_MAX,
 };
 
 static void status_text(void)
@@ -41,10 +45,13 @@ static void status_text(void)
 
 	CAPTURE(out, mt_status_print(f, &status));
 	CHECK_STR(out,
-		"version:       0.1.0\n"
-		"kernel:        6.1.0-test\n"
-		"cgroups:       5\n"
-		"unattributed:  9223372036854775813\n"
+		"version:           0.1.0\n"
+		"kernel:            6.1.0-test\n"
+		"cgroups:           5\n"
+		"unattributed:      9223372036854775813\n"
+		"events dropped:    17\n"
+		"reclaim unpaired:  18446744073709551615\n"
+		"stall threshold:   5000 us\n"
 		"\n"
 		"HOOK           TRACEPOINT                    STATE\n"
 		"faults-user    exceptions:page_fault_user    attached\n"
@@ -82,6 +89,9 @@ static void status_json(void)
 	CHECK_STR(jstr(o, "kernel_release"), "6.1.0-test");
 	CHECK_U64(juint(o, "nr_cgroups"), 5);
 	CHECK_U64(juint(o, "unattributed"), (1ull << 63) + 5);
+	CHECK_U64(juint(o, "stall_threshold_us"), 5000);
+	CHECK_U64(juint(o, "events_dropped"), 17);
+	CHECK_U64(juint(o, "reclaim_unpaired"), UINT64_MAX);
 	CHECK(json_object_object_get_ex(o, "hooks", &a));
 	CHECK(json_object_is_type(a, json_type_array));
 	CHECK_U64(json_object_array_length(a), 3);
@@ -99,40 +109,50 @@ static void status_json(void)
 	free(out);
 }
 
+/* A cgroup row with its first counters (in mt_cgroup_counters[] order) */
+#define CG(id_, path_, ...) \
+	{ .id = (id_), .path = (path_), .counters = { __VA_ARGS__ } }
+
 /*
  * The cgroups below give their counters in mt_cgroup_counters[] order:
- * faults-user, then faults-kernel.
+ * faults-user, then faults-kernel, then direct-stalls; pgsteal and
+ * oom-kills by index.
  */
 
 static void cgroups_text(void)
 {
 	const struct mt_cgroup v[] = {
-		{ 1, { 1234567, 0 }, "/" },
-		{ 4242, { 5, 123456789012 }, "/a/b" },
-		{ 77, { 0, 1 }, NULL },
+		CG(1, "/", 1234567, 0),
+		CG(4242, "/a/b", 5, 123456789012, 3, [MT_CTR_PGSTEAL] = 9,
+			  [MT_CTR_OOM_KILLS] = 2),
+		CG(77, NULL, 0, 1),
 	};
 	char *out = NULL;
 
-	CAPTURE(out, mt_cgroups_print(f, v, ARRAY_SIZE(v)));
+	CAPTURE(out, mt_cgroups_print(f, v, ARRAY_SIZE(v), false));
 	CHECK_STR(out,
-		"PATH    ID  FAULTS_USER  FAULTS_KERNEL\n"
-		"/        1      1234567              0\n"
-		"/a/b  4242            5   123456789012\n"
-		"?       77            0              1\n");
+		"PATH    ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  MEMCG_STALLS  PGSTEAL  OOM_KILLS\n"
+		"/        1      1234567              0              0             0        0          0\n"
+		"/a/b  4242            5   123456789012              3             0        9          2\n"
+		"?       77            0              1              0             0        0          0\n");
 	free(out);
-	CAPTURE(out, mt_cgroups_print(f, v, 0));
-	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL\n");
+	CAPTURE(out, mt_cgroups_print(f, v, 0, false));
+	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  MEMCG_STALLS  PGSTEAL  OOM_KILLS\n");
+	free(out);
+	CAPTURE(out, mt_cgroups_print(f, v, 0, true));
+	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  DIRECT_STALL_NS  DIRECT_RECLAIMED  MEMCG_STALLS  MEMCG_STALL_NS  MEMCG_RECLAIMED  SOFTLIMIT_STALLS  SOFTLIMIT_STALL_NS  SOFTLIMIT_RECLAIMED  PGSCAN  PGSTEAL  PGDEACTIVATE  PGWRITEBACK  THROTTLED  THROTTLED_US  SLAB_SHRINKS  SLAB_SHRINK_NS  KSWAPD_WAKEUPS  KSWAPD_WAKES  OOM_KILLS\n");
 	free(out);
 }
 
 static void cgroups_json(void)
 {
 	const struct mt_cgroup v[] = {
-		{ 1, { 10, 20 }, "/" },
-		{ 4242, { UINT64_MAX, 3 }, "/a/b" },
-		{ 77, { 0, 1 }, NULL },
+		CG(1, "/", 10, 20),
+		CG(4242, "/a/b", UINT64_MAX, 3),
+		CG(77, NULL, 0, 1),
 	};
-	struct json_object *a, *o, *path;
+	struct json_object *a, *o, *path, *hist;
+	struct mt_cgroup hv;
 	char *out = NULL;
 
 	CAPTURE(out, mt_json_print(f, mt_cgroups_json(v, ARRAY_SIZE(v))));
@@ -155,18 +175,39 @@ static void cgroups_json(void)
 	json_object_put(a);
 	free(out);
 
+	/* the histograms: arrays of MEMTALLY_HIST_BUCKETS numbers */
+	memcpy(&hv, &v[1], sizeof(hv));
+	hv.hist[MEMTALLY_RECLAIM_KIND_MEMCG][0] = 4;
+	hv.hist[MEMTALLY_RECLAIM_KIND_MEMCG][19] = UINT64_MAX;
+	CAPTURE(out, mt_json_print(f, mt_cgroups_json(&hv, 1)));
+	a = json_tokener_parse(out);
+	o = json_object_array_get_idx(a, 0);
+	CHECK(json_object_object_get_ex(o, "memcg_stall_hist", &hist));
+	CHECK(json_object_is_type(hist, json_type_array));
+	CHECK_U64(json_object_array_length(hist), MEMTALLY_HIST_BUCKETS);
+	CHECK_U64(json_object_get_uint64(json_object_array_get_idx(hist, 0)), 4);
+	CHECK_U64(json_object_get_uint64(json_object_array_get_idx(hist, 1)), 0);
+	CHECK_U64(json_object_get_uint64(json_object_array_get_idx(hist, 19)),
+		  UINT64_MAX);
+	CHECK(json_object_object_get_ex(o, "direct_stall_hist", &hist));
+	CHECK_U64(json_object_array_length(hist), MEMTALLY_HIST_BUCKETS);
+	CHECK(json_object_object_get_ex(o, "softlimit_stall_hist", &hist));
+	CHECK_U64(json_object_array_length(hist), MEMTALLY_HIST_BUCKETS);
+	json_object_put(a);
+	free(out);
+
 	CAPTURE(out, mt_json_print(f, mt_cgroups_json(v, 0)));
 	CHECK_STR(out, "[]\n");
 	free(out);
 }
 
 static const struct mt_cgroup sample[] = {
-	{ 10, { 5, 1 }, "/b" },
-	{ 3, { 5, 9 }, "/a/x" },
-	{ 7, { 100, 0 }, "/a" },
-	{ 1, { 0, 0 }, "/" },
-	{ 20, { 50, 0 }, NULL },
-	{ 8, { 0, 9 }, "/a-b" },
+	CG(10, "/b", 5, 1),
+	CG(3, "/a/x", 5, 9),
+	CG(7, "/a", 100, 0),
+	CG(1, "/", 0, 0),
+	CG(20, NULL, 50, 0),
+	CG(8, "/a-b", 0, 9),
 };
 
 static void check_ids(const struct mt_cgroup *v, size_t n,
@@ -228,12 +269,325 @@ static void filter_prefix(void)
 	}
 }
 
+static void config_text_json(void)
+{
+	struct mt_status st = { .stall_threshold_us = 0 };
+	char *out = NULL;
+
+	CAPTURE(out, (mt_config_print(f, &st), 0));
+	CHECK_STR(out, "stall-threshold-us: off\n");
+	free(out);
+	CAPTURE(out, mt_json_print(f, mt_config_json(&st)));
+	CHECK_STR(out, "{\"stall_threshold_us\":0}\n");
+	free(out);
+	st.stall_threshold_us = 60000000;
+	CAPTURE(out, (mt_config_print(f, &st), 0));
+	CHECK_STR(out, "stall-threshold-us: 60000000\n");
+	free(out);
+	CAPTURE(out, mt_json_print(f, mt_config_json(&st)));
+	CHECK_STR(out, "{\"stall_threshold_us\":60000000}\n");
+	free(out);
+}
+
+static void durations(void)
+{
+	static const struct {
+		uint64_t ns;
+		const char *text;
+	} cases[] = {
+		{ 0, "0ns" },
+		{ 850, "850ns" },
+		{ 1500, "1.5us" },
+		{ 12345678, "12.3ms" },
+		{ 2500000000ull, "2.5s" },
+	};
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		mt_duration(buf, sizeof(buf), cases[i].ns);
+		CHECK_STR(buf, cases[i].text);
+	}
+}
+
+/* Run @fn with the time zone @tz, then with the one before */
+static void in_tz(const char *tz, void (*fn)(void))
+{
+	const char *old = getenv("TZ");
+	char *saved = old ? strdup(old) : NULL;
+
+	setenv("TZ", tz, 1);
+	tzset();
+	fn();
+	if (saved)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
+static void iso_times_utc(void)
+{
+	char buf[48];
+
+	mt_iso_time(buf, sizeof(buf), 1700000000123456789ull);
+	CHECK_STR(buf, "2023-11-14T22:13:20.123+00:00");
+	mt_iso_time(buf, sizeof(buf), 999999);
+	CHECK_STR(buf, "1970-01-01T00:00:00.000+00:00");
+}
+
+static void iso_times_india(void)
+{
+	char buf[48];
+
+	mt_iso_time(buf, sizeof(buf), 1700000000999000000ull);
+	CHECK_STR(buf, "2023-11-15T03:43:20.999+05:30");
+}
+
+static void iso_times(void)
+{
+	in_tz("UTC0", iso_times_utc);
+	in_tz("IST-5:30", iso_times_india);
+}
+
+/* 2, 0, 10 and 5 stalls from 2 to 31 us */
+static const uint64_t hist1[MEMTALLY_HIST_BUCKETS] = { 0, 2, 0, 10, 5 };
+
+#define HIST1_TEXT \
+	"     usecs               : count     distribution\n"		\
+	"         2 -> 3          : 2        |********                                |\n" \
+	"         4 -> 7          : 0        |                                        |\n" \
+	"         8 -> 15         : 10       |****************************************|\n" \
+	"        16 -> 31         : 5        |********************                    |\n"
+
+#define STARTS(s, prefix) (!strncmp((s), (prefix), strlen(prefix)))
+
+static void hist_text(void)
+{
+	uint64_t b[MEMTALLY_HIST_BUCKETS] = { 0 };
+	char *out = NULL;
+
+	CAPTURE(out, (mt_hist_print(f, hist1), 0));
+	CHECK_STR(out, HIST1_TEXT);
+	free(out);
+
+	/* the first bucket, and the last one, which is open-ended */
+	b[0] = 1;
+	b[MEMTALLY_HIST_BUCKETS - 2] = 1ull << 40;
+	b[MEMTALLY_HIST_BUCKETS - 1] = 3;
+	CAPTURE(out, (mt_hist_print(f, b), 0));
+	CHECK(STARTS(out, "     usecs               : count     distribution\n"
+		     "         0 -> 1          : 1        |                                        |\n"
+		     "         2 -> 3          : 0        |"));
+	CHECK(strstr(out, "\n    262144 -> 524287     : 1099511627776 |****************************************|\n"
+		     "    524288 -> inf        : 3        |                                        |\n"));
+	free(out);
+
+	/* nothing at all for an empty histogram */
+	memset(b, 0, sizeof(b));
+	CAPTURE(out, (mt_hist_print(f, b), 0));
+	CHECK_STR(out, "");
+	free(out);
+}
+
+/* Every bucket's count is shown: the counts of the lines add up. */
+static void hist_sums(void)
+{
+	uint64_t b[MEMTALLY_HIST_BUCKETS], sum = 0, shown = 0, lo, n;
+	char *out = NULL, *line, *save = NULL, high[16];
+	size_t i, lines = 0;
+
+	for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++) {
+		b[i] = (i * 7919) % 13;
+		sum += b[i];
+	}
+	CAPTURE(out, (mt_hist_print(f, b), 0));
+	for (line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%" SCNu64 " -> %15s : %" SCNu64, &lo, high,
+			   &n) != 3)
+			continue;
+		shown += n;
+		lines++;
+	}
+	CHECK_U64(shown, sum);
+	CHECK_U64(lines, MEMTALLY_HIST_BUCKETS - 1);	/* bucket 0 is empty */
+	free(out);
+}
+
+static struct mt_cgroup stall_rows[2] = {
+	{ .id = 5, .path = "/a",
+	  .counters = { [MT_CTR_DIRECT_STALLS] = 17,
+			[MT_CTR_DIRECT_STALL_NS] = 4500000,
+			[MT_CTR_DIRECT_RECLAIMED] = 64,
+			[MT_CTR_SOFTLIMIT_STALLS] = 0 } },
+	{ .id = 9, .path = NULL,
+	  .counters = { [MT_CTR_MEMCG_STALLS] = 1,
+			[MT_CTR_MEMCG_STALL_NS] = 1500,
+			[MT_CTR_MEMCG_RECLAIMED] = 3 },
+	  .hist[MEMTALLY_RECLAIM_KIND_MEMCG] = { 1 } },
+};
+
+static void stalls_text(void)
+{
+	char *out = NULL;
+
+	memcpy(stall_rows[0].hist[MEMTALLY_RECLAIM_KIND_DIRECT], hist1,
+	       sizeof(hist1));
+	CAPTURE(out, (mt_stalls_print(f, stall_rows, 2, -1), 0));
+	CHECK_STR(out,
+		  "/a (5) direct: 17 stalls, total 4.5ms, average 264.7us, reclaimed 64 pages\n"
+		  HIST1_TEXT
+		  "\n"
+		  "? (9) memcg: 1 stalls, total 1.5us, average 1.5us, reclaimed 3 pages\n"
+		  "     usecs               : count     distribution\n"
+		  "         0 -> 1          : 1        |****************************************|\n");
+	free(out);
+
+	/* one kind */
+	CAPTURE(out, (mt_stalls_print(f, stall_rows, 2,
+				      MEMTALLY_RECLAIM_KIND_MEMCG), 0));
+	CHECK(STARTS(out, "? (9) memcg: 1 stalls"));
+	free(out);
+	CAPTURE(out, (mt_stalls_print(f, stall_rows, 2,
+				      MEMTALLY_RECLAIM_KIND_SOFTLIMIT), 0));
+	CHECK_STR(out, "");
+	free(out);
+}
+
+static void stalls_json(void)
+{
+	struct json_object *a, *o, *b, *path;
+	char *out = NULL;
+	size_t i;
+
+	memcpy(stall_rows[0].hist[MEMTALLY_RECLAIM_KIND_DIRECT], hist1,
+	       sizeof(hist1));
+	CAPTURE(out, mt_json_print(f, mt_stalls_json(stall_rows, 2, -1)));
+	a = json_tokener_parse(out);
+	CHECK(a && json_object_is_type(a, json_type_array));
+	CHECK_U64(json_object_array_length(a), 2);
+	o = json_object_array_get_idx(a, 0);
+	CHECK_U64(json_object_object_length(o), 7);
+	CHECK_STR(jstr(o, "path"), "/a");
+	CHECK_U64(juint(o, "id"), 5);
+	CHECK_STR(jstr(o, "kind"), "direct");
+	CHECK_U64(juint(o, "stalls"), 17);
+	CHECK_U64(juint(o, "stall_ns"), 4500000);
+	CHECK_U64(juint(o, "reclaimed"), 64);
+	CHECK(json_object_object_get_ex(o, "buckets", &b));
+	CHECK_U64(json_object_array_length(b), MEMTALLY_HIST_BUCKETS);
+	for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+		CHECK_U64(json_object_get_uint64(json_object_array_get_idx(b, i)),
+			  hist1[i]);
+	o = json_object_array_get_idx(a, 1);
+	CHECK(json_object_object_get_ex(o, "path", &path) && path == NULL);
+	CHECK_STR(jstr(o, "kind"), "memcg");
+	json_object_put(a);
+	free(out);
+
+	CAPTURE(out, mt_json_print(f, mt_stalls_json(stall_rows, 2,
+					MEMTALLY_RECLAIM_KIND_SOFTLIMIT)));
+	CHECK_STR(out, "[]\n");
+	free(out);
+}
+
+static const struct mt_event oom = {
+	.cmd = MEMTALLY_CMD_OOM_KILL_NTF,
+	.timestamp_ns = 1700000000123456789ull,
+	.pid = 4321,
+	.comm = "stress",
+	.cgroup_id = 4242,
+	.path = "/demo/db",
+	.has_uid = true,
+	.uid = 1000,
+	.anon_rss = 1ull << 30,
+	.file_rss = 8192,
+	.shmem_rss = 1023,
+};
+
+static const struct mt_event stall = {
+	.cmd = MEMTALLY_CMD_RECLAIM_STALL_NTF,
+	.timestamp_ns = 1700000000000000000ull,
+	.pid = 77,
+	.comm = "postgres",
+	.cgroup_id = 99,
+	.path = "/demo/db",
+	.reclaim_kind = MEMTALLY_RECLAIM_KIND_MEMCG,
+	.stall_ns = 12345678,
+	.reclaimed = 32,
+};
+
+static void event_lines(void)
+{
+	struct mt_event ev = oom;
+	char *out = NULL;
+
+	CAPTURE(out, (mt_event_print(f, &ev), 0));
+	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=/demo/db (4242) uid=1000 anon-rss=1048576kB file-rss=8kB shmem-rss=0kB\n");
+	free(out);
+	ev.has_uid = false;
+	ev.path = NULL;
+	CAPTURE(out, (mt_event_print(f, &ev), 0));
+	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=? (4242) anon-rss=1048576kB file-rss=8kB shmem-rss=0kB\n");
+	free(out);
+
+	ev = stall;
+	CAPTURE(out, (mt_event_print(f, &ev), 0));
+	CHECK_STR(out, "2023-11-14T22:13:20.000+00:00 reclaim-stall kind=memcg pid=77 comm=postgres cgroup=/demo/db stall=12.3ms reclaimed=32\n");
+	free(out);
+	ev.reclaim_kind = 7;
+	CAPTURE(out, (mt_event_print(f, &ev), 0));
+	CHECK(strstr(out, " kind=unknown "));
+	free(out);
+}
+
+static void event_text(void)
+{
+	in_tz("UTC0", event_lines);
+}
+
+static void event_json(void)
+{
+	struct mt_event ev = oom;
+	struct json_object *o;
+	char *out = NULL;
+
+	CAPTURE(out, mt_json_print(f, mt_event_json(&ev)));
+	CHECK_STR(out, "{\"event\":\"oom-kill\",\"timestamp_ns\":1700000000123456789,\"pid\":4321,\"comm\":\"stress\",\"cgroup_id\":4242,\"path\":\"/demo/db\",\"uid\":1000,\"anon_rss\":1073741824,\"file_rss\":8192,\"shmem_rss\":1023}\n");
+	free(out);
+
+	ev.has_uid = false;
+	ev.path = NULL;
+	CAPTURE(out, mt_json_print(f, mt_event_json(&ev)));
+	o = json_tokener_parse(out);
+	CHECK(o && !json_object_object_get_ex(o, "uid", NULL));
+	CHECK(json_object_object_get_ex(o, "path", NULL) && !jstr(o, "path"));
+	json_object_put(o);
+	free(out);
+
+	ev = stall;
+	CAPTURE(out, mt_json_print(f, mt_event_json(&ev)));
+	CHECK_STR(out, "{\"event\":\"reclaim-stall\",\"timestamp_ns\":1700000000000000000,\"pid\":77,\"comm\":\"postgres\",\"cgroup_id\":99,\"path\":\"/demo/db\",\"reclaim_kind\":\"memcg\",\"stall_ns\":12345678,\"reclaimed\":32}\n");
+	free(out);
+}
+
 void test_format(void)
 {
 	RUN(status_text);
 	RUN(status_json);
+	RUN(config_text_json);
 	RUN(cgroups_text);
 	RUN(cgroups_json);
 	RUN(sort_keys);
 	RUN(filter_prefix);
+	RUN(durations);
+	RUN(iso_times);
+	RUN(hist_text);
+	RUN(hist_sums);
+	RUN(stalls_text);
+	RUN(stalls_json);
+	RUN(event_text);
+	RUN(event_json);
 }

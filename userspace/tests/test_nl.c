@@ -150,6 +150,9 @@ static void exchange_nlctrl(void)
 	CHECK(err == 0);
 	CHECK(f.replies == 1 && f.nlctrl == 1);
 
+	/* without a parser, as for a request that is only acked */
+	CHECK(mt_nl_exchange(&nl, getfamily(&nl, 0, NLCTRL), NULL, NULL) == 0);
+
 	/* dump: every family, nlctrl once, then DONE */
 	f.replies = f.nlctrl = 0;
 	err = mt_nl_exchange(&nl, getfamily(&nl, NLM_F_DUMP, NULL),

@@ -44,6 +44,7 @@ int main(int argc, char **argv)
 	test_nl();
 	test_cli();
 	test_counters();
+	test_rate();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: GPL-2.0
+/* memtally stalls: reclaim stalls per cgroup and kind, with histograms. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "nl.h"
+
+static const char stalls_usage[] =
+"Usage: memtally stalls [-c PATH] [-k KIND] [-j]\n"
+"\n"
+"Show the reclaim stalls of the cgroups memtally tracks: for each cgroup\n"
+"and kind of reclaim with stalls, their count, total and average time,\n"
+"the pages they reclaimed, and a histogram of their lengths.\n"
+"\n"
+"Options:\n"
+"  -c, --cgroup PATH  only the cgroup PATH (relative to the cgroup2 mount)\n"
+"  -k, --kind KIND    only direct, memcg or softlimit reclaim\n"
+"  -j, --json         print a JSON array\n"
+"  -h, --help         show this help\n";
+
+static int kind_parse(const char *s, int *kind)
+{
+	size_t k;
+
+	for (k = 0; k < MT_NR_STALL_KINDS; k++)
+		if (!strcmp(s, mt_stall_kinds[k].name)) {
+			*kind = k;
+			return 0;
+		}
+	return mt_usage_err("stalls: unknown kind '%s' (direct, memcg or softlimit)",
+			    s);
+}
+
+/* Return: 0, or MT_EXIT_USAGE after reporting the error. */
+int stalls_parse(int argc, char **argv, struct stalls_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "cgroup", required_argument, NULL, 'c' },
+		{ "kind",   required_argument, NULL, 'k' },
+		{ "json",   no_argument,       NULL, 'j' },
+		{ "help",   no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
+	while ((c = getopt_long(argc, argv, ":c:k:jh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->cgroup = optarg;
+			break;
+		case 'k':
+			if (kind_parse(optarg, &o->kind))
+				return MT_EXIT_USAGE;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		default:
+			return mt_getopt_err("stalls", c, argv);
+		}
+	}
+	if (optind < argc)
+		return mt_usage_err("stalls: unexpected argument '%s'",
+				    argv[optind]);
+	if (o->cgroup && o->cgroup[0] != '/')
+		return mt_usage_err("stalls: a cgroup path starts with / (the cgroup2 mount)");
+	return 0;
+}
+
+int cmd_stalls(int argc, char **argv, bool json)
+{
+	struct stalls_opts o = { .json = json, .kind = -1 };
+	struct mt_rows l = { 0 };
+	char root[PATH_MAX];
+	struct mt_cgmap map;
+	struct mt_nl nl;
+	uint64_t id = 0;
+	int err;
+
+	if (stalls_parse(argc, argv, &o))
+		return MT_EXIT_USAGE;
+	if (o.help) {
+		fputs(stalls_usage, stdout);
+		return MT_EXIT_OK;
+	}
+	if (mt_cli_cgroot(root, sizeof(root)) ||
+	    (o.cgroup && mt_cli_cgroup_id(root, o.cgroup, &id)) ||
+	    mt_nl_open(&nl))
+		return MT_EXIT_RUNTIME;
+	err = mt_cli_cgroups(&nl, o.cgroup, id, &l) ||
+	      mt_cli_paths(&map, root, l.v, l.nr);
+	if (!err) {
+		mt_cgroups_sort(l.v, l.nr, MT_SORT_PATH);
+		if (!o.json) {
+			mt_stalls_print(stdout, l.v, l.nr, o.kind);
+		} else if (mt_json_print(stdout, mt_stalls_json(l.v, l.nr,
+								o.kind))) {
+			mt_err("out of memory");
+			err = -1;
+		}
+		mt_cgmap_free(&map);
+	}
+	mt_rows_free(&l);
+	mt_nl_close(&nl);
+	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+}
