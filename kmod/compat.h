@@ -32,34 +32,23 @@ static inline struct nlattr **mt_genl_dump_attrs(struct netlink_callback *cb)
 }
 
 /*
- * Who may join the "events" multicast group.  6.6 gave families a bind()
- * hook: require CAP_PERFMON or CAP_SYS_ADMIN of the joining process, as for
- * reads.  Older kernels (6.1) have no hook, only the group's flags: there
- * joining needs CAP_NET_ADMIN (GENL_UNS_ADMIN_PERM).
+ * Who may join the "events" multicast group: CAP_SYS_ADMIN.  Kernels with
+ * the GENL_MCAST_CAP_* group flags (6.6, and Debian's 6.1.0-56 backport)
+ * check them at join time; older ones only know GENL_UNS_ADMIN_PERM
+ * (CAP_NET_ADMIN).  A family's bind() hook cannot refuse: 6.12 ignores its
+ * return value.
  */
-#ifdef MT_HAVE_GENL_BIND
-static inline int mt_genl_bind(int mcgrp)
-{
-	return perfmon_capable() ? 0 : -EPERM;
-}
-
-static inline void mt_genl_restrict_events(struct genl_family *family,
-					   struct genl_multicast_group *grp)
-{
-	family->bind = mt_genl_bind;
-}
+#ifdef MT_HAVE_GENL_MCAST_CAP
+#define MT_GENL_EVENTS_FLAGS	GENL_MCAST_CAP_SYS_ADMIN
 #else
-static inline void mt_genl_restrict_events(struct genl_family *family,
-					   struct genl_multicast_group *grp)
-{
-	grp->flags = GENL_UNS_ADMIN_PERM;
-}
+#define MT_GENL_EVENTS_FLAGS	GENL_UNS_ADMIN_PERM
 #endif
 
 /*
- * oom:mark_victim: 6.1 passes the victim's pid, 6.8 the task and its uid.
- * The OOM killer holds task_lock() on the victim either way, so the task
- * found by pid is alive.  Context: see mt_oom_victim().
+ * oom:mark_victim: upstream kernels before 6.8 pass the victim's pid, later
+ * ones the task and its uid (Debian's 6.1.0-56 has the later form too).
+ * The victim is task_lock()ed or current either way, so the task found by
+ * pid is alive.  Context: see mt_oom_victim().
  */
 #ifdef MT_HAVE_MARK_VICTIM_TASK
 static inline void mt_probe_mark_victim(void *data, struct task_struct *task,

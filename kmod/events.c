@@ -59,7 +59,7 @@ void mt_event_post(const struct mt_event *ev)
 	struct mt_event_queue *q = this_cpu_ptr(mt_queues);
 
 	if (!kfifo_put(&q->fifo, *ev)) {
-		this_cpu_inc(mt_dropped);
+		mt_event_dropped();
 		return;
 	}
 	schedule_work(&mt_events_work);
@@ -70,7 +70,7 @@ static void mt_event_task(struct mt_event *ev, u8 cmd, struct task_struct *t)
 	memset(ev, 0, sizeof(*ev));
 	ev->cmd = cmd;
 	ev->ts = ktime_get_real_ns();
-	ev->pid = task_pid_nr(t);
+	ev->pid = task_tgid_nr(t);
 	/* no get_task_comm(): the OOM killer holds task_lock(t) */
 	strscpy(ev->comm, t->comm, sizeof(ev->comm));
 	rcu_read_lock();
@@ -106,9 +106,11 @@ void mt_event_stall(unsigned int kind, u64 ns, u64 reclaimed)
  * mt_oom_victim() - the OOM killer chose @task
  * @task: the victim
  *
- * Counts an OOM kill for the victim's cgroup and multicasts an event.
- * Context: the OOM killer, task context with task_lock(@task) held, so
- * @task->mm is stable.
+ * Counts an OOM kill for the victim's cgroup and multicasts an event.  The
+ * OOM killer also marks a task that is exiting anyway (task_will_free_mem())
+ * without sending it SIGKILL; that counts too.
+ * Context: the OOM killer, task context; @task is task_lock()ed or current,
+ * so @task->mm is stable.
  */
 void mt_oom_victim(struct task_struct *task)
 {
@@ -147,7 +149,17 @@ void mt_set_stall_threshold_us(u64 us)
 }
 
 /**
- * mt_events_dropped() - events lost to full queues
+ * mt_event_dropped() - count an event that could not be sent
+ *
+ * Context: any.
+ */
+void mt_event_dropped(void)
+{
+	this_cpu_inc(mt_dropped);
+}
+
+/**
+ * mt_events_dropped() - events lost to full queues or failed sends
  *
  * Return: the sum over all CPUs.
  */

@@ -10,6 +10,7 @@
  * family is not netnsok: it only exists in the initial network namespace.
  */
 #include <linux/capability.h>
+#include <linux/cgroup.h>
 #include <linux/utsname.h>
 #include <net/genetlink.h>
 #include <linux/memtally.h>
@@ -147,10 +148,16 @@ cancel:
 /* The store's entry for @id; a cgroup created moments ago is synced first. */
 static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 {
+	struct cgroup *cgrp;
 	u64 found = id;
 
 	if (mt_store_find(&found, snap) && found == id)
 		return true;
+	/* walk the hierarchy only for a cgroup that exists */
+	cgrp = cgroup_get_from_id(id);
+	if (IS_ERR(cgrp))
+		return false;
+	cgroup_put(cgrp);
 	mt_store_sync();
 	found = id;
 	return mt_store_find(&found, snap) && found == id;
@@ -231,14 +238,6 @@ static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return err;
 }
 
-/*
- * status-get and node-get take no attributes.  A full op without a policy is not
- * validated at all, so spell the rejection out.
- */
-static const struct nla_policy mt_no_attrs_policy[MEMTALLY_A_STATUS_MAX + 1] = {
-	[1 ... MEMTALLY_A_STATUS_MAX] = { .type = NLA_REJECT },
-};
-
 static int mt_genl_node_dump_start(struct netlink_callback *cb)
 {
 	return mt_genl_may_read(cb->skb, cb->extack);
@@ -312,8 +311,10 @@ void mt_genl_event(const struct mt_event *ev)
 	msg = genlmsg_new(6 * nla_total_size_64bit(sizeof(u64)) +
 			  3 * nla_total_size(sizeof(u32)) +
 			  nla_total_size(sizeof(ev->comm)), GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		mt_event_dropped();
 		return;
+	}
 	hdr = genlmsg_put(msg, 0, 0, &mt_genl_family, 0, ev->cmd);
 	if (!hdr)
 		goto free;
@@ -346,6 +347,7 @@ void mt_genl_event(const struct mt_event *ev)
 
 free:
 	nlmsg_free(msg);
+	mt_event_dropped();
 }
 
 static const struct nla_policy mt_config_set_policy[MEMTALLY_A_CONFIG_MAX + 1] = {
@@ -360,8 +362,6 @@ static const struct genl_ops mt_genl_ops[] = {
 	{
 		.cmd	= MEMTALLY_CMD_STATUS_GET,
 		.doit	= mt_genl_status_get,
-		.policy	= mt_no_attrs_policy,
-		.maxattr = MEMTALLY_A_STATUS_MAX,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_CGROUP_GET,
@@ -375,8 +375,6 @@ static const struct genl_ops mt_genl_ops[] = {
 		.cmd	= MEMTALLY_CMD_NODE_GET,
 		.start	= mt_genl_node_dump_start,
 		.dumpit	= mt_genl_node_dump,
-		.policy	= mt_no_attrs_policy,
-		.maxattr = MEMTALLY_A_STATUS_MAX,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_CONFIG_SET,
@@ -387,8 +385,8 @@ static const struct genl_ops mt_genl_ops[] = {
 };
 
 /* index 0: the group offset genl_has_listeners() and multicast take */
-static struct genl_multicast_group mt_genl_mcgrps[] = {
-	{ .name = MEMTALLY_MCGRP_EVENTS, },
+static const struct genl_multicast_group mt_genl_mcgrps[] = {
+	{ .name = MEMTALLY_MCGRP_EVENTS, .flags = MT_GENL_EVENTS_FLAGS, },
 };
 
 static struct genl_family mt_genl_family = {
@@ -399,8 +397,11 @@ static struct genl_family mt_genl_family = {
 	.module		= THIS_MODULE,
 	.ops		= mt_genl_ops,
 	.n_ops		= ARRAY_SIZE(mt_genl_ops),
-	/* strict validation for every op: unknown attributes are rejected */
-	.resv_start_op	= MEMTALLY_CMD_MAX + 1,
+	/*
+	 * 0: every op validates the genl header's reserved field and rejects
+	 * attributes it has no policy for
+	 */
+	.resv_start_op	= 0,
 	.mcgrps		= mt_genl_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(mt_genl_mcgrps),
 };
@@ -412,7 +413,6 @@ static struct genl_family mt_genl_family = {
  */
 int mt_genl_init(void)
 {
-	mt_genl_restrict_events(&mt_genl_family, &mt_genl_mcgrps[0]);
 	return genl_register_family(&mt_genl_family);
 }
 

@@ -23,37 +23,57 @@
 	{ .name = (_name), .tp_name = (_tp), .probe = (_probe),	\
 	  .state = MEMTALLY_HOOK_STATE_UNAVAILABLE }
 
-/* The hook table, in the order status reports it. */
+/* a begin hook, attached only after (and only if) its end hook is */
+#define MT_BEGIN(_name, _tp, _probe, _end) \
+	{ .name = (_name), .tp_name = (_tp), .probe = (_probe),	\
+	  .state = MEMTALLY_HOOK_STATE_UNAVAILABLE, .end = (_end) }
+
+/*
+ * The hook table, in the order status reports it and hooks attach; they
+ * detach in reverse.  End hooks come before their begin hooks: a begin
+ * whose end is missed would hold its pairing slot until the task exits.
+ */
 static struct mt_hook mt_hooks[] = {
 	MT_HOOK("cgroup-mkdir", "cgroup_mkdir", mt_probe_cgroup_mkdir),
 	MT_HOOK("cgroup-rmdir", "cgroup_rmdir", mt_probe_cgroup_rmdir),
 	MT_HOOK("faults-user", "page_fault_user", mt_probe_fault_user),
 	MT_HOOK("faults-kernel", "page_fault_kernel", mt_probe_fault_kernel),
 	MT_HOOK("task-exit", "sched_process_exit", mt_probe_task_exit),
-	MT_HOOK("direct-begin", "mm_vmscan_direct_reclaim_begin",
-		mt_probe_direct_begin),
 	MT_HOOK("direct-end", "mm_vmscan_direct_reclaim_end",
 		mt_probe_direct_end),
-	MT_HOOK("memcg-begin", "mm_vmscan_memcg_reclaim_begin",
-		mt_probe_memcg_begin),
+	MT_BEGIN("direct-begin", "mm_vmscan_direct_reclaim_begin",
+		 mt_probe_direct_begin, "direct-end"),
 	MT_HOOK("memcg-end", "mm_vmscan_memcg_reclaim_end", mt_probe_memcg_end),
-	MT_HOOK("softlimit-begin", "mm_vmscan_memcg_softlimit_reclaim_begin",
-		mt_probe_softlimit_begin),
+	MT_BEGIN("memcg-begin", "mm_vmscan_memcg_reclaim_begin",
+		 mt_probe_memcg_begin, "memcg-end"),
 	MT_HOOK("softlimit-end", "mm_vmscan_memcg_softlimit_reclaim_end",
 		mt_probe_softlimit_end),
+	MT_BEGIN("softlimit-begin", "mm_vmscan_memcg_softlimit_reclaim_begin",
+		 mt_probe_softlimit_begin, "softlimit-end"),
 	MT_HOOK("lru-inactive", "mm_vmscan_lru_shrink_inactive",
 		mt_probe_shrink_inactive),
 	MT_HOOK("lru-active", "mm_vmscan_lru_shrink_active",
 		mt_probe_shrink_active),
 	MT_HOOK("writeback", "mm_vmscan_write_folio", mt_probe_write_folio),
 	MT_HOOK("throttled", "mm_vmscan_throttled", mt_probe_throttled),
-	MT_HOOK("slab-start", "mm_shrink_slab_start", mt_probe_slab_start),
 	MT_HOOK("slab-end", "mm_shrink_slab_end", mt_probe_slab_end),
+	MT_BEGIN("slab-start", "mm_shrink_slab_start", mt_probe_slab_start,
+		 "slab-end"),
 	MT_HOOK("kswapd-wake", "mm_vmscan_kswapd_wake", mt_probe_kswapd_wake),
 	MT_HOOK("wakeup-kswapd", "mm_vmscan_wakeup_kswapd",
 		mt_probe_wakeup_kswapd),
 	MT_HOOK("oom-victim", "mark_victim", mt_probe_mark_victim),
 };
+
+static bool mt_hook_attached(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mt_hooks); i++)
+		if (!strcmp(mt_hooks[i].name, name))
+			return mt_hooks[i].state == MEMTALLY_HOOK_STATE_ATTACHED;
+	return false;
+}
 
 static void mt_hooks_match(struct tracepoint *tp, void *priv)
 {
@@ -85,6 +105,12 @@ int mt_hooks_attach(void)
 				h->name, h->tp_name);
 			continue;
 		}
+		if (h->end && !mt_hook_attached(h->end)) {
+			h->state = MEMTALLY_HOOK_STATE_UNAVAILABLE;
+			pr_info("hook %s: not attached without %s\n",
+				h->name, h->end);
+			continue;
+		}
 		err = tracepoint_probe_register(h->tp, h->probe, NULL);
 		if (err) {
 			h->state = MEMTALLY_HOOK_STATE_FAILED;
@@ -108,7 +134,7 @@ void mt_hooks_detach(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(mt_hooks); i++) {
+	for (i = ARRAY_SIZE(mt_hooks); i--; ) {
 		struct mt_hook *h = &mt_hooks[i];
 
 		if (h->state != MEMTALLY_HOOK_STATE_ATTACHED)

@@ -35,6 +35,8 @@ static int __init memtally_init(void)
 	mt_debugfs_init();
 	/* last: a probe may use everything above */
 	mt_hooks_attach();
+	/* cgroups made since the store's first walk, before cgroup-mkdir */
+	mt_store_kick();
 
 	for (i = 0; i < mt_hooks_count(); i++)
 		attached += mt_hook_get(i)->state ==

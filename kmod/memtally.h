@@ -84,6 +84,15 @@ struct mt_counters {
 };
 
 /**
+ * struct mt_node_counters - what a node row counts (per CPU in the store)
+ * @v: counters, indexed by enum mt_counter; only mt_counter_info[].node
+ *	ones are used
+ */
+struct mt_node_counters {
+	u64 v[MT_NR_COUNTERS];
+};
+
+/**
  * struct mt_snapshot - the counters of one row summed over all CPUs
  * @id: cgroup v2 id, or NUMA node id
  * @c: the sums
@@ -128,7 +137,7 @@ u64 mt_pair_unpaired(void);
  * struct mt_event - an event on its way from a probe to the "events" group
  * @cmd: MEMTALLY_CMD_OOM_KILL_NTF or MEMTALLY_CMD_RECLAIM_STALL_NTF
  * @kind: enum memtally_reclaim_kind of a stall
- * @pid: task's pid in the initial pid namespace
+ * @pid: task's process id (tgid) in the initial pid namespace
  * @uid: task's uid in the initial user namespace
  * @cgroup_id: task's cgroup v2 id
  * @ts: CLOCK_REALTIME, ns
@@ -158,6 +167,7 @@ int mt_events_init(void);
 void mt_events_exit(void);
 void mt_event_post(const struct mt_event *ev);
 void mt_event_stall(unsigned int kind, u64 ns, u64 reclaimed);
+void mt_event_dropped(void);
 u64 mt_events_dropped(void);
 u64 mt_stall_threshold_us(void);
 void mt_set_stall_threshold_us(u64 us);
@@ -173,6 +183,7 @@ void mt_oom_victim(struct task_struct *task);
  * @tp: the tracepoint, once found
  * @state: enum memtally_hook_state
  * @err: negative errno when @state is MEMTALLY_HOOK_STATE_FAILED
+ * @end: for a begin hook, the name of its end hook, which must be attached
  */
 struct mt_hook {
 	const char *name;
@@ -181,6 +192,7 @@ struct mt_hook {
 	struct tracepoint *tp;
 	int state;
 	int err;
+	const char *end;
 };
 
 int mt_hooks_attach(void);

@@ -76,7 +76,8 @@ static DEFINE_MUTEX(mt_store_lock);	/* serialises all writers */
 static unsigned long mt_gen;		/* under mt_store_lock */
 static unsigned int mt_nr;		/* entries; written under mt_store_lock */
 static DEFINE_PER_CPU(u64, mt_unattributed);
-static struct mt_counters __percpu *mt_nodes;	/* [nr_node_ids] */
+/* [nr_node_ids], one allocation per possible node */
+static struct mt_node_counters __percpu **mt_nodes;
 
 static void mt_sync_workfn(struct work_struct *work)
 {
@@ -131,8 +132,8 @@ void mt_count_current(enum mt_counter c, u64 n)
  */
 void mt_count_node(enum mt_counter c, u64 n, int nid)
 {
-	if ((unsigned int)nid < nr_node_ids)
-		this_cpu_add(mt_nodes[nid].v[c], n);
+	if ((unsigned int)nid < nr_node_ids && mt_nodes[nid])
+		this_cpu_add(mt_nodes[nid]->v[c], n);
 }
 
 /**
@@ -305,8 +306,8 @@ MT_PROBE_CHECK(cgroup_mkdir, mt_probe_cgroup_mkdir);
  * @path: its path
  *
  * Context: cgroup_mkdir(), process context with cgroup_mutex held, inside
- * the tracepoint's RCU-sched section (preemption off): must not sleep or
- * allocate, so only queue the sync work.
+ * TRACE_CGROUP_PATH (trace_cgroup_path_lock held, interrupts off): must not
+ * sleep or allocate, so only queue the sync work.
  */
 void mt_probe_cgroup_mkdir(void *data, struct cgroup *cgrp, const char *path)
 {
@@ -376,13 +377,20 @@ bool mt_store_find(u64 *id, struct mt_snapshot *snap)
  */
 bool mt_store_find_node(int *nid, struct mt_snapshot *snap)
 {
-	int n;
+	int n, cpu, i;
 
 	for (n = max(*nid, 0); n < nr_node_ids; n++) {
-		if (!node_state(n, N_MEMORY))
+		if (!node_state(n, N_MEMORY) || !mt_nodes[n])
 			continue;
+		memset(snap, 0, sizeof(*snap));
 		snap->id = n;
-		mt_sum(mt_nodes + n, &snap->c);
+		for_each_possible_cpu(cpu) {
+			const struct mt_node_counters *c;
+
+			c = per_cpu_ptr(mt_nodes[n], cpu);
+			for (i = 0; i < MT_NR_COUNTERS; i++)
+				snap->c.v[i] += READ_ONCE(c->v[i]);
+		}
 		*nid = n;
 		return true;
 	}
@@ -414,6 +422,16 @@ u64 mt_store_unattributed(void)
 	return sum;
 }
 
+static void mt_store_free_nodes(void)
+{
+	int nid;
+
+	for (nid = 0; nid < nr_node_ids; nid++)
+		free_percpu(mt_nodes[nid]);
+	kfree(mt_nodes);
+	mt_nodes = NULL;
+}
+
 /**
  * mt_store_init() - allocate the node rows, track every cgroup that exists
  *
@@ -422,10 +440,18 @@ u64 mt_store_unattributed(void)
  */
 int mt_store_init(void)
 {
-	mt_nodes = __alloc_percpu(sizeof(*mt_nodes) * nr_node_ids,
-				  __alignof__(*mt_nodes));
+	int nid;
+
+	mt_nodes = kcalloc(nr_node_ids, sizeof(*mt_nodes), GFP_KERNEL);
 	if (!mt_nodes)
 		return -ENOMEM;
+	for_each_node(nid) {
+		mt_nodes[nid] = alloc_percpu(struct mt_node_counters);
+		if (!mt_nodes[nid]) {
+			mt_store_free_nodes();
+			return -ENOMEM;
+		}
+	}
 	mt_store_sync();
 	return 0;
 }
@@ -451,7 +477,7 @@ void mt_store_exit(void)
 	mt_nr = 0;
 	mutex_unlock(&mt_store_lock);
 	xa_destroy(&mt_cgroups);
-	free_percpu(mt_nodes);
+	mt_store_free_nodes();
 	/* wait for the RCU callbacks of entries retired earlier */
 	rcu_barrier();
 }
