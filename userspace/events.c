@@ -20,8 +20,8 @@ static const char events_usage[] =
 "\n"
 "Print the events of the memtally module as they happen, one line each,\n"
 "until interrupted: OOM kills, and reclaim stalls at least as long as the\n"
-"stall threshold (see memtally config).  Receiving them needs CAP_PERFMON\n"
-"or CAP_SYS_ADMIN (CAP_NET_ADMIN on Linux 6.1).\n"
+"stall threshold (see memtally config).  Receiving them needs\n"
+"CAP_SYS_ADMIN: they name other users' processes.\n"
 "\n"
 "Options:\n"
 "  -j, --json  print a JSON object per line\n"
@@ -107,7 +107,7 @@ static int join(struct mt_nl *nl)
 	}
 	err = nl_socket_add_membership(nl->sk, grp);
 	if (err == -NLE_PERM)
-		mt_err("permission denied: receiving events needs CAP_PERFMON or CAP_SYS_ADMIN (CAP_NET_ADMIN on Linux 6.1)");
+		mt_err("permission denied: receiving events needs CAP_SYS_ADMIN (run as root)");
 	else if (err)
 		mt_err("joining the events group: %s", nl_geterror(err));
 	return err ? -1 : 0;

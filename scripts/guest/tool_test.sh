@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..21"
+echo "1..22"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -128,6 +128,13 @@ rc=$?
 case "$rc $out" in
 "1 "*CAP_SYS_ADMIN*) ok "config as non-root: which capability" ;;
 *) nok "config as non-root: which capability" "rc=$rc" "$out" ;;
+esac
+
+out=$(su -s /bin/sh -c 'memtally events' nobody 2>&1)
+rc=$?
+case "$rc $out" in
+"1 memtally: permission denied: receiving events needs CAP_SYS_ADMIN"*) ok "events as non-root: which capability" ;;
+*) nok "events as non-root: which capability" "rc=$rc" "$out" ;;
 esac
 
 # an OOM kill seen by a subscriber, which exits 0 on SIGINT
