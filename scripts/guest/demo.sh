@@ -1,10 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The demo inside the guest: three cgroups with a known page fault load.
+# The demo inside the guest: three cgroups with a known page fault load;
+# db is held at memory.max=8M with swap on zram, so it also stalls in
+# reclaim.
 cg=/sys/fs/cgroup/demo
 mkdir -p $cg
 echo "+memory +pids" > $cg/cgroup.subtree_control
 for name in web db batch; do mkdir -p $cg/$name; done
+/tests/zram-swap.sh 256M > /dev/null && echo 8M > $cg/db/memory.max
 
 run() {	# run <cgroup> <pages>: mt_touch inside the cgroup
 	sh -c "echo \$\$ > $cg/$1/cgroup.procs && exec /tests/mt_touch $2"
@@ -19,8 +22,11 @@ echo
 echo '$ memtally cgroups --prefix /demo --sort faults-user'
 memtally cgroups --prefix /demo --sort faults-user
 echo
-echo '$ memtally cgroups --cgroup /demo/db --json'
-memtally cgroups --cgroup /demo/db --json
+echo '$ memtally stalls --cgroup /demo/db'
+memtally stalls --cgroup /demo/db
+echo
+echo '$ memtally reclaim --by-cgroup --top 3'
+memtally reclaim --by-cgroup --top 3
 echo
 echo '$ cat /sys/kernel/debug/memtally/cgroups'
 cat /sys/kernel/debug/memtally/cgroups
