@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/prctl.h>
+#include <linux/capability.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
@@ -405,6 +407,40 @@ TEST_F(mt, unprivileged)
 	EXPECT_EQ(-EPERM, cg_dump(&self->nl, &ids, &res));
 	if (dump_start_has_extack())
 		EXPECT_STREQ("reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN", res.extack);
+}
+
+/* nobody, with CAP_PERFMON and nothing else */
+static int drop_to_perfmon(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { 0 };
+
+	if (prctl(PR_SET_KEEPCAPS, 1) || drop_to_nobody())
+		return -1;
+	data[CAP_TO_INDEX(CAP_PERFMON)].permitted = CAP_TO_MASK(CAP_PERFMON);
+	data[CAP_TO_INDEX(CAP_PERFMON)].effective = CAP_TO_MASK(CAP_PERFMON);
+	return syscall(SYS_capset, &hdr, data);
+}
+
+TEST_F(mt, perfmon_reads)
+{
+	struct mt_nl_result res;
+	struct id_set ids;
+	struct cg_counts c;
+	uint64_t us = 1000;
+
+	ASSERT_EQ(0, drop_to_perfmon());
+	EXPECT_EQ(0, mt_raw_request(&self->nl, MEMTALLY_CMD_STATUS_GET, 0, 0, NULL, 0, &res));
+	EXPECT_EQ(0, cg_get(&self->nl, 1, &c, &res));
+	EXPECT_EQ(0, cg_dump(&self->nl, &ids, &res));
+	EXPECT_GT(ids.n, 0);
+	free(ids.ids);
+	/* reading, not changing */
+	EXPECT_EQ(-EPERM, mt_raw_request(&self->nl, MEMTALLY_CMD_CONFIG_SET, 0,
+					 MEMTALLY_A_CONFIG_STALL_THRESHOLD_US,
+					 &us, sizeof(us), &res));
 }
 
 TEST(netns_invisible)
