@@ -10,12 +10,7 @@ cd "$top"
 . scripts/vm.sh
 want=${1:-6.12}
 
-scripts/setup-host.sh
-kernels=$(scripts/kernels.sh)
-KSFT_DIR=$(scripts/linux-source.sh)/tools/testing/selftests
-export KSFT_DIR
-read -r kname abi vmlinuz kdir <<< "$(awk -v k="$want" '$1 == k' <<< "$kernels")"
-[ -n "${abi:-}" ] || { echo "bench: no kernel '$want'" >&2; exit 2; }
+mt_prepare "$want" || exit
 
 build_log=$MT_BUILD/$kname/build.log
 mkdir -p "$MT_BUILD/$kname"

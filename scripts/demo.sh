@@ -11,13 +11,7 @@ cd "$top"
 . scripts/vm.sh
 want=${1:-6.12}
 
-scripts/setup-host.sh
-kernels=$(scripts/kernels.sh)
-KSFT_DIR=$(scripts/linux-source.sh)/tools/testing/selftests
-export KSFT_DIR
-line=$(awk -v k="$want" '$1 == k' <<< "$kernels")
-[ -n "$line" ] || { echo "demo: no kernel '$want' (have: $(awk '{printf "%s ", $1}' <<< "$kernels"))" >&2; exit 2; }
-read -r kname abi vmlinuz kdir <<< "$line"
+mt_prepare "$want" || exit
 
 echo "demo: building memtally.ko for $abi, the tool and the workload" >&2
 build_log=$MT_BUILD/$kname/build.log

@@ -9,6 +9,23 @@ MT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MT_CACHE=${MEMTALLY_CACHE:-$HOME/.cache/memtally}
 MT_BUILD=${MEMTALLY_BUILD:-$MT_TOP/build}
 
+# mt_prepare <6.1|6.12>: install what the host needs, fetch the kernels and
+# the kselftest harness (exports KSFT_DIR), and set kname, abi, vmlinuz and
+# kdir for the kernel asked for.  Returns 2 if there is no such kernel.
+mt_prepare() {
+	local kernels line
+	"$MT_TOP/scripts/setup-host.sh" || return 1
+	kernels=$("$MT_TOP/scripts/kernels.sh") || return 1
+	KSFT_DIR=$("$MT_TOP/scripts/linux-source.sh")/tools/testing/selftests || return 1
+	export KSFT_DIR
+	line=$(awk -v k="$1" '$1 == k' <<< "$kernels")
+	if [ -z "$line" ]; then
+		echo "no kernel '$1' (have: $(awk '{printf "%s ", $1}' <<< "$kernels"))" >&2
+		return 2
+	fi
+	read -r kname abi vmlinuz kdir <<< "$line"
+}
+
 # Copy the module sources to a per-kernel directory (kbuild builds in place)
 mt_module_tree() {
 	local dir
