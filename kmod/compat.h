@@ -6,6 +6,7 @@
 #ifndef _MEMTALLY_COMPAT_H
 #define _MEMTALLY_COMPAT_H
 
+#include <linux/mm_types.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <net/genetlink.h>
@@ -69,5 +70,49 @@ static inline void mt_probe_mark_victim(void *data, int pid)
 }
 #endif
 MT_PROBE_CHECK(mark_victim, mt_probe_mark_victim);
+
+/*
+ * KSM tracepoints (upstream 6.7): without <trace/events/ksm.h> the KSM
+ * hooks have no probe and show as unavailable.
+ */
+#ifndef MT_HAVE_KSM_TRACEPOINTS
+#define mt_probe_ksm_stop_scan	NULL
+#define mt_probe_ksm_enter	NULL
+#define mt_probe_ksm_exit	NULL
+#define mt_probe_ksm_merge_one	NULL
+#define mt_probe_ksm_merge_ksm	NULL
+#endif
+
+/*
+ * The KSM counters of an mm: merging pages and rmap items since 6.1, zero
+ * pages since 6.10 (an atomic_long_t there).
+ */
+static inline void mt_mm_ksm(struct mm_struct *mm, u64 *v)
+{
+#ifdef CONFIG_KSM
+	v[MT_KSM_MERGING] = READ_ONCE(mm->ksm_merging_pages);
+	v[MT_KSM_RMAP] = READ_ONCE(mm->ksm_rmap_items);
+#ifdef MT_HAVE_MM_KSM_ZERO_PAGES
+	v[MT_KSM_ZERO] = atomic_long_read(&mm->ksm_zero_pages);
+#else
+	v[MT_KSM_ZERO] = 0;
+#endif
+#else
+	memset(v, 0, MT_NR_KSM * sizeof(*v));
+#endif
+}
+
+/*
+ * The task an mm is charged to (mm->owner, CONFIG_MEMCG), under RCU; NULL
+ * when unknown.  It counts each mm once however many tasks share it.
+ */
+static inline struct task_struct *mt_mm_owner(struct mm_struct *mm)
+{
+#ifdef CONFIG_MEMCG
+	return rcu_dereference(mm->owner);
+#else
+	return NULL;
+#endif
+}
 
 #endif /* _MEMTALLY_COMPAT_H */

@@ -110,6 +110,12 @@ static const int mt_hist_attr[MT_NR_KINDS] = {
 	[MEMTALLY_RECLAIM_KIND_SOFTLIMIT] = MEMTALLY_A_CGROUP_SOFTLIMIT_STALL_HIST,
 };
 
+static const int mt_ksm_attr[MT_NR_KSM] = {
+	[MT_KSM_MERGING] = MEMTALLY_A_CGROUP_KSM_MERGING_PAGES,
+	[MT_KSM_RMAP]	 = MEMTALLY_A_CGROUP_KSM_RMAP_ITEMS,
+	[MT_KSM_ZERO]	 = MEMTALLY_A_CGROUP_KSM_ZERO_PAGES,
+};
+
 /* One row: a cgroup (cgroup-get) or a node (node-get, @node true). */
 static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 			   bool node, u32 portid, u32 seq, int flags)
@@ -136,6 +142,10 @@ static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 	for (i = 0; i < MT_NR_KINDS && !node; i++)
 		if (nla_put(msg, mt_hist_attr[i], sizeof(c->hist[i]),
 			    c->hist[i]))
+			goto cancel;
+	for (i = 0; i < MT_NR_KSM && !node; i++)
+		if (nla_put_u64_64bit(msg, mt_ksm_attr[i], s->ksm[i],
+				      MEMTALLY_A_CGROUP_PAD))
 			goto cancel;
 	genlmsg_end(msg, hdr);
 	return 0;
@@ -179,6 +189,7 @@ static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	id = nla_get_u64(info->attrs[MEMTALLY_A_CGROUP_ID]);
+	mt_ksm_refresh();
 	if (!mt_genl_lookup(id, &snap)) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[MEMTALLY_A_CGROUP_ID],
@@ -212,8 +223,9 @@ static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
 				    "a dump takes no cgroup id; use a do request");
 		return -EINVAL;
 	}
-	/* Start from the hierarchy as it is now. */
+	/* Start from the hierarchy as it is now, with fresh KSM sums. */
 	mt_store_sync();
+	mt_ksm_refresh();
 	return 0;
 }
 
@@ -262,6 +274,41 @@ static int mt_genl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err;
+}
+
+static int mt_genl_ksm_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	u64 scans;
+	int err;
+
+	err = mt_genl_may_read(skb, info->extack);
+	if (err)
+		return err;
+	mt_ksm_refresh();
+	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
+			  &mt_genl_family, 0, MEMTALLY_CMD_KSM_GET);
+	if (!hdr ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_UPDATED_NS,
+			      mt_ksm_updated_ns(), MEMTALLY_A_KSM_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_MERGING_PAGES,
+			      mt_ksm_total(MT_KSM_MERGING), MEMTALLY_A_KSM_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_RMAP_ITEMS,
+			      mt_ksm_total(MT_KSM_RMAP), MEMTALLY_A_KSM_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_ZERO_PAGES,
+			      mt_ksm_total(MT_KSM_ZERO), MEMTALLY_A_KSM_PAD) ||
+	    (mt_ksm_full_scans(&scans) &&
+	     nla_put_u64_64bit(msg, MEMTALLY_A_KSM_FULL_SCANS, scans,
+			       MEMTALLY_A_KSM_PAD))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
 }
 
 static int mt_genl_config_set(struct sk_buff *skb, struct genl_info *info)
@@ -375,6 +422,10 @@ static const struct genl_ops mt_genl_ops[] = {
 		.cmd	= MEMTALLY_CMD_NODE_GET,
 		.start	= mt_genl_node_dump_start,
 		.dumpit	= mt_genl_node_dump,
+	},
+	{
+		.cmd	= MEMTALLY_CMD_KSM_GET,
+		.doit	= mt_genl_ksm_get,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_CONFIG_SET,

@@ -63,9 +63,21 @@ static struct mt_hook mt_hooks[] = {
 	MT_HOOK("wakeup-kswapd", "mm_vmscan_wakeup_kswapd",
 		mt_probe_wakeup_kswapd),
 	MT_HOOK("oom-victim", "mark_victim", mt_probe_mark_victim),
+	MT_HOOK("ksm-full-scan", "ksm_stop_scan", mt_probe_ksm_stop_scan),
+	MT_HOOK("ksm-enter", "ksm_enter", mt_probe_ksm_enter),
+	MT_HOOK("ksm-exit", "ksm_exit", mt_probe_ksm_exit),
+	MT_HOOK("ksm-merge", "ksm_merge_one_page", mt_probe_ksm_merge_one),
+	MT_HOOK("ksm-merge-ksm", "ksm_merge_with_ksm_page",
+		mt_probe_ksm_merge_ksm),
 };
 
-static bool mt_hook_attached(const char *name)
+/**
+ * mt_hook_attached() - is the hook of this name attached?
+ * @name: hook name
+ *
+ * Return: true if it is.
+ */
+bool mt_hook_attached(const char *name)
 {
 	unsigned int i;
 

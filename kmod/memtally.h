@@ -50,7 +50,20 @@ enum mt_counter {
 	MT_KSWAPD_WAKEUPS,
 	MT_KSWAPD_WAKES,
 	MT_OOM_KILLS,
+	MT_KSM_MERGE_ATTEMPTS,
+	MT_KSM_MERGES,
+	MT_KSM_MERGE_FAILURES,
+	MT_KSM_ENTERS,
+	MT_KSM_EXITS,
 	MT_NR_COUNTERS
+};
+
+/* KSM gauges of a cgroup, summed over its processes by the KSM walk */
+enum mt_ksm_gauge {
+	MT_KSM_MERGING,
+	MT_KSM_RMAP,
+	MT_KSM_ZERO,
+	MT_NR_KSM
 };
 
 #define MT_NR_KINDS	(MEMTALLY_RECLAIM_KIND_SOFTLIMIT + 1)
@@ -96,10 +109,12 @@ struct mt_node_counters {
  * struct mt_snapshot - the counters of one row summed over all CPUs
  * @id: cgroup v2 id, or NUMA node id
  * @c: the sums
+ * @ksm: KSM gauges of a cgroup as of the last KSM walk
  */
 struct mt_snapshot {
 	u64 id;
 	struct mt_counters c;
+	u64 ksm[MT_NR_KSM];
 };
 
 /* store.c */
@@ -116,6 +131,15 @@ bool mt_store_find(u64 *id, struct mt_snapshot *snap);
 bool mt_store_find_node(int *nid, struct mt_snapshot *snap);
 unsigned int mt_store_nr_cgroups(void);
 u64 mt_store_unattributed(void);
+void mt_store_ksm_add(u64 id, const u64 *v);
+void mt_store_ksm_publish(void);
+
+/* ksm.c: KSM per cgroup, from a walk of all processes */
+void mt_ksm_refresh(void);
+u64 mt_ksm_total(enum mt_ksm_gauge g);
+u64 mt_ksm_updated_ns(void);
+bool mt_ksm_full_scans(u64 *n);
+void mt_ksm_full_scan_done(void);
 
 /* pair.c: begin/end pairing per task, for reclaim and slab shrink times */
 enum mt_pair_kind {
@@ -198,6 +222,7 @@ struct mt_hook {
 int mt_hooks_attach(void);
 void mt_hooks_detach(void);
 unsigned int mt_hooks_count(void);
+bool mt_hook_attached(const char *name);
 const struct mt_hook *mt_hook_get(unsigned int i);
 
 /*
@@ -253,6 +278,13 @@ void mt_probe_slab_end(void *data, struct shrinker *shr, int nid,
 void mt_probe_kswapd_wake(void *data, int nid, int zid, int order);
 void mt_probe_wakeup_kswapd(void *data, int nid, int zid, int order,
 			    gfp_t gfp_flags);
+void mt_probe_ksm_stop_scan(void *data, int seq, u32 rmap_entries);
+void mt_probe_ksm_enter(void *data, void *mm);
+void mt_probe_ksm_exit(void *data, void *mm);
+void mt_probe_ksm_merge_one(void *data, unsigned long pfn, void *rmap_item,
+			    void *mm, int err);
+void mt_probe_ksm_merge_ksm(void *data, void *ksm_page, unsigned long pfn,
+			    void *rmap_item, void *mm, int err);
 
 /* genl.c */
 int mt_genl_init(void);

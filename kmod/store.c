@@ -58,6 +58,11 @@ const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
 	MT_COUNTER(KSWAPD_WAKEUPS, "kswapd_wakeups", KSWAPD_WAKEUPS, true),
 	MT_COUNTER(KSWAPD_WAKES, "kswapd_wakes", KSWAPD_WAKES, true),
 	MT_COUNTER(OOM_KILLS, "oom_kills", OOM_KILLS, false),
+	MT_COUNTER(KSM_MERGE_ATTEMPTS, "ksm_merge_attempts", KSM_MERGE_ATTEMPTS, false),
+	MT_COUNTER(KSM_MERGES, "ksm_merges", KSM_MERGES, false),
+	MT_COUNTER(KSM_MERGE_FAILURES, "ksm_merge_failures", KSM_MERGE_FAILURES, false),
+	MT_COUNTER(KSM_ENTERS, "ksm_enters", KSM_ENTERS, false),
+	MT_COUNTER(KSM_EXITS, "ksm_exits", KSM_EXITS, false),
 };
 
 static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_MEMCG) == MT_MEMCG_STALLS);
@@ -68,6 +73,8 @@ struct mt_cgroup {
 	u64 id;
 	unsigned long gen;		/* last sync that saw the cgroup */
 	struct mt_counters __percpu *pcpu;
+	u64 ksm[MT_NR_KSM];		/* published by the KSM walk */
+	u64 ksm_next[MT_NR_KSM];	/* the walk in progress */
 	struct rcu_head rcu;
 };
 
@@ -360,8 +367,12 @@ bool mt_store_find(u64 *id, struct mt_snapshot *snap)
 	rcu_read_lock();
 	e = xa_find(&mt_cgroups, &index, ULONG_MAX, XA_PRESENT);
 	if (e) {
+		int i;
+
 		snap->id = e->id;
 		mt_sum(e->pcpu, &snap->c);
+		for (i = 0; i < MT_NR_KSM; i++)
+			snap->ksm[i] = READ_ONCE(e->ksm[i]);
 		*id = e->id;
 	}
 	rcu_read_unlock();
@@ -395,6 +406,45 @@ bool mt_store_find_node(int *nid, struct mt_snapshot *snap)
 		return true;
 	}
 	return false;
+}
+
+/**
+ * mt_store_ksm_add() - add one mm's KSM gauges to a cgroup's next sums
+ * @id: the cgroup
+ * @v: the gauges, indexed by enum mt_ksm_gauge
+ *
+ * Context: the KSM walk (one at a time), under RCU.
+ */
+void mt_store_ksm_add(u64 id, const u64 *v)
+{
+	struct mt_cgroup *e = xa_load(&mt_cgroups, id);
+	int i;
+
+	if (!e)
+		return;
+	for (i = 0; i < MT_NR_KSM; i++)
+		e->ksm_next[i] += v[i];
+}
+
+/**
+ * mt_store_ksm_publish() - the KSM walk is done: make its sums visible
+ *
+ * Context: the KSM walk, process context.
+ */
+void mt_store_ksm_publish(void)
+{
+	struct mt_cgroup *e;
+	unsigned long index;
+	int i;
+
+	rcu_read_lock();
+	xa_for_each(&mt_cgroups, index, e) {
+		for (i = 0; i < MT_NR_KSM; i++) {
+			WRITE_ONCE(e->ksm[i], e->ksm_next[i]);
+			e->ksm_next[i] = 0;
+		}
+	}
+	rcu_read_unlock();
 }
 
 /**

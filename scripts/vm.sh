@@ -99,6 +99,7 @@ mt_initramfs() {
 		echo "$m" >> "$root/lib/modules-extra/order"
 	done
 	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/reclaim_test" \
+	   "$MT_TOP/selftests/ksm_test" \
 	   "$MT_TOP/selftests/mt_touch" "$root/tests/"
 	if [ -x "$MT_TOP/bench/fault_storm" ]; then
 		cp "$MT_TOP/bench/fault_storm" "$root/tests/"

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: KSM tracepoints (kernels that have <trace/events/ksm.h>).
+ *
+ * Merges are done by ksmd, for some other process's mm: they are counted
+ * for the cgroup of the mm's owner.  ksmd holds the mm's mmap lock while
+ * it merges, so the mm is alive; its owner task is freed only after an
+ * RCU grace period.  All probes run with preemption off and must not
+ * sleep, lock or allocate.
+ */
+#include <linux/rcupdate.h>
+#include <trace/events/ksm.h>
+
+#include "memtally.h"
+#include "compat.h"
+
+static void mt_count_mm(struct mm_struct *mm, enum mt_counter c)
+{
+	struct task_struct *owner;
+
+	rcu_read_lock();
+	owner = mt_mm_owner(mm);
+	if (owner)
+		mt_count_task(owner, c, 1);
+	rcu_read_unlock();
+}
+
+MT_PROBE_CHECK(ksm_stop_scan, mt_probe_ksm_stop_scan);
+/**
+ * mt_probe_ksm_stop_scan() - ksmd finished a full scan
+ * @data: unused
+ * @seq: scan sequence number
+ * @rmap_entries: rmap items scanned
+ *
+ * Context: ksmd.
+ */
+void mt_probe_ksm_stop_scan(void *data, int seq, u32 rmap_entries)
+{
+	mt_ksm_full_scan_done();
+}
+
+MT_PROBE_CHECK(ksm_enter, mt_probe_ksm_enter);
+/**
+ * mt_probe_ksm_enter() - an mm became KSM-mergeable
+ * @data: unused
+ * @mm: the mm
+ *
+ * Context: the task that asked for it (madvise, prctl), current.
+ */
+void mt_probe_ksm_enter(void *data, void *mm)
+{
+	mt_count_current(MT_KSM_ENTERS, 1);
+}
+
+MT_PROBE_CHECK(ksm_exit, mt_probe_ksm_exit);
+/**
+ * mt_probe_ksm_exit() - a KSM-mergeable mm is torn down
+ * @data: unused
+ * @mm: the mm
+ *
+ * Context: whoever drops the last reference, normally the exiting task
+ * (current), which is who gets the count.
+ */
+void mt_probe_ksm_exit(void *data, void *mm)
+{
+	mt_count_current(MT_KSM_EXITS, 1);
+}
+
+MT_PROBE_CHECK(ksm_merge_one_page, mt_probe_ksm_merge_one);
+/**
+ * mt_probe_ksm_merge_one() - ksmd tried to merge two pages
+ * @data: unused
+ * @pfn: the page
+ * @rmap_item: KSM's rmap item
+ * @mm: the mm the page is mapped in
+ * @err: 0 on success
+ *
+ * Context: ksmd, holding @mm's mmap lock.
+ */
+void mt_probe_ksm_merge_one(void *data, unsigned long pfn, void *rmap_item,
+			    void *mm, int err)
+{
+	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS);
+	mt_count_mm(mm, err ? MT_KSM_MERGE_FAILURES : MT_KSM_MERGES);
+}
+
+MT_PROBE_CHECK(ksm_merge_with_ksm_page, mt_probe_ksm_merge_ksm);
+/**
+ * mt_probe_ksm_merge_ksm() - ksmd tried to merge a page with a KSM page
+ * @data: unused
+ * @ksm_page: the KSM page, or NULL
+ * @pfn: the page
+ * @rmap_item: KSM's rmap item
+ * @mm: the mm the page is mapped in
+ * @err: 0 on success
+ *
+ * Context: ksmd, holding @mm's mmap lock.
+ */
+void mt_probe_ksm_merge_ksm(void *data, void *ksm_page, unsigned long pfn,
+			    void *rmap_item, void *mm, int err)
+{
+	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS);
+	mt_count_mm(mm, err ? MT_KSM_MERGE_FAILURES : MT_KSM_MERGES);
+}
