@@ -94,4 +94,16 @@ struct config_opts {
 int config_parse(int argc, char **argv, struct config_opts *o);
 int cmd_config(int argc, char **argv, bool json);
 
+struct ksm_opts {
+	bool json;
+	bool help;
+	bool processes;		/* a table of processes too */
+	bool trial;		/* memtally ksm trial */
+	bool keep;		/* leave the trial's settings */
+	uint64_t scans, pages_to_scan, sleep_ms, timeout_s;
+};
+
+int ksm_parse(int argc, char **argv, struct ksm_opts *o);
+int cmd_ksm(int argc, char **argv, bool json);
+
 #endif

@@ -220,6 +220,27 @@ int mt_node_decode(struct nlattr *attrs, int len, struct mt_cgroup *row)
 	return row_decode(tb, row);
 }
 
+/**
+ * mt_ksm_decode() - decode a ksm-get reply; full-scans may be absent
+ *
+ * Return: 0 or -EBADMSG.
+ */
+int mt_ksm_decode(struct nlattr *attrs, int len, struct mt_ksm *k)
+{
+	struct nlattr *tb[MEMTALLY_A_KSM_MAX + 1];
+
+	memset(k, 0, sizeof(*k));
+	if (nla_parse(tb, MEMTALLY_A_KSM_MAX, attrs, len, NULL) ||
+	    need_uint(tb[MEMTALLY_A_KSM_UPDATED_NS], &k->updated_ns) ||
+	    need_uint(tb[MEMTALLY_A_KSM_MERGING_PAGES], &k->merging_pages) ||
+	    need_uint(tb[MEMTALLY_A_KSM_RMAP_ITEMS], &k->rmap_items) ||
+	    need_uint(tb[MEMTALLY_A_KSM_ZERO_PAGES], &k->zero_pages) ||
+	    may_uint(tb[MEMTALLY_A_KSM_FULL_SCANS], &k->full_scans))
+		return -EBADMSG;
+	k->has_full_scans = tb[MEMTALLY_A_KSM_FULL_SCANS];
+	return 0;
+}
+
 static const struct nla_policy event_policy[MEMTALLY_A_EVENT_MAX + 1] = {
 	[MEMTALLY_A_EVENT_COMM]	= { .type = NLA_STRING },
 };

@@ -63,6 +63,14 @@ enum mt_counter {
 	MT_CTR_KSWAPD_WAKEUPS,
 	MT_CTR_KSWAPD_WAKES,
 	MT_CTR_OOM_KILLS,
+	MT_CTR_KSM_MERGING_PAGES,
+	MT_CTR_KSM_RMAP_ITEMS,
+	MT_CTR_KSM_ZERO_PAGES,
+	MT_CTR_KSM_MERGE_ATTEMPTS,
+	MT_CTR_KSM_MERGES,
+	MT_CTR_KSM_MERGE_FAILURES,
+	MT_CTR_KSM_ENTERS,
+	MT_CTR_KSM_EXITS,
 	MT_NR_CGROUP_COUNTERS
 };
 
@@ -104,6 +112,18 @@ static const struct mt_counter_col mt_cgroup_counters[] = {
 	MT_COUNTER(KSWAPD_WAKEUPS, "kswapd_wakeups", "kswapd-wakeups", false),
 	MT_COUNTER(KSWAPD_WAKES, "kswapd_wakes", "kswapd-wakes", false),
 	MT_COUNTER(OOM_KILLS, "oom_kills", "oom-kills", true),
+	/* gauges as of the last KSM walk (see struct mt_ksm) */
+	MT_COUNTER(KSM_MERGING_PAGES, "ksm_merging_pages", "ksm-merging-pages",
+		   false),
+	MT_COUNTER(KSM_RMAP_ITEMS, "ksm_rmap_items", "ksm-rmap-items", false),
+	MT_COUNTER(KSM_ZERO_PAGES, "ksm_zero_pages", "ksm-zero-pages", false),
+	MT_COUNTER(KSM_MERGE_ATTEMPTS, "ksm_merge_attempts",
+		   "ksm-merge-attempts", false),
+	MT_COUNTER(KSM_MERGES, "ksm_merges", "ksm-merges", false),
+	MT_COUNTER(KSM_MERGE_FAILURES, "ksm_merge_failures",
+		   "ksm-merge-failures", false),
+	MT_COUNTER(KSM_ENTERS, "ksm_enters", "ksm-enters", false),
+	MT_COUNTER(KSM_EXITS, "ksm_exits", "ksm-exits", false),
 };
 
 _Static_assert(sizeof(mt_cgroup_counters) / sizeof(mt_cgroup_counters[0]) ==
@@ -162,11 +182,22 @@ struct mt_event {
 	uint64_t reclaimed;
 };
 
+/* A ksm-get reply */
+struct mt_ksm {
+	uint64_t updated_ns;	/* CLOCK_BOOTTIME of the walk */
+	uint64_t merging_pages;
+	uint64_t rmap_items;
+	uint64_t zero_pages;
+	bool has_full_scans;	/* kernels with the KSM tracepoints */
+	uint64_t full_scans;
+};
+
 int mt_attr_uint(const struct nlattr *a, uint64_t *v);
 int mt_status_decode(struct nlattr *attrs, int len, struct mt_status *st);
 void mt_status_free(struct mt_status *st);
 int mt_cgroup_decode(struct nlattr *attrs, int len, struct mt_cgroup *cg);
 int mt_node_decode(struct nlattr *attrs, int len, struct mt_cgroup *row);
+int mt_ksm_decode(struct nlattr *attrs, int len, struct mt_ksm *k);
 int mt_event_decode(uint8_t cmd, struct nlattr *attrs, int len,
 		    struct mt_event *ev);
 

@@ -21,7 +21,7 @@
 #define U64_CHARS	21	/* UINT64_MAX in decimal, and a NUL */
 
 /* @cells: @nrows rows (the first one the header) of @ncols cells each */
-static void table_print(FILE *f, const bool *right, int ncols,
+void mt_table_print(FILE *f, const bool *right, int ncols,
 			const char **cells, size_t nrows)
 {
 	int w[TABLE_MAX_COLS] = { 0 }, c, len;
@@ -116,7 +116,7 @@ int mt_status_print(FILE *f, const struct mt_status *st)
 			st->stall_threshold_us);
 	else
 		fputs("stall threshold:   off\n\n", f);
-	table_print(f, right, COLS, cells, st->nr_hooks + 1);
+	mt_table_print(f, right, COLS, cells, st->nr_hooks + 1);
 	free(cells);
 	free(state);
 	return 0;
@@ -213,7 +213,7 @@ int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all)
 		for (c = 1; c < cols; c++)
 			row[c] = num[i][c - 1];
 	}
-	table_print(f, right, cols, cells, n + 1);
+	mt_table_print(f, right, cols, cells, n + 1);
 	free(cells);
 	free(num);
 	return 0;

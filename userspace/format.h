@@ -17,6 +17,8 @@ enum {
 	MT_SORT_COUNTER,
 };
 
+void mt_table_print(FILE *f, const bool *right, int ncols,
+		    const char **cells, size_t nrows);
 int mt_status_print(FILE *f, const struct mt_status *st);
 struct json_object *mt_status_json(const struct mt_status *st);
 void mt_config_print(FILE *f, const struct mt_status *st);

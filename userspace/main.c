@@ -24,6 +24,7 @@ static const struct mt_cmd {
 	{ "stalls",  cmd_stalls,  "reclaim stalls of each cgroup, histograms" },
 	{ "events",  cmd_events,  "OOM kills and long reclaim stalls, live" },
 	{ "config",  cmd_config,  "show or change the module's settings" },
+	{ "ksm",     cmd_ksm,     "what KSM saves, per cgroup; a trial of KSM" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -317,6 +317,32 @@ int mt_nl_nodes(struct mt_nl *nl, struct mt_rows *l)
 					    NLM_F_DUMP), node_reply, l);
 }
 
+struct ksm_reply {
+	struct mt_ksm *k;
+	bool seen;
+};
+
+static int ksm_reply(struct nlattr *attrs, int len, void *arg)
+{
+	struct ksm_reply *r = arg;
+
+	r->seen = true;
+	return mt_ksm_decode(attrs, len, r->k);
+}
+
+/* The ksm-get reply into @k. */
+int mt_nl_ksm(struct mt_nl *nl, struct mt_ksm *k)
+{
+	struct ksm_reply r = { .k = k };
+	int err;
+
+	err = mt_nl_exchange(nl, mt_nl_msg(nl, MEMTALLY_CMD_KSM_GET, 0),
+			     ksm_reply, &r);
+	if (!err && !r.seen)	/* acked without a reply */
+		err = -EBADMSG;
+	return err;
+}
+
 void mt_rows_free(struct mt_rows *l)
 {
 	free(l->v);

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..22"
+echo "1..27"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -164,6 +164,71 @@ case $out in
 esac
 
 rmdir $cg/sq $cg/oomt
+
+# ---- KSM ---------------------------------------------------------------
+ksm=/sys/kernel/mm/ksm
+before="$(cat $ksm/run) $(cat $ksm/pages_to_scan) $(cat $ksm/sleep_millisecs)"
+mkdir -p $cg/kt
+sh -c "echo \$\$ > $cg/kt/cgroup.procs && exec /tests/mt_merge 4096 same" &
+merger=$!
+sleep 1
+
+out=$(su -s /bin/sh -c 'memtally ksm trial' nobody 2>&1)
+rc=$?
+after="$(cat $ksm/run) $(cat $ksm/pages_to_scan) $(cat $ksm/sleep_millisecs)"
+case "$rc $out" in
+"1 memtally: ksm trial changes /sys/kernel/mm/ksm and needs root") [ "$before" = "$after" ] &&
+	ok "ksm trial as non-root: one line, nothing changed" ||
+	nok "ksm trial as non-root: one line, nothing changed" "$before -> $after" ;;
+*) nok "ksm trial as non-root: one line, nothing changed" "rc=$rc" "$out" ;;
+esac
+
+out=$(memtally ksm trial --scans 2 --timeout 100 2>&1)
+rc=$?
+after="$(cat $ksm/run) $(cat $ksm/pages_to_scan) $(cat $ksm/sleep_millisecs)"
+if [ $rc -eq 0 ] && [ "$before" = "$after" ] && echo "$out" | grep -q '^/kt ' &&
+   echo "$out" | grep -q '^verdict: '; then
+	ok "ksm trial: /kt merged, verdict given, settings restored ($after)"
+else
+	nok "ksm trial: /kt merged, verdict given, settings restored" "rc=$rc $before -> $after" "$out"
+fi
+
+# saved bytes follow the formula from the same sysfs numbers (ksmd is off)
+out=$(memtally ksm --json 2>&1)
+sharing=$(cat $ksm/pages_sharing)
+shared=$(cat $ksm/pages_shared)
+saved=$(echo "$out" | sed -n 's/.*"saved_bytes":\([0-9]*\).*/\1/p' | head -n1)
+if [ -n "$saved" ] && [ "$saved" -eq $(( (sharing - shared) * 4096 )) ] && [ "$sharing" -gt 4000 ]; then
+	ok "ksm --json: saved bytes = (pages_sharing - pages_shared) x 4096 ($saved)"
+else
+	nok "ksm --json: saved bytes = (pages_sharing - pages_shared) x 4096" "sharing=$sharing shared=$shared" "$out"
+fi
+
+out=$(memtally ksm --processes 2>&1)
+case $out in
+*"$merger "*"/kt "*) ok "ksm --processes lists the merging process" ;;
+*) nok "ksm --processes lists the merging process" "$out" ;;
+esac
+
+# SIGINT in the middle of the wait restores every setting
+memtally ksm trial --scans 100000 --timeout 100 > /tmp/trial.out 2>&1 &
+trial=$!
+sleep 2
+during="$(cat $ksm/run) $(cat $ksm/pages_to_scan) $(cat $ksm/sleep_millisecs)"
+kill -INT $trial
+wait $trial
+rc=$?
+after="$(cat $ksm/run) $(cat $ksm/pages_to_scan) $(cat $ksm/sleep_millisecs)"
+if [ $rc -eq 130 ] && [ "$during" = "1 5000 10" ] && [ "$before" = "$after" ]; then
+	ok "ksm trial: SIGINT restores every setting ($during -> $after)"
+else
+	nok "ksm trial: SIGINT restores every setting" "rc=$rc before=$before during=$during after=$after" "$(cat /tmp/trial.out)"
+fi
+kill $merger
+wait $merger 2> /dev/null
+echo 2 > $ksm/run
+echo 0 > $ksm/run
+rmdir $cg/kt
 
 rmmod memtally
 out=$(memtally status 2>&1)

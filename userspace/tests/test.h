@@ -57,5 +57,6 @@ void test_nl(void);
 void test_cli(void);
 void test_counters(void);
 void test_rate(void);
+void test_ksm(void);
 
 #endif

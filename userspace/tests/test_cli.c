@@ -324,7 +324,8 @@ static void tool_help(void)
 	CHECK(strstr(out, "--stall-threshold-us N"));
 	CHECK(tool(out, err, sizeof(out), ARGS("--help")) == 0);
 	CHECK(strstr(out, "\n  reclaim ") && strstr(out, "\n  stalls ") &&
-	      strstr(out, "\n  events ") && strstr(out, "\n  config "));
+	      strstr(out, "\n  events ") && strstr(out, "\n  config ") &&
+	      strstr(out, "\n  ksm "));
 	CHECK(tool(out, err, sizeof(out), ARGS("-V")) == 0);
 	CHECK_STR(out, "memtally " MT_VERSION "\n");
 }
@@ -343,6 +344,8 @@ static void tool_usage_errors(void)
 		{ "stalls", "--kind", "x", NULL },
 		{ "events", "now", NULL },
 		{ "config", "--stall-threshold-us", "x", NULL },
+		{ "ksm", "--scans", "2", NULL },
+		{ "ksm", "trial", "--scans=x", NULL },
 	};
 	char out[4096], err[4096];
 	size_t i;
@@ -353,7 +356,7 @@ static void tool_usage_errors(void)
 		CHECK_STR(out, "");
 	}
 	tool(out, err, sizeof(out), ARGS("cgroups", "--sort", "bogus"));
-	CHECK_STR(err, "memtally: cgroups: unknown sort key 'bogus' (path, id, faults-user, faults-kernel, direct-stalls, direct-stall-ns, direct-reclaimed, memcg-stalls, memcg-stall-ns, memcg-reclaimed, softlimit-stalls, softlimit-stall-ns, softlimit-reclaimed, pgscan, pgsteal, pgdeactivate, pgwriteback, throttled, throttled-us, slab-shrinks, slab-shrink-ns, kswapd-wakeups, kswapd-wakes, oom-kills); see memtally --help\n");
+	CHECK_STR(err, "memtally: cgroups: unknown sort key 'bogus' (path, id, faults-user, faults-kernel, direct-stalls, direct-stall-ns, direct-reclaimed, memcg-stalls, memcg-stall-ns, memcg-reclaimed, softlimit-stalls, softlimit-stall-ns, softlimit-reclaimed, pgscan, pgsteal, pgdeactivate, pgwriteback, throttled, throttled-us, slab-shrinks, slab-shrink-ns, kswapd-wakeups, kswapd-wakes, oom-kills, ksm-merging-pages, ksm-rmap-items, ksm-zero-pages, ksm-merge-attempts, ksm-merges, ksm-merge-failures, ksm-enters, ksm-exits); see memtally --help\n");
 }
 
 static void tool_no_such_cgroup(void)

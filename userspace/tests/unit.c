@@ -38,6 +38,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* the tests set it where they need it */
 	unsetenv("MEMTALLY_CGROUP_ROOT");
+	unsetenv("MEMTALLY_KSM_DIR");
 	test_decode();
 	test_format();
 	test_cgpath();
@@ -45,6 +46,7 @@ int main(int argc, char **argv)
 	test_cli();
 	test_counters();
 	test_rate();
+	test_ksm();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally ksm: what KSM saves, system-wide, per cgroup (from the module)
+ * and per process; memtally ksm trial: run KSM hard for a few full scans,
+ * restore its settings, and tell whether it is worth keeping on.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <json.h>
+
+#include "cli.h"
+#include "ksm.h"
+#include "nl.h"
+
+static const char ksm_usage[] =
+"Usage: memtally ksm [-p|--processes] [-j]\n"
+"       memtally ksm trial [--scans N] [--pages-to-scan P] [--sleep-ms S]\n"
+"                          [--timeout SEC] [--keep] [-j]\n"
+"\n"
+"Show what KSM saves: its state and settings from /sys/kernel/mm/ksm,\n"
+"the memory saved ((pages_sharing - pages_shared) * page size), the\n"
+"dedup ratio (pages_sharing / pages_shared), and, with the memtally\n"
+"module, the cgroups whose processes have merged pages.\n"
+"\n"
+"Options:\n"
+"  -p, --processes  also each process with KSM rmap items\n"
+"  -j, --json       print one JSON object\n"
+"  -h, --help       show this help\n"
+"\n"
+"Run 'memtally ksm trial --help' for the trial.\n";
+
+static const char trial_usage[] =
+"Usage: memtally ksm trial [--scans N] [--pages-to-scan P] [--sleep-ms S]\n"
+"                          [--timeout SEC] [--keep] [-j]\n"
+"\n"
+"Run KSM hard (run=1 with the settings below) until it has done N more\n"
+"full scans, restore run, pages_to_scan and sleep_millisecs, and report\n"
+"the savings and a verdict: keep KSM on above 100 MB saved, disable it\n"
+"below 20 MB (MB = 10^6 bytes).  Needs root.\n"
+"\n"
+"Options:\n"
+"      --scans N          full scans to wait for (default 2)\n"
+"      --pages-to-scan P  pages_to_scan meanwhile (default 5000)\n"
+"      --sleep-ms S       sleep_millisecs meanwhile (default 10)\n"
+"      --timeout SEC      give up after SEC seconds (default 120)\n"
+"      --keep             leave the trial's settings after it\n"
+"  -j, --json             print one JSON object\n"
+"  -h, --help             show this help\n";
+
+enum { OPT_SCANS = 256, OPT_PAGES, OPT_SLEEP, OPT_TIMEOUT, OPT_KEEP };
+
+/* A number from @min to @max; MT_EXIT_USAGE after reporting it if not */
+static int num_arg(const char *s, uint64_t *v, uint64_t min, uint64_t max,
+		   const char *what)
+{
+	if (mt_parse_u64(s, v) || *v < min || *v > max)
+		return mt_usage_err("ksm trial: %s must be a number from %" PRIu64
+				    " to %" PRIu64 ", not '%s'", what, min,
+				    max, s);
+	return 0;
+}
+
+/* Return: 0, or MT_EXIT_USAGE after reporting the error. */
+int ksm_parse(int argc, char **argv, struct ksm_opts *o)
+{
+	static const struct option show_opts[] = {
+		{ "processes", no_argument, NULL, 'p' },
+		{ "json",      no_argument, NULL, 'j' },
+		{ "help",      no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option trial_opts[] = {
+		{ "scans",         required_argument, NULL, OPT_SCANS },
+		{ "pages-to-scan", required_argument, NULL, OPT_PAGES },
+		{ "sleep-ms",      required_argument, NULL, OPT_SLEEP },
+		{ "timeout",       required_argument, NULL, OPT_TIMEOUT },
+		{ "keep",          no_argument,       NULL, OPT_KEEP },
+		{ "json",          no_argument,       NULL, 'j' },
+		{ "help",          no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cmd = "ksm";
+	int c;
+
+	if (argc > 1 && !strcmp(argv[1], "trial")) {
+		o->trial = true;
+		cmd = "ksm trial";
+		argc--;
+		argv++;
+	}
+	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
+	while ((c = getopt_long(argc, argv, o->trial ? ":jh" : ":pjh",
+				o->trial ? trial_opts : show_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->processes = true;
+			break;
+		case OPT_SCANS:
+			if (num_arg(optarg, &o->scans, 1, UINT32_MAX,
+				    "--scans"))
+				return MT_EXIT_USAGE;
+			break;
+		case OPT_PAGES:
+			if (num_arg(optarg, &o->pages_to_scan, 1, UINT32_MAX,
+				    "--pages-to-scan"))
+				return MT_EXIT_USAGE;
+			break;
+		case OPT_SLEEP:
+			if (num_arg(optarg, &o->sleep_ms, 0, UINT32_MAX,
+				    "--sleep-ms"))
+				return MT_EXIT_USAGE;
+			break;
+		case OPT_TIMEOUT:
+			if (num_arg(optarg, &o->timeout_s, 1, UINT32_MAX,
+				    "--timeout"))
+				return MT_EXIT_USAGE;
+			break;
+		case OPT_KEEP:
+			o->keep = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		default:
+			return mt_getopt_err(cmd, c, argv);
+		}
+	}
+	if (optind < argc)
+		return mt_usage_err("%s: unexpected argument '%s'", cmd,
+				    argv[optind]);
+	return 0;
+}
+
+/* What memtally ksm shows */
+struct report {
+	struct mt_ksm_sys sys;
+	struct mt_ksm_savings sv;
+	bool module;		/* the module is loaded: mod, rows */
+	struct mt_ksm mod;
+	struct mt_rows rows;	/* cgroups with merged pages, most first */
+	uint64_t merged;	/* their sum */
+	struct mt_cgmap map;
+	struct mt_ksm_proc *procs;	/* most merged first */
+	size_t nprocs;
+};
+
+/* The module's numbers, if it is loaded.  Prints the error.  0 or -1. */
+static int module_load(struct report *r)
+{
+	char root[PATH_MAX];
+	struct mt_nl nl;
+	size_t i, n = 0;
+	int err = mt_nl_connect(&nl, MEMTALLY_FAMILY_NAME);
+
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		mt_nl_report(&nl, "opening a generic netlink socket", err);
+		return -1;
+	}
+	err = mt_nl_ksm(&nl, &r->mod);
+	if (err)
+		mt_nl_report(&nl, "reading the KSM numbers", err);
+	else
+		err = mt_cli_cgroups(&nl, NULL, 0, &r->rows);
+	mt_nl_close(&nl);
+	if (err || mt_cli_cgroot(root, sizeof(root)))
+		return -1;
+	for (i = 0; i < r->rows.nr; i++) {
+		if (!r->rows.v[i].counters[MT_CTR_KSM_MERGING_PAGES])
+			continue;
+		r->merged += r->rows.v[i].counters[MT_CTR_KSM_MERGING_PAGES];
+		r->rows.v[n++] = r->rows.v[i];
+	}
+	r->rows.nr = n;
+	if (mt_cli_paths(&r->map, root, r->rows.v, n))
+		return -1;
+	r->module = true;
+	mt_cgroups_sort(r->rows.v, n, MT_SORT_COUNTER + MT_CTR_KSM_MERGING_PAGES);
+	return 0;
+}
+
+static int proc_cmp(const void *pa, const void *pb)
+{
+	const struct mt_ksm_proc *a = pa, *b = pb;
+
+	if (a->merging_pages != b->merging_pages)
+		return a->merging_pages < b->merging_pages ? 1 : -1;
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+/* Prints the error.  Return: 0 or -1. */
+static int report_load(struct report *r, const char *dir)
+{
+	int err;
+
+	if (mt_ksm_read(dir, &r->sys))
+		return -1;
+	mt_ksm_calc(&r->sv, &r->sys, sysconf(_SC_PAGESIZE));
+	if (module_load(r))
+		return -1;
+	err = mt_ksm_procs("/proc", &r->procs, &r->nprocs);
+	if (err) {
+		mt_err("/proc: %s", strerror(-err));
+		return -1;
+	}
+	if (r->nprocs)
+		qsort(r->procs, r->nprocs, sizeof(*r->procs), proc_cmp);
+	return 0;
+}
+
+static void report_free(struct report *r)
+{
+	if (r->module)
+		mt_cgmap_free(&r->map);
+	mt_rows_free(&r->rows);
+	mt_ksm_procs_free(r->procs, r->nprocs);
+}
+
+/* The cgroup's share of the merged pages, in percent */
+static double share(const struct report *r, const struct mt_cgroup *cg)
+{
+	return 100.0 * cg->counters[MT_CTR_KSM_MERGING_PAGES] / r->merged;
+}
+
+/* The cgroup's share of the saved bytes */
+static uint64_t cg_saved(const struct report *r, const struct mt_cgroup *cg)
+{
+	return (double)r->sv.saved * cg->counters[MT_CTR_KSM_MERGING_PAGES] /
+	       r->merged;
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint64_t walk_age_ns(const struct mt_ksm *k)
+{
+	uint64_t now = boottime_ns();
+
+	return now > k->updated_ns ? now - k->updated_ns : 0;
+}
+
+static void savings_print(const struct mt_ksm_savings *sv)
+{
+	char size[32];
+
+	mt_bytes(size, sizeof(size), sv->saved);
+	printf("%-20s%" PRIu64 " bytes (%s)\n", "memory saved:", sv->saved,
+	       size);
+	if (isnan(sv->ratio))
+		printf("%-20s-\n", "dedup ratio:");
+	else
+		printf("%-20s%.1f\n", "dedup ratio:", sv->ratio);
+	if (isnan(sv->pct))
+		printf("%-20s-\n", "savings:");
+	else
+		printf("%-20s%.1f%%\n", "savings:", sv->pct);
+}
+
+static void global_print(const struct mt_ksm_sys *s)
+{
+	static const char *const run[] = { "stop", "run", "unmerge" };
+	char label[32];
+	int i;
+
+	for (i = 0; i < MT_NR_KSM_FILES; i++) {
+		if (!s->has[i])
+			continue;
+		snprintf(label, sizeof(label), "%s:", mt_ksm_files[i].name);
+		printf("%-20s%" PRId64, label, s->v[i]);
+		if (i == MT_KSM_RUN && s->v[i] >= 0 && s->v[i] <= 2)
+			printf(" (%s)", run[s->v[i]]);
+		putchar('\n');
+	}
+}
+
+/* PATH, MERGED, SAVED, SHARE, RMAP_ITEMS, ZERO_PAGES */
+static int cgroups_print(const struct report *r)
+{
+	enum { COLS = 6 };
+	static const bool right[COLS] = { false, true, true, true, true, true };
+	char (*num)[COLS - 1][32];
+	const char **cells;
+	size_t i;
+
+	if (!r->module) {
+		puts("per cgroup: needs the memtally module (load it with: modprobe memtally)");
+		return 0;
+	}
+	printf("module: KSM walk %.1fs ago: %" PRIu64 " merging pages, %"
+	       PRIu64 " rmap items, %" PRIu64 " zero pages",
+	       walk_age_ns(&r->mod) / 1e9, r->mod.merging_pages,
+	       r->mod.rmap_items, r->mod.zero_pages);
+	if (r->mod.has_full_scans)
+		printf(", %" PRIu64 " full scans", r->mod.full_scans);
+	putchar('\n');
+	if (!r->rows.nr) {
+		puts("no cgroup has KSM-merged pages");
+		return 0;
+	}
+	cells = calloc((r->rows.nr + 1) * COLS, sizeof(*cells));
+	num = calloc(r->rows.nr, sizeof(*num));
+	if (!cells || !num) {
+		free(cells);
+		free(num);
+		return -ENOMEM;
+	}
+	memcpy(cells, (const char *[COLS]){ "PATH", "MERGED", "SAVED",
+		"SHARE", "RMAP_ITEMS", "ZERO_PAGES" }, sizeof(*cells) * COLS);
+	for (i = 0; i < r->rows.nr; i++) {
+		const struct mt_cgroup *cg = &r->rows.v[i];
+		const char **row = &cells[(i + 1) * COLS];
+
+		snprintf(num[i][0], 32, "%" PRIu64,
+			 cg->counters[MT_CTR_KSM_MERGING_PAGES]);
+		mt_bytes(num[i][1], 32, cg_saved(r, cg));
+		snprintf(num[i][2], 32, "%.1f%%", share(r, cg));
+		snprintf(num[i][3], 32, "%" PRIu64,
+			 cg->counters[MT_CTR_KSM_RMAP_ITEMS]);
+		snprintf(num[i][4], 32, "%" PRIu64,
+			 cg->counters[MT_CTR_KSM_ZERO_PAGES]);
+		row[0] = cg->path ? cg->path : "?";
+		memcpy(&row[1], (const char *[COLS - 1]){ num[i][0], num[i][1],
+		       num[i][2], num[i][3], num[i][4] },
+		       sizeof(*row) * (COLS - 1));
+	}
+	mt_table_print(stdout, right, COLS, cells, r->rows.nr + 1);
+	free(cells);
+	free(num);
+	return 0;
+}
+
+/* PID, COMM, CGROUP, MERGED, RMAP_ITEMS, and ZERO and PROFIT on 6.12 */
+static int procs_print(const struct report *r)
+{
+	enum { COLS = 7 };
+	static const bool right[COLS] = { true, false, false, true, true,
+					  true, true };
+	const char *head[COLS] = { "PID", "COMM", "CGROUP", "MERGED",
+				   "RMAP_ITEMS", "ZERO", "PROFIT" };
+	char (*num)[5][32];
+	const char **cells;
+	size_t i;
+	int cols = 5;
+
+	if (!r->nprocs) {
+		puts("no process has KSM rmap items");
+		return 0;
+	}
+	if (r->procs[0].has_zero_pages)
+		cols = 7;	/* 6.12 ksm_stat has both */
+	cells = calloc((r->nprocs + 1) * cols, sizeof(*cells));
+	num = calloc(r->nprocs, sizeof(*num));
+	if (!cells || !num) {
+		free(cells);
+		free(num);
+		return -ENOMEM;
+	}
+	memcpy(cells, head, sizeof(*cells) * cols);
+	for (i = 0; i < r->nprocs; i++) {
+		const struct mt_ksm_proc *p = &r->procs[i];
+		const char **row = &cells[(i + 1) * cols];
+
+		snprintf(num[i][0], 32, "%d", p->pid);
+		snprintf(num[i][1], 32, "%" PRIu64, p->merging_pages);
+		snprintf(num[i][2], 32, "%" PRIu64, p->rmap_items);
+		snprintf(num[i][3], 32, "%" PRIu64, p->zero_pages);
+		snprintf(num[i][4], 32, "%" PRId64, p->profit);
+		memcpy(row, (const char *[COLS]){ num[i][0], p->comm,
+		       p->cgroup ? p->cgroup : "?", num[i][1], num[i][2],
+		       num[i][3], num[i][4] }, sizeof(*row) * cols);
+	}
+	mt_table_print(stdout, right, cols, cells, r->nprocs + 1);
+	free(cells);
+	free(num);
+	return 0;
+}
+
+static void note_print(const struct report *r)
+{
+	if (!r->sys.v[MT_KSM_PAGES_SHARING] && !r->nprocs)
+		puts("note: KSM merges only memory marked MADV_MERGEABLE (madvise(2)), or of processes with prctl(PR_SET_MEMORY_MERGE) (Linux 6.4 and later); no process has any");
+}
+
+/* Prints the error.  Return: 0 or -1. */
+static int report_print(const struct report *r, bool processes)
+{
+	int err;
+
+	global_print(&r->sys);
+	savings_print(&r->sv);
+	putchar('\n');
+	err = cgroups_print(r);
+	if (!err && processes) {
+		putchar('\n');
+		err = procs_print(r);
+	}
+	if (!err)
+		note_print(r);
+	if (err)
+		mt_err("out of memory");
+	return err ? -1 : 0;
+}
+
+static void add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+/* @v with one decimal, as printed; NAN is null */
+static void add_dec(struct json_object *o, const char *key, double v)
+{
+	char s[32];
+
+	snprintf(s, sizeof(s), "%.1f", v);
+	json_object_object_add(o, key, isnan(v) ? NULL :
+			       json_object_new_double_s(v, s));
+}
+
+static struct json_object *global_json(const struct report *r)
+{
+	struct json_object *o = json_object_new_object();
+	int i;
+
+	for (i = 0; i < MT_NR_KSM_FILES; i++)
+		if (r->sys.has[i])
+			json_object_object_add(o, mt_ksm_files[i].name,
+				json_object_new_int64(r->sys.v[i]));
+	add_u64(o, "page_size", sysconf(_SC_PAGESIZE));
+	add_u64(o, "saved_bytes", r->sv.saved);
+	add_dec(o, "ratio", r->sv.ratio);
+	add_dec(o, "savings_pct", r->sv.pct);
+	return o;
+}
+
+static struct json_object *module_json(const struct mt_ksm *k)
+{
+	struct json_object *o = json_object_new_object();
+
+	add_u64(o, "updated_ns", k->updated_ns);
+	add_u64(o, "age_ns", walk_age_ns(k));
+	add_u64(o, "merging_pages", k->merging_pages);
+	add_u64(o, "rmap_items", k->rmap_items);
+	add_u64(o, "zero_pages", k->zero_pages);
+	if (k->has_full_scans)
+		add_u64(o, "full_scans", k->full_scans);
+	return o;
+}
+
+static struct json_object *cgroups_json(const struct report *r)
+{
+	struct json_object *a = json_object_new_array(), *o;
+	size_t i;
+
+	for (i = 0; i < r->rows.nr; i++) {
+		const struct mt_cgroup *cg = &r->rows.v[i];
+
+		o = json_object_new_object();
+		json_object_object_add(o, "path", cg->path ?
+				       json_object_new_string(cg->path) : NULL);
+		add_u64(o, "id", cg->id);
+		add_u64(o, "merging_pages",
+			cg->counters[MT_CTR_KSM_MERGING_PAGES]);
+		add_u64(o, "saved_bytes", cg_saved(r, cg));
+		add_dec(o, "share_pct", share(r, cg));
+		add_u64(o, "rmap_items", cg->counters[MT_CTR_KSM_RMAP_ITEMS]);
+		add_u64(o, "zero_pages", cg->counters[MT_CTR_KSM_ZERO_PAGES]);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *procs_json(const struct report *r)
+{
+	struct json_object *a = json_object_new_array(), *o;
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++) {
+		const struct mt_ksm_proc *p = &r->procs[i];
+
+		o = json_object_new_object();
+		add_u64(o, "pid", p->pid);
+		json_object_object_add(o, "comm",
+				       json_object_new_string(p->comm));
+		json_object_object_add(o, "cgroup", p->cgroup ?
+				json_object_new_string(p->cgroup) : NULL);
+		add_u64(o, "merging_pages", p->merging_pages);
+		add_u64(o, "rmap_items", p->rmap_items);
+		if (p->has_zero_pages)
+			add_u64(o, "zero_pages", p->zero_pages);
+		if (p->has_profit)
+			json_object_object_add(o, "profit",
+					json_object_new_int64(p->profit));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *report_json(const struct report *r,
+				       bool processes)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "global", global_json(r));
+	json_object_object_add(o, "module", r->module ?
+			       module_json(&r->mod) : NULL);
+	json_object_object_add(o, "cgroups", cgroups_json(r));
+	if (processes)
+		json_object_object_add(o, "processes", procs_json(r));
+	return o;
+}
+
+static struct json_object *settings_json(const struct mt_ksm_settings *s)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "pages_to_scan",
+			       json_object_new_int64(s->pages_to_scan));
+	json_object_object_add(o, "sleep_millisecs",
+			       json_object_new_int64(s->sleep_millisecs));
+	json_object_object_add(o, "run", json_object_new_int64(s->run));
+	return o;
+}
+
+static const char *const verdict_keys[] = {
+	[MT_KSM_KEEP]		= "keep",
+	[MT_KSM_CONSIDER]	= "consider",
+	[MT_KSM_DISABLE]	= "disable",
+};
+
+/* The report of a trial: the savings, the cgroups, the verdict */
+static int trial_print(const struct report *r, const struct mt_ksm_trial *t,
+		       bool json, bool timed_out)
+{
+	enum mt_ksm_verdict v = mt_ksm_verdict(r->sv.saved);
+	const struct mt_ksm_settings *s = &t->saved;
+	struct json_object *o, *j;
+	char size[32];
+
+	if (json) {
+		o = report_json(r, false);
+		j = json_object_new_object();
+		add_u64(j, "scans", t->scans);
+		add_u64(j, "scans_done", t->done);
+		json_object_object_add(j, "timed_out",
+				       json_object_new_boolean(timed_out));
+		json_object_object_add(j, "kept",
+				       json_object_new_boolean(t->keep));
+		json_object_object_add(j, "previous", settings_json(s));
+		json_object_object_add(j, "verdict",
+				json_object_new_string(verdict_keys[v]));
+		json_object_object_add(o, "trial", j);
+		if (!mt_json_print(stdout, o))
+			return 0;
+		mt_err("out of memory");
+		return -1;
+	}
+	printf("trial: %" PRIu64 " of %" PRIu64 " full scans with pages_to_scan=%"
+	       PRIu64 ", sleep_millisecs=%" PRIu64 "\n", t->done, t->scans,
+	       t->pages_to_scan, t->sleep_ms);
+	if (t->keep)
+		printf("kept: run=1, pages_to_scan=%" PRIu64 ", sleep_millisecs=%"
+		       PRIu64 " (were run=%" PRId64 ", pages_to_scan=%" PRId64
+		       ", sleep_millisecs=%" PRId64 ")\n", t->pages_to_scan,
+		       t->sleep_ms, s->run, s->pages_to_scan,
+		       s->sleep_millisecs);
+	else
+		printf("restored: run=%" PRId64 ", pages_to_scan=%" PRId64
+		       ", sleep_millisecs=%" PRId64 "\n", s->run,
+		       s->pages_to_scan, s->sleep_millisecs);
+	savings_print(&r->sv);
+	putchar('\n');
+	if (cgroups_print(r)) {
+		mt_err("out of memory");
+		return -1;
+	}
+	mt_bytes(size, sizeof(size), r->sv.saved);
+	printf("\nverdict: %s (%s saved; 1 MB = 10^6 bytes)\n",
+	       mt_ksm_verdict_text(v), size);
+	return 0;
+}
+
+static int trial_run(const struct ksm_opts *o, const char *dir)
+{
+	struct mt_ksm_trial t = {
+		.scans = o->scans, .pages_to_scan = o->pages_to_scan,
+		.sleep_ms = o->sleep_ms, .timeout_s = o->timeout_s,
+		.keep = o->keep,
+	};
+	struct report r = { 0 };
+	int sfd, ret, err;
+
+	if (mt_ksm_writable(dir))
+		return MT_EXIT_RUNTIME;
+	sfd = mt_signalfd();
+	if (sfd < 0) {
+		mt_err("signalfd: %s", strerror(errno));
+		return MT_EXIT_RUNTIME;
+	}
+	t.bar = isatty(STDERR_FILENO) ? stderr : NULL;
+	ret = mt_ksm_trial(dir, &t, sfd);
+	close(sfd);
+	if (ret == -1)
+		return MT_EXIT_RUNTIME;
+	if (ret == -EINTR) {
+		mt_err("interrupted; KSM settings restored");
+		return 128 + t.signo;
+	}
+	if (ret == -ETIMEDOUT)
+		mt_err("timed out after %" PRIu64 " s waiting for %" PRIu64
+		       " full scans (%" PRIu64 " done); results so far:",
+		       t.timeout_s, t.scans, t.done);
+	err = report_load(&r, dir) || trial_print(&r, &t, o->json, ret);
+	report_free(&r);
+	return ret || err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+}
+
+int cmd_ksm(int argc, char **argv, bool json)
+{
+	struct ksm_opts o = {
+		.json = json, .scans = 2, .pages_to_scan = 5000,
+		.sleep_ms = 10, .timeout_s = 120,
+	};
+	const char *dir = mt_ksm_dir();
+	struct report r = { 0 };
+	struct stat st;
+	int err;
+
+	if (ksm_parse(argc, argv, &o))
+		return MT_EXIT_USAGE;
+	if (o.help) {
+		fputs(o.trial ? trial_usage : ksm_usage, stdout);
+		return MT_EXIT_OK;
+	}
+	if (stat(dir, &st)) {
+		if (errno == ENOENT)
+			mt_err("KSM is not built into this kernel (CONFIG_KSM)");
+		else
+			mt_err("%s: %s", dir, strerror(errno));
+		return MT_EXIT_RUNTIME;
+	}
+	if (o.trial)
+		return trial_run(&o, dir);
+	err = report_load(&r, dir);
+	if (!err && o.json) {
+		err = mt_json_print(stdout, report_json(&r, o.processes));
+		if (err)
+			mt_err("out of memory");
+	} else if (!err) {
+		err = report_print(&r, o.processes);
+	}
+	report_free(&r);
+	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+}
