@@ -141,6 +141,8 @@ FIXTURE_TEARDOWN(ksm)
 	waitpid(self->b, NULL, 0);
 	ksm_write("run", "2");		/* unmerge what is left */
 	ksm_write("run", "0");
+	ksm_write("pages_to_scan", "100");	/* the kernel's defaults */
+	ksm_write("sleep_millisecs", "20");
 	cg_remove("mt_ksm_a");
 	cg_remove("mt_ksm_b");
 	mt_nl_close(&self->nl);

@@ -167,6 +167,10 @@ rmdir $cg/sq $cg/oomt
 
 # ---- KSM ---------------------------------------------------------------
 ksm=/sys/kernel/mm/ksm
+# settings a trial must put back, unlike anything it sets itself
+echo 0 > $ksm/run
+echo 123 > $ksm/pages_to_scan
+echo 45 > $ksm/sleep_millisecs
 before="$(cat $ksm/run) $(cat $ksm/pages_to_scan) $(cat $ksm/sleep_millisecs)"
 mkdir -p $cg/kt
 sh -c "echo \$\$ > $cg/kt/cgroup.procs && exec /tests/mt_merge 4096 same" &
