@@ -278,29 +278,30 @@ static int mt_genl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 static int mt_genl_ksm_get(struct sk_buff *skb, struct genl_info *info)
 {
+	u64 sums[MT_NR_KSM], scans, ns;
 	struct sk_buff *msg;
 	void *hdr;
-	u64 scans;
 	int err;
 
 	err = mt_genl_may_read(skb, info->extack);
 	if (err)
 		return err;
 	mt_ksm_refresh();
+	ns = mt_ksm_read(sums);
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
 			  &mt_genl_family, 0, MEMTALLY_CMD_KSM_GET);
 	if (!hdr ||
-	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_UPDATED_NS,
-			      mt_ksm_updated_ns(), MEMTALLY_A_KSM_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_UPDATED_NS, ns,
+			      MEMTALLY_A_KSM_PAD) ||
 	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_MERGING_PAGES,
-			      mt_ksm_total(MT_KSM_MERGING), MEMTALLY_A_KSM_PAD) ||
+			      sums[MT_KSM_MERGING], MEMTALLY_A_KSM_PAD) ||
 	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_RMAP_ITEMS,
-			      mt_ksm_total(MT_KSM_RMAP), MEMTALLY_A_KSM_PAD) ||
+			      sums[MT_KSM_RMAP], MEMTALLY_A_KSM_PAD) ||
 	    nla_put_u64_64bit(msg, MEMTALLY_A_KSM_ZERO_PAGES,
-			      mt_ksm_total(MT_KSM_ZERO), MEMTALLY_A_KSM_PAD) ||
+			      sums[MT_KSM_ZERO], MEMTALLY_A_KSM_PAD) ||
 	    (mt_ksm_full_scans(&scans) &&
 	     nla_put_u64_64bit(msg, MEMTALLY_A_KSM_FULL_SCANS, scans,
 			       MEMTALLY_A_KSM_PAD))) {

@@ -3,10 +3,13 @@
  * memtally: KSM tracepoints (kernels that have <trace/events/ksm.h>).
  *
  * Merges are done by ksmd, for some other process's mm: they are counted
- * for the cgroup of the mm's owner.  ksmd holds the mm's mmap lock while
- * it merges, so the mm is alive; its owner task is freed only after an
- * RCU grace period.  All probes run with preemption off and must not
- * sleep, lock or allocate.
+ * for the cgroup of the mm's owner.  The mm_struct stays allocated: KSM's
+ * mm_slot holds an mmgrab() reference while ksmd works on it (the mmap
+ * lock is not always held, and the mm may be exiting).  mm->owner is
+ * cleared by the last exiting owner and task_structs are freed after an
+ * RCU grace period, so rcu_dereference() and a NULL check suffice.  An mm
+ * without owner is exiting: its merges are not counted.  All probes run
+ * with preemption off and must not sleep, lock or allocate.
  */
 #include <linux/rcupdate.h>
 #include <trace/events/ksm.h>
@@ -59,7 +62,8 @@ MT_PROBE_CHECK(ksm_exit, mt_probe_ksm_exit);
  * @mm: the mm
  *
  * Context: whoever drops the last reference, normally the exiting task
- * (current), which is who gets the count.
+ * (current), which is who gets the count; sometimes a kworker or a /proc
+ * reader (then the root cgroup).  @mm may already be freed: never touch it.
  */
 void mt_probe_ksm_exit(void *data, void *mm)
 {
@@ -68,20 +72,24 @@ void mt_probe_ksm_exit(void *data, void *mm)
 
 MT_PROBE_CHECK(ksm_merge_one_page, mt_probe_ksm_merge_one);
 /**
- * mt_probe_ksm_merge_one() - ksmd tried to merge two pages
+ * mt_probe_ksm_merge_one() - ksmd tried to map an empty page to the zero page
  * @data: unused
  * @pfn: the page
  * @rmap_item: KSM's rmap item
  * @mm: the mm the page is mapped in
  * @err: 0 on success
  *
+ * Only with use_zero_pages.  A page that is not empty is not a failed merge
+ * (it goes on to the trees): only successes count, as attempt and merge.
  * Context: ksmd, holding @mm's mmap lock.
  */
 void mt_probe_ksm_merge_one(void *data, unsigned long pfn, void *rmap_item,
 			    void *mm, int err)
 {
+	if (err)
+		return;
 	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS);
-	mt_count_mm(mm, err ? MT_KSM_MERGE_FAILURES : MT_KSM_MERGES);
+	mt_count_mm(mm, MT_KSM_MERGES);
 }
 
 MT_PROBE_CHECK(ksm_merge_with_ksm_page, mt_probe_ksm_merge_ksm);
@@ -94,11 +102,15 @@ MT_PROBE_CHECK(ksm_merge_with_ksm_page, mt_probe_ksm_merge_ksm);
  * @mm: the mm the page is mapped in
  * @err: 0 on success
  *
- * Context: ksmd, holding @mm's mmap lock.
+ * A call without @ksm_page only prepares the first of two pages for a
+ * merge that the next call makes (or undoes): not counted.
+ * Context: ksmd.
  */
 void mt_probe_ksm_merge_ksm(void *data, void *ksm_page, unsigned long pfn,
 			    void *rmap_item, void *mm, int err)
 {
+	if (!ksm_page)
+		return;
 	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS);
 	mt_count_mm(mm, err ? MT_KSM_MERGE_FAILURES : MT_KSM_MERGES);
 }

@@ -7,7 +7,9 @@
  * So a request walks all processes in process context, adds each mm's
  * counters to the cgroup of the mm's owner (each mm once, however many
  * tasks share it), and publishes the sums.  The result is cached for a
- * second: a burst of requests walks once.
+ * second: a burst of requests walks once.  A row read while another
+ * request's walk publishes may mix two walks' values for that row; the
+ * totals of ksm-get never do.
  */
 #include <linux/cgroup.h>
 #include <linux/jiffies.h>
@@ -15,6 +17,7 @@
 #include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
+#include <linux/string.h>
 #include <linux/timekeeping.h>
 
 #include "memtally.h"
@@ -23,43 +26,62 @@
 static DEFINE_MUTEX(mt_ksm_lock);	/* one walk at a time */
 static unsigned long mt_ksm_walked;	/* jiffies of the last walk */
 static bool mt_ksm_done;		/* a walk has happened */
-static u64 mt_ksm_sums[MT_NR_KSM];	/* over all processes */
+static u64 mt_ksm_sums[MT_NR_KSM];	/* over all processes; mt_ksm_lock */
 static u64 mt_ksm_ns;			/* CLOCK_BOOTTIME of the last walk */
 static DEFINE_PER_CPU(u64, mt_full_scans);
+
+/*
+ * The KSM gauges of process @p's mm into @v, and the mm's owner, if @p's
+ * process owns its mm (each mm is counted once, in its owner's process).
+ * The mm is read under task_lock() of a thread that has it (as
+ * find_lock_task_mm() does): a process whose main thread exited keeps its
+ * mm in the other threads.  Context: under rcu_read_lock().
+ */
+static struct task_struct *mt_ksm_of(struct task_struct *p, u64 *v)
+{
+	struct task_struct *t, *owner;
+
+	for_each_thread(p, t) {
+		task_lock(t);
+		if (!t->mm) {
+			task_unlock(t);
+			continue;
+		}
+		owner = mt_mm_owner(t->mm);
+		if (owner && !same_thread_group(owner, p))
+			owner = NULL;
+		if (owner)
+			mt_mm_ksm(t->mm, v);
+		task_unlock(t);
+		return owner;
+	}
+	return NULL;
+}
 
 static void mt_ksm_walk(void)
 {
 	u64 sums[MT_NR_KSM] = { 0 };
-	struct task_struct *p;
+	struct task_struct *p, *owner;
 	int i;
 
 	rcu_read_lock();
 	for_each_process(p) {
-		struct mm_struct *mm;
 		u64 v[MT_NR_KSM];
 
 		if (p->flags & PF_KTHREAD)
 			continue;
-		/* p->mm stays valid while task_lock(p) is held */
-		task_lock(p);
-		mm = p->mm;
-		if (!mm || mt_mm_owner(mm) != p) {
-			task_unlock(p);
-			continue;
-		}
-		mt_mm_ksm(mm, v);
-		task_unlock(p);
-		if (!v[MT_KSM_RMAP])
+		owner = mt_ksm_of(p, v);
+		if (!owner || !v[MT_KSM_RMAP])
 			continue;
 		for (i = 0; i < MT_NR_KSM; i++)
 			sums[i] += v[i];
-		mt_store_ksm_add(cgroup_id(task_dfl_cgroup(p)), v);
+		mt_store_ksm_add(cgroup_id(task_dfl_cgroup(owner)), v);
 	}
 	rcu_read_unlock();
 	mt_store_ksm_publish();
 	for (i = 0; i < MT_NR_KSM; i++)
-		WRITE_ONCE(mt_ksm_sums[i], sums[i]);
-	WRITE_ONCE(mt_ksm_ns, ktime_get_boottime_ns());
+		mt_ksm_sums[i] = sums[i];
+	mt_ksm_ns = ktime_get_boottime_ns();
 }
 
 /**
@@ -79,24 +101,21 @@ void mt_ksm_refresh(void)
 }
 
 /**
- * mt_ksm_total() - a KSM gauge summed over all processes, last walk
- * @g: the gauge
+ * mt_ksm_read() - the results of the last walk, all from the same walk
+ * @sums: the gauges summed over all processes, indexed by enum mt_ksm_gauge
  *
- * Return: the sum.
+ * Context: process context, may sleep.
+ * Return: CLOCK_BOOTTIME of the walk in ns, 0 before the first one.
  */
-u64 mt_ksm_total(enum mt_ksm_gauge g)
+u64 mt_ksm_read(u64 *sums)
 {
-	return READ_ONCE(mt_ksm_sums[g]);
-}
+	u64 ns;
 
-/**
- * mt_ksm_updated_ns() - when the last walk was
- *
- * Return: CLOCK_BOOTTIME in ns, 0 before the first walk.
- */
-u64 mt_ksm_updated_ns(void)
-{
-	return READ_ONCE(mt_ksm_ns);
+	mutex_lock(&mt_ksm_lock);
+	memcpy(sums, mt_ksm_sums, sizeof(mt_ksm_sums));
+	ns = mt_ksm_ns;
+	mutex_unlock(&mt_ksm_lock);
+	return ns;
 }
 
 /**

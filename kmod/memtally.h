@@ -136,8 +136,7 @@ void mt_store_ksm_publish(void);
 
 /* ksm.c: KSM per cgroup, from a walk of all processes */
 void mt_ksm_refresh(void);
-u64 mt_ksm_total(enum mt_ksm_gauge g);
-u64 mt_ksm_updated_ns(void);
+u64 mt_ksm_read(u64 *sums);
 bool mt_ksm_full_scans(u64 *n);
 void mt_ksm_full_scan_done(void);
 
