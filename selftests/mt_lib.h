@@ -11,6 +11,13 @@
 
 #include "mt_nl.h"
 
+/*
+ * The harness kills a test after 30 s; under TCG, and on the KASAN kernel,
+ * the reclaim and reload tests take longer.  Included after the harness.
+ */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	600
+
 #define CG_ROOT		"/sys/fs/cgroup"
 #define PAGE		4096UL
 

@@ -394,7 +394,7 @@ TEST(reload_mid_reclaim)
 			if (wait_status(squeeze("mt_reload", 32)))
 				_exit(1);
 	}
-	for (round = 0; round < 30; round++) {
+	for (round = 0; round < 10; round++) {
 		usleep(100000);
 		while (syscall(SYS_delete_module, "memtally", O_NONBLOCK) &&
 		       (errno == EAGAIN || errno == EBUSY || errno == EWOULDBLOCK))
@@ -414,7 +414,7 @@ TEST(reload_mid_reclaim)
 	waitpid(kid, NULL, 0);
 	usleep(100000);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	TH_LOG("unpaired ends over 30 reloads: %llu; last module: %llu memcg stalls",
+	TH_LOG("unpaired ends over 10 reloads: %llu; last module: %llu memcg stalls",
 	       (unsigned long long)unpaired,
 	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MEMCG_STALLS]);
 	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_MEMCG_STALLS], 0);
