@@ -3,6 +3,8 @@
 # make                    build memtally.ko for the running kernel (or KDIR=)
 # make tool               build userspace/memtally
 # make check              build, then run every test in QEMU (what CI runs)
+# make check-debug        the same tests on the debug kernel only (KASAN,
+#                         lockdep, kmemleak, UBSAN; built once per machine)
 # make demo               boot a VM and show memtally on a small workload
 # make bench              overhead ratio on a fault storm, in a VM
 KVER ?= $(shell uname -r)
@@ -29,10 +31,13 @@ tool:
 check:
 	scripts/test-all.sh
 
+check-debug:
+	MT_KERNELS=debug scripts/test-all.sh
+
 demo:
 	scripts/demo.sh
 
 bench:
 	scripts/bench.sh
 
-.PHONY: all modules modules_install clean tool check demo bench
+.PHONY: all modules modules_install clean tool check check-debug demo bench

@@ -66,6 +66,8 @@ mt_moddeps() {
 mt_zram_modules() {
 	local kroot=$MT_CACHE/kernels/$1 mdir mods=zram comp
 	mdir=$kroot/lib/modules/$1
+	# not a Debian package (the debug kernel has zram built in)
+	[ -e "$kroot/boot/config-$1" ] || return 0
 	grep -q '^CONFIG_ZRAM=m' "$kroot/boot/config-$1" || return 0
 	# before the 6.12 backends, zram gets its compressor from the crypto API
 	if ! grep -q '^CONFIG_ZRAM_BACKEND_' "$kroot/boot/config-$1"; then
@@ -123,8 +125,11 @@ mt_boot() {
 	return "${PIPESTATUS[0]}"
 }
 
-# Lines of the guest's dmesg that mean the kernel is unwell.
+# mt_dmesg_problems <log> [before]: lines of the guest's dmesg that mean
+# the kernel is unwell, from the first memtally message on (or, with
+# "before", earlier ones: the kernel's own, before the module loaded).
 mt_dmesg_problems() {
 	sed -n '/^MT-DMESG-BEGIN$/,/^MT-DMESG-END$/p' "$1" |
-		grep -E 'BUG:|WARNING:|Oops|Kernel panic|general protection|KASAN|UBSAN|kmemleak|circular locking|lockdep|INFO: task .* blocked|RCU stall|stack-protector|refcount_t:|list_(add|del) corruption' || true
+		awk -v before="${2:-}" '/ memtally: / {m = 1} (before == "") == m' |
+		grep -E 'BUG:|WARNING:|Oops|Kernel panic|general protection|KASAN:|UBSAN:|suspected memory leak|unreferenced object|possible (circular|recursive) locking|inconsistent lock state|INFO: task .* blocked|RCU stall|stack-protector|refcount_t:|list_(add|del) corruption' || true
 }

@@ -33,15 +33,18 @@ static const char *const fake[][2] = {
 
 #define NR_FAKE (sizeof(fake) / sizeof(fake[0]))
 
+/* atomically, as sysfs would: a reader never sees an empty file */
 static void put(const char *dir, const char *name, const char *s)
 {
-	char path[512];
+	char path[512], tmp[520];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	f = fopen(tmp, "w");
 	fputs(s, f);
 	fclose(f);
+	rename(tmp, path);
 }
 
 static const char *get(const char *dir, const char *name)
