@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 extern bool t_failed_case;	/* a CHECK of the running case failed */
 extern bool t_skipped_case;	/* the running case cannot run here */
@@ -49,6 +51,24 @@ void t_run(const char *name, void (*fn)(void));
 /* Run the tool with @args; its stdout and stderr end up in @out and @err. */
 int tool(char *out, char *err, size_t len, char *const args[]);
 #define ARGS(...) ((char *const[]){ __VA_ARGS__, NULL })
+
+/* Silence stderr (the error lines of what is tested) and back. */
+static inline void quiet(bool on)
+{
+	static int saved = -1;
+
+	fflush(stderr);
+	if (on) {
+		int null = open("/dev/null", O_WRONLY);
+
+		saved = dup(2);
+		dup2(null, 2);
+		close(null);
+	} else {
+		dup2(saved, 2);
+		close(saved);
+	}
+}
 
 void test_decode(void);
 void test_format(void);

@@ -17,22 +17,6 @@
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof((argv)[0])) - 1)
 
-/* Silence stderr (the usage error lines of the parsers) and back. */
-static void quiet(bool on)
-{
-	static int saved = -1;
-	fflush(stderr);
-	if (on) {
-		int null = open("/dev/null", O_WRONLY);
-
-		saved = dup(2);
-		dup2(null, 2);
-		close(null);
-	} else {
-		dup2(saved, 2);
-		close(saved);
-	}
-}
 
 static int quiet_status(int argc, char **argv, struct status_opts *o)
 {

@@ -94,23 +94,6 @@ static void fake_rm(const char *dir)
 	rmdir(dir);
 }
 
-/* Silence stderr (the error lines) and back. */
-static void quiet(bool on)
-{
-	static int saved = -1;
-
-	fflush(stderr);
-	if (on) {
-		int null = open("/dev/null", O_WRONLY);
-
-		saved = dup(2);
-		dup2(null, 2);
-		close(null);
-	} else {
-		dup2(saved, 2);
-		close(saved);
-	}
-}
 
 static void formulas(void)
 {
