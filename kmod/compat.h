@@ -6,10 +6,13 @@
 #ifndef _MEMTALLY_COMPAT_H
 #define _MEMTALLY_COMPAT_H
 
+#include <linux/damon.h>
+#include <linux/memcontrol.h>
 #include <linux/mm_types.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <net/genetlink.h>
+#include <trace/events/damon.h>
 #include <trace/events/oom.h>
 
 #include "memtally.h"
@@ -114,5 +117,43 @@ static inline struct task_struct *mt_mm_owner(struct mm_struct *mm)
 	return NULL;
 #endif
 }
+
+/*
+ * The memory cgroup of a folio, for any folio, without a reference: 6.12
+ * has folio_memcg_check(); 6.1 only page_memcg_check(), which gives the
+ * same for a folio's head page.  Under RCU.
+ */
+static inline struct mem_cgroup *mt_folio_memcg_check(struct folio *folio)
+{
+#ifdef MT_HAVE_FOLIO_MEMCG_CHECK
+	return folio_memcg_check(folio);
+#else
+	return page_memcg_check(&folio->page);
+#endif
+}
+
+/*
+ * damon:damon_aggregated: up to 6.6 it also passes the target; later
+ * kernels only its index.  Context: see mt_damon_region().
+ */
+#ifdef MT_HAVE_DAMON_AGGREGATED_TARGET
+static inline void mt_probe_damon_aggregated(void *data,
+					     struct damon_target *t,
+					     unsigned int target_id,
+					     struct damon_region *r,
+					     unsigned int nr_regions)
+{
+	mt_damon_region(target_id, r, nr_regions);
+}
+#else
+static inline void mt_probe_damon_aggregated(void *data,
+					     unsigned int target_id,
+					     struct damon_region *r,
+					     unsigned int nr_regions)
+{
+	mt_damon_region(target_id, r, nr_regions);
+}
+#endif
+MT_PROBE_CHECK(damon_aggregated, mt_probe_damon_aggregated);
 
 #endif /* _MEMTALLY_COMPAT_H */

@@ -20,8 +20,14 @@
 
 static struct genl_family mt_genl_family;
 
-static int mt_genl_may_read(const struct sk_buff *skb,
-			    struct netlink_ext_ack *extack)
+/**
+ * mt_genl_may_read() - may the sender of @skb read memtally's numbers?
+ * @skb: a request
+ * @extack: for the reason of a refusal
+ *
+ * Return: 0, or -EPERM with a message in @extack.
+ */
+int mt_genl_may_read(const struct sk_buff *skb, struct netlink_ext_ack *extack)
 {
 	if (netlink_capable(skb, CAP_PERFMON) ||
 	    netlink_capable(skb, CAP_SYS_ADMIN))
@@ -30,13 +36,36 @@ static int mt_genl_may_read(const struct sk_buff *skb,
 	return -EPERM;
 }
 
-static int mt_genl_may_write(const struct sk_buff *skb,
-			     struct netlink_ext_ack *extack)
+/**
+ * mt_genl_may_write() - may the sender of @skb change memtally's settings?
+ * @skb: a request
+ * @extack: for the reason of a refusal
+ *
+ * Return: 0, or -EPERM with a message in @extack.
+ */
+int mt_genl_may_write(const struct sk_buff *skb,
+		      struct netlink_ext_ack *extack)
 {
 	if (netlink_capable(skb, CAP_SYS_ADMIN))
 		return 0;
 	NL_SET_ERR_MSG(extack, "changing memtally settings needs CAP_SYS_ADMIN");
 	return -EPERM;
+}
+
+/**
+ * mt_genl_put_hdr() - start a message of the memtally family
+ * @msg: the buffer
+ * @portid: netlink port of the receiver
+ * @seq: sequence number of the request
+ * @flags: netlink message flags
+ * @cmd: MEMTALLY_CMD_*
+ *
+ * Return: the user header, NULL if @msg is full.
+ */
+void *mt_genl_put_hdr(struct sk_buff *msg, u32 portid, u32 seq, int flags,
+		      u8 cmd)
+{
+	return genlmsg_put(msg, portid, seq, &mt_genl_family, flags, cmd);
 }
 
 static int mt_genl_put_hook(struct sk_buff *msg, const struct mt_hook *h)
@@ -116,6 +145,23 @@ static const int mt_ksm_attr[MT_NR_KSM] = {
 	[MT_KSM_ZERO]	 = MEMTALLY_A_CGROUP_KSM_ZERO_PAGES,
 };
 
+static int mt_genl_put_damon_row(struct sk_buff *msg,
+				 const struct mt_damon_stats *d)
+{
+	if (nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_DAMON_WSS, d->wss,
+			      MEMTALLY_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_DAMON_HOT, d->hot,
+			      MEMTALLY_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_DAMON_WARM, d->warm,
+			      MEMTALLY_A_CGROUP_PAD) ||
+	    nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_DAMON_COLD, d->cold,
+			      MEMTALLY_A_CGROUP_PAD) ||
+	    nla_put(msg, MEMTALLY_A_CGROUP_DAMON_AGE_HIST, sizeof(d->age),
+		    d->age))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* One row: a cgroup (cgroup-get) or a node (node-get, @node true). */
 static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 			   bool node, u32 portid, u32 seq, int flags)
@@ -147,6 +193,8 @@ static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 		if (nla_put_u64_64bit(msg, mt_ksm_attr[i], s->ksm[i],
 				      MEMTALLY_A_CGROUP_PAD))
 			goto cancel;
+	if (s->has_damon && mt_genl_put_damon_row(msg, &s->damon))
+		goto cancel;
 	genlmsg_end(msg, hdr);
 	return 0;
 
@@ -312,6 +360,26 @@ static int mt_genl_ksm_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+static int mt_genl_config_rates(struct genl_info *info)
+{
+	struct nlattr *hot_a = info->attrs[MEMTALLY_A_CONFIG_DAMON_HOT_RATE];
+	struct nlattr *cold_a = info->attrs[MEMTALLY_A_CONFIG_DAMON_COLD_RATE];
+	u32 hot, cold;
+
+	mt_damon_rates(&hot, &cold);
+	if (hot_a)
+		hot = nla_get_u32(hot_a);
+	if (cold_a)
+		cold = nla_get_u32(cold_a);
+	if (cold > hot) {
+		NL_SET_ERR_MSG_ATTR(info->extack, cold_a ?: hot_a,
+				    "DAMON cold rate above the hot rate");
+		return -EINVAL;
+	}
+	mt_damon_set_rates(hot, cold);
+	return 0;
+}
+
 static int mt_genl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[MEMTALLY_A_CONFIG_STALL_THRESHOLD_US];
@@ -320,16 +388,22 @@ static int mt_genl_config_set(struct sk_buff *skb, struct genl_info *info)
 	err = mt_genl_may_write(skb, info->extack);
 	if (err)
 		return err;
-	if (!a) {
+	if (!a && !info->attrs[MEMTALLY_A_CONFIG_DAMON_HOT_RATE] &&
+	    !info->attrs[MEMTALLY_A_CONFIG_DAMON_COLD_RATE]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
 		return -EINVAL;
 	}
-	if (nla_get_u64(a) > MEMTALLY_STALL_THRESHOLD_MAX_US) {
+	if (a && nla_get_u64(a) > MEMTALLY_STALL_THRESHOLD_MAX_US) {
 		NL_SET_ERR_MSG_ATTR(info->extack, a,
 				    "stall threshold above 60000000 us (60 s)");
 		return -EINVAL;
 	}
-	mt_set_stall_threshold_us(nla_get_u64(a));
+	/* check everything before changing anything */
+	err = mt_genl_config_rates(info);
+	if (err)
+		return err;
+	if (a)
+		mt_set_stall_threshold_us(nla_get_u64(a));
 	return 0;
 }
 
@@ -400,6 +474,20 @@ free:
 
 static const struct nla_policy mt_config_set_policy[MEMTALLY_A_CONFIG_MAX + 1] = {
 	[MEMTALLY_A_CONFIG_STALL_THRESHOLD_US] = { .type = NLA_U64 },
+	[MEMTALLY_A_CONFIG_DAMON_HOT_RATE] = { .type = NLA_U32 },
+	[MEMTALLY_A_CONFIG_DAMON_COLD_RATE] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy mt_damon_bind_policy[MEMTALLY_A_DAMON_REGION_RING + 1] = {
+	[MEMTALLY_A_DAMON_KDAMOND_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMTALLY_A_DAMON_OPS] = NLA_POLICY_MAX(NLA_U32, MEMTALLY_DAMON_OPS_VADDR),
+	[MEMTALLY_A_DAMON_SAMPLE_US] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMTALLY_A_DAMON_AGGR_US] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMTALLY_A_DAMON_TARGET_PID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[MEMTALLY_A_DAMON_WSS_RING] =
+		NLA_POLICY_RANGE(NLA_U32, 1, MEMTALLY_DAMON_WSS_RING_MAX),
+	[MEMTALLY_A_DAMON_REGION_RING] =
+		NLA_POLICY_RANGE(NLA_U32, 1, MEMTALLY_DAMON_REGION_RING_MAX),
 };
 
 static const struct nla_policy mt_cgroup_get_policy[MEMTALLY_A_CGROUP_ID + 1] = {
@@ -433,6 +521,33 @@ static const struct genl_ops mt_genl_ops[] = {
 		.doit	= mt_genl_config_set,
 		.policy	= mt_config_set_policy,
 		.maxattr = MEMTALLY_A_CONFIG_MAX,
+	},
+	{
+		.cmd	= MEMTALLY_CMD_DAMON_BIND,
+		.doit	= mt_genl_damon_bind,
+		.policy	= mt_damon_bind_policy,
+		.maxattr = MEMTALLY_A_DAMON_REGION_RING,
+	},
+	{
+		.cmd	= MEMTALLY_CMD_DAMON_UNBIND,
+		.doit	= mt_genl_damon_unbind,
+	},
+	{
+		.cmd	= MEMTALLY_CMD_DAMON_GET,
+		.doit	= mt_genl_damon_get,
+	},
+	{
+		.cmd	= MEMTALLY_CMD_DAMON_WSS_GET,
+		.doit	= mt_genl_damon_wss_doit,
+		.start	= mt_genl_damon_wss_start,
+		.dumpit	= mt_genl_damon_wss_dump,
+		.policy	= mt_cgroup_get_policy,
+		.maxattr = MEMTALLY_A_CGROUP_ID,
+	},
+	{
+		.cmd	= MEMTALLY_CMD_DAMON_REGIONS_GET,
+		.start	= mt_genl_damon_regions_start,
+		.dumpit	= mt_genl_damon_regions_dump,
 	},
 };
 

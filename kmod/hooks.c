@@ -69,6 +69,8 @@ static struct mt_hook mt_hooks[] = {
 	MT_HOOK("ksm-merge", "ksm_merge_one_page", mt_probe_ksm_merge_one),
 	MT_HOOK("ksm-merge-ksm", "ksm_merge_with_ksm_page",
 		mt_probe_ksm_merge_ksm),
+	MT_HOOK("damon-aggregated", "damon_aggregated",
+		mt_probe_damon_aggregated),
 };
 
 /**

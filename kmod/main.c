@@ -61,6 +61,7 @@ static void __exit memtally_exit(void)
 	/* no request runs after this (a dump in progress pins the module) */
 	mt_genl_exit();
 	mt_debugfs_exit();
+	mt_damon_exit();
 	mt_store_exit();
 	pr_info("unloaded\n");
 }

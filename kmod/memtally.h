@@ -106,15 +106,63 @@ struct mt_node_counters {
 };
 
 /**
+ * struct mt_damon_stats - a cgroup's bytes in one DAMON aggregation
+ * @wss: in regions with at least one access
+ * @hot: accessed more often than the hot threshold
+ * @warm: between the thresholds
+ * @cold: accessed less often than the cold threshold
+ * @age: by idle age, log2 of ms; see MEMTALLY_DAMON_AGE_BUCKETS
+ */
+struct mt_damon_stats {
+	u64 wss, hot, warm, cold;
+	u64 age[MEMTALLY_DAMON_AGE_BUCKETS];
+};
+
+/**
+ * struct mt_wss_sample - one working set sample of a cgroup
+ * @time_ns: CLOCK_BOOTTIME of the aggregation
+ * @bytes: the working set
+ */
+struct mt_wss_sample {
+	u64 time_ns;
+	u64 bytes;
+};
+
+/**
+ * struct mt_region_snap - one region of one aggregation, for heatmaps
+ * @seq: its sequence number in the ring; U64_MAX while being written
+ * @time_ns: CLOCK_BOOTTIME of the aggregation
+ * @start: first address
+ * @end: end address (exclusive)
+ * @nr_accesses: sampling intervals that saw an access
+ * @target: index of the target in the context
+ * @age_ms: how long the region kept its access frequency
+ * @cgroup_id: the cgroup with most of the region, 0 for none
+ */
+struct mt_region_snap {
+	u64 seq;
+	u64 time_ns;
+	u64 start, end;
+	u32 nr_accesses;
+	u32 target;
+	u64 age_ms;
+	u64 cgroup_id;
+};
+
+/**
  * struct mt_snapshot - the counters of one row summed over all CPUs
  * @id: cgroup v2 id, or NUMA node id
  * @c: the sums
  * @ksm: KSM gauges of a cgroup as of the last KSM walk
+ * @has_damon: @damon is valid (something was ever bound)
+ * @damon: the cgroup's last complete DAMON aggregation
  */
 struct mt_snapshot {
 	u64 id;
 	struct mt_counters c;
 	u64 ksm[MT_NR_KSM];
+	bool has_damon;
+	struct mt_damon_stats damon;
 };
 
 /* store.c */
@@ -133,6 +181,80 @@ unsigned int mt_store_nr_cgroups(void);
 u64 mt_store_unattributed(void);
 void mt_store_ksm_add(u64 id, const u64 *v);
 void mt_store_ksm_publish(void);
+struct mt_damon_cg *mt_store_damon(u64 id);
+void mt_store_damon_commit(u64 ts);
+int mt_store_damon_reset(u32 ring);
+int mt_store_damon_samples(u64 *id, struct mt_wss_sample *buf, u32 max);
+
+/* damon.c: DAMON aggregations of one bound kdamond, per cgroup */
+#define MT_DAMON_MAX_TARGETS	64
+
+/**
+ * struct mt_damon_req - a damon-bind request
+ * @kdamond: pid of the kdamond thread
+ * @ops: enum memtally_damon_ops
+ * @sample_us: sampling interval of its context
+ * @aggr_us: aggregation interval
+ * @wss_ring: working set samples per cgroup
+ * @region_ring: region snapshots
+ * @nr_targets: vaddr targets in @targets
+ * @targets: their pids, in the context's target order
+ */
+struct mt_damon_req {
+	pid_t kdamond;
+	u32 ops, sample_us, aggr_us, wss_ring, region_ring;
+	u32 nr_targets;
+	pid_t targets[MT_DAMON_MAX_TARGETS];
+};
+
+/**
+ * struct mt_damon_info - a damon-get reply
+ * @kdamond: pid of the bound kdamond, 0 for none
+ * @ops: as bound
+ * @sample_us: as bound
+ * @aggr_us: as bound
+ * @wss_ring: as bound
+ * @region_ring: as bound
+ * @nr_targets: as bound
+ * @targets: as bound
+ * @aggregations: complete aggregations since the binding
+ * @updated_ns: CLOCK_BOOTTIME of the last one
+ * @total_bytes: bytes of its regions
+ * @unattr_bytes: bytes of it that went to no cgroup
+ * @probe_ns: time in the probe
+ * @hot_rate: hot threshold, accesses per second
+ * @cold_rate: cold threshold
+ */
+struct mt_damon_info {
+	pid_t kdamond;
+	u32 ops, sample_us, aggr_us, wss_ring, region_ring;
+	u32 nr_targets;
+	pid_t targets[MT_DAMON_MAX_TARGETS];
+	u64 aggregations, updated_ns, total_bytes, unattr_bytes, probe_ns;
+	u32 hot_rate, cold_rate;
+};
+
+struct damon_region;
+struct netlink_ext_ack;
+struct mt_damon_cg *mt_damon_cg_alloc(u32 ring);
+void mt_damon_cg_free(struct mt_damon_cg *cg);
+void mt_damon_cg_free_rcu(struct mt_damon_cg *cg);
+void mt_damon_cg_commit(struct mt_damon_cg *cg, u64 ts);
+void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st);
+u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
+			u32 max);
+void mt_damon_region(unsigned int ti, struct damon_region *r,
+		     unsigned int nr_regions);
+void mt_damon_task_exit(struct task_struct *p);
+int mt_damon_bind(const struct mt_damon_req *req,
+		  struct netlink_ext_ack *extack);
+int mt_damon_unbind(struct netlink_ext_ack *extack);
+void mt_damon_info(struct mt_damon_info *info);
+void mt_damon_set_rates(u32 hot, u32 cold);
+void mt_damon_rates(u32 *hot, u32 *cold);
+int mt_damon_regions(u64 *gen, u64 *pos, u64 *end,
+		     struct mt_region_snap *buf, u32 max);
+void mt_damon_exit(void);
 
 /* ksm.c: KSM per cgroup, from a walk of all processes */
 void mt_ksm_refresh(void);
@@ -286,8 +408,27 @@ void mt_probe_ksm_merge_ksm(void *data, void *ksm_page, unsigned long pfn,
 			    void *rmap_item, void *mm, int err);
 
 /* genl.c */
+struct sk_buff;
+struct genl_info;
+struct netlink_callback;
 int mt_genl_init(void);
 void mt_genl_exit(void);
+int mt_genl_may_read(const struct sk_buff *skb, struct netlink_ext_ack *extack);
+int mt_genl_may_write(const struct sk_buff *skb,
+		      struct netlink_ext_ack *extack);
+void *mt_genl_put_hdr(struct sk_buff *msg, u32 portid, u32 seq, int flags,
+		      u8 cmd);
+
+/* genl_damon.c: the DAMON operations */
+int mt_genl_damon_bind(struct sk_buff *skb, struct genl_info *info);
+int mt_genl_damon_unbind(struct sk_buff *skb, struct genl_info *info);
+int mt_genl_damon_get(struct sk_buff *skb, struct genl_info *info);
+int mt_genl_damon_wss_doit(struct sk_buff *skb, struct genl_info *info);
+int mt_genl_damon_wss_start(struct netlink_callback *cb);
+int mt_genl_damon_wss_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int mt_genl_damon_regions_start(struct netlink_callback *cb);
+int mt_genl_damon_regions_dump(struct sk_buff *skb,
+			       struct netlink_callback *cb);
 bool mt_genl_has_listeners(void);
 void mt_genl_event(const struct mt_event *ev);
 

@@ -142,6 +142,7 @@ MT_PROBE_CHECK(sched_process_exit, mt_probe_task_exit);
 void mt_probe_task_exit(void *data, struct task_struct *p)
 {
 	mt_pair_forget(p);
+	mt_damon_task_exit(p);
 }
 
 /**

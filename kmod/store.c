@@ -75,6 +75,7 @@ struct mt_cgroup {
 	struct mt_counters __percpu *pcpu;
 	u64 ksm[MT_NR_KSM];		/* published by the KSM walk */
 	u64 ksm_next[MT_NR_KSM];	/* the walk in progress */
+	struct mt_damon_cg __rcu *damon;	/* once anything was bound */
 	struct rcu_head rcu;
 };
 
@@ -82,6 +83,8 @@ static DEFINE_XARRAY(mt_cgroups);	/* cgroup id -> struct mt_cgroup */
 static DEFINE_MUTEX(mt_store_lock);	/* serialises all writers */
 static unsigned long mt_gen;		/* under mt_store_lock */
 static unsigned int mt_nr;		/* entries; written under mt_store_lock */
+static u32 mt_damon_ring;		/* under mt_store_lock; see damon.c */
+static bool mt_damon_on;		/* under mt_store_lock: give entries DAMON numbers */
 static DEFINE_PER_CPU(u64, mt_unattributed);
 /* [nr_node_ids], one allocation per possible node */
 static struct mt_node_counters __percpu **mt_nodes;
@@ -199,6 +202,7 @@ void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 
 static void mt_cgroup_free(struct mt_cgroup *e)
 {
+	mt_damon_cg_free(rcu_dereference_protected(e->damon, 1));
 	free_percpu(e->pcpu);
 	kfree(e);
 }
@@ -220,6 +224,13 @@ static int mt_store_add(u64 id, unsigned long gen)
 	if (!e->pcpu) {
 		kfree(e);
 		return -ENOMEM;
+	}
+	if (mt_damon_on) {
+		RCU_INIT_POINTER(e->damon, mt_damon_cg_alloc(mt_damon_ring));
+		if (!rcu_access_pointer(e->damon)) {
+			mt_cgroup_free(e);
+			return -ENOMEM;
+		}
 	}
 	e->id = id;
 	e->gen = gen;
@@ -367,12 +378,16 @@ bool mt_store_find(u64 *id, struct mt_snapshot *snap)
 	rcu_read_lock();
 	e = xa_find(&mt_cgroups, &index, ULONG_MAX, XA_PRESENT);
 	if (e) {
+		struct mt_damon_cg *cg = rcu_dereference(e->damon);
 		int i;
 
 		snap->id = e->id;
 		mt_sum(e->pcpu, &snap->c);
 		for (i = 0; i < MT_NR_KSM; i++)
 			snap->ksm[i] = READ_ONCE(e->ksm[i]);
+		snap->has_damon = cg;
+		if (cg)
+			mt_damon_cg_read(cg, &snap->damon);
 		*id = e->id;
 	}
 	rcu_read_unlock();
@@ -445,6 +460,105 @@ void mt_store_ksm_publish(void)
 		}
 	}
 	rcu_read_unlock();
+}
+
+/**
+ * mt_store_damon() - the DAMON numbers of a cgroup
+ * @id: the cgroup
+ *
+ * Context: under RCU; the bound kdamond's probe.
+ * Return: the numbers, NULL if the cgroup has no entry or no numbers yet.
+ */
+struct mt_damon_cg *mt_store_damon(u64 id)
+{
+	struct mt_cgroup *e = xa_load(&mt_cgroups, id);
+
+	return e ? rcu_dereference(e->damon) : NULL;
+}
+
+/**
+ * mt_store_damon_commit() - publish every cgroup's DAMON aggregation
+ * @ts: CLOCK_BOOTTIME of the aggregation
+ *
+ * A walk of every entry, so cgroups without bytes this time publish zeros.
+ * Context: the bound kdamond's probe, under RCU, preemption off.
+ */
+void mt_store_damon_commit(u64 ts)
+{
+	struct mt_damon_cg *cg;
+	struct mt_cgroup *e;
+	unsigned long index;
+
+	xa_for_each(&mt_cgroups, index, e) {
+		cg = rcu_dereference(e->damon);
+		if (cg)
+			mt_damon_cg_commit(cg, ts);
+	}
+}
+
+/**
+ * mt_store_damon_reset() - give every cgroup fresh DAMON numbers
+ * @ring: working set samples each keeps
+ *
+ * Also every cgroup tracked from now on.  The old numbers are freed after
+ * readers.
+ *
+ * Context: process context, may sleep; no probe may write DAMON numbers
+ * (nothing is bound).
+ * Return: 0 or -ENOMEM.
+ */
+int mt_store_damon_reset(u32 ring)
+{
+	struct mt_damon_cg *cg, *old;
+	struct mt_cgroup *e;
+	unsigned long index;
+	int err = 0;
+
+	mutex_lock(&mt_store_lock);
+	mt_damon_ring = ring;
+	mt_damon_on = true;
+	xa_for_each(&mt_cgroups, index, e) {
+		cg = mt_damon_cg_alloc(ring);
+		if (!cg) {
+			err = -ENOMEM;
+			break;
+		}
+		old = rcu_replace_pointer(e->damon, cg,
+					  lockdep_is_held(&mt_store_lock));
+		mt_damon_cg_free_rcu(old);
+	}
+	mutex_unlock(&mt_store_lock);
+	return err;
+}
+
+/**
+ * mt_store_damon_samples() - working set samples of the first cgroup with
+ *	id >= *@id that has DAMON numbers
+ * @id: in: lowest id wanted; out: id of the cgroup found
+ * @buf: room for @max samples
+ * @max: the newest @max samples at most
+ *
+ * Context: any context that may take rcu_read_lock().
+ * Return: samples copied, or -ENOENT when no such cgroup was found.
+ */
+int mt_store_damon_samples(u64 *id, struct mt_wss_sample *buf, u32 max)
+{
+	unsigned long index = *id;
+	struct mt_damon_cg *cg;
+	struct mt_cgroup *e;
+	int n = -ENOENT;
+
+	rcu_read_lock();
+	xa_for_each_start(&mt_cgroups, index, e, index) {
+		cg = rcu_dereference(e->damon);
+		if (!cg)
+			continue;
+		*id = e->id;
+		n = mt_damon_cg_samples(cg, buf, max);
+		break;
+	}
+	rcu_read_unlock();
+	return n;
 }
 
 /**

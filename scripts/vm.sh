@@ -9,13 +9,17 @@ MT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MT_CACHE=${MEMTALLY_CACHE:-$HOME/.cache/memtally}
 MT_BUILD=${MEMTALLY_BUILD:-$MT_TOP/build}
 
-# mt_prepare <6.1|6.12>: install what the host needs, fetch the kernels and
+# mt_prepare <6.1|6.12|debug>: install what the host needs, fetch the kernels and
 # the kselftest harness (exports KSFT_DIR), and set kname, abi, vmlinuz and
 # kdir for the kernel asked for.  Returns 2 if there is no such kernel.
 mt_prepare() {
 	local kernels line
 	"$MT_TOP/scripts/setup-host.sh" || return 1
-	kernels=$("$MT_TOP/scripts/kernels.sh") || return 1
+	if [ "$1" = debug ]; then
+		kernels=$("$MT_TOP/scripts/debug-kernel.sh") || return 1
+	else
+		kernels=$("$MT_TOP/scripts/kernels.sh") || return 1
+	fi
 	KSFT_DIR=$("$MT_TOP/scripts/linux-source.sh")/tools/testing/selftests || return 1
 	export KSFT_DIR
 	line=$(awk -v k="$1" '$1 == k' <<< "$kernels")
@@ -101,7 +105,7 @@ mt_initramfs() {
 		echo "$m" >> "$root/lib/modules-extra/order"
 	done
 	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/reclaim_test" \
-	   "$MT_TOP/selftests/ksm_test" \
+	   "$MT_TOP/selftests/ksm_test" "$MT_TOP/selftests/damon_test" \
 	   "$MT_TOP/selftests/mt_touch" "$MT_TOP/selftests/mt_merge" "$root/tests/"
 	if [ -x "$MT_TOP/bench/fault_storm" ]; then
 		cp "$MT_TOP/bench/fault_storm" "$root/tests/"
@@ -113,14 +117,15 @@ mt_initramfs() {
 	rm -rf "$root"
 }
 
-# mt_boot <vmlinuz> <initramfs> <mode> <log> [timeout]
+# mt_boot <vmlinuz> <initramfs> <mode> <log> [timeout]; $MT_APPEND is
+# added to the kernel command line
 mt_boot() {
 	local kernel=$1 initrd=$2 mode=$3 log=$4 tmo=${5:-900}
 	timeout --foreground "$tmo" qemu-system-x86_64 \
 		-machine q35 -cpu max -accel tcg,thread=${MT_TCG_THREAD:-single} -smp 2 -m 1024 \
 		-nographic -no-reboot -monitor none -serial stdio \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 loglevel=3 panic=-1 mitigations=off mt.mode=$mode" \
+		-append "console=ttyS0 loglevel=3 panic=-1 mitigations=off mt.mode=$mode ${MT_APPEND:-}" \
 		< /dev/null 2>&1 | tr -d '\r' > "$log"
 	return "${PIPESTATUS[0]}"
 }

@@ -95,6 +95,12 @@ void mt_row_parse(const struct nlmsghdr *nlh, struct mt_row *row)
 				       sizeof(row->hist[k]));
 			continue;
 		}
+		if (t == MEMTALLY_A_CGROUP_DAMON_AGE_HIST) {
+			if (a->nla_len - NLA_HDRLEN == sizeof(row->age))
+				memcpy(row->age, (const char *)a + NLA_HDRLEN,
+				       sizeof(row->age));
+			continue;
+		}
 		if (t <= MEMTALLY_A_CGROUP_MAX)
 			row->v[t] = mt_nl_u64(a);
 	}

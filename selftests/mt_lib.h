@@ -27,6 +27,7 @@ struct mt_row {
 	uint64_t id;
 	uint64_t v[MEMTALLY_A_CGROUP_MAX + 1];
 	uint64_t hist[3][MEMTALLY_HIST_BUCKETS];
+	uint64_t age[MEMTALLY_DAMON_AGE_BUCKETS];	/* damon-age-hist */
 };
 
 uint64_t cg_id(const char *path);

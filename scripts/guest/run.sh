@@ -1,8 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Run every guest test suite; each prints TAP.
+# Run every guest test suite (or those of mt.suites=a,b on the kernel
+# command line, see scripts/try.sh); each prints TAP.
 cd /tests || exit 1
-for t in memtally_test reclaim_test ksm_test tool_test.sh; do
+suites="memtally_test reclaim_test ksm_test damon_test tool_test.sh"
+for a in $(cat /proc/cmdline); do
+	case $a in mt.suites=*) suites=$(echo "${a#mt.suites=}" | tr , ' ') ;; esac
+done
+for t in $suites; do
 	[ -x "$t" ] || continue
 	echo "MT-SUITE $t"
 	./"$t"

@@ -43,7 +43,7 @@ enum memtally_hook_state {
 #define MEMTALLY_DAMON_AGE_BUCKETS	20
 #define MEMTALLY_DAMON_SAMPLES		16
 #define MEMTALLY_DAMON_WSS_RING_MAX	1024
-#define MEMTALLY_DAMON_REGION_RING_MAX	65536
+#define MEMTALLY_DAMON_REGION_RING_MAX	16384
 
 /**
  * enum memtally_damon_ops - Address space a bound DAMON context monitors.

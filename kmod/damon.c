@@ -1,0 +1,720 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: DAMON per cgroup.
+ *
+ * DAMON exports nothing to modules, so the tool drives it through sysfs and
+ * binds the module to one kdamond thread (damon-bind).  The probe on
+ * damon:damon_aggregated then sees every region of that kdamond's context
+ * once per aggregation interval and splits the region's bytes among
+ * cgroups:
+ *
+ *  - paddr: at MEMTALLY_DAMON_SAMPLES evenly spaced pages, each standing
+ *    for an equal share of the region (a region of fewer pages is read
+ *    page by page, exactly).  A page goes to the memory cgroup of its
+ *    folio; free pages and pages of no memcg are unattributed, never the
+ *    root cgroup's.  No page reference is taken: a folio freed or reused
+ *    while it is sampled can lend one sample to the wrong cgroup.
+ *  - vaddr: the whole region goes to the cgroup of its target process.
+ *
+ * Per cgroup the aggregation in progress is summed (working set, hot /
+ * warm / cold bytes, idle-age histogram) and published when the last
+ * region of the last target was seen, together with a sample in the
+ * cgroup's ring of working set sizes (store.c keeps one struct mt_damon_cg
+ * per cgroup while anything was ever bound).  Every region also goes into
+ * one system-wide ring of region snapshots for heatmaps.
+ *
+ * Writers: only the bound kdamond thread, one at a time, so the
+ * aggregation in progress needs no lock; publication uses a seqcount per
+ * cgroup and a sequence number per region slot.  Readers: netlink and
+ * debugfs, in process context.  Binding changes are serialised by
+ * mt_damon_lock and wait for running probes with synchronize_rcu().
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cgroup.h>
+#include <linux/damon.h>
+#include <linux/math64.h>
+#include <linux/memcontrol.h>
+#include <linux/memory_hotplug.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/seqlock.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <trace/events/damon.h>
+
+#include "memtally.h"
+#include "compat.h"
+
+/**
+ * struct mt_damon_cg - DAMON numbers of one cgroup
+ * @seq: guards @pub and the ring against readers
+ * @cur: the aggregation in progress (the kdamond only)
+ * @pub: the last complete aggregation
+ * @ring_len: samples @ring holds
+ * @ring_n: samples ever pushed; the next goes to @ring[@ring_n % @ring_len]
+ * @rcu: to free it after readers
+ * @ring: working set samples
+ */
+struct mt_damon_cg {
+	seqcount_t seq;
+	struct mt_damon_stats cur;
+	struct mt_damon_stats pub;
+	u32 ring_len;
+	u64 ring_n;
+	struct rcu_head rcu;
+	struct mt_wss_sample ring[];
+};
+
+/**
+ * struct mt_damon - a binding to one kdamond
+ * @kdamond: pid of the bound kdamond; 0 once unbound (data stays readable)
+ * @ops: enum memtally_damon_ops
+ * @sample_us: the context's sampling interval
+ * @aggr_us: the context's aggregation interval
+ * @nr_targets: vaddr targets in @targets
+ * @targets: vaddr: the targets' pids, in the context's order
+ * @wss_ring: working set samples per cgroup
+ * @gen: binding generation, for dumps that span a rebinding
+ * @regions: ring of region snapshots, @region_ring slots
+ * @region_ring: slots in @regions
+ * @head: snapshots ever written; the next goes to @regions[@head % ...]
+ * @cur_ti: aggregation in progress: target of the last region
+ * @cur_seen: regions of @cur_ti seen
+ * @cur_total: bytes seen
+ * @cur_unattr: bytes that went to no cgroup
+ * @last_ns: when the last region was seen
+ * @pending: an aggregation is in progress
+ * @aggregations: complete aggregations
+ * @updated_ns: CLOCK_BOOTTIME of the last one
+ * @total_bytes: bytes of the last one
+ * @unattr_bytes: bytes of the last one that went to no cgroup
+ * @probe_ns: time spent in the probe
+ */
+struct mt_damon {
+	pid_t kdamond;
+	u32 ops, sample_us, aggr_us;
+	u32 nr_targets;
+	struct pid **targets;
+	u32 wss_ring;
+	u64 gen;
+	struct mt_region_snap *regions;
+	u32 region_ring;
+	u64 head;
+	u32 cur_ti, cur_seen;
+	u64 cur_total, cur_unattr, last_ns;
+	bool pending;
+	u64 aggregations, updated_ns, total_bytes, unattr_bytes, probe_ns;
+};
+
+static struct mt_damon __rcu *mt_damon;
+static DEFINE_MUTEX(mt_damon_lock);	/* serialises binding changes */
+static u64 mt_damon_gen;		/* under mt_damon_lock */
+static u32 mt_damon_hot = 10;		/* accesses per second */
+static u32 mt_damon_cold = 1;
+
+/* Slot of the @n-th entry of a ring of @len slots */
+static u32 mt_ring_idx(u64 n, u32 len)
+{
+	u32 rem;
+
+	div_u64_rem(n, len, &rem);
+	return rem;
+}
+
+/**
+ * mt_damon_cg_alloc() - allocate the DAMON numbers of one cgroup
+ * @ring: working set samples to keep
+ *
+ * Context: process context, may sleep.
+ * Return: the numbers, all zero, or NULL.
+ */
+struct mt_damon_cg *mt_damon_cg_alloc(u32 ring)
+{
+	struct mt_damon_cg *cg;
+
+	cg = kzalloc(struct_size(cg, ring, ring), GFP_KERNEL);
+	if (!cg)
+		return NULL;
+	seqcount_init(&cg->seq);
+	cg->ring_len = ring;
+	return cg;
+}
+
+/**
+ * mt_damon_cg_free() - free the DAMON numbers of a cgroup now
+ * @cg: the numbers, or NULL
+ *
+ * Context: nothing can reach @cg any more.
+ */
+void mt_damon_cg_free(struct mt_damon_cg *cg)
+{
+	kfree(cg);
+}
+
+/**
+ * mt_damon_cg_free_rcu() - free the DAMON numbers of a cgroup after readers
+ * @cg: the numbers, or NULL
+ */
+void mt_damon_cg_free_rcu(struct mt_damon_cg *cg)
+{
+	if (cg)
+		kfree_rcu(cg, rcu);
+}
+
+/**
+ * mt_damon_cg_commit() - publish a cgroup's aggregation, start the next one
+ * @cg: the cgroup's numbers
+ * @ts: CLOCK_BOOTTIME of the aggregation
+ *
+ * Context: the bound kdamond's probe (preemption off), the only writer.
+ */
+void mt_damon_cg_commit(struct mt_damon_cg *cg, u64 ts)
+{
+	write_seqcount_begin(&cg->seq);
+	cg->pub = cg->cur;
+	if (cg->ring_len) {
+		struct mt_wss_sample *s;
+
+		s = &cg->ring[mt_ring_idx(cg->ring_n, cg->ring_len)];
+		s->time_ns = ts;
+		s->bytes = cg->cur.wss;
+		cg->ring_n++;
+	}
+	write_seqcount_end(&cg->seq);
+	memset(&cg->cur, 0, sizeof(cg->cur));
+}
+
+/**
+ * mt_damon_cg_read() - the last complete aggregation of a cgroup
+ * @cg: the cgroup's numbers
+ * @st: filled with them
+ *
+ * Context: under RCU (the caller found @cg there).
+ */
+void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st)
+{
+	unsigned int seq;
+
+	do {
+		seq = read_seqcount_begin(&cg->seq);
+		*st = cg->pub;
+	} while (read_seqcount_retry(&cg->seq, seq));
+}
+
+/**
+ * mt_damon_cg_samples() - the working set samples of a cgroup, oldest first
+ * @cg: the cgroup's numbers
+ * @buf: room for @max samples
+ * @max: how many the caller wants at most: the newest ones
+ *
+ * Context: under RCU.
+ * Return: samples copied.
+ */
+u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
+			u32 max)
+{
+	unsigned int seq;
+	u64 n, i;
+	u32 k;
+
+	do {
+		seq = read_seqcount_begin(&cg->seq);
+		n = cg->ring_n;
+		k = min_t(u64, min_t(u64, n, cg->ring_len), max);
+		for (i = 0; i < k; i++)
+			buf[i] = cg->ring[mt_ring_idx(n - k + i,
+							      cg->ring_len)];
+	} while (read_seqcount_retry(&cg->seq, seq));
+	return k;
+}
+
+static unsigned int mt_age_bucket(u64 ms)
+{
+	if (ms < 2)
+		return 0;
+	return min_t(unsigned int, ilog2(ms), MEMTALLY_DAMON_AGE_BUCKETS - 1);
+}
+
+/* Add @bytes of a region to a cgroup's aggregation in progress. */
+static void mt_damon_cg_add(struct mt_damon_cg *cg, const struct mt_damon *d,
+			    u64 bytes, unsigned int nr_accesses, u64 age_ms)
+{
+	/* accesses per second = nr_accesses * 10^6 / aggr_us */
+	u64 rate_x_aggr = (u64)nr_accesses * USEC_PER_SEC;
+
+	if (nr_accesses)
+		cg->cur.wss += bytes;
+	if (rate_x_aggr > (u64)READ_ONCE(mt_damon_hot) * d->aggr_us)
+		cg->cur.hot += bytes;
+	else if (rate_x_aggr < (u64)READ_ONCE(mt_damon_cold) * d->aggr_us)
+		cg->cur.cold += bytes;
+	else
+		cg->cur.warm += bytes;
+	cg->cur.age[mt_age_bucket(age_ms)] += bytes;
+}
+
+/* The cgroup id of the page at @pfn, 0 for none.  Under RCU. */
+static u64 mt_pfn_cgroup(unsigned long pfn)
+{
+	struct mem_cgroup *memcg;
+	struct page *page;
+
+	if (mem_cgroup_disabled())
+		return 0;
+	page = pfn_to_online_page(pfn);
+	if (!page)
+		return 0;
+	memcg = mt_folio_memcg_check(page_folio(page));
+	if (!memcg)
+		return 0;
+	return cgroup_id(memcg->css.cgroup);
+}
+
+/* The cgroup id of a vaddr target, 0 if it exited.  Under RCU. */
+static u64 mt_target_cgroup(const struct mt_damon *d, unsigned int ti)
+{
+	struct task_struct *task;
+
+	if (ti >= d->nr_targets)
+		return 0;
+	task = pid_task(d->targets[ti], PIDTYPE_PID);
+	if (!task)
+		return 0;
+	return cgroup_id(task_dfl_cgroup(task));
+}
+
+/* Account @bytes of a region to cgroup @id (0: none). */
+static void mt_damon_account(struct mt_damon *d, u64 id, u64 bytes,
+			     unsigned int nr_accesses, u64 age_ms)
+{
+	struct mt_damon_cg *cg = id ? mt_store_damon(id) : NULL;
+
+	d->cur_total += bytes;
+	if (cg)
+		mt_damon_cg_add(cg, d, bytes, nr_accesses, age_ms);
+	else
+		d->cur_unattr += bytes;
+}
+
+/*
+ * paddr: split the region among the cgroups of its sampled pages.
+ * Return: the cgroup with the most bytes, 0 if none.
+ */
+static u64 mt_damon_paddr(struct mt_damon *d, u64 start, u64 end,
+			  unsigned int nr_accesses, u64 age_ms)
+{
+	u64 ids[MEMTALLY_DAMON_SAMPLES], bytes[MEMTALLY_DAMON_SAMPLES];
+	u64 size = end - start, best = 0, best_bytes = 0;
+	unsigned int n, i, j, k = 0;
+
+	n = min_t(u64, MEMTALLY_DAMON_SAMPLES, max_t(u64, size >> PAGE_SHIFT, 1));
+	for (i = 0; i < n; i++) {
+		u64 lo = start + div_u64(size * i, n);
+		u64 hi = start + div_u64(size * (i + 1), n);
+		u64 id = mt_pfn_cgroup(PHYS_PFN(lo + (hi - lo) / 2));
+
+		/* merge samples of the same cgroup */
+		for (j = 0; j < k && ids[j] != id; j++)
+			;
+		if (j == k) {
+			ids[k] = id;
+			bytes[k++] = 0;
+		}
+		bytes[j] += hi - lo;
+	}
+	for (j = 0; j < k; j++) {
+		mt_damon_account(d, ids[j], bytes[j], nr_accesses, age_ms);
+		if (ids[j] && bytes[j] > best_bytes) {
+			best = ids[j];
+			best_bytes = bytes[j];
+		}
+	}
+	return best;
+}
+
+static void mt_damon_snap(struct mt_damon *d, u64 now, unsigned int ti,
+			  u64 start, u64 end, unsigned int nr_accesses,
+			  u64 age_ms, u64 id)
+{
+	struct mt_region_snap *s;
+	u64 h = d->head;
+
+	s = &d->regions[mt_ring_idx(h, d->region_ring)];
+	/*
+	 * A slot is valid while its seq is its index: invalidate it before
+	 * the fields change (pairs with the smp_rmb() in mt_damon_regions())
+	 */
+	WRITE_ONCE(s->seq, U64_MAX);
+	smp_wmb(); /* the invalid seq before the fields */
+	s->time_ns = now;
+	s->start = start;
+	s->end = end;
+	s->nr_accesses = nr_accesses;
+	s->target = ti;
+	s->age_ms = age_ms;
+	s->cgroup_id = id;
+	/* the fields before the seq; pairs with the acquire of the reader */
+	smp_store_release(&s->seq, h);
+	/* the slot before the head; pairs with the acquire of the reader */
+	smp_store_release(&d->head, h + 1);
+}
+
+/* The aggregation in progress is complete: publish it. */
+static void mt_damon_commit(struct mt_damon *d, u64 ts)
+{
+	mt_store_damon_commit(ts);
+	WRITE_ONCE(d->total_bytes, d->cur_total);
+	WRITE_ONCE(d->unattr_bytes, d->cur_unattr);
+	WRITE_ONCE(d->updated_ns, ts);
+	WRITE_ONCE(d->aggregations, d->aggregations + 1);
+	d->cur_total = 0;
+	d->cur_unattr = 0;
+	d->cur_ti = 0;
+	d->cur_seen = 0;
+	d->pending = false;
+}
+
+/**
+ * mt_damon_region() - one region of an aggregation of some kdamond
+ * @ti: index of the region's target in the context
+ * @r: the region, with nr_accesses and age of the aggregation
+ * @nr_regions: regions of that target
+ *
+ * The kernel calls damon_aggregated for every region of every target, in
+ * target order, at the end of each aggregation interval.  The aggregation is
+ * complete at the last region of the last target; if that one never comes
+ * (a target without regions), the first region of the next aggregation,
+ * half an interval later or of a lower target, completes it.
+ *
+ * Context: a kdamond thread (kdamond_reset_aggregated()), process context
+ * with preemption off inside the tracepoint: no sleeping, no allocation.
+ * Only the bound kdamond gets past the first check, so everything below
+ * has one writer.
+ */
+void mt_damon_region(unsigned int ti, struct damon_region *r,
+		     unsigned int nr_regions)
+{
+	u64 t0 = ktime_get_ns(), now, age_ms, id;
+	unsigned int nr_acc = r->nr_accesses;
+	struct mt_damon *d;
+	u32 last_ti;
+
+	rcu_read_lock();
+	d = rcu_dereference(mt_damon);
+	if (!d || READ_ONCE(d->kdamond) != current->pid)
+		goto out;
+	now = ktime_get_boottime_ns();
+	if (d->pending && (ti < d->cur_ti ||
+			   now - d->last_ns > d->aggr_us * NSEC_PER_USEC / 2))
+		mt_damon_commit(d, d->last_ns);
+	if (ti != d->cur_ti) {
+		d->cur_ti = ti;
+		d->cur_seen = 0;
+	}
+	age_ms = div_u64((u64)r->age * d->aggr_us, USEC_PER_MSEC);
+	if (d->ops == MEMTALLY_DAMON_OPS_PADDR) {
+		id = mt_damon_paddr(d, r->ar.start, r->ar.end, nr_acc, age_ms);
+	} else {
+		id = mt_target_cgroup(d, ti);
+		mt_damon_account(d, id, r->ar.end - r->ar.start, nr_acc,
+				 age_ms);
+	}
+	mt_damon_snap(d, now, ti, r->ar.start, r->ar.end, nr_acc, age_ms, id);
+	d->cur_seen++;
+	d->pending = true;
+	d->last_ns = now;
+	last_ti = d->ops == MEMTALLY_DAMON_OPS_PADDR ? 0 : d->nr_targets - 1;
+	if (ti >= last_ti && d->cur_seen >= nr_regions)
+		mt_damon_commit(d, now);
+	WRITE_ONCE(d->probe_ns, d->probe_ns + ktime_get_ns() - t0);
+out:
+	rcu_read_unlock();
+}
+
+/**
+ * mt_damon_task_exit() - a task exits: unbind if it is the bound kdamond
+ * @p: the task
+ *
+ * A later kdamond may get the same pid; it must not feed this binding.
+ * Context: the task-exit probe (preemption off).
+ */
+void mt_damon_task_exit(struct task_struct *p)
+{
+	struct mt_damon *d;
+
+	if (!(p->flags & PF_KTHREAD))
+		return;
+	rcu_read_lock();
+	d = rcu_dereference(mt_damon);
+	if (d && READ_ONCE(d->kdamond) == p->pid)
+		WRITE_ONCE(d->kdamond, 0);
+	rcu_read_unlock();
+}
+
+static void mt_damon_free(struct mt_damon *d)
+{
+	u32 i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->nr_targets; i++)
+		put_pid(d->targets[i]);
+	kfree(d->targets);
+	kvfree(d->regions);
+	kfree(d);
+}
+
+/* Is @pid a kdamond thread?  No reference kept: the probe compares pids. */
+static bool mt_is_kdamond(pid_t pid)
+{
+	struct task_struct *t;
+	bool ok = false;
+
+	rcu_read_lock();
+	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
+	if (t && (t->flags & PF_KTHREAD) && t->pid == pid)
+		ok = !strncmp(t->comm, "kdamond", 7);
+	rcu_read_unlock();
+	return ok;
+}
+
+static struct mt_damon *mt_damon_new(const struct mt_damon_req *req,
+				     struct netlink_ext_ack *extack)
+{
+	struct mt_damon *d;
+	u32 i;
+
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	d->kdamond = req->kdamond;
+	d->ops = req->ops;
+	d->sample_us = req->sample_us;
+	d->aggr_us = req->aggr_us;
+	d->wss_ring = req->wss_ring;
+	d->region_ring = req->region_ring;
+	d->regions = kvcalloc(d->region_ring, sizeof(*d->regions), GFP_KERNEL);
+	d->targets = kcalloc(req->nr_targets, sizeof(*d->targets), GFP_KERNEL);
+	if (!d->regions || (req->nr_targets && !d->targets)) {
+		mt_damon_free(d);
+		return ERR_PTR(-ENOMEM);
+	}
+	for (i = 0; i < d->region_ring; i++)
+		d->regions[i].seq = U64_MAX;
+	for (i = 0; i < req->nr_targets; i++) {
+		rcu_read_lock();
+		d->targets[i] = get_pid(find_pid_ns(req->targets[i],
+						    &init_pid_ns));
+		rcu_read_unlock();
+		if (!d->targets[i]) {
+			NL_SET_ERR_MSG(extack, "a target-pid has no process");
+			mt_damon_free(d);
+			return ERR_PTR(-ESRCH);
+		}
+		d->nr_targets++;
+	}
+	return d;
+}
+
+/**
+ * mt_damon_bind() - attribute the aggregations of one kdamond from now on
+ * @req: what to bind, checked against the spec's policy by the caller
+ * @extack: for the reason of a failure
+ *
+ * Replaces any earlier binding and resets every cgroup's DAMON numbers.
+ * Context: process context, may sleep (netlink, CAP_SYS_ADMIN).
+ * Return: 0 or a negative errno with a message in @extack.
+ */
+int mt_damon_bind(const struct mt_damon_req *req,
+		  struct netlink_ext_ack *extack)
+{
+	struct mt_damon *d, *old;
+	int err;
+
+	if (!mt_hook_attached("damon-aggregated")) {
+		NL_SET_ERR_MSG(extack,
+			       "this kernel has no damon_aggregated tracepoint (CONFIG_DAMON)");
+		return -EOPNOTSUPP;
+	}
+	if (!mt_is_kdamond(req->kdamond)) {
+		NL_SET_ERR_MSG(extack, "kdamond-pid is no kdamond thread");
+		return -ESRCH;
+	}
+	d = mt_damon_new(req, extack);
+	if (IS_ERR(d))
+		return PTR_ERR(d);
+
+	mutex_lock(&mt_damon_lock);
+	old = rcu_dereference_protected(mt_damon,
+					lockdep_is_held(&mt_damon_lock));
+	RCU_INIT_POINTER(mt_damon, NULL);
+	/* no probe uses the old binding or the cgroups' numbers after this */
+	synchronize_rcu();
+	err = mt_store_damon_reset(d->wss_ring);
+	if (err) {
+		NL_SET_ERR_MSG(extack, "out of memory for per-cgroup DAMON numbers");
+		mt_damon_free(d);
+	} else {
+		d->gen = ++mt_damon_gen;
+		rcu_assign_pointer(mt_damon, d);
+	}
+	mutex_unlock(&mt_damon_lock);
+	mt_damon_free(old);
+	return err;
+}
+
+/**
+ * mt_damon_unbind() - stop attributing; the last numbers stay readable
+ * @extack: for the reason of a failure
+ *
+ * Context: process context, may sleep.
+ * Return: 0, or -ENOENT if nothing is bound.
+ */
+int mt_damon_unbind(struct netlink_ext_ack *extack)
+{
+	struct mt_damon *d;
+	int err = 0;
+
+	mutex_lock(&mt_damon_lock);
+	d = rcu_dereference_protected(mt_damon,
+				      lockdep_is_held(&mt_damon_lock));
+	if (d && READ_ONCE(d->kdamond)) {
+		WRITE_ONCE(d->kdamond, 0);
+		synchronize_rcu();
+	} else {
+		NL_SET_ERR_MSG(extack, "no kdamond is bound");
+		err = -ENOENT;
+	}
+	mutex_unlock(&mt_damon_lock);
+	return err;
+}
+
+/**
+ * mt_damon_info() - the binding and the state of its attribution
+ * @info: filled in; @info->kdamond 0 when nothing is bound
+ *
+ * The published numbers are read one by one: a reply may mix two
+ * aggregations.  Context: process context.
+ */
+void mt_damon_info(struct mt_damon_info *info)
+{
+	struct mt_damon *d;
+
+	memset(info, 0, sizeof(*info));
+	info->hot_rate = READ_ONCE(mt_damon_hot);
+	info->cold_rate = READ_ONCE(mt_damon_cold);
+	mutex_lock(&mt_damon_lock);
+	d = rcu_dereference_protected(mt_damon,
+				      lockdep_is_held(&mt_damon_lock));
+	if (d) {
+		u32 i;
+
+		info->kdamond = READ_ONCE(d->kdamond);
+		info->ops = d->ops;
+		info->sample_us = d->sample_us;
+		info->aggr_us = d->aggr_us;
+		info->wss_ring = d->wss_ring;
+		info->region_ring = d->region_ring;
+		info->nr_targets = min_t(u32, d->nr_targets,
+					 ARRAY_SIZE(info->targets));
+		for (i = 0; i < info->nr_targets; i++)
+			info->targets[i] = pid_nr(d->targets[i]);
+		info->aggregations = READ_ONCE(d->aggregations);
+		info->updated_ns = READ_ONCE(d->updated_ns);
+		info->total_bytes = READ_ONCE(d->total_bytes);
+		info->unattr_bytes = READ_ONCE(d->unattr_bytes);
+		info->probe_ns = READ_ONCE(d->probe_ns);
+	}
+	mutex_unlock(&mt_damon_lock);
+}
+
+/**
+ * mt_damon_set_rates() - set the hot and cold thresholds
+ * @hot: hot above this many accesses per second
+ * @cold: cold below this many; at most @hot (the caller checks)
+ *
+ * They apply from the aggregation in progress on.  Context: any.
+ */
+void mt_damon_set_rates(u32 hot, u32 cold)
+{
+	WRITE_ONCE(mt_damon_hot, hot);
+	WRITE_ONCE(mt_damon_cold, cold);
+}
+
+/**
+ * mt_damon_rates() - the hot and cold thresholds
+ * @hot: set to the hot threshold
+ * @cold: set to the cold threshold
+ */
+void mt_damon_rates(u32 *hot, u32 *cold)
+{
+	*hot = READ_ONCE(mt_damon_hot);
+	*cold = READ_ONCE(mt_damon_cold);
+}
+
+/**
+ * mt_damon_regions() - copy region snapshots, oldest first
+ * @gen: in: binding generation of the first call of a dump (0: any); out:
+ *	the generation read
+ * @pos: in: sequence number to start at; out: where to go on
+ * @end: sequence number to stop at (exclusive); 0: the current end
+ * @buf: room for @max snapshots
+ * @max: snapshots wanted at most
+ *
+ * Snapshots overwritten since the caller's last position are skipped.
+ * Context: process context, may sleep.
+ * Return: snapshots copied, or -ESTALE if the binding changed since @gen.
+ */
+int mt_damon_regions(u64 *gen, u64 *pos, u64 *end,
+		     struct mt_region_snap *buf, u32 max)
+{
+	struct mt_damon *d;
+	u64 h, i;
+	u32 n = 0;
+
+	mutex_lock(&mt_damon_lock);
+	d = rcu_dereference_protected(mt_damon,
+				      lockdep_is_held(&mt_damon_lock));
+	if (!d || (*gen && *gen != d->gen)) {
+		mutex_unlock(&mt_damon_lock);
+		return d ? -ESTALE : 0;
+	}
+	*gen = d->gen;
+	/* pairs with the release in mt_damon_snap(): slots below h are set */
+	h = smp_load_acquire(&d->head);
+	if (!*end)
+		*end = h;
+	i = max_t(u64, *pos, h > d->region_ring ? h - d->region_ring : 0);
+	for (; i < *end && n < max; i++) {
+		const struct mt_region_snap *s;
+
+		s = &d->regions[mt_ring_idx(i, d->region_ring)];
+		/* the fields after the seq (the writer's release) */
+		if (smp_load_acquire(&s->seq) != i)
+			continue;
+		buf[n] = *s;
+		/* the fields before the recheck (the writer's smp_wmb()) */
+		smp_rmb();
+		if (READ_ONCE(s->seq) == i)
+			n++;
+	}
+	*pos = i;
+	mutex_unlock(&mt_damon_lock);
+	return n;
+}
+
+/**
+ * mt_damon_exit() - free the binding
+ *
+ * Context: after the hooks were detached and the netlink family removed.
+ */
+void mt_damon_exit(void)
+{
+	mt_damon_free(rcu_dereference_protected(mt_damon, 1));
+	RCU_INIT_POINTER(mt_damon, NULL);
+}

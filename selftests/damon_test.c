@@ -1,0 +1,632 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally selftests for DAMON per cgroup: run as root in the test guest
+ * with memtally.ko loaded.  The tests drive DAMON's sysfs interface
+ * themselves (not through the tool) and check the module's numbers.
+ *
+ * On a kernel without DAMON (Debian 6.1) only the "unavailable" path runs;
+ * the others skip, saying so.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/genetlink.h>
+
+#include "kselftest_harness.h"
+#include "mt_lib.h"
+
+#define DAMON	"/sys/kernel/mm/damon/admin/kdamonds"
+#define KD	DAMON "/0"
+#define CTX	KD "/contexts/0"
+#define MIB	(1024ULL * 1024)
+#define SAMPLE_US	5000
+#define AGGR_US		100000
+
+#define NO_DAMON "this kernel has no DAMON (CONFIG_DAMON is off)"
+
+static bool have_damon(void)
+{
+	return !access(DAMON, F_OK);
+}
+
+static int wr(const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f;
+	int ok;
+
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	va_start(ap, fmt);
+	ok = vfprintf(f, fmt, ap) >= 0;
+	va_end(ap);
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static long rd(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* The largest top-level "System RAM" range of /proc/iomem, end exclusive. */
+static int system_ram(unsigned long long *start, unsigned long long *end)
+{
+	unsigned long long s, e, best = 0;
+	char line[256];
+	FILE *f = fopen("/proc/iomem", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == ' ' || !strstr(line, ": System RAM"))
+			continue;
+		if (sscanf(line, "%llx-%llx", &s, &e) == 2 && e + 1 - s > best) {
+			best = e + 1 - s;
+			*start = s;
+			*end = e + 1;
+		}
+	}
+	fclose(f);
+	return best ? 0 : -1;
+}
+
+/*
+ * One kdamond with one context: paddr over the largest System RAM range
+ * (@npids 0), or vaddr over @pids.  Returns the kdamond's pid, or -1.
+ */
+static long damon_start(const pid_t *pids, int npids,
+			unsigned long long *start, unsigned long long *end)
+{
+	char path[256];
+	int i;
+
+	if (wr(DAMON "/nr_kdamonds", "1") ||
+	    wr(KD "/contexts/nr_contexts", "1") ||
+	    wr(CTX "/operations", npids ? "vaddr" : "paddr") ||
+	    wr(CTX "/monitoring_attrs/intervals/sample_us", "%d", SAMPLE_US) ||
+	    wr(CTX "/monitoring_attrs/intervals/aggr_us", "%d", AGGR_US) ||
+	    wr(CTX "/monitoring_attrs/intervals/update_us", "1000000") ||
+	    wr(CTX "/monitoring_attrs/nr_regions/min", "10") ||
+	    wr(CTX "/monitoring_attrs/nr_regions/max", "1000") ||
+	    wr(CTX "/targets/nr_targets", "%d", npids ? npids : 1))
+		return -1;
+	for (i = 0; i < npids; i++) {
+		snprintf(path, sizeof(path), CTX "/targets/%d/pid_target", i);
+		if (wr(path, "%d", pids[i]))
+			return -1;
+	}
+	if (!npids &&
+	    (system_ram(start, end) ||
+	     wr(CTX "/targets/0/regions/nr_regions", "1") ||
+	     wr(CTX "/targets/0/regions/0/start", "%llu", *start) ||
+	     wr(CTX "/targets/0/regions/0/end", "%llu", *end)))
+		return -1;
+	if (wr(KD "/state", "on"))
+		return -1;
+	return rd(KD "/pid");
+}
+
+static void damon_stop(void)
+{
+	wr(KD "/state", "off");
+	wr(DAMON "/nr_kdamonds", "0");
+}
+
+struct bind {
+	uint32_t kdamond, ops, sample_us, aggr_us;
+	const uint32_t *targets;
+	int ntargets;
+};
+
+static int bind(struct mt_nl *nl, const struct bind *b, struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+	int i;
+
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_DAMON_BIND, 0);
+	mt_nl_put(&req, MEMTALLY_A_DAMON_KDAMOND_PID, &b->kdamond, 4);
+	mt_nl_put(&req, MEMTALLY_A_DAMON_OPS, &b->ops, 4);
+	mt_nl_put(&req, MEMTALLY_A_DAMON_SAMPLE_US, &b->sample_us, 4);
+	mt_nl_put(&req, MEMTALLY_A_DAMON_AGGR_US, &b->aggr_us, 4);
+	for (i = 0; i < b->ntargets; i++)
+		mt_nl_put(&req, MEMTALLY_A_DAMON_TARGET_PID, &b->targets[i], 4);
+	if (mt_nl_talk(nl, &req, NULL, NULL, res))
+		return -EIO;
+	return res->error;
+}
+
+static int unbind(struct mt_nl *nl, struct mt_nl_result *res)
+{
+	return mt_raw_request(nl, MEMTALLY_CMD_DAMON_UNBIND, 0, 0, NULL, 0,
+			      res);
+}
+
+struct info {
+	bool bound;
+	uint64_t aggregations, total, unattributed, probe_ns;
+};
+
+static void info_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct info *in = ctx;
+	const struct nlattr *a;
+
+	in->bound = mt_nl_attr(nlh, MEMTALLY_A_DAMON_KDAMOND_PID);
+	a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_AGGREGATIONS);
+	in->aggregations = a ? mt_nl_u64(a) : 0;
+	a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_TOTAL_BYTES);
+	in->total = a ? mt_nl_u64(a) : 0;
+	a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_UNATTRIBUTED_BYTES);
+	in->unattributed = a ? mt_nl_u64(a) : 0;
+	a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_PROBE_NS);
+	in->probe_ns = a ? mt_nl_u64(a) : 0;
+}
+
+static int info_get(struct mt_nl *nl, struct info *in)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+
+	memset(in, 0, sizeof(*in));
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_DAMON_GET, 0);
+	if (mt_nl_talk(nl, &req, info_cb, in, &res))
+		return -EIO;
+	return res.error;
+}
+
+/* Sum of hot + warm + cold over every cgroup (a cgroup-get dump). */
+static void sum_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct mt_row r;
+
+	mt_row_parse(nlh, &r);
+	*(uint64_t *)ctx += r.v[MEMTALLY_A_CGROUP_DAMON_HOT] +
+			    r.v[MEMTALLY_A_CGROUP_DAMON_WARM] +
+			    r.v[MEMTALLY_A_CGROUP_DAMON_COLD];
+}
+
+static uint64_t sum_cgroups(struct mt_nl *nl)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+	uint64_t sum = 0;
+
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP);
+	if (mt_nl_talk(nl, &req, sum_cb, &sum, &res) || res.error)
+		return 0;
+	return sum;
+}
+
+/*
+ * A child in cgroup @cg that writes @mib MiB: over and over (@loop), or
+ * once and then sleeps.  Returns once the memory was written once.
+ */
+static pid_t worker(const char *cg, unsigned long mib, bool loop)
+{
+	int ready[2];
+	pid_t pid;
+	char c;
+
+	if (pipe(ready))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		size_t len = mib * MIB;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED || cg_enter(cg))
+			_exit(1);
+		for (size_t i = 0; i < len; i += PAGE)
+			p[i] = 1;
+		if (write(ready[1], "r", 1) != 1)
+			_exit(3);
+		while (loop)
+			for (size_t i = 0; i < len; i += PAGE)
+				p[i]++;
+		pause();
+		_exit(0);
+	}
+	close(ready[1]);
+	if (read(ready[0], &c, 1) != 1)
+		pid = -1;
+	close(ready[0]);
+	return pid;
+}
+
+static void stop(pid_t pid)
+{
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+}
+
+struct hook_state {
+	const char *name;
+	uint32_t state;
+};
+
+static void hook_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	int len = (int)nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+	struct hook_state *hs = ctx;
+	const struct nlattr *a, *h;
+
+	mt_nl_for_each_attr(a, (const void *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN), len) {
+		int hlen = a->nla_len - NLA_HDRLEN;
+		const char *name = "";
+		uint32_t state = ~0u;
+
+		if ((a->nla_type & NLA_TYPE_MASK) != MEMTALLY_A_STATUS_HOOK)
+			continue;
+		mt_nl_for_each_attr(h, (const void *)((const char *)a + NLA_HDRLEN), hlen) {
+			if (h->nla_type == MEMTALLY_A_HOOK_NAME)
+				name = (const char *)h + NLA_HDRLEN;
+			if (h->nla_type == MEMTALLY_A_HOOK_STATE)
+				state = (uint32_t)mt_nl_u64(h);
+		}
+		if (!strcmp(name, hs->name))
+			hs->state = state;
+	}
+}
+
+/*
+ * The damon-aggregated hook is attached exactly when the kernel has DAMON;
+ * without it a bind fails with a reason, and nothing else changes.
+ */
+TEST(hook_state)
+{
+	struct hook_state hs = { "damon-aggregated", ~0u };
+	struct bind b = { .kdamond = 2, .ops = MEMTALLY_DAMON_OPS_PADDR,
+			  .sample_us = SAMPLE_US, .aggr_us = AGGR_US };
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+	struct mt_nl nl;
+
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	mt_nl_req_init(&req, nl.family, MEMTALLY_CMD_STATUS_GET, 0);
+	ASSERT_EQ(0, mt_nl_talk(&nl, &req, hook_cb, &hs, &res));
+	ASSERT_EQ(0, res.error);
+	if (have_damon()) {
+		EXPECT_EQ(MEMTALLY_HOOK_STATE_ATTACHED, hs.state);
+	} else {
+		EXPECT_EQ(MEMTALLY_HOOK_STATE_UNAVAILABLE, hs.state);
+		EXPECT_EQ(-EOPNOTSUPP, bind(&nl, &b, &res));
+		EXPECT_NE(NULL, strstr(res.extack, "CONFIG_DAMON"))
+			TH_LOG("extack: '%s'", res.extack);
+	}
+	mt_nl_close(&nl);
+}
+
+/* Bad binds: each refused with the reason, by the right check. */
+TEST(bind_bad_input)
+{
+	uint32_t pid1 = 1;
+	struct bind b = { .kdamond = 1, .ops = MEMTALLY_DAMON_OPS_PADDR,
+			  .sample_us = SAMPLE_US, .aggr_us = AGGR_US };
+	struct mt_nl_result res;
+	struct mt_nl nl;
+	pid_t child;
+	int status;
+
+	if (!have_damon())
+		SKIP(return, NO_DAMON);
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	/* init is no kdamond; neither is a pid nobody has */
+	EXPECT_EQ(-ESRCH, bind(&nl, &b, &res));
+	EXPECT_STREQ("kdamond-pid is no kdamond thread", res.extack);
+	b.kdamond = 4000000;
+	EXPECT_EQ(-ESRCH, bind(&nl, &b, &res));
+	/* vaddr without targets, paddr with one, intervals the wrong way */
+	b.ops = MEMTALLY_DAMON_OPS_VADDR;
+	EXPECT_EQ(-EINVAL, bind(&nl, &b, &res));
+	EXPECT_STREQ("vaddr needs a target-pid per target", res.extack);
+	b.ops = MEMTALLY_DAMON_OPS_PADDR;
+	b.targets = &pid1;
+	b.ntargets = 1;
+	EXPECT_EQ(-EINVAL, bind(&nl, &b, &res));
+	EXPECT_STREQ("paddr takes no target-pid", res.extack);
+	b.ntargets = 0;
+	b.aggr_us = SAMPLE_US - 1;
+	EXPECT_EQ(-EINVAL, bind(&nl, &b, &res));
+	EXPECT_NE(0, res.extack[0]);
+	/* an unknown ops value fails the policy */
+	b.aggr_us = AGGR_US;
+	b.ops = 7;
+	EXPECT_NE(0, bind(&nl, &b, &res));
+	EXPECT_NE(0, res.extack[0]);
+	/* nothing bound: unbind says so */
+	unbind(&nl, &res);
+	EXPECT_EQ(-ENOENT, unbind(&nl, &res));
+	EXPECT_STREQ("no kdamond is bound", res.extack);
+	/* not root: no bind, no unbind */
+	child = fork();
+	if (child == 0) {
+		struct mt_nl unl;
+
+		b.ops = MEMTALLY_DAMON_OPS_PADDR;
+		if (setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534) ||
+		    mt_nl_open(&unl, MEMTALLY_FAMILY_NAME))
+			_exit(10);
+		if (bind(&unl, &b, &res) != -EPERM)
+			_exit(11);
+		if (unbind(&unl, &res) != -EPERM)
+			_exit(12);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	mt_nl_close(&nl);
+}
+
+#define PCT(x, pct)	((x) * (pct) / 100)
+
+/*
+ * In the spirit of masim: cgroup H rewrites 64 MiB over and over, cgroup
+ * C wrote 256 MiB once and sleeps.  One paddr kdamond over all of RAM.
+ *
+ * Tolerance: +-25 % of the workloads' sizes, from two sources.  DAMON's
+ * own: its regions are adaptive and a region mixing H's pages with others
+ * has one nr_accesses for all.  memtally's: a region's bytes go to cgroups
+ * by MEMTALLY_DAMON_SAMPLES page samples; with ~50 regions over 1 GiB the
+ * standard error of a 256 MiB share is about 2 % of RAM (20 MiB, 8 % of
+ * C), so 25 % is three standard errors.  C's hot bytes must stay below
+ * 1/16 of its size.  After unbinding the numbers hold still, and then the
+ * cgroups' bytes plus the unattributed ones are exactly the bytes the
+ * regions covered, which is exactly the monitored range.
+ */
+TEST(paddr_hot_cold)
+{
+	uint64_t idh, idc, wss, hot, cold, sum, aged = 0;
+	unsigned long long start = 0, end = 0;
+	struct bind b = { .ops = MEMTALLY_DAMON_OPS_PADDR,
+			  .sample_us = SAMPLE_US, .aggr_us = AGGR_US };
+	struct mt_nl_result res;
+	struct mt_row rh, rc;
+	struct info in;
+	struct mt_nl nl;
+	pid_t h, c;
+	long kd;
+	int i, k;
+
+	if (!have_damon())
+		SKIP(return, NO_DAMON);
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	idh = cg_make("mt_dh");
+	idc = cg_make("mt_dc");
+	ASSERT_NE(0, idh);
+	ASSERT_NE(0, idc);
+	c = worker("mt_dc", 256, false);
+	h = worker("mt_dh", 64, true);
+	ASSERT_GT(c, 0);
+	ASSERT_GT(h, 0);
+	kd = damon_start(NULL, 0, &start, &end);
+	ASSERT_GT(kd, 0) TH_LOG("DAMON sysfs setup failed: %s", strerror(errno));
+	b.kdamond = kd;
+	ASSERT_EQ(0, bind(&nl, &b, &res)) TH_LOG("bind: %s", res.extack);
+
+	/* DAMON's regions need a few seconds to adapt */
+	for (i = 0; i < 120; i++) {
+		sleep(1);
+		ASSERT_EQ(0, mt_row_get(&nl, idh, &rh, &res));
+		ASSERT_EQ(0, mt_row_get(&nl, idc, &rc, &res));
+		wss = rh.v[MEMTALLY_A_CGROUP_DAMON_WSS];
+		hot = rh.v[MEMTALLY_A_CGROUP_DAMON_HOT];
+		cold = rc.v[MEMTALLY_A_CGROUP_DAMON_COLD];
+		if (i >= 10 && wss > PCT(64 * MIB, 75) && wss < PCT(64 * MIB, 125) &&
+		    hot > PCT(64 * MIB, 75) &&
+		    cold > PCT(256 * MIB, 75) && cold < PCT(256 * MIB, 125) &&
+		    rc.v[MEMTALLY_A_CGROUP_DAMON_HOT] < 16 * MIB)
+			break;
+	}
+	ASSERT_EQ(0, unbind(&nl, &res)) TH_LOG("unbind: %s", res.extack);
+	ASSERT_EQ(0, info_get(&nl, &in));
+	ASSERT_EQ(0, mt_row_get(&nl, idh, &rh, &res));
+	ASSERT_EQ(0, mt_row_get(&nl, idc, &rc, &res));
+	sum = sum_cgroups(&nl);
+	stop(h);
+	stop(c);
+	damon_stop();
+	TH_LOG("after %d s, %llu aggregations: H wss %llu hot %llu warm %llu cold %llu MiB; C wss %llu hot %llu warm %llu cold %llu MiB; unattributed %llu of %llu MiB; probe %llu us/aggregation",
+	       i, (unsigned long long)in.aggregations,
+	       (unsigned long long)(rh.v[MEMTALLY_A_CGROUP_DAMON_WSS] / MIB),
+	       (unsigned long long)(rh.v[MEMTALLY_A_CGROUP_DAMON_HOT] / MIB),
+	       (unsigned long long)(rh.v[MEMTALLY_A_CGROUP_DAMON_WARM] / MIB),
+	       (unsigned long long)(rh.v[MEMTALLY_A_CGROUP_DAMON_COLD] / MIB),
+	       (unsigned long long)(rc.v[MEMTALLY_A_CGROUP_DAMON_WSS] / MIB),
+	       (unsigned long long)(rc.v[MEMTALLY_A_CGROUP_DAMON_HOT] / MIB),
+	       (unsigned long long)(rc.v[MEMTALLY_A_CGROUP_DAMON_WARM] / MIB),
+	       (unsigned long long)(rc.v[MEMTALLY_A_CGROUP_DAMON_COLD] / MIB),
+	       (unsigned long long)(in.unattributed / MIB),
+	       (unsigned long long)(in.total / MIB),
+	       (unsigned long long)(in.aggregations ?
+				    in.probe_ns / in.aggregations / 1000 : 0));
+	wss = rh.v[MEMTALLY_A_CGROUP_DAMON_WSS];
+	EXPECT_GT(wss, PCT(64 * MIB, 75));
+	EXPECT_LT(wss, PCT(64 * MIB, 125));
+	EXPECT_GT(rh.v[MEMTALLY_A_CGROUP_DAMON_HOT], PCT(64 * MIB, 75));
+	EXPECT_LT(rh.v[MEMTALLY_A_CGROUP_DAMON_HOT], PCT(64 * MIB, 125));
+	EXPECT_GT(rc.v[MEMTALLY_A_CGROUP_DAMON_COLD], PCT(256 * MIB, 75));
+	EXPECT_LT(rc.v[MEMTALLY_A_CGROUP_DAMON_COLD], PCT(256 * MIB, 125));
+	EXPECT_LT(rc.v[MEMTALLY_A_CGROUP_DAMON_HOT], 16 * MIB);
+	/* aggr 100 ms: any access is >= 10/s, never cold, so wss = hot + warm */
+	EXPECT_EQ(wss, rh.v[MEMTALLY_A_CGROUP_DAMON_HOT] +
+		       rh.v[MEMTALLY_A_CGROUP_DAMON_WARM]);
+	/* the age histogram holds the same bytes */
+	for (k = 0; k < MEMTALLY_DAMON_AGE_BUCKETS; k++)
+		aged += rh.age[k];
+	EXPECT_EQ(aged, rh.v[MEMTALLY_A_CGROUP_DAMON_HOT] +
+			   rh.v[MEMTALLY_A_CGROUP_DAMON_WARM] +
+			   rh.v[MEMTALLY_A_CGROUP_DAMON_COLD]);
+	/* every byte once: the cgroups' plus the unattributed */
+	EXPECT_EQ(end - start, in.total);
+	EXPECT_EQ(in.total, sum + in.unattributed);
+	EXPECT_LE(rh.v[MEMTALLY_A_CGROUP_DAMON_HOT] +
+		  rc.v[MEMTALLY_A_CGROUP_DAMON_COLD], in.total);
+	cg_remove("mt_dh");
+	cg_remove("mt_dc");
+	mt_nl_close(&nl);
+}
+
+struct ring {
+	int n;
+	uint64_t last_seq, last_time;
+	bool ordered, sane;
+	int of_cgroup;
+	uint64_t cgroup;
+};
+
+static void region_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *s = mt_nl_attr(nlh, MEMTALLY_A_REGION_SEQ);
+	const struct nlattr *t = mt_nl_attr(nlh, MEMTALLY_A_REGION_TIME_NS);
+	const struct nlattr *a = mt_nl_attr(nlh, MEMTALLY_A_REGION_START);
+	const struct nlattr *e = mt_nl_attr(nlh, MEMTALLY_A_REGION_END);
+	const struct nlattr *c = mt_nl_attr(nlh, MEMTALLY_A_REGION_CGROUP_ID);
+	struct ring *r = ctx;
+
+	if (!s || !t || !a || !e) {
+		r->sane = false;
+		return;
+	}
+	if (r->n && (mt_nl_u64(s) <= r->last_seq || mt_nl_u64(t) < r->last_time))
+		r->ordered = false;
+	if (mt_nl_u64(a) >= mt_nl_u64(e))
+		r->sane = false;
+	if (c && mt_nl_u64(c) == r->cgroup)
+		r->of_cgroup++;
+	r->last_seq = mt_nl_u64(s);
+	r->last_time = mt_nl_u64(t);
+	r->n++;
+}
+
+struct wss {
+	int n;
+	uint64_t t[MEMTALLY_DAMON_WSS_RING_MAX], v[MEMTALLY_DAMON_WSS_RING_MAX];
+};
+
+static void wss_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *a = mt_nl_attr(nlh,
+					    MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES);
+	struct wss *w = ctx;
+	const uint64_t *p;
+	int i;
+
+	if (!a)
+		return;
+	p = (const uint64_t *)((const char *)a + NLA_HDRLEN);
+	w->n = (a->nla_len - NLA_HDRLEN) / 16;
+	for (i = 0; i < w->n && i < MEMTALLY_DAMON_WSS_RING_MAX; i++) {
+		w->t[i] = p[2 * i];
+		w->v[i] = p[2 * i + 1];
+	}
+}
+
+/*
+ * vaddr: every byte of the target's regions goes to the target's cgroup,
+ * none unattributed; its working set is its 32 MiB loop (+-25 %, DAMON's
+ * regions) plus a little code and stack.  The working set ring and the
+ * region ring fill in order.
+ */
+TEST(vaddr_rings)
+{
+	struct bind b = { .ops = MEMTALLY_DAMON_OPS_VADDR,
+			  .sample_us = SAMPLE_US, .aggr_us = AGGR_US };
+	struct ring ring = { .ordered = true, .sane = true };
+	struct mt_nl_result res;
+	static struct wss w;
+	struct mt_nl_req req;
+	uint32_t target;
+	struct mt_row r;
+	struct info in;
+	struct mt_nl nl;
+	uint64_t id;
+	pid_t v;
+	long kd;
+	int i;
+
+	if (!have_damon())
+		SKIP(return, NO_DAMON);
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	id = cg_make("mt_dv");
+	ASSERT_NE(0, id);
+	v = worker("mt_dv", 32, true);
+	ASSERT_GT(v, 0);
+	kd = damon_start(&v, 1, NULL, NULL);
+	ASSERT_GT(kd, 0);
+	b.kdamond = kd;
+	target = v;
+	b.targets = &target;
+	b.ntargets = 1;
+	ASSERT_EQ(0, bind(&nl, &b, &res)) TH_LOG("bind: %s", res.extack);
+	for (i = 0; i < 120; i++) {
+		sleep(1);
+		ASSERT_EQ(0, mt_row_get(&nl, id, &r, &res));
+		if (i >= 10 && r.v[MEMTALLY_A_CGROUP_DAMON_WSS] > PCT(32 * MIB, 75) &&
+		    r.v[MEMTALLY_A_CGROUP_DAMON_WSS] < PCT(32 * MIB, 125) + 4 * MIB)
+			break;
+	}
+	ASSERT_EQ(0, unbind(&nl, &res));
+	ASSERT_EQ(0, info_get(&nl, &in));
+	EXPECT_FALSE(in.bound);
+	ASSERT_EQ(0, mt_row_get(&nl, id, &r, &res));
+	TH_LOG("after %d s, %llu aggregations: wss %llu KiB of %llu KiB, unattributed %llu",
+	       i, (unsigned long long)in.aggregations,
+	       (unsigned long long)(r.v[MEMTALLY_A_CGROUP_DAMON_WSS] >> 10),
+	       (unsigned long long)(in.total >> 10),
+	       (unsigned long long)in.unattributed);
+	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_DAMON_WSS], PCT(32 * MIB, 75));
+	EXPECT_LT(r.v[MEMTALLY_A_CGROUP_DAMON_WSS], PCT(32 * MIB, 125) + 4 * MIB);
+	EXPECT_EQ(0, in.unattributed);
+	EXPECT_EQ(in.total, r.v[MEMTALLY_A_CGROUP_DAMON_HOT] +
+			    r.v[MEMTALLY_A_CGROUP_DAMON_WARM] +
+			    r.v[MEMTALLY_A_CGROUP_DAMON_COLD]);
+
+	/* the working set ring: the newest sample is the published wss */
+	mt_nl_req_init(&req, nl.family, MEMTALLY_CMD_DAMON_WSS_GET, 0);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_ID, &id, 8);
+	ASSERT_EQ(0, mt_nl_talk(&nl, &req, wss_cb, &w, &res));
+	ASSERT_GE(w.n, 2);
+	EXPECT_EQ(r.v[MEMTALLY_A_CGROUP_DAMON_WSS], w.v[w.n - 1]);
+	for (i = 1; i < w.n; i++)
+		EXPECT_LT(w.t[i - 1], w.t[i]);
+
+	/* the region ring: in order, sane, and about this cgroup */
+	ring.cgroup = id;
+	mt_nl_req_init(&req, nl.family, MEMTALLY_CMD_DAMON_REGIONS_GET,
+		       NLM_F_DUMP);
+	ASSERT_EQ(0, mt_nl_talk(&nl, &req, region_cb, &ring, &res));
+	EXPECT_EQ(0, res.error);
+	TH_LOG("region ring: %d snapshots, %d of the cgroup", ring.n,
+	       ring.of_cgroup);
+	EXPECT_GT(ring.n, 10);
+	EXPECT_TRUE(ring.ordered);
+	EXPECT_TRUE(ring.sane);
+	EXPECT_EQ(ring.n, ring.of_cgroup);
+
+	stop(v);
+	damon_stop();
+	cg_remove("mt_dv");
+	mt_nl_close(&nl);
+}
+
+TEST_HARNESS_MAIN
