@@ -4,6 +4,7 @@
  *   /sys/kernel/debug/memtally/status   module, kernel and hook table
  *   /sys/kernel/debug/memtally/cgroups  one line per tracked cgroup
  *   /sys/kernel/debug/memtally/nodes    one line per node (kswapd's work)
+ *   /sys/kernel/debug/memtally/damon    the DAMON binding, bytes per cgroup
  */
 #include <linux/cgroup.h>
 #include <linux/debugfs.h>
@@ -125,6 +126,49 @@ static int nodes_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(nodes);
 
+static int damon_show(struct seq_file *m, void *v)
+{
+	struct mt_damon_info *di;
+	struct mt_snapshot *snap;
+	int err = -ENOMEM;
+	u64 id = 0;
+
+	di = kmalloc(sizeof(*di), GFP_KERNEL);
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!di || !snap)
+		goto out;
+	err = 0;
+	mt_damon_info(di);
+	if (di->kdamond)
+		seq_printf(m, "kdamond:      %d (%s, sample %u us, aggr %u us)\n",
+			   di->kdamond,
+			   di->ops == MEMTALLY_DAMON_OPS_PADDR ? "paddr" : "vaddr",
+			   di->sample_us, di->aggr_us);
+	else
+		seq_puts(m, "kdamond:      none bound\n");
+	seq_printf(m, "aggregations: %llu\n", di->aggregations);
+	seq_printf(m, "bytes:        %llu, unattributed %llu\n",
+		   di->total_bytes, di->unattr_bytes);
+	seq_printf(m, "thresholds:   hot > %u/s, cold < %u/s\n", di->hot_rate,
+		   di->cold_rate);
+	seq_printf(m, "%-12s %14s %14s %14s %14s\n", "id", "wss", "hot", "warm",
+		   "cold");
+	while (mt_store_find(&id, snap)) {
+		if (snap->has_damon)
+			seq_printf(m, "%-12llu %14llu %14llu %14llu %14llu\n",
+				   snap->id, snap->damon.wss, snap->damon.hot,
+				   snap->damon.warm, snap->damon.cold);
+		if (id == U64_MAX)
+			break;
+		id++;
+	}
+out:
+	kfree(di);
+	kfree(snap);
+	return err;
+}
+DEFINE_SHOW_ATTRIBUTE(damon);
+
 /**
  * mt_debugfs_init() - create /sys/kernel/debug/memtally
  *
@@ -138,6 +182,7 @@ void mt_debugfs_init(void)
 	debugfs_create_file("cgroups", 0400, mt_debugfs_dir, NULL,
 			    &cgroups_fops);
 	debugfs_create_file("nodes", 0400, mt_debugfs_dir, NULL, &nodes_fops);
+	debugfs_create_file("damon", 0400, mt_debugfs_dir, NULL, &damon_fops);
 }
 
 /**

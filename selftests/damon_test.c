@@ -623,6 +623,19 @@ TEST(vaddr_rings)
 	EXPECT_TRUE(ring.sane);
 	EXPECT_EQ(ring.n, ring.of_cgroup);
 
+	/* debugfs shows the same */
+	char line[256], want[128];
+	bool seen = false;
+	FILE *f = fopen("/sys/kernel/debug/memtally/damon", "r");
+
+	ASSERT_NE(NULL, f);
+	snprintf(want, sizeof(want), "%-12llu %14llu ", (unsigned long long)id,
+		 (unsigned long long)r.v[MEMTALLY_A_CGROUP_DAMON_WSS]);
+	while (fgets(line, sizeof(line), f))
+		seen |= !strncmp(line, want, strlen(want));
+	fclose(f);
+	EXPECT_TRUE(seen) TH_LOG("no line '%s' in debugfs", want);
+
 	stop(v);
 	damon_stop();
 	cg_remove("mt_dv");
