@@ -161,10 +161,12 @@ void mt_status_free(struct mt_status *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* A histogram: MEMTALLY_HIST_BUCKETS u64 in host byte order */
-static int attr_hist(const struct nlattr *a, uint64_t *hist)
+/* A histogram: @n u64 in host byte order, or absent (then it stays 0) */
+static int may_hist(const struct nlattr *a, uint64_t *hist, size_t n)
 {
-	if (nla_len(a) != MEMTALLY_HIST_BUCKETS * sizeof(*hist))
+	if (!a)
+		return 0;
+	if ((size_t)nla_len(a) != n * sizeof(*hist))
 		return -EBADMSG;
 	memcpy(hist, nla_data(a), nla_len(a));
 	return 0;
@@ -179,10 +181,11 @@ static int row_decode(struct nlattr **tb, struct mt_cgroup *row)
 		if (may_uint(tb[mt_cgroup_counters[i].attr], &row->counters[i]))
 			return -EBADMSG;
 	for (i = 0; i < MT_NR_STALL_KINDS; i++)
-		if (tb[mt_stall_kinds[i].hist] &&
-		    attr_hist(tb[mt_stall_kinds[i].hist], row->hist[i]))
+		if (may_hist(tb[mt_stall_kinds[i].hist], row->hist[i],
+			     MEMTALLY_HIST_BUCKETS))
 			return -EBADMSG;
-	return 0;
+	return may_hist(tb[MEMTALLY_A_CGROUP_DAMON_AGE_HIST], row->damon_age,
+			MEMTALLY_DAMON_AGE_BUCKETS);
 }
 
 /**
