@@ -44,7 +44,7 @@ int mt_attr_uint(const struct nlattr *a, uint64_t *v)
 	return -EBADMSG;
 }
 
-static int attr_u32(const struct nlattr *a, uint32_t *v)
+int mt_attr_u32(const struct nlattr *a, uint32_t *v)
 {
 	uint64_t u;
 
@@ -62,7 +62,7 @@ static int need_uint(const struct nlattr *a, uint64_t *v)
 
 static int need_u32(const struct nlattr *a, uint32_t *v)
 {
-	return a ? attr_u32(a, v) : -EBADMSG;
+	return a ? mt_attr_u32(a, v) : -EBADMSG;
 }
 
 /* An attribute the message may lack: then @v keeps its value */
@@ -86,9 +86,9 @@ static int hook_decode(struct nlattr *nest, struct mt_hook *h)
 	if (nla_parse_nested(tb, MEMTALLY_A_HOOK_MAX, nest, hook_policy) ||
 	    !tb[MEMTALLY_A_HOOK_NAME] || !tb[MEMTALLY_A_HOOK_TRACEPOINT] ||
 	    !tb[MEMTALLY_A_HOOK_STATE] ||
-	    attr_u32(tb[MEMTALLY_A_HOOK_STATE], &h->state) ||
+	    mt_attr_u32(tb[MEMTALLY_A_HOOK_STATE], &h->state) ||
 	    (tb[MEMTALLY_A_HOOK_ERRNO] &&
-	     attr_u32(tb[MEMTALLY_A_HOOK_ERRNO], &h->err)))
+	     mt_attr_u32(tb[MEMTALLY_A_HOOK_ERRNO], &h->err)))
 		return -EBADMSG;
 	err = attr_strdup(tb[MEMTALLY_A_HOOK_NAME], &h->name);
 	if (!err)
@@ -280,7 +280,7 @@ int mt_event_decode(uint8_t cmd, struct nlattr *attrs, int len,
 		       need_uint(tb[MEMTALLY_A_EVENT_RECLAIMED],
 				 &ev->reclaimed) ? -EBADMSG : 0;
 	ev->has_uid = tb[MEMTALLY_A_EVENT_UID];
-	return (ev->has_uid && attr_u32(tb[MEMTALLY_A_EVENT_UID], &ev->uid)) ||
+	return (ev->has_uid && mt_attr_u32(tb[MEMTALLY_A_EVENT_UID], &ev->uid)) ||
 	       need_uint(tb[MEMTALLY_A_EVENT_ANON_RSS], &ev->anon_rss) ||
 	       need_uint(tb[MEMTALLY_A_EVENT_FILE_RSS], &ev->file_rss) ||
 	       need_uint(tb[MEMTALLY_A_EVENT_SHMEM_RSS], &ev->shmem_rss) ?

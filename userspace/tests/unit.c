@@ -47,6 +47,7 @@ int main(int argc, char **argv)
 	test_counters();
 	test_rate();
 	test_ksm();
+	test_damon();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

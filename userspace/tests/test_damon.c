@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Decoding the DAMON replies, built by hand as the kernel builds them. */
+#include <errno.h>
+#include <stdlib.h>
+#include <netlink/attr.h>
+#include <netlink/msg.h>
+#include <linux/memtally.h>
+
+#include "damonnl.h"
+#include "decode.h"
+#include "test.h"
+
+#define ATTRS(msg) nlmsg_attrdata(nlmsg_hdr(msg), 0), nlmsg_attrlen(nlmsg_hdr(msg), 0)
+
+static void damon_get_bound(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_damon_info info;
+
+	nla_put_u32(msg, MEMTALLY_A_DAMON_KDAMOND_PID, 4242);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_OPS, MEMTALLY_DAMON_OPS_VADDR);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_SAMPLE_US, 5000);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_AGGR_US, 100000);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_TARGET_PID, 10);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_TARGET_PID, 20);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_WSS_RING, 64);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_REGION_RING, 8192);
+	nla_put(msg, MEMTALLY_A_DAMON_PAD, 0, NULL);
+	nla_put_u64(msg, MEMTALLY_A_DAMON_AGGREGATIONS, 77);
+	nla_put_u64(msg, MEMTALLY_A_DAMON_UPDATED_NS, 123456789);
+	nla_put_u64(msg, MEMTALLY_A_DAMON_TOTAL_BYTES, 1ull << 33);
+	nla_put_u64(msg, MEMTALLY_A_DAMON_UNATTRIBUTED_BYTES, 4096);
+	nla_put_u64(msg, MEMTALLY_A_DAMON_PROBE_NS, 999);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_HOT_RATE, 10);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_COLD_RATE, 1);
+	CHECK(mt_damon_info_decode(ATTRS(msg), &info) == 0);
+	CHECK(info.b.bound);
+	CHECK_U64(info.b.kdamond_pid, 4242);
+	CHECK_U64(info.b.ops, MEMTALLY_DAMON_OPS_VADDR);
+	CHECK_U64(info.b.sample_us, 5000);
+	CHECK_U64(info.b.aggr_us, 100000);
+	CHECK_U64(info.b.nr_targets, 2);
+	CHECK(info.b.nr_targets == 2 && info.b.target_pids[0] == 10 &&
+	      info.b.target_pids[1] == 20);
+	CHECK_U64(info.b.wss_ring, 64);
+	CHECK_U64(info.b.region_ring, 8192);
+	CHECK_U64(info.aggregations, 77);
+	CHECK_U64(info.updated_ns, 123456789);
+	CHECK_U64(info.total_bytes, 1ull << 33);
+	CHECK_U64(info.unattributed_bytes, 4096);
+	CHECK_U64(info.probe_ns, 999);
+	CHECK_U64(info.hot_rate, 10);
+	CHECK_U64(info.cold_rate, 1);
+	mt_damon_info_free(&info);
+	CHECK(info.b.target_pids == NULL);
+	nlmsg_free(msg);
+}
+
+static void damon_get_unbound(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_damon_info info;
+
+	/* nothing bound: only the thresholds */
+	nla_put_u32(msg, MEMTALLY_A_DAMON_HOT_RATE, 10);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_COLD_RATE, 1);
+	CHECK(mt_damon_info_decode(ATTRS(msg), &info) == 0);
+	CHECK(!info.b.bound && info.b.nr_targets == 0);
+	CHECK_U64(info.hot_rate, 10);
+	CHECK_U64(info.aggregations, 0);
+	mt_damon_info_free(&info);
+	nlmsg_free(msg);
+
+	/* an empty reply too */
+	msg = nlmsg_alloc();
+	CHECK(mt_damon_info_decode(ATTRS(msg), &info) == 0);
+	CHECK(!info.b.bound && info.hot_rate == 0);
+	nlmsg_free(msg);
+}
+
+static void damon_get_invalid(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_damon_info info;
+
+	/* bound, but without the aggregation interval */
+	nla_put_u32(msg, MEMTALLY_A_DAMON_KDAMOND_PID, 1);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_OPS, 0);
+	nla_put_u32(msg, MEMTALLY_A_DAMON_SAMPLE_US, 5000);
+	CHECK(mt_damon_info_decode(ATTRS(msg), &info) == -EBADMSG);
+	nlmsg_free(msg);
+
+	/* a 2-byte target pid after good ones: nothing leaks (valgrind) */
+	msg = nlmsg_alloc();
+	nla_put_u32(msg, MEMTALLY_A_DAMON_TARGET_PID, 10);
+	nla_put_u16(msg, MEMTALLY_A_DAMON_TARGET_PID, 20);
+	CHECK(mt_damon_info_decode(ATTRS(msg), &info) == -EBADMSG);
+	CHECK(info.b.target_pids == NULL);
+	nlmsg_free(msg);
+
+	/* a u64 where a u32 must fit */
+	msg = nlmsg_alloc();
+	nla_put_u64(msg, MEMTALLY_A_DAMON_HOT_RATE, 1ull << 32);
+	CHECK(mt_damon_info_decode(ATTRS(msg), &info) == -EBADMSG);
+	nlmsg_free(msg);
+}
+
+static void wss_samples(void)
+{
+	uint64_t pairs[6] = { 1000, 4096, 2000, 8192, 3000, 1ull << 40 };
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_wss w;
+
+	nla_put(msg, MEMTALLY_A_CGROUP_PAD, 0, NULL);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 77);
+	nla_put(msg, MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES, sizeof(pairs), pairs);
+	CHECK(mt_wss_decode(ATTRS(msg), &w) == 0);
+	CHECK_U64(w.id, 77);
+	CHECK_U64(w.nr, 3);
+	CHECK(w.nr == 3 && w.v[0].time_ns == 1000 && w.v[0].bytes == 4096 &&
+	      w.v[2].time_ns == 3000 && w.v[2].bytes == 1ull << 40);
+	free(w.v);
+	nlmsg_free(msg);
+
+	/* a cgroup without samples, with or without the attribute */
+	msg = nlmsg_alloc();
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 78);
+	CHECK(mt_wss_decode(ATTRS(msg), &w) == 0);
+	CHECK(w.id == 78 && w.nr == 0 && w.v == NULL);
+	nla_put(msg, MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES, 0, NULL);
+	CHECK(mt_wss_decode(ATTRS(msg), &w) == 0);
+	CHECK(w.nr == 0 && w.v == NULL);
+	nlmsg_free(msg);
+}
+
+static void wss_invalid(void)
+{
+	uint64_t pairs[4] = { 1, 2, 3, 4 };
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_wss w;
+
+	/* truncated: one pair and a half */
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 77);
+	nla_put(msg, MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES, 24, pairs);
+	CHECK(mt_wss_decode(ATTRS(msg), &w) == -EBADMSG);
+	CHECK(w.v == NULL);
+	nlmsg_free(msg);
+
+	/* no id */
+	msg = nlmsg_alloc();
+	nla_put(msg, MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES, 16, pairs);
+	CHECK(mt_wss_decode(ATTRS(msg), &w) == -EBADMSG);
+	nlmsg_free(msg);
+}
+
+static void put_region(struct nl_msg *msg, uint64_t start, uint64_t end)
+{
+	nla_put_u64(msg, MEMTALLY_A_REGION_SEQ, 5);
+	nla_put_u64(msg, MEMTALLY_A_REGION_TIME_NS, 1000000000);
+	nla_put_u64(msg, MEMTALLY_A_REGION_START, start);
+	nla_put_u64(msg, MEMTALLY_A_REGION_END, end);
+	nla_put_u32(msg, MEMTALLY_A_REGION_NR_ACCESSES, 17);
+}
+
+static void regions(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_region r;
+
+	put_region(msg, 0x1000, 0x3000);
+	nla_put_u64(msg, MEMTALLY_A_REGION_AGE_MS, 250);
+	nla_put_u64(msg, MEMTALLY_A_REGION_CGROUP_ID, 99);
+	nla_put_u32(msg, MEMTALLY_A_REGION_TARGET, 1);
+	CHECK(mt_region_decode(ATTRS(msg), &r) == 0);
+	CHECK_U64(r.seq, 5);
+	CHECK_U64(r.time_ns, 1000000000);
+	CHECK_U64(r.start, 0x1000);
+	CHECK_U64(r.end, 0x3000);
+	CHECK_U64(r.nr_accesses, 17);
+	CHECK_U64(r.age_ms, 250);
+	CHECK_U64(r.cgroup_id, 99);
+	CHECK_U64(r.target, 1);
+	nlmsg_free(msg);
+
+	/* the optional ones absent: no cgroup */
+	msg = nlmsg_alloc();
+	put_region(msg, 0x1000, 0x3000);
+	CHECK(mt_region_decode(ATTRS(msg), &r) == 0);
+	CHECK(r.cgroup_id == 0 && r.age_ms == 0 && r.target == 0);
+	nlmsg_free(msg);
+
+	/* end before start */
+	msg = nlmsg_alloc();
+	put_region(msg, 0x3000, 0x1000);
+	CHECK(mt_region_decode(ATTRS(msg), &r) == -EBADMSG);
+	nlmsg_free(msg);
+
+	/* no nr-accesses */
+	msg = nlmsg_alloc();
+	nla_put_u64(msg, MEMTALLY_A_REGION_SEQ, 5);
+	nla_put_u64(msg, MEMTALLY_A_REGION_TIME_NS, 1);
+	nla_put_u64(msg, MEMTALLY_A_REGION_START, 0);
+	nla_put_u64(msg, MEMTALLY_A_REGION_END, 1);
+	CHECK(mt_region_decode(ATTRS(msg), &r) == -EBADMSG);
+	nlmsg_free(msg);
+}
+
+/* The DAMON attributes of a cgroup row; an older module's row has none. */
+static void cgroup_damon(void)
+{
+	uint64_t age[MEMTALLY_DAMON_AGE_BUCKETS] = { 1, 2, [19] = 3 };
+	struct nl_msg *msg = nlmsg_alloc();
+	struct mt_cgroup cg;
+
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 9);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_DAMON_WSS, 1 << 20);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_DAMON_HOT, 300);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_DAMON_WARM, 200);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_DAMON_COLD, 100);
+	nla_put(msg, MEMTALLY_A_CGROUP_DAMON_AGE_HIST, sizeof(age), age);
+	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == 0);
+	CHECK_U64(cg.counters[MT_CTR_DAMON_WSS], 1 << 20);
+	CHECK_U64(cg.counters[MT_CTR_DAMON_HOT], 300);
+	CHECK_U64(cg.counters[MT_CTR_DAMON_WARM], 200);
+	CHECK_U64(cg.counters[MT_CTR_DAMON_COLD], 100);
+	CHECK(!memcmp(cg.damon_age, age, sizeof(age)));
+	nlmsg_free(msg);
+
+	/* without them */
+	msg = nlmsg_alloc();
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 9);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_USER, 5);
+	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == 0);
+	CHECK_U64(cg.counters[MT_CTR_DAMON_WSS], 0);
+	CHECK_U64(cg.damon_age[0], 0);
+	nlmsg_free(msg);
+
+	/* a truncated age histogram */
+	msg = nlmsg_alloc();
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, 9);
+	nla_put(msg, MEMTALLY_A_CGROUP_DAMON_AGE_HIST, sizeof(age) - 8, age);
+	CHECK(mt_cgroup_decode(ATTRS(msg), &cg) == -EBADMSG);
+	nlmsg_free(msg);
+}
+
+void test_damon(void)
+{
+	RUN(damon_get_bound);
+	RUN(damon_get_unbound);
+	RUN(damon_get_invalid);
+	RUN(wss_samples);
+	RUN(wss_invalid);
+	RUN(regions);
+	RUN(cgroup_damon);
+}
