@@ -6,7 +6,9 @@
 #include <netlink/msg.h>
 #include <linux/memtally.h>
 
+#include "cli.h"
 #include "damonnl.h"
+#include "damonview.h"
 #include "decode.h"
 #include "test.h"
 
@@ -243,6 +245,124 @@ static void cgroup_damon(void)
 	nlmsg_free(msg);
 }
 
+#define ARGC(argv) ((int)(sizeof(argv) / sizeof((argv)[0])) - 1)
+
+static void wss_percentiles(void)
+{
+	struct mt_wss_sample v[] = {
+		{ 1, 40 }, { 2, 10 }, { 3, 30 }, { 4, 20 }, { 5, 50 },
+	};
+	uint64_t p[MT_WSS_PERCENTILES];
+
+	/* sorted 10 20 30 40 50: ranks 0, 1, 2, 3, 5 (the last) */
+	CHECK(mt_wss_percentiles(v, 5, p) == 0);
+	CHECK(p[0] == 10 && p[1] == 20 && p[2] == 30 && p[3] == 40 &&
+	      p[4] == 50);
+	/* 10 40: ranks 0, 0, 1, 1, 1 */
+	CHECK(mt_wss_percentiles(v, 1, p) == 0);
+	CHECK(p[0] == 40 && p[4] == 40);
+	CHECK(mt_wss_percentiles(v + 1, 4, p) == 0);
+	CHECK(p[0] == 10 && p[1] == 20 && p[2] == 30 && p[3] == 50 &&
+	      p[4] == 50);
+	CHECK(mt_wss_percentiles(v, 0, p) == 0);
+	CHECK(p[0] == 0 && p[4] == 0);
+}
+
+/* Samples of the same aggregation add up across cgroups. */
+static void wss_merge(void)
+{
+	struct mt_wss_sample a[] = { { 100, 1 }, { 200, 2 } };
+	struct mt_wss_sample b[] = { { 200, 10 }, { 300, 20 } };
+	struct mt_wss cg[] = { { 1, a, 2 }, { 2, NULL, 0 }, { 3, b, 2 } };
+	struct mt_wss_list l = { cg, 3, 3 };
+	struct mt_wss_sample out[4];
+
+	CHECK_U64(mt_wss_merge(&l, out), 3);
+	CHECK(out[0].time_ns == 100 && out[0].bytes == 1);
+	CHECK(out[1].time_ns == 200 && out[1].bytes == 12);
+	CHECK(out[2].time_ns == 300 && out[2].bytes == 20);
+}
+
+static void wss_text(void)
+{
+	struct mt_wss_sample v[] = {
+		{ 1000000000, 2000000 }, { 2000000000, 3000000 },
+		{ 4000000000, 1000000 },
+	};
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	CHECK(mt_wss_print(f, v, 3, 5000000000) == 0);
+	fclose(f);
+	CHECK_STR(out,
+		  " AGO     WSS   CHANGE/S\n"
+		  "4.0s  2.0 MB          -\n"
+		  "3.0s  3.0 MB  +1.0 MB/s\n"
+		  "1.0s  1.0 MB  -1.0 MB/s\n"
+		  "\n"
+		  "PERCENTILE  WSS\n"
+		  "         0  1.0 MB\n"
+		  "        25  1.0 MB\n"
+		  "        50  2.0 MB\n"
+		  "        75  3.0 MB\n"
+		  "       100  3.0 MB\n");
+	free(out);
+}
+
+static int quiet_wss(int argc, char **argv, struct wss_opts *o)
+{
+	int ret;
+
+	quiet(true);
+	ret = wss_parse(argc, argv, o);
+	quiet(false);
+	return ret;
+}
+
+static void parse_wss(void)
+{
+	char *plain[] = { "wss", NULL };
+	char *cg[] = { "wss", "-c", "/a", "--json", NULL };
+	char *by[] = { "wss", "--by-cgroup", NULL };
+	char *both[] = { "wss", "-c", "/a", "-b", NULL };
+	char *rel[] = { "wss", "--cgroup", "a", NULL };
+	char *bad[] = { "wss", "--hot", NULL };
+	char *extra[] = { "wss", "5", NULL };
+	struct wss_opts o = { 0 };
+
+	CHECK(wss_parse(ARGC(plain), plain, &o) == 0);
+	CHECK(!o.json && !o.by_cgroup && !o.cgroup);
+	CHECK(wss_parse(ARGC(cg), cg, &o) == 0 && o.json);
+	CHECK_STR(o.cgroup, "/a");
+	memset(&o, 0, sizeof(o));
+	CHECK(wss_parse(ARGC(by), by, &o) == 0 && o.by_cgroup);
+	CHECK(quiet_wss(ARGC(both), both, &o) == MT_EXIT_USAGE);
+	CHECK(quiet_wss(ARGC(rel), rel, &o) == MT_EXIT_USAGE);
+	CHECK(quiet_wss(ARGC(bad), bad, &o) == MT_EXIT_USAGE);
+	CHECK(quiet_wss(ARGC(extra), extra, &o) == MT_EXIT_USAGE);
+}
+
+/* The binary: a usage error is one line and exit code 2. */
+static void tool_damon_usage(void)
+{
+	char *const *cases[] = {
+		ARGS("wss", "--bogus"),
+		ARGS("wss", "-c"),
+	};
+	char out[4096], err[4096];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK(tool(out, err, sizeof(out), cases[i]) == MT_EXIT_USAGE);
+		CHECK(strchr(err, '\n') == err + strlen(err) - 1);
+		CHECK(strstr(err, "see memtally --help\n") != NULL);
+		CHECK_STR(out, "");
+	}
+	CHECK(tool(out, err, sizeof(out), ARGS("wss", "--help")) == 0);
+	CHECK(strstr(out, "CHANGE/S is no access rate") != NULL);
+}
+
 void test_damon(void)
 {
 	RUN(damon_get_bound);
@@ -252,4 +372,9 @@ void test_damon(void)
 	RUN(wss_invalid);
 	RUN(regions);
 	RUN(cgroup_damon);
+	RUN(wss_percentiles);
+	RUN(wss_merge);
+	RUN(wss_text);
+	RUN(parse_wss);
+	RUN(tool_damon_usage);
 }
