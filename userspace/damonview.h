@@ -25,4 +25,13 @@ struct json_object *mt_wss_json(const char *cgroup,
 				const struct mt_wss_sample *v, size_t n,
 				uint64_t now_ns);
 
+void mt_hotcold_shares(const struct mt_cgroup *cg, double pct[3]);
+size_t mt_hotcold_rows(struct mt_cgroup *v, size_t n, struct mt_cgroup *total);
+int mt_hotcold_print(FILE *f, const struct mt_damon_info *info,
+		     const struct mt_cgroup *v, size_t n,
+		     const struct mt_cgroup *total);
+struct json_object *mt_hotcold_json(const struct mt_damon_info *info,
+				    const struct mt_cgroup *v, size_t n,
+				    const struct mt_cgroup *total);
+
 #endif

@@ -26,6 +26,7 @@ static const struct mt_cmd {
 	{ "config",  cmd_config,  "show or change the module's settings" },
 	{ "ksm",     cmd_ksm,     "what KSM saves, per cgroup; a trial of KSM" },
 	{ "wss",     cmd_wss,     "DAMON working set over time, per cgroup" },
+	{ "hotcold", cmd_hotcold, "DAMON hot, warm and cold bytes per cgroup" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

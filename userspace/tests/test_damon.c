@@ -343,12 +343,99 @@ static void parse_wss(void)
 	CHECK(quiet_wss(ARGC(extra), extra, &o) == MT_EXIT_USAGE);
 }
 
+static struct mt_cgroup hc_row(uint64_t id, const char *path, uint64_t hot,
+			       uint64_t warm, uint64_t cold)
+{
+	struct mt_cgroup cg = { .id = id, .path = path };
+
+	cg.counters[MT_CTR_DAMON_HOT] = hot;
+	cg.counters[MT_CTR_DAMON_WARM] = warm;
+	cg.counters[MT_CTR_DAMON_COLD] = cold;
+	cg.counters[MT_CTR_DAMON_WSS] = hot + warm;
+	return cg;
+}
+
+static void hotcold_rows(void)
+{
+	struct mt_cgroup v[] = {
+		hc_row(1, "/", 0, 0, 0),
+		hc_row(2, "/a", 1000000, 1000000, 2000000),
+		hc_row(3, "/b", 6000000, 0, 0),
+	};
+	struct mt_damon_info info = { .hot_rate = 10, .cold_rate = 1 };
+	struct mt_cgroup total;
+	char *out = NULL;
+	double pct[3];
+	size_t n, len;
+	FILE *f;
+
+	n = mt_hotcold_rows(v, 3, &total);
+	CHECK_U64(n, 2);
+	CHECK(v[0].id == 3 && v[1].id == 2);	/* most bytes first */
+	CHECK_U64(total.counters[MT_CTR_DAMON_HOT], 7000000);
+	CHECK_U64(total.counters[MT_CTR_DAMON_COLD], 2000000);
+	CHECK_U64(total.counters[MT_CTR_DAMON_WSS], 8000000);
+	mt_hotcold_shares(&v[1], pct);
+	CHECK(pct[0] == 25.0 && pct[1] == 25.0 && pct[2] == 50.0);
+	mt_hotcold_shares(&total, pct);
+	CHECK(pct[0] == 70.0 && pct[1] == 10.0 && pct[2] == 20.0);
+	v[2] = hc_row(1, "/", 0, 0, 0);
+	mt_hotcold_shares(&v[2], pct);
+	CHECK(pct[0] == 0 && pct[1] == 0 && pct[2] == 0);
+
+	info.b.aggr_us = 100000;
+	f = open_memstream(&out, &len);
+	CHECK(mt_hotcold_print(f, &info, v, n, &total) == 0);
+	fclose(f);
+	CHECK_STR(out,
+		  "hot: more than 10 accesses/s, cold: fewer than 1 accesses/s, aggregation interval 100.0ms\n"
+		  "PATH      HOT    WARM    COLD    HOT%  WARM%  COLD%\n"
+		  "/b     6.0 MB     0 B     0 B  100.0%   0.0%   0.0%\n"
+		  "/a     1.0 MB  1.0 MB  2.0 MB   25.0%  25.0%  50.0%\n"
+		  "total  7.0 MB  1.0 MB  2.0 MB   70.0%  10.0%  20.0%\n");
+	free(out);
+}
+
+static int quiet_hotcold(int argc, char **argv, struct hotcold_opts *o)
+{
+	int ret;
+
+	quiet(true);
+	ret = hotcold_parse(argc, argv, o);
+	quiet(false);
+	return ret;
+}
+
+static void parse_hotcold(void)
+{
+	char *set[] = { "hotcold", "--hot", "20", "--cold", "2", "-b", NULL };
+	char *one[] = { "hotcold", "--cold", "5", NULL };
+	char *inv[] = { "hotcold", "--hot", "1", "--cold", "2", NULL };
+	char *neg[] = { "hotcold", "--hot", "-1", NULL };
+	char *big[] = { "hotcold", "--hot", "4294967296", NULL };
+	char *word[] = { "hotcold", "--cold", "few", NULL };
+	struct hotcold_opts o = { 0 };
+
+	CHECK(hotcold_parse(ARGC(set), set, &o) == 0);
+	CHECK(o.set_hot && o.hot == 20 && o.set_cold && o.cold == 2);
+	CHECK(o.by_cgroup && !o.json);
+	memset(&o, 0, sizeof(o));
+	CHECK(hotcold_parse(ARGC(one), one, &o) == 0);
+	CHECK(!o.set_hot && o.set_cold && o.cold == 5);
+	CHECK(quiet_hotcold(ARGC(inv), inv, &o) == MT_EXIT_USAGE);
+	CHECK(quiet_hotcold(ARGC(neg), neg, &o) == MT_EXIT_USAGE);
+	CHECK(quiet_hotcold(ARGC(big), big, &o) == MT_EXIT_USAGE);
+	CHECK(quiet_hotcold(ARGC(word), word, &o) == MT_EXIT_USAGE);
+}
+
 /* The binary: a usage error is one line and exit code 2. */
 static void tool_damon_usage(void)
 {
 	char *const *cases[] = {
 		ARGS("wss", "--bogus"),
 		ARGS("wss", "-c"),
+		ARGS("hotcold", "--hot", "x"),
+		ARGS("hotcold", "--cold"),
 	};
 	char out[4096], err[4096];
 	size_t i;
@@ -376,5 +463,7 @@ void test_damon(void)
 	RUN(wss_merge);
 	RUN(wss_text);
 	RUN(parse_wss);
+	RUN(hotcold_rows);
+	RUN(parse_hotcold);
 	RUN(tool_damon_usage);
 }
