@@ -158,10 +158,17 @@ int mt_cli_damon(struct mt_nl *nl, struct mt_damon_info *info, bool need_bound)
 	else if (err)
 		mt_nl_report(nl, "reading the DAMON binding", err);
 	else if (need_bound && !info->b.bound)
-		mt_err("no DAMON context is bound (start one with: memtally damon start)");
+		mt_cli_unbound();
 	else
 		return 0;
 	mt_damon_info_free(info);
+	return -1;
+}
+
+/* Prints that no DAMON context is bound.  Return: -1. */
+int mt_cli_unbound(void)
+{
+	mt_err("no DAMON context is bound (start one with: memtally damon start)");
 	return -1;
 }
 

@@ -30,6 +30,7 @@ int mt_cli_cgroups(struct mt_nl *nl, const char *path, uint64_t id,
 		   struct mt_rows *l);
 int mt_cli_damon(struct mt_nl *nl, struct mt_damon_info *info,
 		 bool need_bound);
+int mt_cli_unbound(void);
 int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 		 size_t n);
 
@@ -129,5 +130,16 @@ struct hotcold_opts {
 
 int hotcold_parse(int argc, char **argv, struct hotcold_opts *o);
 int cmd_hotcold(int argc, char **argv, bool json);
+
+struct heatmap_cli_opts {
+	bool json;
+	bool help;
+	const char *output;	/* a .png or .svg file; NULL: the terminal */
+	unsigned int width, height;	/* 0: the default */
+	const char *cgroup;	/* only the regions of this cgroup */
+};
+
+int heatmap_parse(int argc, char **argv, struct heatmap_cli_opts *o);
+int cmd_heatmap(int argc, char **argv, bool json);
 
 #endif
