@@ -79,5 +79,6 @@ void test_counters(void);
 void test_rate(void);
 void test_ksm(void);
 void test_damon(void);
+void test_heatmap(void);
 
 #endif
