@@ -55,7 +55,7 @@ struct heatmap {
 enum { MT_HEATMAP_PNG, MT_HEATMAP_SVG };
 
 /* Margins of an image around the map, in pixels */
-#define HEATMAP_LEFT		100	/* address labels */
+#define HEATMAP_LEFT		110	/* address labels */
 #define HEATMAP_RIGHT		80	/* the colour bar */
 #define HEATMAP_TOP		30	/* the title */
 #define HEATMAP_BOTTOM		45	/* time labels */

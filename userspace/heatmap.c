@@ -406,7 +406,7 @@ static void draw_axes(cairo_t *cr, const struct heatmap *hm, double pw,
 		"time (s, 0 = newest aggregation)");
 	snprintf(s, sizeof(s), "address (%.2f GiB)",
 		 (hm->a1 - hm->a0) / 1073741824.0);
-	text_at(cr, HEATMAP_LEFT - 6, HEATMAP_TOP - 6, 1, s);
+	text_at(cr, 4, HEATMAP_TOP - 8, 0, s);
 }
 
 /* The colour bar on the right, with the range of nr_accesses */
@@ -429,7 +429,7 @@ static void draw_legend(cairo_t *cr, const struct heatmap *hm, double w,
 	snprintf(s, sizeof(s), "%.1f", hm->max);
 	text_at(cr, x + 18, HEATMAP_TOP + 9, 0, s);
 	text_at(cr, x + 18, HEATMAP_TOP + ph, 0, "0");
-	text_at(cr, x + 7, HEATMAP_TOP + ph + 16, 0.5, "nr_acc.");
+	text_at(cr, x + 7, HEATMAP_TOP - 8, 0.5, "nr_accesses");
 }
 
 static void draw(cairo_t *cr, const struct heatmap *hm, unsigned int w,
@@ -442,7 +442,7 @@ static void draw(cairo_t *cr, const struct heatmap *hm, unsigned int w,
 	cairo_paint(cr);
 	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
 			       CAIRO_FONT_WEIGHT_NORMAL);
-	cairo_set_font_size(cr, 11);
+	cairo_set_font_size(cr, 10);
 	draw_cells(cr, hm, pw, ph);
 	draw_axes(cr, hm, pw, ph);
 	draw_legend(cr, hm, w, ph);
