@@ -15,28 +15,6 @@
 #include "damonnl.h"
 #include "nl.h"
 
-/* An attribute the reply must have */
-static int need_u64(const struct nlattr *a, uint64_t *v)
-{
-	return a ? mt_attr_uint(a, v) : -EBADMSG;
-}
-
-static int need_u32(const struct nlattr *a, uint32_t *v)
-{
-	return a ? mt_attr_u32(a, v) : -EBADMSG;
-}
-
-/* An attribute the reply may lack: then @v keeps its value */
-static int may_u64(const struct nlattr *a, uint64_t *v)
-{
-	return a ? mt_attr_uint(a, v) : 0;
-}
-
-static int may_u32(const struct nlattr *a, uint32_t *v)
-{
-	return a ? mt_attr_u32(a, v) : 0;
-}
-
 /* The repeated target-pid attributes, in their order */
 static int targets_decode(struct nlattr *attrs, int len,
 			  struct mt_damon_binding *b)
@@ -79,21 +57,21 @@ int mt_damon_info_decode(struct nlattr *attrs, int len,
 	if (nla_parse(tb, MEMTALLY_A_DAMON_MAX, attrs, len, NULL))
 		return -EBADMSG;
 	b->bound = tb[MEMTALLY_A_DAMON_KDAMOND_PID];
-	if (may_u32(tb[MEMTALLY_A_DAMON_KDAMOND_PID], &b->kdamond_pid) ||
-	    (b->bound && (need_u32(tb[MEMTALLY_A_DAMON_OPS], &b->ops) ||
-			  need_u32(tb[MEMTALLY_A_DAMON_SAMPLE_US],
+	if (mt_may_u32(tb[MEMTALLY_A_DAMON_KDAMOND_PID], &b->kdamond_pid) ||
+	    (b->bound && (mt_need_u32(tb[MEMTALLY_A_DAMON_OPS], &b->ops) ||
+			  mt_need_u32(tb[MEMTALLY_A_DAMON_SAMPLE_US],
 				   &b->sample_us) ||
-			  need_u32(tb[MEMTALLY_A_DAMON_AGGR_US], &b->aggr_us))) ||
-	    may_u32(tb[MEMTALLY_A_DAMON_WSS_RING], &b->wss_ring) ||
-	    may_u32(tb[MEMTALLY_A_DAMON_REGION_RING], &b->region_ring) ||
-	    may_u64(tb[MEMTALLY_A_DAMON_AGGREGATIONS], &info->aggregations) ||
-	    may_u64(tb[MEMTALLY_A_DAMON_UPDATED_NS], &info->updated_ns) ||
-	    may_u64(tb[MEMTALLY_A_DAMON_TOTAL_BYTES], &info->total_bytes) ||
-	    may_u64(tb[MEMTALLY_A_DAMON_UNATTRIBUTED_BYTES],
+			  mt_need_u32(tb[MEMTALLY_A_DAMON_AGGR_US], &b->aggr_us))) ||
+	    mt_may_u32(tb[MEMTALLY_A_DAMON_WSS_RING], &b->wss_ring) ||
+	    mt_may_u32(tb[MEMTALLY_A_DAMON_REGION_RING], &b->region_ring) ||
+	    mt_may_uint(tb[MEMTALLY_A_DAMON_AGGREGATIONS], &info->aggregations) ||
+	    mt_may_uint(tb[MEMTALLY_A_DAMON_UPDATED_NS], &info->updated_ns) ||
+	    mt_may_uint(tb[MEMTALLY_A_DAMON_TOTAL_BYTES], &info->total_bytes) ||
+	    mt_may_uint(tb[MEMTALLY_A_DAMON_UNATTRIBUTED_BYTES],
 		    &info->unattributed_bytes) ||
-	    may_u64(tb[MEMTALLY_A_DAMON_PROBE_NS], &info->probe_ns) ||
-	    may_u32(tb[MEMTALLY_A_DAMON_HOT_RATE], &info->hot_rate) ||
-	    may_u32(tb[MEMTALLY_A_DAMON_COLD_RATE], &info->cold_rate))
+	    mt_may_uint(tb[MEMTALLY_A_DAMON_PROBE_NS], &info->probe_ns) ||
+	    mt_may_u32(tb[MEMTALLY_A_DAMON_HOT_RATE], &info->hot_rate) ||
+	    mt_may_u32(tb[MEMTALLY_A_DAMON_COLD_RATE], &info->cold_rate))
 		goto fail;
 	err = targets_decode(attrs, len, b);
 	if (!err)
@@ -119,7 +97,7 @@ int mt_wss_decode(struct nlattr *attrs, int len, struct mt_wss *w)
 
 	memset(w, 0, sizeof(*w));
 	if (nla_parse(tb, MEMTALLY_A_CGROUP_MAX, attrs, len, NULL) ||
-	    need_u64(tb[MEMTALLY_A_CGROUP_ID], &w->id))
+	    mt_need_uint(tb[MEMTALLY_A_CGROUP_ID], &w->id))
 		return -EBADMSG;
 	a = tb[MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES];
 	if (!a || !nla_len(a))
@@ -151,14 +129,14 @@ int mt_region_decode(struct nlattr *attrs, int len, struct mt_region *r)
 
 	memset(r, 0, sizeof(*r));
 	if (nla_parse(tb, MEMTALLY_A_REGION_MAX, attrs, len, NULL) ||
-	    need_u64(tb[MEMTALLY_A_REGION_SEQ], &r->seq) ||
-	    need_u64(tb[MEMTALLY_A_REGION_TIME_NS], &r->time_ns) ||
-	    need_u64(tb[MEMTALLY_A_REGION_START], &r->start) ||
-	    need_u64(tb[MEMTALLY_A_REGION_END], &r->end) ||
-	    need_u32(tb[MEMTALLY_A_REGION_NR_ACCESSES], &r->nr_accesses) ||
-	    may_u64(tb[MEMTALLY_A_REGION_AGE_MS], &r->age_ms) ||
-	    may_u64(tb[MEMTALLY_A_REGION_CGROUP_ID], &r->cgroup_id) ||
-	    may_u32(tb[MEMTALLY_A_REGION_TARGET], &r->target) ||
+	    mt_need_uint(tb[MEMTALLY_A_REGION_SEQ], &r->seq) ||
+	    mt_need_uint(tb[MEMTALLY_A_REGION_TIME_NS], &r->time_ns) ||
+	    mt_need_uint(tb[MEMTALLY_A_REGION_START], &r->start) ||
+	    mt_need_uint(tb[MEMTALLY_A_REGION_END], &r->end) ||
+	    mt_need_u32(tb[MEMTALLY_A_REGION_NR_ACCESSES], &r->nr_accesses) ||
+	    mt_may_uint(tb[MEMTALLY_A_REGION_AGE_MS], &r->age_ms) ||
+	    mt_may_uint(tb[MEMTALLY_A_REGION_CGROUP_ID], &r->cgroup_id) ||
+	    mt_may_u32(tb[MEMTALLY_A_REGION_TARGET], &r->target) ||
 	    r->end < r->start)
 		return -EBADMSG;
 	return 0;

@@ -205,6 +205,10 @@ struct mt_ksm {
 
 int mt_attr_uint(const struct nlattr *a, uint64_t *v);
 int mt_attr_u32(const struct nlattr *a, uint32_t *v);
+int mt_need_uint(const struct nlattr *a, uint64_t *v);
+int mt_need_u32(const struct nlattr *a, uint32_t *v);
+int mt_may_uint(const struct nlattr *a, uint64_t *v);
+int mt_may_u32(const struct nlattr *a, uint32_t *v);
 int mt_status_decode(struct nlattr *attrs, int len, struct mt_status *st);
 void mt_status_free(struct mt_status *st);
 int mt_cgroup_decode(struct nlattr *attrs, int len, struct mt_cgroup *cg);
