@@ -276,23 +276,30 @@ static int row_cmp(const void *pa, const void *pb)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
+#define BY_CGROUP_COLS	6
+
 static int by_cgroup_show(const struct wss_opts *o, const char *root,
 			  const struct mt_wss_list *l)
 {
-	static const bool right[] = { false, true, true, true, true, true };
+	static const bool right[BY_CGROUP_COLS] = { false, true, true, true,
+						    true, true };
+	static const char *const head[BY_CGROUP_COLS] = { "PATH", "ID",
+		"SAMPLES", "WSS", "P50", "P100" };
 	struct wss_row *r = calloc(l->nr + 1, sizeof(*r));
-	char (*num)[5][32] = calloc(l->nr + 1, sizeof(*num));
-	const char **cells = calloc((l->nr + 1) * 6, sizeof(*cells));
+	char (*num)[BY_CGROUP_COLS - 1][32] = calloc(l->nr + 1, sizeof(*num));
+	const char **cells = calloc((l->nr + 1) * BY_CGROUP_COLS,
+				    sizeof(*cells));
 	struct json_object *a = NULL, *j;
 	struct mt_cgmap map;
 	size_t i, n = 0;
-	int err = -ENOMEM;
+	int err = -ENOMEM, c;
 
 	if (!r || !num || !cells)
 		goto out;
 	err = mt_cgmap_load(&map, root);
 	if (err) {
 		mt_err("%s: %s", root, strerror(-err));
+		err = -1;	/* reported */
 		goto out;
 	}
 	for (i = 0; i < l->nr && !err; i++) {
@@ -309,10 +316,9 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 	qsort(r, n, sizeof(*r), row_cmp);
 	if (o->json)
 		a = json_object_new_array_ext(n);
-	cells[0] = "PATH", cells[1] = "ID", cells[2] = "SAMPLES";
-	cells[3] = "WSS", cells[4] = "P50", cells[5] = "P100";
+	memcpy(cells, head, sizeof(head));
 	for (i = 0; i < n; i++) {
-		const char **row = &cells[(i + 1) * 6];
+		const char **row = &cells[(i + 1) * BY_CGROUP_COLS];
 
 		if (a) {
 			j = json_object_new_object();
@@ -331,13 +337,13 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 		mt_bytes(num[i][3], 32, r[i].pct[2]);
 		mt_bytes(num[i][4], 32, r[i].pct[4]);
 		row[0] = r[i].path ? r[i].path : "?";
-		row[1] = num[i][0], row[2] = num[i][1], row[3] = num[i][2];
-		row[4] = num[i][3], row[5] = num[i][4];
+		for (c = 1; c < BY_CGROUP_COLS; c++)
+			row[c] = num[i][c - 1];
 	}
 	if (a)
 		err = mt_json_print(stdout, a);
 	else
-		mt_table_print(stdout, right, 6, cells, n + 1);
+		mt_table_print(stdout, right, BY_CGROUP_COLS, cells, n + 1);
 unmap:
 	mt_cgmap_free(&map);
 out:
