@@ -289,9 +289,9 @@ void heatmap_term(FILE *f, const struct heatmap *hm)
 	}
 	/* the time of the left edge, and 0s at the right one */
 	snprintf(left, sizeof(left), "-%.1fs", (hm->t1 - hm->t0) / 1e9);
-	x = strlen(left) + 3;
+	x = strlen(left);
 	fprintf(f, "%*s %s%*s\n", lw, "", left,
-		(int)(hm->cols > x ? hm->cols - x + 2 : 3), "0s");
+		(int)(hm->cols >= x + 3 ? hm->cols - x : 3), "0s");
 	fprintf(f, "%*s ", lw, "");
 	for (i = 0; i < TERM_RAMP; i++)
 		fprintf(f, "\033[48;5;%dm ", term_ramp[i]);
