@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 
 #include "cli.h"
+#include "damonnl.h"
 #include "nl.h"
 
 static void vreport(const char *hint, const char *fmt, va_list ap)
@@ -141,6 +142,34 @@ int mt_cli_cgroups(struct mt_nl *nl, const char *path, uint64_t id,
 	else if (err)
 		mt_nl_report(nl, "reading cgroups", err);
 	return err ? -1 : 0;
+}
+
+/*
+ * The damon-get reply into @info, for the commands that read DAMON numbers:
+ * with @need_bound, that a context is bound is an error.  An older module
+ * does not know the command (genetlink: -EOPNOTSUPP).
+ */
+int mt_cli_damon(struct mt_nl *nl, struct mt_damon_info *info, bool need_bound)
+{
+	int err = mt_nl_damon_get(nl, info);
+
+	if (err == -EOPNOTSUPP)
+		mt_err("the loaded memtally module has no DAMON support (load a newer one)");
+	else if (err)
+		mt_nl_report(nl, "reading the DAMON binding", err);
+	else if (need_bound && !info->b.bound)
+		mt_cli_unbound();
+	else
+		return 0;
+	mt_damon_info_free(info);
+	return -1;
+}
+
+/* Prints that no DAMON context is bound.  Return: -1. */
+int mt_cli_unbound(void)
+{
+	mt_err("no DAMON context is bound (start one with: memtally damon start)");
+	return -1;
 }
 
 /*

@@ -10,6 +10,7 @@
 #include "cgpath.h"
 #include "format.h"
 
+struct mt_damon_info;
 struct mt_nl;
 struct mt_rows;
 
@@ -27,6 +28,9 @@ int mt_cli_cgroot(char *root, size_t len);
 int mt_cli_cgroup_id(const char *root, const char *path, uint64_t *id);
 int mt_cli_cgroups(struct mt_nl *nl, const char *path, uint64_t id,
 		   struct mt_rows *l);
+int mt_cli_damon(struct mt_nl *nl, struct mt_damon_info *info,
+		 bool need_bound);
+int mt_cli_unbound(void);
 int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 		 size_t n);
 
@@ -105,5 +109,37 @@ struct ksm_opts {
 
 int ksm_parse(int argc, char **argv, struct ksm_opts *o);
 int cmd_ksm(int argc, char **argv, bool json);
+
+struct wss_opts {
+	bool json;
+	bool help;
+	bool by_cgroup;		/* a line per cgroup rather than samples */
+	const char *cgroup;	/* only this cgroup */
+};
+
+int wss_parse(int argc, char **argv, struct wss_opts *o);
+int cmd_wss(int argc, char **argv, bool json);
+
+struct hotcold_opts {
+	bool json;
+	bool help;
+	bool by_cgroup;		/* a line per cgroup, not only the total */
+	bool set_hot, set_cold;	/* change the module's thresholds first */
+	uint32_t hot, cold;	/* accesses per second */
+};
+
+int hotcold_parse(int argc, char **argv, struct hotcold_opts *o);
+int cmd_hotcold(int argc, char **argv, bool json);
+
+struct heatmap_cli_opts {
+	bool json;
+	bool help;
+	const char *output;	/* a .png or .svg file; NULL: the terminal */
+	unsigned int width, height;	/* 0: the default */
+	const char *cgroup;	/* only the regions of this cgroup */
+};
+
+int heatmap_parse(int argc, char **argv, struct heatmap_cli_opts *o);
+int cmd_heatmap(int argc, char **argv, bool json);
 
 #endif

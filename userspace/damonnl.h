@@ -85,4 +85,11 @@ void mt_damon_info_free(struct mt_damon_info *info);
 void mt_wss_list_free(struct mt_wss_list *l);
 void mt_regions_free(struct mt_regions *l);
 
+/* The replies' decoders, for the calls above and the tests */
+struct nlattr;
+int mt_damon_info_decode(struct nlattr *attrs, int len,
+			 struct mt_damon_info *info);
+int mt_wss_decode(struct nlattr *attrs, int len, struct mt_wss *w);
+int mt_region_decode(struct nlattr *attrs, int len, struct mt_region *r);
+
 #endif

@@ -44,7 +44,7 @@ int mt_attr_uint(const struct nlattr *a, uint64_t *v)
 	return -EBADMSG;
 }
 
-static int attr_u32(const struct nlattr *a, uint32_t *v)
+int mt_attr_u32(const struct nlattr *a, uint32_t *v)
 {
 	uint64_t u;
 
@@ -55,20 +55,25 @@ static int attr_u32(const struct nlattr *a, uint32_t *v)
 }
 
 /* An attribute the message must have */
-static int need_uint(const struct nlattr *a, uint64_t *v)
+int mt_need_uint(const struct nlattr *a, uint64_t *v)
 {
 	return a ? mt_attr_uint(a, v) : -EBADMSG;
 }
 
-static int need_u32(const struct nlattr *a, uint32_t *v)
+int mt_need_u32(const struct nlattr *a, uint32_t *v)
 {
-	return a ? attr_u32(a, v) : -EBADMSG;
+	return a ? mt_attr_u32(a, v) : -EBADMSG;
 }
 
 /* An attribute the message may lack: then @v keeps its value */
-static int may_uint(const struct nlattr *a, uint64_t *v)
+int mt_may_uint(const struct nlattr *a, uint64_t *v)
 {
 	return a ? mt_attr_uint(a, v) : 0;
+}
+
+int mt_may_u32(const struct nlattr *a, uint32_t *v)
+{
+	return a ? mt_attr_u32(a, v) : 0;
 }
 
 /* The policy has checked that @a is a NUL-terminated string. */
@@ -86,9 +91,9 @@ static int hook_decode(struct nlattr *nest, struct mt_hook *h)
 	if (nla_parse_nested(tb, MEMTALLY_A_HOOK_MAX, nest, hook_policy) ||
 	    !tb[MEMTALLY_A_HOOK_NAME] || !tb[MEMTALLY_A_HOOK_TRACEPOINT] ||
 	    !tb[MEMTALLY_A_HOOK_STATE] ||
-	    attr_u32(tb[MEMTALLY_A_HOOK_STATE], &h->state) ||
+	    mt_attr_u32(tb[MEMTALLY_A_HOOK_STATE], &h->state) ||
 	    (tb[MEMTALLY_A_HOOK_ERRNO] &&
-	     attr_u32(tb[MEMTALLY_A_HOOK_ERRNO], &h->err)))
+	     mt_attr_u32(tb[MEMTALLY_A_HOOK_ERRNO], &h->err)))
 		return -EBADMSG;
 	err = attr_strdup(tb[MEMTALLY_A_HOOK_NAME], &h->name);
 	if (!err)
@@ -124,13 +129,13 @@ int mt_status_decode(struct nlattr *attrs, int len, struct mt_status *st)
 	if (nla_parse(tb, MEMTALLY_A_STATUS_MAX, attrs, len, status_policy) ||
 	    !tb[MEMTALLY_A_STATUS_VERSION] ||
 	    !tb[MEMTALLY_A_STATUS_KERNEL_RELEASE] ||
-	    need_uint(tb[MEMTALLY_A_STATUS_NR_CGROUPS], &st->nr_cgroups) ||
-	    need_uint(tb[MEMTALLY_A_STATUS_UNATTRIBUTED], &st->unattributed) ||
-	    may_uint(tb[MEMTALLY_A_STATUS_STALL_THRESHOLD_US],
+	    mt_need_uint(tb[MEMTALLY_A_STATUS_NR_CGROUPS], &st->nr_cgroups) ||
+	    mt_need_uint(tb[MEMTALLY_A_STATUS_UNATTRIBUTED], &st->unattributed) ||
+	    mt_may_uint(tb[MEMTALLY_A_STATUS_STALL_THRESHOLD_US],
 		     &st->stall_threshold_us) ||
-	    may_uint(tb[MEMTALLY_A_STATUS_EVENTS_DROPPED],
+	    mt_may_uint(tb[MEMTALLY_A_STATUS_EVENTS_DROPPED],
 		     &st->events_dropped) ||
-	    may_uint(tb[MEMTALLY_A_STATUS_RECLAIM_UNPAIRED],
+	    mt_may_uint(tb[MEMTALLY_A_STATUS_RECLAIM_UNPAIRED],
 		     &st->reclaim_unpaired))
 		goto fail;
 	err = attr_strdup(tb[MEMTALLY_A_STATUS_VERSION], &st->version);
@@ -161,10 +166,12 @@ void mt_status_free(struct mt_status *st)
 	memset(st, 0, sizeof(*st));
 }
 
-/* A histogram: MEMTALLY_HIST_BUCKETS u64 in host byte order */
-static int attr_hist(const struct nlattr *a, uint64_t *hist)
+/* A histogram: @n u64 in host byte order, or absent (then it stays 0) */
+static int may_hist(const struct nlattr *a, uint64_t *hist, size_t n)
 {
-	if (nla_len(a) != MEMTALLY_HIST_BUCKETS * sizeof(*hist))
+	if (!a)
+		return 0;
+	if ((size_t)nla_len(a) != n * sizeof(*hist))
 		return -EBADMSG;
 	memcpy(hist, nla_data(a), nla_len(a));
 	return 0;
@@ -176,13 +183,14 @@ static int row_decode(struct nlattr **tb, struct mt_cgroup *row)
 	size_t i;
 
 	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
-		if (may_uint(tb[mt_cgroup_counters[i].attr], &row->counters[i]))
+		if (mt_may_uint(tb[mt_cgroup_counters[i].attr], &row->counters[i]))
 			return -EBADMSG;
 	for (i = 0; i < MT_NR_STALL_KINDS; i++)
-		if (tb[mt_stall_kinds[i].hist] &&
-		    attr_hist(tb[mt_stall_kinds[i].hist], row->hist[i]))
+		if (may_hist(tb[mt_stall_kinds[i].hist], row->hist[i],
+			     MEMTALLY_HIST_BUCKETS))
 			return -EBADMSG;
-	return 0;
+	return may_hist(tb[MEMTALLY_A_CGROUP_DAMON_AGE_HIST], row->damon_age,
+			MEMTALLY_DAMON_AGE_BUCKETS);
 }
 
 /**
@@ -196,7 +204,7 @@ int mt_cgroup_decode(struct nlattr *attrs, int len, struct mt_cgroup *cg)
 
 	memset(cg, 0, sizeof(*cg));
 	if (nla_parse(tb, MEMTALLY_A_CGROUP_MAX, attrs, len, NULL) ||
-	    need_uint(tb[MEMTALLY_A_CGROUP_ID], &cg->id))
+	    mt_need_uint(tb[MEMTALLY_A_CGROUP_ID], &cg->id))
 		return -EBADMSG;
 	return row_decode(tb, cg);
 }
@@ -214,7 +222,7 @@ int mt_node_decode(struct nlattr *attrs, int len, struct mt_cgroup *row)
 
 	memset(row, 0, sizeof(*row));
 	if (nla_parse(tb, MEMTALLY_A_CGROUP_MAX, attrs, len, NULL) ||
-	    need_u32(tb[MEMTALLY_A_CGROUP_NODE], &node))
+	    mt_need_u32(tb[MEMTALLY_A_CGROUP_NODE], &node))
 		return -EBADMSG;
 	row->id = node;
 	return row_decode(tb, row);
@@ -231,11 +239,11 @@ int mt_ksm_decode(struct nlattr *attrs, int len, struct mt_ksm *k)
 
 	memset(k, 0, sizeof(*k));
 	if (nla_parse(tb, MEMTALLY_A_KSM_MAX, attrs, len, NULL) ||
-	    need_uint(tb[MEMTALLY_A_KSM_UPDATED_NS], &k->updated_ns) ||
-	    need_uint(tb[MEMTALLY_A_KSM_MERGING_PAGES], &k->merging_pages) ||
-	    need_uint(tb[MEMTALLY_A_KSM_RMAP_ITEMS], &k->rmap_items) ||
-	    need_uint(tb[MEMTALLY_A_KSM_ZERO_PAGES], &k->zero_pages) ||
-	    may_uint(tb[MEMTALLY_A_KSM_FULL_SCANS], &k->full_scans))
+	    mt_need_uint(tb[MEMTALLY_A_KSM_UPDATED_NS], &k->updated_ns) ||
+	    mt_need_uint(tb[MEMTALLY_A_KSM_MERGING_PAGES], &k->merging_pages) ||
+	    mt_need_uint(tb[MEMTALLY_A_KSM_RMAP_ITEMS], &k->rmap_items) ||
+	    mt_need_uint(tb[MEMTALLY_A_KSM_ZERO_PAGES], &k->zero_pages) ||
+	    mt_may_uint(tb[MEMTALLY_A_KSM_FULL_SCANS], &k->full_scans))
 		return -EBADMSG;
 	k->has_full_scans = tb[MEMTALLY_A_KSM_FULL_SCANS];
 	return 0;
@@ -264,22 +272,22 @@ int mt_event_decode(uint8_t cmd, struct nlattr *attrs, int len,
 		return -EOPNOTSUPP;
 	if (nla_parse(tb, MEMTALLY_A_EVENT_MAX, attrs, len, event_policy) ||
 	    !tb[MEMTALLY_A_EVENT_COMM] ||
-	    need_uint(tb[MEMTALLY_A_EVENT_TIMESTAMP_NS], &ev->timestamp_ns) ||
-	    need_u32(tb[MEMTALLY_A_EVENT_PID], &ev->pid) ||
-	    need_uint(tb[MEMTALLY_A_EVENT_CGROUP_ID], &ev->cgroup_id))
+	    mt_need_uint(tb[MEMTALLY_A_EVENT_TIMESTAMP_NS], &ev->timestamp_ns) ||
+	    mt_need_u32(tb[MEMTALLY_A_EVENT_PID], &ev->pid) ||
+	    mt_need_uint(tb[MEMTALLY_A_EVENT_CGROUP_ID], &ev->cgroup_id))
 		return -EBADMSG;
 	ev->comm = nla_data(tb[MEMTALLY_A_EVENT_COMM]);
 	if (cmd == MEMTALLY_CMD_RECLAIM_STALL_NTF)
-		return need_u32(tb[MEMTALLY_A_EVENT_RECLAIM_KIND],
+		return mt_need_u32(tb[MEMTALLY_A_EVENT_RECLAIM_KIND],
 				&ev->reclaim_kind) ||
-		       need_uint(tb[MEMTALLY_A_EVENT_STALL_NS],
+		       mt_need_uint(tb[MEMTALLY_A_EVENT_STALL_NS],
 				 &ev->stall_ns) ||
-		       need_uint(tb[MEMTALLY_A_EVENT_RECLAIMED],
+		       mt_need_uint(tb[MEMTALLY_A_EVENT_RECLAIMED],
 				 &ev->reclaimed) ? -EBADMSG : 0;
 	ev->has_uid = tb[MEMTALLY_A_EVENT_UID];
-	return (ev->has_uid && attr_u32(tb[MEMTALLY_A_EVENT_UID], &ev->uid)) ||
-	       need_uint(tb[MEMTALLY_A_EVENT_ANON_RSS], &ev->anon_rss) ||
-	       need_uint(tb[MEMTALLY_A_EVENT_FILE_RSS], &ev->file_rss) ||
-	       need_uint(tb[MEMTALLY_A_EVENT_SHMEM_RSS], &ev->shmem_rss) ?
+	return (ev->has_uid && mt_attr_u32(tb[MEMTALLY_A_EVENT_UID], &ev->uid)) ||
+	       mt_need_uint(tb[MEMTALLY_A_EVENT_ANON_RSS], &ev->anon_rss) ||
+	       mt_need_uint(tb[MEMTALLY_A_EVENT_FILE_RSS], &ev->file_rss) ||
+	       mt_need_uint(tb[MEMTALLY_A_EVENT_SHMEM_RSS], &ev->shmem_rss) ?
 	       -EBADMSG : 0;
 }

@@ -71,6 +71,10 @@ enum mt_counter {
 	MT_CTR_KSM_MERGE_FAILURES,
 	MT_CTR_KSM_ENTERS,
 	MT_CTR_KSM_EXITS,
+	MT_CTR_DAMON_WSS,
+	MT_CTR_DAMON_HOT,
+	MT_CTR_DAMON_WARM,
+	MT_CTR_DAMON_COLD,
 	MT_NR_CGROUP_COUNTERS
 };
 
@@ -124,6 +128,11 @@ static const struct mt_counter_col mt_cgroup_counters[] = {
 		   "ksm-merge-failures", false),
 	MT_COUNTER(KSM_ENTERS, "ksm_enters", "ksm-enters", false),
 	MT_COUNTER(KSM_EXITS, "ksm_exits", "ksm-exits", false),
+	/* bytes, as of the last complete DAMON aggregation */
+	MT_COUNTER(DAMON_WSS, "damon_wss", "damon-wss", false),
+	MT_COUNTER(DAMON_HOT, "damon_hot", "damon-hot", false),
+	MT_COUNTER(DAMON_WARM, "damon_warm", "damon-warm", false),
+	MT_COUNTER(DAMON_COLD, "damon_cold", "damon-cold", false),
 };
 
 _Static_assert(sizeof(mt_cgroup_counters) / sizeof(mt_cgroup_counters[0]) ==
@@ -162,6 +171,8 @@ struct mt_cgroup {
 	const char *path;	/* filled in by the caller; NULL if unknown */
 	/* stall latency histograms by enum memtally_reclaim_kind */
 	uint64_t hist[MT_NR_STALL_KINDS][MEMTALLY_HIST_BUCKETS];
+	/* bytes of the last DAMON aggregation by idle age (damon-age-hist) */
+	uint64_t damon_age[MEMTALLY_DAMON_AGE_BUCKETS];
 };
 
 /* An oom-kill-ntf or reclaim-stall-ntf notification */
@@ -193,6 +204,11 @@ struct mt_ksm {
 };
 
 int mt_attr_uint(const struct nlattr *a, uint64_t *v);
+int mt_attr_u32(const struct nlattr *a, uint32_t *v);
+int mt_need_uint(const struct nlattr *a, uint64_t *v);
+int mt_need_u32(const struct nlattr *a, uint32_t *v);
+int mt_may_uint(const struct nlattr *a, uint64_t *v);
+int mt_may_u32(const struct nlattr *a, uint32_t *v);
 int mt_status_decode(struct nlattr *attrs, int len, struct mt_status *st);
 void mt_status_free(struct mt_status *st);
 int mt_cgroup_decode(struct nlattr *attrs, int len, struct mt_cgroup *cg);

@@ -246,6 +246,9 @@ struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n)
 		for (c = 0; c < MT_NR_STALL_KINDS; c++)
 			json_object_object_add(o, mt_stall_kinds[c].hist_json,
 				u64_array(v[i].hist[c], MEMTALLY_HIST_BUCKETS));
+		json_object_object_add(o, "damon_age_hist",
+				       u64_array(v[i].damon_age,
+						 MEMTALLY_DAMON_AGE_BUCKETS));
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -25,6 +25,9 @@ static const struct mt_cmd {
 	{ "events",  cmd_events,  "OOM kills and long reclaim stalls, live" },
 	{ "config",  cmd_config,  "show or change the module's settings" },
 	{ "ksm",     cmd_ksm,     "what KSM saves, per cgroup; a trial of KSM" },
+	{ "wss",     cmd_wss,     "DAMON working set over time, per cgroup" },
+	{ "hotcold", cmd_hotcold, "DAMON hot, warm and cold bytes per cgroup" },
+	{ "heatmap", cmd_heatmap, "DAMON access heatmap: terminal, PNG or SVG" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -78,5 +78,7 @@ void test_cli(void);
 void test_counters(void);
 void test_rate(void);
 void test_ksm(void);
+void test_damon(void);
+void test_heatmap(void);
 
 #endif

@@ -131,7 +131,8 @@ static void counter_table(void)
 	/* a JSON key, each its own, and the histograms */
 	a = mt_cgroups_json(&show, 1);
 	o = json_object_array_get_idx(a, 0);
-	CHECK_U64(json_object_object_length(o), 2 + NR + MT_NR_STALL_KINDS);
+	/* and the DAMON age histogram */
+	CHECK_U64(json_object_object_length(o), 2 + NR + MT_NR_STALL_KINDS + 1);
 	for (i = 0; i < NR; i++) {
 		struct json_object *n;
 

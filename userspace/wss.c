@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/* memtally wss: the DAMON working set of the cgroups over time. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <json.h>
+
+#include "cli.h"
+#include "damonnl.h"
+#include "damonview.h"
+#include "ksm.h"
+#include "nl.h"
+
+static const char wss_usage[] =
+"Usage: memtally wss [-c PATH | -b] [-j]\n"
+"\n"
+"Show the working set that the bound DAMON context (see memtally damon\n"
+"start) measures: the bytes of the cgroups in regions with at least one\n"
+"access in an aggregation interval.  One line per kept sample, oldest\n"
+"first: how long ago its aggregation ended, the working set (1 MB = 10^6\n"
+"bytes), and CHANGE/S, the working set's growth since the sample before,\n"
+"per second.  CHANGE/S is no access rate: the samples hold sizes only,\n"
+"not how often the bytes were accessed (see memtally hotcold for that).\n"
+"Then the distribution of the samples, as damo report wss prints it:\n"
+"percentile P is the sample at rank P * N / 100 of the N samples sorted\n"
+"(the largest for 100).  Without --cgroup, the samples of one aggregation\n"
+"are summed over every cgroup.\n"
+"\n"
+"Options:\n"
+"  -c, --cgroup PATH  only the cgroup PATH (relative to the cgroup2 mount)\n"
+"  -b, --by-cgroup    one line per cgroup, largest working set first: the\n"
+"                     last sample, the median (P50) and the largest (P100)\n"
+"  -j, --json         print one JSON object (with -b an array)\n"
+"  -h, --help         show this help\n";
+
+/* Return: 0, or MT_EXIT_USAGE after reporting the error. */
+int wss_parse(int argc, char **argv, struct wss_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "cgroup",    required_argument, NULL, 'c' },
+		{ "by-cgroup", no_argument,       NULL, 'b' },
+		{ "json",      no_argument,       NULL, 'j' },
+		{ "help",      no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
+	while ((c = getopt_long(argc, argv, ":c:bjh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->cgroup = optarg;
+			break;
+		case 'b':
+			o->by_cgroup = true;
+			break;
+		case 'j':
+			o->json = true;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		default:
+			return mt_getopt_err("wss", c, argv);
+		}
+	}
+	if (optind < argc)
+		return mt_usage_err("wss: unexpected argument '%s'", argv[optind]);
+	if (o->cgroup && o->by_cgroup)
+		return mt_usage_err("wss: --cgroup and --by-cgroup exclude each other");
+	if (o->cgroup && o->cgroup[0] != '/')
+		return mt_usage_err("wss: a cgroup path starts with / (the cgroup2 mount)");
+	return 0;
+}
+
+static int sample_cmp(const void *pa, const void *pb)
+{
+	const struct mt_wss_sample *a = pa, *b = pb;
+
+	return (a->time_ns > b->time_ns) - (a->time_ns < b->time_ns);
+}
+
+/**
+ * mt_wss_merge() - the samples of every cgroup of @l, summed per aggregation
+ * @out: room for every sample of @l
+ *
+ * Return: the number of samples in @out, oldest first.
+ */
+size_t mt_wss_merge(const struct mt_wss_list *l, struct mt_wss_sample *out)
+{
+	size_t i, n = 0, m = 0;
+
+	for (i = 0; i < l->nr; i++) {
+		if (l->v[i].nr)
+			memcpy(&out[n], l->v[i].v, l->v[i].nr * sizeof(*out));
+		n += l->v[i].nr;
+	}
+	qsort(out, n, sizeof(*out), sample_cmp);
+	for (i = 0; i < n; i++) {
+		if (m && out[m - 1].time_ns == out[i].time_ns)
+			out[m - 1].bytes += out[i].bytes;
+		else
+			out[m++] = out[i];
+	}
+	return m;
+}
+
+static int u64_cmp(const void *pa, const void *pb)
+{
+	const uint64_t *a = pa, *b = pb;
+
+	return (*a > *b) - (*a < *b);
+}
+
+/**
+ * mt_wss_percentiles() - percentiles 0, 25, 50, 75 and 100 of @v's bytes
+ *
+ * As damo report wss: the sample at rank p * n / 100 of those sorted,
+ * the largest for 100.  All 0 without samples.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mt_wss_percentiles(const struct mt_wss_sample *v, size_t n,
+		       uint64_t pct[MT_WSS_PERCENTILES])
+{
+	uint64_t *b;
+	size_t i, r;
+
+	memset(pct, 0, MT_WSS_PERCENTILES * sizeof(*pct));
+	if (!n)
+		return 0;
+	b = malloc(n * sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		b[i] = v[i].bytes;
+	qsort(b, n, sizeof(*b), u64_cmp);
+	for (i = 0; i < MT_WSS_PERCENTILES; i++) {
+		r = 25 * i * n / 100;
+		pct[i] = b[r < n ? r : n - 1];
+	}
+	free(b);
+	return 0;
+}
+
+/* The change of the working set from @a to @b, in bytes per second */
+static double wss_change(const struct mt_wss_sample *a,
+			 const struct mt_wss_sample *b)
+{
+	if (b->time_ns <= a->time_ns)
+		return 0;
+	return ((double)b->bytes - (double)a->bytes) * 1e9 /
+	       (b->time_ns - a->time_ns);
+}
+
+#define WSS_COLS	3
+
+/* The samples, then their percentiles; @now_ns on CLOCK_BOOTTIME */
+int mt_wss_print(FILE *f, const struct mt_wss_sample *v, size_t n,
+		 uint64_t now_ns)
+{
+	static const bool right[WSS_COLS] = { true, true, true };
+	uint64_t pct[MT_WSS_PERCENTILES];
+	char (*num)[WSS_COLS][32];
+	const char **cells;
+	char size[32];
+	size_t i;
+	double d;
+
+	cells = calloc((n + 1) * WSS_COLS, sizeof(*cells));
+	num = calloc(n + 1, sizeof(*num));
+	if (!cells || !num || mt_wss_percentiles(v, n, pct)) {
+		free(cells);
+		free(num);
+		return -ENOMEM;
+	}
+	cells[0] = "AGO";
+	cells[1] = "WSS";
+	cells[2] = "CHANGE/S";
+	for (i = 0; i < n; i++) {
+		const char **row = &cells[(i + 1) * WSS_COLS];
+
+		mt_duration(num[i][0], 32, now_ns > v[i].time_ns ?
+			    now_ns - v[i].time_ns : 0);
+		mt_bytes(num[i][1], 32, v[i].bytes);
+		d = i ? wss_change(&v[i - 1], &v[i]) : 0;
+		mt_bytes(size, sizeof(size), d < 0 ? -d : d);
+		snprintf(num[i][2], 32, i ? "%s%s/s" : "-",
+			 d < 0 ? "-" : "+", size);
+		row[0] = num[i][0];
+		row[1] = num[i][1];
+		row[2] = num[i][2];
+	}
+	mt_table_print(f, right, WSS_COLS, cells, n + 1);
+	fputs("\nPERCENTILE  WSS\n", f);
+	for (i = 0; i < MT_WSS_PERCENTILES; i++) {
+		mt_bytes(size, sizeof(size), pct[i]);
+		fprintf(f, "%10zu  %s\n", 25 * i, size);
+	}
+	free(cells);
+	free(num);
+	return 0;
+}
+
+static void add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static struct json_object *pct_json(const uint64_t *pct)
+{
+	struct json_object *o = json_object_new_object();
+	char key[4];
+	size_t i;
+
+	for (i = 0; i < MT_WSS_PERCENTILES; i++) {
+		snprintf(key, sizeof(key), "%zu", 25 * i);
+		add_u64(o, key, pct[i]);
+	}
+	return o;
+}
+
+/* {"cgroup":PATH or null,"samples":[...],"percentiles":{"0":B,...}} */
+struct json_object *mt_wss_json(const char *cgroup,
+				const struct mt_wss_sample *v, size_t n,
+				uint64_t now_ns)
+{
+	struct json_object *o = json_object_new_object(), *a, *s;
+	uint64_t pct[MT_WSS_PERCENTILES];
+	size_t i;
+
+	if (mt_wss_percentiles(v, n, pct)) {
+		json_object_put(o);
+		return NULL;
+	}
+	json_object_object_add(o, "cgroup", cgroup ?
+			       json_object_new_string(cgroup) : NULL);
+	a = json_object_new_array_ext(n);
+	for (i = 0; i < n; i++) {
+		s = json_object_new_object();
+		add_u64(s, "time_ns", v[i].time_ns);
+		add_u64(s, "ago_ns", now_ns > v[i].time_ns ?
+			now_ns - v[i].time_ns : 0);
+		add_u64(s, "bytes", v[i].bytes);
+		if (i)
+			json_object_object_add(s, "change_bytes_per_s",
+				json_object_new_double(wss_change(&v[i - 1],
+								  &v[i])));
+		json_object_array_add(a, s);
+	}
+	json_object_object_add(o, "samples", a);
+	json_object_object_add(o, "percentiles", pct_json(pct));
+	return o;
+}
+
+/* A line of --by-cgroup */
+struct wss_row {
+	const char *path;
+	uint64_t id;
+	size_t nr;
+	uint64_t last;
+	uint64_t pct[MT_WSS_PERCENTILES];
+};
+
+static int row_cmp(const void *pa, const void *pb)
+{
+	const struct wss_row *a = pa, *b = pb;
+
+	if (a->last != b->last)
+		return a->last < b->last ? 1 : -1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+#define BY_CGROUP_COLS	6
+
+static int by_cgroup_show(const struct wss_opts *o, const char *root,
+			  const struct mt_wss_list *l)
+{
+	static const bool right[BY_CGROUP_COLS] = { false, true, true, true,
+						    true, true };
+	static const char *const head[BY_CGROUP_COLS] = { "PATH", "ID",
+		"SAMPLES", "WSS", "P50", "P100" };
+	struct wss_row *r = calloc(l->nr + 1, sizeof(*r));
+	char (*num)[BY_CGROUP_COLS - 1][32] = calloc(l->nr + 1, sizeof(*num));
+	const char **cells = calloc((l->nr + 1) * BY_CGROUP_COLS,
+				    sizeof(*cells));
+	struct json_object *a = NULL, *j;
+	struct mt_cgmap map;
+	size_t i, n = 0;
+	int err = -ENOMEM, c;
+
+	if (!r || !num || !cells)
+		goto out;
+	err = mt_cgmap_load(&map, root);
+	if (err) {
+		mt_err("%s: %s", root, strerror(-err));
+		err = -1;	/* reported */
+		goto out;
+	}
+	for (i = 0; i < l->nr && !err; i++) {
+		if (!l->v[i].nr)
+			continue;
+		r[n].path = mt_cgmap_path(&map, l->v[i].id);
+		r[n].id = l->v[i].id;
+		r[n].nr = l->v[i].nr;
+		r[n].last = l->v[i].v[l->v[i].nr - 1].bytes;
+		err = mt_wss_percentiles(l->v[i].v, l->v[i].nr, r[n++].pct);
+	}
+	if (err)
+		goto unmap;
+	qsort(r, n, sizeof(*r), row_cmp);
+	if (o->json)
+		a = json_object_new_array_ext(n);
+	memcpy(cells, head, sizeof(head));
+	for (i = 0; i < n; i++) {
+		const char **row = &cells[(i + 1) * BY_CGROUP_COLS];
+
+		if (a) {
+			j = json_object_new_object();
+			json_object_object_add(j, "path", r[i].path ?
+				json_object_new_string(r[i].path) : NULL);
+			add_u64(j, "id", r[i].id);
+			add_u64(j, "samples", r[i].nr);
+			add_u64(j, "wss", r[i].last);
+			json_object_object_add(j, "percentiles",
+					       pct_json(r[i].pct));
+			json_object_array_add(a, j);
+		}
+		snprintf(num[i][0], 32, "%" PRIu64, r[i].id);
+		snprintf(num[i][1], 32, "%zu", r[i].nr);
+		mt_bytes(num[i][2], 32, r[i].last);
+		mt_bytes(num[i][3], 32, r[i].pct[2]);
+		mt_bytes(num[i][4], 32, r[i].pct[4]);
+		row[0] = r[i].path ? r[i].path : "?";
+		for (c = 1; c < BY_CGROUP_COLS; c++)
+			row[c] = num[i][c - 1];
+	}
+	if (a)
+		err = mt_json_print(stdout, a);
+	else
+		mt_table_print(stdout, right, BY_CGROUP_COLS, cells, n + 1);
+unmap:
+	mt_cgmap_free(&map);
+out:
+	if (err == -ENOMEM)
+		mt_err("out of memory");
+	free(r);
+	free(num);
+	free(cells);
+	return err ? -1 : 0;
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int samples_show(const struct wss_opts *o, const struct mt_wss_list *l)
+{
+	struct mt_wss_sample *v;
+	size_t i, n = 0;
+	int err;
+
+	for (i = 0; i < l->nr; i++)
+		n += l->v[i].nr;
+	v = malloc((n ? n : 1) * sizeof(*v));
+	if (!v) {
+		mt_err("out of memory");
+		return -1;
+	}
+	n = mt_wss_merge(l, v);
+	if (o->json)
+		err = mt_json_print(stdout, mt_wss_json(o->cgroup, v, n,
+							boottime_ns()));
+	else if (!n)
+		err = !puts("no working set samples yet (none since the binding)");
+	else
+		err = mt_wss_print(stdout, v, n, boottime_ns());
+	if (err)
+		mt_err("out of memory");
+	free(v);
+	return err ? -1 : 0;
+}
+
+int cmd_wss(int argc, char **argv, bool json)
+{
+	struct wss_opts o = { .json = json };
+	struct mt_wss_list l = { 0 };
+	struct mt_damon_info info;
+	char root[PATH_MAX];
+	struct mt_nl nl;
+	uint64_t id = 0;
+	int err;
+
+	if (wss_parse(argc, argv, &o))
+		return MT_EXIT_USAGE;
+	if (o.help) {
+		fputs(wss_usage, stdout);
+		return MT_EXIT_OK;
+	}
+	if (mt_cli_cgroot(root, sizeof(root)) ||
+	    (o.cgroup && mt_cli_cgroup_id(root, o.cgroup, &id)) ||
+	    mt_nl_open(&nl))
+		return MT_EXIT_RUNTIME;
+	err = mt_cli_damon(&nl, &info, true);
+	if (!err) {
+		mt_damon_info_free(&info);
+		err = mt_nl_damon_wss(&nl, o.cgroup ? &id : NULL, &l);
+		if (err == -ENOENT && o.cgroup)
+			mt_err("no cgroup %s tracked by memtally", o.cgroup);
+		else if (err)
+			mt_nl_report(&nl, "reading the working set samples",
+				     err);
+	}
+	if (!err)
+		err = o.by_cgroup ? by_cgroup_show(&o, root, &l) :
+				    samples_show(&o, &l);
+	mt_wss_list_free(&l);
+	mt_nl_close(&nl);
+	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+}
