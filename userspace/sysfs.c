@@ -14,7 +14,7 @@
 
 #include "sysfs.h"
 
-/* The whole of @dir/@name, less a trailing newline, into @buf. */
+/* The whole of @dir/@name, less trailing newlines, into @buf. */
 int mt_sysfs_read(const char *dir, const char *name, char *buf, size_t len)
 {
 	char path[PATH_MAX];
@@ -31,8 +31,9 @@ int mt_sysfs_read(const char *dir, const char *name, char *buf, size_t len)
 	close(fd);
 	if (err)
 		return err;
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
 	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
 	return 0;
 }
 
