@@ -25,6 +25,7 @@ static const struct mt_cmd {
 	{ "events",  cmd_events,  "OOM kills and long reclaim stalls, live" },
 	{ "config",  cmd_config,  "show or change the module's settings" },
 	{ "ksm",     cmd_ksm,     "what KSM saves, per cgroup; a trial of KSM" },
+	{ "damon",   cmd_damon,   "start, stop and show DAMON for the module" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
