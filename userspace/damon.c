@@ -510,7 +510,7 @@ static int damon_start(const char *root, const struct damon_opts *o)
 	if (err > 0)
 		mt_err("memtally already started kdamond %d (pid %d); memtally damon stop stops it",
 		       st.kdamond, st.pid);
-	if (err)
+	if (err || mt_damon_none(root))
 		return MT_EXIT_RUNTIME;
 	if (o->cgroup && cgroup_pids(o->cgroup, &cg_pids, &c.nr_pids))
 		return MT_EXIT_RUNTIME;

@@ -268,6 +268,23 @@ static void foreign_report(const char *root, int nr)
 	       what, nr > 1 ? " and others" : "");
 }
 
+/*
+ * Whether there is no kdamond, so that one can be added without resetting
+ * another.  Prints the error or whose kdamond is there.  Return: 0 or -1.
+ */
+int mt_damon_none(const char *root)
+{
+	int nr;
+
+	if (mt_damon_nr(root, &nr))
+		return -1;
+	if (nr > 0) {
+		foreign_report(root, nr);
+		return -1;
+	}
+	return 0;
+}
+
 /* Put back what a failed start did, quietly: its error is printed. */
 static void start_undo(const char *root, const char *kd, bool on)
 {
@@ -315,14 +332,10 @@ int mt_damon_start(const char *root, const struct mt_damon_cfg *c,
 		   int *index, int *pid)
 {
 	char dir[PATH_MAX], kd[KD_LEN];
-	int nr, err;
+	int err;
 
-	if (mt_damon_nr(root, &nr))
+	if (mt_damon_none(root))
 		return -1;
-	if (nr > 0) {
-		foreign_report(root, nr);
-		return -1;
-	}
 	snprintf(dir, sizeof(dir), "%s/admin/kdamonds", root);
 	err = dwrite(dir, "nr_kdamonds", "1");
 	if (err) {

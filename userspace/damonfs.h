@@ -66,6 +66,7 @@ const char *mt_damon_rundir(void);
 /* These print their error, one line, and return -1 on failure. */
 int mt_damon_check(const char *root);
 int mt_damon_nr(const char *root, int *nr);
+int mt_damon_none(const char *root);
 int mt_damon_start(const char *root, const struct mt_damon_cfg *c,
 		   int *index, int *pid);
 int mt_damon_stop(const char *root, const struct mt_damon_state *st,

@@ -78,5 +78,6 @@ void test_cli(void);
 void test_counters(void);
 void test_rate(void);
 void test_ksm(void);
+void test_damon(void);
 
 #endif
