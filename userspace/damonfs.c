@@ -20,15 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "damonfs.h"
 #include "sysfs.h"
-
-#define BUSY_TRIES	100	/* DAMON's files take their lock with trylock */
-#define BUSY_WAIT_NS	20000000
 
 #define KD_LEN		1024	/* a kdamond directory */
 #define CTX_LEN		2048	/* its context or scheme; PATH_MAX below */
@@ -49,64 +45,6 @@ const char *mt_damon_rundir(void)
 	const char *env = getenv("MEMTALLY_RUNDIR");
 
 	return env ? env : MT_RUNDIR;
-}
-
-static void busy_wait(void)
-{
-	struct timespec ts = { 0, BUSY_WAIT_NS };
-
-	nanosleep(&ts, NULL);
-}
-
-/* mt_sysfs_read() and _write(), again while another holder has the lock */
-static int dread(const char *dir, const char *name, char *buf, size_t len)
-{
-	int i, err;
-
-	for (i = 0; i < BUSY_TRIES; i++) {
-		err = mt_sysfs_read(dir, name, buf, len);
-		if (err != -EBUSY)
-			break;
-		busy_wait();
-	}
-	return err;
-}
-
-static int dwrite(const char *dir, const char *name, const char *s)
-{
-	int i, err;
-
-	for (i = 0; i < BUSY_TRIES; i++) {
-		err = mt_sysfs_write(dir, name, s);
-		if (err != -EBUSY)
-			break;
-		busy_wait();
-	}
-	return err;
-}
-
-static int read_u64(const char *dir, const char *name, uint64_t *v)
-{
-	char buf[64], *end;
-	int err = dread(dir, name, buf, sizeof(buf));
-
-	if (err)
-		return err;
-	errno = 0;
-	*v = strtoull(buf, &end, 10);
-	return end == buf || *end || errno ? -EINVAL : 0;
-}
-
-static int read_int(const char *dir, const char *name, int64_t *v)
-{
-	char buf[64], *end;
-	int err = dread(dir, name, buf, sizeof(buf));
-
-	if (err)
-		return err;
-	errno = 0;
-	*v = strtoll(buf, &end, 10);
-	return end == buf || *end || errno ? -EINVAL : 0;
 }
 
 static void write_err(const char *dir, const char *name, const char *s,
@@ -130,7 +68,7 @@ static int setf(const char *dir, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s, sizeof(s), fmt, ap);
 	va_end(ap);
-	err = dwrite(dir, name, s);
+	err = mt_sysfs_write(dir, name, s);
 	if (err)
 		write_err(dir, name, s, err);
 	return err ? -1 : 0;
@@ -176,7 +114,7 @@ int mt_damon_nr(const char *root, int *nr)
 	int err;
 
 	snprintf(dir, sizeof(dir), "%s/admin/kdamonds", root);
-	err = read_int(dir, "nr_kdamonds", &v);
+	err = mt_sysfs_read_i64(dir, "nr_kdamonds", &v);
 	if (err == -EACCES || err == -EPERM)
 		mt_err(ROOT_ONLY);
 	else if (err)
@@ -202,7 +140,7 @@ static int ops_check(const char *ctx, const char *ops)
 {
 	char avail[256];
 
-	if (dread(ctx, "avail_operations", avail, sizeof(avail)))
+	if (mt_sysfs_read(ctx, "avail_operations", avail, sizeof(avail)))
 		return 0;
 	if (has_word(avail, ops))
 		return 0;
@@ -291,9 +229,9 @@ static void start_undo(const char *root, const char *kd, bool on)
 	char dir[PATH_MAX];
 
 	if (on)
-		dwrite(kd, "state", "off");
+		mt_sysfs_write(kd, "state", "off");
 	snprintf(dir, sizeof(dir), "%s/admin/kdamonds", root);
-	dwrite(dir, "nr_kdamonds", "0");
+	mt_sysfs_write(dir, "nr_kdamonds", "0");
 }
 
 /* Turn the configured kdamond at @kd on and read its pid. */
@@ -302,12 +240,12 @@ static int turn_on(const char *kd, int index, int *pid)
 	int64_t v;
 	int err;
 
-	err = dwrite(kd, "state", "on");
+	err = mt_sysfs_write(kd, "state", "on");
 	if (err) {
 		mt_err("turning kdamond %d on: %s", index, strerror(-err));
 		return -1;
 	}
-	err = read_int(kd, "pid", &v);
+	err = mt_sysfs_read_i64(kd, "pid", &v);
 	if (!err && v <= 0)
 		err = -ESRCH;
 	if (err) {
@@ -337,7 +275,7 @@ int mt_damon_start(const char *root, const struct mt_damon_cfg *c,
 	if (mt_damon_none(root))
 		return -1;
 	snprintf(dir, sizeof(dir), "%s/admin/kdamonds", root);
-	err = dwrite(dir, "nr_kdamonds", "1");
+	err = mt_sysfs_write(dir, "nr_kdamonds", "1");
 	if (err) {
 		write_err(dir, "nr_kdamonds", "1", err);
 		return -1;
@@ -371,9 +309,9 @@ int mt_damon_stop(const char *root, const struct mt_damon_state *st,
 
 	*removed = false;
 	kd_dir(kd, sizeof(kd), root, st->kdamond);
-	err = dread(kd, "state", state, sizeof(state));
+	err = mt_sysfs_read(kd, "state", state, sizeof(state));
 	if (!err && !strcmp(state, "on"))
-		err = dwrite(kd, "state", "off");
+		err = mt_sysfs_write(kd, "state", "off");
 	if (err == -EACCES || err == -EPERM) {
 		mt_err(ROOT_ONLY);
 		return -1;
@@ -388,7 +326,7 @@ int mt_damon_stop(const char *root, const struct mt_damon_state *st,
 	if (nr != 1 || st->kdamond != 0)
 		return 0;
 	snprintf(dir, sizeof(dir), "%s/admin/kdamonds", root);
-	err = dwrite(dir, "nr_kdamonds", "0");
+	err = mt_sysfs_write(dir, "nr_kdamonds", "0");
 	if (err) {
 		write_err(dir, "nr_kdamonds", "0", err);
 		return -1;
@@ -404,11 +342,11 @@ static void target_read(const char *ctx, struct mt_kdamond *k)
 	uint64_t nr = 0;
 
 	snprintf(dir, sizeof(dir), "%s/targets/0", ctx);
-	if (read_int(dir, "pid_target", &k->pid_target))
+	if (mt_sysfs_read_i64(dir, "pid_target", &k->pid_target))
 		k->pid_target = -1;
-	if (!read_u64(dir, "regions/nr_regions", &nr) && nr) {
-		read_u64(dir, "regions/0/start", &k->start);
-		read_u64(dir, "regions/0/end", &k->end);
+	if (!mt_sysfs_read_u64(dir, "regions/nr_regions", &nr) && nr) {
+		mt_sysfs_read_u64(dir, "regions/0/start", &k->start);
+		mt_sysfs_read_u64(dir, "regions/0/end", &k->end);
 	}
 }
 
@@ -426,9 +364,9 @@ int mt_damon_kdamond(const char *root, int index, struct mt_kdamond *k)
 	k->index = index;
 	k->pid_target = -1;
 	kd_dir(kd, sizeof(kd), root, index);
-	err = dread(kd, "state", state, sizeof(state));
+	err = mt_sysfs_read(kd, "state", state, sizeof(state));
 	if (!err)
-		err = read_int(kd, "pid", &v);
+		err = mt_sysfs_read_i64(kd, "pid", &v);
 	if (err == -EACCES || err == -EPERM) {
 		mt_err(ROOT_ONLY);
 		return -1;
@@ -439,17 +377,17 @@ int mt_damon_kdamond(const char *root, int index, struct mt_kdamond *k)
 	}
 	k->on = !strcmp(state, "on");
 	k->pid = v;
-	if (read_int(kd, "contexts/nr_contexts", &v) || v < 1)
+	if (mt_sysfs_read_i64(kd, "contexts/nr_contexts", &v) || v < 1)
 		return 0;
 	snprintf(ctx, sizeof(ctx), "%s/contexts/0", kd);
-	dread(ctx, "operations", k->ops, sizeof(k->ops));
-	read_u64(ctx, "monitoring_attrs/intervals/sample_us", &k->sample_us);
-	read_u64(ctx, "monitoring_attrs/intervals/aggr_us", &k->aggr_us);
-	read_u64(ctx, "monitoring_attrs/intervals/update_us", &k->update_us);
-	read_u64(ctx, "monitoring_attrs/nr_regions/min", &k->min_regions);
-	read_u64(ctx, "monitoring_attrs/nr_regions/max", &k->max_regions);
-	read_int(ctx, "targets/nr_targets", &k->nr_targets);
-	read_int(ctx, "schemes/nr_schemes", &k->nr_schemes);
+	mt_sysfs_read(ctx, "operations", k->ops, sizeof(k->ops));
+	mt_sysfs_read_u64(ctx, "monitoring_attrs/intervals/sample_us", &k->sample_us);
+	mt_sysfs_read_u64(ctx, "monitoring_attrs/intervals/aggr_us", &k->aggr_us);
+	mt_sysfs_read_u64(ctx, "monitoring_attrs/intervals/update_us", &k->update_us);
+	mt_sysfs_read_u64(ctx, "monitoring_attrs/nr_regions/min", &k->min_regions);
+	mt_sysfs_read_u64(ctx, "monitoring_attrs/nr_regions/max", &k->max_regions);
+	mt_sysfs_read_i64(ctx, "targets/nr_targets", &k->nr_targets);
+	mt_sysfs_read_i64(ctx, "schemes/nr_schemes", &k->nr_schemes);
 	if (k->nr_targets > 0)
 		target_read(ctx, k);
 	return 0;
@@ -473,7 +411,7 @@ bool mt_damon_owned(const struct mt_kdamond *k,
 /* "commit" the context's files to the running kdamond @kd */
 static int commit(const char *kd, int index)
 {
-	int err = dwrite(kd, "state", "commit");
+	int err = mt_sysfs_write(kd, "state", "commit");
 
 	if (err)
 		mt_err("applying the scheme to kdamond %d (commit): %s", index,
@@ -539,8 +477,8 @@ int mt_damon_scheme_set(const char *root, int index, const struct mt_damos *s)
 		return -1;
 	if (setf(sch, "action", "pageout") || pattern_set(sch, s) ||
 	    (s->memcg && filter_set(sch, s->memcg)) || commit(kd, index)) {
-		dwrite(schemes, "nr_schemes", "0");
-		dwrite(kd, "state", "commit");
+		mt_sysfs_write(schemes, "nr_schemes", "0");
+		mt_sysfs_write(kd, "state", "commit");
 		return -1;
 	}
 	return 0;
@@ -554,7 +492,7 @@ int mt_damon_scheme_off(const char *root, int index)
 	kd_dir(kd, sizeof(kd), root, index);
 	if (setf(kd, "contexts/0/schemes/nr_schemes", "0"))
 		return -1;
-	if (dread(kd, "state", state, sizeof(state)) || strcmp(state, "on"))
+	if (mt_sysfs_read(kd, "state", state, sizeof(state)) || strcmp(state, "on"))
 		return 0;
 	return commit(kd, index);
 }
@@ -564,18 +502,18 @@ static int stats_read(const char *sch, struct mt_damos_stats *st)
 	char dir[PATH_MAX];
 	uint64_t nr = 0;
 
-	dread(sch, "action", st->action, sizeof(st->action));
+	mt_sysfs_read(sch, "action", st->action, sizeof(st->action));
 	snprintf(dir, sizeof(dir), "%s/access_pattern", sch);
-	read_u64(dir, "sz/min", &st->min_size);
-	read_u64(dir, "age/min", &st->min_age);
+	mt_sysfs_read_u64(dir, "sz/min", &st->min_size);
+	mt_sysfs_read_u64(dir, "age/min", &st->min_age);
 	snprintf(dir, sizeof(dir), "%s/filters", sch);
-	if (!read_u64(dir, "nr_filters", &nr) && nr)
-		dread(dir, "0/memcg_path", st->memcg, sizeof(st->memcg));
+	if (!mt_sysfs_read_u64(dir, "nr_filters", &nr) && nr)
+		mt_sysfs_read(dir, "0/memcg_path", st->memcg, sizeof(st->memcg));
 	snprintf(dir, sizeof(dir), "%s/stats", sch);
-	return read_u64(dir, "nr_tried", &st->nr_tried) ||
-	       read_u64(dir, "sz_tried", &st->sz_tried) ||
-	       read_u64(dir, "nr_applied", &st->nr_applied) ||
-	       read_u64(dir, "sz_applied", &st->sz_applied);
+	return mt_sysfs_read_u64(dir, "nr_tried", &st->nr_tried) ||
+	       mt_sysfs_read_u64(dir, "sz_tried", &st->sz_tried) ||
+	       mt_sysfs_read_u64(dir, "nr_applied", &st->nr_applied) ||
+	       mt_sysfs_read_u64(dir, "sz_applied", &st->sz_applied);
 }
 
 /**
@@ -594,10 +532,10 @@ int mt_damon_scheme_stats(const char *root, int index,
 
 	memset(st, 0, sizeof(*st));
 	kd_dir(kd, sizeof(kd), root, index);
-	if (read_int(kd, "contexts/0/schemes/nr_schemes", &nr) || nr < 1)
+	if (mt_sysfs_read_i64(kd, "contexts/0/schemes/nr_schemes", &nr) || nr < 1)
 		return 0;
-	if (!dread(kd, "state", state, sizeof(state)) && !strcmp(state, "on")) {
-		err = dwrite(kd, "state", "update_schemes_stats");
+	if (!mt_sysfs_read(kd, "state", state, sizeof(state)) && !strcmp(state, "on")) {
+		err = mt_sysfs_write(kd, "state", "update_schemes_stats");
 		if (err) {
 			mt_err("updating the scheme stats of kdamond %d: %s",
 			       index, strerror(-err));

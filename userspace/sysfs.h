@@ -6,9 +6,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* These print nothing.  Return: 0 or -errno. */
+/* These print nothing, and try again on EBUSY.  Return: 0 or -errno. */
 int mt_sysfs_read(const char *dir, const char *name, char *buf, size_t len);
 int mt_sysfs_read_i64(const char *dir, const char *name, int64_t *v);
+int mt_sysfs_read_u64(const char *dir, const char *name, uint64_t *v);
 int mt_sysfs_write(const char *dir, const char *name, const char *s);
 
 #endif
