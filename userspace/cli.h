@@ -141,5 +141,35 @@ struct heatmap_cli_opts {
 
 int heatmap_parse(int argc, char **argv, struct heatmap_cli_opts *o);
 int cmd_heatmap(int argc, char **argv, bool json);
+enum {
+	MT_DAMON_STATUS,	/* memtally damon [status] */
+	MT_DAMON_START,
+	MT_DAMON_STOP,
+	MT_DAMON_SCHEME,	/* memtally damon scheme: its stats */
+	MT_DAMON_PAGEOUT,	/* memtally damon scheme pageout */
+	MT_DAMON_SCHEME_OFF,
+};
+
+#define MT_DAMON_MAX_PIDS	64
+
+struct damon_opts {
+	bool json;
+	bool help;
+	int action;		/* MT_DAMON_* */
+	int target_opt;		/* start: --paddr, --pid or --cgroup */
+	bool vaddr;		/* start: --pid or --cgroup */
+	const char *cgroup;	/* start: its processes; pageout: its memory */
+	uint32_t pids[MT_DAMON_MAX_PIDS];
+	size_t nr_pids;
+	uint64_t sample_us, aggr_us, update_us, min_regions, max_regions;
+	uint64_t wss_ring, region_ring;	/* 0: the module's default */
+	uint64_t min_age_us;	/* pageout: required */
+	uint64_t min_size;	/* pageout: bytes */
+};
+
+int damon_parse(int argc, char **argv, struct damon_opts *o);
+int cmd_damon(int argc, char **argv, bool json);
+int mt_parse_dur(const char *s, uint64_t *us);
+int mt_parse_size(const char *s, uint64_t *bytes);
 
 #endif

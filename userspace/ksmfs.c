@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "ksm.h"
+#include "sysfs.h"
 
 #define POLL_MS		100	/* full_scans is read this often */
 #define BAR_WIDTH	30
@@ -48,41 +49,17 @@ const char *mt_ksm_dir(void)
 	return env ? env : "/sys/kernel/mm/ksm";
 }
 
-/* One decimal number, the whole of @dir/@name.  Return: 0 or -errno. */
-static int read_i64(const char *dir, const char *name, int64_t *v)
-{
-	char path[PATH_MAX];
-	int n, err = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%" SCNd64, v);
-	if (n != 1)
-		err = n == EOF && ferror(f) ? -errno : -EINVAL;
-	fclose(f);
-	return err;
-}
-
 /* Prints the error.  Return: 0 or -1. */
 static int write_i64(const char *dir, const char *name, int64_t v)
 {
-	char path[PATH_MAX];
-	FILE *f;
+	char s[32];
 	int err;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "we");
-	if (!f) {
-		mt_err("%s: %s", path, strerror(errno));
-		return -1;
-	}
-	fprintf(f, "%" PRId64 "\n", v);
-	err = fclose(f) ? errno : 0;	/* sysfs rejects a value here */
+	snprintf(s, sizeof(s), "%" PRId64 "\n", v);
+	err = mt_sysfs_write(dir, name, s);
 	if (err)
-		mt_err("writing %" PRId64 " to %s: %s", v, path, strerror(err));
+		mt_err("writing %" PRId64 " to %s/%s: %s", v, dir, name,
+		       strerror(-err));
 	return err ? -1 : 0;
 }
 
@@ -96,7 +73,7 @@ int mt_ksm_read(const char *dir, struct mt_ksm_sys *s)
 
 	memset(s, 0, sizeof(*s));
 	for (i = 0; i < MT_NR_KSM_FILES; i++) {
-		err = read_i64(dir, mt_ksm_files[i].name, &s->v[i]);
+		err = mt_sysfs_read_i64(dir, mt_ksm_files[i].name, &s->v[i]);
 		if (err == -ENOENT && mt_ksm_files[i].optional)
 			continue;
 		if (err) {
@@ -227,7 +204,7 @@ static int trial_wait(const char *dir, struct mt_ksm_trial *t, int64_t start,
 	int err;
 
 	for (;;) {
-		err = read_i64(dir, "full_scans", &scans);
+		err = mt_sysfs_read_i64(dir, "full_scans", &scans);
 		if (err) {
 			mt_err("%s/full_scans: %s", dir, strerror(-err));
 			return -1;
@@ -354,7 +331,7 @@ int mt_ksm_proc_read(const char *piddir, struct mt_ksm_proc *p)
 
 	memset(p, 0, sizeof(*p));
 	p->pid = atoi(strrchr(piddir, '/') ? strrchr(piddir, '/') + 1 : piddir);
-	err = read_i64(piddir, "ksm_merging_pages", &merging);
+	err = mt_sysfs_read_i64(piddir, "ksm_merging_pages", &merging);
 	if (err)
 		return err;
 	p->merging_pages = merging;

@@ -28,6 +28,7 @@ static const struct mt_cmd {
 	{ "wss",     cmd_wss,     "DAMON working set over time, per cgroup" },
 	{ "hotcold", cmd_hotcold, "DAMON hot, warm and cold bytes per cgroup" },
 	{ "heatmap", cmd_heatmap, "DAMON access heatmap: terminal, PNG or SVG" },
+	{ "damon",   cmd_damon,   "start, stop and show DAMON for the module" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -80,5 +80,6 @@ void test_rate(void);
 void test_ksm(void);
 void test_damon(void);
 void test_heatmap(void);
+void test_damonctl(void);
 
 #endif

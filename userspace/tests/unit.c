@@ -39,6 +39,9 @@ int main(int argc, char **argv)
 	/* the tests set it where they need it */
 	unsetenv("MEMTALLY_CGROUP_ROOT");
 	unsetenv("MEMTALLY_KSM_DIR");
+	/* never the machine's DAMON, nor its /run/memtally */
+	setenv("MEMTALLY_DAMON_DIR", "/nonexistent/damon", 1);
+	setenv("MEMTALLY_RUNDIR", "/nonexistent/run", 1);
 	test_decode();
 	test_format();
 	test_cgpath();
@@ -49,6 +52,7 @@ int main(int argc, char **argv)
 	test_ksm();
 	test_damon();
 	test_heatmap();
+	test_damonctl();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -1,0 +1,147 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# memtally damon against the real module and DAMON, in the guest.  On a
+# kernel without DAMON (Debian 6.1) every damon command must print the
+# one "not built in" line and exit 1.  Prints TAP.
+n=0 failed=0
+ok() { n=$((n + 1)); echo "ok $n $1"; }
+nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n $1"; shift; for l in "$@"; do echo "# $l"; done; }
+
+kd=/sys/kernel/mm/damon/admin/kdamonds
+echo "TAP version 13"
+
+# one_line <rc> <expected rc> <pattern> <out>: one "memtally: " line matching
+one_line() {
+	[ "$1" -eq "$2" ] && [ "$(echo "$4" | wc -l)" -eq 1 ] &&
+		case $4 in "memtally: "$3) true ;; *) false ;; esac
+}
+
+if [ ! -d /sys/kernel/mm/damon ]; then
+	echo "1..3"
+	for c in start stop status; do
+		out=$(memtally damon $c 2>&1)
+		rc=$?
+		if one_line $rc 1 "DAMON is not built into this kernel (CONFIG_DAMON)*" "$out"; then
+			ok "damon $c without DAMON: one line, exit 1"
+		else
+			nok "damon $c without DAMON: one line, exit 1" "rc=$rc" "$out"
+		fi
+	done
+	echo "# Totals: pass:$((n - failed)) fail:$failed"
+	[ $failed -eq 0 ]
+	exit
+fi
+
+echo "1..10"
+
+# the state of a kdamond: "on 123 vaddr 4567" (state, pid, ops, target)
+kd_state() {
+	echo "$(cat $kd/0/state) $(cat $kd/0/pid) $(cat $kd/0/contexts/0/operations) $(cat $kd/0/contexts/0/targets/0/pid_target)"
+}
+
+out=$(su -s /bin/sh -c 'memtally damon start' nobody 2>&1)
+rc=$?
+if one_line $rc 1 "*needs root*" "$out" && [ "$(cat $kd/nr_kdamonds)" = 0 ]; then
+	ok "damon start as non-root: one line, nothing changed"
+else
+	nok "damon start as non-root: one line, nothing changed" "rc=$rc" "$out"
+fi
+
+out=$(memtally damon start --paddr 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat $kd/nr_kdamonds)" = 1 ] && [ "$(cat $kd/0/state)" = on ]; then
+	ok "damon start --paddr: kdamond 0 on"
+else
+	nok "damon start --paddr: kdamond 0 on" "rc=$rc" "$out"
+fi
+
+sleep 1
+out=$(memtally damon status --json 2>&1)
+case $out in
+*'"state":"on"'*'"memtally":true'*'"module":{"bound":true'*) ok "damon status --json: memtally's kdamond on, module bound" ;;
+*) nok "damon status --json: memtally's kdamond on, module bound" "$out" ;;
+esac
+
+out=$(memtally damon scheme pageout --min-age 1s 2>&1)
+rc=$?
+sleep 4
+out2=$(memtally damon scheme --json 2>&1)
+tried=$(echo "$out2" | sed -n 's/.*"sz_tried":\([0-9]*\).*/\1/p')
+if [ $rc -eq 0 ] && [ -n "$tried" ] && [ "$tried" -gt 0 ]; then
+	ok "damon scheme pageout --min-age 1s: stats show tried bytes ($tried)"
+else
+	nok "damon scheme pageout --min-age 1s: stats show tried bytes" "rc=$rc" "$out" "$out2"
+fi
+
+out=$(memtally damon stop 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && [ "$(cat $kd/nr_kdamonds)" = 0 ]; then
+	ok "damon stop leaves no kdamond"
+else
+	nok "damon stop leaves no kdamond" "rc=$rc" "$out"
+fi
+
+out=$(memtally damon stop 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && [ "$out" = "memtally has no kdamond running; nothing to stop" ]; then
+	ok "damon stop again: nothing to stop, exit 0"
+else
+	nok "damon stop again: nothing to stop, exit 0" "rc=$rc" "$out"
+fi
+
+# someone else's kdamond, monitoring a sleeping process
+sleep 1000 &
+sleeper=$!
+echo 1 > $kd/nr_kdamonds
+echo 1 > $kd/0/contexts/nr_contexts
+echo vaddr > $kd/0/contexts/0/operations
+echo 1 > $kd/0/contexts/0/targets/nr_targets
+echo $sleeper > $kd/0/contexts/0/targets/0/pid_target
+echo on > $kd/0/state
+before=$(kd_state)
+
+out=$(memtally damon start 2>&1)
+rc=$?
+after=$(kd_state)
+if one_line $rc 1 "kdamond 0 (on, pid *) is not memtally's*" "$out" &&
+   [ "$before" = "$after" ] && [ "$(cat $kd/nr_kdamonds)" = 1 ]; then
+	ok "damon start beside another's kdamond: refused, it is unchanged ($after)"
+else
+	nok "damon start beside another's kdamond: refused, it is unchanged" "rc=$rc $before -> $after" "$out"
+fi
+
+out=$(memtally damon stop 2>&1)
+rc=$?
+after=$(kd_state)
+if [ $rc -eq 0 ] && [ "$before" = "$after" ]; then
+	ok "damon stop leaves another's kdamond alone"
+else
+	nok "damon stop leaves another's kdamond alone" "rc=$rc $before -> $after" "$out"
+fi
+
+out=$(memtally damon status 2>&1)
+case $out in
+*"kdamond 0: on, pid "*", not memtally's"*) ok "damon status: another's kdamond is not memtally's" ;;
+*) nok "damon status: another's kdamond is not memtally's" "$out" ;;
+esac
+echo off > $kd/0/state
+echo 0 > $kd/nr_kdamonds
+kill $sleeper
+wait $sleeper 2> /dev/null
+
+# the module goes away while bound: stop still cleans up, quietly
+memtally damon start > /dev/null 2>&1
+rmmod memtally
+out=$(memtally damon stop 2>&1)
+rc=$?
+insmod /memtally.ko
+if [ $rc -eq 0 ] && [ "$out" = "stopped and removed kdamond 0" ] &&
+   [ "$(cat $kd/nr_kdamonds)" = 0 ]; then
+	ok "damon stop after rmmod memtally: removed, no error"
+else
+	nok "damon stop after rmmod memtally: removed, no error" "rc=$rc" "$out"
+fi
+
+echo "# Totals: pass:$((n - failed)) fail:$failed"
+[ $failed -eq 0 ]

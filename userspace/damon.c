@@ -1,0 +1,1048 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally damon: start a kdamond through DAMON's sysfs interface and bind
+ * the module to it, stop it, show it, and give it a pageout scheme.  Only
+ * what memtally started (the state file says which) is ever changed.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <json.h>
+#include <linux/memtally.h>
+
+#include "cli.h"
+#include "damonfs.h"
+#include "damonnl.h"
+#include "ksm.h"
+#include "nl.h"
+
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+
+static const char damon_usage[] =
+"Usage: memtally damon [status] [-j]\n"
+"       memtally damon start [--paddr | --pid PID... | --cgroup PATH]\n"
+"                            [--sample-us N] [--aggr-us N] [--update-us N]\n"
+"                            [--min-regions N] [--max-regions N]\n"
+"                            [--wss-ring K] [--region-ring M] [-j]\n"
+"       memtally damon stop [-j]\n"
+"       memtally damon scheme [pageout --min-age DUR [--min-size SIZE]\n"
+"                             [--cgroup PATH] | off] [-j]\n"
+"\n"
+"Drive DAMON through /sys/kernel/mm/damon/admin for the memtally module.\n"
+"start adds a kdamond, only when there is no other (adding one would reset\n"
+"the others), turns it on and binds the module to it; stop turns it off,\n"
+"removes it and unbinds the module; status shows every kdamond, the\n"
+"module's binding and the scheme; scheme pageout pages out memory that\n"
+"was not accessed for DUR.  All but status --help need root.\n"
+"\n"
+"Options of start:\n"
+"      --paddr            physical memory, the largest System RAM range of\n"
+"                         /proc/iomem (the default)\n"
+"      --pid PID          the address space of process PID; repeatable\n"
+"      --cgroup PATH      the processes of cgroup PATH and its descendants\n"
+"      --sample-us N      sampling interval (default 5000)\n"
+"      --aggr-us N        aggregation interval (default 100000)\n"
+"      --update-us N      operations update interval (default 1000000)\n"
+"      --min-regions N    (default 10, at least 3)\n"
+"      --max-regions N    (default 1000)\n"
+"      --wss-ring K       working set samples the module keeps per cgroup\n"
+"                         (at most " STR(MEMTALLY_DAMON_WSS_RING_MAX) ")\n"
+"      --region-ring M    region snapshots the module keeps (at most "
+STR(MEMTALLY_DAMON_REGION_RING_MAX) ")\n"
+"Options of scheme pageout:\n"
+"      --min-age DUR      not accessed for DUR: 500ms, 60s, 5m, 1h, or us\n"
+"      --min-size SIZE    regions of at least SIZE: 4K (the default), 2M,\n"
+"                         1G, or bytes\n"
+"      --cgroup PATH      only the memory of cgroup PATH (Linux 6.3+)\n"
+"Options:\n"
+"  -j, --json             print one JSON object\n"
+"  -h, --help             show this help\n";
+
+enum {
+	OPT_PADDR = 256, OPT_PID, OPT_CGROUP, OPT_SAMPLE, OPT_AGGR, OPT_UPDATE,
+	OPT_MIN_REGIONS, OPT_MAX_REGIONS, OPT_WSS_RING, OPT_REGION_RING,
+	OPT_MIN_AGE, OPT_MIN_SIZE,
+};
+
+struct unit {
+	const char *name;
+	uint64_t mult;
+};
+
+/* A number with a unit from @units ("" last). */
+static int parse_unit(const char *s, uint64_t *v, const struct unit *units)
+{
+	uint64_t n;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	for (;; units++) {
+		if (!strcasecmp(end, units->name))
+			break;
+		if (!units->name[0])
+			return -EINVAL;
+	}
+	if (n > UINT64_MAX / units->mult)
+		return -EINVAL;
+	*v = n * units->mult;
+	return 0;
+}
+
+/* DUR: 500ms, 60s, 5m, 1h, or microseconds.  Return: 0 or -EINVAL. */
+int mt_parse_dur(const char *s, uint64_t *us)
+{
+	static const struct unit units[] = {
+		{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 },
+		{ "m", 60000000 }, { "h", 3600000000ull }, { "", 1 },
+	};
+
+	return parse_unit(s, us, units);
+}
+
+/* SIZE: 4K, 2M, 1G, 1T (powers of 1024), or bytes.  0 or -EINVAL. */
+int mt_parse_size(const char *s, uint64_t *bytes)
+{
+	static const struct unit units[] = {
+		{ "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 },
+		{ "T", 1ull << 40 }, { "", 1 },
+	};
+
+	return parse_unit(s, bytes, units);
+}
+
+/* A number from @min to @max; MT_EXIT_USAGE after reporting it if not */
+static int num_arg(const char *cmd, const char *s, uint64_t *v, uint64_t min,
+		   uint64_t max, const char *what)
+{
+	if (mt_parse_u64(s, v) || *v < min || *v > max)
+		return mt_usage_err("%s: %s must be a number from %" PRIu64
+				    " to %" PRIu64 ", not '%s'", cmd, what,
+				    min, max, s);
+	return 0;
+}
+
+/* --paddr, --pid and --cgroup pick one kind of target */
+static int target_arg(struct damon_opts *o, int c, const char *arg)
+{
+	uint64_t pid;
+
+	if (o->target_opt && o->target_opt != c)
+		return mt_usage_err("damon start: --paddr, --pid and --cgroup exclude each other");
+	o->target_opt = c;
+	if (c == OPT_PADDR)
+		return 0;
+	o->vaddr = true;
+	if (c == OPT_CGROUP) {
+		o->cgroup = arg;
+		return 0;
+	}
+	if (num_arg("damon start", arg, &pid, 1, INT32_MAX, "--pid"))
+		return MT_EXIT_USAGE;
+	if (o->nr_pids == MT_DAMON_MAX_PIDS)
+		return mt_usage_err("damon start: at most %d --pid options",
+				    MT_DAMON_MAX_PIDS);
+	o->pids[o->nr_pids++] = pid;
+	return 0;
+}
+
+static int start_arg(struct damon_opts *o, int c, const char *arg)
+{
+	static const char cmd[] = "damon start";
+
+	switch (c) {
+	case OPT_PADDR:
+	case OPT_PID:
+	case OPT_CGROUP:
+		return target_arg(o, c, arg);
+	case OPT_SAMPLE:
+		return num_arg(cmd, arg, &o->sample_us, 1, UINT32_MAX,
+			       "--sample-us");
+	case OPT_AGGR:
+		return num_arg(cmd, arg, &o->aggr_us, 1, UINT32_MAX,
+			       "--aggr-us");
+	case OPT_UPDATE:
+		return num_arg(cmd, arg, &o->update_us, 1, UINT32_MAX,
+			       "--update-us");
+	case OPT_MIN_REGIONS:
+		return num_arg(cmd, arg, &o->min_regions, 3, UINT32_MAX,
+			       "--min-regions");
+	case OPT_MAX_REGIONS:
+		return num_arg(cmd, arg, &o->max_regions, 3, UINT32_MAX,
+			       "--max-regions");
+	case OPT_WSS_RING:
+		return num_arg(cmd, arg, &o->wss_ring, 1,
+			       MEMTALLY_DAMON_WSS_RING_MAX, "--wss-ring");
+	default:
+		return num_arg(cmd, arg, &o->region_ring, 1,
+			       MEMTALLY_DAMON_REGION_RING_MAX, "--region-ring");
+	}
+}
+
+static int pageout_arg(struct damon_opts *o, int c, const char *arg)
+{
+	if (c == OPT_CGROUP) {
+		o->cgroup = arg;
+		return 0;
+	}
+	if (c == OPT_MIN_AGE) {
+		if (mt_parse_dur(arg, &o->min_age_us) || !o->min_age_us)
+			return mt_usage_err("damon scheme pageout: --min-age takes a duration such as 500ms, 60s, 5m, 1h, not '%s'",
+					    arg);
+		return 0;
+	}
+	if (mt_parse_size(arg, &o->min_size))
+		return mt_usage_err("damon scheme pageout: --min-size takes a size such as 4K, 2M, 1G or bytes, not '%s'",
+				    arg);
+	return 0;
+}
+
+/* The action words: "start", "scheme pageout"...  Return: words used. */
+static int action_parse(int argc, char **argv, struct damon_opts *o)
+{
+	static const char *const words[] = {
+		[MT_DAMON_STATUS] = "status", [MT_DAMON_START] = "start",
+		[MT_DAMON_STOP] = "stop", [MT_DAMON_SCHEME] = "scheme",
+	};
+	int i;
+
+	o->action = MT_DAMON_STATUS;
+	if (argc < 2 || argv[1][0] == '-')
+		return 0;
+	for (i = 0; i <= MT_DAMON_SCHEME; i++)
+		if (!strcmp(argv[1], words[i]))
+			break;
+	if (i > MT_DAMON_SCHEME)
+		return -1;
+	o->action = i;
+	if (i != MT_DAMON_SCHEME || argc < 3 || argv[2][0] == '-')
+		return 1;
+	if (!strcmp(argv[2], "pageout"))
+		o->action = MT_DAMON_PAGEOUT;
+	else if (!strcmp(argv[2], "off"))
+		o->action = MT_DAMON_SCHEME_OFF;
+	else
+		return -2;
+	return 2;
+}
+
+static const char *action_name(int action)
+{
+	static const char *const names[] = {
+		[MT_DAMON_STATUS] = "damon status",
+		[MT_DAMON_START] = "damon start",
+		[MT_DAMON_STOP] = "damon stop",
+		[MT_DAMON_SCHEME] = "damon scheme",
+		[MT_DAMON_PAGEOUT] = "damon scheme pageout",
+		[MT_DAMON_SCHEME_OFF] = "damon scheme off",
+	};
+
+	return names[action];
+}
+
+/* Return: 0, or MT_EXIT_USAGE after reporting the error. */
+int damon_parse(int argc, char **argv, struct damon_opts *o)
+{
+	static const struct option start_opts[] = {
+		{ "paddr",       no_argument,       NULL, OPT_PADDR },
+		{ "pid",         required_argument, NULL, OPT_PID },
+		{ "cgroup",      required_argument, NULL, OPT_CGROUP },
+		{ "sample-us",   required_argument, NULL, OPT_SAMPLE },
+		{ "aggr-us",     required_argument, NULL, OPT_AGGR },
+		{ "update-us",   required_argument, NULL, OPT_UPDATE },
+		{ "min-regions", required_argument, NULL, OPT_MIN_REGIONS },
+		{ "max-regions", required_argument, NULL, OPT_MAX_REGIONS },
+		{ "wss-ring",    required_argument, NULL, OPT_WSS_RING },
+		{ "region-ring", required_argument, NULL, OPT_REGION_RING },
+		{ "json",        no_argument,       NULL, 'j' },
+		{ "help",        no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const struct option pageout_opts[] = {
+		{ "min-age",  required_argument, NULL, OPT_MIN_AGE },
+		{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
+		{ "cgroup",   required_argument, NULL, OPT_CGROUP },
+		{ "json",     no_argument,       NULL, 'j' },
+		{ "help",     no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct option *opts;
+	const char *cmd;
+	int c, used;
+
+	*o = (struct damon_opts){
+		.json = o->json, .sample_us = 5000, .aggr_us = 100000,
+		.update_us = 1000000, .min_regions = 10, .max_regions = 1000,
+		.min_size = 4096,
+	};
+	used = action_parse(argc, argv, o);
+	if (used == -1)
+		return mt_usage_err("damon: unknown action '%s'", argv[1]);
+	if (used == -2)
+		return mt_usage_err("damon scheme: unknown action '%s'",
+				    argv[2]);
+	argc -= used;
+	argv += used;
+	cmd = action_name(o->action);
+	if (o->action != MT_DAMON_START && o->action != MT_DAMON_PAGEOUT)
+		return mt_parse_plain(cmd, argc, argv, &o->json, &o->help);
+	opts = o->action == MT_DAMON_START ? start_opts : pageout_opts;
+	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
+	while ((c = getopt_long(argc, argv, ":jh", opts, NULL)) != -1) {
+		if (c == 'j')
+			o->json = true;
+		else if (c == 'h')
+			o->help = true;
+		else if (c == '?' || c == ':')
+			return mt_getopt_err(cmd, c, argv);
+		else if (o->action == MT_DAMON_START ?
+			 start_arg(o, c, optarg) : pageout_arg(o, c, optarg))
+			return MT_EXIT_USAGE;
+	}
+	if (optind < argc)
+		return mt_usage_err("%s: unexpected argument '%s'", cmd,
+				    argv[optind]);
+	if (o->help)
+		return 0;
+	if (o->action == MT_DAMON_START && o->aggr_us < o->sample_us)
+		return mt_usage_err("damon start: --aggr-us must be at least --sample-us");
+	if (o->action == MT_DAMON_START && o->max_regions < o->min_regions)
+		return mt_usage_err("damon start: --max-regions must be at least --min-regions");
+	if (o->action == MT_DAMON_PAGEOUT && !o->min_age_us)
+		return mt_usage_err("damon scheme pageout: --min-age is required");
+	return 0;
+}
+
+/* ---- the kdamond memtally started -------------------------------------- */
+
+/*
+ * The state file and the kdamond it names into @st and @k, if that kdamond
+ * is still memtally's.  Prints the error.  Return: 1 (memtally's), 0 (none:
+ * no state file, or a stale one, then removed) or -1.
+ */
+static int own_kdamond(const char *root, struct mt_damon_state *st,
+		       struct mt_kdamond *k)
+{
+	const char *rundir = mt_damon_rundir();
+	int err = mt_damon_state_read(rundir, st), nr;
+
+	if (err == -ENOENT)
+		return 0;
+	if (err && err != -EBADMSG) {
+		mt_err("%s/damon: %s", rundir, strerror(-err));
+		return -1;
+	}
+	if (mt_damon_nr(root, &nr))
+		return -1;
+	if (!err && st->kdamond < nr) {
+		if (mt_damon_kdamond(root, st->kdamond, k))
+			return -1;
+		if (mt_damon_owned(k, st))
+			return 1;
+	}
+	mt_damon_state_rm(rundir);	/* its kdamond is gone */
+	return 0;
+}
+
+/* Appends the pids of one cgroup.procs file; nftw's callback */
+static uint32_t *walk_pids;
+static size_t walk_nr, walk_cap;
+
+static int procs_add(const char *path, const struct stat *sb, int type,
+		     struct FTW *ftw)
+{
+	char file[PATH_MAX];
+	uint32_t *v;
+	FILE *f;
+	unsigned int pid;
+
+	(void)sb;
+	(void)ftw;
+	if (type != FTW_D)
+		return 0;
+	snprintf(file, sizeof(file), "%s/cgroup.procs", path);
+	f = fopen(file, "re");
+	if (!f)
+		return 0;	/* removed meanwhile */
+	while (fscanf(f, "%u", &pid) == 1) {
+		if (walk_nr == walk_cap) {
+			walk_cap = walk_cap ? 2 * walk_cap : 64;
+			v = realloc(walk_pids, walk_cap * sizeof(*v));
+			if (!v) {
+				fclose(f);
+				return -1;
+			}
+			walk_pids = v;
+		}
+		walk_pids[walk_nr++] = pid;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* The processes of cgroup @path and below.  Prints the error.  0 or -1. */
+static int cgroup_pids(const char *path, uint32_t **pids, size_t *nr)
+{
+	char root[PATH_MAX], dir[2 * PATH_MAX];
+	uint64_t id;
+
+	if (mt_cli_cgroot(root, sizeof(root)) ||
+	    mt_cli_cgroup_id(root, path, &id))
+		return -1;
+	snprintf(dir, sizeof(dir), "%s/%s", root, path);
+	walk_pids = NULL;
+	walk_nr = walk_cap = 0;
+	if (nftw(dir, procs_add, 16, FTW_PHYS)) {
+		free(walk_pids);
+		mt_err("%s: %s", dir, errno ? strerror(errno) : "out of memory");
+		return -1;
+	}
+	if (!walk_nr) {
+		free(walk_pids);
+		mt_err("cgroup %s has no process to monitor", path);
+		return -1;
+	}
+	*pids = walk_pids;
+	*nr = walk_nr;
+	return 0;
+}
+
+/* The paddr region, from /proc/iomem.  Prints the error.  0 or -1. */
+static int paddr_region(struct mt_damon_cfg *c)
+{
+	int err = mt_iomem_ram("/proc/iomem", &c->start, &c->end);
+
+	if (err == -EACCES)
+		mt_err("memtally damon needs root (/proc/iomem shows addresses only to root)");
+	else if (err == -ENOENT)
+		mt_err("/proc/iomem has no System RAM range");
+	else if (err)
+		mt_err("/proc/iomem: %s", strerror(-err));
+	return err ? -1 : 0;
+}
+
+/* Opens the module's family: 1 if loaded, 0 if not, -1 (printed) */
+static int module_open(struct mt_nl *nl)
+{
+	int err = mt_nl_connect(nl, MEMTALLY_FAMILY_NAME);
+
+	if (err == -ENOENT)
+		return 0;
+	if (err) {
+		mt_nl_report(nl, "opening a generic netlink socket", err);
+		return -1;
+	}
+	return 1;
+}
+
+static int bind_module(struct mt_nl *nl, const struct damon_opts *o,
+		       const struct mt_damon_cfg *c, int pid)
+{
+	struct mt_damon_binding b = {
+		.kdamond_pid = pid,
+		.ops = c->vaddr ? MEMTALLY_DAMON_OPS_VADDR :
+				  MEMTALLY_DAMON_OPS_PADDR,
+		.sample_us = c->sample_us, .aggr_us = c->aggr_us,
+		.target_pids = (uint32_t *)c->pids, .nr_targets = c->nr_pids,
+		.wss_ring = o->wss_ring, .region_ring = o->region_ring,
+	};
+	int err = mt_nl_damon_bind(nl, &b);
+
+	if (err == -EPERM)
+		mt_err("permission denied: binding the module needs CAP_SYS_ADMIN");
+	else if (err)
+		mt_nl_report(nl, "binding the module to the kdamond", err);
+	return err ? -1 : 0;
+}
+
+static struct json_object *cfg_json(const struct mt_damon_state *st,
+				    const struct mt_damon_cfg *c);
+
+/* Prints what it started, or the error.  Return: 0 or -1. */
+static int started(const struct damon_opts *o, const struct mt_damon_cfg *c,
+		   const struct mt_damon_state *st)
+{
+	if (o->json) {
+		if (!mt_json_print(stdout, cfg_json(st, c)))
+			return 0;
+		mt_err("out of memory");
+		return -1;
+	}
+	printf("started kdamond %d (pid %d): %s", st->kdamond, st->pid,
+	       c->vaddr ? "vaddr" : "paddr");
+	if (c->vaddr)
+		printf(", %zu processes", c->nr_pids);
+	else
+		printf(" %#" PRIx64 "-%#" PRIx64, c->start, c->end);
+	printf(", sample %" PRIu64 " us, aggregation %" PRIu64
+	       " us; the module is bound to it\n", c->sample_us, c->aggr_us);
+	return 0;
+}
+
+static int damon_start(const char *root, const struct damon_opts *o)
+{
+	struct mt_damon_cfg c = {
+		.vaddr = o->vaddr, .sample_us = o->sample_us,
+		.aggr_us = o->aggr_us, .update_us = o->update_us,
+		.min_regions = o->min_regions, .max_regions = o->max_regions,
+		.pids = o->pids, .nr_pids = o->nr_pids,
+	};
+	struct mt_damon_state st = { 0 };
+	uint32_t *cg_pids = NULL;
+	struct mt_kdamond k;
+	struct mt_nl nl;
+	bool removed;
+	int ret = -1, err;
+
+	err = own_kdamond(root, &st, &k);
+	if (err > 0)
+		mt_err("memtally already started kdamond %d (pid %d); memtally damon stop stops it",
+		       st.kdamond, st.pid);
+	if (err || mt_damon_none(root))
+		return MT_EXIT_RUNTIME;
+	if (o->cgroup && cgroup_pids(o->cgroup, &cg_pids, &c.nr_pids))
+		return MT_EXIT_RUNTIME;
+	if (cg_pids)
+		c.pids = cg_pids;
+	if (!c.vaddr && paddr_region(&c))
+		goto out;
+	err = module_open(&nl);
+	if (!err)
+		mt_err("the memtally module is not loaded (modprobe memtally): damon start binds it to the kdamond");
+	if (err <= 0)
+		goto out;
+	st = (struct mt_damon_state){
+		.vaddr = c.vaddr, .sample_us = c.sample_us,
+		.aggr_us = c.aggr_us, .nr_targets = c.vaddr ? c.nr_pids : 1,
+	};
+	if (mt_damon_start(root, &c, &st.kdamond, &st.pid))
+		goto close;
+	if (bind_module(&nl, o, &c, st.pid)) {
+		mt_damon_stop(root, &st, &removed);
+		goto close;
+	}
+	err = mt_damon_state_write(mt_damon_rundir(), &st);
+	if (err) {
+		mt_err("%s/damon: %s", mt_damon_rundir(), strerror(-err));
+		mt_nl_damon_unbind(&nl);
+		mt_damon_stop(root, &st, &removed);
+		goto close;
+	}
+	ret = started(o, &c, &st);
+close:
+	mt_nl_close(&nl);
+out:
+	free(cg_pids);
+	return ret ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+}
+
+/* Unbind the module, if it is loaded.  Prints the error.  0 or -1. */
+static int unbind_module(void)
+{
+	struct mt_nl nl;
+	int err = module_open(&nl);
+
+	if (err <= 0)
+		return err;
+	err = mt_nl_damon_unbind(&nl);
+	if (err == -EPERM)
+		mt_err("permission denied: unbinding the module needs CAP_SYS_ADMIN");
+	else if (err && err != -ENOENT)
+		mt_nl_report(&nl, "unbinding the module", err);
+	mt_nl_close(&nl);
+	return err && err != -ENOENT ? -1 : 0;
+}
+
+static void stopped(bool json, const struct mt_damon_state *st, bool found,
+		    bool removed)
+{
+	struct json_object *o;
+
+	if (json) {
+		o = json_object_new_object();
+		json_object_object_add(o, "stopped", json_object_new_boolean(found));
+		json_object_object_add(o, "kdamond", found ?
+				       json_object_new_int(st->kdamond) : NULL);
+		json_object_object_add(o, "removed",
+				       json_object_new_boolean(removed));
+		if (mt_json_print(stdout, o))
+			mt_err("out of memory");
+	} else if (!found) {
+		puts("memtally has no kdamond running; nothing to stop");
+	} else if (removed) {
+		printf("stopped and removed kdamond %d\n", st->kdamond);
+	} else {
+		printf("stopped kdamond %d; its directory stays (off): removing it would reset the other kdamonds\n",
+		       st->kdamond);
+	}
+}
+
+static int damon_stop(const char *root, bool json)
+{
+	struct mt_damon_state st;
+	struct mt_kdamond k;
+	bool removed = false;
+	int own = own_kdamond(root, &st, &k), err = 0;
+
+	if (own < 0)
+		return MT_EXIT_RUNTIME;
+	if (own) {
+		if (mt_damon_stop(root, &st, &removed))
+			return MT_EXIT_RUNTIME;
+		mt_damon_state_rm(mt_damon_rundir());
+		err = unbind_module();
+	}
+	stopped(json, &st, own, removed);
+	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+}
+
+/* ---- status and scheme -------------------------------------------------- */
+
+struct report {
+	struct mt_kdamond *kd;
+	int nr;
+	int own;		/* index of memtally's kdamond, or -1 */
+	int module;		/* 1 loaded, 0 not, -1 error (printed) */
+	struct mt_damon_info info;
+	bool has_scheme;
+	struct mt_damos_stats scheme;
+	uint64_t aggr_us;	/* of memtally's kdamond */
+};
+
+static uint64_t boottime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* The module's binding.  Prints the error.  Return: 0 or -1. */
+static int module_load(struct report *r)
+{
+	struct mt_nl nl;
+	int err;
+
+	r->module = module_open(&nl);
+	if (r->module <= 0)
+		return r->module;
+	err = mt_nl_damon_get(&nl, &r->info);
+	if (err == -EPERM)
+		mt_err("permission denied: reading the module needs CAP_PERFMON or CAP_SYS_ADMIN");
+	else if (err)
+		mt_nl_report(&nl, "reading the module's DAMON binding", err);
+	mt_nl_close(&nl);
+	if (err)
+		r->module = -1;
+	return err ? -1 : 0;
+}
+
+/* Prints the error.  Return: 0 or -1. */
+static int report_load(const char *root, struct report *r)
+{
+	struct mt_damon_state st;
+	struct mt_kdamond k;
+	int i, own, err = 0;
+
+	r->own = -1;
+	own = own_kdamond(root, &st, &k);
+	if (own < 0 || mt_damon_nr(root, &r->nr))
+		return -1;
+	r->kd = calloc(r->nr ? r->nr : 1, sizeof(*r->kd));
+	if (!r->kd) {
+		mt_err("out of memory");
+		return -1;
+	}
+	for (i = 0; i < r->nr; i++)
+		if (mt_damon_kdamond(root, i, &r->kd[i]))
+			return -1;
+	if (own) {
+		r->own = st.kdamond;
+		r->aggr_us = st.aggr_us;
+		if (mt_damon_scheme_stats(root, st.kdamond, &r->scheme))
+			return -1;
+		r->has_scheme = r->scheme.action[0];
+	}
+	err = module_load(r);
+	return err;
+}
+
+static void add_u64(struct json_object *o, const char *key, uint64_t v)
+{
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+static struct json_object *cfg_json(const struct mt_damon_state *st,
+				    const struct mt_damon_cfg *c)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	size_t i;
+
+	json_object_object_add(o, "kdamond", json_object_new_int(st->kdamond));
+	json_object_object_add(o, "pid", json_object_new_int(st->pid));
+	json_object_object_add(o, "operations",
+			json_object_new_string(c->vaddr ? "vaddr" : "paddr"));
+	add_u64(o, "sample_us", c->sample_us);
+	add_u64(o, "aggr_us", c->aggr_us);
+	add_u64(o, "update_us", c->update_us);
+	add_u64(o, "min_regions", c->min_regions);
+	add_u64(o, "max_regions", c->max_regions);
+	if (!c->vaddr) {
+		add_u64(o, "start", c->start);
+		add_u64(o, "end", c->end);
+		return o;
+	}
+	a = json_object_new_array();
+	for (i = 0; i < c->nr_pids; i++)
+		json_object_array_add(a, json_object_new_int64(c->pids[i]));
+	json_object_object_add(o, "target_pids", a);
+	return o;
+}
+
+static struct json_object *kdamond_json(const struct mt_kdamond *k, bool own)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "index", json_object_new_int(k->index));
+	json_object_object_add(o, "state",
+			       json_object_new_string(k->on ? "on" : "off"));
+	json_object_object_add(o, "pid", k->on ?
+			       json_object_new_int(k->pid) : NULL);
+	json_object_object_add(o, "memtally", json_object_new_boolean(own));
+	if (!k->ops[0])
+		return o;
+	json_object_object_add(o, "operations",
+			       json_object_new_string(k->ops));
+	add_u64(o, "sample_us", k->sample_us);
+	add_u64(o, "aggr_us", k->aggr_us);
+	add_u64(o, "update_us", k->update_us);
+	add_u64(o, "min_regions", k->min_regions);
+	add_u64(o, "max_regions", k->max_regions);
+	json_object_object_add(o, "nr_targets",
+			       json_object_new_int64(k->nr_targets));
+	json_object_object_add(o, "nr_schemes",
+			       json_object_new_int64(k->nr_schemes));
+	return o;
+}
+
+static uint64_t age_ns(uint64_t then)
+{
+	uint64_t now = boottime_ns();
+
+	return now > then ? now - then : 0;
+}
+
+static struct json_object *module_json(const struct mt_damon_info *in)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	size_t i;
+
+	json_object_object_add(o, "bound", json_object_new_boolean(in->b.bound));
+	if (!in->b.bound)
+		return o;
+	add_u64(o, "kdamond_pid", in->b.kdamond_pid);
+	json_object_object_add(o, "operations", json_object_new_string(
+		in->b.ops == MEMTALLY_DAMON_OPS_VADDR ? "vaddr" : "paddr"));
+	add_u64(o, "sample_us", in->b.sample_us);
+	add_u64(o, "aggr_us", in->b.aggr_us);
+	a = json_object_new_array();
+	for (i = 0; i < in->b.nr_targets; i++)
+		json_object_array_add(a,
+			json_object_new_int64(in->b.target_pids[i]));
+	json_object_object_add(o, "target_pids", a);
+	add_u64(o, "wss_ring", in->b.wss_ring);
+	add_u64(o, "region_ring", in->b.region_ring);
+	add_u64(o, "aggregations", in->aggregations);
+	add_u64(o, "updated_ns", in->updated_ns);
+	add_u64(o, "age_ns", age_ns(in->updated_ns));
+	add_u64(o, "total_bytes", in->total_bytes);
+	add_u64(o, "unattributed_bytes", in->unattributed_bytes);
+	add_u64(o, "probe_ns", in->probe_ns);
+	add_u64(o, "hot_rate", in->hot_rate);
+	add_u64(o, "cold_rate", in->cold_rate);
+	return o;
+}
+
+static struct json_object *scheme_json(const struct mt_damos_stats *s,
+				       uint64_t aggr_us)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "action", json_object_new_string(s->action));
+	add_u64(o, "min_size", s->min_size);
+	add_u64(o, "min_age_aggregations", s->min_age);
+	add_u64(o, "min_age_us", s->min_age * aggr_us);
+	json_object_object_add(o, "cgroup", s->memcg[0] ?
+			       json_object_new_string(s->memcg) : NULL);
+	add_u64(o, "nr_tried", s->nr_tried);
+	add_u64(o, "sz_tried", s->sz_tried);
+	add_u64(o, "nr_applied", s->nr_applied);
+	add_u64(o, "sz_applied", s->sz_applied);
+	return o;
+}
+
+static struct json_object *report_json(const struct report *r)
+{
+	struct json_object *o = json_object_new_object(), *a;
+	int i;
+
+	a = json_object_new_array();
+	for (i = 0; i < r->nr; i++)
+		json_object_array_add(a, kdamond_json(&r->kd[i], i == r->own));
+	json_object_object_add(o, "kdamonds", a);
+	json_object_object_add(o, "module", r->module > 0 ?
+			       module_json(&r->info) : NULL);
+	json_object_object_add(o, "scheme", r->has_scheme ?
+			       scheme_json(&r->scheme, r->aggr_us) : NULL);
+	return o;
+}
+
+static void kdamond_print(const struct mt_kdamond *k, bool own)
+{
+	printf("kdamond %d: %s", k->index, k->on ? "on" : "off");
+	if (k->on)
+		printf(", pid %d", k->pid);
+	printf("%s\n", own ? ", memtally's" : ", not memtally's");
+	if (!k->ops[0])
+		return;
+	printf("  %s, sample %" PRIu64 " us, aggregation %" PRIu64
+	       " us, update %" PRIu64 " us, regions %" PRIu64 "..%" PRIu64
+	       "\n", k->ops, k->sample_us, k->aggr_us, k->update_us,
+	       k->min_regions, k->max_regions);
+	printf("  %" PRId64 " targets", k->nr_targets);
+	if (!strcmp(k->ops, "paddr") && k->end)
+		printf(" (%#" PRIx64 "-%#" PRIx64 ")", k->start, k->end);
+	else if (k->pid_target > 0)
+		printf(" (first: pid %" PRId64 ")", k->pid_target);
+	printf(", %" PRId64 " schemes\n", k->nr_schemes);
+}
+
+static void module_print(const struct report *r)
+{
+	const struct mt_damon_info *in = &r->info;
+	char total[32], unattr[32];
+
+	if (r->module == 0) {
+		puts("module: not loaded");
+		return;
+	}
+	if (r->module < 0)
+		return;
+	if (!in->b.bound) {
+		puts("module: not bound to a kdamond");
+		return;
+	}
+	mt_bytes(total, sizeof(total), in->total_bytes);
+	mt_bytes(unattr, sizeof(unattr), in->unattributed_bytes);
+	printf("module: bound to kdamond pid %" PRIu32 " (%s), %" PRIu64
+	       " aggregations, the last %.1fs ago\n", in->b.kdamond_pid,
+	       in->b.ops == MEMTALLY_DAMON_OPS_VADDR ? "vaddr" : "paddr",
+	       in->aggregations, age_ns(in->updated_ns) / 1e9);
+	printf("  %s monitored, %s unattributed; probe time %.3fs; hot above %"
+	       PRIu32 "/s, cold below %" PRIu32 "/s\n", total, unattr,
+	       in->probe_ns / 1e9, in->hot_rate, in->cold_rate);
+}
+
+static void scheme_print(const struct mt_damos_stats *s, uint64_t aggr_us)
+{
+	char tried[32], applied[32];
+
+	printf("scheme: %s regions of >= %" PRIu64 " bytes not accessed for >= %"
+	       PRIu64 " aggregations (%.1fs)", s->action, s->min_size,
+	       s->min_age, s->min_age * aggr_us / 1e6);
+	if (s->memcg[0])
+		printf(", of cgroup %s only", s->memcg);
+	mt_bytes(tried, sizeof(tried), s->sz_tried);
+	mt_bytes(applied, sizeof(applied), s->sz_applied);
+	printf("\n  tried %" PRIu64 " regions (%s), applied to %" PRIu64
+	       " (%s)\n", s->nr_tried, tried, s->nr_applied, applied);
+}
+
+static void report_print(const struct report *r)
+{
+	int i;
+
+	if (!r->nr)
+		puts("no kdamond");
+	for (i = 0; i < r->nr; i++)
+		kdamond_print(&r->kd[i], i == r->own);
+	module_print(r);
+	if (r->own < 0)
+		return;
+	if (r->has_scheme)
+		scheme_print(&r->scheme, r->aggr_us);
+	else
+		puts("scheme: none");
+}
+
+static int damon_status(const char *root, bool json)
+{
+	struct report r = { 0 };
+	int err = report_load(root, &r);
+
+	/* the kdamonds are worth showing even if the module failed */
+	if (r.kd && (!err || r.module < 0)) {
+		if (json && mt_json_print(stdout, report_json(&r))) {
+			mt_err("out of memory");
+			err = -1;
+		} else if (!json) {
+			report_print(&r);
+		}
+	}
+	free(r.kd);
+	mt_damon_info_free(&r.info);
+	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+}
+
+/* memtally's kdamond, for the scheme actions.  Prints the error. */
+static int scheme_kdamond(const char *root, struct mt_damon_state *st,
+			  struct mt_kdamond *k)
+{
+	int own = own_kdamond(root, st, k);
+
+	if (!own)
+		mt_err("memtally has started no kdamond (memtally damon start)");
+	return own > 0 ? 0 : -1;
+}
+
+/* The memcg_path of cgroup @path: "/a/b".  Prints the error. */
+static int memcg_path(const char *path, char *buf, size_t len)
+{
+	char root[PATH_MAX];
+	uint64_t id;
+
+	if (mt_cli_cgroot(root, sizeof(root)) ||
+	    mt_cli_cgroup_id(root, path, &id))
+		return -1;
+	snprintf(buf, len, "%s%s", path[0] == '/' ? "" : "/", path);
+	len = strlen(buf);
+	while (len > 1 && buf[len - 1] == '/')
+		buf[--len] = '\0';
+	return 0;
+}
+
+static int scheme_pageout(const char *root, const struct damon_opts *o)
+{
+	struct mt_damos s = { .min_size = o->min_size };
+	struct mt_damon_state st;
+	struct mt_kdamond k;
+	char memcg[PATH_MAX];
+
+	if (scheme_kdamond(root, &st, &k))
+		return MT_EXIT_RUNTIME;
+	if (!k.on) {
+		mt_err("memtally's kdamond %d is off", st.kdamond);
+		return MT_EXIT_RUNTIME;
+	}
+	if (o->cgroup && st.vaddr) {
+		mt_err("--cgroup needs a paddr kdamond: DAMON filters vaddr memory by process, not by cgroup");
+		return MT_EXIT_RUNTIME;
+	}
+	if (o->cgroup && memcg_path(o->cgroup, memcg, sizeof(memcg)))
+		return MT_EXIT_RUNTIME;
+	s.memcg = o->cgroup ? memcg : NULL;
+	/* DAMON counts age in aggregation intervals: round up */
+	s.min_age = (o->min_age_us + st.aggr_us - 1) / st.aggr_us;
+	if (mt_damon_scheme_set(root, st.kdamond, &s))
+		return MT_EXIT_RUNTIME;
+	if (o->json)
+		return damon_status(root, true);
+	printf("kdamond %d pages out regions of >= %" PRIu64
+	       " bytes not accessed for >= %" PRIu64 " aggregations (%.1fs)%s%s\n",
+	       st.kdamond, s.min_size, s.min_age, s.min_age * st.aggr_us / 1e6,
+	       s.memcg ? " of cgroup " : "", s.memcg ? s.memcg : "");
+	return MT_EXIT_OK;
+}
+
+static int scheme_show(const char *root, const struct damon_opts *o)
+{
+	struct mt_damon_state st;
+	struct mt_damos_stats s;
+	struct json_object *j;
+	struct mt_kdamond k;
+
+	if (scheme_kdamond(root, &st, &k) ||
+	    mt_damon_scheme_stats(root, st.kdamond, &s))
+		return MT_EXIT_RUNTIME;
+	if (o->json) {
+		j = json_object_new_object();
+		json_object_object_add(j, "scheme", s.action[0] ?
+				       scheme_json(&s, st.aggr_us) : NULL);
+		if (mt_json_print(stdout, j)) {
+			mt_err("out of memory");
+			return MT_EXIT_RUNTIME;
+		}
+	} else if (s.action[0]) {
+		scheme_print(&s, st.aggr_us);
+	} else {
+		puts("scheme: none");
+	}
+	return MT_EXIT_OK;
+}
+
+static int scheme_off(const char *root, const struct damon_opts *o)
+{
+	struct mt_damon_state st;
+	struct json_object *j;
+	struct mt_kdamond k;
+
+	if (scheme_kdamond(root, &st, &k))
+		return MT_EXIT_RUNTIME;
+	if (k.nr_schemes && mt_damon_scheme_off(root, st.kdamond))
+		return MT_EXIT_RUNTIME;
+	if (o->json) {
+		j = json_object_new_object();
+		json_object_object_add(j, "removed",
+				json_object_new_boolean(k.nr_schemes > 0));
+		if (!mt_json_print(stdout, j))
+			return MT_EXIT_OK;
+		mt_err("out of memory");
+		return MT_EXIT_RUNTIME;
+	}
+	if (k.nr_schemes)
+		printf("removed the scheme of kdamond %d\n", st.kdamond);
+	else
+		printf("kdamond %d has no scheme\n", st.kdamond);
+	return MT_EXIT_OK;
+}
+
+int cmd_damon(int argc, char **argv, bool json)
+{
+	struct damon_opts o = { .json = json };
+	const char *root = mt_damon_dir();
+
+	if (damon_parse(argc, argv, &o))
+		return MT_EXIT_USAGE;
+	if (o.help) {
+		fputs(damon_usage, stdout);
+		return MT_EXIT_OK;
+	}
+	if (mt_damon_check(root))
+		return MT_EXIT_RUNTIME;
+	switch (o.action) {
+	case MT_DAMON_START:
+		return damon_start(root, &o);
+	case MT_DAMON_STOP:
+		return damon_stop(root, o.json);
+	case MT_DAMON_SCHEME:
+		return scheme_show(root, &o);
+	case MT_DAMON_PAGEOUT:
+		return scheme_pageout(root, &o);
+	case MT_DAMON_SCHEME_OFF:
+		return scheme_off(root, &o);
+	default:
+		return damon_status(root, o.json);
+	}
+}

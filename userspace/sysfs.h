@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* memtally: reading and writing one value of a sysfs file. */
+#ifndef MT_SYSFS_H
+#define MT_SYSFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* These print nothing, and try again on EBUSY.  Return: 0 or -errno. */
+int mt_sysfs_read(const char *dir, const char *name, char *buf, size_t len);
+int mt_sysfs_read_i64(const char *dir, const char *name, int64_t *v);
+int mt_sysfs_read_u64(const char *dir, const char *name, uint64_t *v);
+int mt_sysfs_write(const char *dir, const char *name, const char *s);
+
+#endif
