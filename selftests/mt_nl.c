@@ -72,7 +72,7 @@ void mt_nl_extack(const struct nlmsghdr *nlh, struct mt_nl_result *res)
 	if (nlh->nlmsg_type == NLMSG_DONE)	/* the errno, then the TLVs */
 		off = sizeof(int);
 	else if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - sizeof(struct nlmsghdr));
 	len = (int)nlh->nlmsg_len - (int)NLMSG_HDRLEN - (int)off;
 	mt_nl_for_each_attr(a, (const void *)((const char *)e + off), len) {
 		if (a->nla_type == NLMSGERR_ATTR_MSG) {

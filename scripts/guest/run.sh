@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Run every guest test suite; each prints TAP.
 cd /tests || exit 1
-for t in memtally_test reclaim_test ksm_test tool_test.sh; do
+for t in memtally_test reclaim_test ksm_test nl_fuzz tool_test.sh; do
 	[ -x "$t" ] || continue
 	echo "MT-SUITE $t"
 	./"$t"
