@@ -155,6 +155,27 @@ uint64_t mt_nl_u64(const struct nlattr *a)
 	return v;
 }
 
+/* CTRL_ATTR_OPS: the flags of each command into nl->op_flags */
+static void mt_nl_family_ops(struct mt_nl *nl, const struct nlattr *ops)
+{
+	const struct nlattr *op, *a;
+	int len = ops->nla_len - NLA_HDRLEN, olen;
+
+	mt_nl_for_each_attr(op, (const void *)((const char *)ops + NLA_HDRLEN), len) {
+		uint32_t id = 0, flags = 0;
+
+		olen = op->nla_len - NLA_HDRLEN;
+		mt_nl_for_each_attr(a, (const void *)((const char *)op + NLA_HDRLEN), olen) {
+			if (a->nla_type == CTRL_ATTR_OP_ID)
+				id = (uint32_t)mt_nl_u64(a);
+			if (a->nla_type == CTRL_ATTR_OP_FLAGS)
+				flags = (uint32_t)mt_nl_u64(a);
+		}
+		if (id < sizeof(nl->op_flags) / sizeof(nl->op_flags[0]))
+			nl->op_flags[id] = flags;
+	}
+}
+
 static void mt_nl_family_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	const struct nlattr *a = mt_nl_attr(nlh, CTRL_ATTR_FAMILY_ID);
@@ -165,21 +186,8 @@ static void mt_nl_family_cb(const struct nlmsghdr *nlh, void *ctx)
 	if (a)
 		memcpy(&nl->family, (const char *)a + NLA_HDRLEN, sizeof(uint16_t));
 	a = mt_nl_attr(nlh, CTRL_ATTR_OPS);
-	len = a ? a->nla_len - NLA_HDRLEN : 0;
 	if (a)
-		mt_nl_for_each_attr(grp, (const void *)((const char *)a + NLA_HDRLEN), len) {
-			uint32_t id = 0, flags = 0;
-
-			glen = grp->nla_len - NLA_HDRLEN;
-			mt_nl_for_each_attr(g, (const void *)((const char *)grp + NLA_HDRLEN), glen) {
-				if (g->nla_type == CTRL_ATTR_OP_ID)
-					id = (uint32_t)mt_nl_u64(g);
-				if (g->nla_type == CTRL_ATTR_OP_FLAGS)
-					flags = (uint32_t)mt_nl_u64(g);
-			}
-			if (id < sizeof(nl->op_flags) / sizeof(nl->op_flags[0]))
-				nl->op_flags[id] = flags;
-		}
+		mt_nl_family_ops(nl, a);
 	a = mt_nl_attr(nlh, CTRL_ATTR_MCAST_GROUPS);
 	if (!a)
 		return;
