@@ -18,7 +18,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/prctl.h>
 #include <linux/capability.h>
 #include <sys/wait.h>
@@ -337,20 +336,6 @@ TEST_F(mt, unknown_id)
 	EXPECT_STREQ("no cgroup with this id", res.extack);
 }
 
-/*
- * Does the kernel deliver the extack of a failing dump start?  6.1 answers
- * with the errno alone; 6.12 carries the message.  (Both tested.)
- */
-static bool dump_start_has_extack(void)
-{
-	struct utsname u;
-	int major = 0, minor = 0;
-
-	uname(&u);
-	sscanf(u.release, "%d.%d", &major, &minor);
-	return major > 6 || (major == 6 && minor >= 12);
-}
-
 TEST_F(mt, malformed)
 {
 	struct mt_nl_result res;
@@ -382,7 +367,7 @@ TEST_F(mt, malformed)
 	/* a dump takes no id */
 	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP,
 				      MEMTALLY_A_CGROUP_ID, &one, sizeof(one), &res));
-	if (dump_start_has_extack())
+	if (mt_dump_start_has_extack())
 		EXPECT_STREQ("a dump takes no cgroup id; use a do request", res.extack);
 	/* unknown command */
 	EXPECT_EQ(-EOPNOTSUPP, mt_raw_request(&self->nl, MEMTALLY_CMD_MAX + 7, 0, 0, NULL, 0, &res));
@@ -405,7 +390,7 @@ TEST_F(mt, unprivileged)
 	EXPECT_STREQ("reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN", res.extack);
 	EXPECT_EQ(-EPERM, cg_get(&self->nl, 1, &c, &res));
 	EXPECT_EQ(-EPERM, cg_dump(&self->nl, &ids, &res));
-	if (dump_start_has_extack())
+	if (mt_dump_start_has_extack())
 		EXPECT_STREQ("reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN", res.extack);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 
@@ -139,4 +140,19 @@ int mt_raw_request(struct mt_nl *nl, uint8_t cmd, uint16_t flags,
 		mt_nl_put(&req, type, data, len);
 	err = mt_nl_talk(nl, &req, NULL, NULL, res);
 	return err ? err : res->error;
+}
+
+/*
+ * Does the kernel deliver the extack of a failing dump start?  6.1 answers
+ * with the errno alone: its __netlink_dump_start() calls the start callback
+ * with cb->extack NULL.  6.12 sets cb->extack first.  (Both tested.)
+ */
+bool mt_dump_start_has_extack(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	uname(&u);
+	sscanf(u.release, "%d.%d", &major, &minor);
+	return major > 6 || (major == 6 && minor >= 12);
 }

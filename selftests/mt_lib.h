@@ -43,5 +43,6 @@ int mt_row_get(struct mt_nl *nl, uint64_t id, struct mt_row *row,
 int mt_raw_request(struct mt_nl *nl, uint8_t cmd, uint16_t flags,
 		   uint16_t type, const void *data, uint16_t len,
 		   struct mt_nl_result *res);
+bool mt_dump_start_has_extack(void);
 
 #endif

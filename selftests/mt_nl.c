@@ -15,37 +15,52 @@
 #define SOL_NETLINK 270
 #endif
 
-static char *mt_nl_payload(struct mt_nl_req *req)
+/* Headers of a request in a zeroed buffer of any size. */
+void mt_nl_hdr_init(struct nlmsghdr *nlh, uint16_t family, uint8_t cmd,
+		    uint16_t flags)
 {
-	return req->buf + NLMSG_ALIGN(req->nlh.nlmsg_len);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	g = NLMSG_DATA(nlh);
+	g->cmd = cmd;
+	g->version = 1;
 }
 
 void mt_nl_req_init(struct mt_nl_req *req, uint16_t family, uint8_t cmd,
 		    uint16_t flags)
 {
-	struct genlmsghdr *g;
-
 	memset(req, 0, sizeof(*req));
-	req->nlh.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
-	req->nlh.nlmsg_type = family;
-	req->nlh.nlmsg_flags = NLM_F_REQUEST | flags;
-	g = NLMSG_DATA(&req->nlh);
-	g->cmd = cmd;
-	g->version = 1;
+	mt_nl_hdr_init(&req->nlh, family, cmd, flags);
+}
+
+/*
+ * Append an attribute to the message at @nlh, whose buffer the caller
+ * sized; padding bytes are left as they are (zero in a zeroed buffer).
+ */
+struct nlattr *mt_nl_put_hdr(struct nlmsghdr *nlh, uint16_t type,
+			     const void *data, uint16_t len)
+{
+	struct nlattr *a = (void *)((char *)nlh + NLMSG_ALIGN(nlh->nlmsg_len));
+
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + len;
+	if (len)
+		memcpy((char *)a + NLA_HDRLEN, data, len);
+	nlh->nlmsg_len = NLMSG_ALIGN(nlh->nlmsg_len) + NLA_ALIGN(a->nla_len);
+	return a;
 }
 
 void mt_nl_put(struct mt_nl_req *req, uint16_t type, const void *data,
 	       uint16_t len)
 {
-	struct nlattr *a = (struct nlattr *)mt_nl_payload(req);
-
-	a->nla_type = type;
-	a->nla_len = NLA_HDRLEN + len;
-	memcpy((char *)a + NLA_HDRLEN, data, len);
-	req->nlh.nlmsg_len = NLMSG_ALIGN(req->nlh.nlmsg_len) + NLA_ALIGN(a->nla_len);
+	mt_nl_put_hdr(&req->nlh, type, data, len);
 }
 
-static void mt_nl_extack(const struct nlmsghdr *nlh, struct mt_nl_result *res)
+/* NLMSGERR_ATTR_MSG of an NLMSG_ERROR or NLMSG_DONE into res->extack */
+void mt_nl_extack(const struct nlmsghdr *nlh, struct mt_nl_result *res)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	const struct nlattr *a;
@@ -54,8 +69,10 @@ static void mt_nl_extack(const struct nlmsghdr *nlh, struct mt_nl_result *res)
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	if (nlh->nlmsg_type == NLMSG_DONE)	/* the errno, then the TLVs */
+		off = sizeof(int);
+	else if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(e->msg.nlmsg_len - sizeof(struct nlmsghdr));
 	len = (int)nlh->nlmsg_len - (int)NLMSG_HDRLEN - (int)off;
 	mt_nl_for_each_attr(a, (const void *)((const char *)e + off), len) {
 		if (a->nla_type == NLMSGERR_ATTR_MSG) {
@@ -138,6 +155,27 @@ uint64_t mt_nl_u64(const struct nlattr *a)
 	return v;
 }
 
+/* CTRL_ATTR_OPS: the flags of each command into nl->op_flags */
+static void mt_nl_family_ops(struct mt_nl *nl, const struct nlattr *ops)
+{
+	const struct nlattr *op, *a;
+	int len = ops->nla_len - NLA_HDRLEN, olen;
+
+	mt_nl_for_each_attr(op, (const void *)((const char *)ops + NLA_HDRLEN), len) {
+		uint32_t id = 0, flags = 0;
+
+		olen = op->nla_len - NLA_HDRLEN;
+		mt_nl_for_each_attr(a, (const void *)((const char *)op + NLA_HDRLEN), olen) {
+			if (a->nla_type == CTRL_ATTR_OP_ID)
+				id = (uint32_t)mt_nl_u64(a);
+			if (a->nla_type == CTRL_ATTR_OP_FLAGS)
+				flags = (uint32_t)mt_nl_u64(a);
+		}
+		if (id < sizeof(nl->op_flags) / sizeof(nl->op_flags[0]))
+			nl->op_flags[id] = flags;
+	}
+}
+
 static void mt_nl_family_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	const struct nlattr *a = mt_nl_attr(nlh, CTRL_ATTR_FAMILY_ID);
@@ -147,6 +185,9 @@ static void mt_nl_family_cb(const struct nlmsghdr *nlh, void *ctx)
 
 	if (a)
 		memcpy(&nl->family, (const char *)a + NLA_HDRLEN, sizeof(uint16_t));
+	a = mt_nl_attr(nlh, CTRL_ATTR_OPS);
+	if (a)
+		mt_nl_family_ops(nl, a);
 	a = mt_nl_attr(nlh, CTRL_ATTR_MCAST_GROUPS);
 	if (!a)
 		return;

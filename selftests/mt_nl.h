@@ -19,6 +19,8 @@ struct mt_nl {
 	uint32_t events_group;	/* id of the "events" multicast group */
 	uint32_t seq;
 	int recvs;		/* recv() calls of the last request */
+	/* GENL_CMD_CAP_DO/DUMP/HASPOL of each command the family has, else 0 */
+	uint32_t op_flags[256];
 };
 
 /* Outcome of one request. */
@@ -46,6 +48,11 @@ void mt_nl_req_init(struct mt_nl_req *req, uint16_t family, uint8_t cmd,
 		    uint16_t flags);
 void mt_nl_put(struct mt_nl_req *req, uint16_t type, const void *data,
 	       uint16_t len);
+void mt_nl_hdr_init(struct nlmsghdr *nlh, uint16_t family, uint8_t cmd,
+		    uint16_t flags);
+struct nlattr *mt_nl_put_hdr(struct nlmsghdr *nlh, uint16_t type,
+			     const void *data, uint16_t len);
+void mt_nl_extack(const struct nlmsghdr *nlh, struct mt_nl_result *res);
 int mt_nl_talk(struct mt_nl *nl, struct mt_nl_req *req, mt_nl_cb cb,
 	       void *ctx, struct mt_nl_result *res);
 

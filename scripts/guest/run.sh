@@ -3,7 +3,7 @@
 # Run every guest test suite (or those of mt.suites=a,b on the kernel
 # command line, see scripts/try.sh); each prints TAP.
 cd /tests || exit 1
-suites="memtally_test reclaim_test ksm_test damon_test tool_test.sh"
+suites="memtally_test reclaim_test ksm_test damon_test nl_fuzz tool_test.sh"
 for a in $(cat /proc/cmdline); do
 	case $a in mt.suites=*) suites=$(echo "${a#mt.suites=}" | tr , ' ') ;; esac
 done
