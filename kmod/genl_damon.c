@@ -53,8 +53,11 @@ int mt_genl_damon_bind(struct sk_buff *skb, struct genl_info *info)
 	if (GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_DAMON_KDAMOND_PID) ||
 	    GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_DAMON_OPS) ||
 	    GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_DAMON_SAMPLE_US) ||
-	    GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_DAMON_AGGR_US))
+	    GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_DAMON_AGGR_US)) {
+		NL_SET_ERR_MSG(info->extack,
+			       "kdamond-pid, ops, sample-us and aggr-us are required");
 		return -EINVAL;
+	}
 	req = kzalloc(sizeof(*req), GFP_KERNEL);
 	if (!req)
 		return -ENOMEM;
@@ -223,8 +226,10 @@ int mt_genl_damon_wss_doit(struct sk_buff *skb, struct genl_info *info)
 	err = mt_genl_may_read(skb, info->extack);
 	if (err)
 		return err;
-	if (GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_CGROUP_ID))
+	if (GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_CGROUP_ID)) {
+		NL_SET_ERR_MSG(info->extack, "missing cgroup id");
 		return -EINVAL;
+	}
 	v = kvmalloc_array(MEMTALLY_DAMON_WSS_RING_MAX, sizeof(*v),
 			   GFP_KERNEL);
 	if (!v)
