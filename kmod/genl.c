@@ -162,18 +162,25 @@ static int mt_genl_put_damon_row(struct sk_buff *msg,
 	return 0;
 }
 
-/* One row: a cgroup (cgroup-get) or a node (node-get, @node true). */
+/*
+ * One row: a cgroup (cgroup-get) or a node (node-get, @node true); @cb is
+ * the dump it is part of, NULL for a do request.
+ */
 static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
-			   bool node, u32 portid, u32 seq, int flags)
+			   bool node, u32 portid, u32 seq,
+			   struct netlink_callback *cb)
 {
 	const struct mt_counters *c = &s->c;
 	unsigned int i;
 	void *hdr;
 
-	hdr = genlmsg_put(msg, portid, seq, &mt_genl_family, flags,
+	hdr = genlmsg_put(msg, portid, seq, &mt_genl_family,
+			  cb ? NLM_F_MULTI : 0,
 			  node ? MEMTALLY_CMD_NODE_GET : MEMTALLY_CMD_CGROUP_GET);
 	if (!hdr)
 		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
 	if (node ? nla_put_u32(msg, MEMTALLY_A_CGROUP_NODE, s->id) :
 		   nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_ID, s->id,
 				     MEMTALLY_A_CGROUP_PAD))
@@ -249,7 +256,7 @@ static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 	err = mt_genl_put_row(msg, &snap, false, info->snd_portid,
-			      info->snd_seq, 0);
+			      info->snd_seq, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		return err;
@@ -277,17 +284,22 @@ static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
 	return 0;
 }
 
-/* Resumable: cb->args[0] is the lowest cgroup id not yet sent. */
+/*
+ * Resumable: cb->args[0] is the lowest cgroup id not yet sent.  Rows come
+ * in ascending id order, so none twice; a cgroup tracked or retired while
+ * the dump spans several messages flags the rest NLM_F_DUMP_INTR.
+ */
 static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mt_snapshot snap;
 	u64 id = cb->args[0];
 	int err = 0;
 
+	cb->seq = mt_store_changes() + 1;	/* 0 would mean "unknown" */
 	while (mt_store_find(&id, &snap)) {
 		err = mt_genl_put_row(skb, &snap, false,
 				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, NLM_F_MULTI);
+				      cb->nlh->nlmsg_seq, cb);
 		if (err || id == U64_MAX)
 			break;
 		id++;
@@ -313,7 +325,7 @@ static int mt_genl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	while (mt_store_find_node(&nid, &snap)) {
 		err = mt_genl_put_row(skb, &snap, true,
 				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, NLM_F_MULTI);
+				      cb->nlh->nlmsg_seq, cb);
 		if (err)
 			break;
 		nid++;

@@ -178,6 +178,7 @@ void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed);
 bool mt_store_find(u64 *id, struct mt_snapshot *snap);
 bool mt_store_find_node(int *nid, struct mt_snapshot *snap);
 unsigned int mt_store_nr_cgroups(void);
+unsigned int mt_store_changes(void);
 u64 mt_store_unattributed(void);
 void mt_store_ksm_add(u64 id, const u64 *v);
 void mt_store_ksm_publish(void);

@@ -83,6 +83,7 @@ static DEFINE_XARRAY(mt_cgroups);	/* cgroup id -> struct mt_cgroup */
 static DEFINE_MUTEX(mt_store_lock);	/* serialises all writers */
 static unsigned long mt_gen;		/* under mt_store_lock */
 static unsigned int mt_nr;		/* entries; written under mt_store_lock */
+static unsigned int mt_changes;		/* entries added or retired */
 static u32 mt_damon_ring;		/* under mt_store_lock; see damon.c */
 static bool mt_damon_on;		/* under mt_store_lock: give entries DAMON numbers */
 static DEFINE_PER_CPU(u64, mt_unattributed);
@@ -240,6 +241,7 @@ static int mt_store_add(u64 id, unsigned long gen)
 		return err;
 	}
 	WRITE_ONCE(mt_nr, mt_nr + 1);
+	WRITE_ONCE(mt_changes, mt_changes + 1);
 	return 0;
 }
 
@@ -301,6 +303,7 @@ next:
 			continue;
 		xa_erase(&mt_cgroups, index);
 		WRITE_ONCE(mt_nr, mt_nr - 1);
+		WRITE_ONCE(mt_changes, mt_changes + 1);
 		call_rcu(&e->rcu, mt_cgroup_free_rcu);
 	}
 	mutex_unlock(&mt_store_lock);
@@ -569,6 +572,17 @@ int mt_store_damon_samples(u64 *id, struct mt_wss_sample *buf, u32 max)
 unsigned int mt_store_nr_cgroups(void)
 {
 	return READ_ONCE(mt_nr);
+}
+
+/**
+ * mt_store_changes() - a number that changes whenever the set of tracked
+ *	cgroups does
+ *
+ * Return: how many entries were ever added or retired (wrapping).
+ */
+unsigned int mt_store_changes(void)
+{
+	return READ_ONCE(mt_changes);
 }
 
 /**
