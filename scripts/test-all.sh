@@ -148,6 +148,28 @@ guest_results() {
 	done < <(sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$log")
 }
 
+# guest_images <name> <log>: the images a guest sent (MT-FILE blocks, base64)
+# must decode: pngfix inflates and checks every chunk, file reads the size
+# from the header, and the name says the size asked for
+guest_images() {
+	local kname=$1 log=$2 name out dir=$MT_BUILD/$1/files
+	rm -rf "$dir" && mkdir -p "$dir"
+	for name in $(sed -n 's/^MT-FILE-BEGIN //p' "$log"); do
+		sed -n "/^MT-FILE-BEGIN $name\$/,/^MT-FILE-END\$/p" "$log" |
+			sed '1d;$d' | base64 -d > "$dir/$name" 2> /dev/null
+		want=${name%.png}
+		want=${want##*-}
+		out=$(pngfix "$dir/$name" 2>&1 && file -b "$dir/$name")
+		case $out in
+		*"PNG image data, ${want/x/ x },"*)
+			pass "$kname/$name decodes on the host (${want})" ;;
+		*)
+			fail "$kname/$name decodes on the host"
+			echo "$out" | head -n 5 | sed 's/^/#   /' ;;
+		esac
+	done
+}
+
 while read -r kname abi vmlinuz kdir; do
 	dir=$MT_BUILD/$kname
 	step "$kname/build-W1-sparse" wsparse "$dir/sparse" "$kdir"
@@ -178,6 +200,7 @@ while read -r kname abi vmlinuz kdir; do
 		pass "$kname/boot-and-load"
 	fi
 	guest_results "$kname" "$log"
+	guest_images "$kname" "$log"
 	problems=$(mt_dmesg_problems "$log")
 	if [ -n "$problems" ]; then
 		fail "$kname/dmesg-clean"

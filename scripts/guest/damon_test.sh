@@ -33,7 +33,7 @@ if [ ! -d /sys/kernel/mm/damon ]; then
 	exit
 fi
 
-echo "1..10"
+echo "1..15"
 
 # the state of a kdamond: "on 123 vaddr 4567" (state, pid, ops, target)
 kd_state() {
@@ -62,6 +62,70 @@ case $out in
 *'"state":"on"'*'"memtally":true'*'"module":{"bound":true'*) ok "damon status --json: memtally's kdamond on, module bound" ;;
 *) nok "damon status --json: memtally's kdamond on, module bound" "$out" ;;
 esac
+
+# the views, on a 64 MiB loop in /dv_hot and 256 MiB written once in /dv_cold
+cg=/sys/fs/cgroup
+mkdir -p $cg/dv_hot $cg/dv_cold
+sh -c "echo \$\$ > $cg/dv_hot/cgroup.procs && exec /tests/mt_touch 16384 40 loop" &
+hot_pid=$!
+sh -c "echo \$\$ > $cg/dv_cold/cgroup.procs && exec /tests/mt_touch 65536 40" &
+cold_pid=$!
+sleep 15
+MIB=1048576
+# json_u64 <key> <json>: the first value of "key"
+json_u64() { echo "$2" | tr ',{}' '\n\n\n' | sed -n "s/.*\"$1\": *\([0-9]*\).*/\1/p" | head -n 1; }
+
+out=$(memtally hotcold --by-cgroup --json 2>&1)
+hot=$(json_u64 hot "$(echo "$out" | tr '{' '\n' | grep '"/dv_hot"')")
+cold=$(json_u64 cold "$(echo "$out" | tr '{' '\n' | grep '"/dv_cold"')")
+if [ -n "$hot" ] && [ "$hot" -gt $((48 * MIB)) ] && [ "$hot" -lt $((80 * MIB)) ] &&
+   [ -n "$cold" ] && [ "$cold" -gt $((192 * MIB)) ] && [ "$cold" -lt $((320 * MIB)) ]; then
+	ok "hotcold --by-cgroup: /dv_hot $((hot / MIB)) MiB hot, /dv_cold $((cold / MIB)) MiB cold"
+else
+	nok "hotcold --by-cgroup: /dv_hot ~64 MiB hot, /dv_cold ~256 MiB cold" "hot=$hot cold=$cold" "$out"
+fi
+
+out=$(memtally wss --cgroup /dv_hot --json 2>&1)
+n_samples=$(echo "$out" | grep -o '"time_ns"' | wc -l)
+if [ "$n_samples" -gt 10 ]; then
+	ok "wss --cgroup /dv_hot --json: $n_samples samples"
+else
+	nok "wss --cgroup /dv_hot --json: samples" "$out"
+fi
+
+out=$(memtally heatmap -o /tmp/heatmap.png -W 640 -H 360 2>&1)
+rc=$?
+# width and height are the first two fields of IHDR, bytes 16..23
+size=$(od -A n -t u1 -j 16 -N 8 /tmp/heatmap.png 2>/dev/null |
+	awk '{printf "%dx%d", $1 * 16777216 + $2 * 65536 + $3 * 256 + $4, $5 * 16777216 + $6 * 65536 + $7 * 256 + $8}')
+if [ $rc -eq 0 ] && [ "$size" = 640x360 ]; then
+	ok "heatmap -o png: a 640x360 PNG"
+	# the host decodes it too (scripts/test-all.sh)
+	echo "MT-FILE-BEGIN heatmap-640x360.png"
+	base64 /tmp/heatmap.png
+	echo "MT-FILE-END"
+else
+	nok "heatmap -o png: a 640x360 PNG" "rc=$rc size=$size" "$out"
+fi
+
+out=$(memtally heatmap -W 60 -H 8 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -q "$(printf '\033')\[48;5;"; then
+	ok "heatmap in the terminal: colour blocks"
+else
+	nok "heatmap in the terminal: colour blocks" "rc=$rc" "$out"
+fi
+
+out=$(su -s /bin/sh -c 'memtally hotcold --hot 5' nobody 2>&1)
+rc=$?
+if one_line $rc 1 "*CAP_SYS_ADMIN*" "$out"; then
+	ok "hotcold --hot as non-root: one line naming the capability"
+else
+	nok "hotcold --hot as non-root: one line naming the capability" "rc=$rc" "$out"
+fi
+kill $hot_pid $cold_pid 2> /dev/null
+wait $hot_pid $cold_pid 2> /dev/null
+rmdir $cg/dv_hot $cg/dv_cold
 
 out=$(memtally damon scheme pageout --min-age 1s 2>&1)
 rc=$?
