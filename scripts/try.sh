@@ -5,6 +5,7 @@
 # the tool and the selftests, boot one kernel under QEMU and run only the
 # given guest suites (default: all), then print the guest's output and the
 # dmesg lines that mean trouble.  The full test run is scripts/test-all.sh.
+# MT_TRY_APPEND adds to the kernel command line (mt.env.VAR=value).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -21,7 +22,7 @@ mkdir -p "$dir"
 } > "$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; exit 1; }
 mt_initramfs "$dir/initramfs.gz" "$dir/module/memtally.ko" "$abi"
 suites=$(IFS=,; echo "$*")
-MT_APPEND=${suites:+mt.suites=$suites} mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$dir/guest.log" 1200 || true
+MT_APPEND="${suites:+mt.suites=$suites} ${MT_TRY_APPEND:-}" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$dir/guest.log" 1200 || true
 sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$dir/guest.log"
 echo "--- dmesg problems:"
 mt_dmesg_problems "$dir/guest.log"

@@ -106,7 +106,7 @@ mt_initramfs() {
 	done
 	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/reclaim_test" \
 	   "$MT_TOP/selftests/ksm_test" "$MT_TOP/selftests/damon_test" \
-	   "$MT_TOP/selftests/nl_fuzz" \
+	   "$MT_TOP/selftests/nl_fuzz" "$MT_TOP/selftests/stress_test" \
 	   "$MT_TOP/selftests/mt_touch" "$MT_TOP/selftests/mt_merge" "$root/tests/"
 	if [ -x "$MT_TOP/bench/fault_storm" ]; then
 		cp "$MT_TOP/bench/fault_storm" "$root/tests/"

@@ -1,11 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Run every guest test suite (or those of mt.suites=a,b on the kernel
-# command line, see scripts/try.sh); each prints TAP.
+# command line, see scripts/try.sh); each prints TAP.  mt.env.VAR=value on
+# the command line sets VAR for the suites.
 cd /tests || exit 1
-suites="memtally_test reclaim_test ksm_test damon_test nl_fuzz tool_test.sh"
+suites="memtally_test reclaim_test ksm_test damon_test nl_fuzz stress_test tool_test.sh damon_test.sh"
 for a in $(cat /proc/cmdline); do
-	case $a in mt.suites=*) suites=$(echo "${a#mt.suites=}" | tr , ' ') ;; esac
+	case $a in
+	mt.suites=*) suites=$(echo "${a#mt.suites=}" | tr , ' ') ;;
+	mt.env.*=*) export "${a#mt.env.}" ;;	# e.g. mt.env.MT_STRESS_CYCLES=100
+	esac
 done
 for t in $suites; do
 	[ -x "$t" ] || continue
