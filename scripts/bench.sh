@@ -15,6 +15,7 @@ mt_prepare "$want" || exit
 build_log=$MT_BUILD/$kname/build.log
 mkdir -p "$MT_BUILD/$kname"
 {
+	make -s -C userspace clean all STATIC=1 &&
 	make -s -C selftests all &&
 	make -s -C bench all &&
 	mt_build_module "$MT_BUILD/$kname/module" "$kdir"

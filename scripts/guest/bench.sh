@@ -7,6 +7,9 @@
 #   reclaim      128 MiB written page by page, 4 times, in a cgroup held
 #                at memory.high=32M with swap on zram: memcg reclaim and
 #                throttling on every pass
+#   damon        (kernels with DAMON) a paddr kdamond over all of RAM for
+#                DAMON_SECONDS while a cgroup rewrites 64 MiB: the kdamond's
+#                CPU time against the time the module's probe took in it
 ROUNDS=${ROUNDS:-7}
 cg=/sys/fs/cgroup
 mkdir -p $cg/bench $cg/squeeze
@@ -38,3 +41,42 @@ bench() {	# bench <name> <cgroup> <MiB> <rounds>
 
 bench fault-storm bench 64 16
 bench reclaim squeeze 128 4
+
+# damon: DAMON's own work is the kdamond's CPU time less the probe's
+damon_bench() {
+	local kd=/sys/kernel/mm/damon/admin/kdamonds secs=${DAMON_SECONDS:-30}
+	local pid ticks0 ticks1 p0 p1 a0 a1 hz=100 load ncg
+	if [ ! -d $kd ]; then
+		echo "bench damon: skipped: this kernel has no DAMON (CONFIG_DAMON)"
+		return
+	fi
+	memtally damon start --paddr > /dev/null || return
+	pid=$(cat $kd/0/pid)
+	mkdir -p $cg/damonload
+	sh -c "echo \$\$ > $cg/damonload/cgroup.procs && exec /tests/mt_touch 16384 $((secs + 10)) loop" &
+	load=$!
+	sleep 5
+	# utime + stime of the kdamond, in clock ticks
+	ticks0=$(awk '{print $14 + $15}' /proc/$pid/stat)
+	st=$(memtally damon status --json)
+	p0=$(echo "$st" | sed -n 's/.*"probe_ns":\([0-9]*\).*/\1/p')
+	a0=$(echo "$st" | sed -n 's/.*"aggregations":\([0-9]*\).*/\1/p')
+	sleep "$secs"
+	ticks1=$(awk '{print $14 + $15}' /proc/$pid/stat)
+	st=$(memtally damon status --json)
+	p1=$(echo "$st" | sed -n 's/.*"probe_ns":\([0-9]*\).*/\1/p')
+	a1=$(echo "$st" | sed -n 's/.*"aggregations":\([0-9]*\).*/\1/p')
+	kill $load
+	wait $load 2> /dev/null
+	memtally damon stop > /dev/null
+	rmdir $cg/damonload
+	ncg=$(find $cg -type d | wc -l)
+	awk -v t="$((ticks1 - ticks0))" -v hz=$hz -v p="$((p1 - p0))" \
+	    -v a="$((a1 - a0))" -v s="$secs" -v n="$ncg" 'BEGIN {
+		kd = t * 1e9 / hz; own = kd - p
+		printf "bench damon: paddr, sample 5 ms, aggr 100 ms, %d cgroups, %d s: %d aggregations\n", n, s, a
+		printf "bench damon: kdamond CPU %.1f ms per aggregation, memtally probe %.3f ms of it\n", kd / a / 1e6, p / a / 1e6
+		printf "bench damon: probe / DAMON'"'"'s own work %.3fx\n", own > 0 ? p / own : 0
+	}'
+}
+damon_bench
