@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 
 #include "cli.h"
+#include "damonfs.h"
 #include "damonnl.h"
 #include "nl.h"
 
@@ -165,10 +166,14 @@ int mt_cli_damon(struct mt_nl *nl, struct mt_damon_info *info, bool need_bound)
 	return -1;
 }
 
-/* Prints that no DAMON context is bound.  Return: -1. */
+/*
+ * Prints that no DAMON context is bound, or why none can be (a kernel
+ * without DAMON).  Return: -1.
+ */
 int mt_cli_unbound(void)
 {
-	mt_err("no DAMON context is bound (start one with: memtally damon start)");
+	if (mt_damon_check(mt_damon_dir()) == 0)
+		mt_err("no DAMON context is bound (start one with: memtally damon start)");
 	return -1;
 }
 

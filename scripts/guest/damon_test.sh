@@ -18,14 +18,14 @@ one_line() {
 }
 
 if [ ! -d /sys/kernel/mm/damon ]; then
-	echo "1..3"
-	for c in start stop status; do
-		out=$(memtally damon $c 2>&1)
+	echo "1..6"
+	for c in "damon start" "damon stop" "damon status" wss hotcold heatmap; do
+		out=$(memtally $c 2>&1)
 		rc=$?
 		if one_line $rc 1 "DAMON is not built into this kernel (CONFIG_DAMON)*" "$out"; then
-			ok "damon $c without DAMON: one line, exit 1"
+			ok "$c without DAMON: one line, exit 1"
 		else
-			nok "damon $c without DAMON: one line, exit 1" "rc=$rc" "$out"
+			nok "$c without DAMON: one line, exit 1" "rc=$rc" "$out"
 		fi
 	done
 	echo "# Totals: pass:$((n - failed)) fail:$failed"
