@@ -26,11 +26,14 @@ struct tracepoint;
  * no task (kswapd, interrupts).  Adding one takes an entry here and a row
  * in mt_counter_info[] (store.c); netlink and debugfs walk that table.
  * The stall counters come in groups of three per enum memtally_reclaim_kind.
+ * The first MT_NR_PCPU counters are the hot ones, kept per CPU in a
+ * cgroup's entry; the others are shared atomics (see store.c).
  */
 enum mt_counter {
 	MT_FAULTS_USER,
 	MT_FAULTS_KERNEL,
-	MT_DIRECT_STALLS,
+	MT_NR_PCPU,
+	MT_DIRECT_STALLS = MT_NR_PCPU,
 	MT_DIRECT_STALL_NS,
 	MT_DIRECT_RECLAIMED,
 	MT_MEMCG_STALLS,
@@ -86,7 +89,7 @@ struct mt_counter_info {
 extern const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS];
 
 /**
- * struct mt_counters - what a row counts (per CPU in the store)
+ * struct mt_counters - what a row counts, summed
  * @v: counters, indexed by enum mt_counter
  * @hist: stall latency histograms per enum memtally_reclaim_kind; see
  *	mt_hist_bucket()

@@ -5,8 +5,11 @@
  * One entry per cgroup of the cgroup v2 hierarchy, indexed by cgroup id in
  * an xarray, and one row per NUMA node for work done on behalf of no task
  * (kswapd, interrupts).  Probes look their entry up under RCU and bump a
- * per-CPU counter: no lock, no allocation, safe in any context including
- * NMI.
+ * counter: no lock, no allocation, safe in any context including NMI.
+ * The hot counters (page faults, once per fault on every CPU) are per CPU;
+ * the rest, counted in reclaim, OOM and KSM paths that do far more work
+ * per event, are atomic64_t shared by all CPUs, which keeps an entry near
+ * 800 bytes plus 16 bytes per CPU.
  *
  * Entries are created and retired only by mt_store_sync(), in process
  * context under mt_store_lock: a mark-and-sweep walk of the hierarchy that
@@ -69,16 +72,26 @@ static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_MEMCG) == MT_MEMCG_STALLS)
 static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_SOFTLIMIT) ==
 	      MT_SOFTLIMIT_STALLS);
 
+/* The hot counters of an entry, per CPU */
+struct mt_pcpu {
+	u64 v[MT_NR_PCPU];
+};
+
+#define MT_NR_SHARED	(MT_NR_COUNTERS - MT_NR_PCPU)
+
 struct mt_cgroup {
 	u64 id;
 	unsigned long gen;		/* last sync that saw the cgroup */
-	struct mt_counters __percpu *pcpu;
+	struct mt_pcpu __percpu *pcpu;
+	atomic64_t shared[MT_NR_SHARED];	/* counters MT_NR_PCPU and up */
+	atomic64_t hist[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
 	u64 ksm[MT_NR_KSM];		/* published by the KSM walk */
 	u64 ksm_next[MT_NR_KSM];	/* the walk in progress */
 	struct mt_damon_cg __rcu *damon;	/* once anything was bound */
 	struct rcu_head rcu;
 };
 
+static struct kmem_cache *mt_cgroup_cache;
 static DEFINE_XARRAY(mt_cgroups);	/* cgroup id -> struct mt_cgroup */
 static DEFINE_MUTEX(mt_store_lock);	/* serialises all writers */
 static unsigned long mt_gen;		/* under mt_store_lock */
@@ -105,7 +118,8 @@ static DECLARE_WORK(mt_sync_work, mt_sync_workfn);
  *
  * Context: any, including hard IRQ and NMI; called from tracepoint probes.
  * Does an RCU xarray lookup (lockless) and a per-CPU add (a single
- * instruction on x86, so NMI-safe).  The task's css_set is stable under RCU.
+ * instruction on x86) or an atomic add, both NMI-safe.  The task's css_set
+ * is stable under RCU.
  * An event whose cgroup has no entry yet counts as unattributed.
  */
 void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
@@ -114,10 +128,12 @@ void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
 
 	rcu_read_lock();
 	e = xa_load(&mt_cgroups, cgroup_id(task_dfl_cgroup(task)));
-	if (likely(e))
+	if (unlikely(!e))
+		this_cpu_inc(mt_unattributed);
+	else if (c < MT_NR_PCPU)
 		this_cpu_add(e->pcpu->v[c], n);
 	else
-		this_cpu_inc(mt_unattributed);
+		atomic64_add(n, &e->shared[c - MT_NR_PCPU]);
 	rcu_read_unlock();
 }
 
@@ -191,10 +207,10 @@ void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 	rcu_read_lock();
 	e = xa_load(&mt_cgroups, cgroup_id(task_dfl_cgroup(current)));
 	if (likely(e)) {
-		this_cpu_inc(e->pcpu->v[c]);
-		this_cpu_add(e->pcpu->v[c + 1], ns);
-		this_cpu_add(e->pcpu->v[c + 2], reclaimed);
-		this_cpu_inc(e->pcpu->hist[kind][mt_hist_bucket(ns)]);
+		atomic64_inc(&e->shared[c - MT_NR_PCPU]);
+		atomic64_add(ns, &e->shared[c + 1 - MT_NR_PCPU]);
+		atomic64_add(reclaimed, &e->shared[c + 2 - MT_NR_PCPU]);
+		atomic64_inc(&e->hist[kind][mt_hist_bucket(ns)]);
 	} else {
 		this_cpu_inc(mt_unattributed);
 	}
@@ -205,7 +221,7 @@ static void mt_cgroup_free(struct mt_cgroup *e)
 {
 	mt_damon_cg_free(rcu_dereference_protected(e->damon, 1));
 	free_percpu(e->pcpu);
-	kfree(e);
+	kmem_cache_free(mt_cgroup_cache, e);
 }
 
 static void mt_cgroup_free_rcu(struct rcu_head *rcu)
@@ -218,12 +234,12 @@ static int mt_store_add(u64 id, unsigned long gen)
 	struct mt_cgroup *e;
 	int err;
 
-	e = kzalloc(sizeof(*e), GFP_KERNEL);
+	e = kmem_cache_zalloc(mt_cgroup_cache, GFP_KERNEL);
 	if (!e)
 		return -ENOMEM;
-	e->pcpu = alloc_percpu(struct mt_counters);
+	e->pcpu = alloc_percpu(struct mt_pcpu);
 	if (!e->pcpu) {
-		kfree(e);
+		kmem_cache_free(mt_cgroup_cache, e);
 		return -ENOMEM;
 	}
 	if (mt_damon_on) {
@@ -349,20 +365,22 @@ void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path)
 	mt_store_kick();
 }
 
-static void mt_sum(struct mt_counters __percpu *pc, struct mt_counters *sum)
+static void mt_sum(const struct mt_cgroup *e, struct mt_counters *sum)
 {
 	int cpu, i, k;
 
 	memset(sum, 0, sizeof(*sum));
 	for_each_possible_cpu(cpu) {
-		const struct mt_counters *c = per_cpu_ptr(pc, cpu);
+		const struct mt_pcpu *c = per_cpu_ptr(e->pcpu, cpu);
 
-		for (i = 0; i < MT_NR_COUNTERS; i++)
+		for (i = 0; i < MT_NR_PCPU; i++)
 			sum->v[i] += READ_ONCE(c->v[i]);
-		for (k = 0; k < MT_NR_KINDS; k++)
-			for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
-				sum->hist[k][i] += READ_ONCE(c->hist[k][i]);
 	}
+	for (i = MT_NR_PCPU; i < MT_NR_COUNTERS; i++)
+		sum->v[i] = atomic64_read(&e->shared[i - MT_NR_PCPU]);
+	for (k = 0; k < MT_NR_KINDS; k++)
+		for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+			sum->hist[k][i] = atomic64_read(&e->hist[k][i]);
 }
 
 /**
@@ -385,7 +403,7 @@ bool mt_store_find(u64 *id, struct mt_snapshot *snap)
 		int i;
 
 		snap->id = e->id;
-		mt_sum(e->pcpu, &snap->c);
+		mt_sum(e, &snap->c);
 		for (i = 0; i < MT_NR_KSM; i++)
 			snap->ksm[i] = READ_ONCE(e->ksm[i]);
 		snap->has_damon = cg;
@@ -620,13 +638,19 @@ int mt_store_init(void)
 {
 	int nid;
 
-	mt_nodes = kcalloc(nr_node_ids, sizeof(*mt_nodes), GFP_KERNEL);
-	if (!mt_nodes)
+	mt_cgroup_cache = KMEM_CACHE(mt_cgroup, 0);
+	if (!mt_cgroup_cache)
 		return -ENOMEM;
+	mt_nodes = kcalloc(nr_node_ids, sizeof(*mt_nodes), GFP_KERNEL);
+	if (!mt_nodes) {
+		kmem_cache_destroy(mt_cgroup_cache);
+		return -ENOMEM;
+	}
 	for_each_node(nid) {
 		mt_nodes[nid] = alloc_percpu(struct mt_node_counters);
 		if (!mt_nodes[nid]) {
 			mt_store_free_nodes();
+			kmem_cache_destroy(mt_cgroup_cache);
 			return -ENOMEM;
 		}
 	}
@@ -658,4 +682,5 @@ void mt_store_exit(void)
 	mt_store_free_nodes();
 	/* wait for the RCU callbacks of entries retired earlier */
 	rcu_barrier();
+	kmem_cache_destroy(mt_cgroup_cache);
 }
