@@ -108,9 +108,11 @@ mt_initramfs() {
 	   "$MT_TOP/selftests/ksm_test" "$MT_TOP/selftests/damon_test" \
 	   "$MT_TOP/selftests/nl_fuzz" "$MT_TOP/selftests/stress_test" \
 	   "$MT_TOP/selftests/mt_touch" "$MT_TOP/selftests/mt_merge" "$root/tests/"
-	if [ -x "$MT_TOP/bench/fault_storm" ]; then
-		cp "$MT_TOP/bench/fault_storm" "$root/tests/"
-	fi
+	for f in fault_storm cg_read; do
+		if [ -x "$MT_TOP/bench/$f" ]; then
+			cp "$MT_TOP/bench/$f" "$root/tests/"
+		fi
+	done
 	if [ -x "$MT_TOP/userspace/memtally" ]; then
 		cp "$MT_TOP/userspace/memtally" "$root/bin/memtally"
 	fi

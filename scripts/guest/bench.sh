@@ -80,3 +80,41 @@ damon_bench() {
 	}'
 }
 damon_bench
+
+# cgroups: reading N cgroups' numbers with one netlink dump against reading
+# each one's memory.stat; and what the module keeps per tracked cgroup,
+# from the guest's own accounting (Slab + Percpu of /proc/meminfo) before
+# and after loading it with N cgroups there
+meminfo_kb() { awk '$1 == "Slab:" || $1 == "Percpu:" {s += $2} END {print s}' /proc/meminfo; }
+cgroups_bench() {
+	local n=$1 i dump stat k0 k1 ncpu
+	mkdir -p $cg/many
+	echo "+memory" > $cg/many/cgroup.subtree_control
+	for i in $(seq "$n"); do mkdir $cg/many/c$i; done
+	: > /tmp/dump
+	: > /tmp/stat
+	for r in $(seq "$ROUNDS"); do
+		/tests/cg_read dump | awk '{print $2}' >> /tmp/dump
+		/tests/cg_read stat $cg/many | awk '{print $2}' >> /tmp/stat
+	done
+	dump=$(median < /tmp/dump)
+	stat=$(median < /tmp/stat)
+	echo "bench cgroups-$n: one netlink dump ${dump}s, each memory.stat ${stat}s," \
+		"dump faster by $(awk -v a="$stat" -v b="$dump" 'BEGIN {printf "%.1f", a / b}')x"
+	rmmod memtally
+	sync
+	echo 3 > /proc/sys/vm/drop_caches
+	sleep 1
+	k0=$(meminfo_kb)
+	insmod /memtally.ko
+	sleep 2
+	k1=$(meminfo_kb)
+	ncpu=$(grep -c ^processor /proc/cpuinfo)
+	awk -v d="$((k1 - k0))" -v n="$n" -v c="$ncpu" 'BEGIN {
+		printf "bench memory-%d: %.0f bytes per tracked cgroup (Slab + Percpu), %d CPUs, goal <= %d\n", n, d * 1024 / n, c, 1024 + 64 * c
+	}'
+	for i in $(seq "$n"); do rmdir $cg/many/c$i; done
+	rmdir $cg/many
+}
+cgroups_bench 1000
+cgroups_bench 10000
