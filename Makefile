@@ -32,7 +32,7 @@ check:
 	scripts/test-all.sh
 
 check-debug:
-	MT_KERNELS=debug scripts/test-all.sh
+	MT_KERNELS=debug MT_DEBUG_STRESS_CYCLES=1000 scripts/test-all.sh
 
 demo:
 	scripts/demo.sh

@@ -1,27 +1,60 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh [6.1|6.12]: overhead of memtally as a ratio against the same
-# workload without the module, measured in one boot of a Debian kernel
-# under QEMU (TCG: absolute rates are slow, the ratio is what counts).
+# bench.sh [6.1|6.12|debug ...]: the cost of memtally, each figure measured
+# in one boot of a Debian kernel under QEMU (TCG: absolute rates are slow,
+# ratios are what counts): workloads with and without the module, DAMON's
+# probe against the kdamond's own work, a netlink dump against memory.stat,
+# bytes per tracked cgroup.  Default: 6.1 and 6.12.  Writes every figure,
+# with the kernel and the date, to Documentation/admin-guide/memtally-bench.rst.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . scripts/vm.sh
-want=${1:-6.12}
+[ $# -gt 0 ] || set -- 6.1 6.12
+out=Documentation/admin-guide/memtally-bench.rst
+rows=()
 
-mt_prepare "$want" || exit
+for want; do
+	mt_prepare "$want" || exit
+	build_log=$MT_BUILD/$kname/build.log
+	mkdir -p "$MT_BUILD/$kname"
+	{
+		make -s -C userspace clean all STATIC=1 &&
+		make -s -C selftests all &&
+		make -s -C bench all &&
+		mt_build_module "$MT_BUILD/$kname/module" "$kdir"
+	} > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
+	mt_initramfs "$MT_BUILD/$kname/bench.gz" "$MT_BUILD/$kname/module/memtally.ko" "$abi"
+	log=$MT_BUILD/$kname/bench.log
+	mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 1800 || true
+	lines=$(grep '^bench ' "$log") || { echo "bench: no result; see $log" >&2; exit 1; }
+	echo "$lines"
+	echo "kernel: $abi (QEMU TCG, 2 vCPUs, 1 GiB)"
+	while IFS= read -r l; do
+		l=${l#bench }
+		rows+=("$abi"$'\t'"${l%%: *}"$'\t'"${l#*: }")
+	done <<< "$lines"
+done
 
-build_log=$MT_BUILD/$kname/build.log
-mkdir -p "$MT_BUILD/$kname"
 {
-	make -s -C userspace clean all STATIC=1 &&
-	make -s -C selftests all &&
-	make -s -C bench all &&
-	mt_build_module "$MT_BUILD/$kname/module" "$kdir"
-} > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
-mt_initramfs "$MT_BUILD/$kname/bench.gz" "$MT_BUILD/$kname/module/memtally.ko" "$abi"
-log=$MT_BUILD/$kname/bench.log
-mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 1200 || true
-grep '^bench ' "$log" || { echo "bench: no result; see $log" >&2; exit 1; }
-echo "kernel: $abi (QEMU TCG, 2 vCPUs)"
+	echo ".. SPDX-License-Identifier: GPL-2.0"
+	echo ".. Written by scripts/bench.sh: measured, not typed.  Do not edit."
+	echo
+	echo "Measured on $(date -u +%Y-%m-%d) by \`\`scripts/bench.sh\`\` under QEMU TCG"
+	echo "with 2 vCPUs and 1 GiB (seven interleaved rounds per workload, medians):"
+	echo
+	echo ".. list-table::"
+	echo "   :header-rows: 1"
+	echo
+	echo "   * - kernel"
+	echo "     - benchmark"
+	echo "     - figures"
+	for r in "${rows[@]}"; do
+		IFS=$'\t' read -r k b f <<< "$r"
+		echo "   * - $k"
+		echo "     - $b"
+		echo "     - ${f//\*/\\*}"
+	done
+} > "$out"
+echo "bench: figures written to $out"

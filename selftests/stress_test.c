@@ -32,6 +32,10 @@
 #include "kselftest_harness.h"
 #include "mt_lib.h"
 
+/* 1000 cycles on the KASAN kernel under TCG take half an hour */
+#undef TEST_TIMEOUT_DEFAULT
+#define TEST_TIMEOUT_DEFAULT	3600
+
 #define DAMON	"/sys/kernel/mm/damon/admin/kdamonds"
 
 static long env_long(const char *name, long def)

@@ -76,7 +76,7 @@ damon_bench() {
 		kd = t * 1e9 / hz; own = kd - p
 		printf "bench damon: paddr, sample 5 ms, aggr 100 ms, %d cgroups, %d s: %d aggregations\n", n, s, a
 		printf "bench damon: kdamond CPU %.1f ms per aggregation, memtally probe %.3f ms of it\n", kd / a / 1e6, p / a / 1e6
-		printf "bench damon: probe / DAMON'"'"'s own work %.3fx\n", own > 0 ? p / own : 0
+		printf "bench damon: probe time / the kdamond'"'"'s own %.3fx (goal <= 0.10)\n", (own > 0 ? p / own : 0)
 	}'
 }
 damon_bench
