@@ -211,9 +211,12 @@ static int ksm_sys_load(struct sources *s)
 	const char *dir = mt_ksm_dir();
 	struct stat sb;
 
-	if (stat(dir, &sb))
-		return errno == ENOENT ? 0 : (mt_err("%s: %s", dir,
-						     strerror(errno)), -1);
+	if (stat(dir, &sb)) {
+		if (errno == ENOENT)
+			return 0;	/* no CONFIG_KSM */
+		mt_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
 	if (mt_ksm_read(dir, &s->ksm_sys))
 		return -1;
 	s->p.ksm_sys = &s->ksm_sys;
