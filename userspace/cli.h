@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cgpath.h"
 #include "format.h"
@@ -171,5 +172,18 @@ int damon_parse(int argc, char **argv, struct damon_opts *o);
 int cmd_damon(int argc, char **argv, bool json);
 int mt_parse_dur(const char *s, uint64_t *us);
 int mt_parse_size(const char *s, uint64_t *bytes);
+
+struct export_opts {
+	bool json;
+	bool help;
+	const char *prometheus;	/* the file; "-": standard output */
+};
+
+int export_parse(int argc, char **argv, struct export_opts *o);
+int cmd_export(int argc, char **argv, bool json);
+
+/* Writes the whole file into @f; mt_write_atomic() checks for errors. */
+typedef void (*mt_writer_t)(FILE *f, const void *arg);
+int mt_write_atomic(const char *path, mt_writer_t write, const void *arg);
 
 #endif

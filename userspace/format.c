@@ -60,15 +60,16 @@ static struct json_object *path_json(const char *path)
 	return path ? json_object_new_string(path) : NULL;
 }
 
-static const char *const hook_state_names[] = {
+static const char *const hook_state_names[MT_NR_HOOK_STATES] = {
 	[MEMTALLY_HOOK_STATE_ATTACHED]		= "attached",
 	[MEMTALLY_HOOK_STATE_UNAVAILABLE]	= "unavailable",
 	[MEMTALLY_HOOK_STATE_FAILED]		= "failed",
 };
 
-static const char *hook_state_name(uint32_t state)
+/* The name of enum memtally_hook_state @state; "unknown" past the last */
+const char *mt_hook_state_name(uint32_t state)
 {
-	if (state >= sizeof(hook_state_names) / sizeof(hook_state_names[0]))
+	if (state >= MT_NR_HOOK_STATES)
 		return "unknown";
 	return hook_state_names[state];
 }
@@ -100,7 +101,7 @@ int mt_status_print(FILE *f, const struct mt_status *st)
 				 strerror(h->err));
 		else
 			snprintf(state[i], STATE_CHARS, "%s",
-				 hook_state_name(h->state));
+				 mt_hook_state_name(h->state));
 		cells[(i + 1) * COLS] = h->name;
 		cells[(i + 1) * COLS + 1] = h->tracepoint;
 		cells[(i + 1) * COLS + 2] = state[i];
@@ -146,7 +147,7 @@ struct json_object *mt_status_json(const struct mt_status *st)
 		json_object_object_add(hook, "tracepoint",
 				       json_object_new_string(h->tracepoint));
 		json_object_object_add(hook, "state",
-			json_object_new_string(hook_state_name(h->state)));
+			json_object_new_string(mt_hook_state_name(h->state)));
 		json_object_object_add(hook, "errno",
 				       json_object_new_int64(h->err));
 		json_object_array_add(hooks, hook);

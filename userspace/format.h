@@ -33,6 +33,10 @@ void mt_event_print(FILE *f, const struct mt_event *ev);
 struct json_object *mt_event_json(const struct mt_event *ev);
 int mt_json_print(FILE *f, struct json_object *obj);
 
+/* enum memtally_hook_state: its values are 0 to MT_NR_HOOK_STATES - 1 */
+#define MT_NR_HOOK_STATES	(MEMTALLY_HOOK_STATE_FAILED + 1)
+
+const char *mt_hook_state_name(uint32_t state);
 const char *mt_kind_name(uint32_t kind);
 void mt_duration(char *buf, size_t len, uint64_t ns);
 void mt_iso_time(char *buf, size_t len, uint64_t ns);

@@ -52,8 +52,11 @@ int mt_nl_connect(struct mt_nl *nl, const char *family)
 	return 0;
 }
 
-/* Connect to the memtally family.  Prints the error.  Return: 0 or -1. */
-int mt_nl_open(struct mt_nl *nl)
+/*
+ * Connect to the memtally family.  Prints the error.  Return: 0, -ENOENT
+ * when the module is not loaded, or another negative errno.
+ */
+int mt_nl_open_errno(struct mt_nl *nl)
 {
 	int err = mt_nl_connect(nl, MEMTALLY_FAMILY_NAME);
 
@@ -61,7 +64,13 @@ int mt_nl_open(struct mt_nl *nl)
 		mt_err("the memtally module is not loaded (load it with: modprobe memtally, or insmod memtally.ko)");
 	else if (err)
 		mt_nl_report(nl, "opening a generic netlink socket", err);
-	return err ? -1 : 0;
+	return err;
+}
+
+/* Connect to the memtally family.  Prints the error.  Return: 0 or -1. */
+int mt_nl_open(struct mt_nl *nl)
+{
+	return mt_nl_open_errno(nl) ? -1 : 0;
 }
 
 void mt_nl_close(struct mt_nl *nl)

@@ -30,6 +30,7 @@ struct mt_rows {
 
 int mt_nl_connect(struct mt_nl *nl, const char *family);
 int mt_nl_open(struct mt_nl *nl);
+int mt_nl_open_errno(struct mt_nl *nl);
 void mt_nl_close(struct mt_nl *nl);
 struct nl_msg *mt_nl_msg(struct mt_nl *nl, uint8_t cmd, int flags);
 int mt_nl_exchange(struct mt_nl *nl, struct nl_msg *msg, mt_nl_parse_t parse,

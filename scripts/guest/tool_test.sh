@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..27"
+echo "1..29"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -165,6 +165,18 @@ esac
 
 rmdir $cg/sq $cg/oomt
 
+# ---- export ------------------------------------------------------------
+rm -f /tmp/m.prom
+out=$(memtally export --prometheus /tmp/m.prom 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && [ -z "$out" ] && grep -qx 'memtally_up 1' /tmp/m.prom &&
+   grep -q '^memtally_faults_user_total{cgroup="[0-9]*",path="/tt"} [1-9][0-9]*$' /tmp/m.prom &&
+   [ "$(ls /tmp/m.prom.* 2> /dev/null)" = "" ]; then
+	ok "export --prometheus writes memtally_up 1 and the faults of /tt"
+else
+	nok "export --prometheus writes memtally_up 1 and the faults of /tt" "rc=$rc" "$out" "$(head -n 40 /tmp/m.prom 2>&1)"
+fi
+
 # ---- KSM ---------------------------------------------------------------
 ksm=/sys/kernel/mm/ksm
 # settings a trial must put back, unlike anything it sets itself
@@ -237,10 +249,18 @@ rmdir $cg/kt
 rmmod memtally
 out=$(memtally status 2>&1)
 rc=$?
+eout=$(memtally export --prometheus /tmp/m.prom 2>&1)
+erc=$?
 insmod /memtally.ko
 case "$rc $out" in
 "1 "*"not loaded"*) ok "module not loaded: one line with the fix" ;;
 *) nok "module not loaded: one line with the fix" "rc=$rc" "$out" ;;
+esac
+case "$erc $eout" in
+"1 "*"not loaded"*) grep -qx 'memtally_up 0' /tmp/m.prom &&
+	ok "export without the module: memtally_up 0, exit code 1" ||
+	nok "export without the module: memtally_up 0, exit code 1" "$(cat /tmp/m.prom)" ;;
+*) nok "export without the module: memtally_up 0, exit code 1" "rc=$erc" "$eout" ;;
 esac
 
 rmdir $cg/tt/sub $cg/tt $cg/ttx

@@ -81,5 +81,6 @@ void test_ksm(void);
 void test_damon(void);
 void test_heatmap(void);
 void test_damonctl(void);
+void test_prom(void);
 
 #endif

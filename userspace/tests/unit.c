@@ -53,6 +53,7 @@ int main(int argc, char **argv)
 	test_damon();
 	test_heatmap();
 	test_damonctl();
+	test_prom();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
