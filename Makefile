@@ -32,7 +32,8 @@ check:
 	scripts/test-all.sh
 
 check-debug:
-	MT_KERNELS=debug MT_DEBUG_STRESS_CYCLES=1000 scripts/test-all.sh
+	MT_KERNELS=debug MT_DEBUG_STRESS_CYCLES=1000 MT_DEBUG_STRESS_CGROUPS=10000 \
+		scripts/test-all.sh
 
 demo:
 	scripts/demo.sh
