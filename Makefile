@@ -33,7 +33,7 @@ check:
 
 check-debug:
 	MT_KERNELS=debug MT_DEBUG_STRESS_CYCLES=1000 MT_DEBUG_STRESS_CGROUPS=10000 \
-		scripts/test-all.sh
+		MT_GUEST_TIMEOUT=5400 scripts/test-all.sh
 
 demo:
 	scripts/demo.sh

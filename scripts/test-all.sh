@@ -189,7 +189,7 @@ while read -r kname abi vmlinuz kdir; do
 	append=
 	[ "$kname" = debug ] &&
 		append="mt.env.MT_STRESS_CYCLES=${MT_DEBUG_STRESS_CYCLES:-150} mt.env.MT_STRESS_CGROUPS=${MT_DEBUG_STRESS_CGROUPS:-3000}"
-	MT_APPEND=$append mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" 2700
+	MT_APPEND=$append mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
 	# a problem of the kernel's own before the module loaded (seen once:
 	# a KASAN report in an early interrupt of the debug kernel under TCG)
 	# is no verdict on memtally, but it may have turned lockdep off: boot
@@ -199,7 +199,7 @@ while read -r kname abi vmlinuz kdir; do
 		echo "# $kname: the kernel reported a problem before memtally loaded; booting again:"
 		echo "$early" | head -n 5 | sed 's/^/#   /'
 		mv "$log" "$log.first"
-		MT_APPEND=$append mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" 2700
+		MT_APPEND=$append mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
 	fi
 	if ! grep -q '^MT-END' "$log"; then
 		fail "$kname/boot: the guest did not finish (panic or timeout)" "$log"
