@@ -31,6 +31,7 @@ int mt_nl_connect(struct mt_nl *nl, const char *family)
 	int one = 1, err;
 
 	nl->why[0] = '\0';
+	nl->recv = NULL;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
 		return -ENOMEM;
@@ -210,6 +211,8 @@ int mt_nl_exchange(struct mt_nl *nl, struct nl_msg *msg, mt_nl_parse_t parse,
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, &req);
+	if (nl->recv)
+		nl_cb_overwrite_recv(cb, nl->recv);
 
 	err = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
