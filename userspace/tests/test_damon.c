@@ -308,6 +308,15 @@ static void wss_text(void)
 		  "        75  3.0 MB\n"
 		  "       100  3.0 MB\n");
 	free(out);
+
+	/* a change beyond 2^64 B/s (found by fuzz_nl) */
+	v[1].time_ns = v[0].time_ns + 1;
+	v[1].bytes = UINT64_MAX;
+	f = open_memstream(&out, &len);
+	CHECK(mt_wss_print(f, v, 2, 5000000000) == 0);
+	fclose(f);
+	CHECK(strstr(out, "  +18446.7 PB/s\n") != NULL);
+	free(out);
 }
 
 static int quiet_wss(int argc, char **argv, struct wss_opts *o)
