@@ -17,13 +17,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <linux/netlink.h>
-#include <json-c/json.h>
 #include <netlink/genl/genl.h>
-#include <netlink/handlers.h>
 #include <netlink/msg.h>
-#include <netlink/socket.h>
 #include <linux/memtally.h>
 
 #include "damonnl.h"
@@ -32,8 +27,7 @@
 #include "format.h"
 #include "fuzz.h"
 #include "nl.h"
-
-#define FAMILY	0x1a	/* any id: the replies' nlmsg_type is not checked */
+#include "tests/fakenl.h"
 
 enum req {
 	REQ_STATUS,
@@ -48,52 +42,6 @@ enum req {
 	REQ_EVENTS,
 	NR_REQ
 };
-
-static const uint8_t *reply;
-static size_t reply_len;
-static bool replied;
-
-/* The socket read: the reply once, then what a dead socket would say */
-static int fake_recv(struct nl_sock *sk, struct sockaddr_nl *from,
-		     unsigned char **buf, struct ucred **creds)
-{
-	(void)sk;
-	(void)creds;
-	if (replied || !reply_len)
-		return -NLE_BAD_SOCK;
-	replied = true;
-	*buf = malloc(reply_len);
-	if (!*buf)
-		return -NLE_NOMEM;
-	memcpy(*buf, reply, reply_len);
-	memset(from, 0, sizeof(*from));
-	from->nl_family = AF_NETLINK;
-	return reply_len;
-}
-
-static int fake_send(struct nl_sock *sk, struct nl_msg *msg)
-{
-	(void)sk;
-	return nlmsg_hdr(msg)->nlmsg_len;
-}
-
-static int nl_init(struct mt_nl *nl)
-{
-	struct nl_cb *cb;
-
-	memset(nl, 0, sizeof(*nl));
-	nl->sk = nl_socket_alloc();
-	if (!nl->sk)
-		return -1;
-	/* no NLM_F_ACK asked, and so no sequence check of the replies */
-	nl_socket_disable_auto_ack(nl->sk);
-	cb = nl_socket_get_cb(nl->sk);
-	nl_cb_overwrite_send(cb, fake_send);
-	nl_cb_put(cb);
-	nl->family = FAMILY;
-	nl->recv = fake_recv;
-	return 0;
-}
 
 /* What the commands fill in from the cgroup map */
 static const char *const paths[] = { "/", "/a", "/a/b", NULL, "/ab", "/b" };
@@ -168,15 +116,15 @@ static void events(void)
 	struct genlmsghdr *gnlh;
 	struct mt_event ev;
 	void *buf;
-	int rem = reply_len;
+	int rem = fake_len;
 
-	buf = malloc(reply_len ? reply_len : 1);
+	buf = malloc(fake_len ? fake_len : 1);
 	if (!buf)
 		return;
-	memcpy(buf, reply, reply_len);
+	memcpy(buf, fake_reply, fake_len);
 	for (nlh = buf; nlmsg_ok(nlh, rem); nlh = nlmsg_next(nlh, &rem)) {
 		gnlh = nlmsg_data(nlh);
-		if (nlh->nlmsg_type != FAMILY || !genlmsg_valid_hdr(nlh, 0))
+		if (nlh->nlmsg_type != FAKE_FAMILY || !genlmsg_valid_hdr(nlh, 0))
 			continue;
 		if (mt_event_decode(gnlh->cmd, genlmsg_attrdata(gnlh, 0),
 				    genlmsg_attrlen(gnlh, 0), &ev))
@@ -204,15 +152,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	opt = data[1];
-	reply = data + 2;
-	reply_len = size - 2;
-	replied = false;
+	if (fake_open(&nl, data + 2, size - 2))
+		return 0;
 	if (data[0] % NR_REQ == REQ_EVENTS) {
 		events();
+		mt_nl_close(&nl);
 		return 0;
 	}
-	if (nl_init(&nl))
-		return 0;
 	switch (data[0] % NR_REQ) {
 	case REQ_STATUS:
 		if (!mt_nl_status(&nl, &st))

@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 UAPI = os.path.join(HERE, '..', '..', 'include', 'uapi', 'linux',
                     'memtally.h')
 
-FAMILY = 0x1a           # fuzz_nl.c's FAMILY
+FAMILY = 0x1a           # FAKE_FAMILY of tests/fakenl.h
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_MULTI, NLM_F_ACK_TLVS, NLM_F_CAPPED = 0x2, 0x200, 0x100
 NLMSGERR_ATTR_MSG = 1
