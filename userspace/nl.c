@@ -255,7 +255,12 @@ void mt_nl_report(const struct mt_nl *nl, const char *what, int err)
 
 static int status_reply(struct nlattr *attrs, int len, void *arg)
 {
-	return mt_status_decode(attrs, len, arg);
+	struct mt_status *st = arg;
+
+	/* a second reply to a do request: decoding it would leak the first */
+	if (st->version)
+		return -EBADMSG;
+	return mt_status_decode(attrs, len, st);
 }
 
 /* The status-get reply into @st (free it with mt_status_free()). */
