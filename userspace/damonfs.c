@@ -563,7 +563,7 @@ int mt_iomem_ram_parse(FILE *f, uint64_t *start, uint64_t *end)
 		p = line + strspn(line, " ");
 		n = 0;
 		if (sscanf(p, "%" SCNx64 "-%" SCNx64 " : %n", &s, &e, &n) != 2 ||
-		    !n || e < s)
+		    !n || e < s || e == UINT64_MAX)	/* no exclusive end */
 			continue;
 		p[n + strcspn(p + n, "\n")] = '\0';
 		if (strcmp(p + n, "System RAM"))
