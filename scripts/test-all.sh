@@ -3,7 +3,7 @@
 #
 # Build everything and run every test; what CI runs (.ci/run).
 #   host:  checkpatch --strict, kernel-doc, spec == uapi header, man page,
-#          the tool's unit tests
+#          the tool's unit tests, its parsers under libFuzzer
 #   per kernel of the matrix (Debian 6.1, Debian 6.12 from backports, and a
 #   6.12 debug kernel built once from Debian's linux-source-6.12):
 #          W=1 + sparse build, dkms add/build, then a QEMU (TCG) boot that
@@ -96,6 +96,12 @@ if make -C userspace clean all check > "$logs/userspace-unit.log" 2>&1; then
 else
 	fail "userspace unit tests" "$logs/userspace-unit.log"
 fi
+
+# the tool's parsers under libFuzzer with ASan + UBSan, 20 s each from the
+# seeds and regression inputs of userspace/fuzz/corpus/ (five: 100 s)
+for f in $(make -s --no-print-directory -C userspace fuzz-list); do
+	step "fuzz-$f" make -C userspace fuzz-run FUZZERS=$f FUZZ_SECONDS=20
+done
 
 # static binaries for the guests
 step build-tool-static make -C userspace clean all STATIC=1
