@@ -13,6 +13,7 @@ pkgs=(
 	python3 python3-yaml python3-jsonschema
 	man-db groff-base xz-utils python3-docutils
 	prometheus	# promtool, the real parser of memtally export's text
+	clang libclang-rt-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do

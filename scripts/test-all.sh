@@ -3,7 +3,8 @@
 #
 # Build everything and run every test; what CI runs (.ci/run).
 #   host:  checkpatch --strict, kernel-doc, spec == uapi header, man page,
-#          the tool's unit tests, promtool on the export's golden text
+#          the tool's unit tests, promtool on the export's golden text,
+#          its parsers under libFuzzer
 #   per kernel of the matrix (Debian 6.1, Debian 6.12 from backports, and a
 #   6.12 debug kernel built once from Debian's linux-source-6.12):
 #          W=1 + sparse build, dkms add/build, then a QEMU (TCG) boot that
@@ -99,6 +100,12 @@ fi
 
 # memtally export's golden text, parsed and linted by a real parser
 step promtool make -C userspace check-prom
+
+# the tool's parsers under libFuzzer with ASan + UBSan, 20 s each from the
+# seeds and regression inputs of userspace/fuzz/corpus/ (five: 100 s)
+for f in $(make -s --no-print-directory -C userspace fuzz-list); do
+	step "fuzz-$f" make -C userspace fuzz-run FUZZERS=$f FUZZ_SECONDS=20
+done
 
 # static binaries for the guests
 step build-tool-static make -C userspace clean all STATIC=1

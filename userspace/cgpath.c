@@ -29,6 +29,17 @@ static int copy_root(char *buf, size_t len, const char *dir)
 	return 0;
 }
 
+/* The first cgroup2 mount of the mount table open as @f, as mt_cgroot() */
+int mt_cgroot_parse(FILE *f, char *buf, size_t len)
+{
+	struct mntent *m;
+
+	while ((m = getmntent(f)))
+		if (!strcmp(m->mnt_type, "cgroup2"))
+			return copy_root(buf, len, m->mnt_dir);
+	return -ENOENT;
+}
+
 /**
  * mt_cgroot() - find the cgroup2 root directory
  * @mtab: mount table to read, normally /proc/self/mounts
@@ -41,20 +52,15 @@ static int copy_root(char *buf, size_t len, const char *dir)
 int mt_cgroot(const char *mtab, char *buf, size_t len)
 {
 	const char *env = getenv("MEMTALLY_CGROUP_ROOT");
-	struct mntent *m;
-	int err = -ENOENT;
 	FILE *f;
+	int err;
 
 	if (env && *env)
 		return copy_root(buf, len, env);
 	f = setmntent(mtab, "r");
 	if (!f)
 		return -errno;
-	while ((m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			err = copy_root(buf, len, m->mnt_dir);
-			break;
-		}
+	err = mt_cgroot_parse(f, buf, len);
 	endmntent(f);
 	return err;
 }

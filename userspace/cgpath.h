@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct mt_cgent {
 	uint64_t id;
@@ -19,6 +20,7 @@ struct mt_cgmap {
 };
 
 int mt_cgroot(const char *mtab, char *buf, size_t len);
+int mt_cgroot_parse(FILE *f, char *buf, size_t len);
 int mt_cgmap_load(struct mt_cgmap *map, const char *root);
 const char *mt_cgmap_path(const struct mt_cgmap *map, uint64_t id);
 void mt_cgmap_free(struct mt_cgmap *map);

@@ -550,28 +550,20 @@ int mt_damon_scheme_stats(const char *root, int index,
 	return 0;
 }
 
-/*
- * The largest "System RAM" range of /proc/iomem at @path, its end made
- * exclusive as DAMON wants it.  Return: 0, -ENOENT (none), -EACCES (the
- * addresses are all 0: only root sees them), or -errno.
- */
-int mt_iomem_ram(const char *path, uint64_t *start, uint64_t *end)
+/* mt_iomem_ram() of the open file @f */
+int mt_iomem_ram_parse(FILE *f, uint64_t *start, uint64_t *end)
 {
 	uint64_t s, e, best = 0;
 	char *line = NULL, *p;
 	bool found = false;
 	size_t cap = 0;
-	FILE *f;
 	int n;
 
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
 	while (getline(&line, &cap, f) > 0) {
 		p = line + strspn(line, " ");
 		n = 0;
 		if (sscanf(p, "%" SCNx64 "-%" SCNx64 " : %n", &s, &e, &n) != 2 ||
-		    !n || e < s)
+		    !n || e < s || e == UINT64_MAX)	/* no exclusive end */
 			continue;
 		p[n + strcspn(p + n, "\n")] = '\0';
 		if (strcmp(p + n, "System RAM"))
@@ -584,10 +576,26 @@ int mt_iomem_ram(const char *path, uint64_t *start, uint64_t *end)
 		found = true;
 	}
 	free(line);
-	fclose(f);
 	if (!found)
 		return -ENOENT;
 	return *end == 1 ? -EACCES : 0;
+}
+
+/*
+ * The largest "System RAM" range of /proc/iomem at @path, its end made
+ * exclusive as DAMON wants it.  Return: 0, -ENOENT (none), -EACCES (the
+ * addresses are all 0: only root sees them), or -errno.
+ */
+int mt_iomem_ram(const char *path, uint64_t *start, uint64_t *end)
+{
+	FILE *f = fopen(path, "re");
+	int err;
+
+	if (!f)
+		return -errno;
+	err = mt_iomem_ram_parse(f, start, end);
+	fclose(f);
+	return err;
 }
 
 /* Into @rundir/damon, whole or not at all.  Return: 0 or -errno. */
@@ -617,18 +625,13 @@ int mt_damon_state_write(const char *rundir, const struct mt_damon_state *st)
 	return err;
 }
 
-/* Return: 0, -ENOENT (memtally started nothing), -EBADMSG or -errno. */
-int mt_damon_state_read(const char *rundir, struct mt_damon_state *st)
+/* The state file, open as @f.  Return: 0 or -EBADMSG. */
+int mt_damon_state_parse(FILE *f, struct mt_damon_state *st)
 {
-	char path[PATH_MAX], key[32], val[32];
+	char key[32], val[32];
 	unsigned int seen = 0;
-	FILE *f;
 
 	memset(st, 0, sizeof(*st));
-	snprintf(path, sizeof(path), "%s/damon", rundir);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
 	while (fscanf(f, "%31s %31s", key, val) == 2) {
 		if (!strcmp(key, "kdamond")) {
 			st->kdamond = atoi(val);
@@ -649,8 +652,24 @@ int mt_damon_state_read(const char *rundir, struct mt_damon_state *st)
 			st->nr_targets = strtoull(val, NULL, 10);
 		}
 	}
-	fclose(f);
 	return seen == 31 ? 0 : -EBADMSG;
+}
+
+/* Return: 0, -ENOENT (memtally started nothing), -EBADMSG or -errno. */
+int mt_damon_state_read(const char *rundir, struct mt_damon_state *st)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	snprintf(path, sizeof(path), "%s/damon", rundir);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	err = mt_damon_state_parse(f, st);
+	fclose(f);
+	return err;
 }
 
 int mt_damon_state_rm(const char *rundir)

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define MT_DAMON_DIR	"/sys/kernel/mm/damon"
 #define MT_RUNDIR	"/run/memtally"
@@ -86,5 +87,8 @@ int mt_iomem_ram(const char *path, uint64_t *start, uint64_t *end);
 int mt_damon_state_write(const char *rundir, const struct mt_damon_state *st);
 int mt_damon_state_read(const char *rundir, struct mt_damon_state *st);
 int mt_damon_state_rm(const char *rundir);
+/* The parsers of mt_iomem_ram() and mt_damon_state_read() (tests, fuzzers) */
+int mt_iomem_ram_parse(FILE *f, uint64_t *start, uint64_t *end);
+int mt_damon_state_parse(FILE *f, struct mt_damon_state *st);
 
 #endif

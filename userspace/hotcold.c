@@ -146,7 +146,8 @@ size_t mt_hotcold_rows(struct mt_cgroup *v, size_t n, struct mt_cgroup *total)
 			total->counters[k] += v[i].counters[k];
 		v[m++] = v[i];
 	}
-	qsort(v, m, sizeof(*v), bytes_cmp);
+	if (m)	/* @v may be NULL then: an empty dump */
+		qsort(v, m, sizeof(*v), bytes_cmp);
 	return m;
 }
 

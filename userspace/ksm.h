@@ -87,6 +87,9 @@ void mt_bytes(char *buf, size_t len, uint64_t bytes);
 int mt_ksm_writable(const char *dir);
 int mt_ksm_trial(const char *dir, struct mt_ksm_trial *t, int sfd);
 int mt_ksm_proc_read(const char *piddir, struct mt_ksm_proc *p);
+/* The parsers of mt_ksm_proc_read(), on an open file (tests, fuzzers) */
+void mt_ksm_stat_parse(FILE *f, struct mt_ksm_proc *p);
+char *mt_proc_cgroup_parse(FILE *f);
 int mt_ksm_procs(const char *proc, struct mt_ksm_proc **v, size_t *n);
 void mt_ksm_procs_free(struct mt_ksm_proc *v, size_t n);
 

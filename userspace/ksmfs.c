@@ -267,17 +267,12 @@ int mt_ksm_trial(const char *dir, struct mt_ksm_trial *t, int sfd)
 	return ret;
 }
 
-/* "name value" lines of /proc/PID/ksm_stat into @p */
-static void ksm_stat_read(const char *piddir, struct mt_ksm_proc *p)
+/* The "name value" lines of a /proc/PID/ksm_stat into @p */
+void mt_ksm_stat_parse(FILE *f, struct mt_ksm_proc *p)
 {
-	char path[PATH_MAX], name[64];
+	char name[64];
 	int64_t v;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/ksm_stat", piddir);
-	f = fopen(path, "re");
-	if (!f)
-		return;
 	while (fscanf(f, "%63s %" SCNd64, name, &v) == 2) {
 		if (!strcmp(name, "ksm_rmap_items")) {
 			p->rmap_items = v;
@@ -291,21 +286,28 @@ static void ksm_stat_read(const char *piddir, struct mt_ksm_proc *p)
 			p->has_profit = true;
 		}
 	}
+}
+
+static void ksm_stat_read(const char *piddir, struct mt_ksm_proc *p)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ksm_stat", piddir);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	mt_ksm_stat_parse(f, p);
 	fclose(f);
 }
 
-/* The "0::/path" line of /proc/PID/cgroup, or NULL */
-static char *proc_cgroup(const char *piddir)
+/* The "0::/path" line of a /proc/PID/cgroup, or NULL */
+char *mt_proc_cgroup_parse(FILE *f)
 {
-	char path[PATH_MAX], *line = NULL, *cg = NULL;
+	char *line = NULL, *cg = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/cgroup", piddir);
-	f = fopen(path, "re");
-	if (!f)
-		return NULL;
 	while (!cg && (len = getline(&line, &cap, f)) > 0) {
 		if (line[len - 1] == '\n')
 			line[len - 1] = '\0';
@@ -313,6 +315,19 @@ static char *proc_cgroup(const char *piddir)
 			cg = strdup(line + 3);
 	}
 	free(line);
+	return cg;
+}
+
+static char *proc_cgroup(const char *piddir)
+{
+	char path[PATH_MAX], *cg;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cgroup", piddir);
+	f = fopen(path, "re");
+	if (!f)
+		return NULL;
+	cg = mt_proc_cgroup_parse(f);
 	fclose(f);
 	return cg;
 }

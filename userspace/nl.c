@@ -31,6 +31,7 @@ int mt_nl_connect(struct mt_nl *nl, const char *family)
 	int one = 1, err;
 
 	nl->why[0] = '\0';
+	nl->recv = NULL;
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk)
 		return -ENOMEM;
@@ -219,6 +220,8 @@ int mt_nl_exchange(struct mt_nl *nl, struct nl_msg *msg, mt_nl_parse_t parse,
 	nl_cb_set(cb, NL_CB_FINISH, NL_CB_CUSTOM, finish_cb, &req);
 	nl_cb_set(cb, NL_CB_ACK, NL_CB_CUSTOM, ack_cb, &req);
 	nl_cb_err(cb, NL_CB_CUSTOM, error_cb, &req);
+	if (nl->recv)
+		nl_cb_overwrite_recv(cb, nl->recv);
 
 	err = nl_send_auto(nl->sk, msg);
 	nlmsg_free(msg);
@@ -261,7 +264,12 @@ void mt_nl_report(const struct mt_nl *nl, const char *what, int err)
 
 static int status_reply(struct nlattr *attrs, int len, void *arg)
 {
-	return mt_status_decode(attrs, len, arg);
+	struct mt_status *st = arg;
+
+	/* a second reply to a do request: decoding it would leak the first */
+	if (st->version)
+		return -EBADMSG;
+	return mt_status_decode(attrs, len, st);
 }
 
 /* The status-get reply into @st (free it with mt_status_free()). */

@@ -12,11 +12,18 @@ struct nl_msg;
 struct nl_sock;
 struct nlattr;
 struct nlmsghdr;
+struct sockaddr_nl;
+struct ucred;
+
+/* Reads replies in place of the socket: nl_cb_overwrite_recv()'s function */
+typedef int (*mt_nl_recv_t)(struct nl_sock *sk, struct sockaddr_nl *from,
+			    unsigned char **buf, struct ucred **creds);
 
 struct mt_nl {
 	struct nl_sock *sk;
 	int family;
 	char why[256];	/* "kernel: <extack>" or "libnl: <error>" of a failure */
+	mt_nl_recv_t recv;	/* NULL: the socket; else the fuzzers' replies */
 };
 
 /* Decodes the attributes of one reply message into @arg; 0 or -errno. */

@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,16 @@ static double wss_change(const struct mt_wss_sample *a,
 	       (b->time_ns - a->time_ns);
 }
 
+/*
+ * The size of a change for mt_bytes(): samples a nanosecond apart can
+ * change by more than 2^64 bytes per second, which no uint64_t holds.
+ */
+static uint64_t change_bytes(double d)
+{
+	d = fabs(d);
+	return d < 0x1p64 ? (uint64_t)d : UINT64_MAX;
+}
+
 #define WSS_COLS	3
 
 /* The samples, then their percentiles; @now_ns on CLOCK_BOOTTIME */
@@ -189,7 +200,7 @@ int mt_wss_print(FILE *f, const struct mt_wss_sample *v, size_t n,
 			    now_ns - v[i].time_ns : 0);
 		mt_bytes(num[i][1], 32, v[i].bytes);
 		d = i ? wss_change(&v[i - 1], &v[i]) : 0;
-		mt_bytes(size, sizeof(size), d < 0 ? -d : d);
+		mt_bytes(size, sizeof(size), change_bytes(d));
 		snprintf(num[i][2], 32, i ? "%s%s/s" : "-",
 			 d < 0 ? "-" : "+", size);
 		row[0] = num[i][0];

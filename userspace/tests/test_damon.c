@@ -308,6 +308,15 @@ static void wss_text(void)
 		  "        75  3.0 MB\n"
 		  "       100  3.0 MB\n");
 	free(out);
+
+	/* a change beyond 2^64 B/s (found by fuzz_nl) */
+	v[1].time_ns = v[0].time_ns + 1;
+	v[1].bytes = UINT64_MAX;
+	f = open_memstream(&out, &len);
+	CHECK(mt_wss_print(f, v, 2, 5000000000) == 0);
+	fclose(f);
+	CHECK(strstr(out, "  +18446.7 PB/s\n") != NULL);
+	free(out);
 }
 
 static int quiet_wss(int argc, char **argv, struct wss_opts *o)
@@ -363,7 +372,7 @@ static void hotcold_rows(void)
 		hc_row(3, "/b", 6000000, 0, 0),
 	};
 	struct mt_damon_info info = { .hot_rate = 10, .cold_rate = 1 };
-	struct mt_cgroup total;
+	struct mt_cgroup total, none;
 	char *out = NULL;
 	double pct[3];
 	size_t n, len;
@@ -382,6 +391,9 @@ static void hotcold_rows(void)
 	v[2] = hc_row(1, "/", 0, 0, 0);
 	mt_hotcold_shares(&v[2], pct);
 	CHECK(pct[0] == 0 && pct[1] == 0 && pct[2] == 0);
+	/* the rows of an empty dump (found by fuzz_nl) */
+	CHECK_U64(mt_hotcold_rows(NULL, 0, &none), 0);
+	CHECK_U64(none.counters[MT_CTR_DAMON_WSS], 0);
 
 	info.b.aggr_us = 100000;
 	f = open_memstream(&out, &len);

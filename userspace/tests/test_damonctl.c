@@ -272,6 +272,13 @@ static void iomem(void)
 	fputs("00000000-00000fff : Reserved\n", f);
 	fclose(f);
 	CHECK(mt_iomem_ram(path, &start, &end) == -ENOENT);
+	/* an end of 2^64 - 1 (or beyond: sscanf() saturates) has no
+	 * exclusive end in 64 bits: not 0 (found by fuzz_iomem) */
+	f = fopen(path, "w");
+	fputs("00100000-ffffffffffffffff : System RAM\n"
+	      "00000000-000fffffffffffffffff : System RAM\n", f);
+	fclose(f);
+	CHECK(mt_iomem_ram(path, &start, &end) == -ENOENT);
 	unlink(path);
 	CHECK(mt_iomem_ram(path, &start, &end) == -ENOENT);
 }

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memtally fuzzers: what the harnesses share.  Each is one
+ * LLVMFuzzerTestOneInput() over one kind of input the tool parses.
+ */
+#ifndef MT_FUZZ_H
+#define MT_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Where the harnesses print what the tool would: /dev/null, opened once */
+static inline FILE *fuzz_null(void)
+{
+	static FILE *f;
+
+	if (!f)
+		f = fopen("/dev/null", "we");
+	return f;
+}
+
+/*
+ * @data as a file open for reading, as the parsers get it from fopen()
+ * (fmemopen() takes no empty buffer: an empty input is /dev/null).
+ */
+static inline FILE *fuzz_file(const uint8_t *data, size_t size)
+{
+	return size ? fmemopen((void *)data, size, "r") :
+		      fopen("/dev/null", "re");
+}
+
+#endif

@@ -1,0 +1,392 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Write the seed corpora of the fuzzers: fuzz/corpus/NAME/*.
+
+Real-looking inputs, one file each: replies of the memtally family as the
+module sends them (attribute numbers from the uapi header), and the text
+files the tool reads.  Regression inputs of fixed bugs are committed next
+to these by hand (named after the bug) and not rewritten here.
+
+Usage: fuzz/gen-corpus.py  (from userspace/ or anywhere)
+"""
+import os
+import re
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+UAPI = os.path.join(HERE, '..', '..', 'include', 'uapi', 'linux',
+                    'memtally.h')
+
+FAMILY = 0x1a           # FAKE_FAMILY of tests/fakenl.h
+NLMSG_ERROR, NLMSG_DONE = 2, 3
+NLM_F_MULTI, NLM_F_ACK_TLVS, NLM_F_CAPPED = 0x2, 0x200, 0x100
+NLMSGERR_ATTR_MSG = 1
+NLA_F_NESTED = 0x8000
+EINVAL, ENOENT, EPERM = 22, 2, 1
+
+# the requests of fuzz_nl.c (enum req)
+(REQ_STATUS, REQ_CGROUPS, REQ_CGROUP, REQ_NODES, REQ_KSM, REQ_DAMON_GET,
+ REQ_WSS, REQ_WSS_ONE, REQ_REGIONS, REQ_EVENTS) = range(10)
+
+
+def uapi_enums():
+    """Every enumerator of the uapi header by name."""
+    text = open(UAPI).read()
+    names = {}
+    for body in re.findall(r'enum\s*\w*\s*\{(.*?)\};', text, re.S):
+        val = -1
+        for item in body.split(','):
+            item = re.sub(r'/\*.*?\*/', '', item, flags=re.S).strip()
+            if not item:
+                continue
+            if '=' in item:
+                name, expr = (s.strip() for s in item.split('=', 1))
+                expr = expr.strip('()').replace('- 1', '-1')
+                m = re.match(r'(\w+)\s*-1$', expr)
+                val = names[m.group(1)] - 1 if m else int(expr, 0)
+            else:
+                name = item
+                val += 1
+            names[name] = val
+    for m in re.finditer(r'#define\s+(MEMTALLY_\w+)\s+(\d+)\s*$', text, re.M):
+        names[m.group(1)] = int(m.group(2))
+    return names
+
+
+E = uapi_enums()
+
+
+def A(name):
+    return E['MEMTALLY_A_' + name]
+
+
+def pad(b):
+    return b + b'\0' * (-len(b) % 4)
+
+
+def attr(atype, payload):
+    return pad(struct.pack('=HH', 4 + len(payload), atype) + payload)
+
+
+def u32(atype, v):
+    return attr(atype, struct.pack('=I', v))
+
+
+def u64(atype, v):
+    return attr(atype, struct.pack('=Q', v))
+
+
+def string(atype, s):
+    return attr(atype, s.encode() + b'\0')
+
+
+def nest(atype, *attrs):
+    return attr(atype | NLA_F_NESTED, b''.join(attrs))
+
+
+def msg(mtype, flags, payload, seq=1):
+    return struct.pack('=IHHII', 16 + len(payload), mtype, flags, seq,
+                       0) + pad(payload)
+
+
+def genl(cmd, *attrs, flags=0):
+    return msg(FAMILY, flags, struct.pack('=BBH', cmd, 1, 0) + b''.join(attrs))
+
+
+def ack(request_len=20):
+    """NLMSG_ERROR 0, echoing a request's header (capped, as the kernel)."""
+    echo = struct.pack('=IHHII', request_len, FAMILY, 5, 1, 0)
+    return msg(NLMSG_ERROR, NLM_F_CAPPED, struct.pack('=i', 0) + echo)
+
+
+def error(err, why=None, capped=True):
+    echo = struct.pack('=IHHII', 28, FAMILY, 5, 1, 0)
+    body = struct.pack('=i', -err) + echo
+    flags = NLM_F_CAPPED if capped else 0
+    if not capped:
+        body += u64(A('CGROUP_ID'), 7)
+    if why:
+        flags |= NLM_F_ACK_TLVS
+        body += string(NLMSGERR_ATTR_MSG, why)
+    return msg(NLMSG_ERROR, flags, body)
+
+
+def done(err=0, why=None):
+    body = struct.pack('=i', -err)
+    flags = NLM_F_MULTI
+    if why:
+        flags |= NLM_F_ACK_TLVS
+        body += string(NLMSGERR_ATTR_MSG, why)
+    return msg(NLMSG_DONE, flags, body)
+
+
+def cmd(name):
+    return E['MEMTALLY_CMD_' + name]
+
+
+COUNTERS = [n[len('MEMTALLY_A_CGROUP_'):] for n in E
+            if n.startswith('MEMTALLY_A_CGROUP_') and n not in (
+                'MEMTALLY_A_CGROUP_PAD', 'MEMTALLY_A_CGROUP_ID',
+                'MEMTALLY_A_CGROUP_NODE', 'MEMTALLY_A_CGROUP_MAX')
+            and not n.endswith('_HIST') and not n.endswith('_SAMPLES')
+            and not n.startswith('__')]
+
+
+def hist(atype, base, n):
+    return attr(atype, struct.pack('=%dQ' % n,
+                                   *[(base * (i + 1)) % 97 for i in range(n)]))
+
+
+def row(key_attr, key, base, width=8):
+    attrs = [attr(A('CGROUP_PAD'), b''), u64(key_attr, key) if width == 8
+             else u32(key_attr, key)]
+    for i, c in enumerate(COUNTERS):
+        v = base * 1000 + i
+        attrs.append(u64(A('CGROUP_' + c), v) if i % 3 else
+                     u32(A('CGROUP_' + c), v))
+    hb = E['MEMTALLY_HIST_BUCKETS']
+    for k in ('DIRECT', 'MEMCG', 'SOFTLIMIT'):
+        attrs.append(hist(A('CGROUP_%s_STALL_HIST' % k), base, hb))
+    attrs.append(hist(A('CGROUP_DAMON_AGE_HIST'), base + 1,
+                      E['MEMTALLY_DAMON_AGE_BUCKETS']))
+    return attrs
+
+
+def hook(name, tp, state, err=None):
+    attrs = [string(A('HOOK_NAME'), name), string(A('HOOK_TRACEPOINT'), tp),
+             u32(A('HOOK_STATE'), state)]
+    if err is not None:
+        attrs.append(u32(A('HOOK_ERRNO'), err))
+    return nest(A('STATUS_HOOK'), *attrs)
+
+
+def status_reply(extra=True):
+    attrs = [string(A('STATUS_VERSION'), '0.1.0'),
+             string(A('STATUS_KERNEL_RELEASE'), '6.12.12-amd64'),
+             hook('fault_user', 'exceptions:page_fault_user', 0),
+             hook('fault_kernel', 'exceptions:page_fault_kernel', 0),
+             hook('ksm_merge', 'ksm:ksm_merge_one_page', 1),
+             hook('oom', 'oom:mark_victim', 2, 22),
+             u64(A('STATUS_NR_CGROUPS'), 42),
+             u64(A('STATUS_UNATTRIBUTED'), 3)]
+    if extra:
+        attrs += [u64(A('STATUS_STALL_THRESHOLD_US'), 100000),
+                  u64(A('STATUS_EVENTS_DROPPED'), 0),
+                  u64(A('STATUS_RECLAIM_UNPAIRED'), 1)]
+    return genl(cmd('STATUS_GET'), *attrs)
+
+
+def damon_reply(bound=True, vaddr=False):
+    attrs = []
+    if bound:
+        attrs += [u32(A('DAMON_KDAMOND_PID'), 1234),
+                  u32(A('DAMON_OPS'), 1 if vaddr else 0),
+                  u32(A('DAMON_SAMPLE_US'), 5000),
+                  u32(A('DAMON_AGGR_US'), 100000)]
+        if vaddr:
+            attrs += [u32(A('DAMON_TARGET_PID'), p) for p in (100, 200, 300)]
+    attrs += [u32(A('DAMON_WSS_RING'), 64), u32(A('DAMON_REGION_RING'), 4096),
+              u64(A('DAMON_AGGREGATIONS'), 77),
+              u64(A('DAMON_UPDATED_NS'), 123456789000),
+              u64(A('DAMON_TOTAL_BYTES'), 8 << 30),
+              u64(A('DAMON_UNATTRIBUTED_BYTES'), 1 << 20),
+              u64(A('DAMON_PROBE_NS'), 4000),
+              u32(A('DAMON_HOT_RATE'), 5), u32(A('DAMON_COLD_RATE'), 0)]
+    return genl(cmd('DAMON_GET'), *attrs)
+
+
+def wss_row(cgid, samples):
+    data = b''.join(struct.pack('=QQ', t, b) for t, b in samples)
+    return genl(cmd('DAMON_WSS_GET'), u64(A('CGROUP_ID'), cgid),
+                attr(A('CGROUP_DAMON_WSS_SAMPLES'), data), flags=NLM_F_MULTI)
+
+
+def region(seq, t, start, end, acc, age=None, cg=None, target=None):
+    attrs = [u64(A('REGION_SEQ'), seq), u64(A('REGION_TIME_NS'), t),
+             u64(A('REGION_START'), start), u64(A('REGION_END'), end),
+             u32(A('REGION_NR_ACCESSES'), acc)]
+    if age is not None:
+        attrs.append(u64(A('REGION_AGE_MS'), age))
+    if cg is not None:
+        attrs.append(u64(A('REGION_CGROUP_ID'), cg))
+    if target is not None:
+        attrs.append(u32(A('REGION_TARGET'), target))
+    return genl(cmd('DAMON_REGIONS_GET'), *attrs, flags=NLM_F_MULTI)
+
+
+def event_oom(uid=True):
+    attrs = [u64(A('EVENT_TIMESTAMP_NS'), 1700000000123456789),
+             u32(A('EVENT_PID'), 4242), string(A('EVENT_COMM'), 'stress-ng'),
+             u64(A('EVENT_CGROUP_ID'), 8)]
+    if uid:
+        attrs.append(u32(A('EVENT_UID'), 1000))
+    attrs += [u64(A('EVENT_ANON_RSS'), 512 << 20),
+              u64(A('EVENT_FILE_RSS'), 4096), u64(A('EVENT_SHMEM_RSS'), 0)]
+    return genl(cmd('OOM_KILL_NTF'), *attrs)
+
+
+def event_stall(kind):
+    return genl(cmd('RECLAIM_STALL_NTF'),
+                u64(A('EVENT_TIMESTAMP_NS'), 1700000001000000000),
+                u32(A('EVENT_PID'), 77), string(A('EVENT_COMM'), 'kworker/0:1'),
+                u64(A('EVENT_CGROUP_ID'), 9),
+                u32(A('EVENT_RECLAIM_KIND'), kind),
+                u64(A('EVENT_STALL_NS'), 150000000),
+                u64(A('EVENT_RECLAIMED'), 32))
+
+
+def nl_seeds():
+    dump = NLM_F_MULTI
+    rows = [genl(cmd('CGROUP_GET'), *row(A('CGROUP_ID'), cid, cid),
+                 flags=dump) for cid in (1, 2, 3, 4, 7)]
+    nodes = [genl(cmd('NODE_GET'), *row(A('CGROUP_NODE'), n, n + 5, 4),
+                  flags=dump) for n in (0, 1)]
+    regions = [region(i, 1000000000 * (i // 3 + 1), 0x100000000 + (i % 3) *
+                      0x10000000, 0x100000000 + (i % 3 + 1) * 0x10000000,
+                      i % 7, age=i * 100, cg=(i % 2) + 1)
+               for i in range(12)]
+    regions.append(region(12, 5000000000, 0x7f0000000000, 0x7f0000200000, 3,
+                          target=1))
+    return {
+        'status': (REQ_STATUS, 0, status_reply() + ack()),
+        'status-old-module': (REQ_STATUS, 0, status_reply(False) + ack()),
+        'status-eperm': (REQ_STATUS, 0,
+                         error(EPERM, 'reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN')),
+        'cgroups-dump': (REQ_CGROUPS, 2, b''.join(rows) + done()),
+        'cgroups-dump-all': (REQ_CGROUPS, 0x80 | 5, b''.join(rows) + done()),
+        'cgroups-dump-error': (REQ_CGROUPS, 0, rows[0] +
+                               done(EINVAL, 'a dump takes no cgroup id')),
+        'cgroup-one': (REQ_CGROUP, 1,
+                       genl(cmd('CGROUP_GET'), *row(A('CGROUP_ID'), 1, 9)) +
+                       ack(28)),
+        'cgroup-enoent': (REQ_CGROUP, 0,
+                          error(ENOENT, 'no such cgroup', capped=False)),
+        'nodes': (REQ_NODES, 0, b''.join(nodes) + done()),
+        'ksm': (REQ_KSM, 0, genl(cmd('KSM_GET'),
+                                 u64(A('KSM_UPDATED_NS'), 99000000000),
+                                 u64(A('KSM_MERGING_PAGES'), 1000),
+                                 u64(A('KSM_RMAP_ITEMS'), 5000),
+                                 u64(A('KSM_ZERO_PAGES'), 10),
+                                 u64(A('KSM_FULL_SCANS'), 3)) + ack()),
+        'ksm-old': (REQ_KSM, 0, genl(cmd('KSM_GET'),
+                                     u32(A('KSM_UPDATED_NS'), 1),
+                                     u32(A('KSM_MERGING_PAGES'), 0),
+                                     u32(A('KSM_RMAP_ITEMS'), 0),
+                                     u32(A('KSM_ZERO_PAGES'), 0)) + ack()),
+        'damon-get-paddr': (REQ_DAMON_GET, 0, damon_reply() + ack()),
+        'damon-get-vaddr': (REQ_DAMON_GET, 0, damon_reply(vaddr=True) + ack()),
+        'damon-get-unbound': (REQ_DAMON_GET, 0, damon_reply(False) + ack()),
+        'wss-dump': (REQ_WSS, 0,
+                     wss_row(1, [(1000000000 * i, 4096 * i * i)
+                                 for i in range(1, 9)]) +
+                     wss_row(2, [(1000000000 * i, 1 << 20)
+                                 for i in range(4, 12)]) +
+                     genl(cmd('DAMON_WSS_GET'), u64(A('CGROUP_ID'), 3),
+                          flags=NLM_F_MULTI) + done()),
+        'wss-one': (REQ_WSS_ONE, 0,
+                    genl(cmd('DAMON_WSS_GET'), u64(A('CGROUP_ID'), 1),
+                         attr(A('CGROUP_DAMON_WSS_SAMPLES'),
+                              struct.pack('=4Q', 1, 2, 3, 4))) + ack(28)),
+        'regions': (REQ_REGIONS, 0x34, b''.join(regions) + done()),
+        'regions-one-cgroup': (REQ_REGIONS, 0x57, b''.join(regions) + done()),
+        'events': (REQ_EVENTS, 0, event_oom() + event_stall(0) +
+                   event_stall(1) + event_oom(False) + event_stall(2)),
+    }
+
+
+IOMEM = """00000000-00000fff : Reserved
+00001000-0009fbff : System RAM
+0009fc00-0009ffff : Reserved
+000a0000-000bffff : PCI Bus 0000:00
+000f0000-000fffff : Reserved
+  000f0000-000fffff : System ROM
+00100000-bffdffff : System RAM
+  4e000000-4f001fff : Kernel code
+  4f200000-4fbfffff : Kernel rodata
+bffe0000-bfffffff : Reserved
+fd000000-fdffffff : 0000:00:02.0
+feb80000-febbffff : 0000:00:03.0
+fed00000-fed003ff : HPET 0
+  fed00000-fed003ff : PNP0103:00
+fee00000-fee00fff : Local APIC
+fffc0000-ffffffff : Reserved
+100000000-63fffffff : System RAM
+640000000-7ffffffff : PCI Bus 0000:00
+"""
+
+MOUNTS = """sysfs /sys sysfs rw,nosuid,nodev,noexec,relatime 0 0
+proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0
+udev /dev devtmpfs rw,nosuid,relatime,size=12238388k,nr_inodes=3059597,mode=755 0 0
+/dev/vda1 / ext4 rw,relatime,errors=remount-ro 0 0
+tmpfs /run tmpfs rw,nosuid,nodev,noexec,relatime,size=2451388k,mode=755 0 0
+cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot 0 0
+"""
+
+MOUNTS_V1 = """cgroup /sys/fs/cgroup/memory cgroup rw,nosuid,nodev,noexec,relatime,memory 0 0
+none /mnt/my\\040cgroups/ cgroup2 rw,relatime 0 0
+"""
+
+KSM_STAT = """ksm_rmap_items 5120
+ksm_zero_pages 12
+ksm_merging_pages 2048
+ksm_process_profit 8339456
+ksm_merge_any: yes
+ksm_mergeable: yes
+"""
+
+DAMON_STATE = """kdamond 0
+pid 4321
+ops paddr
+sample_us 5000
+aggr_us 100000
+targets 1
+"""
+
+
+def text_seeds():
+    return {
+        'iomem': {
+            'qemu': IOMEM.encode(),
+            'unprivileged': re.sub(r'[0-9a-f]+-[0-9a-f]+',
+                                   '00000000-00000000', IOMEM).encode(),
+            'no-ram': b'00000000-00000fff : Reserved\n',
+        },
+        'mounts': {
+            'cgroup2': b'\xff' + MOUNTS.encode(),
+            'cgroup2-short-buffer': b'\x08' + MOUNTS.encode(),
+            'escaped-path': b'\x40' + MOUNTS_V1.encode(),
+            'none': b'\x10' + MOUNTS.replace('cgroup2', 'tmpfs').encode(),
+        },
+        'ksm': {
+            'ksm-stat': b'\x00' + KSM_STAT.encode(),
+            'ksm-stat-5.19': b'\x00ksm_rmap_items 3\nksm_merging_pages 1\n',
+            'proc-cgroup': b'\x010::/system.slice/ksm-demo.service\n',
+            'proc-cgroup-v1': b'\x0112:memory:/a\n1:name=systemd:/a\n0::/a\n',
+            'sysfs-i64': b'\x02-8339456\n',
+            'sysfs-u64': b'\x0318446744073709551615\n',
+        },
+        'damon_state': {
+            'paddr': DAMON_STATE.encode(),
+            'vaddr': DAMON_STATE.replace('paddr', 'vaddr').replace(
+                'targets 1', 'targets 3').encode(),
+            'incomplete': b'kdamond 0\npid 1\n',
+        },
+    }
+
+
+def write(name, files):
+    d = os.path.join(HERE, 'corpus', name)
+    os.makedirs(d, exist_ok=True)
+    for fname, data in files.items():
+        with open(os.path.join(d, fname), 'wb') as f:
+            f.write(data)
+
+
+def main():
+    write('nl', {k: bytes([r, o]) + b for k, (r, o, b) in nl_seeds().items()})
+    for name, files in text_seeds().items():
+        write(name, files)
+
+
+if __name__ == '__main__':
+    main()
