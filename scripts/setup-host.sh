@@ -14,6 +14,8 @@ pkgs=(
 	man-db groff-base xz-utils python3-docutils
 	prometheus	# promtool, the real parser of memtally export's text
 	clang libclang-rt-dev
+	# the Debian packages (debian/control's Build-Depends)
+	dpkg-dev debhelper dh-dkms bash-completion libncurses-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -4,7 +4,8 @@
 # Build everything and run every test; what CI runs (.ci/run).
 #   host:  checkpatch --strict, kernel-doc, spec == uapi header, man page,
 #          the tool's unit tests, promtool on the export's golden text,
-#          its parsers under libFuzzer
+#          its parsers under libFuzzer, the Debian packages installed
+#          and purged
 #   per kernel of the matrix (Debian 6.1, Debian 6.12 from backports, and a
 #   6.12 debug kernel built once from Debian's linux-source-6.12):
 #          W=1 + sparse build, dkms add/build, then a QEMU (TCG) boot that
@@ -100,6 +101,11 @@ fi
 
 # memtally export's golden text, parsed and linted by a real parser
 step promtool make -C userspace check-prom
+
+# the Debian packages: built, installed (dkms builds the module for the
+# cached 6.1 kernel), removed and purged on this host, which must be left
+# with the files it had
+step debian-packages scripts/test-packages.sh
 
 # the tool's parsers under libFuzzer with ASan + UBSan, 20 s each from the
 # seeds and regression inputs of userspace/fuzz/corpus/ (five: 100 s)

@@ -1,0 +1,183 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build the Debian packages (dpkg-buildpackage -us -uc -b from a copy of the
+# tree in $MT_BUILD/pkg) and install, check, remove and purge them on this
+# host, as root:
+#   - installing memtally-dkms builds memtally.ko with dkms for the kernel
+#     (dkms status: installed), memtally installs the tool, its man page,
+#     bash completion and the enabled memtally-export.timer;
+#   - removing them removes the module and /usr/src/memtally-*;
+#   - purging leaves no file behind: a list of the host's files taken
+#     before installing equals the one taken after purging.
+#
+# The host runs a kernel without headers, so dkms would find no kernel to
+# build for.  The test makes one of the kernels scripts/kernels.sh caches
+# visible the way an installed linux-headers package does: a
+# /lib/modules/<abi>/build symlink to its headers, created only for the
+# test (only if /lib/modules/<abi> did not exist) and removed after, with
+# everything depmod wrote there.  dkms' postinst then builds for it as it
+# builds for every kernel in /lib/modules on a first installation.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+# shellcheck source=scripts/vm.sh
+. scripts/vm.sh
+
+[ "$(id -u)" = 0 ] || { echo "test-packages: needs root" >&2; exit 1; }
+
+log() { echo "test-packages: $*"; }
+die() { echo "test-packages: FAIL: $*" >&2; exit 1; }
+
+dir=$MT_BUILD/pkg
+version=$(sed -n 's/^#define MEMTALLY_VERSION[[:space:]]*"\(.*\)"/\1/p' kmod/memtally.h)
+[ -n "$version" ] || die "no MEMTALLY_VERSION in kmod/memtally.h"
+
+# ---- the Build-Depends cover every library of the tool -----------------
+pkgs=$(sed -n 's/^PKGS[[:space:]]*:=[[:space:]]*//p' userspace/Makefile)
+bdeps=$(sed -n '/^Build-Depends:/,/^[^ ]/p' debian/control)
+for pc in $pkgs pkg-config; do
+	if [ "$pc" = pkg-config ]; then
+		deb=pkg-config
+	else
+		file=$(pkg-config --variable=pcfiledir "$pc")/$pc.pc
+		deb=$(dpkg -S "$file" | head -n1 | cut -d: -f1)
+	fi
+	grep -qE "[ ,]$deb( |,|\$)" <<< "$bdeps" ||
+		die "userspace/Makefile's PKGS needs $pc ($deb): not in debian/control's Build-Depends"
+done
+log "Build-Depends cover PKGS: $pkgs"
+
+# ---- build ---------------------------------------------------------------
+rm -rf "$dir" && mkdir -p "$dir/src"
+git ls-files -co --exclude-standard -z |
+	xargs -0 cp --parents -a -t "$dir/src"
+(cd "$dir/src" && dpkg-buildpackage -us -uc -b) > "$dir/build.log" 2>&1 ||
+	{ tail -n 40 "$dir/build.log"; die "dpkg-buildpackage"; }
+debs=("$dir/memtally-dkms_${version}_all.deb" "$dir"/memtally_"${version}"_*.deb)
+for d in "${debs[@]}"; do [ -e "$d" ] || die "no $d"; done
+log "built ${debs[*]##*/}"
+
+# ---- the kernel dkms builds for ------------------------------------------
+read -r _ abi _ kdir < <(scripts/kernels.sh | head -n1)
+[ -d "$kdir" ] || die "no kernel headers from scripts/kernels.sh"
+made_modules='' made_abi='' made_mok=''
+[ -e /lib/modules ] || made_modules=1
+if [ ! -e "/lib/modules/$abi" ]; then
+	made_abi=1
+	mkdir -p "/lib/modules/$abi"
+	ln -s "$kdir" "/lib/modules/$abi/build"
+	# what the kernel's image package has (no modules), and depmod's
+	# files, so that they exist before as after
+	cp -a "${kdir%/usr/src/*}/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} \
+		"/lib/modules/$abi/"
+	depmod "$abi"
+fi
+# dkms 3.0.10 signs what it builds, with a key it makes on its first build
+# (/var/lib/dkms/mok.key, mok.pub) and keeps for every module after: the
+# key is dkms', not the package's.  If the test makes it, it removes it.
+[ -e /var/lib/dkms/mok.key ] || made_mok=1
+[ -e "/lib/modules/$abi/build/Makefile" ] || die "/lib/modules/$abi/build: no headers"
+
+cleanup() {
+	local p
+	for p in memtally memtally-dkms; do
+		dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q 'not-installed' ||
+			dpkg -P "$p" > /dev/null 2>&1 || true
+	done
+	[ -n "$made_abi" ] && rm -rf "/lib/modules/$abi"
+	[ -n "$made_modules" ] && rmdir /lib/modules 2> /dev/null
+	[ -n "$made_mok" ] && rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
+	return 0
+}
+trap cleanup EXIT
+
+for p in memtally memtally-dkms; do
+	! dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q 'ok installed' ||
+		die "$p is already installed on this host"
+done
+
+# every file but the volatile ones: logs, caches, apt's and dpkg's state
+# (dpkg's info/ of the packages is kept: purging must remove it too)
+snapshot() {
+	find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /run \
+		-o -path /tmp -o -path /var/tmp -o -path /work -o -path /root \
+		-o -path /home -o -path /var/log -o -path /var/cache \
+		-o -path /var/lib/apt -o -path /var/backups \
+		-o -path '/var/lib/dpkg/*-old' -o -path /var/lib/dpkg/status \
+		-o -path /var/lib/dpkg/available -o -path /var/lib/dpkg/lock\* \
+		-o -path /var/lib/dpkg/triggers -o -path /var/lib/dpkg/updates \
+		-o -path "$MT_BUILD" \) -prune -o -print | sort |
+		if [ -n "$made_mok" ]; then
+			grep -vxE '/var/lib/dkms/mok\.(key|pub)'
+		else
+			cat
+		fi
+}
+snapshot > "$dir/files-before"
+
+# ---- install -------------------------------------------------------------
+export DEBIAN_FRONTEND=noninteractive
+# apt must install these two and nothing else (setup-host.sh installed
+# dkms and the libraries), or purging them could not leave the host as it was
+plan=$(apt-get install -s --no-install-recommends "${debs[@]}" | sed -n 's/^Inst \([^ ]*\) .*/\1/p' | sort | xargs)
+[ "$plan" = "memtally memtally-dkms" ] || die "apt would install: $plan"
+apt-get install -y --no-install-recommends "${debs[@]}" > "$dir/install.log" 2>&1 ||
+	{ cat "$dir/install.log"; die "apt-get install"; }
+sed 's/^/  | /' "$dir/install.log" | grep -E 'Building|Done|Loading|memtally' || true
+
+st=$(dkms status -m memtally -v "$version" -k "$abi")
+log "dkms status: $st"
+grep -q ": installed" <<< "$st" || die "dkms did not install memtally for $abi"
+ko=$(mt_modfile "/lib/modules/$abi/updates" memtally)
+[ -n "$ko" ] || die "no memtally.ko in /lib/modules/$abi/updates"
+vm=$(modinfo -F vermagic "$ko")
+[ "${vm%% *}" = "$abi" ] || die "$ko: vermagic $vm, not $abi"
+[ "$(modinfo -F version "$ko")" = "$version" ] || die "$ko: not version $version"
+grep -q "memtally.ko" "/lib/modules/$abi/modules.dep" || die "depmod does not know $ko"
+log "$ko: $vm"
+
+[ "$(memtally --version)" = "memtally $version" ] ||
+	[[ $(memtally --version) == *"$version"* ]] || die "memtally --version: $(memtally --version)"
+man -w memtally > /dev/null || die "no man page"
+[ -d "/usr/src/memtally-$version" ] || die "no /usr/src/memtally-$version"
+
+# bash completion: its commands are those of memtally --help's table
+comp=/usr/share/bash-completion/completions/memtally
+got=$(bash -c ". $comp; COMP_WORDS=(memtally ''); COMP_CWORD=1; _memtally; echo \${COMPREPLY[*]}" | tr ' ' '\n' | sort | xargs)
+want=$(memtally --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]\+\) .*/\1/p' | sort | xargs)
+[ -n "$want" ] || die "no commands in memtally --help"
+[ "$got" = "$want" ] || die "completion offers '$got', memtally --help has '$want'"
+got=$(bash -c ". $comp; COMP_WORDS=(memtally export --pro); COMP_CWORD=2; _memtally; echo \${COMPREPLY[*]}")
+[ "$got" = --prometheus ] || die "completion of export --pro: '$got'"
+log "bash completion: $want"
+
+for u in memtally-export.service memtally-export.timer; do
+	[ -e "/lib/systemd/system/$u" ] || die "no $u"
+done
+systemd-analyze verify /lib/systemd/system/memtally-export.timer > "$dir/verify.log" 2>&1 ||
+	{ cat "$dir/verify.log"; die "systemd-analyze verify"; }
+[ -L /etc/systemd/system/timers.target.wants/memtally-export.timer ] ||
+	die "memtally-export.timer is not enabled"
+log "memtally-export.timer installed and enabled"
+
+# ---- remove, purge ---------------------------------------------------------
+apt-get remove -y memtally-dkms memtally > "$dir/remove.log" 2>&1 ||
+	{ cat "$dir/remove.log"; die "apt-get remove"; }
+[ -z "$(dkms status -m memtally)" ] || die "after remove, dkms status: $(dkms status -m memtally)"
+[ -z "$(find /lib/modules/ -name 'memtally.ko*')" ] || die "after remove: $(find /lib/modules/ -name 'memtally.ko*')"
+! grep -q memtally "/lib/modules/$abi/modules.dep" || die "after remove, modules.dep has memtally"
+[ -z "$(compgen -G '/usr/src/memtally-*')" ] || die "after remove: $(compgen -G '/usr/src/memtally-*')"
+[ ! -e /var/lib/dkms/memtally ] || die "after remove: /var/lib/dkms/memtally"
+log "removed: no module, no /usr/src/memtally-*, no dkms tree"
+
+apt-get purge -y memtally-dkms memtally > "$dir/purge.log" 2>&1 ||
+	{ cat "$dir/purge.log"; die "apt-get purge"; }
+snapshot > "$dir/files-after"
+if ! diff -u "$dir/files-before" "$dir/files-after" > "$dir/files.diff"; then
+	cat "$dir/files.diff"
+	die "purging left the host's files changed"
+fi
+log "purged: the host's $(wc -l < "$dir/files-before") files as before"
+[ -z "$made_mok" ] || log "(dkms' signing key /var/lib/dkms/mok.* made by the build: removed)"
