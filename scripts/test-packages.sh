@@ -4,7 +4,7 @@
 # Build the Debian packages (dpkg-buildpackage -us -uc -b from a copy of the
 # tree in $MT_BUILD/pkg) and install, check, remove and purge them on this
 # host, as root:
-#   - installing memtally-dkms builds memtally.ko with dkms for the kernel
+#   - installing memtally-dkms builds memtally.ko with dkms for each kernel
 #     (dkms status: installed), memtally installs the tool, its man page,
 #     bash completion and the enabled memtally-export.timer;
 #   - removing them removes the module and /usr/src/memtally-*;
@@ -12,12 +12,12 @@
 #     before installing equals the one taken after purging.
 #
 # The host runs a kernel without headers, so dkms would find no kernel to
-# build for.  The test makes one of the kernels scripts/kernels.sh caches
-# visible the way an installed linux-headers package does: a
-# /lib/modules/<abi>/build symlink to its headers, created only for the
-# test (only if /lib/modules/<abi> did not exist) and removed after, with
-# everything depmod wrote there.  dkms' postinst then builds for it as it
-# builds for every kernel in /lib/modules on a first installation.
+# build for.  The test makes the kernels scripts/kernels.sh caches (6.1,
+# 6.12) visible the way installed linux-headers packages do: a
+# /lib/modules/<abi>/build symlink to their headers, created only for the
+# test (only where /lib/modules/<abi> did not exist) and removed after,
+# with everything depmod wrote there.  The package's postinst then builds
+# for each, as for every installed kernel with headers.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,13 +59,33 @@ debs=("$dir/memtally-dkms_${version}_all.deb" "$dir"/memtally_"${version}"_*.deb
 for d in "${debs[@]}"; do [ -e "$d" ] || die "no $d"; done
 log "built ${debs[*]##*/}"
 
-# ---- the kernel dkms builds for ------------------------------------------
-read -r _ abi _ kdir < <(scripts/kernels.sh | head -n1)
-[ -d "$kdir" ] || die "no kernel headers from scripts/kernels.sh"
-made_modules='' made_abi='' made_mok=''
+for p in memtally memtally-dkms; do
+	! dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q 'ok installed' ||
+		die "$p is already installed on this host"
+done
+
+# ---- the kernels dkms builds for ---------------------------------------
+made_modules='' made_abis=() made_mok='' abis=()
+cleanup() {
+	local p
+	for p in memtally memtally-dkms; do
+		dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q 'not-installed' ||
+			dpkg -P "$p" > /dev/null 2>&1 || true
+	done
+	for p in "${made_abis[@]}"; do
+		rm -rf "/lib/modules/$p"
+	done
+	[ -n "$made_modules" ] && rmdir /lib/modules 2> /dev/null
+	[ -n "$made_mok" ] && rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
+	return 0
+}
+trap cleanup EXIT
 [ -e /lib/modules ] || made_modules=1
-if [ ! -e "/lib/modules/$abi" ]; then
-	made_abi=1
+while read -r _ abi _ kdir; do
+	[ -d "$kdir" ] || die "no headers of $abi from scripts/kernels.sh"
+	abis+=("$abi")
+	[ -e "/lib/modules/$abi" ] && continue
+	made_abis+=("$abi")
 	mkdir -p "/lib/modules/$abi"
 	ln -s "$kdir" "/lib/modules/$abi/build"
 	# what the kernel's image package has (no modules), and depmod's
@@ -73,30 +93,16 @@ if [ ! -e "/lib/modules/$abi" ]; then
 	cp -a "${kdir%/usr/src/*}/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} \
 		"/lib/modules/$abi/"
 	depmod "$abi"
-fi
+done < <(scripts/kernels.sh)
+[ ${#abis[@]} -gt 0 ] || die "no kernels from scripts/kernels.sh"
+for abi in "${abis[@]}"; do
+	[ -e "/lib/modules/$abi/build/Makefile" ] || die "/lib/modules/$abi/build: no headers"
+done
 # dkms 3.0.10 signs what it builds, with a key it makes on its first build
 # (/var/lib/dkms/mok.key, mok.pub) and keeps for every module after: the
 # key is dkms', not the package's.  If the test makes it, it removes it.
 [ -e /var/lib/dkms/mok.key ] || made_mok=1
-[ -e "/lib/modules/$abi/build/Makefile" ] || die "/lib/modules/$abi/build: no headers"
 
-cleanup() {
-	local p
-	for p in memtally memtally-dkms; do
-		dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q 'not-installed' ||
-			dpkg -P "$p" > /dev/null 2>&1 || true
-	done
-	[ -n "$made_abi" ] && rm -rf "/lib/modules/$abi"
-	[ -n "$made_modules" ] && rmdir /lib/modules 2> /dev/null
-	[ -n "$made_mok" ] && rm -f /var/lib/dkms/mok.key /var/lib/dkms/mok.pub
-	return 0
-}
-trap cleanup EXIT
-
-for p in memtally memtally-dkms; do
-	! dpkg-query -W -f='${Status}' "$p" 2> /dev/null | grep -q 'ok installed' ||
-		die "$p is already installed on this host"
-done
 
 # every file but the volatile ones: logs, caches, apt's and dpkg's state
 # (dpkg's info/ of the packages is kept: purging must remove it too)
@@ -127,16 +133,18 @@ apt-get install -y --no-install-recommends "${debs[@]}" > "$dir/install.log" 2>&
 	{ cat "$dir/install.log"; die "apt-get install"; }
 sed 's/^/  | /' "$dir/install.log" | grep -E 'Building|Done|Loading|memtally' || true
 
-st=$(dkms status -m memtally -v "$version" -k "$abi")
-log "dkms status: $st"
-grep -q ": installed" <<< "$st" || die "dkms did not install memtally for $abi"
-ko=$(mt_modfile "/lib/modules/$abi/updates" memtally)
-[ -n "$ko" ] || die "no memtally.ko in /lib/modules/$abi/updates"
-vm=$(modinfo -F vermagic "$ko")
-[ "${vm%% *}" = "$abi" ] || die "$ko: vermagic $vm, not $abi"
-[ "$(modinfo -F version "$ko")" = "$version" ] || die "$ko: not version $version"
-grep -q "memtally.ko" "/lib/modules/$abi/modules.dep" || die "depmod does not know $ko"
-log "$ko: $vm"
+for abi in "${abis[@]}"; do
+	st=$(dkms status -m memtally -v "$version" -k "$abi")
+	log "dkms status: $st"
+	grep -q ": installed" <<< "$st" || die "dkms did not install memtally for $abi"
+	ko=$(mt_modfile "/lib/modules/$abi/updates" memtally)
+	[ -n "$ko" ] || die "no memtally.ko in /lib/modules/$abi/updates"
+	vm=$(modinfo -F vermagic "$ko")
+	[ "${vm%% *}" = "$abi" ] || die "$ko: vermagic $vm, not $abi"
+	[ "$(modinfo -F version "$ko")" = "$version" ] || die "$ko: not version $version"
+	grep -q "memtally.ko" "/lib/modules/$abi/modules.dep" || die "depmod does not know $ko"
+	log "$ko: $vm"
+done
 
 [ "$(memtally --version)" = "memtally $version" ] ||
 	[[ $(memtally --version) == *"$version"* ]] || die "memtally --version: $(memtally --version)"
@@ -167,7 +175,9 @@ apt-get remove -y memtally-dkms memtally > "$dir/remove.log" 2>&1 ||
 	{ cat "$dir/remove.log"; die "apt-get remove"; }
 [ -z "$(dkms status -m memtally)" ] || die "after remove, dkms status: $(dkms status -m memtally)"
 [ -z "$(find /lib/modules/ -name 'memtally.ko*')" ] || die "after remove: $(find /lib/modules/ -name 'memtally.ko*')"
-! grep -q memtally "/lib/modules/$abi/modules.dep" || die "after remove, modules.dep has memtally"
+for abi in "${abis[@]}"; do
+	! grep -q memtally "/lib/modules/$abi/modules.dep" || die "after remove, $abi's modules.dep has memtally"
+done
 [ -z "$(compgen -G '/usr/src/memtally-*')" ] || die "after remove: $(compgen -G '/usr/src/memtally-*')"
 [ ! -e /var/lib/dkms/memtally ] || die "after remove: /var/lib/dkms/memtally"
 log "removed: no module, no /usr/src/memtally-*, no dkms tree"
