@@ -103,8 +103,8 @@ fi
 step promtool make -C userspace check-prom
 
 # the Debian packages: built, installed (dkms builds the module for the
-# cached 6.1 kernel), removed and purged on this host, which must be left
-# with the files it had
+# cached 6.1 and 6.12 kernels), removed and purged on this host, which must
+# be left with the files it had
 step debian-packages scripts/test-packages.sh
 
 # the tool's parsers under libFuzzer with ASan + UBSan, 20 s each from the
