@@ -196,13 +196,14 @@ while read -r kname abi vmlinuz kdir; do
 	fi
 	mt_initramfs "$dir/initramfs.gz" "$dir/module/memtally.ko" "$abi"
 	log=$logs/$kname-guest.log
-	# Under TCG, 1000 unload/load cycles take 7 minutes on 6.12 and 37 on
-	# the debug kernel, 10,000 cgroups 1 and 8 minutes: the full stress
+	# Under TCG, 1000 unload/load cycles take 7 minutes on 6.12, 37 on the
+	# debug kernel and 57 on 6.1 (3.4 s a cycle there: not yet understood),
+	# 10,000 cgroups 1 minute on 6.12 and 8 on the debug kernel: the full stress
 	# runs on 6.12; CI runs less of it on the debug kernel (make
 	# check-debug: all of it) and on 6.1
 	case $kname in
 	debug) append="mt.env.MT_STRESS_CYCLES=${MT_DEBUG_STRESS_CYCLES:-150} mt.env.MT_STRESS_CGROUPS=${MT_DEBUG_STRESS_CGROUPS:-3000}" ;;
-	6.1) append="mt.env.MT_STRESS_CYCLES=100 mt.env.MT_STRESS_CGROUPS=2000" ;;
+	6.1) append="mt.env.MT_STRESS_CYCLES=50 mt.env.MT_STRESS_CGROUPS=2000" ;;
 	*) append= ;;
 	esac
 	MT_APPEND=$append mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
