@@ -198,5 +198,6 @@ int cmd_diff(int argc, char **argv, bool json);
 /* Writes the whole file into @f; mt_write_atomic() checks for errors. */
 typedef void (*mt_writer_t)(FILE *f, const void *arg);
 int mt_write_atomic(const char *path, mt_writer_t write, const void *arg);
+int mt_write_output(const char *path, mt_writer_t write, const void *arg);
 
 #endif

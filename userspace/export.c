@@ -170,16 +170,21 @@ static void prom_writer(FILE *f, const void *arg)
 	mt_prom_write(f, arg);
 }
 
-/* FILE, or standard output for "-".  Prints the error.  Return: 0 or -1. */
-static int prom_output(const char *path, const struct mt_prom *p)
+/* @path, or standard output for "-".  Prints the error.  Return: 0 or -1. */
+int mt_write_output(const char *path, mt_writer_t write, const void *arg)
 {
 	if (strcmp(path, "-"))
-		return mt_write_atomic(path, prom_writer, p);
-	mt_prom_write(stdout, p);
+		return mt_write_atomic(path, write, arg);
+	write(stdout, arg);
 	if (!fflush(stdout) && !ferror(stdout))
 		return 0;
 	mt_err("write error: %s", strerror(errno ? errno : EIO));
 	return -1;
+}
+
+static int prom_output(const char *path, const struct mt_prom *p)
+{
+	return mt_write_output(path, prom_writer, p);
 }
 
 /*

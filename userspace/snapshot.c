@@ -224,18 +224,6 @@ static void snap_writer(FILE *f, const void *arg)
 		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 }
 
-/* FILE, or standard output for "-".  Prints the error.  Return: 0 or -1. */
-static int snap_output(const char *path, struct json_object *snap)
-{
-	if (strcmp(path, "-"))
-		return mt_write_atomic(path, snap_writer, snap);
-	snap_writer(stdout, snap);
-	if (!fflush(stdout) && !ferror(stdout))
-		return 0;
-	mt_err("write error: %s", strerror(errno ? errno : EIO));
-	return -1;
-}
-
 int cmd_snapshot(int argc, char **argv, bool json)
 {
 	struct snapshot_opts o = { 0 };
@@ -272,7 +260,7 @@ int cmd_snapshot(int argc, char **argv, bool json)
 	}
 	if (!err) {
 		snap = mt_snap_json(&in);
-		err = snap_output(o.output, snap);
+		err = mt_write_output(o.output, snap_writer, snap);
 		json_object_put(snap);
 	}
 	mt_sources_free(&s);
