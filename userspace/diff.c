@@ -157,7 +157,7 @@ static int add(struct changes *l, const struct mt_cgroup *a,
 		l->v = c;
 	}
 	c = &l->v[l->nr];
-	c->path = cg->path;
+	c->path = cg->path ? cg->path : a->path;	/* by id: the known one */
 	c->id = cg->id;
 	snprintf(c->label, sizeof(c->label), "%s", label);
 	c->a = va;
