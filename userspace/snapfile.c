@@ -259,6 +259,16 @@ static int snap_check(struct mt_snap *s, char *why, size_t whylen)
 	return rows_parse(mod, "nodes", &s->nodes, &s->nr_nodes, why, whylen);
 }
 
+/* Whether the @len bytes at @s (not a string) are white space */
+static bool blank(const char *s, size_t len)
+{
+	while (len && strchr(" \t\r\n", *s) && *s) {
+		s++;
+		len--;
+	}
+	return !len;
+}
+
 /**
  * mt_snap_parse() - check and decode the snapshot in @buf
  * @why: on failure, what is wrong with it, one line
@@ -283,8 +293,8 @@ int mt_snap_parse(const char *buf, size_t len, struct mt_snap *s,
 		WHY("not JSON (%s at byte %zu)",
 		    json_tokener_error_desc(jerr),
 		    json_tokener_get_parse_end(tok));
-	} else if (strspn(buf + json_tokener_get_parse_end(tok), " \t\r\n") !=
-		   len - json_tokener_get_parse_end(tok)) {
+	} else if (!blank(buf + json_tokener_get_parse_end(tok),
+			  len - json_tokener_get_parse_end(tok))) {
 		WHY("not JSON (data after the object at byte %zu)",
 		    json_tokener_get_parse_end(tok));
 	} else if (!snap_check(s, why, whylen)) {
