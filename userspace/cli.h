@@ -182,8 +182,22 @@ struct export_opts {
 int export_parse(int argc, char **argv, struct export_opts *o);
 int cmd_export(int argc, char **argv, bool json);
 
+int cmd_snapshot(int argc, char **argv, bool json);
+
+struct diff_opts {
+	bool json;
+	bool help;
+	uint64_t top;		/* 0: every change */
+	const char *cgroup;	/* only this cgroup */
+	const char *a, *b;	/* the snapshots */
+};
+
+int diff_parse(int argc, char **argv, struct diff_opts *o);
+int cmd_diff(int argc, char **argv, bool json);
+
 /* Writes the whole file into @f; mt_write_atomic() checks for errors. */
 typedef void (*mt_writer_t)(FILE *f, const void *arg);
 int mt_write_atomic(const char *path, mt_writer_t write, const void *arg);
+int mt_write_output(const char *path, mt_writer_t write, const void *arg);
 
 #endif

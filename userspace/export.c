@@ -20,6 +20,7 @@
 #include "ksm.h"
 #include "nl.h"
 #include "prom.h"
+#include "sources.h"
 
 static const char export_usage[] =
 "Usage: memtally export --prometheus FILE [-j]\n"
@@ -169,28 +170,22 @@ static void prom_writer(FILE *f, const void *arg)
 	mt_prom_write(f, arg);
 }
 
-/* FILE, or standard output for "-".  Prints the error.  Return: 0 or -1. */
-static int prom_output(const char *path, const struct mt_prom *p)
+/* @path, or standard output for "-".  Prints the error.  Return: 0 or -1. */
+int mt_write_output(const char *path, mt_writer_t write, const void *arg)
 {
 	if (strcmp(path, "-"))
-		return mt_write_atomic(path, prom_writer, p);
-	mt_prom_write(stdout, p);
+		return mt_write_atomic(path, write, arg);
+	write(stdout, arg);
 	if (!fflush(stdout) && !ferror(stdout))
 		return 0;
 	mt_err("write error: %s", strerror(errno ? errno : EIO));
 	return -1;
 }
 
-/* What export reads; each part may be missing (see struct mt_prom) */
-struct sources {
-	struct mt_status st;
-	struct mt_rows cgroups, nodes;
-	struct mt_cgmap map;
-	struct mt_ksm ksm;
-	struct mt_ksm_sys ksm_sys;
-	struct mt_damon_info damon;
-	struct mt_prom p;
-};
+static int prom_output(const char *path, const struct mt_prom *p)
+{
+	return mt_write_output(path, prom_writer, p);
+}
 
 /*
  * A request an older module may not know (genetlink: -EOPNOTSUPP): then
@@ -206,7 +201,7 @@ static int optional(struct mt_nl *nl, int err, const char *what)
 }
 
 /* /sys/kernel/mm/ksm, if the kernel has KSM.  Prints the error. */
-static int ksm_sys_load(struct sources *s)
+static int ksm_sys_load(struct mt_sources *s)
 {
 	const char *dir = mt_ksm_dir();
 	struct stat sb;
@@ -225,7 +220,7 @@ static int ksm_sys_load(struct sources *s)
 }
 
 /* The rest, once the status came.  Prints the error.  Return: 0 or -1. */
-static int sources_load(struct sources *s, struct mt_nl *nl)
+static int sources_load(struct mt_sources *s, struct mt_nl *nl)
 {
 	char root[PATH_MAX];
 	int ret;
@@ -255,7 +250,7 @@ static int sources_load(struct sources *s, struct mt_nl *nl)
 	return ksm_sys_load(s);
 }
 
-static void sources_free(struct sources *s)
+void mt_sources_free(struct mt_sources *s)
 {
 	mt_status_free(&s->st);
 	mt_rows_free(&s->cgroups);
@@ -287,18 +282,47 @@ static int json_report(const char *path, const struct mt_prom *p)
  * Without the module: memtally_up 0 in the file, so that node_exporter
  * shows it, after the line that says so; exit code 1 all the same.
  */
-static int export_down(const struct export_opts *o, struct sources *s)
+static int export_down(const struct export_opts *o, struct mt_sources *s)
 {
 	if (!prom_output(o->prometheus, &s->p) && o->json)
 		json_report(o->prometheus, &s->p);
 	return MT_EXIT_RUNTIME;
 }
 
+/**
+ * mt_sources_read() - the status, cgroups, nodes, KSM and DAMON numbers
+ *
+ * What an older module does not know is left out (NULL in @s->p), as is
+ * KSM's sysfs on a kernel without KSM.  Prints the error; without the
+ * module, the one line that says so.  Free @s with mt_sources_free() in
+ * any case.
+ *
+ * Return: 0, -ENOENT if the module is not loaded, or -1.
+ */
+int mt_sources_read(struct mt_sources *s)
+{
+	struct mt_nl nl;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = mt_nl_open_errno(&nl);
+	if (err)
+		return err == -ENOENT ? err : -1;
+	err = mt_nl_status(&nl, &s->st);
+	if (err)
+		mt_nl_report(&nl, "reading the status", err);
+	else
+		s->p.st = &s->st;
+	if (!err)
+		err = sources_load(s, &nl);
+	mt_nl_close(&nl);
+	return err ? -1 : 0;
+}
+
 int cmd_export(int argc, char **argv, bool json)
 {
 	struct export_opts o = { .json = json };
-	struct sources s = { 0 };
-	struct mt_nl nl;
+	struct mt_sources s;
 	int err;
 
 	if (export_parse(argc, argv, &o))
@@ -307,23 +331,13 @@ int cmd_export(int argc, char **argv, bool json)
 		fputs(export_usage, stdout);
 		return MT_EXIT_OK;
 	}
-	err = mt_nl_open_errno(&nl);
+	err = mt_sources_read(&s);
 	if (err == -ENOENT)
 		return export_down(&o, &s);
-	if (err)
-		return MT_EXIT_RUNTIME;
-	err = mt_nl_status(&nl, &s.st);
-	if (err)
-		mt_nl_report(&nl, "reading the status", err);
-	else
-		s.p.st = &s.st;
-	if (!err)
-		err = sources_load(&s, &nl);
-	mt_nl_close(&nl);
 	if (!err)
 		err = prom_output(o.prometheus, &s.p);
 	if (!err && o.json)
 		err = json_report(o.prometheus, &s.p);
-	sources_free(&s);
+	mt_sources_free(&s);
 	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }

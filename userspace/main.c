@@ -30,6 +30,8 @@ static const struct mt_cmd {
 	{ "heatmap", cmd_heatmap, "DAMON access heatmap: terminal, PNG or SVG" },
 	{ "damon",   cmd_damon,   "start, stop and show DAMON for the module" },
 	{ "export",  cmd_export,  "every number, for Prometheus' node_exporter" },
+	{ "snapshot", cmd_snapshot, "every number and file a report needs, saved" },
+	{ "diff",    cmd_diff,    "what changed between two snapshots" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

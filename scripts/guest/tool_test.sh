@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..29"
+echo "1..31"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -245,6 +245,30 @@ wait $merger 2> /dev/null
 echo 2 > $ksm/run
 echo 0 > $ksm/run
 rmdir $cg/kt
+
+# snapshots around a known workload: 2000 fresh pages in a new cgroup
+sa=$(memtally snapshot -o /tmp/a.json 2>&1); ra=$?
+mkdir -p $cg/tt2
+sh -c "echo \$\$ > $cg/tt2/cgroup.procs && exec /tests/mt_touch 2000"
+sb=$(memtally snapshot -o /tmp/b.json 2>&1); rb=$?
+if [ $ra -eq 0 ] && [ $rb -eq 0 ] &&
+   grep -q '"format":"memtally-snapshot"' /tmp/a.json &&
+   grep -q '"format":"memtally-snapshot"' /tmp/b.json; then
+	ok "snapshot -o writes two snapshots"
+else
+	nok "snapshot -o writes two snapshots" "rc=$ra $rb" "$sa" "$sb"
+fi
+out=$(memtally diff /tmp/a.json /tmp/b.json --cgroup /tt2 --json 2>&1)
+delta=$(echo "$out" | tr '{}' '\n\n' | grep '"counter":"faults_user"' |
+	sed -n 's/.*"delta":\([0-9-]*\).*/\1/p')
+# 2000 pages plus what exec of a static binary faults in (< 200)
+if [ -n "$delta" ] && [ "$delta" -ge 2000 ] && [ "$delta" -lt 2200 ]; then
+	ok "diff --cgroup /tt2: faults_user grew by 2000 touched pages ($delta)"
+else
+	nok "diff --cgroup /tt2: faults_user grew by 2000 touched pages" "$out"
+fi
+rmdir $cg/tt2
+rm -f /tmp/a.json /tmp/b.json
 
 rmmod memtally
 out=$(memtally status 2>&1)

@@ -9,6 +9,7 @@ to these by hand (named after the bug) and not rewritten here.
 
 Usage: fuzz/gen-corpus.py  (from userspace/ or anywhere)
 """
+import json
 import os
 import re
 import struct
@@ -374,6 +375,32 @@ def text_seeds():
     }
 
 
+def snapshot_seeds():
+    """Snapshots as memtally snapshot writes them (snapfile.c)."""
+    hist = [0] * 20
+    hist[3] = 2
+    row = {'path': '/a', 'id': 2, 'faults_user': 5, 'pgsteal': 1,
+           'direct_stall_hist': hist, 'memcg_stall_hist': [0] * 20,
+           'softlimit_stall_hist': [0] * 20, 'damon_age_hist': [0] * 20}
+    snap = {'format': 'memtally-snapshot', 'version': 1,
+            'tool_version': '0.1.0', 'time_ns': 1, 'time': 'x',
+            'boottime_ns': 1, 'uname': {'release': '6.12.0'},
+            'cgroup_root': '/sys/fs/cgroup',
+            'module': {'status': {}, 'cgroups': [row, dict(row, path=None,
+                                                           id=3)],
+                       'nodes': [dict(row, path=None, id=0)],
+                       'ksm': None, 'damon': None},
+            'files': {'/proc/meminfo': 'MemTotal: 1 kB\n',
+                      '/proc/pressure/memory': None}}
+    text = json.dumps(snap, separators=(',', ':')) + '\n'
+    return {
+        'full': text.encode(),
+        'no-module': json.dumps(dict(snap, module=None)).encode(),
+        'truncated': text[:len(text) // 2].encode(),
+        'version-2': json.dumps(dict(snap, version=2)).encode(),
+    }
+
+
 def write(name, files):
     d = os.path.join(HERE, 'corpus', name)
     os.makedirs(d, exist_ok=True)
@@ -386,6 +413,7 @@ def main():
     write('nl', {k: bytes([r, o]) + b for k, (r, o, b) in nl_seeds().items()})
     for name, files in text_seeds().items():
         write(name, files)
+    write('snapshot', snapshot_seeds())
 
 
 if __name__ == '__main__':

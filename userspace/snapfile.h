@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memtally: snapshot files (memtally snapshot), written and read back.
+ * A snapshot is one JSON object; Documentation/admin-guide/memtally.rst
+ * ("Snapshots") describes its keys.
+ */
+#ifndef MT_SNAPFILE_H
+#define MT_SNAPFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+struct json_object;
+struct mt_prom;
+struct utsname;
+
+#define MT_SNAP_FORMAT	"memtally-snapshot"
+#define MT_SNAP_VERSION	1
+
+/* What a snapshot holds, for mt_snap_json() */
+struct mt_snap_in {
+	const struct mt_prom *mod;	/* NULL: the module is not loaded */
+	const char *cgroot;		/* the cgroup2 mount */
+	uint64_t time_ns;		/* CLOCK_REALTIME */
+	uint64_t boottime_ns;		/* CLOCK_BOOTTIME, for ksm/damon ages */
+	const struct utsname *uts;
+	struct json_object *files;	/* path: contents or null; taken */
+};
+
+struct json_object *mt_snap_json(const struct mt_snap_in *in);
+
+/* A snapshot read back.  Rows' paths point into @root. */
+struct mt_snap {
+	struct json_object *root;
+	bool has_module;		/* "module" is not null */
+	struct mt_cgroup *cgroups;	/* in the file's order */
+	size_t nr_cgroups;
+	struct mt_cgroup *nodes;	/* id is the node */
+	size_t nr_nodes;
+};
+
+int mt_snap_parse(const char *buf, size_t len, struct mt_snap *s,
+		  char *why, size_t whylen);
+int mt_snap_load(const char *path, struct mt_snap *s);
+void mt_snap_free(struct mt_snap *s);
+const struct mt_cgroup *mt_snap_cgroup(const struct mt_snap *s,
+				       const char *path);
+const struct mt_cgroup *mt_snap_cgroup_id(const struct mt_snap *s,
+					  uint64_t id);
+const char *mt_snap_file(const struct mt_snap *s, const char *path);
+
+#endif

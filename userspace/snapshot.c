@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally snapshot: everything a report needs, in one file: the module's
+ * numbers and the /proc, cgroup and KSM files, as they read.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include <json.h>
+
+#include "cli.h"
+#include "snapfile.h"
+#include "sources.h"
+
+static const char snapshot_usage[] =
+"Usage: memtally snapshot -o FILE\n"
+"\n"
+"Save everything a report needs in one JSON file: the module's status,\n"
+"every tracked cgroup with every counter and histogram, the node rows,\n"
+"the KSM and DAMON numbers, and as they read /proc/meminfo, /proc/vmstat,\n"
+"/proc/swaps, /proc/pressure/*, each cgroup's memory.stat, memory.current,\n"
+"memory.events and memory.pressure and /sys/kernel/mm/ksm.  Files the host\n"
+"lacks are null.  Without the module the files are saved all the same,\n"
+"with \"module\": null, and a line on standard error says so (exit code 0).\n"
+"FILE is replaced at once (a temporary file beside it is renamed over it).\n"
+"Compare two snapshots with memtally diff.\n"
+"\n"
+"Options:\n"
+"  -o, --output FILE  write FILE; - for standard output\n"
+"  -h, --help         show this help\n";
+
+/* The files of the host, then those of each cgroup */
+static const char *const proc_files[] = {
+	"/proc/meminfo", "/proc/vmstat", "/proc/swaps",
+	"/proc/pressure/memory", "/proc/pressure/cpu", "/proc/pressure/io",
+};
+
+static const char *const cgroup_files[] = {
+	"memory.stat", "memory.current", "memory.events", "memory.pressure",
+};
+
+struct snapshot_opts {
+	bool help;
+	const char *output;
+};
+
+/* Return: 0, or MT_EXIT_USAGE after reporting the error. */
+static int snapshot_parse(int argc, char **argv, struct snapshot_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help",   no_argument,       NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'h':
+			o->help = true;
+			break;
+		default:
+			return mt_getopt_err("snapshot", c, argv);
+		}
+	}
+	if (optind < argc)
+		return mt_usage_err("snapshot: unexpected argument '%s'",
+				    argv[optind]);
+	if (!o->help && (!o->output || !o->output[0]))
+		return mt_usage_err("snapshot: -o FILE is required");
+	return 0;
+}
+
+/* All of @path into a new string.  Return: it, or NULL with errno set. */
+static char *read_all(const char *path)
+{
+	size_t len = 0, cap = 0;
+	char *buf = NULL, *nb;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	do {
+		if (cap - len < 4096) {
+			nb = realloc(buf, cap = cap ? 2 * cap : 8192);
+			if (!nb)
+				goto fail;
+			buf = nb;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		len += n;
+	} while (n);
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+fail:
+	n = errno;
+	close(fd);
+	free(buf);
+	errno = n;
+	return NULL;
+}
+
+/* A host or kernel without it (no PSI, no KSM, a cgroup gone meanwhile) */
+static bool absent(int err)
+{
+	return err == ENOENT || err == ENOTDIR || err == ENODEV ||
+	       err == EOPNOTSUPP || err == ENXIO;
+}
+
+/* @path into @files: its contents, or null if absent.  Return: 0 or -1. */
+static int add_file(struct json_object *files, const char *path)
+{
+	char *s = read_all(path);
+
+	if (!s && !absent(errno)) {
+		mt_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	json_object_object_add(files, path,
+			       s ? json_object_new_string(s) : NULL);
+	free(s);
+	return 0;
+}
+
+/* Every file of @dir, by name; none if there is no such directory */
+static int add_dir(struct json_object *files, const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int ret = 0;
+
+	if (!d && absent(errno))
+		return 0;
+	if (!d) {
+		mt_err("%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	while (!ret && (de = readdir(d)))
+		if (de->d_type == DT_REG) {
+			if (snprintf(path, sizeof(path), "%s/%s", dir,
+				     de->d_name) < (int)sizeof(path))
+				ret = add_file(files, path);
+		}
+	closedir(d);
+	return ret;
+}
+
+/* The memory files of every cgroup below @root */
+static int add_cgroups(struct json_object *files, const char *root)
+{
+	char path[PATH_MAX];
+	struct mt_cgmap map;
+	size_t i, f;
+	int err = mt_cgmap_load(&map, root);
+
+	if (err) {
+		mt_err("%s: %s", root, strerror(-err));
+		return -1;
+	}
+	for (i = 0; !err && i < map.nr; i++)
+		for (f = 0; !err && f < sizeof(cgroup_files) /
+					sizeof(cgroup_files[0]); f++) {
+			/* the root cgroup's path is "/" */
+			if (snprintf(path, sizeof(path), "%s%s/%s", root,
+				     strcmp(map.ent[i].path, "/") ?
+				     map.ent[i].path : "", cgroup_files[f]) <
+			    (int)sizeof(path))
+				err = add_file(files, path);
+		}
+	mt_cgmap_free(&map);
+	return err;
+}
+
+static struct json_object *files_read(const char *root)
+{
+	struct json_object *files = json_object_new_object();
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && i < sizeof(proc_files) / sizeof(proc_files[0]);
+	     i++)
+		err = add_file(files, proc_files[i]);
+	if (!err)
+		err = add_cgroups(files, root);
+	if (!err)
+		err = add_dir(files, mt_ksm_dir());
+	if (err) {
+		json_object_put(files);
+		return NULL;
+	}
+	return files;
+}
+
+static uint64_t clock_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static void snap_writer(FILE *f, const void *arg)
+{
+	fprintf(f, "%s\n", json_object_to_json_string_ext((void *)arg,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+int cmd_snapshot(int argc, char **argv, bool json)
+{
+	struct snapshot_opts o = { 0 };
+	struct mt_snap_in in = { 0 };
+	struct json_object *snap;
+	struct mt_sources s;
+	char root[PATH_MAX];
+	struct utsname uts;
+	int err;
+
+	(void)json;	/* a snapshot is JSON anyway */
+	if (snapshot_parse(argc, argv, &o))
+		return MT_EXIT_USAGE;
+	if (o.help) {
+		fputs(snapshot_usage, stdout);
+		return MT_EXIT_OK;
+	}
+	if (mt_cli_cgroot(root, sizeof(root)))
+		return MT_EXIT_RUNTIME;
+	/* the module first: its cgroups' files then are there too */
+	err = mt_sources_read(&s);
+	if (err == -ENOENT)
+		err = 0;	/* said; the files are worth saving anyway */
+	else if (!err)
+		in.mod = &s.p;
+	uname(&uts);
+	in.uts = &uts;
+	in.cgroot = root;
+	in.time_ns = clock_ns(CLOCK_REALTIME);
+	in.boottime_ns = clock_ns(CLOCK_BOOTTIME);
+	if (!err) {
+		in.files = files_read(root);
+		err = in.files ? 0 : -1;
+	}
+	if (!err) {
+		snap = mt_snap_json(&in);
+		err = mt_write_output(o.output, snap_writer, snap);
+		json_object_put(snap);
+	}
+	mt_sources_free(&s);
+	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+}

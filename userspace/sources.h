@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* memtally: everything the module tells, read at once (export, snapshot). */
+#ifndef MT_SOURCES_H
+#define MT_SOURCES_H
+
+#include "cgpath.h"
+#include "damonnl.h"
+#include "ksm.h"
+#include "nl.h"
+#include "prom.h"
+
+/* What export and snapshot read; each part may be missing (see mt_prom) */
+struct mt_sources {
+	struct mt_status st;
+	struct mt_rows cgroups, nodes;	/* cgroups sorted by path */
+	struct mt_cgmap map;	/* the paths of the cgroups */
+	struct mt_ksm ksm;
+	struct mt_ksm_sys ksm_sys;
+	struct mt_damon_info damon;
+	struct mt_prom p;	/* what was read: NULL or 0 if not */
+};
+
+int mt_sources_read(struct mt_sources *s);
+void mt_sources_free(struct mt_sources *s);
+
+#endif
