@@ -12,6 +12,7 @@ pkgs=(
 	dkms kmod sparse pahole libelf-dev
 	python3 python3-yaml python3-jsonschema
 	man-db groff-base xz-utils python3-docutils
+	debootstrap squashfs-tools
 )
 missing=()
 for p in "${pkgs[@]}"; do
