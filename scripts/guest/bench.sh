@@ -92,26 +92,37 @@ bpft_stop() {	# end the child: bpftrace prints its maps and exits
 }
 
 faults() {
-	local r t f id
+	local r t f id order
 	for t in 1 2; do
 		run bench 64 $((16 / t)) $t > /dev/null	# warm up
 		for f in none module bpftrace; do : > /tmp/f$t-$f; done
 	done
+	# each round starts with the next of the three, so that none of them
+	# always runs first (or last) in a round
+	order="none module bpftrace"
 	for r in $(seq "$ROUNDS"); do
-		rmmod memtally
-		for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-none; done
-		insmod /memtally.ko
-		for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-module; done
-		[ -n "$bpft" ] || continue
-		rmmod memtally
-		if bpft_start; then
-			for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-bpftrace; done
-			bpft_stop
-		else
-			echo "bench faults: bpftrace did not attach: $(tail -n 3 /tmp/bpft.out | tr '\n' ' ')"
-			bpft=""
-		fi
-		insmod /memtally.ko
+		for f in $order; do
+			case $f in
+			none)
+				rmmod memtally
+				for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-none; done
+				insmod /memtally.ko ;;
+			module)
+				for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-module; done ;;
+			bpftrace)
+				[ -n "$bpft" ] || continue
+				rmmod memtally
+				if bpft_start; then
+					for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-bpftrace; done
+					bpft_stop
+				else
+					echo "bench faults: bpftrace did not attach: $(tail -n 3 /tmp/bpft.out | tr '\n' ' ')"
+					bpft=""
+				fi
+				insmod /memtally.ko ;;
+			esac
+		done
+		order="${order#* } ${order%% *}"
 	done
 	if [ -s /tmp/f1-bpftrace ]; then
 		# the last round's maps: the faults of the workload's cgroup
