@@ -6,7 +6,8 @@
 # make check-debug        the same tests on the debug kernel only (KASAN,
 #                         lockdep, kmemleak, UBSAN; built once per machine)
 # make demo               boot a VM and show memtally on a small workload
-# make bench              overhead ratio on a fault storm, in a VM
+# make bench              overhead ratios (fault storm, also against bpftrace;
+#                         reclaim; DAMON), in a VM
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 

@@ -7,6 +7,10 @@
 # probe against the kdamond's own work, a netlink dump against memory.stat,
 # bytes per tracked cgroup.  Default: 6.1 and 6.12.  Writes every figure,
 # with the kernel and the date, to Documentation/admin-guide/memtally-bench.rst.
+# The fault storm also runs under a bpftrace program doing the same
+# counting, from a root filesystem image that scripts/bpftrace-rootfs.sh
+# builds once; without the image that comparison is skipped.  ROUNDS and
+# DAMON_SECONDS, when set, go to the guest (scripts/guest/bench.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -14,6 +18,19 @@ cd "$top"
 [ $# -gt 0 ] || set -- 6.1 6.12
 out=Documentation/admin-guide/memtally-bench.rst
 rows=()
+qemu_args=""
+mkdir -p "$MT_BUILD"
+if img=$(scripts/bpftrace-rootfs.sh 2> "$MT_BUILD/rootfs.log"); then
+	qemu_args=$(mt_rootfs_args "$img")
+else
+	echo "bench: no bpftrace root filesystem ($(tail -n 1 "$MT_BUILD/rootfs.log")); the bpftrace comparison is skipped" >&2
+fi
+append=""
+for v in ROUNDS DAMON_SECONDS; do
+	if [ -n "${!v:-}" ]; then
+		append="$append $v=${!v}"
+	fi
+done
 
 for want; do
 	mt_prepare "$want" || exit
@@ -27,7 +44,8 @@ for want; do
 	} > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
 	mt_initramfs "$MT_BUILD/$kname/bench.gz" "$MT_BUILD/$kname/module/memtally.ko" "$abi"
 	log=$MT_BUILD/$kname/bench.log
-	mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 1800 || true
+	MT_QEMU_ARGS=$qemu_args MT_APPEND=$append \
+		mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 1800 || true
 	lines=$(grep '^bench ' "$log") || { echo "bench: no result; see $log" >&2; exit 1; }
 	echo "$lines"
 	echo "kernel: $abi (QEMU TCG, 2 vCPUs, 1 GiB)"

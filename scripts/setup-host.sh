@@ -16,6 +16,8 @@ pkgs=(
 	clang libclang-rt-dev
 	# the Debian packages (debian/control's Build-Depends)
 	dpkg-dev debhelper dh-dkms bash-completion libncurses-dev
+	# the bpftrace benchmark's guest root file system
+	debootstrap squashfs-tools
 )
 missing=()
 for p in "${pkgs[@]}"; do

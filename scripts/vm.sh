@@ -5,6 +5,7 @@
 #   mt_build_module <build dir> <kernel build dir>   -> <build dir>/memtally.ko
 #   mt_initramfs <out.cpio.gz> <memtally.ko> <abi>    pack the guest
 #   mt_boot <vmlinuz> <initramfs> <mode> <log>        boot under QEMU (TCG)
+#   mt_rootfs_args <image>                            QEMU arguments for a disk
 MT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MT_CACHE=${MEMTALLY_CACHE:-$HOME/.cache/memtally}
 MT_BUILD=${MEMTALLY_BUILD:-$MT_TOP/build}
@@ -81,11 +82,43 @@ mt_zram_modules() {
 	mt_moddeps "$mdir" $mods | awk '!seen[$0]++'
 }
 
+# mt_rootfs_modules <abi>: what mounting a squashfs image from a virtio disk
+# needs (scripts/guest/rootfs.sh), in load order; nothing that is built in
+mt_rootfs_modules() {
+	local kroot=$MT_CACHE/kernels/$1 mdir mods="" c m
+	mdir=$kroot/lib/modules/$1
+	[ -e "$kroot/boot/config-$1" ] || return 0
+	for c in VIRTIO_PCI:virtio_pci VIRTIO_BLK:virtio_blk SQUASHFS:squashfs; do
+		m=${c#*:}
+		grep -q "^CONFIG_${c%%:*}=m" "$kroot/boot/config-$1" && mods="$mods $m"
+	done
+	[ -n "$mods" ] || return 0
+	mt_moddeps "$mdir" $mods | awk '!seen[$0]++'
+}
+
+# mt_pack_modules <dir> <file>...: the modules, uncompressed, into <dir>,
+# and their names in load order into <dir>/order
+mt_pack_modules() {
+	local dir=$1 f m
+	shift
+	mkdir -p "$dir"
+	for f; do
+		m=$(basename "${f%.xz}")
+		case $f in
+		*.xz) xz -dc "$f" > "$dir/$m" ;;
+		*) cp "$f" "$dir/$m" ;;
+		esac
+		echo "$m" >> "$dir/order"
+	done
+}
+
 # mt_initramfs <out> <ko> <abi>: busybox, the module, the static tool,
-# selftests, and zram's modules for scripts/guest/zram-swap.sh in
-# /lib/modules-extra (loaded in the order of its file "order")
+# selftests, zram's modules for scripts/guest/zram-swap.sh in
+# /lib/modules-extra and the root filesystem image's for
+# scripts/guest/rootfs.sh in /lib/modules-rootfs (each loaded in the order
+# of its file "order")
 mt_initramfs() {
-	local out=$1 ko=$2 abi=$3 root f m
+	local out=$1 ko=$2 abi=$3 root files
 	root=$(mktemp -d)
 	chmod 755 "$root"
 	mkdir -p "$root"/{bin,sbin,etc,tests,proc,sys,dev,tmp,run}
@@ -95,15 +128,10 @@ mt_initramfs() {
 	cp "$MT_TOP/scripts/guest/init" "$root/init"
 	cp "$MT_TOP"/scripts/guest/*.sh "$root/tests/"
 	cp "$ko" "$root/memtally.ko"
-	mkdir -p "$root/lib/modules-extra"
-	for f in $(mt_zram_modules "$abi"); do
-		m=$(basename "${f%.xz}")
-		case $f in
-		*.xz) xz -dc "$f" > "$root/lib/modules-extra/$m" ;;
-		*) cp "$f" "$root/lib/modules-extra/$m" ;;
-		esac
-		echo "$m" >> "$root/lib/modules-extra/order"
-	done
+	files=$(mt_zram_modules "$abi")
+	mt_pack_modules "$root/lib/modules-extra" $files
+	files=$(mt_rootfs_modules "$abi")
+	mt_pack_modules "$root/lib/modules-rootfs" $files
 	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/reclaim_test" \
 	   "$MT_TOP/selftests/ksm_test" "$MT_TOP/selftests/damon_test" \
 	   "$MT_TOP/selftests/nl_fuzz" "$MT_TOP/selftests/stress_test" \
@@ -120,14 +148,21 @@ mt_initramfs() {
 	rm -rf "$root"
 }
 
+# mt_rootfs_args <image>: the QEMU arguments that attach a root filesystem
+# image read-only as the guest's first virtio disk (/dev/vda)
+mt_rootfs_args() {
+	echo "-drive file=$1,format=raw,if=virtio,readonly=on"
+}
+
 # mt_boot <vmlinuz> <initramfs> <mode> <log> [timeout]; $MT_APPEND is
-# added to the kernel command line
+# added to the kernel command line, $MT_QEMU_ARGS (split on blanks) to
+# QEMU's
 mt_boot() {
 	local kernel=$1 initrd=$2 mode=$3 log=$4 tmo=${5:-900}
 	timeout --foreground "$tmo" qemu-system-x86_64 \
 		-machine q35 -cpu max -accel tcg,thread=${MT_TCG_THREAD:-single} -smp 2 -m 1024 \
 		-nographic -no-reboot -monitor none -serial stdio \
-		-kernel "$kernel" -initrd "$initrd" \
+		-kernel "$kernel" -initrd "$initrd" ${MT_QEMU_ARGS:-} \
 		-append "console=ttyS0 loglevel=3 panic=-1 mitigations=off mt.mode=$mode ${MT_APPEND:-}" \
 		< /dev/null 2>&1 | tr -d '\r' > "$log"
 	return "${PIPESTATUS[0]}"

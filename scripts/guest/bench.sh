@@ -3,7 +3,11 @@
 #
 # Overhead of memtally: ROUNDS interleaved runs of each workload without
 # and with the module, in one boot; prints the medians and their ratio.
-#   fault-storm  64 MiB written page by page, 16 times, in a cgroup
+#   faults-1t    64 MiB written page by page, 16 times, in a cgroup; and
+#   faults-2t    the same pages in 2 threads (64 MiB, 8 times each): also
+#                against a bpftrace program that counts the same faults per
+#                cgroup, run from the image that scripts/bpftrace-rootfs.sh
+#                makes (attached as a virtio disk; skipped without one)
 #   reclaim      128 MiB written page by page, 4 times, in a cgroup held
 #                at memory.high=32M with swap on zram: memcg reclaim and
 #                throttling on every pass
@@ -16,8 +20,8 @@ mkdir -p $cg/bench $cg/squeeze
 echo 32M > $cg/squeeze/memory.high
 /tests/zram-swap.sh 512M > /dev/null || exit 1
 
-run() {	# run <cgroup> <MiB> <rounds>: pages/s
-	sh -c "echo \$\$ > $cg/$1/cgroup.procs && exec /tests/fault_storm $2 $3"
+run() {	# run <cgroup> <MiB> <rounds> [threads]: pages/s
+	sh -c "echo \$\$ > $cg/$1/cgroup.procs && exec /tests/fault_storm $2 $3 ${4:-1}"
 }
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
@@ -39,7 +43,126 @@ bench() {	# bench <name> <cgroup> <MiB> <rounds>
 		"$(awk -v a="$without" -v b="$with" 'BEGIN {printf "%.3f", a / b}')x"
 }
 
-bench fault-storm bench 64 16
+# faults: no module, module, bpftrace, interleaved per round, 1 and 2 threads
+root=/rootfs
+bpft=""
+if out=$(/tests/rootfs.sh $root 2>&1); then
+	bpft=$(chroot $root bpftrace --version 2>&1) ||
+		{ bpft=""; echo "bench faults: bpftrace skipped: it does not run: $bpft"; }
+else
+	echo "bench faults: bpftrace skipped: $out"
+fi
+if [ -n "$bpft" ]; then
+	[ -e /sys/kernel/btf/vmlinux ] || echo "bench faults: note: no /sys/kernel/btf/vmlinux"
+	# bpftrace runs this as its child (-c, which wants an ELF binary
+	# first) only once every probe is attached, and stops when it ends
+	printf 'echo $$ > /tmp/attached\nexec sleep 100000\n' > $root/tmp/ready
+fi
+prog='tracepoint:exceptions:page_fault_user { @user[cgroup] = count(); }
+tracepoint:exceptions:page_fault_kernel { @kernel[cgroup] = count(); }'
+
+bpft_start() {	# bpftrace in the background, attached; 1 if it does not
+	local i=0
+	rm -f $root/tmp/attached
+	chroot $root /usr/bin/env PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		bpftrace -B line -c "/bin/sh /tmp/ready" -e "$prog" > /tmp/bpft.out 2>&1 &
+	bpft_pid=$!
+	while ! { grep -q '^Attaching [0-9]* probes' /tmp/bpft.out &&
+		  [ -s $root/tmp/attached ]; }; do
+		if ! kill -0 $bpft_pid 2> /dev/null || [ $i -ge 600 ]; then
+			kill $bpft_pid 2> /dev/null
+			wait $bpft_pid
+			return 1
+		fi
+		sleep 0.5
+		i=$((i + 1))
+	done
+	bpft_secs=$((i / 2))
+}
+
+bpft_stop() {	# end the child: bpftrace prints its maps and exits
+	local i=0
+	kill "$(cat $root/tmp/attached)"
+	while kill -0 $bpft_pid 2> /dev/null && [ $i -lt 120 ]; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	kill -KILL $bpft_pid 2> /dev/null
+	wait $bpft_pid
+}
+
+faults() {
+	local r t f id order
+	for t in 1 2; do
+		run bench 64 $((16 / t)) $t > /dev/null	# warm up
+		for f in none module bpftrace; do : > /tmp/f$t-$f; done
+	done
+	# each round starts with the next of the three, so that none of them
+	# always runs first (or last) in a round
+	order="none module bpftrace"
+	for r in $(seq "$ROUNDS"); do
+		for f in $order; do
+			case $f in
+			none)
+				rmmod memtally
+				for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-none; done
+				insmod /memtally.ko ;;
+			module)
+				for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-module; done ;;
+			bpftrace)
+				[ -n "$bpft" ] || continue
+				rmmod memtally
+				if bpft_start; then
+					for t in 1 2; do run bench 64 $((16 / t)) $t >> /tmp/f$t-bpftrace; done
+					bpft_stop
+				else
+					echo "bench faults: bpftrace did not attach: $(tail -n 3 /tmp/bpft.out | tr '\n' ' ')"
+					bpft=""
+				fi
+				insmod /memtally.ko ;;
+			esac
+		done
+		order="${order#* } ${order%% *}"
+	done
+	if [ -s /tmp/f1-bpftrace ]; then
+		# the last round's maps: the faults of the workload's cgroup
+		id=$(stat -c %i $cg/bench)
+		echo "bench faults: bpftrace attached in ~${bpft_secs} s;" \
+			"it counted in /bench (id $id), last round:" \
+			"user $(sed -n "s/^@user\[$id\]: //p" /tmp/bpft.out)," \
+			"kernel $(sed -n "s/^@kernel\[$id\]: //p" /tmp/bpft.out)" \
+			"(touched: $((2 * 16 * 64 * 256)) pages)"
+	fi
+	for t in 1 2; do
+		for f in none module bpftrace; do
+			[ -s /tmp/f$t-$f ] &&
+				echo "bench faults-${t}t: pages/s $f: $(tr '\n' ' ' < /tmp/f$t-$f)"
+		done
+		median < /tmp/f$t-none > /tmp/m-none
+		median < /tmp/f$t-module > /tmp/m-module
+		if [ -s /tmp/f$t-bpftrace ]; then
+			median < /tmp/f$t-bpftrace > /tmp/m-bpftrace
+		else
+			: > /tmp/m-bpftrace
+		fi
+		awk -v t=$t -v a="$(cat /tmp/m-none)" -v m="$(cat /tmp/m-module)" \
+		    -v b="$(cat /tmp/m-bpftrace)" 'BEGIN {
+			printf "bench faults-%dt: median none %d, module %d", t, a, m
+			if (b == "") {
+				printf " pages/s; ratio module %.3f, bpftrace skipped\n", a / m
+				exit
+			}
+			mo = a / m - 1; bo = a / b - 1
+			printf ", bpftrace %d pages/s; ratio module %.3f, bpftrace %.3f, ", b, a / m, a / b
+			if (mo > 0.0005)
+				printf "bpftrace overhead / module overhead %.1f\n", bo / mo
+			else
+				printf "bpftrace overhead / module overhead inf (module overhead %.1f%%)\n", mo * 100
+		}'
+	done
+}
+
+faults
 bench reclaim squeeze 128 4
 
 # damon: DAMON's own work is the kdamond's CPU time less the probe's
