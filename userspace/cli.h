@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cgpath.h"
 #include "format.h"
@@ -37,6 +38,8 @@ int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 
 int mt_signalfd(void);
 bool mt_signalled(int sfd, int timeout_ms);
+uint64_t mt_now_ns(clockid_t clock);
+bool mt_sleep_until(int sfd, uint64_t deadline);
 
 struct status_opts {
 	bool json;
