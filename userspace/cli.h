@@ -185,6 +185,19 @@ struct export_opts {
 int export_parse(int argc, char **argv, struct export_opts *o);
 int cmd_export(int argc, char **argv, bool json);
 
+struct top_opts {
+	bool json;
+	bool help;
+	bool batch;		/* plain text or JSON lines, no terminal */
+	double interval;	/* seconds */
+	uint64_t count;		/* intervals; 0: until q or a signal */
+	unsigned int key;	/* enum mt_top_key */
+	const char *prefix;	/* only this cgroup and those below it */
+};
+
+int top_parse(int argc, char **argv, struct top_opts *o);
+int cmd_top(int argc, char **argv, bool json);
+
 /* Writes the whole file into @f; mt_write_atomic() checks for errors. */
 typedef void (*mt_writer_t)(FILE *f, const void *arg);
 int mt_write_atomic(const char *path, mt_writer_t write, const void *arg);
