@@ -82,5 +82,6 @@ void test_damon(void);
 void test_heatmap(void);
 void test_damonctl(void);
 void test_prom(void);
+void test_top(void);
 
 #endif

@@ -54,6 +54,7 @@ int main(int argc, char **argv)
 	test_heatmap();
 	test_damonctl();
 	test_prom();
+	test_top();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
