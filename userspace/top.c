@@ -400,7 +400,7 @@ static bool keys(struct top *t, const char **msg)
 	return false;
 }
 
-/* SIGINT and SIGTERM quit, SIGWINCH resizes: all read from a signalfd */
+/* SIGINT and SIGTERM quit, SIGWINCH resizes: read until none is left */
 static int view_signalfd(void)
 {
 	sigset_t set;
@@ -411,7 +411,7 @@ static int view_signalfd(void)
 	sigaddset(&set, SIGWINCH);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
 		return -1;
-	return signalfd(-1, &set, SFD_CLOEXEC);
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
 /* Whether a quitting signal came; a resize redraws. */
