@@ -7,7 +7,7 @@ set -euo pipefail
 
 pkgs=(
 	gcc make libc6-dev pkg-config cpio gzip
-	libnl-3-dev libnl-genl-3-dev libjson-c-dev libcairo2-dev
+	libnl-3-dev libnl-genl-3-dev libjson-c-dev libcairo2-dev libncurses-dev
 	qemu-system-x86 busybox-static
 	dkms kmod sparse pahole libelf-dev
 	python3 python3-yaml python3-jsonschema

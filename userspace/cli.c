@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,4 +219,26 @@ bool mt_signalled(int sfd, int timeout_ms)
 	struct pollfd p = { .fd = sfd, .events = POLLIN };
 
 	return poll(&p, 1, timeout_ms) > 0;
+}
+
+/* Nanoseconds of @clock */
+uint64_t mt_now_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/* Sleep until @deadline (CLOCK_MONOTONIC); true if a signal came first */
+bool mt_sleep_until(int sfd, uint64_t deadline)
+{
+	uint64_t now, ms;
+
+	while ((now = mt_now_ns(CLOCK_MONOTONIC)) < deadline) {
+		ms = (deadline - now + 999999) / 1000000;
+		if (mt_signalled(sfd, ms > INT_MAX ? INT_MAX : (int)ms))
+			return true;
+	}
+	return false;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cgpath.h"
 #include "format.h"
@@ -37,6 +38,8 @@ int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 
 int mt_signalfd(void);
 bool mt_signalled(int sfd, int timeout_ms);
+uint64_t mt_now_ns(clockid_t clock);
+bool mt_sleep_until(int sfd, uint64_t deadline);
 
 struct status_opts {
 	bool json;
@@ -194,6 +197,19 @@ struct diff_opts {
 
 int diff_parse(int argc, char **argv, struct diff_opts *o);
 int cmd_diff(int argc, char **argv, bool json);
+
+struct top_opts {
+	bool json;
+	bool help;
+	bool batch;		/* plain text or JSON lines, no terminal */
+	double interval;	/* seconds */
+	uint64_t count;		/* intervals; 0: until q or a signal */
+	unsigned int key;	/* enum mt_top_key */
+	const char *prefix;	/* only this cgroup and those below it */
+};
+
+int top_parse(int argc, char **argv, struct top_opts *o);
+int cmd_top(int argc, char **argv, bool json);
 
 /* Writes the whole file into @f; mt_write_atomic() checks for errors. */
 typedef void (*mt_writer_t)(FILE *f, const void *arg);

@@ -29,6 +29,7 @@ static const struct mt_cmd {
 	{ "hotcold", cmd_hotcold, "DAMON hot, warm and cold bytes per cgroup" },
 	{ "heatmap", cmd_heatmap, "DAMON access heatmap: terminal, PNG or SVG" },
 	{ "damon",   cmd_damon,   "start, stop and show DAMON for the module" },
+	{ "top",     cmd_top,     "live per-cgroup view: faults, stalls, PSI" },
 	{ "export",  cmd_export,  "every number, for Prometheus' node_exporter" },
 	{ "snapshot", cmd_snapshot, "every number and file a report needs, saved" },
 	{ "diff",    cmd_diff,    "what changed between two snapshots" },

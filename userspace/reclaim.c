@@ -110,14 +110,6 @@ struct snap {
 	uint64_t real_ns;	/* CLOCK_REALTIME */
 };
 
-static uint64_t now_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* Prints the error.  Return: 0 or -1. */
 static int snap_take(struct mt_nl *nl, const struct reclaim_opts *o,
 		     const char *root, struct snap *s)
@@ -138,8 +130,8 @@ static int snap_take(struct mt_nl *nl, const struct reclaim_opts *o,
 			return -1;
 		}
 	}
-	s->mono_ns = now_ns(CLOCK_MONOTONIC);
-	s->real_ns = now_ns(CLOCK_REALTIME);
+	s->mono_ns = mt_now_ns(CLOCK_MONOTONIC);
+	s->real_ns = mt_now_ns(CLOCK_REALTIME);
 	mt_cgroups_sort(s->cg.v, s->cg.nr, MT_SORT_ID);
 	mt_cgroups_sort(s->node.v, s->node.nr, MT_SORT_ID);
 	return 0;
@@ -264,19 +256,6 @@ out:
 	return err;
 }
 
-/* Sleep until @deadline (CLOCK_MONOTONIC); true if a signal came first */
-static bool sleep_until(int sfd, uint64_t deadline)
-{
-	uint64_t now, ms;
-
-	while ((now = now_ns(CLOCK_MONOTONIC)) < deadline) {
-		ms = (deadline - now + 999999) / 1000000;
-		if (mt_signalled(sfd, ms > INT_MAX ? INT_MAX : (int)ms))
-			return true;
-	}
-	return false;
-}
-
 /* Lines until COUNT or a signal.  Return: 0 or -1 after the error. */
 static int watch(struct mt_nl *nl, const struct reclaim_opts *o,
 		 const char *root, struct snap *s)
@@ -294,7 +273,7 @@ static int watch(struct mt_nl *nl, const struct reclaim_opts *o,
 	deadline = prev->mono_ns;
 	for (k = 0; !o->count || k < o->count; k++) {
 		deadline += o->interval * 1000000000;
-		if (sleep_until(sfd, deadline))
+		if (mt_sleep_until(sfd, deadline))
 			break;
 		if (snap_take(nl, o, root, cur))
 			goto fail;

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..31"
+echo "1..34"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -107,6 +107,46 @@ if [ "$(echo "$out" | grep -c '"pgsteal_per_s"')" -eq 2 ]; then
 else
 	nok "reclaim 1 2 --json prints two intervals" "$out"
 fi
+
+# ---- top ------------------------------------------------------------
+# faults in every interval: mt_touch after mt_touch, for 6 s
+mkdir -p $cg/tt3
+sh -c "echo \$\$ > $cg/tt3/cgroup.procs && end=\$((\$(date +%s) + 6)) &&
+	while [ \$(date +%s) -lt \$end ]; do /tests/mt_touch 20000; done" &
+toucher=$!
+out=$(unset TERM; memtally top -b -d 1 -n 2 2>&1)
+rc=$?
+faults=$(echo "$out" | awk '/^time / { t++ } t == 2 && $1 == "/tt3" { print $2 }')
+if [ $rc -eq 0 ] && [ "$(echo "$out" | grep -c '^time ')" -eq 2 ] &&
+   [ -n "$faults" ] && awk "BEGIN { exit !($faults > 0) }"; then
+	ok "top -b -d 1 -n 2: /tt3 faults in the second table ($faults/s)"
+else
+	nok "top -b -d 1 -n 2: /tt3 faults in the second table" "rc=$rc" "$out"
+fi
+
+# valid JSON on one line: strings, nesting and the keys checked by awk
+out=$(unset TERM; memtally top -b --json -n 1 -d 1 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && [ "$(echo "$out" | wc -l)" -eq 1 ] &&
+   echo "$out" | awk '{
+	d = 0; s = 0
+	for (i = 1; i <= length($0); i++) {
+		c = substr($0, i, 1)
+		if (s) { if (c == "\\") i++; else if (c == "\"") s = 0; continue }
+		if (c == "\"") s = 1
+		else if (c == "{" || c == "[") d++
+		else if (c == "}" || c == "]") { if (--d < 0) exit 1 }
+		else if (c ~ /[^ ,:0-9.eE+a-z-]/) exit 1
+		if (d == 0 && i < length($0)) exit 1
+	}
+	exit !(d == 0 && !s && /^[{]"time":".*"cgroups":\[.*"path":"\/tt3"/)
+   }'; then
+	ok "top -b --json -n 1: one line of JSON"
+else
+	nok "top -b --json -n 1: one line of JSON" "rc=$rc" "$out"
+fi
+wait $toucher	# its 6 s: then nothing is left in /tt3
+rmdir $cg/tt3
 
 memtally config --stall-threshold-us 5000 > /dev/null
 out=$(memtally config 2>&1)
@@ -275,6 +315,8 @@ out=$(memtally status 2>&1)
 rc=$?
 eout=$(memtally export --prometheus /tmp/m.prom 2>&1)
 erc=$?
+tout=$(unset TERM; memtally top -b -n 1 2>&1)
+trc=$?
 insmod /memtally.ko
 case "$rc $out" in
 "1 "*"not loaded"*) ok "module not loaded: one line with the fix" ;;
@@ -285,6 +327,14 @@ case "$erc $eout" in
 	ok "export without the module: memtally_up 0, exit code 1" ||
 	nok "export without the module: memtally_up 0, exit code 1" "$(cat /tmp/m.prom)" ;;
 *) nok "export without the module: memtally_up 0, exit code 1" "rc=$erc" "$eout" ;;
+esac
+
+case "$trc $tout" in
+"1 memtally: the memtally module is not loaded"*)
+	[ "$(echo "$tout" | wc -l)" -eq 1 ] &&
+	ok "top without the module: one line, exit code 1" ||
+	nok "top without the module: one line, exit code 1" "$tout" ;;
+*) nok "top without the module: one line, exit code 1" "rc=$trc" "$tout" ;;
 esac
 
 rmdir $cg/tt/sub $cg/tt $cg/ttx

@@ -83,5 +83,6 @@ void test_heatmap(void);
 void test_damonctl(void);
 void test_prom(void);
 void test_snap(void);
+void test_top(void);
 
 #endif

@@ -55,6 +55,7 @@ int main(int argc, char **argv)
 	test_damonctl();
 	test_prom();
 	test_snap();
+	test_top();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

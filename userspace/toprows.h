@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* memtally top: display rows from two dumps and each cgroup's PSI. */
+#ifndef MT_TOPROWS_H
+#define MT_TOPROWS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "decode.h"
+
+struct json_object;
+
+/* Sort keys of memtally top: rows sort in descending order */
+enum mt_top_key {
+	MT_TOP_FAULTS,
+	MT_TOP_STALLS,
+	MT_TOP_OOM,
+	MT_TOP_KSM,
+	MT_TOP_WSS,
+	MT_TOP_PSI_SOME,
+	MT_TOP_PSI_FULL,
+	MT_NR_TOP_KEYS
+};
+
+/* The avg10 figures of a cgroup's memory.pressure */
+struct mt_psi {
+	bool has_some, has_full;
+	double some, full;	/* percent */
+};
+
+/* A line of memtally top */
+struct mt_top_row {
+	uint64_t id;
+	const char *path;
+	bool rates;		/* false: no earlier dump, rates are "-" */
+	double faults;		/* user + kernel, per second */
+	double stalls;		/* direct + memcg reclaim stalls, per second */
+	double stall_ms;	/* ms stalled in them, per second */
+	uint64_t oom, oom_new;	/* OOM kills: total, since the earlier dump */
+	uint64_t ksm_saved;	/* bytes: KSM-merged pages x page size */
+	bool has_wss;		/* a DAMON context is bound */
+	uint64_t wss;		/* bytes */
+	struct mt_psi psi;
+};
+
+/* The columns of the table: PATH first */
+enum {
+	MT_TOP_COL_PATH,
+	MT_TOP_COL_FAULTS,
+	MT_TOP_COL_STALLS,
+	MT_TOP_COL_STALL_MS,
+	MT_TOP_COL_OOM,
+	MT_TOP_COL_KSM,
+	MT_TOP_COL_WSS,
+	MT_TOP_COL_PSI_SOME,
+	MT_TOP_COL_PSI_FULL,
+	MT_NR_TOP_COLS
+};
+
+#define MT_TOP_CELL	32
+
+extern const char *const mt_top_heads[MT_NR_TOP_COLS];
+extern const bool mt_top_right[MT_NR_TOP_COLS];
+
+const char *mt_top_key_name(unsigned int key);
+int mt_top_key_parse(const char *s, unsigned int *key);
+
+int mt_psi_parse(const char *text, struct mt_psi *p);
+int mt_psi_read(const char *root, const char *path, struct mt_psi *p);
+
+void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
+		 size_t nprev, const struct mt_cgroup *cur, size_t n,
+		 double secs, uint64_t page_size, bool wss);
+size_t mt_top_select(struct mt_top_row *v, size_t n, const char *prefix,
+		     unsigned int key);
+void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],
+		  const struct mt_top_row *r);
+int mt_top_print(FILE *f, const char *time, double secs, unsigned int key,
+		 const struct mt_top_row *v, size_t n);
+struct json_object *mt_top_json(const char *time, double secs,
+				unsigned int key, const struct mt_top_row *v,
+				size_t n);
+
+#endif
