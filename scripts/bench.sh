@@ -55,22 +55,36 @@ for want; do
 	done <<< "$lines"
 done
 
+# rows of kernels not measured this time stay, with their dates
+today=$(date -u +%Y-%m-%d)
+measured=" $(printf '%s\n' "${rows[@]}" | cut -f1 | sort -u | tr '\n' ' ')"
+kept=()
+if [ -f "$out" ]; then
+	while IFS=$'\t' read -r k d b f; do
+		[[ $measured == *" $k "* ]] || kept+=("$k"$'\t'"$d"$'\t'"$b"$'\t'"$f")
+	done < <(awk '/^   \* - /{k = substr($0, 8); n = 0; next}
+		/^     - / && k != "kernel" {v[++n] = substr($0, 8)
+			if (n == 3) print k "\t" v[1] "\t" v[2] "\t" v[3]}' "$out")
+fi
 {
 	echo ".. SPDX-License-Identifier: GPL-2.0"
 	echo ".. Written by scripts/bench.sh: measured, not typed.  Do not edit."
 	echo
-	echo "Measured on $(date -u +%Y-%m-%d) by \`\`scripts/bench.sh\`\` under QEMU TCG"
-	echo "with 2 vCPUs and 1 GiB (seven interleaved rounds per workload, medians):"
+	echo "Measured by \`\`scripts/bench.sh\`\` under QEMU TCG with 2 vCPUs and 1 GiB"
+	echo "(seven interleaved rounds per workload unless ROUNDS said otherwise,"
+	echo "medians):"
 	echo
 	echo ".. list-table::"
 	echo "   :header-rows: 1"
 	echo
 	echo "   * - kernel"
+	echo "     - date"
 	echo "     - benchmark"
 	echo "     - figures"
-	for r in "${rows[@]}"; do
-		IFS=$'\t' read -r k b f <<< "$r"
+	for r in "${kept[@]}" "${rows[@]/$'\t'/$'\t'$today$'\t'}"; do
+		IFS=$'\t' read -r k d b f <<< "$r"
 		echo "   * - $k"
+		echo "     - $d"
 		echo "     - $b"
 		echo "     - ${f//\*/\\*}"
 	done
