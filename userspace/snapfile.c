@@ -306,6 +306,25 @@ int mt_snap_parse(const char *buf, size_t len, struct mt_snap *s,
 	return -1;
 }
 
+/**
+ * mt_snap_adopt() - check and decode a snapshot made in this process
+ * @root: what mt_snap_json() returned; @s owns it from now on, even on
+ *	failure
+ * @why: on failure, what is wrong with it, one line
+ *
+ * Return: 0, or -1 (@s freed).
+ */
+int mt_snap_adopt(struct json_object *root, struct mt_snap *s, char *why,
+		  size_t whylen)
+{
+	memset(s, 0, sizeof(*s));
+	s->root = root;
+	if (!snap_check(s, why, whylen))
+		return 0;
+	mt_snap_free(s);
+	return -1;
+}
+
 /* Read @path ("-": standard input).  Prints the error.  Return: 0 or -1. */
 int mt_snap_load(const char *path, struct mt_snap *s)
 {

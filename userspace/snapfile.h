@@ -44,6 +44,8 @@ struct mt_snap {
 
 int mt_snap_parse(const char *buf, size_t len, struct mt_snap *s,
 		  char *why, size_t whylen);
+int mt_snap_adopt(struct json_object *root, struct mt_snap *s, char *why,
+		  size_t whylen);
 int mt_snap_load(const char *path, struct mt_snap *s);
 void mt_snap_free(struct mt_snap *s);
 const struct mt_cgroup *mt_snap_cgroup(const struct mt_snap *s,
@@ -51,5 +53,18 @@ const struct mt_cgroup *mt_snap_cgroup(const struct mt_snap *s,
 const struct mt_cgroup *mt_snap_cgroup_id(const struct mt_snap *s,
 					  uint64_t id);
 const char *mt_snap_file(const struct mt_snap *s, const char *path);
+
+/* What mt_snapshot_take() reads; MT_TAKE_ALL is what `snapshot` saves */
+enum {
+	MT_TAKE_MODULE	= 1 << 0,	/* the module's data, if loaded */
+	MT_TAKE_SYSTEM	= 1 << 1,	/* /proc, cgroup and KSM files */
+	MT_TAKE_PROCS	= 1 << 2,	/* /proc/PID/{status,cmdline,cgroup,
+					 * smaps_rollup} of every process */
+	MT_TAKE_MAPS	= 1 << 3,	/* and /proc/PID/smaps */
+	MT_TAKE_ALL	= 0xf,
+};
+
+struct json_object *mt_snapshot_take(unsigned int what);
+int mt_snap_take(unsigned int what, struct mt_snap *s);
 
 #endif

@@ -27,8 +27,10 @@ static const char snapshot_usage[] =
 "every tracked cgroup with every counter and histogram, the node rows,\n"
 "the KSM and DAMON numbers, and as they read /proc/meminfo, /proc/vmstat,\n"
 "/proc/swaps, /proc/pressure/*, each cgroup's memory.stat, memory.current,\n"
-"memory.events and memory.pressure and /sys/kernel/mm/ksm.  Files the host\n"
-"lacks are null.  Without the module the files are saved all the same,\n"
+"memory.events and memory.pressure, /sys/kernel/mm/ksm and each process's\n"
+"status, cmdline, cgroup, smaps_rollup and smaps (for memtally smem and\n"
+"report --from).  Files the host lacks are null, as are another user's\n"
+"when not run as root.  Without the module the files are saved all the same,\n"
 "with \"module\": null, and a line on standard error says so (exit code 0).\n"
 "FILE is replaced at once (a temporary file beside it is renamed over it).\n"
 "Compare two snapshots with memtally diff.\n"
@@ -190,19 +192,67 @@ static int add_cgroups(struct json_object *files, const char *root)
 	return err;
 }
 
-static struct json_object *files_read(const char *root)
+/* A process gone meanwhile, or one of another user's */
+static bool proc_absent(int err)
+{
+	return absent(err) || err == ESRCH || err == EACCES || err == EPERM;
+}
+
+/* The files of every process: what smem and a report's top list read */
+static int add_procs(struct json_object *files, bool maps)
+{
+	static const char *const names[] = {
+		"status", "cmdline", "cgroup", "smaps_rollup", "smaps",
+	};
+	size_t nr = sizeof(names) / sizeof(names[0]) - !maps, i;
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir("/proc");
+	int ret = 0;
+
+	if (!d) {
+		mt_err("/proc: %s", strerror(errno));
+		return -1;
+	}
+	while (!ret && (de = readdir(d))) {
+		if (de->d_name[strspn(de->d_name, "0123456789")] ||
+		    !de->d_name[0])
+			continue;
+		for (i = 0; !ret && i < nr; i++) {
+			char *s;
+
+			snprintf(path, sizeof(path), "/proc/%s/%s",
+				 de->d_name, names[i]);
+			s = read_all(path);
+			if (!s && !proc_absent(errno)) {
+				mt_err("%s: %s", path, strerror(errno));
+				ret = -1;
+			}
+			json_object_object_add(files, path, s ?
+					       json_object_new_string(s) :
+					       NULL);
+			free(s);
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+static struct json_object *files_read(const char *root, unsigned int what)
 {
 	struct json_object *files = json_object_new_object();
 	size_t i;
 	int err = 0;
 
-	for (i = 0; !err && i < sizeof(proc_files) / sizeof(proc_files[0]);
-	     i++)
+	for (i = 0; !err && (what & MT_TAKE_SYSTEM) &&
+		    i < sizeof(proc_files) / sizeof(proc_files[0]); i++)
 		err = add_file(files, proc_files[i]);
-	if (!err)
+	if (!err && (what & MT_TAKE_SYSTEM))
 		err = add_cgroups(files, root);
-	if (!err)
+	if (!err && (what & MT_TAKE_SYSTEM))
 		err = add_dir(files, mt_ksm_dir());
+	if (!err && (what & MT_TAKE_PROCS))
+		err = add_procs(files, what & MT_TAKE_MAPS);
 	if (err) {
 		json_object_put(files);
 		return NULL;
@@ -218,6 +268,69 @@ static uint64_t clock_ns(clockid_t clk)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/**
+ * mt_snapshot_take() - read what @what names into a snapshot, here and now
+ * @what: MT_TAKE_* flags
+ *
+ * Without the module (with MT_TAKE_MODULE) a line on standard error says
+ * so and "module" is null: the files are worth having all the same.
+ *
+ * Return: the snapshot (see mt_snap_json()), or NULL after printing why.
+ */
+struct json_object *mt_snapshot_take(unsigned int what)
+{
+	struct mt_snap_in in = { 0 };
+	struct json_object *snap = NULL;
+	struct mt_sources s = { 0 };
+	char root[PATH_MAX];
+	struct utsname uts;
+	int err = 0;
+
+	if (mt_cli_cgroot(root, sizeof(root)))
+		return NULL;
+	/* the module first: its cgroups' files then are there too */
+	if (what & MT_TAKE_MODULE) {
+		err = mt_sources_read(&s);
+		if (err == -ENOENT)
+			err = 0;	/* said */
+		else if (!err)
+			in.mod = &s.p;
+	}
+	uname(&uts);
+	in.uts = &uts;
+	in.cgroot = root;
+	in.time_ns = clock_ns(CLOCK_REALTIME);
+	in.boottime_ns = clock_ns(CLOCK_BOOTTIME);
+	if (!err)
+		in.files = files_read(root, what);
+	if (in.files)
+		snap = mt_snap_json(&in);
+	if (what & MT_TAKE_MODULE)
+		mt_sources_free(&s);
+	return snap;
+}
+
+/**
+ * mt_snap_take() - mt_snapshot_take(), decoded as a snapshot file would be
+ * @what: MT_TAKE_* flags
+ * @s: filled in; mt_snap_free() it
+ *
+ * Return: 0, or -1 after printing why.
+ */
+int mt_snap_take(unsigned int what, struct mt_snap *s)
+{
+	struct json_object *root = mt_snapshot_take(what);
+	char why[256];
+
+	if (!root)
+		return -1;
+	if (mt_snap_adopt(root, s, why, sizeof(why))) {
+		mt_err("snapshot: %s", why);
+		return -1;
+	}
+	return 0;
+}
+
 static void snap_writer(FILE *f, const void *arg)
 {
 	fprintf(f, "%s\n", json_object_to_json_string_ext((void *)arg,
@@ -227,11 +340,7 @@ static void snap_writer(FILE *f, const void *arg)
 int cmd_snapshot(int argc, char **argv, bool json)
 {
 	struct snapshot_opts o = { 0 };
-	struct mt_snap_in in = { 0 };
 	struct json_object *snap;
-	struct mt_sources s;
-	char root[PATH_MAX];
-	struct utsname uts;
 	int err;
 
 	(void)json;	/* a snapshot is JSON anyway */
@@ -241,28 +350,10 @@ int cmd_snapshot(int argc, char **argv, bool json)
 		fputs(snapshot_usage, stdout);
 		return MT_EXIT_OK;
 	}
-	if (mt_cli_cgroot(root, sizeof(root)))
+	snap = mt_snapshot_take(MT_TAKE_ALL);
+	if (!snap)
 		return MT_EXIT_RUNTIME;
-	/* the module first: its cgroups' files then are there too */
-	err = mt_sources_read(&s);
-	if (err == -ENOENT)
-		err = 0;	/* said; the files are worth saving anyway */
-	else if (!err)
-		in.mod = &s.p;
-	uname(&uts);
-	in.uts = &uts;
-	in.cgroot = root;
-	in.time_ns = clock_ns(CLOCK_REALTIME);
-	in.boottime_ns = clock_ns(CLOCK_BOOTTIME);
-	if (!err) {
-		in.files = files_read(root);
-		err = in.files ? 0 : -1;
-	}
-	if (!err) {
-		snap = mt_snap_json(&in);
-		err = mt_write_output(o.output, snap_writer, snap);
-		json_object_put(snap);
-	}
-	mt_sources_free(&s);
+	err = mt_write_output(o.output, snap_writer, snap);
+	json_object_put(snap);
 	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }
