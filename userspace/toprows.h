@@ -24,10 +24,13 @@ enum mt_top_key {
 	MT_NR_TOP_KEYS
 };
 
-/* The avg10 figures of a cgroup's memory.pressure */
+/* A memory.pressure (or /proc/pressure/memory): percent of wall time */
 struct mt_psi {
 	bool has_some, has_full;
-	double some, full;	/* percent */
+	double some, full;	/* avg10 */
+	double some60, full60;	/* avg60 */
+	double some300, full300;	/* avg300 */
+	uint64_t some_total, full_total;	/* us stalled */
 };
 
 /* A line of memtally top */

@@ -93,9 +93,11 @@ static size_t sorted(struct mt_top_row *r, const char *prefix,
 		     unsigned int key)
 {
 	rows(r, true);
-	r[1].psi = (struct mt_psi){ true, true, 5.5, 1 };
-	r[2].psi = (struct mt_psi){ true, false, 7, 0 };
-	r[3].psi = (struct mt_psi){ true, true, 0.5, 2 };
+	r[1].psi = (struct mt_psi){ .has_some = true, .has_full = true,
+				     .some = 5.5, .full = 1 };
+	r[2].psi = (struct mt_psi){ .has_some = true, .some = 7 };
+	r[3].psi = (struct mt_psi){ .has_some = true, .has_full = true,
+				     .some = 0.5, .full = 2 };
 	return mt_top_select(r, NROWS(cur), prefix, key);
 }
 
@@ -163,6 +165,11 @@ static void top_psi(void)
 	CHECK(p.has_some && p.has_full);
 	CHECK_NEAR(p.some, 1.23);
 	CHECK_NEAR(p.full, 0.45);
+	CHECK_NEAR(p.some60, 0.5);
+	CHECK_NEAR(p.full60, 0.2);
+	CHECK_NEAR(p.full300, 0.05);
+	CHECK_U64(p.some_total, 123);
+	CHECK_U64(p.full_total, 45);
 	/* an older kernel's root: no full line */
 	CHECK(mt_psi_parse("some avg10=12.00 avg60=0 avg300=0 total=0\n",
 			   &p) == 0);
