@@ -211,6 +211,8 @@ struct top_opts {
 int top_parse(int argc, char **argv, struct top_opts *o);
 int cmd_top(int argc, char **argv, bool json);
 
+int cmd_report(int argc, char **argv, bool json);
+
 /* Writes the whole file into @f; mt_write_atomic() checks for errors. */
 typedef void (*mt_writer_t)(FILE *f, const void *arg);
 int mt_write_atomic(const char *path, mt_writer_t write, const void *arg);

@@ -33,6 +33,7 @@ static const struct mt_cmd {
 	{ "export",  cmd_export,  "every number, for Prometheus' node_exporter" },
 	{ "snapshot", cmd_snapshot, "every number and file a report needs, saved" },
 	{ "diff",    cmd_diff,    "what changed between two snapshots" },
+	{ "report",  cmd_report,  "memory analysis and recommendations" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

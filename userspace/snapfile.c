@@ -112,6 +112,7 @@ struct json_object *mt_snap_json(const struct mt_snap_in *in)
 	add_u64(o, "time_ns", in->time_ns);
 	add_str(o, "time", time);
 	add_u64(o, "boottime_ns", in->boottime_ns);
+	add_u64(o, "page_size", in->page_size);
 	json_object_object_add(o, "uname", uname_json(in->uts));
 	add_str(o, "cgroup_root", in->cgroot);
 	json_object_object_add(o, "module", in->mod && in->mod->st ?
@@ -406,4 +407,80 @@ const char *mt_snap_file(const struct mt_snap *s, const char *path)
 	    !json_object_is_type(x, json_type_string))
 		return NULL;
 	return json_object_get_string(x);
+}
+
+/* The object of every file read (path: contents or null), or NULL */
+struct json_object *mt_snap_files(const struct mt_snap *s)
+{
+	struct json_object *files;
+
+	if (!json_object_object_get_ex(s->root, "files", &files) ||
+	    !json_object_is_type(files, json_type_object))
+		return NULL;
+	return files;
+}
+
+/* The top-level string @key ("cgroup_root", "time"), or NULL */
+const char *mt_snap_string(const struct mt_snap *s, const char *key)
+{
+	struct json_object *x;
+
+	if (!json_object_object_get_ex(s->root, key, &x) ||
+	    !json_object_is_type(x, json_type_string))
+		return NULL;
+	return json_object_get_string(x);
+}
+
+/* The top-level counter @key ("boottime_ns", "page_size"); 0 if absent */
+uint64_t mt_snap_u64(const struct mt_snap *s, const char *key)
+{
+	struct json_object *x;
+
+	if (!json_object_object_get_ex(s->root, key, &x) ||
+	    !json_object_is_type(x, json_type_int) ||
+	    json_object_get_int64(x) < 0)
+		return 0;
+	return json_object_get_uint64(x);
+}
+
+/* @key of "module" ("status", "ksm", "damon"), or NULL if null/absent */
+struct json_object *mt_snap_module(const struct mt_snap *s, const char *key)
+{
+	struct json_object *mod, *x;
+
+	if (!s->has_module ||
+	    !json_object_object_get_ex(s->root, "module", &mod) ||
+	    !json_object_object_get_ex(mod, key, &x) ||
+	    !json_object_is_type(x, json_type_object))
+		return NULL;
+	return x;
+}
+
+/*
+ * The state (enum memtally_hook_state) of the module's hook @hook as the
+ * snapshot's status lists it, or -1 without the module or such a hook.
+ */
+int mt_snap_hook_state(const struct mt_snap *s, const char *hook)
+{
+	struct json_object *st = mt_snap_module(s, "status"), *hooks, *h, *x;
+	size_t i;
+	int state;
+
+	if (!st || !json_object_object_get_ex(st, "hooks", &hooks) ||
+	    !json_object_is_type(hooks, json_type_array))
+		return -1;
+	for (i = 0; i < json_object_array_length(hooks); i++) {
+		h = json_object_array_get_idx(hooks, i);
+		if (!json_object_object_get_ex(h, "name", &x) ||
+		    !json_object_is_type(x, json_type_string) ||
+		    strcmp(json_object_get_string(x), hook) ||
+		    !json_object_object_get_ex(h, "state", &x) ||
+		    !json_object_is_type(x, json_type_string))
+			continue;
+		for (state = 0; state < MT_NR_HOOK_STATES; state++)
+			if (!strcmp(json_object_get_string(x),
+				    mt_hook_state_name(state)))
+				return state;
+	}
+	return -1;
 }

@@ -26,6 +26,7 @@ struct mt_snap_in {
 	const char *cgroot;		/* the cgroup2 mount */
 	uint64_t time_ns;		/* CLOCK_REALTIME */
 	uint64_t boottime_ns;		/* CLOCK_BOOTTIME, for ksm/damon ages */
+	uint64_t page_size;		/* bytes; 0: not known */
 	const struct utsname *uts;
 	struct json_object *files;	/* path: contents or null; taken */
 };
@@ -53,6 +54,11 @@ const struct mt_cgroup *mt_snap_cgroup(const struct mt_snap *s,
 const struct mt_cgroup *mt_snap_cgroup_id(const struct mt_snap *s,
 					  uint64_t id);
 const char *mt_snap_file(const struct mt_snap *s, const char *path);
+struct json_object *mt_snap_files(const struct mt_snap *s);
+const char *mt_snap_string(const struct mt_snap *s, const char *key);
+uint64_t mt_snap_u64(const struct mt_snap *s, const char *key);
+struct json_object *mt_snap_module(const struct mt_snap *s, const char *key);
+int mt_snap_hook_state(const struct mt_snap *s, const char *hook);
 
 /* What mt_snapshot_take() reads; MT_TAKE_ALL is what `snapshot` saves */
 enum {

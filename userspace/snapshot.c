@@ -301,6 +301,7 @@ struct json_object *mt_snapshot_take(unsigned int what)
 	in.cgroot = root;
 	in.time_ns = clock_ns(CLOCK_REALTIME);
 	in.boottime_ns = clock_ns(CLOCK_BOOTTIME);
+	in.page_size = sysconf(_SC_PAGESIZE);
 	if (!err)
 		in.files = files_read(root, what);
 	if (in.files)
