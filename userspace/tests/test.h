@@ -84,5 +84,6 @@ void test_damonctl(void);
 void test_prom(void);
 void test_snap(void);
 void test_top(void);
+void test_report(void);
 
 #endif

@@ -56,6 +56,7 @@ int main(int argc, char **argv)
 	test_prom();
 	test_snap();
 	test_top();
+	test_report();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
