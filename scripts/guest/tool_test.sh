@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..34"
+echo "1..39"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -23,6 +23,27 @@ case $out in
 *'"version"'*'"0.1.0"'*'"hooks"'*) ok "status --json" ;;
 *) nok "status --json" "$out" ;;
 esac
+
+# ---- report on the idle guest, before anything squeezes memory ------
+out=$(memtally report 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -q '^Recommendations' &&
+   ! echo "$out" | grep -Eq '\] (psi-|swap-none|majfault-rate|memcg-stalls)'; then
+	ok "report on the idle guest: no pressure recommendation"
+else
+	nok "report on the idle guest: no pressure recommendation" "rc=$rc" "$out"
+fi
+# Debian's 6.1 has no DAMON: the report says so; 6.12 has it, unbound
+if [ -d /sys/kernel/mm/damon ]; then
+	want="no DAMON context is bound (start one with: memtally damon start)"
+else
+	want="DAMON is not built into this kernel (CONFIG_DAMON)"
+fi
+if echo "$out" | grep -A1 '^DAMON$' | grep -qF "unavailable: $want"; then
+	ok "report: DAMON section says '$want'"
+else
+	nok "report: DAMON section says '$want'" "$out"
+fi
 
 # a workload with a known fault count: 3000 fresh pages
 mkdir -p $cg/tt/sub $cg/ttx
@@ -107,6 +128,53 @@ if [ "$(echo "$out" | grep -c '"pgsteal_per_s"')" -eq 2 ]; then
 else
 	nok "reclaim 1 2 --json prints two intervals" "$out"
 fi
+
+# ---- report under a memcg squeeze --------------------------------------
+# 64 MiB rewritten in a loop in 16 MiB, with swap on zram: the cgroup's
+# tasks stall on memory; poll (squeeze running) until full avg10 > 6
+mkdir -p $cg/squeeze
+echo 16M > $cg/squeeze/memory.max
+sh -c "echo \$\$ > $cg/squeeze/cgroup.procs && exec /tests/mt_touch 16384 120 loop" &
+squeezer=$!
+i=0
+full=0
+while [ $i -lt 60 ]; do
+	sleep 1
+	full=$(sed -n 's/^full avg10=\([0-9.]*\) .*/\1/p' $cg/squeeze/memory.pressure)
+	awk "BEGIN { exit !(${full:-0} > 6) }" && break
+	i=$((i + 1))
+done
+out=$(memtally report 2>&1)
+rc=$?
+jout=$(memtally report --json 2>&1)
+jrc=$?
+sout=$(memtally snapshot -o /tmp/squeeze.json 2>&1)
+src=$?
+kill $squeezer
+wait $squeezer 2> /dev/null
+if [ $rc -eq 0 ] && echo "$out" | grep -q '^  \[critical\] psi-full-avg10: cgroup /squeeze: ' &&
+   echo "$out" | grep -q "^    because $cg/squeeze/memory.pressure: full avg10=[0-9.]* > 5.00\$"; then
+	ok "report under a squeeze: critical PSI recommendation names /squeeze (polled avg10 $full after ${i}s)"
+else
+	nok "report under a squeeze: critical PSI recommendation names /squeeze" "rc=$rc full avg10 seen: $full after ${i}s" "$out"
+fi
+case "$jrc $jout" in
+"0 {"*'{"severity":"critical","rule":"psi-full-avg10","advice":"cgroup /squeeze: '*"\"evidence\":\"$cg/squeeze/memory.pressure: full avg10="*'"problems":true}')
+	ok "report --json carries the critical PSI recommendation" ;;
+*) nok "report --json carries the critical PSI recommendation" "rc=$jrc full avg10 seen: $full" "$jout" ;;
+esac
+# the snapshot of the squeeze, reported after it ended
+out=$(memtally report --from /tmp/squeeze.json 2>&1)
+rc=$?
+if [ $src -eq 0 ] && [ $rc -eq 0 ] && echo "$out" | grep -q '(/tmp/squeeze.json)$' &&
+   echo "$out" | grep -q '^  \[critical\] psi-full-avg10: cgroup /squeeze: ' &&
+   echo "$out" | grep -q "^    because $cg/squeeze/memory.pressure: full avg10=[0-9.]* > 5.00\$"; then
+	ok "report --from a snapshot of the squeeze: the same recommendation"
+else
+	nok "report --from a snapshot of the squeeze: the same recommendation" "rc=$src $rc" "$sout" "$out"
+fi
+rm -f /tmp/squeeze.json
+rmdir $cg/squeeze
 
 # ---- top ------------------------------------------------------------
 # faults in every interval: mt_touch after mt_touch, for 6 s
@@ -317,6 +385,8 @@ eout=$(memtally export --prometheus /tmp/m.prom 2>&1)
 erc=$?
 tout=$(unset TERM; memtally top -b -n 1 2>&1)
 trc=$?
+rout=$(memtally report 2> /dev/null)
+rrc=$?
 insmod /memtally.ko
 case "$rc $out" in
 "1 "*"not loaded"*) ok "module not loaded: one line with the fix" ;;
@@ -336,6 +406,14 @@ case "$trc $tout" in
 	nok "top without the module: one line, exit code 1" "$tout" ;;
 *) nok "top without the module: one line, exit code 1" "rc=$trc" "$tout" ;;
 esac
+
+if [ $rrc -eq 0 ] && echo "$rout" | grep -q '^Without the memtally module: ' &&
+   echo "$rout" | grep -A1 '^DAMON$' | grep -q 'unavailable: needs the memtally module' &&
+   echo "$rout" | grep -q '^Recommendations'; then
+	ok "report without the module: from the files, says what is missing"
+else
+	nok "report without the module: from the files, says what is missing" "rc=$rrc" "$rout"
+fi
 
 rmdir $cg/tt/sub $cg/tt $cg/ttx
 echo "# Totals: pass:$((n - failed)) fail:$failed"
