@@ -76,22 +76,26 @@ rec(struct rec_run *run, enum mt_rec_severity sev, const char *rule,
 
 /*
  * PSI: the most severe of the three thresholds that a pressure file
- * exceeds, one recommendation per file.  Return: whether one fired.
+ * exceeds, one recommendation per file; @who: the cgroup, NULL for the
+ * system.  Return: whether one fired.
  */
 static bool psi_one(struct rec_run *run, const char *file, const char *who,
 		    const struct mt_psi *p)
 {
+	const char *more = who ? "raise its memory limit" : "add memory";
 	char advice[256];
 
+	if (!who)
+		who = "the system";
 	if (p->has_full && p->full > MT_REC_PSI_FULL_AVG10) {
-		snprintf(advice, sizeof(advice), "%s: tasks stall on memory most of the time; raise its memory limit or move work away now",
-			 who);
+		snprintf(advice, sizeof(advice), "%s: tasks stall on memory much of the time; %s or move work away now",
+			 who, more);
 		rec(run, MT_REC_CRITICAL, "psi-full-avg10", advice,
 		    "%s: full avg10=%.2f > %.2f", file, p->full,
 		    MT_REC_PSI_FULL_AVG10);
 	} else if (p->has_full && p->full60 > MT_REC_PSI_FULL_AVG60) {
-		snprintf(advice, sizeof(advice), "%s: sustained memory stalls over a minute; give it more memory or reduce its working set",
-			 who);
+		snprintf(advice, sizeof(advice), "%s: sustained memory stalls over a minute; %s or reduce the working set",
+			 who, more);
 		rec(run, MT_REC_SERIOUS, "psi-full-avg60", advice,
 		    "%s: full avg60=%.2f > %.2f", file, p->full60,
 		    MT_REC_PSI_FULL_AVG60);
@@ -112,14 +116,15 @@ static void rule_psi(struct rec_run *run)
 	const struct mt_report *r = run->r;
 	size_t i;
 
-	if (r->has_psi && psi_one(run, "/proc/pressure/memory",
-				  "the system", &r->psi))
+	if (r->has_psi && psi_one(run, "/proc/pressure/memory", NULL,
+				  &r->psi))
 		run->pressure = true;
 	for (i = 0; i < r->nr_cgroups; i++) {
 		const struct mt_rep_cgroup *cg = &r->cgroups[i];
 		char who[300];
 
-		if (!cg->has_psi)
+		/* the root cgroup's pressure is the system's */
+		if (!cg->has_psi || !strcmp(cg->path, "/"))
 			continue;
 		snprintf(who, sizeof(who), "cgroup %s", cg->path);
 		if (psi_one(run, cg->psi_file, who, &cg->psi))

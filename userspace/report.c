@@ -288,8 +288,7 @@ static int cg_file(struct mt_report *r, const char *key, const char *text,
 		}
 		break;
 	case 1:
-		cg->has_current = !mt_kv_get(text, "", &cg->current) ||
-				  sscanf(text, "%" SCNu64, &cg->current) == 1;
+		cg->has_current = sscanf(text, "%" SCNu64, &cg->current) == 1;
 		break;
 	case 2:
 		cg->has_stat = !mt_kv_get(text, "pgfault", &cg->pgfault);
@@ -686,6 +685,10 @@ static bool pick_one(const struct mt_rep_cgroup *cg, int what)
 {
 	const uint64_t *c = cg->row ? cg->row->counters : NULL;
 
+	/* the root's pressure and memory.stat are the system's */
+	if (what != PICK_RECLAIM && what != PICK_KSM && what != PICK_WSS &&
+	    !strcmp(cg->path, "/"))
+		return false;
 	switch (what) {
 	case PICK_PSI:
 		return cg->has_psi && psi_nonzero(&cg->psi);
@@ -700,7 +703,7 @@ static bool pick_one(const struct mt_rep_cgroup *cg, int what)
 		return c && (c[MT_CTR_DAMON_HOT] + c[MT_CTR_DAMON_WARM] +
 			     c[MT_CTR_DAMON_COLD]);
 	default:
-		return cg->has_current && strcmp(cg->path, "/");
+		return cg->has_current;
 	}
 }
 

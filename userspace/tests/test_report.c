@@ -206,6 +206,8 @@ static void report_psi_cgroup(void)
 	psi_set(o, CG "/squeeze/memory.pressure", 40, 12.4, 3);
 	psi_set(o, CG "/idle/memory.pressure", 0, 0, 0);
 	file_set(o, CG "/idle/memory.current", "4096\n");
+	/* the root cgroup's pressure is the system's: not judged twice */
+	psi_set(o, CG "/memory.pressure", 40, 30, 3);
 	file_set(o, "/proc/swaps",
 		 "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
 	run(o, &x);
@@ -218,10 +220,12 @@ static void report_psi_cgroup(void)
 	CHECK(x.l.nr == 2 && x.l.v[0].severity == MT_REC_CRITICAL &&
 	      x.l.v[1].severity == MT_REC_SERIOUS);
 	CHECK(mt_recs_problems(&x.l));
-	CHECK_U64(x.r.nr_cgroups, 2);
-	CHECK_STR(x.r.cgroups[0].path, "/idle");
-	CHECK(x.r.cgroups[0].has_current && x.r.cgroups[0].current == 4096);
-	CHECK_STR(x.r.cgroups[1].path, "/squeeze");
+	CHECK_U64(x.r.nr_cgroups, 3);
+	CHECK_STR(x.r.cgroups[0].path, "/");
+	CHECK(x.r.cgroups[0].has_psi && x.r.cgroups[0].psi.full == 30);
+	CHECK_STR(x.r.cgroups[1].path, "/idle");
+	CHECK(x.r.cgroups[1].has_current && x.r.cgroups[1].current == 4096);
+	CHECK_STR(x.r.cgroups[2].path, "/squeeze");
 	run_free(&x);
 
 	/* with a swap device: no swap-none */
