@@ -173,11 +173,17 @@ int mt_store_init(void);
 void mt_store_exit(void);
 void mt_store_sync(void);
 void mt_store_kick(void);
-void mt_count_current(enum mt_counter c, u64 n);
 void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n);
 void mt_count_reclaim(enum mt_counter c, u64 n, int nid);
 void mt_count_node(enum mt_counter c, u64 n, int nid);
 void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed);
+
+/* Count for the current task's cgroup; see mt_count_task() */
+static inline void mt_count_current(enum mt_counter c, u64 n)
+{
+	mt_count_task(current, c, n);
+}
+
 bool mt_store_find(u64 *id, struct mt_snapshot *snap);
 bool mt_store_find_node(int *nid, struct mt_snapshot *snap);
 unsigned int mt_store_nr_cgroups(void);

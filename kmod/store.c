@@ -96,12 +96,55 @@ static DEFINE_XARRAY(mt_cgroups);	/* cgroup id -> struct mt_cgroup */
 static DEFINE_MUTEX(mt_store_lock);	/* serialises all writers */
 static unsigned long mt_gen;		/* under mt_store_lock */
 static unsigned int mt_nr;		/* entries; written under mt_store_lock */
-static unsigned int mt_changes;		/* entries added or retired */
+static unsigned long mt_changes;	/* entries added or retired */
 static u32 mt_damon_ring;		/* under mt_store_lock; see damon.c */
 static bool mt_damon_on;		/* under mt_store_lock: give entries DAMON numbers */
 static DEFINE_PER_CPU(u64, mt_unattributed);
 /* [nr_node_ids], one allocation per possible node */
 static struct mt_node_counters __percpu **mt_nodes;
+
+/*
+ * The last cgroup looked up on each CPU: faults come in runs from one task,
+ * and this spares them the xarray walk.  @changes is mt_changes when @e was
+ * found; any retirement bumps mt_changes before call_rcu() frees the entry,
+ * so a reader that still sees the old value runs in a read-side section
+ * that began before that grace period did, and @e is still there.  Cgroup
+ * ids are never reused.
+ */
+struct mt_lookup_cache {
+	u64 id;
+	struct mt_cgroup *e;
+	unsigned long changes;
+};
+
+static DEFINE_PER_CPU(struct mt_lookup_cache, mt_lookup_cache);
+
+/*
+ * The entry of cgroup @id, or NULL.  Caller is an RCU reader.  The
+ * cache is read and written only with interrupts off and outside NMI, where
+ * nothing else on this CPU can use it meanwhile; elsewhere (a probe that
+ * runs with interrupts on, or a perf NMI's fault) it is left alone.
+ */
+static struct mt_cgroup *mt_lookup(u64 id)
+{
+	struct mt_lookup_cache *lc;
+	unsigned long changes;
+	struct mt_cgroup *e;
+
+	if (!irqs_disabled() || in_nmi())
+		return xa_load(&mt_cgroups, id);
+	lc = this_cpu_ptr(&mt_lookup_cache);
+	changes = READ_ONCE(mt_changes);
+	if (lc->id == id && lc->changes == changes)
+		return lc->e;
+	e = xa_load(&mt_cgroups, id);
+	if (e) {
+		lc->id = id;
+		lc->e = e;
+		lc->changes = changes;
+	}
+	return e;
+}
 
 static void mt_sync_workfn(struct work_struct *work)
 {
@@ -116,37 +159,26 @@ static DECLARE_WORK(mt_sync_work, mt_sync_workfn);
  * @c: the counter
  * @n: how much
  *
- * Context: any, including hard IRQ and NMI; called from tracepoint probes.
- * Does an RCU xarray lookup (lockless) and a per-CPU add (a single
- * instruction on x86) or an atomic add, both NMI-safe.  The task's css_set
- * is stable under RCU.
- * An event whose cgroup has no entry yet counts as unattributed.
+ * Context: tracepoint probes only, in any context including hard IRQ and
+ * NMI: the tracepoint runs its probes with preemption disabled, and that is
+ * the RCU read-side section which keeps the task's css_set and the entry
+ * (freed by call_rcu()) alive here, as rcu_read_lock() would.  Does a
+ * lockless lookup and a per-CPU add (a single instruction on x86) or an
+ * atomic add, both NMI-safe.  An event whose cgroup has no entry yet counts
+ * as unattributed.
  */
 void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
 {
 	struct mt_cgroup *e;
 
-	rcu_read_lock();
-	e = xa_load(&mt_cgroups, cgroup_id(task_dfl_cgroup(task)));
+	lockdep_assert_preemption_disabled();
+	e = mt_lookup(cgroup_id(task_dfl_cgroup(task)));
 	if (unlikely(!e))
 		this_cpu_inc(mt_unattributed);
 	else if (c < MT_NR_PCPU)
 		this_cpu_add(e->pcpu->v[c], n);
 	else
 		atomic64_add(n, &e->shared[c - MT_NR_PCPU]);
-	rcu_read_unlock();
-}
-
-/**
- * mt_count_current() - count for the current task's cgroup
- * @c: the counter
- * @n: how much
- *
- * Context: any; see mt_count_task().
- */
-void mt_count_current(enum mt_counter c, u64 n)
-{
-	mt_count_task(current, c, n);
 }
 
 /**
