@@ -2,15 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bench.sh [6.1|6.12|debug ...]: the cost of memtally, each figure measured
-# in one boot of a Debian kernel under QEMU (TCG: absolute rates are slow,
-# ratios are what counts): workloads with and without the module, DAMON's
+# in one boot of a Debian kernel under QEMU TCG with -icount (the guest's
+# clock counts the instructions it runs, 2^ICOUNT ns each, default 3, so
+# figures do not move with the host's load; ICOUNT=off: wall-clock TCG,
+# which spreads 2-5 %; absolute rates are slow, ratios are what counts):
+# workloads with and without the module, DAMON's
 # probe against the kdamond's own work, a netlink dump against memory.stat,
 # bytes per tracked cgroup.  Default: 6.1 and 6.12.  Writes every figure,
 # with the kernel and the date, to Documentation/admin-guide/memtally-bench.rst.
 # The fault storm also runs under a bpftrace program doing the same
 # counting, from a root filesystem image that scripts/bpftrace-rootfs.sh
-# builds once; without the image that comparison is skipped.  ROUNDS and
-# DAMON_SECONDS, when set, go to the guest (scripts/guest/bench.sh).
+# builds once; without the image that comparison is skipped.  ROUNDS,
+# DAMON_SECONDS and BENCH (parts, comma-separated), when set, go to the
+# guest (scripts/guest/bench.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -25,8 +29,17 @@ if img=$(scripts/bpftrace-rootfs.sh 2> "$MT_BUILD/rootfs.log"); then
 else
 	echo "bench: no bpftrace root filesystem ($(tail -n 1 "$MT_BUILD/rootfs.log")); the bpftrace comparison is skipped" >&2
 fi
+ICOUNT=${ICOUNT:-3}
+clock="-icount shift=$ICOUNT,sleep=off"
+how="with \`\`-icount shift=$ICOUNT,sleep=off\`\` (the guest's clock counts the
+instructions it runs, $((1 << ICOUNT)) ns each, so the figures weigh instructions and do
+not move with the host's load)"
+if [ "$ICOUNT" = off ]; then
+	clock=""
+	how="with the host's clock (rounds spread by 2-5 %)"
+fi
 append=""
-for v in ROUNDS DAMON_SECONDS; do
+for v in ROUNDS DAMON_SECONDS BENCH; do
 	if [ -n "${!v:-}" ]; then
 		append="$append $v=${!v}"
 	fi
@@ -44,11 +57,11 @@ for want; do
 	} > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
 	mt_initramfs "$MT_BUILD/$kname/bench.gz" "$MT_BUILD/$kname/module/memtally.ko" "$abi"
 	log=$MT_BUILD/$kname/bench.log
-	MT_QEMU_ARGS=$qemu_args MT_APPEND=$append \
-		mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 1800 || true
+	MT_QEMU_ARGS="$qemu_args $clock" MT_APPEND=$append \
+		mt_boot "$vmlinuz" "$MT_BUILD/$kname/bench.gz" bench "$log" 3600 || true
 	lines=$(grep '^bench ' "$log") || { echo "bench: no result; see $log" >&2; exit 1; }
 	echo "$lines"
-	echo "kernel: $abi (QEMU TCG, 2 vCPUs, 1 GiB)"
+	echo "kernel: $abi (QEMU TCG, 2 vCPUs, 1 GiB, ${clock:-host clock})"
 	while IFS= read -r l; do
 		l=${l#bench }
 		rows+=("$abi"$'\t'"${l%%: *}"$'\t'"${l#*: }")
@@ -57,11 +70,12 @@ done
 
 # rows of kernels not measured this time stay, with their dates
 today=$(date -u +%Y-%m-%d)
-measured=" $(printf '%s\n' "${rows[@]}" | cut -f1 | sort -u | tr '\n' ' ')"
+# each (kernel, benchmark) measured now: their old rows go
+measured=" $(printf '%s\n' "${rows[@]}" | cut -f1,2 | sort -u | tr '\t\n' '| ')"
 kept=()
 if [ -f "$out" ]; then
 	while IFS=$'\t' read -r k d b f; do
-		[[ $measured == *" $k "* ]] || kept+=("$k"$'\t'"$d"$'\t'"$b"$'\t'"$f")
+		[[ $measured == *" $k|$b "* ]] || kept+=("$k"$'\t'"$d"$'\t'"$b"$'\t'"$f")
 	done < <(awk '/^   \* - /{k = substr($0, 8); n = 0; next}
 		/^     - / && k != "kernel" {v[++n] = substr($0, 8)
 			if (n == 3) print k "\t" v[1] "\t" v[2] "\t" v[3]}' "$out")
@@ -70,7 +84,8 @@ fi
 	echo ".. SPDX-License-Identifier: GPL-2.0"
 	echo ".. Written by scripts/bench.sh: measured, not typed.  Do not edit."
 	echo
-	echo "Measured by \`\`scripts/bench.sh\`\` under QEMU TCG with 2 vCPUs and 1 GiB"
+	echo "Measured by \`\`scripts/bench.sh\`\` under QEMU TCG with 2 vCPUs and 1 GiB,"
+	echo "$how"
 	echo "(seven interleaved rounds per workload unless ROUNDS said otherwise,"
 	echo "medians):"
 	echo

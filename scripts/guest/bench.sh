@@ -14,7 +14,10 @@
 #   damon        (kernels with DAMON) a paddr kdamond over all of RAM for
 #                DAMON_SECONDS while a cgroup rewrites 64 MiB: the kdamond's
 #                CPU time against the time the module's probe took in it
+# BENCH names the parts to run, comma-separated (default: all of them)
 ROUNDS=${ROUNDS:-7}
+BENCH=${BENCH:-faults,reclaim,damon,cgroups}
+want() { case ",$BENCH," in *",$1,"*) return 0 ;; esac; return 1; }
 cg=/sys/fs/cgroup
 mkdir -p $cg/bench $cg/squeeze
 echo 32M > $cg/squeeze/memory.high
@@ -162,8 +165,8 @@ faults() {
 	done
 }
 
-faults
-bench reclaim squeeze 128 4
+want faults && faults
+want reclaim && bench reclaim squeeze 128 4
 
 # damon: DAMON's own work is the kdamond's CPU time less the probe's
 damon_bench() {
@@ -202,7 +205,7 @@ damon_bench() {
 		printf "bench damon: probe time / the kdamond'"'"'s own %.3fx (goal <= 0.10)\n", (own > 0 ? p / own : 0)
 	}'
 }
-damon_bench
+want damon && damon_bench
 
 # cgroups: reading N cgroups' numbers with one netlink dump against reading
 # each one's memory.stat; and what the module keeps per tracked cgroup,
@@ -239,5 +242,7 @@ cgroups_bench() {
 	for i in $(seq "$n"); do rmdir $cg/many/c$i; done
 	rmdir $cg/many
 }
-cgroups_bench 1000
-cgroups_bench 10000
+if want cgroups; then
+	cgroups_bench 1000
+	cgroups_bench 10000
+fi
