@@ -15,7 +15,7 @@
  * Both probes run in the x86 page fault handler (exc_page_fault ->
  * trace_page_fault_entries) before the fault is handled: interrupts off,
  * inside the tracepoint's RCU-sched section.  They must not sleep, lock or
- * allocate: mt_count_current() is an RCU lookup and a per-CPU increment.
+ * allocate: mt_count_current() is a lockless lookup and a per-CPU increment.
  */
 
 MT_PROBE_CHECK(page_fault_user, mt_probe_fault_user);
