@@ -85,5 +85,6 @@ void test_prom(void);
 void test_snap(void);
 void test_top(void);
 void test_report(void);
+void test_golden(void);
 
 #endif

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Golden-output tests: every formatter on the state captured in a 6.1 and
+ * a 6.12 guest (scripts/capture-golden.sh writes tests/golden/KERNEL/
+ * snapshot.json and events.jsonl), compared byte for byte with
+ * tests/golden/KERNEL/out/NAME.  MT_GOLDEN_UPDATE=1 (make golden-update)
+ * writes them instead; review their diff before committing.
+ *
+ * A new formatter is one more line in a table below: in-process
+ * (struct golden_fmt: a function of the decoded snapshot) or through the
+ * tool (struct golden_cli: arguments, with %s for the snapshot).  A JSON
+ * output is named after its $defs entry in
+ * Documentation/admin-guide/memtally.schema.json (NAME.json or
+ * NAME-VARIANT.json), so that scripts/test-all.sh validates it there.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <time.h>
+#include <sys/stat.h>
+#include <json.h>
+
+#include "test.h"
+#include "../format.h"
+#include "../snapfile.h"
+#include "../toprows.h"
+
+#define GOLDEN_DIR	"tests/golden"
+#define OUT_MAX		(4 << 20)
+
+static const char *const kernels[] = { "6.1", "6.12" };
+
+struct golden_in {
+	struct mt_snap snap;
+	const char *kernel;
+	char events[PATH_MAX];
+};
+
+/* Whether @got (@len bytes) is what tests/golden/@kernel/out/@name holds */
+static bool golden_same(const char *kernel, const char *name,
+			const char *got, size_t len)
+{
+	char path[PATH_MAX], *want = malloc(OUT_MAX);
+	bool update = getenv("MT_GOLDEN_UPDATE") != NULL, same = false;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), GOLDEN_DIR "/%s/out", kernel);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), GOLDEN_DIR "/%s/out/%s", kernel, name);
+	if (update) {
+		f = fopen(path, "we");
+		same = f && fwrite(got, 1, len, f) == len;
+		if (f)
+			fclose(f);
+		free(want);
+		return same;
+	}
+	f = fopen(path, "re");
+	if (f) {
+		n = fread(want, 1, OUT_MAX, f);
+		same = n == len && !memcmp(want, got, len);
+		fclose(f);
+	}
+	if (!same) {
+		char gotp[PATH_MAX];
+
+		snprintf(gotp, sizeof(gotp), "/tmp/memtally-golden-%s-%s",
+			 kernel, name);
+		f = fopen(gotp, "we");
+		if (f) {
+			fwrite(got, 1, len, f);
+			fclose(f);
+		}
+		fprintf(stderr, "golden: %s differs: diff -u %s %s (make golden-update takes it)\n",
+			path, path, gotp);
+	}
+	free(want);
+	return same;
+}
+
+/* In-process formatters: each writes to @f what its command would print */
+struct golden_fmt {
+	const char *name;
+	void (*fn)(FILE *f, const struct golden_in *in);
+};
+
+/* mt_json_print() takes @o */
+static void json_out(FILE *f, struct json_object *o)
+{
+	mt_json_print(f, o);
+}
+
+static void g_cgroups(FILE *f, const struct golden_in *in)
+{
+	mt_cgroups_print(f, in->snap.cgroups, in->snap.nr_cgroups, false);
+}
+
+static void g_cgroups_all(FILE *f, const struct golden_in *in)
+{
+	mt_cgroups_print(f, in->snap.cgroups, in->snap.nr_cgroups, true);
+}
+
+static void g_cgroups_json(FILE *f, const struct golden_in *in)
+{
+	json_out(f, mt_cgroups_json(in->snap.cgroups, in->snap.nr_cgroups));
+}
+
+static void g_stalls(FILE *f, const struct golden_in *in)
+{
+	mt_stalls_print(f, in->snap.cgroups, in->snap.nr_cgroups, -1);
+}
+
+static void g_stalls_json(FILE *f, const struct golden_in *in)
+{
+	json_out(f, mt_stalls_json(in->snap.cgroups, in->snap.nr_cgroups,
+				   -1));
+}
+
+/* top's rows: rates over 10 s since nothing (every counter counts) */
+static struct mt_top_row *top_rows(const struct golden_in *in)
+{
+	struct mt_top_row *v = calloc(in->snap.nr_cgroups + 1, sizeof(*v));
+
+	if (v)
+		mt_top_rows(v, NULL, 0, in->snap.cgroups,
+			    in->snap.nr_cgroups, 10.0, 4096,
+			    mt_snap_hook_state(&in->snap, "damon-aggregated") ==
+			    MEMTALLY_HOOK_STATE_ATTACHED);
+	return v;
+}
+
+static void g_top(FILE *f, const struct golden_in *in)
+{
+	struct mt_top_row *v = top_rows(in);
+
+	if (v)
+		mt_top_print(f, "2026-01-01T00:00:00", 10.0, MT_TOP_FAULTS, v,
+			     in->snap.nr_cgroups);
+	free(v);
+}
+
+static void g_top_json(FILE *f, const struct golden_in *in)
+{
+	struct mt_top_row *v = top_rows(in);
+
+	if (v)
+		json_out(f, mt_top_json("2026-01-01T00:00:00", 10.0,
+					MT_TOP_FAULTS, v,
+					in->snap.nr_cgroups));
+	free(v);
+}
+
+static uint64_t jget(struct json_object *o, const char *key)
+{
+	struct json_object *x;
+
+	return json_object_object_get_ex(o, key, &x) ?
+	       (uint64_t)json_object_get_int64(x) : 0;
+}
+
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *x;
+
+	return json_object_object_get_ex(o, key, &x) && x ?
+	       json_object_get_string(x) : NULL;
+}
+
+/* The captured `memtally events --json` lines, as the text lines */
+static void g_events(FILE *f, const struct golden_in *in)
+{
+	FILE *ev = fopen(in->events, "re");
+	char line[4096];
+
+	while (ev && fgets(line, sizeof(line), ev)) {
+		struct json_object *o = json_tokener_parse(line);
+		struct json_object *x;
+		struct mt_event e = { 0 };
+
+		if (!o)
+			continue;
+		e.cmd = !strcmp(jstr(o, "event") ?: "", "oom-kill") ?
+			MEMTALLY_CMD_OOM_KILL_NTF : MEMTALLY_CMD_RECLAIM_STALL_NTF;
+		e.timestamp_ns = jget(o, "timestamp_ns");
+		e.pid = jget(o, "pid");
+		e.comm = jstr(o, "comm");
+		e.cgroup_id = jget(o, "cgroup_id");
+		e.path = jstr(o, "path");
+		e.has_uid = json_object_object_get_ex(o, "uid", &x);
+		e.uid = jget(o, "uid");
+		e.anon_rss = jget(o, "anon_rss");
+		e.file_rss = jget(o, "file_rss");
+		e.shmem_rss = jget(o, "shmem_rss");
+		e.stall_ns = jget(o, "stall_ns");
+		e.reclaimed = jget(o, "reclaimed");
+		mt_event_print(f, &e);
+		json_object_put(o);
+	}
+	if (ev)
+		fclose(ev);
+}
+
+static const struct golden_fmt fmts[] = {
+	{ "cgroups.txt", g_cgroups },
+	{ "cgroups-all.txt", g_cgroups_all },
+	{ "cgroups.json", g_cgroups_json },
+	{ "stalls.txt", g_stalls },
+	{ "stalls.json", g_stalls_json },
+	{ "top.txt", g_top },
+	{ "top.json", g_top_json },
+	{ "events.txt", g_events },
+};
+
+/* Through the tool: %s in an argument is the kernel's snapshot */
+struct golden_cli {
+	const char *name;
+	const char *args[6];
+};
+
+static const struct golden_cli clis[] = {
+	{ "report.txt", { "report", "--from", "%s" } },
+	{ "report.json", { "report", "--from", "%s", "--json" } },
+};
+
+static void golden_kernel(const char *kernel)
+{
+	char snap[PATH_MAX], *buf = malloc(OUT_MAX), *err = malloc(OUT_MAX);
+	struct golden_in in = { .kernel = kernel };
+	size_t i, len;
+	FILE *f;
+
+	snprintf(snap, sizeof(snap), GOLDEN_DIR "/%s/snapshot.json", kernel);
+	snprintf(in.events, sizeof(in.events), GOLDEN_DIR "/%s/events.jsonl",
+		 kernel);
+	CHECK(buf && err && !mt_snap_load(snap, &in.snap));
+	if (t_failed_case)
+		goto out;
+	CHECK(in.snap.has_module && in.snap.nr_cgroups > 3);
+	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		f = fmemopen(buf, OUT_MAX, "w");
+		fmts[i].fn(f, &in);
+		len = ftell(f);
+		fclose(f);
+		CHECK(len > 0 && len < OUT_MAX);
+		CHECK(golden_same(kernel, fmts[i].name, buf, len));
+	}
+	for (i = 0; i < sizeof(clis) / sizeof(clis[0]); i++) {
+		char *argv[7] = { NULL };
+		size_t a;
+		int rc;
+
+		for (a = 0; clis[i].args[a]; a++)
+			argv[a] = !strcmp(clis[i].args[a], "%s") ? snap :
+				  (char *)clis[i].args[a];
+		rc = tool(buf, err, OUT_MAX, argv);
+		CHECK(rc == 0);
+		if (rc)
+			fprintf(stderr, "golden: %s: %s", clis[i].name, err);
+		CHECK(golden_same(kernel, clis[i].name, buf, strlen(buf)));
+	}
+	mt_snap_free(&in.snap);
+out:
+	free(buf);
+	free(err);
+}
+
+static void golden_6_1(void)
+{
+	golden_kernel(kernels[0]);
+}
+
+static void golden_6_12(void)
+{
+	golden_kernel(kernels[1]);
+}
+
+/* What changed from the 6.1 capture to the 6.12 one */
+static void golden_diff(void)
+{
+	char *buf = malloc(OUT_MAX), *err = malloc(OUT_MAX);
+	char a[] = GOLDEN_DIR "/6.1/snapshot.json",
+	     b[] = GOLDEN_DIR "/6.12/snapshot.json";
+
+	CHECK(buf && err);
+	if (t_failed_case)
+		goto out;
+	CHECK(tool(buf, err, OUT_MAX, ARGS("diff", a, b)) == 0);
+	CHECK(golden_same("6.12", "diff-from-6.1.txt", buf, strlen(buf)));
+	CHECK(tool(buf, err, OUT_MAX, ARGS("diff", a, b, "--json")) == 0);
+	CHECK(golden_same("6.12", "diff-from-6.1.json", buf, strlen(buf)));
+out:
+	free(buf);
+	free(err);
+}
+
+void test_golden(void)
+{
+	/* times are printed in local time: the same everywhere */
+	setenv("TZ", "UTC", 1);
+	tzset();
+	RUN(golden_6_1);
+	RUN(golden_6_12);
+	RUN(golden_diff);
+}
