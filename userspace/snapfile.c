@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "damonnl.h"
 #include "format.h"
+#include "ksm.h"
 #include "prom.h"
 #include "snapfile.h"
 
@@ -483,4 +484,165 @@ int mt_snap_hook_state(const struct mt_snap *s, const char *hook)
 				return state;
 	}
 	return -1;
+}
+
+/* Decoding the module's parts into the structs the formatters take */
+
+static uint64_t obj_u64(struct json_object *o, const char *key)
+{
+	struct json_object *x;
+
+	return json_object_object_get_ex(o, key, &x) &&
+	       json_object_is_type(x, json_type_int) ?
+	       (uint64_t)json_object_get_int64(x) : 0;
+}
+
+static char *obj_strdup(struct json_object *o, const char *key)
+{
+	struct json_object *x;
+
+	return strdup(json_object_object_get_ex(o, key, &x) &&
+		      json_object_is_type(x, json_type_string) ?
+		      json_object_get_string(x) : "");
+}
+
+/**
+ * mt_snap_status() - the module's status as status-get gave it
+ * @s: the snapshot
+ * @st: filled in; mt_status_free() it
+ *
+ * Return: 0, or -1 if the snapshot has no module (or memory ran out).
+ */
+int mt_snap_status(const struct mt_snap *s, struct mt_status *st)
+{
+	struct json_object *o = mt_snap_module(s, "status"), *hooks, *h, *x;
+	size_t i, n;
+
+	memset(st, 0, sizeof(*st));
+	if (!o)
+		return -1;
+	st->version = obj_strdup(o, "version");
+	st->kernel_release = obj_strdup(o, "kernel_release");
+	st->nr_cgroups = obj_u64(o, "nr_cgroups");
+	st->unattributed = obj_u64(o, "unattributed");
+	st->events_dropped = obj_u64(o, "events_dropped");
+	st->reclaim_unpaired = obj_u64(o, "reclaim_unpaired");
+	st->stall_threshold_us = obj_u64(o, "stall_threshold_us");
+	n = json_object_object_get_ex(o, "hooks", &hooks) &&
+	    json_object_is_type(hooks, json_type_array) ?
+	    json_object_array_length(hooks) : 0;
+	st->hooks = calloc(n + 1, sizeof(*st->hooks));
+	if (!st->version || !st->kernel_release || !st->hooks) {
+		mt_status_free(st);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		struct mt_hook *hk = &st->hooks[st->nr_hooks++];
+
+		h = json_object_array_get_idx(hooks, i);
+		hk->name = obj_strdup(h, "name");
+		hk->tracepoint = obj_strdup(h, "tracepoint");
+		hk->err = obj_u64(h, "errno");
+		if (json_object_object_get_ex(h, "state", &x))
+			for (hk->state = 0; hk->state < MT_NR_HOOK_STATES;
+			     hk->state++)
+				if (!strcmp(mt_hook_state_name(hk->state),
+					    json_object_get_string(x)))
+					break;
+		if (!hk->name || !hk->tracepoint) {
+			mt_status_free(st);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/**
+ * mt_snap_damon() - the module's damon-get reply
+ * @s: the snapshot
+ * @d: filled in; mt_damon_info_free() it
+ *
+ * Return: 0, or -1 if the snapshot has no DAMON part.
+ */
+int mt_snap_damon(const struct mt_snap *s, struct mt_damon_info *d)
+{
+	struct json_object *o = mt_snap_module(s, "damon"), *x, *pids;
+	size_t i, n;
+
+	memset(d, 0, sizeof(*d));
+	if (!o)
+		return -1;
+	d->b.bound = json_object_object_get_ex(o, "bound", &x) &&
+		     json_object_get_boolean(x);
+	d->b.kdamond_pid = obj_u64(o, "kdamond_pid");
+	d->b.ops = obj_u64(o, "ops");
+	d->b.sample_us = obj_u64(o, "sample_us");
+	d->b.aggr_us = obj_u64(o, "aggr_us");
+	d->b.wss_ring = obj_u64(o, "wss_ring");
+	d->b.region_ring = obj_u64(o, "region_ring");
+	d->aggregations = obj_u64(o, "aggregations");
+	d->updated_ns = obj_u64(o, "updated_ns");
+	d->total_bytes = obj_u64(o, "total_bytes");
+	d->unattributed_bytes = obj_u64(o, "unattributed_bytes");
+	d->probe_ns = obj_u64(o, "probe_ns");
+	d->hot_rate = obj_u64(o, "hot_rate");
+	d->cold_rate = obj_u64(o, "cold_rate");
+	n = json_object_object_get_ex(o, "target_pids", &pids) &&
+	    json_object_is_type(pids, json_type_array) ?
+	    json_object_array_length(pids) : 0;
+	if (n) {
+		d->b.target_pids = calloc(n, sizeof(*d->b.target_pids));
+		if (!d->b.target_pids)
+			return -1;
+		for (i = 0; i < n; i++)
+			d->b.target_pids[i] = json_object_get_int64(
+				json_object_array_get_idx(pids, i));
+		d->b.nr_targets = n;
+	}
+	return 0;
+}
+
+/**
+ * mt_snap_ksm() - the module's ksm-get reply
+ * @s: the snapshot
+ * @k: filled in
+ *
+ * Return: 0, or -1 if the snapshot has no KSM part.
+ */
+int mt_snap_ksm(const struct mt_snap *s, struct mt_ksm *k)
+{
+	struct json_object *o = mt_snap_module(s, "ksm"), *x;
+
+	memset(k, 0, sizeof(*k));
+	if (!o)
+		return -1;
+	k->updated_ns = obj_u64(o, "updated_ns");
+	k->merging_pages = obj_u64(o, "merging_pages");
+	k->rmap_items = obj_u64(o, "rmap_items");
+	k->zero_pages = obj_u64(o, "zero_pages");
+	k->has_full_scans = json_object_object_get_ex(o, "full_scans", &x) &&
+			    x;
+	k->full_scans = obj_u64(o, "full_scans");
+	return 0;
+}
+
+/**
+ * mt_snap_ksm_sys() - /sys/kernel/mm/ksm as the snapshot read it
+ * @s: the snapshot
+ * @k: filled in; a file the snapshot lacks is not "has"
+ */
+void mt_snap_ksm_sys(const struct mt_snap *s, struct mt_ksm_sys *k)
+{
+	char path[256];
+	const char *t;
+	int i;
+
+	memset(k, 0, sizeof(*k));
+	for (i = 0; i < MT_NR_KSM_FILES; i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/mm/ksm/%s",
+			 mt_ksm_files[i].name);
+		t = mt_snap_file(s, path);
+		if (t && sscanf(t, "%" SCNd64, &k->v[i]) == 1)
+			k->has[i] = true;
+	}
 }

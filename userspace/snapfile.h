@@ -60,6 +60,13 @@ uint64_t mt_snap_u64(const struct mt_snap *s, const char *key);
 struct json_object *mt_snap_module(const struct mt_snap *s, const char *key);
 int mt_snap_hook_state(const struct mt_snap *s, const char *hook);
 
+struct mt_damon_info;
+struct mt_ksm_sys;
+int mt_snap_status(const struct mt_snap *s, struct mt_status *st);
+int mt_snap_damon(const struct mt_snap *s, struct mt_damon_info *d);
+int mt_snap_ksm(const struct mt_snap *s, struct mt_ksm *k);
+void mt_snap_ksm_sys(const struct mt_snap *s, struct mt_ksm_sys *k);
+
 /* What mt_snapshot_take() reads; MT_TAKE_ALL is what `snapshot` saves */
 enum {
 	MT_TAKE_MODULE	= 1 << 0,	/* the module's data, if loaded */

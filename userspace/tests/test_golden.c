@@ -20,7 +20,11 @@
 #include <json.h>
 
 #include "test.h"
+#include "../damonnl.h"
+#include "../damonview.h"
 #include "../format.h"
+#include "../ksm.h"
+#include "../prom.h"
 #include "../snapfile.h"
 #include "../toprows.h"
 
@@ -200,7 +204,116 @@ static void g_events(FILE *f, const struct golden_in *in)
 		fclose(ev);
 }
 
+static void g_status(FILE *f, const struct golden_in *in)
+{
+	struct mt_status st;
+
+	if (mt_snap_status(&in->snap, &st))
+		return;
+	mt_status_print(f, &st);
+	mt_status_free(&st);
+}
+
+static void g_status_json(FILE *f, const struct golden_in *in)
+{
+	struct mt_status st;
+
+	if (mt_snap_status(&in->snap, &st))
+		return;
+	json_out(f, mt_status_json(&st));
+	mt_status_free(&st);
+}
+
+static void g_config(FILE *f, const struct golden_in *in)
+{
+	struct mt_status st;
+
+	if (mt_snap_status(&in->snap, &st))
+		return;
+	mt_config_print(f, &st);
+	mt_status_free(&st);
+}
+
+static void g_config_json(FILE *f, const struct golden_in *in)
+{
+	struct mt_status st;
+
+	if (mt_snap_status(&in->snap, &st))
+		return;
+	json_out(f, mt_config_json(&st));
+	mt_status_free(&st);
+}
+
+/* hotcold's rows; on a kernel without DAMON, what hotcold says there */
+static void hotcold(FILE *f, const struct golden_in *in, bool json)
+{
+	size_t n = in->snap.nr_cgroups;
+	struct mt_cgroup *v = malloc((n + 1) * sizeof(*v)), total;
+	struct mt_damon_info d;
+
+	if (!v)
+		return;
+	if (mt_snap_damon(&in->snap, &d) || !d.b.bound) {
+		fputs("no DAMON context is bound (start one with: memtally damon start)\n", f);
+	} else {
+		memcpy(v, in->snap.cgroups, n * sizeof(*v));
+		n = mt_hotcold_rows(v, n, &total);
+		if (json)
+			json_out(f, mt_hotcold_json(&d, v, n, &total));
+		else
+			mt_hotcold_print(f, &d, v, n, &total);
+	}
+	mt_damon_info_free(&d);
+	free(v);
+}
+
+static void g_hotcold(FILE *f, const struct golden_in *in)
+{
+	hotcold(f, in, false);
+}
+
+static void g_hotcold_json(FILE *f, const struct golden_in *in)
+{
+	hotcold(f, in, true);
+}
+
+/* memtally export --prometheus of everything the snapshot has */
+static void g_export(FILE *f, const struct golden_in *in)
+{
+	struct mt_damon_info d;
+	struct mt_ksm_sys sys;
+	struct mt_status st;
+	struct mt_ksm k;
+	struct mt_prom p = {
+		.cgroups = in->snap.cgroups,
+		.nr_cgroups = in->snap.nr_cgroups,
+		.nodes = in->snap.nodes,
+		.nr_nodes = in->snap.nr_nodes,
+		.ksm_sys = &sys,
+		.page_size = 4096,
+	};
+
+	if (mt_snap_status(&in->snap, &st))
+		return;
+	p.st = &st;
+	if (!mt_snap_ksm(&in->snap, &k))
+		p.ksm = &k;
+	if (!mt_snap_damon(&in->snap, &d))
+		p.damon = &d;
+	mt_snap_ksm_sys(&in->snap, &sys);
+	mt_prom_write(f, &p);
+	mt_damon_info_free(&d);
+	mt_status_free(&st);
+}
+
 static const struct golden_fmt fmts[] = {
+	{ "status.txt", g_status },
+	{ "status.json", g_status_json },
+	{ "config.txt", g_config },
+	{ "config.json", g_config_json },
+	{ "hotcold.txt", g_hotcold },
+	{ "hotcold.json", g_hotcold_json },
+	{ "export.prom", g_export },
 	{ "cgroups.txt", g_cgroups },
 	{ "cgroups-all.txt", g_cgroups_all },
 	{ "cgroups.json", g_cgroups_json },
