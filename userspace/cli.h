@@ -109,6 +109,7 @@ struct ksm_opts {
 	bool trial;		/* memtally ksm trial */
 	bool keep;		/* leave the trial's settings */
 	uint64_t scans, pages_to_scan, sleep_ms, timeout_s;
+	const char *from;	/* a snapshot rather than this host */
 };
 
 int ksm_parse(int argc, char **argv, struct ksm_opts *o);

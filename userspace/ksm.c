@@ -20,9 +20,10 @@
 #include "cli.h"
 #include "ksm.h"
 #include "nl.h"
+#include "snapfile.h"
 
 static const char ksm_usage[] =
-"Usage: memtally ksm [-p|--processes] [-j]\n"
+"Usage: memtally ksm [-p|--processes] [--from FILE] [-j]\n"
 "       memtally ksm trial [--scans N] [--pages-to-scan P] [--sleep-ms S]\n"
 "                          [--timeout SEC] [--keep] [-j]\n"
 "\n"
@@ -33,6 +34,7 @@ static const char ksm_usage[] =
 "\n"
 "Options:\n"
 "  -p, --processes  also each process with KSM rmap items\n"
+"      --from FILE  what a snapshot (memtally snapshot -o FILE) saw\n"
 "  -j, --json       print one JSON object\n"
 "  -h, --help       show this help\n"
 "\n"
@@ -56,7 +58,7 @@ static const char trial_usage[] =
 "  -j, --json             print one JSON object\n"
 "  -h, --help             show this help\n";
 
-enum { OPT_SCANS = 256, OPT_PAGES, OPT_SLEEP, OPT_TIMEOUT, OPT_KEEP };
+enum { OPT_SCANS = 256, OPT_PAGES, OPT_SLEEP, OPT_TIMEOUT, OPT_KEEP, OPT_FROM };
 
 /* A number from @min to @max; MT_EXIT_USAGE after reporting it if not */
 static int num_arg(const char *s, uint64_t *v, uint64_t min, uint64_t max,
@@ -74,6 +76,7 @@ int ksm_parse(int argc, char **argv, struct ksm_opts *o)
 {
 	static const struct option show_opts[] = {
 		{ "processes", no_argument, NULL, 'p' },
+		{ "from",      required_argument, NULL, OPT_FROM },
 		{ "json",      no_argument, NULL, 'j' },
 		{ "help",      no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -128,6 +131,9 @@ int ksm_parse(int argc, char **argv, struct ksm_opts *o)
 		case OPT_KEEP:
 			o->keep = true;
 			break;
+		case OPT_FROM:
+			o->from = optarg;
+			break;
 		case 'j':
 			o->json = true;
 			break;
@@ -149,12 +155,15 @@ struct report {
 	struct mt_ksm_sys sys;
 	struct mt_ksm_savings sv;
 	bool module;		/* the module is loaded: mod, rows */
+	bool snap;		/* mod and rows from a snapshot */
 	struct mt_ksm mod;
 	struct mt_rows rows;	/* cgroups with merged pages, most first */
 	uint64_t merged;	/* their sum */
 	struct mt_cgmap map;
 	struct mt_ksm_proc *procs;	/* most merged first */
 	size_t nprocs;
+	long page_size;
+	uint64_t now_ns;	/* CLOCK_BOOTTIME, for the walk's age */
 };
 
 /* The module's numbers, if it is loaded.  Prints the error.  0 or -1. */
@@ -209,7 +218,9 @@ static int report_load(struct report *r, const char *dir)
 
 	if (mt_ksm_read(dir, &r->sys))
 		return -1;
-	mt_ksm_calc(&r->sv, &r->sys, sysconf(_SC_PAGESIZE));
+	r->page_size = sysconf(_SC_PAGESIZE);
+	r->now_ns = mt_now_ns(CLOCK_BOOTTIME);
+	mt_ksm_calc(&r->sv, &r->sys, r->page_size);
 	if (module_load(r))
 		return -1;
 	err = mt_ksm_procs("/proc", &r->procs, &r->nprocs);
@@ -222,9 +233,123 @@ static int report_load(struct report *r, const char *dir)
 	return 0;
 }
 
+/* The KSM numbers of the process whose files are @dir/... in @s */
+static int snap_proc(const struct mt_snap *s, const char *dir,
+		     struct mt_ksm_proc *p)
+{
+	char path[PATH_MAX];
+	const char *t;
+	FILE *f;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = atoi(dir + strlen("/proc/"));
+	snprintf(path, sizeof(path), "%s/ksm_merging_pages", dir);
+	t = mt_snap_file(s, path);
+	if (!t)
+		return -1;
+	p->merging_pages = strtoull(t, NULL, 10);
+	snprintf(path, sizeof(path), "%s/ksm_stat", dir);
+	t = mt_snap_file(s, path);
+	f = t ? fmemopen((void *)t, strlen(t), "r") : NULL;
+	if (f) {
+		mt_ksm_stat_parse(f, p);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/comm", dir);
+	t = mt_snap_file(s, path);
+	if (t) {
+		snprintf(p->comm, sizeof(p->comm), "%s", t);
+		p->comm[strcspn(p->comm, "\n")] = '\0';
+	}
+	snprintf(path, sizeof(path), "%s/cgroup", dir);
+	t = mt_snap_file(s, path);
+	f = t ? fmemopen((void *)t, strlen(t), "r") : NULL;
+	if (f) {
+		p->cgroup = mt_proc_cgroup_parse(f);
+		fclose(f);
+	}
+	return 0;
+}
+
+/* report_load() of what snapshot @s saw.  Prints the error.  0 or -1. */
+static int report_snap(struct report *r, const struct mt_snap *s)
+{
+	struct json_object_iterator it, end;
+	struct json_object *files = mt_snap_files(s);
+	size_t i, n = 0, cap = 0;
+	struct mt_ksm_proc p;
+
+	mt_snap_ksm_sys(s, &r->sys);
+	if (!r->sys.has[MT_KSM_RUN]) {
+		mt_err("the snapshot has no /sys/kernel/mm/ksm: KSM is not built into its kernel (CONFIG_KSM)");
+		return -1;
+	}
+	r->page_size = (long)mt_snap_u64(s, "page_size");
+	if (!r->page_size)
+		r->page_size = sysconf(_SC_PAGESIZE);
+	r->now_ns = mt_snap_u64(s, "boottime_ns");
+	mt_ksm_calc(&r->sv, &r->sys, r->page_size);
+	if (s->has_module && !mt_snap_ksm(s, &r->mod)) {
+		r->rows.v = calloc(s->nr_cgroups + 1, sizeof(*r->rows.v));
+		if (!r->rows.v)
+			goto nomem;
+		for (i = 0; i < s->nr_cgroups; i++) {
+			const struct mt_cgroup *cg = &s->cgroups[i];
+
+			if (!cg->counters[MT_CTR_KSM_MERGING_PAGES])
+				continue;
+			r->merged += cg->counters[MT_CTR_KSM_MERGING_PAGES];
+			r->rows.v[n++] = *cg;
+		}
+		r->rows.nr = n;
+		r->module = true;
+		r->snap = true;
+		mt_cgroups_sort(r->rows.v, n,
+				MT_SORT_COUNTER + MT_CTR_KSM_MERGING_PAGES);
+	}
+	it = json_object_iter_begin(files);
+	end = json_object_iter_end(files);
+	for (; files && !json_object_iter_equal(&it, &end);
+	     json_object_iter_next(&it)) {
+		const char *name = json_object_iter_peek_name(&it);
+		char dir[64];
+		size_t len = strlen(name);
+
+		if (strncmp(name, "/proc/", 6) || len < 18 ||
+		    strcmp(name + len - 18, "/ksm_merging_pages") ||
+		    len - 18 >= sizeof(dir))
+			continue;
+		snprintf(dir, sizeof(dir), "%.*s", (int)(len - 18), name);
+		if (snap_proc(s, dir, &p))
+			continue;
+		if (!p.rmap_items) {
+			free(p.cgroup);
+			continue;
+		}
+		if (r->nprocs == cap) {
+			struct mt_ksm_proc *nv;
+
+			cap = cap ? 2 * cap : 16;
+			nv = realloc(r->procs, cap * sizeof(*nv));
+			if (!nv) {
+				free(p.cgroup);
+				goto nomem;
+			}
+			r->procs = nv;
+		}
+		r->procs[r->nprocs++] = p;
+	}
+	if (r->nprocs)
+		qsort(r->procs, r->nprocs, sizeof(*r->procs), proc_cmp);
+	return 0;
+nomem:
+	mt_err("out of memory");
+	return -1;
+}
+
 static void report_free(struct report *r)
 {
-	if (r->module)
+	if (r->module && !r->snap)
 		mt_cgmap_free(&r->map);
 	mt_rows_free(&r->rows);
 	mt_ksm_procs_free(r->procs, r->nprocs);
@@ -243,19 +368,10 @@ static uint64_t cg_saved(const struct report *r, const struct mt_cgroup *cg)
 	       r->merged;
 }
 
-static uint64_t boottime_ns(void)
+static uint64_t walk_age_ns(const struct report *r)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-static uint64_t walk_age_ns(const struct mt_ksm *k)
-{
-	uint64_t now = boottime_ns();
-
-	return now > k->updated_ns ? now - k->updated_ns : 0;
+	return r->now_ns > r->mod.updated_ns ? r->now_ns - r->mod.updated_ns :
+	       0;
 }
 
 static void savings_print(const struct mt_ksm_savings *sv)
@@ -307,7 +423,7 @@ static int cgroups_print(const struct report *r)
 	}
 	printf("module: KSM walk %.1fs ago: %" PRIu64 " merging pages, %"
 	       PRIu64 " rmap items, %" PRIu64 " zero pages",
-	       walk_age_ns(&r->mod) / 1e9, r->mod.merging_pages,
+	       walk_age_ns(r) / 1e9, r->mod.merging_pages,
 	       r->mod.rmap_items, r->mod.zero_pages);
 	if (r->mod.has_full_scans)
 		printf(", %" PRIu64 " full scans", r->mod.full_scans);
@@ -444,19 +560,20 @@ static struct json_object *global_json(const struct report *r)
 		if (r->sys.has[i])
 			json_object_object_add(o, mt_ksm_files[i].name,
 				json_object_new_int64(r->sys.v[i]));
-	add_u64(o, "page_size", sysconf(_SC_PAGESIZE));
+	add_u64(o, "page_size", r->page_size);
 	add_u64(o, "saved_bytes", r->sv.saved);
 	add_dec(o, "ratio", r->sv.ratio);
 	add_dec(o, "savings_pct", r->sv.pct);
 	return o;
 }
 
-static struct json_object *module_json(const struct mt_ksm *k)
+static struct json_object *module_json(const struct report *r)
 {
+	const struct mt_ksm *k = &r->mod;
 	struct json_object *o = json_object_new_object();
 
 	add_u64(o, "updated_ns", k->updated_ns);
-	add_u64(o, "age_ns", walk_age_ns(k));
+	add_u64(o, "age_ns", walk_age_ns(r));
 	add_u64(o, "merging_pages", k->merging_pages);
 	add_u64(o, "rmap_items", k->rmap_items);
 	add_u64(o, "zero_pages", k->zero_pages);
@@ -521,7 +638,7 @@ static struct json_object *report_json(const struct report *r,
 
 	json_object_object_add(o, "global", global_json(r));
 	json_object_object_add(o, "module", r->module ?
-			       module_json(&r->mod) : NULL);
+			       module_json(r) : NULL);
 	json_object_object_add(o, "cgroups", cgroups_json(r));
 	if (processes)
 		json_object_object_add(o, "processes", procs_json(r));
@@ -633,6 +750,19 @@ static int trial_run(const struct ksm_opts *o, const char *dir)
 	return ret || err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }
 
+/* Prints the error.  Return: 0 or -1. */
+static int report_show(const struct report *r, const struct ksm_opts *o)
+{
+	int err;
+
+	if (!o->json)
+		return report_print(r, o->processes);
+	err = mt_json_print(stdout, report_json(r, o->processes));
+	if (err)
+		mt_err("out of memory");
+	return err ? -1 : 0;
+}
+
 int cmd_ksm(int argc, char **argv, bool json)
 {
 	struct ksm_opts o = {
@@ -650,6 +780,18 @@ int cmd_ksm(int argc, char **argv, bool json)
 		fputs(o.trial ? trial_usage : ksm_usage, stdout);
 		return MT_EXIT_OK;
 	}
+	if (o.from) {
+		struct mt_snap snap;
+
+		if (o.trial)
+			return mt_usage_err("ksm trial: --from is for the report only");
+		if (mt_snap_load(o.from, &snap))
+			return MT_EXIT_RUNTIME;
+		err = report_snap(&r, &snap) || report_show(&r, &o);
+		report_free(&r);
+		mt_snap_free(&snap);
+		return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+	}
 	if (stat(dir, &st)) {
 		if (errno == ENOENT)
 			mt_err("KSM is not built into this kernel (CONFIG_KSM)");
@@ -659,14 +801,7 @@ int cmd_ksm(int argc, char **argv, bool json)
 	}
 	if (o.trial)
 		return trial_run(&o, dir);
-	err = report_load(&r, dir);
-	if (!err && o.json) {
-		err = mt_json_print(stdout, report_json(&r, o.processes));
-		if (err)
-			mt_err("out of memory");
-	} else if (!err) {
-		err = report_print(&r, o.processes);
-	}
+	err = report_load(&r, dir) || report_show(&r, &o);
 	report_free(&r);
 	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }

@@ -71,7 +71,8 @@ void mt_snap_ksm_sys(const struct mt_snap *s, struct mt_ksm_sys *k);
 enum {
 	MT_TAKE_MODULE	= 1 << 0,	/* the module's data, if loaded */
 	MT_TAKE_SYSTEM	= 1 << 1,	/* /proc, cgroup and KSM files */
-	MT_TAKE_PROCS	= 1 << 2,	/* /proc/PID/{status,cmdline,cgroup,
+	MT_TAKE_PROCS	= 1 << 2,	/* /proc/PID/{status,comm,cmdline,
+					 * cgroup,ksm_merging_pages,ksm_stat,
 					 * smaps_rollup} of every process */
 	MT_TAKE_MAPS	= 1 << 3,	/* and /proc/PID/smaps */
 	MT_TAKE_ALL	= 0xf,

@@ -28,8 +28,8 @@ static const char snapshot_usage[] =
 "the KSM and DAMON numbers, and as they read /proc/meminfo, /proc/vmstat,\n"
 "/proc/swaps, /proc/pressure/*, each cgroup's memory.stat, memory.current,\n"
 "memory.events and memory.pressure, /sys/kernel/mm/ksm and each process's\n"
-"status, cmdline, cgroup, smaps_rollup and smaps (for memtally smem and\n"
-"report --from).  Files the host lacks are null, as are another user's\n"
+"status, comm, cmdline, cgroup, ksm_merging_pages, ksm_stat, smaps_rollup\n"
+"and smaps (for memtally smem, report and ksm --from).  Files the host lacks are null, as are another user's\n"
 "when not run as root.  Without the module the files are saved all the same,\n"
 "with \"module\": null, and a line on standard error says so (exit code 0).\n"
 "FILE is replaced at once (a temporary file beside it is renamed over it).\n"
@@ -202,7 +202,8 @@ static bool proc_absent(int err)
 static int add_procs(struct json_object *files, bool maps)
 {
 	static const char *const names[] = {
-		"status", "cmdline", "cgroup", "smaps_rollup", "smaps",
+		"status", "comm", "cmdline", "cgroup", "ksm_merging_pages",
+		"ksm_stat", "smaps_rollup", "smaps",
 	};
 	size_t nr = sizeof(names) / sizeof(names[0]) - !maps, i;
 	char path[PATH_MAX];

@@ -333,6 +333,8 @@ struct golden_cli {
 static const struct golden_cli clis[] = {
 	{ "report.txt", { "report", "--from", "%s" } },
 	{ "report.json", { "report", "--from", "%s", "--json" } },
+	{ "ksm.txt", { "ksm", "--from", "%s", "--processes" } },
+	{ "ksm.json", { "ksm", "--from", "%s", "--processes", "--json" } },
 };
 
 static void golden_kernel(const char *kernel)
