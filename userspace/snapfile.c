@@ -72,8 +72,54 @@ static struct json_object *damon_json(const struct mt_damon_info *d)
 }
 
 /* cgroups as cgroups --json --all prints them; what was not read is null */
-static struct json_object *module_json(const struct mt_prom *p)
+static struct json_object *wss_json(const struct mt_wss_list *l)
 {
+	struct json_object *a = json_object_new_array(), *o, *v, *pair;
+	size_t i, k;
+
+	for (i = 0; i < l->nr; i++) {
+		o = json_object_new_object();
+		v = json_object_new_array();
+		add_u64(o, "id", l->v[i].id);
+		for (k = 0; k < l->v[i].nr; k++) {
+			pair = json_object_new_array();
+			json_object_array_add(pair, json_object_new_uint64(
+				l->v[i].v[k].time_ns));
+			json_object_array_add(pair, json_object_new_uint64(
+				l->v[i].v[k].bytes));
+			json_object_array_add(v, pair);
+		}
+		json_object_object_add(o, "samples", v);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *regions_json(const struct mt_regions *l)
+{
+	struct json_object *a = json_object_new_array(), *o;
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		const struct mt_region *r = &l->v[i];
+
+		o = json_object_new_object();
+		add_u64(o, "seq", r->seq);
+		add_u64(o, "time_ns", r->time_ns);
+		add_u64(o, "start", r->start);
+		add_u64(o, "end", r->end);
+		add_u64(o, "nr_accesses", r->nr_accesses);
+		add_u64(o, "age_ms", r->age_ms);
+		add_u64(o, "cgroup_id", r->cgroup_id);
+		add_u64(o, "target", r->target);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static struct json_object *module_json(const struct mt_snap_in *in)
+{
+	const struct mt_prom *p = in->mod;
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "status", mt_status_json(p->st));
@@ -84,6 +130,10 @@ static struct json_object *module_json(const struct mt_prom *p)
 	json_object_object_add(o, "ksm", p->ksm ? ksm_json(p->ksm) : NULL);
 	json_object_object_add(o, "damon",
 			       p->damon ? damon_json(p->damon) : NULL);
+	json_object_object_add(o, "damon_wss", in->wss ? wss_json(in->wss) :
+			       NULL);
+	json_object_object_add(o, "damon_regions", in->regions ?
+			       regions_json(in->regions) : NULL);
 	return o;
 }
 
@@ -117,7 +167,7 @@ struct json_object *mt_snap_json(const struct mt_snap_in *in)
 	json_object_object_add(o, "uname", uname_json(in->uts));
 	add_str(o, "cgroup_root", in->cgroot);
 	json_object_object_add(o, "module", in->mod && in->mod->st ?
-			       module_json(in->mod) : NULL);
+			       module_json(in) : NULL);
 	json_object_object_add(o, "files", in->files);
 	return o;
 }
@@ -452,7 +502,8 @@ struct json_object *mt_snap_module(const struct mt_snap *s, const char *key)
 	if (!s->has_module ||
 	    !json_object_object_get_ex(s->root, "module", &mod) ||
 	    !json_object_object_get_ex(mod, key, &x) ||
-	    !json_object_is_type(x, json_type_object))
+	    (!json_object_is_type(x, json_type_object) &&
+	     !json_object_is_type(x, json_type_array)))
 		return NULL;
 	return x;
 }
@@ -645,4 +696,87 @@ void mt_snap_ksm_sys(const struct mt_snap *s, struct mt_ksm_sys *k)
 		if (t && sscanf(t, "%" SCNd64, &k->v[i]) == 1)
 			k->has[i] = true;
 	}
+}
+
+/**
+ * mt_snap_wss() - the module's working set samples, as damon-wss-get gave
+ * @s: the snapshot
+ * @l: filled in; mt_wss_list_free() it
+ *
+ * Return: 0, or -1 if the snapshot has none (no binding) or memory ran out.
+ */
+int mt_snap_wss(const struct mt_snap *s, struct mt_wss_list *l)
+{
+	struct json_object *a = mt_snap_module(s, "damon_wss"), *o, *v, *pair;
+	size_t i, k, n;
+
+	memset(l, 0, sizeof(*l));
+	if (!a || !json_object_is_type(a, json_type_array))
+		return -1;
+	n = json_object_array_length(a);
+	l->v = calloc(n + 1, sizeof(*l->v));
+	if (!l->v)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct mt_wss *w = &l->v[l->nr++];
+
+		o = json_object_array_get_idx(a, i);
+		w->id = obj_u64(o, "id");
+		if (!json_object_object_get_ex(o, "samples", &v) ||
+		    !json_object_is_type(v, json_type_array))
+			continue;
+		w->v = calloc(json_object_array_length(v) + 1,
+			      sizeof(*w->v));
+		if (!w->v) {
+			mt_wss_list_free(l);
+			return -1;
+		}
+		for (k = 0; k < json_object_array_length(v); k++) {
+			pair = json_object_array_get_idx(v, k);
+			if (json_object_array_length(pair) != 2)
+				continue;
+			w->v[w->nr].time_ns = json_object_get_uint64(
+				json_object_array_get_idx(pair, 0));
+			w->v[w->nr++].bytes = json_object_get_uint64(
+				json_object_array_get_idx(pair, 1));
+		}
+	}
+	l->cap = n + 1;
+	return 0;
+}
+
+/**
+ * mt_snap_regions() - the module's region ring, as damon-regions-get gave
+ * @s: the snapshot
+ * @l: filled in; mt_regions_free() it
+ *
+ * Return: 0, or -1 if the snapshot has none (no binding) or memory ran out.
+ */
+int mt_snap_regions(const struct mt_snap *s, struct mt_regions *l)
+{
+	struct json_object *a = mt_snap_module(s, "damon_regions"), *o;
+	size_t i, n;
+
+	memset(l, 0, sizeof(*l));
+	if (!a || !json_object_is_type(a, json_type_array))
+		return -1;
+	n = json_object_array_length(a);
+	l->v = calloc(n + 1, sizeof(*l->v));
+	if (!l->v)
+		return -1;
+	for (i = 0; i < n; i++) {
+		struct mt_region *r = &l->v[l->nr++];
+
+		o = json_object_array_get_idx(a, i);
+		r->seq = obj_u64(o, "seq");
+		r->time_ns = obj_u64(o, "time_ns");
+		r->start = obj_u64(o, "start");
+		r->end = obj_u64(o, "end");
+		r->nr_accesses = obj_u64(o, "nr_accesses");
+		r->age_ms = obj_u64(o, "age_ms");
+		r->cgroup_id = obj_u64(o, "cgroup_id");
+		r->target = obj_u64(o, "target");
+	}
+	l->cap = n + 1;
+	return 0;
 }

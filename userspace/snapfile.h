@@ -15,6 +15,8 @@
 
 struct json_object;
 struct mt_prom;
+struct mt_regions;
+struct mt_wss_list;
 struct utsname;
 
 #define MT_SNAP_FORMAT	"memtally-snapshot"
@@ -29,6 +31,8 @@ struct mt_snap_in {
 	uint64_t page_size;		/* bytes; 0: not known */
 	const struct utsname *uts;
 	struct json_object *files;	/* path: contents or null; taken */
+	const struct mt_wss_list *wss;	/* NULL: not read (no binding) */
+	const struct mt_regions *regions;
 };
 
 struct json_object *mt_snap_json(const struct mt_snap_in *in);
@@ -66,6 +70,8 @@ int mt_snap_status(const struct mt_snap *s, struct mt_status *st);
 int mt_snap_damon(const struct mt_snap *s, struct mt_damon_info *d);
 int mt_snap_ksm(const struct mt_snap *s, struct mt_ksm *k);
 void mt_snap_ksm_sys(const struct mt_snap *s, struct mt_ksm_sys *k);
+int mt_snap_wss(const struct mt_snap *s, struct mt_wss_list *l);
+int mt_snap_regions(const struct mt_snap *s, struct mt_regions *l);
 
 /* What mt_snapshot_take() reads; MT_TAKE_ALL is what `snapshot` saves */
 enum {

@@ -17,6 +17,8 @@
 #include <json.h>
 
 #include "cli.h"
+#include "damonnl.h"
+#include "nl.h"
 #include "snapfile.h"
 #include "sources.h"
 
@@ -269,6 +271,32 @@ static uint64_t clock_ns(clockid_t clk)
 	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/*
+ * The DAMON binding's working set samples and region ring, for wss and
+ * heatmap from a snapshot.  A part that cannot be read (the binding went
+ * meanwhile) is left out: it says so, the rest is worth having.
+ */
+static void damon_read(struct mt_wss_list *wss, struct mt_regions *regions,
+		       struct mt_snap_in *in)
+{
+	struct mt_nl nl;
+	int err;
+
+	if (mt_nl_open(&nl))
+		return;
+	err = mt_nl_damon_wss(&nl, NULL, wss);
+	if (err)
+		mt_nl_report(&nl, "reading the working set samples", err);
+	else
+		in->wss = wss;
+	err = mt_nl_damon_regions(&nl, regions);
+	if (err)
+		mt_nl_report(&nl, "reading the DAMON regions", err);
+	else
+		in->regions = regions;
+	mt_nl_close(&nl);
+}
+
 /**
  * mt_snapshot_take() - read what @what names into a snapshot, here and now
  * @what: MT_TAKE_* flags
@@ -282,6 +310,8 @@ struct json_object *mt_snapshot_take(unsigned int what)
 {
 	struct mt_snap_in in = { 0 };
 	struct json_object *snap = NULL;
+	struct mt_wss_list wss = { 0 };
+	struct mt_regions regions = { 0 };
 	struct mt_sources s = { 0 };
 	char root[PATH_MAX];
 	struct utsname uts;
@@ -297,6 +327,8 @@ struct json_object *mt_snapshot_take(unsigned int what)
 		else if (!err)
 			in.mod = &s.p;
 	}
+	if (in.mod && s.p.damon && s.damon.b.bound)
+		damon_read(&wss, &regions, &in);
 	uname(&uts);
 	in.uts = &uts;
 	in.cgroot = root;
@@ -309,6 +341,8 @@ struct json_object *mt_snapshot_take(unsigned int what)
 		snap = mt_snap_json(&in);
 	if (what & MT_TAKE_MODULE)
 		mt_sources_free(&s);
+	mt_wss_list_free(&wss);
+	mt_regions_free(&regions);
 	return snap;
 }
 
