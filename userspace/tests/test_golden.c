@@ -171,8 +171,8 @@ static const char *jstr(struct json_object *o, const char *key)
 	       json_object_get_string(x) : NULL;
 }
 
-/* The captured `memtally events --json` lines, as the text lines */
-static void g_events(FILE *f, const struct golden_in *in)
+/* The captured `memtally events --json` lines, as text or JSON lines */
+static void events(FILE *f, const struct golden_in *in, bool json)
 {
 	FILE *ev = fopen(in->events, "re");
 	char line[4096];
@@ -198,11 +198,24 @@ static void g_events(FILE *f, const struct golden_in *in)
 		e.shmem_rss = jget(o, "shmem_rss");
 		e.stall_ns = jget(o, "stall_ns");
 		e.reclaimed = jget(o, "reclaimed");
-		mt_event_print(f, &e);
+		if (json)
+			json_out(f, mt_event_json(&e));
+		else
+			mt_event_print(f, &e);
 		json_object_put(o);
 	}
 	if (ev)
 		fclose(ev);
+}
+
+static void g_events(FILE *f, const struct golden_in *in)
+{
+	events(f, in, false);
+}
+
+static void g_events_json(FILE *f, const struct golden_in *in)
+{
+	events(f, in, true);
 }
 
 static void g_status(FILE *f, const struct golden_in *in)
@@ -424,6 +437,7 @@ static const struct golden_fmt fmts[] = {
 	{ "top.txt", g_top },
 	{ "top.json", g_top_json },
 	{ "events.txt", g_events },
+	{ "events.jsonl", g_events_json },
 };
 
 /* Through the tool: %s in an argument is the kernel's snapshot */
