@@ -187,6 +187,7 @@ int export_parse(int argc, char **argv, struct export_opts *o);
 int cmd_export(int argc, char **argv, bool json);
 
 int cmd_snapshot(int argc, char **argv, bool json);
+int cmd_smem(int argc, char **argv, bool json);
 
 struct diff_opts {
 	bool json;

@@ -34,6 +34,7 @@ static const struct mt_cmd {
 	{ "snapshot", cmd_snapshot, "every number and file a report needs, saved" },
 	{ "diff",    cmd_diff,    "what changed between two snapshots" },
 	{ "report",  cmd_report,  "memory analysis and recommendations" },
+	{ "smem",    cmd_smem,    "PSS, USS, RSS and swap per process, user, cgroup, mapping" },
 };
 
 #define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))

@@ -194,6 +194,37 @@ static int add_cgroups(struct json_object *files, const char *root)
 	return err;
 }
 
+/*
+ * /proc/PID/cmdline with the NULs between its arguments as spaces (a JSON
+ * string would end at the first).  Return: it, or NULL with errno set.
+ */
+static char *read_cmdline(const char *path)
+{
+	char *buf = malloc(4097);
+	ssize_t n, i;
+	int fd;
+
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	n = fd < 0 ? -1 : read(fd, buf, 4096);
+	i = errno;
+	if (fd >= 0)
+		close(fd);
+	if (n < 0) {
+		free(buf);
+		errno = i;
+		return NULL;
+	}
+	while (n && !buf[n - 1])
+		n--;
+	for (i = 0; i < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[n] = '\0';
+	return buf;
+}
+
 /* A process gone meanwhile, or one of another user's */
 static bool proc_absent(int err)
 {
@@ -226,7 +257,8 @@ static int add_procs(struct json_object *files, bool maps)
 
 			snprintf(path, sizeof(path), "/proc/%s/%s",
 				 de->d_name, names[i]);
-			s = read_all(path);
+			s = strcmp(names[i], "cmdline") ? read_all(path) :
+			    read_cmdline(path);
 			if (!s && !proc_absent(errno)) {
 				mt_err("%s: %s", path, strerror(errno));
 				ret = -1;

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..40"
+echo "1..46"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -415,6 +415,64 @@ else
 	nok "report without the module: from the files, says what is missing" "rc=$rrc" "$rout"
 fi
 
-rmdir $cg/tt/sub $cg/tt $cg/ttx
+# smem needs no module: a process in /sm with 4096 private pages (16 MiB)
+mkdir -p $cg/sm
+sh -c "echo \$\$ > $cg/sm/cgroup.procs && exec /tests/mt_touch 4096 600" &
+smpid=$!
+sleep 2
+smuss() { sed -n 's/.*"cgroup":"\/sm","processes":1,"swap":[0-9]*,"uss":\([0-9]*\).*/\1/p'; }
+out=$(memtally smem -b cgroup --json 2>&1)
+uss=$(echo "$out" | smuss)
+# its 16 MiB plus what a static binary has of its own (< 1 MiB)
+if [ -n "$uss" ] && [ "$uss" -ge 16777216 ] && [ "$uss" -lt 17825792 ]; then
+	ok "smem -b cgroup: /sm has its 16 MiB of private pages ($uss bytes)"
+else
+	nok "smem -b cgroup: /sm has its 16 MiB of private pages" "$out"
+fi
+memtally snapshot -o /tmp/sm.json 2> /dev/null
+fout=$(memtally smem --from /tmp/sm.json -b cgroup --json 2>&1)
+fuss=$(echo "$fout" | smuss)
+if [ -n "$fuss" ] && [ "$fuss" = "$uss" ]; then
+	ok "smem --from a snapshot: the same USS for /sm ($fuss)"
+else
+	nok "smem --from a snapshot: the same USS for /sm" "live $uss" "$fout"
+fi
+out=$(memtally smem -c /sm -t 2>&1)
+if echo "$out" | grep -Eq "^ *$smpid  (0|root) *  /sm  */tests/mt_touch 4096 600" &&
+   echo "$out" | grep -q "^total "; then
+	ok "smem -c /sm -t: its process and the totals"
+else
+	nok "smem -c /sm -t: its process and the totals" "$out"
+fi
+out=$(memtally smem -b cgroup --chart pie -o /tmp/smem.png --size 640x480 2>&1)
+rc=$?
+size=$(od -A n -t u1 -j 16 -N 8 /tmp/smem.png 2>/dev/null |
+	awk '{printf "%dx%d", $1 * 16777216 + $2 * 65536 + $3 * 256 + $4, $5 * 16777216 + $6 * 65536 + $7 * 256 + $8}')
+if [ $rc -eq 0 ] && [ "$size" = 640x480 ]; then
+	ok "smem --chart pie: a 640x480 PNG"
+	echo "MT-FILE-BEGIN smem-640x480.png"
+	base64 /tmp/smem.png
+	echo "MT-FILE-END"
+else
+	nok "smem --chart pie: a 640x480 PNG" "rc=$rc size=$size" "$out"
+fi
+out=$(memtally smem -b system --chart bar -o /tmp/smem.svg --size 500x300 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && head -c 400 /tmp/smem.svg | grep -q 'width="500px" height="300px"'; then
+	ok "smem --chart bar: a 500x300 SVG"
+else
+	nok "smem --chart bar: a 500x300 SVG" "rc=$rc" "$out" "$(head -c 300 /tmp/smem.svg)"
+fi
+out=$(su -s /bin/sh -c 'memtally smem -b user' nobody 2>&1)
+rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -q "processes not readable: run as root"; then
+	ok "smem as non-root: its own processes, and says what it cannot read"
+else
+	nok "smem as non-root: its own processes, and says what it cannot read" "rc=$rc" "$out"
+fi
+kill $smpid
+wait $smpid 2> /dev/null
+
+rmdir $cg/tt/sub $cg/tt $cg/ttx $cg/sm
 echo "# Totals: pass:$((n - failed)) fail:$failed"
 [ $failed -eq 0 ]

@@ -86,5 +86,6 @@ void test_snap(void);
 void test_top(void);
 void test_report(void);
 void test_golden(void);
+void test_smem(void);
 
 #endif

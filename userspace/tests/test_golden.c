@@ -443,7 +443,7 @@ static const struct golden_fmt fmts[] = {
 /* Through the tool: %s in an argument is the kernel's snapshot */
 struct golden_cli {
 	const char *name;
-	const char *args[6];
+	const char *args[7];	/* NULL-terminated: at most 6 */
 };
 
 static const struct golden_cli clis[] = {
@@ -451,6 +451,16 @@ static const struct golden_cli clis[] = {
 	{ "report.json", { "report", "--from", "%s", "--json" } },
 	{ "ksm.txt", { "ksm", "--from", "%s", "--processes" } },
 	{ "ksm.json", { "ksm", "--from", "%s", "--processes", "--json" } },
+	{ "smem.txt", { "smem", "--from", "%s", "--totals" } },
+	{ "smem.json", { "smem", "--from", "%s", "--json" } },
+	{ "smem-user.txt", { "smem", "--from", "%s", "--by", "user" } },
+	{ "smem-cgroup.txt", { "smem", "--from", "%s", "--by", "cgroup" } },
+	{ "smem-cgroup.json", { "smem", "--from", "%s", "-b", "cgroup",
+				"--json" } },
+	{ "smem-mapping.txt", { "smem", "--from", "%s", "-b", "mapping" } },
+	{ "smem-system.txt", { "smem", "--from", "%s", "-b", "system" } },
+	{ "smem-system.json", { "smem", "--from", "%s", "-b", "system",
+				"--json" } },
 };
 
 static void golden_kernel(const char *kernel)
@@ -484,7 +494,7 @@ static void golden_kernel(const char *kernel)
 		CHECK(golden_same(kernel, fmts[i].name, buf, len));
 	}
 	for (i = 0; i < sizeof(clis) / sizeof(clis[0]); i++) {
-		char *argv[7] = { NULL };
+		char *argv[8] = { NULL };
 		size_t a;
 		int rc;
 

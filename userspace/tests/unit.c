@@ -57,6 +57,7 @@ int main(int argc, char **argv)
 	test_snap();
 	test_top();
 	test_report();
+	test_smem();
 	test_golden();
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

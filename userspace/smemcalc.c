@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally smem: PSS, USS, RSS and swap per process, user, cgroup and
+ * mapping, and the system's memory in parts, from a snapshot's files.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json.h>
+
+#include "ksm.h"
+#include "procfiles.h"
+#include "smemcalc.h"
+#include "snapfile.h"
+
+const char *const mt_sys_names[MT_NR_SYS] = {
+	"free", "anonymous", "page cache", "kernel", "other",
+};
+
+/* The file @name of /proc/@pid in @s, or NULL */
+static const char *pid_file(const struct mt_snap *s, int pid,
+			    const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	return mt_snap_file(s, path);
+}
+
+/* The sizes of an smaps_rollup or of one mapping of smaps, in bytes */
+static void sizes_parse(const char *text, uint64_t *v)
+{
+	uint64_t clean, dirty, huge;
+
+	mt_kv_get(text, "Swap", &v[MT_SMEM_SWAP]);
+	mt_kv_get(text, "Pss", &v[MT_SMEM_PSS]);
+	mt_kv_get(text, "Rss", &v[MT_SMEM_RSS]);
+	mt_kv_get(text, "Private_Clean", &clean);
+	mt_kv_get(text, "Private_Dirty", &dirty);
+	mt_kv_get(text, "Private_Hugetlb", &huge);
+	v[MT_SMEM_USS] = clean + dirty + huge;
+	for (int i = 0; i < MT_NR_SMEM; i++)
+		v[i] *= 1024;
+}
+
+/* The command line, its NULs as spaces; the comm if it has none */
+static char *command(const struct mt_snap *s, int pid, const char *status)
+{
+	const char *cmd = pid_file(s, pid, "cmdline");
+	char name[64], *c;
+	size_t len = cmd ? strlen(cmd) : 0;
+
+	/* the snapshot's string ends at the first NUL: the program */
+	if (len)
+		return strdup(cmd);
+	mt_kv_str(status, "Name", name, sizeof(name));
+	if (asprintf(&c, "[%s]", name) < 0)
+		return NULL;
+	return c;
+}
+
+static int pid_of(const char *path)
+{
+	const char *p = path + strlen("/proc/");
+	char *end;
+	long pid = strtol(p, &end, 10);
+
+	return end != p && !strcmp(end, "/smaps_rollup") ? (int)pid : 0;
+}
+
+static int proc_read(const struct mt_snap *s, struct mt_smem *m,
+		     const char *path, json_object *val, size_t *cap)
+{
+	const char *rollup = json_object_get_string(val), *status, *cg;
+	struct mt_smem_row *r;
+	int pid = pid_of(path);
+	uint64_t uid = 0;
+	FILE *f;
+
+	if (!pid)
+		return 0;
+	if (!val) {
+		m->unreadable++;
+		return 0;
+	}
+	if (!strstr(rollup, "Rss:"))
+		return 0;	/* a kernel thread: no memory of its own */
+	if (m->nr_procs == *cap) {
+		struct mt_smem_row *nv;
+
+		*cap = *cap ? 2 * *cap : 64;
+		nv = realloc(m->procs, *cap * sizeof(*nv));
+		if (!nv)
+			return -ENOMEM;
+		m->procs = nv;
+	}
+	r = &m->procs[m->nr_procs];
+	memset(r, 0, sizeof(*r));
+	status = pid_file(s, pid, "status");
+	if (status) {
+		char line[64];
+
+		/* Uid: real effective saved fs */
+		if (!mt_kv_str(status, "Uid", line, sizeof(line)))
+			uid = strtoull(line, NULL, 10);
+	}
+	r->pid = pid;
+	r->uid = uid;
+	r->count = 1;
+	sizes_parse(rollup, r->v);
+	r->name = command(s, pid, status);
+	cg = pid_file(s, pid, "cgroup");
+	f = cg ? fmemopen((void *)cg, strlen(cg), "r") : NULL;
+	if (f) {
+		r->cgroup = mt_proc_cgroup_parse(f);
+		fclose(f);
+	}
+	m->nr_procs++;
+	return r->name ? 0 : -ENOMEM;
+}
+
+static int pid_cmp(const void *a, const void *b)
+{
+	const struct mt_smem_row *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/**
+ * mt_smem_read() - every user process of snapshot @s, by pid
+ * @s: a snapshot with MT_TAKE_PROCS
+ * @m: filled in; mt_smem_free() it
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mt_smem_read(const struct mt_snap *s, struct mt_smem *m)
+{
+	struct json_object *files = mt_snap_files(s);
+	struct json_object_iterator it, end;
+	size_t cap = 0;
+	int err = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (!files)
+		return 0;
+	it = json_object_iter_begin(files);
+	end = json_object_iter_end(files);
+	for (; !err && !json_object_iter_equal(&it, &end);
+	     json_object_iter_next(&it))
+		err = proc_read(s, m, json_object_iter_peek_name(&it),
+				json_object_iter_peek_value(&it), &cap);
+	if (err) {
+		mt_smem_free(m);
+		return err;
+	}
+	if (m->nr_procs)
+		qsort(m->procs, m->nr_procs, sizeof(*m->procs), pid_cmp);
+	return 0;
+}
+
+void mt_smem_rows_free(struct mt_smem_row *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].cgroup);
+	}
+	free(v);
+}
+
+void mt_smem_free(struct mt_smem *m)
+{
+	mt_smem_rows_free(m->procs, m->nr_procs);
+	memset(m, 0, sizeof(*m));
+}
+
+/* The row of key @name (or @uid) in @v[0..*n), added if new */
+static struct mt_smem_row *row_get(struct mt_smem_row **v, size_t *n,
+				   size_t *cap, const char *name,
+				   uint32_t uid)
+{
+	struct mt_smem_row *nv;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (name ? (*v)[i].name && !strcmp((*v)[i].name, name) :
+			   (*v)[i].uid == uid)
+			return &(*v)[i];
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 32;
+		nv = realloc(*v, *cap * sizeof(*nv));
+		if (!nv)
+			return NULL;
+		*v = nv;
+	}
+	nv = &(*v)[(*n)++];
+	memset(nv, 0, sizeof(*nv));
+	nv->uid = uid;
+	if (name) {
+		nv->name = strdup(name);
+		if (!nv->name) {
+			(*n)--;
+			return NULL;
+		}
+	}
+	return nv;
+}
+
+static void row_add(struct mt_smem_row *r, const uint64_t *v)
+{
+	for (int i = 0; i < MT_NR_SMEM; i++)
+		r->v[i] += v[i];
+	r->count++;
+}
+
+/**
+ * mt_smem_group() - the processes of @m summed per user or per cgroup
+ * @by: MT_SMEM_BY_USER (rows have uid, no name) or MT_SMEM_BY_CGROUP
+ *	(name is the cgroup; "?" for a process without one)
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int mt_smem_group(const struct mt_smem *m, int by, struct mt_smem_row **out,
+		  size_t *n)
+{
+	size_t i, cap = 0;
+	struct mt_smem_row *r;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; i < m->nr_procs; i++) {
+		const struct mt_smem_row *p = &m->procs[i];
+
+		r = row_get(out, n, &cap, by == MT_SMEM_BY_USER ? NULL :
+			    p->cgroup ? p->cgroup : "?", p->uid);
+		if (!r) {
+			mt_smem_rows_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			return -ENOMEM;
+		}
+		row_add(r, p->v);
+	}
+	return 0;
+}
+
+/* Is @line the first line of a mapping ("addr-addr perms ...")? */
+static const char *map_name(const char *line, size_t len, char *buf,
+			    size_t buflen)
+{
+	const char *p = line, *e = line + len;
+	int field;
+
+	if (!strchr("0123456789abcdef", *line) || !memchr(line, '-', len) ||
+	    memchr(line, ':', strcspn(line, " ")))
+		return NULL;
+	/* addr perms offset dev inode [name] */
+	for (field = 0; field < 5 && p < e; field++) {
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	if (field < 5)
+		return NULL;
+	len = e - p;
+	snprintf(buf, buflen, "%.*s", (int)(len ? len : 6),
+		 len ? p : "[anon]");
+	return buf;
+}
+
+/* Add @pid's mappings of @smaps to the rows; count it once per name */
+static int maps_add(const char *smaps, struct mt_smem_row **out, size_t *n,
+		    size_t *cap)
+{
+	const char *line = smaps, *next;
+	struct mt_smem_row *r = NULL;
+	char name[512], *text;
+	size_t i;
+	uint64_t v[MT_NR_SMEM];
+	size_t len;
+
+	for (; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		len = next - line;
+		if (*next)
+			next++;
+		if (map_name(line, len, name, sizeof(name))) {
+			r = row_get(out, n, cap, name, 0);
+			if (!r)
+				return -ENOMEM;
+			r->pid = -1;	/* this process has it */
+			continue;
+		}
+		if (!r || strncmp(line, "Rss:", 4))
+			continue;
+		/* the block of this mapping: up to the next header */
+		text = strndup(line, strstr(line, "VmFlags:") ?
+			       (size_t)(strstr(line, "VmFlags:") - line) :
+			       strlen(line));
+		if (!text)
+			return -ENOMEM;
+		sizes_parse(text, v);
+		free(text);
+		for (i = 0; i < MT_NR_SMEM; i++)
+			r->v[i] += v[i];
+	}
+	/* count the process once in each mapping it has */
+	for (i = 0; i < *n; i++)
+		if ((*out)[i].pid == -1) {
+			(*out)[i].pid = 0;
+			(*out)[i].count++;
+		}
+	return 0;
+}
+
+/**
+ * mt_smem_maps() - the mappings of @m's processes summed per name (the
+ *	file, or [heap], [stack], [anon]...), from @s's smaps
+ *
+ * Return: 0, -ENOENT if @s has no smaps (taken without them), or -ENOMEM.
+ */
+int mt_smem_maps(const struct mt_snap *s, const struct mt_smem *m,
+		 struct mt_smem_row **out, size_t *n)
+{
+	size_t i, cap = 0, seen = 0;
+	int err = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (i = 0; !err && i < m->nr_procs; i++) {
+		const char *smaps = pid_file(s, m->procs[i].pid, "smaps");
+
+		if (!smaps)
+			continue;
+		seen++;
+		err = maps_add(smaps, out, n, &cap);
+	}
+	if (!err && m->nr_procs && !seen)
+		err = -ENOENT;
+	if (err) {
+		mt_smem_rows_free(*out, *n);
+		*out = NULL;
+		*n = 0;
+	}
+	return err;
+}
+
+/**
+ * mt_smem_system() - MemTotal in parts that add up to it
+ *
+ * Return: 0, or -ENOENT if @s has no /proc/meminfo.
+ */
+int mt_smem_system(const struct mt_snap *s, const struct mt_smem *m,
+		   struct mt_smem_sys *sys)
+{
+	static const char *const kernel[] = {
+		"Slab", "KernelStack", "PageTables", "Percpu",
+	};
+	const char *mi = mt_snap_file(s, "/proc/meminfo");
+	uint64_t v, used = 0;
+	size_t i;
+
+	memset(sys, 0, sizeof(*sys));
+	if (!mi || mt_kv_get(mi, "MemTotal", &sys->total))
+		return -ENOENT;
+	mt_kv_get(mi, "MemFree", &sys->v[MT_SYS_FREE]);
+	mt_kv_get(mi, "AnonPages", &sys->v[MT_SYS_ANON]);
+	mt_kv_get(mi, "Buffers", &v);
+	sys->v[MT_SYS_CACHE] = v;
+	mt_kv_get(mi, "Cached", &v);
+	sys->v[MT_SYS_CACHE] += v;
+	for (i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
+		mt_kv_get(mi, kernel[i], &v);
+		sys->v[MT_SYS_KERNEL] += v;
+	}
+	sys->total *= 1024;
+	for (i = 0; i < MT_SYS_OTHER; i++) {
+		sys->v[i] *= 1024;
+		used += sys->v[i];
+	}
+	/* what the counters above leave out; never below 0 */
+	sys->v[MT_SYS_OTHER] = sys->total > used ? sys->total - used : 0;
+	for (i = 0; i < m->nr_procs; i++)
+		sys->pss += m->procs[i].v[MT_SMEM_PSS];
+	return 0;
+}

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally smem --chart: a pie or a bar chart of labelled sizes, drawn
+ * with cairo into a PNG or an SVG file (the format from the file's name).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <cairo.h>
+#include <cairo-svg.h>
+
+#include "ksm.h"
+#include "smemchart.h"
+
+enum { CHART_PNG, CHART_SVG };
+
+/**
+ * mt_smem_chart_format() - the image format @path names
+ *
+ * Return: 0 for .png, 1 for .svg, -1 for anything else.
+ */
+int mt_smem_chart_format(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot && !strcasecmp(dot, ".png"))
+		return CHART_PNG;
+	if (dot && !strcasecmp(dot, ".svg"))
+		return CHART_SVG;
+	return -1;
+}
+
+/* A colour per slice or bar, from a qualitative palette */
+static void colour(cairo_t *cr, size_t i)
+{
+	static const double pal[][3] = {
+		{ 0.12, 0.47, 0.71 }, { 1.00, 0.50, 0.05 },
+		{ 0.17, 0.63, 0.17 }, { 0.84, 0.15, 0.16 },
+		{ 0.58, 0.40, 0.74 }, { 0.55, 0.34, 0.29 },
+		{ 0.89, 0.47, 0.76 }, { 0.50, 0.50, 0.50 },
+		{ 0.74, 0.74, 0.13 }, { 0.09, 0.75, 0.81 },
+	};
+	const double *c = pal[i % (sizeof(pal) / sizeof(pal[0]))];
+
+	cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+}
+
+/* "label  12.3 MB (45.6 %)" */
+static void legend_text(char *buf, size_t len, const char *label,
+			uint64_t v, uint64_t total)
+{
+	char size[32];
+
+	mt_bytes(size, sizeof(size), v);
+	snprintf(buf, len, "%.40s  %s (%.1f %%)", label, size,
+		 total ? 100.0 * v / total : 0);
+}
+
+static void draw_pie(cairo_t *cr, const char *const *labels,
+		     const uint64_t *v, size_t n, uint64_t total,
+		     double w, double h)
+{
+	double r = fmin(w * 0.45, h - 60) / 2 - 10, cx = 20 + r, cy = 40 + r;
+	double a = -M_PI / 2;
+	char text[128];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double da = total ? 2 * M_PI * v[i] / total : 0;
+
+		colour(cr, i);
+		cairo_move_to(cr, cx, cy);
+		cairo_arc(cr, cx, cy, r, a, a + da);
+		cairo_close_path(cr);
+		cairo_fill(cr);
+		a += da;
+		cairo_rectangle(cr, 2 * r + 50, 50 + 20 * i, 12, 12);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_move_to(cr, 2 * r + 70, 61 + 20 * i);
+		legend_text(text, sizeof(text), labels[i], v[i], total);
+		cairo_show_text(cr, text);
+	}
+}
+
+static void draw_bars(cairo_t *cr, const char *const *labels,
+		      const uint64_t *v, size_t n, uint64_t total,
+		      double w, double h)
+{
+	double top = 40, bar = n ? fmin(28, (h - top - 20) / n) : 0;
+	double left = w * 0.35, len = w - left - 20;
+	uint64_t max = 0;
+	char text[128];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] > max)
+			max = v[i];
+	for (i = 0; i < n; i++) {
+		colour(cr, i);
+		cairo_rectangle(cr, left, top + bar * i + 2,
+				max ? len * v[i] / max : 0, bar - 4);
+		cairo_fill(cr);
+		cairo_set_source_rgb(cr, 0, 0, 0);
+		cairo_move_to(cr, 10, top + bar * i + bar / 2 + 4);
+		legend_text(text, sizeof(text), labels[i], v[i], total);
+		cairo_show_text(cr, text);
+	}
+}
+
+/**
+ * mt_smem_chart() - draw @n labelled sizes into @path
+ * @pie: a pie chart, else horizontal bars
+ * @why: on failure, cairo's reason
+ *
+ * Return: 0, -EINVAL for a name that is no .png or .svg, -ENOMEM or -EIO.
+ */
+int mt_smem_chart(const char *path, bool pie, const char *title,
+		  const char *const *labels, const uint64_t *values, size_t n,
+		  unsigned int width, unsigned int height, const char **why)
+{
+	int fmt = mt_smem_chart_format(path);
+	cairo_status_t st;
+	cairo_surface_t *s;
+	uint64_t total = 0;
+	cairo_t *cr;
+	size_t i;
+
+	*why = "not a .png or .svg file";
+	if (fmt < 0)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		total += values[i];
+	if (fmt == CHART_SVG) {
+		s = cairo_svg_surface_create(path, width, height);
+		cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
+	} else {
+		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width,
+					       height);
+	}
+	cr = cairo_create(s);
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+			       CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(cr, 15);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_move_to(cr, 10, 22);
+	cairo_show_text(cr, title);
+	cairo_set_font_size(cr, 12);
+	if (pie)
+		draw_pie(cr, labels, values, n, total, width, height);
+	else
+		draw_bars(cr, labels, values, n, total, width, height);
+	st = cairo_status(cr);
+	cairo_destroy(cr);
+	if (!st && fmt == CHART_PNG)
+		st = cairo_surface_write_to_png(s, path);
+	cairo_surface_finish(s);	/* writes the SVG */
+	if (!st)
+		st = cairo_surface_status(s);
+	cairo_surface_destroy(s);
+	*why = cairo_status_to_string(st);
+	return st == CAIRO_STATUS_NO_MEMORY ? -ENOMEM : st ? -EIO : 0;
+}
