@@ -103,6 +103,27 @@ fi
 # memtally export's golden text, parsed and linted by a real parser
 step promtool make -C userspace check-prom
 
+# the JSON of every command against the one schema of the admin guide: the
+# check bites (self-test), the golden outputs, and what this host gives
+schema=Documentation/admin-guide/memtally.schema.json
+step json-schema-self-test python3 scripts/check-json.py "$schema" --self-test
+step json-schema-golden python3 scripts/check-json.py "$schema" \
+	userspace/tests/golden/*/*.json userspace/tests/golden/*/*.jsonl \
+	userspace/tests/golden/*/out/*.json userspace/tests/golden/*/out/*.jsonl
+host_json() {
+	local d=$MT_BUILD/host-json t=userspace/memtally
+	rm -rf "$d" && mkdir -p "$d" &&
+	$t report --json > "$d/report.json" 2> /dev/null &&
+	$t smem --json > "$d/smem.json" 2> /dev/null &&
+	$t smem -b user --json > "$d/smem-user.json" 2> /dev/null &&
+	$t smem -b mapping -n 20 --json > "$d/smem-mapping.json" 2> /dev/null &&
+	$t smem -b system --json > "$d/smem-system.json" 2> /dev/null &&
+	$t snapshot -o "$d/snapshot.json" 2> /dev/null &&
+	{ [ ! -d /sys/kernel/mm/ksm ] || $t ksm -p --json > "$d/ksm.json"; } &&
+	python3 scripts/check-json.py "$schema" "$d"/*.json
+}
+step json-schema-host host_json
+
 # the Debian packages: built, installed (dkms builds the module for the
 # cached 6.1 and 6.12 kernels), removed and purged on this host, which must
 # be left with the files it had
@@ -165,24 +186,35 @@ guest_results() {
 	done < <(sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$log")
 }
 
-# guest_images <name> <log>: the images a guest sent (MT-FILE blocks, base64)
-# must decode: pngfix inflates and checks every chunk, file reads the size
-# from the header, and the name says the size asked for
-guest_images() {
+# guest_files <name> <log>: the files a guest sent (MT-FILE blocks, base64):
+# PNGs must decode (pngfix inflates and checks every chunk, file reads the
+# size from the header, and the name says the size asked for); json-NAME
+# files must be valid against $defs/NAME of the schema
+guest_files() {
 	local kname=$1 log=$2 name out dir=$MT_BUILD/$1/files
 	rm -rf "$dir" && mkdir -p "$dir"
 	for name in $(sed -n 's/^MT-FILE-BEGIN //p' "$log"); do
 		sed -n "/^MT-FILE-BEGIN $name\$/,/^MT-FILE-END\$/p" "$log" |
 			sed '1d;$d' | base64 -d > "$dir/$name" 2> /dev/null
-		want=${name%.png}
-		want=${want##*-}
-		out=$(pngfix "$dir/$name" 2>&1 && file -b "$dir/$name")
-		case $out in
-		*"PNG image data, ${want/x/ x },"*)
-			pass "$kname/$name decodes on the host (${want})" ;;
-		*)
-			fail "$kname/$name decodes on the host"
-			echo "$out" | head -n 5 | sed 's/^/#   /' ;;
+		case $name in
+		*.png)
+			want=${name%.png}
+			want=${want##*-}
+			out=$(pngfix "$dir/$name" 2>&1 && file -b "$dir/$name")
+			case $out in
+			*"PNG image data, ${want/x/ x },"*)
+				pass "$kname/$name decodes on the host (${want})" ;;
+			*)
+				fail "$kname/$name decodes on the host"
+				echo "$out" | head -n 5 | sed 's/^/#   /' ;;
+			esac ;;
+		json-*)
+			if out=$(python3 scripts/check-json.py "$schema" "$dir/$name" 2>&1); then
+				pass "$kname/$name is valid against the schema"
+			else
+				fail "$kname/$name is valid against the schema"
+				echo "$out" | head -n 10 | sed 's/^/#   /'
+			fi ;;
 		esac
 	done
 }
@@ -228,7 +260,7 @@ while read -r kname abi vmlinuz kdir; do
 		pass "$kname/boot-and-load"
 	fi
 	guest_results "$kname" "$log"
-	guest_images "$kname" "$log"
+	guest_files "$kname" "$log"
 	problems=$(mt_dmesg_problems "$log")
 	if [ -n "$problems" ]; then
 		fail "$kname/dmesg-clean"

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..46"
+echo "1..47"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -377,6 +377,45 @@ else
 fi
 rmdir $cg/tt2
 rm -f /tmp/a.json /tmp/b.json
+
+# every command's JSON, live, to the host, which validates each against the
+# schema of the admin guide (scripts/test-all.sh: guest_files)
+jfail=""
+json_out() {	# json_out <def[-variant]> <command...>
+	name=$1
+	shift
+	if memtally "$@" > /tmp/json-$name.json 2> /tmp/json.err &&
+	   [ -s /tmp/json-$name.json ]; then
+		echo "MT-FILE-BEGIN json-$name.json"
+		base64 /tmp/json-$name.json
+		echo "MT-FILE-END"
+	else
+		jfail="$jfail $name: $(head -c 200 /tmp/json.err)"
+	fi
+}
+json_out status status --json
+json_out config config --json
+json_out cgroups cgroups --json
+json_out stalls stalls --json
+json_out reclaim reclaim --json
+json_out ksm ksm -p --json
+json_out top top -b -n 1 -d 1 --json
+json_out report report --json
+json_out smem smem --json
+json_out smem-cgroup smem -b cgroup --json
+json_out smem-system smem -b system --json
+json_out export export --prometheus /tmp/j.prom --json
+json_out snapshot snapshot -o -
+json_out diff diff /tmp/json-snapshot.json /tmp/json-snapshot.json --json
+if [ -d /sys/kernel/mm/damon/admin ]; then
+	json_out damon damon status --json
+fi
+if [ -z "$jfail" ]; then
+	ok "every command's --json output shipped to the host"
+else
+	nok "every command's --json output shipped to the host" "$jfail"
+fi
+rm -f /tmp/json-*.json /tmp/j.prom
 
 rmmod memtally
 out=$(memtally status 2>&1)

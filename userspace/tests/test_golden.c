@@ -268,7 +268,10 @@ static void hotcold(FILE *f, const struct golden_in *in, bool json)
 	if (!v)
 		return;
 	if (mt_snap_damon(&in->snap, &d) || !d.b.bound) {
-		fputs("no DAMON context is bound (start one with: memtally damon start)\n", f);
+		/* what hotcold says (on stderr; no JSON) */
+		if (!json)
+			fputs("no DAMON context is bound (start one with: memtally damon start)\n",
+			      f);
 	} else {
 		memcpy(v, in->snap.cgroups, n * sizeof(*v));
 		n = mt_hotcold_rows(v, n, &total);

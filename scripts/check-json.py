@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""check-json.py SCHEMA FILE...: validate memtally's JSON against its schema.
+
+Each FILE is validated against the $defs entry its name gives: NAME.json
+or NAME-VARIANT.json (an optional "json-" prefix is dropped, as the guest
+names what it ships) against $defs/NAME; a .jsonl file line by line.  One
+line per file; the exit code is 1 if any failed.
+check-json.py SCHEMA --self-test: a valid sample passes and the same
+sample with a key renamed fails, so that the check is known to bite.
+"""
+import json
+import os
+import re
+import sys
+
+from jsonschema import Draft202012Validator
+
+
+def validator(schema, name):
+    if name not in schema.get("$defs", {}):
+        return None
+    return Draft202012Validator(dict(schema, **{"$ref": "#/$defs/" + name}))
+
+
+def def_name(path):
+    base = os.path.basename(path)
+    if base.startswith("json-"):
+        base = base[5:]
+    return re.split(r"[-.]", base, maxsplit=1)[0]
+
+
+def errors_of(v, docs):
+    for i, doc in enumerate(docs):
+        for e in v.iter_errors(doc):
+            where = "/".join(str(p) for p in e.absolute_path) or "(top)"
+            yield "%s%s: %s" % ("line %d: " % (i + 1) if len(docs) > 1
+                                else "", where, e.message[:200])
+
+
+def check(schema, path):
+    name = def_name(path)
+    v = validator(schema, name)
+    if v is None:
+        return ["no $defs/%s in the schema" % name]
+    try:
+        with open(path) as f:
+            if path.endswith(".jsonl"):
+                docs = [json.loads(l) for l in f if l.strip()]
+            else:
+                docs = [json.load(f)]
+    except (OSError, ValueError) as e:
+        return ["not JSON: %s" % e]
+    if not docs:
+        return ["empty"]
+    return list(errors_of(v, docs))
+
+
+def self_test(schema):
+    good = {"version": "0.1.0", "kernel_release": "6.12.0", "nr_cgroups": 3,
+            "unattributed": 0, "events_dropped": 0, "reclaim_unpaired": 0,
+            "stall_threshold_us": 0,
+            "hooks": [{"name": "faults-user", "tracepoint": "page_fault_user",
+                       "state": "attached", "errno": 0}]}
+    bad = dict(good)
+    bad["nr_cgroup"] = bad.pop("nr_cgroups")
+    v = validator(schema, "status")
+    ok_good = v is not None and not list(v.iter_errors(good))
+    ok_bad = v is not None and bool(list(v.iter_errors(bad)))
+    print("self-test: a valid status %s, one with a renamed key %s"
+          % ("passes" if ok_good else "FAILS",
+             "fails" if ok_bad else "PASSES"))
+    return ok_good and ok_bad
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    with open(sys.argv[1]) as f:
+        schema = json.load(f)
+    Draft202012Validator.check_schema(schema)
+    if sys.argv[2] == "--self-test":
+        sys.exit(0 if self_test(schema) else 1)
+    failed = 0
+    for path in sys.argv[2:]:
+        errs = check(schema, path)
+        if errs:
+            failed += 1
+            print("FAIL %s ($defs/%s)" % (path, def_name(path)))
+            for e in errs[:10]:
+                print("#   " + e)
+        else:
+            print("ok   %s ($defs/%s)" % (path, def_name(path)))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
