@@ -13,6 +13,7 @@ pkgs=(
 	python3 python3-yaml python3-jsonschema
 	man-db groff-base xz-utils python3-docutils
 	prometheus	# promtool, the real parser of memtally export's text
+	libpng-tools file libxml2-utils	# pngfix, file, xmllint: images checked
 	clang libclang-rt-dev
 	# the Debian packages (debian/control's Build-Depends)
 	dpkg-dev debhelper dh-dkms bash-completion libncurses-dev

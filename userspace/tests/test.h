@@ -52,6 +52,9 @@ void t_run(const char *name, void (*fn)(void));
 int tool(char *out, char *err, size_t len, char *const args[]);
 #define ARGS(...) ((char *const[]){ __VA_ARGS__, NULL })
 
+/* Whether xmllint (Debian: libxml2-utils) parses the XML file @path */
+int t_xml_ok(const char *path);
+
 /* Silence stderr (the error lines of what is tested) and back. */
 static inline void quiet(bool on)
 {

@@ -453,3 +453,19 @@ void test_cli(void)
 	RUN(tool_config_usage);
 	RUN(signals);
 }
+
+int t_xml_ok(const char *path)
+{
+	char *argv[] = { "xmllint", "--noout", (char *)path, NULL };
+	extern char **environ;
+	int status = -1;
+	pid_t pid;
+
+	if (posix_spawnp(&pid, "xmllint", NULL, NULL, argv, environ)) {
+		fprintf(stderr, "no xmllint to parse %s (apt install libxml2-utils)\n",
+			path);
+		return 0;
+	}
+	waitpid(pid, &status, 0);
+	return WIFEXITED(status) && !WEXITSTATUS(status);
+}

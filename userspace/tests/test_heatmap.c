@@ -194,6 +194,7 @@ static void heatmap_svg(void)
 	CHECK(!strncmp(head, "<?xml", 5));
 	CHECK(strstr(head, "<svg") != NULL);
 	CHECK(strstr(head, "width=\"640px\" height=\"360px\"") != NULL);
+	CHECK(t_xml_ok(path));
 	unlink(path);
 	rmdir(dir);
 }

@@ -232,6 +232,7 @@ static void smem_charts(void)
 		fclose(f);
 	CHECK(strstr(buf, "<svg") && strstr(buf, "width=\"500px\"") &&
 	      strstr(buf, "height=\"300px\""));
+	CHECK(t_xml_ok(svg));
 	CHECK(mt_smem_chart("/tmp/x.bmp", true, "t", labels, v, 3, 640, 480,
 			    &why) == -EINVAL);
 	unlink(png);
