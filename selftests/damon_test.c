@@ -237,9 +237,20 @@ static pid_t worker(const char *cg, unsigned long mib, bool loop)
 			p[i] = 1;
 		if (write(ready[1], "r", 1) != 1)
 			_exit(3);
-		while (loop)
+		/*
+		 * DAMON's vaddr check clears the accessed bit without a TLB
+		 * flush, as x86 allows.  A real CPU's TLB cannot hold 8192
+		 * pages for long, so the bit comes back; QEMU TCG's soft TLB
+		 * can, until the guest flushes it.  Flush it each pass, as
+		 * a real TLB's misses would: mprotect() over the range ends
+		 * in a flush of the whole TLB.
+		 */
+		while (loop) {
 			for (size_t i = 0; i < len; i += PAGE)
 				p[i]++;
+			mprotect(p, len, PROT_READ);
+			mprotect(p, len, PROT_READ | PROT_WRITE);
+		}
 		pause();
 		_exit(0);
 	}
