@@ -79,7 +79,7 @@ out=$(memtally hotcold --by-cgroup --json 2>&1)
 hot=$(json_u64 hot "$(echo "$out" | tr '{' '\n' | grep '"/dv_hot"')")
 cold=$(json_u64 cold "$(echo "$out" | tr '{' '\n' | grep '"/dv_cold"')")
 if [ -n "$hot" ] && [ "$hot" -gt $((48 * MIB)) ] && [ "$hot" -lt $((80 * MIB)) ] &&
-   [ -n "$cold" ] && [ "$cold" -gt $((192 * MIB)) ] && [ "$cold" -lt $((320 * MIB)) ]; then
+   [ -n "$cold" ] && [ "$cold" -gt $((160 * MIB)) ] && [ "$cold" -lt $((320 * MIB)) ]; then
 	ok "hotcold --by-cgroup: /dv_hot $((hot / MIB)) MiB hot, /dv_cold $((cold / MIB)) MiB cold"
 else
 	nok "hotcold --by-cgroup: /dv_hot ~64 MiB hot, /dv_cold ~256 MiB cold" "hot=$hot cold=$cold" "$out"
