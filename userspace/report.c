@@ -108,17 +108,6 @@ static const char *uname_str(const struct mt_snap *s, const char *key)
 	return json_object_get_string(x);
 }
 
-static uint64_t obj_u64(struct json_object *o, const char *key)
-{
-	struct json_object *x;
-
-	if (!json_object_object_get_ex(o, key, &x) ||
-	    !json_object_is_type(x, json_type_int) ||
-	    json_object_get_int64(x) < 0)
-		return 0;
-	return json_object_get_uint64(x);
-}
-
 static void meminfo_collect(const struct mt_snap *s, struct mt_report *r)
 {
 	const char *t = mt_snap_file(s, "/proc/meminfo");
@@ -188,7 +177,7 @@ static void ksm_collect(const struct mt_snap *s, struct mt_report *r)
 	k = mt_snap_module(s, "ksm");
 	if (k) {
 		r->has_ksm_mod = true;
-		r->ksm_merging_pages = obj_u64(k, "merging_pages");
+		r->ksm_merging_pages = mt_json_u64(k, "merging_pages");
 	}
 }
 
@@ -210,10 +199,10 @@ static void damon_collect(const struct mt_snap *s, struct mt_report *r)
 		r->damon = MT_REP_DAMON_BOUND;
 	if (r->damon != MT_REP_DAMON_BOUND)
 		return;
-	r->damon_total = obj_u64(d, "total_bytes");
-	r->damon_aggregations = obj_u64(d, "aggregations");
-	r->damon_hot_rate = obj_u64(d, "hot_rate");
-	r->damon_cold_rate = obj_u64(d, "cold_rate");
+	r->damon_total = mt_json_u64(d, "total_bytes");
+	r->damon_aggregations = mt_json_u64(d, "aggregations");
+	r->damon_hot_rate = mt_json_u64(d, "hot_rate");
+	r->damon_cold_rate = mt_json_u64(d, "cold_rate");
 }
 
 /* The cgroup of @path ("/a"), added if new.  Return: it, or NULL (ENOMEM) */

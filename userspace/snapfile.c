@@ -539,13 +539,20 @@ int mt_snap_hook_state(const struct mt_snap *s, const char *hook)
 
 /* Decoding the module's parts into the structs the formatters take */
 
-static uint64_t obj_u64(struct json_object *o, const char *key)
+/**
+ * mt_json_u64() - the unsigned number @key of object @o
+ *
+ * Return: it, or 0 if @o has no such key, it is no number or below 0.
+ */
+uint64_t mt_json_u64(struct json_object *o, const char *key)
 {
 	struct json_object *x;
 
-	return json_object_object_get_ex(o, key, &x) &&
-	       json_object_is_type(x, json_type_int) ?
-	       (uint64_t)json_object_get_int64(x) : 0;
+	if (!json_object_object_get_ex(o, key, &x) ||
+	    !json_object_is_type(x, json_type_int) ||
+	    json_object_get_int64(x) < 0)
+		return 0;
+	return json_object_get_uint64(x);
 }
 
 static char *obj_strdup(struct json_object *o, const char *key)
@@ -574,11 +581,11 @@ int mt_snap_status(const struct mt_snap *s, struct mt_status *st)
 		return -1;
 	st->version = obj_strdup(o, "version");
 	st->kernel_release = obj_strdup(o, "kernel_release");
-	st->nr_cgroups = obj_u64(o, "nr_cgroups");
-	st->unattributed = obj_u64(o, "unattributed");
-	st->events_dropped = obj_u64(o, "events_dropped");
-	st->reclaim_unpaired = obj_u64(o, "reclaim_unpaired");
-	st->stall_threshold_us = obj_u64(o, "stall_threshold_us");
+	st->nr_cgroups = mt_json_u64(o, "nr_cgroups");
+	st->unattributed = mt_json_u64(o, "unattributed");
+	st->events_dropped = mt_json_u64(o, "events_dropped");
+	st->reclaim_unpaired = mt_json_u64(o, "reclaim_unpaired");
+	st->stall_threshold_us = mt_json_u64(o, "stall_threshold_us");
 	n = json_object_object_get_ex(o, "hooks", &hooks) &&
 	    json_object_is_type(hooks, json_type_array) ?
 	    json_object_array_length(hooks) : 0;
@@ -593,7 +600,7 @@ int mt_snap_status(const struct mt_snap *s, struct mt_status *st)
 		h = json_object_array_get_idx(hooks, i);
 		hk->name = obj_strdup(h, "name");
 		hk->tracepoint = obj_strdup(h, "tracepoint");
-		hk->err = obj_u64(h, "errno");
+		hk->err = mt_json_u64(h, "errno");
 		if (json_object_object_get_ex(h, "state", &x))
 			for (hk->state = 0; hk->state < MT_NR_HOOK_STATES;
 			     hk->state++)
@@ -625,19 +632,19 @@ int mt_snap_damon(const struct mt_snap *s, struct mt_damon_info *d)
 		return -1;
 	d->b.bound = json_object_object_get_ex(o, "bound", &x) &&
 		     json_object_get_boolean(x);
-	d->b.kdamond_pid = obj_u64(o, "kdamond_pid");
-	d->b.ops = obj_u64(o, "ops");
-	d->b.sample_us = obj_u64(o, "sample_us");
-	d->b.aggr_us = obj_u64(o, "aggr_us");
-	d->b.wss_ring = obj_u64(o, "wss_ring");
-	d->b.region_ring = obj_u64(o, "region_ring");
-	d->aggregations = obj_u64(o, "aggregations");
-	d->updated_ns = obj_u64(o, "updated_ns");
-	d->total_bytes = obj_u64(o, "total_bytes");
-	d->unattributed_bytes = obj_u64(o, "unattributed_bytes");
-	d->probe_ns = obj_u64(o, "probe_ns");
-	d->hot_rate = obj_u64(o, "hot_rate");
-	d->cold_rate = obj_u64(o, "cold_rate");
+	d->b.kdamond_pid = mt_json_u64(o, "kdamond_pid");
+	d->b.ops = mt_json_u64(o, "ops");
+	d->b.sample_us = mt_json_u64(o, "sample_us");
+	d->b.aggr_us = mt_json_u64(o, "aggr_us");
+	d->b.wss_ring = mt_json_u64(o, "wss_ring");
+	d->b.region_ring = mt_json_u64(o, "region_ring");
+	d->aggregations = mt_json_u64(o, "aggregations");
+	d->updated_ns = mt_json_u64(o, "updated_ns");
+	d->total_bytes = mt_json_u64(o, "total_bytes");
+	d->unattributed_bytes = mt_json_u64(o, "unattributed_bytes");
+	d->probe_ns = mt_json_u64(o, "probe_ns");
+	d->hot_rate = mt_json_u64(o, "hot_rate");
+	d->cold_rate = mt_json_u64(o, "cold_rate");
 	n = json_object_object_get_ex(o, "target_pids", &pids) &&
 	    json_object_is_type(pids, json_type_array) ?
 	    json_object_array_length(pids) : 0;
@@ -667,13 +674,13 @@ int mt_snap_ksm(const struct mt_snap *s, struct mt_ksm *k)
 	memset(k, 0, sizeof(*k));
 	if (!o)
 		return -1;
-	k->updated_ns = obj_u64(o, "updated_ns");
-	k->merging_pages = obj_u64(o, "merging_pages");
-	k->rmap_items = obj_u64(o, "rmap_items");
-	k->zero_pages = obj_u64(o, "zero_pages");
+	k->updated_ns = mt_json_u64(o, "updated_ns");
+	k->merging_pages = mt_json_u64(o, "merging_pages");
+	k->rmap_items = mt_json_u64(o, "rmap_items");
+	k->zero_pages = mt_json_u64(o, "zero_pages");
 	k->has_full_scans = json_object_object_get_ex(o, "full_scans", &x) &&
 			    x;
-	k->full_scans = obj_u64(o, "full_scans");
+	k->full_scans = mt_json_u64(o, "full_scans");
 	return 0;
 }
 
@@ -721,7 +728,7 @@ int mt_snap_wss(const struct mt_snap *s, struct mt_wss_list *l)
 		struct mt_wss *w = &l->v[l->nr++];
 
 		o = json_object_array_get_idx(a, i);
-		w->id = obj_u64(o, "id");
+		w->id = mt_json_u64(o, "id");
 		if (!json_object_object_get_ex(o, "samples", &v) ||
 		    !json_object_is_type(v, json_type_array))
 			continue;
@@ -768,14 +775,14 @@ int mt_snap_regions(const struct mt_snap *s, struct mt_regions *l)
 		struct mt_region *r = &l->v[l->nr++];
 
 		o = json_object_array_get_idx(a, i);
-		r->seq = obj_u64(o, "seq");
-		r->time_ns = obj_u64(o, "time_ns");
-		r->start = obj_u64(o, "start");
-		r->end = obj_u64(o, "end");
-		r->nr_accesses = obj_u64(o, "nr_accesses");
-		r->age_ms = obj_u64(o, "age_ms");
-		r->cgroup_id = obj_u64(o, "cgroup_id");
-		r->target = obj_u64(o, "target");
+		r->seq = mt_json_u64(o, "seq");
+		r->time_ns = mt_json_u64(o, "time_ns");
+		r->start = mt_json_u64(o, "start");
+		r->end = mt_json_u64(o, "end");
+		r->nr_accesses = mt_json_u64(o, "nr_accesses");
+		r->age_ms = mt_json_u64(o, "age_ms");
+		r->cgroup_id = mt_json_u64(o, "cgroup_id");
+		r->target = mt_json_u64(o, "target");
 	}
 	l->cap = n + 1;
 	return 0;

@@ -66,6 +66,7 @@ int mt_snap_hook_state(const struct mt_snap *s, const char *hook);
 
 struct mt_damon_info;
 struct mt_ksm_sys;
+uint64_t mt_json_u64(struct json_object *o, const char *key);
 int mt_snap_status(const struct mt_snap *s, struct mt_status *st);
 int mt_snap_damon(const struct mt_snap *s, struct mt_damon_info *d);
 int mt_snap_ksm(const struct mt_snap *s, struct mt_ksm *k);
