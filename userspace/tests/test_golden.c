@@ -335,8 +335,12 @@ static void g_export(FILE *f, const struct golden_in *in)
 	mt_status_free(&st);
 }
 
-/* memtally reclaim with no interval: totals since the module loaded */
-static void reclaim(FILE *f, const struct golden_in *in, bool json)
+/*
+ * memtally reclaim: with no interval (@secs 0), totals since the module
+ * loaded; else rates, as over @secs since nothing
+ */
+static void reclaim(FILE *f, const struct golden_in *in, bool json,
+		    double secs)
 {
 	uint64_t sum[MT_NR_CGROUP_COUNTERS] = { 0 };
 	struct json_object *j;
@@ -344,9 +348,9 @@ static void reclaim(FILE *f, const struct golden_in *in, bool json)
 
 	mt_counters_add(sum, in->snap.cgroups, in->snap.nr_cgroups);
 	mt_counters_add(sum, in->snap.nodes, in->snap.nr_nodes);
-	mt_reclaim_calc(&r, sum, 0);
+	mt_reclaim_calc(&r, sum, secs);
 	if (!json) {
-		mt_reclaim_header(f, false, false);
+		mt_reclaim_header(f, secs > 0, false);
 		mt_reclaim_print(f, "00:00:00", &r, NULL);
 		return;
 	}
@@ -359,12 +363,22 @@ static void reclaim(FILE *f, const struct golden_in *in, bool json)
 
 static void g_reclaim(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, false);
+	reclaim(f, in, false, 0);
 }
 
 static void g_reclaim_json(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, true);
+	reclaim(f, in, true, 0);
+}
+
+static void g_reclaim_rates(FILE *f, const struct golden_in *in)
+{
+	reclaim(f, in, false, 10.0);
+}
+
+static void g_reclaim_rates_json(FILE *f, const struct golden_in *in)
+{
+	reclaim(f, in, true, 10.0);
 }
 
 /* wss: every cgroup's samples summed; nothing without a binding */
@@ -462,6 +476,8 @@ static const struct golden_fmt fmts[] = {
 	{ "heatmap.json", g_heatmap_json },
 	{ "reclaim.txt", g_reclaim },
 	{ "reclaim.json", g_reclaim_json },
+	{ "reclaim-rates.txt", g_reclaim_rates },
+	{ "reclaim-rates.json", g_reclaim_rates_json },
 	{ "status.txt", g_status },
 	{ "status.json", g_status_json },
 	{ "config.txt", g_config },
