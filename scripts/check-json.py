@@ -6,8 +6,11 @@ Each FILE is validated against the $defs entry its name gives: NAME.json
 or NAME-VARIANT.json (an optional "json-" prefix is dropped, as the guest
 names what it ships) against $defs/NAME; a .jsonl file line by line.  One
 line per file; the exit code is 1 if any failed.
-check-json.py SCHEMA --self-test: a valid sample passes and the same
-sample with a key renamed fails, so that the check is known to bite.
+check-json.py SCHEMA --self-test [FILE...]: a valid sample passes and the
+same sample with a key renamed fails, so that the check is known to bite;
+then each valid FILE with each of its keys renamed in turn (the first item
+of each array; not the keys of maps, MAPS below) must fail too: every
+object of a fixed shape lists its keys as required and allows no others.
 """
 import json
 import os
@@ -56,6 +59,71 @@ def check(schema, path):
     return list(errors_of(v, docs))
 
 
+# Objects whose keys are data, not names (per $defs entry; "*" is any
+# array index): renaming one of their keys is no error
+MAPS = {
+    "report": {"unavailable"},
+    "snapshot": {"files"},
+}
+
+
+def shrink(doc, maps, path=""):
+    """@doc with each array cut to its first item and each map to two
+    entries: the same shapes, validated quickly"""
+    if isinstance(doc, list):
+        return [shrink(doc[0], maps, path + "/*")] if doc else []
+    if isinstance(doc, dict):
+        items = list(doc.items())
+        if path.lstrip("/") in maps:
+            items = items[:2]
+        return {k: shrink(v, maps, path + "/" + k) for k, v in items}
+    return doc
+
+
+def renamed(doc, maps, path=""):
+    """Each (path, key, parent object) of @doc whose key may be renamed"""
+    if isinstance(doc, list):
+        for item in doc[:1]:
+            yield from renamed(item, maps, path + "/*")
+    elif isinstance(doc, dict):
+        for k in list(doc):
+            if path.lstrip("/") not in maps:
+                yield path + "/" + k, k, doc
+            yield from renamed(doc[k], maps, path + "/" + k)
+
+
+def self_test_file(schema, path):
+    """Every key of @path renamed, one at a time: each must fail"""
+    name = def_name(path)
+    v = validator(schema, name)
+    if v is None:
+        return ["no $defs/%s in the schema" % name]
+    with open(path) as f:
+        docs = ([json.loads(l) for l in f if l.strip()]
+                if path.endswith(".jsonl") else [json.load(f)])
+    maps = MAPS.get(name, set())
+    missed, n = [], 0
+    for doc in docs:
+        doc = shrink(doc, maps)
+        if list(v.iter_errors(doc)):
+            return ["not valid to begin with"]
+        for where, k, parent in list(renamed(doc, maps)):
+            # the same key order, one key renamed
+            items = list(parent.items())
+            parent.clear()
+            parent.update((k + "_renamed" if x == k else x, y)
+                          for x, y in items)
+            n += 1
+            if not list(v.iter_errors(doc)):
+                missed.append(where)
+            parent.clear()
+            parent.update(items)
+    print("self-test: %s: %d keys renamed, %d not caught"
+          % (path, n, len(missed)))
+    return ["renaming %s is not caught" % m for m in missed] if n else \
+        ["no keys"]
+
+
 def self_test(schema):
     good = {"version": "0.1.0", "kernel_release": "6.12.0", "nr_cgroups": 3,
             "unattributed": 0, "events_dropped": 0, "reclaim_unpaired": 0,
@@ -80,7 +148,12 @@ def main():
         schema = json.load(f)
     Draft202012Validator.check_schema(schema)
     if sys.argv[2] == "--self-test":
-        sys.exit(0 if self_test(schema) else 1)
+        ok = self_test(schema)
+        for path in sys.argv[3:]:
+            for e in self_test_file(schema, path)[:10]:
+                print("FAIL %s: %s" % (path, e))
+                ok = False
+        sys.exit(0 if ok else 1)
     failed = 0
     for path in sys.argv[2:]:
         errs = check(schema, path)

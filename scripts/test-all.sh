@@ -104,12 +104,14 @@ fi
 step promtool make -C userspace check-prom
 
 # the JSON of every command against the one schema of the admin guide: the
-# check bites (self-test), the golden outputs, and what this host gives
+# check bites (self-test: a key renamed anywhere in a golden output fails),
+# the golden outputs, and what this host gives
 schema=Documentation/admin-guide/memtally.schema.json
-step json-schema-self-test python3 scripts/check-json.py "$schema" --self-test
-step json-schema-golden python3 scripts/check-json.py "$schema" \
-	userspace/tests/golden/*/*.json userspace/tests/golden/*/*.jsonl \
-	userspace/tests/golden/*/out/*.json userspace/tests/golden/*/out/*.jsonl
+golden_json=(userspace/tests/golden/*/*.json userspace/tests/golden/*/*.jsonl
+	userspace/tests/golden/*/out/*.json userspace/tests/golden/*/out/*.jsonl)
+step json-schema-self-test python3 scripts/check-json.py "$schema" \
+	--self-test "${golden_json[@]}"
+step json-schema-golden python3 scripts/check-json.py "$schema" "${golden_json[@]}"
 host_json() {
 	local d=$MT_BUILD/host-json t=userspace/memtally
 	rm -rf "$d" && mkdir -p "$d" &&
@@ -186,38 +188,11 @@ guest_results() {
 	done < <(sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$log")
 }
 
-# guest_files <name> <log>: the files a guest sent (MT-FILE blocks, base64):
-# PNGs must decode (pngfix inflates and checks every chunk, file reads the
-# size from the header, and the name says the size asked for); json-NAME
-# files must be valid against $defs/NAME of the schema
-guest_files() {
-	local kname=$1 log=$2 name out dir=$MT_BUILD/$1/files
-	rm -rf "$dir" && mkdir -p "$dir"
-	for name in $(sed -n 's/^MT-FILE-BEGIN //p' "$log"); do
-		sed -n "/^MT-FILE-BEGIN $name\$/,/^MT-FILE-END\$/p" "$log" |
-			sed '1d;$d' | base64 -d > "$dir/$name" 2> /dev/null
-		case $name in
-		*.png)
-			want=${name%.png}
-			want=${want##*-}
-			out=$(pngfix "$dir/$name" 2>&1 && file -b "$dir/$name")
-			case $out in
-			*"PNG image data, ${want/x/ x },"*)
-				pass "$kname/$name decodes on the host (${want})" ;;
-			*)
-				fail "$kname/$name decodes on the host"
-				echo "$out" | head -n 5 | sed 's/^/#   /' ;;
-			esac ;;
-		json-*)
-			if out=$(python3 scripts/check-json.py "$schema" "$dir/$name" 2>&1); then
-				pass "$kname/$name is valid against the schema"
-			else
-				fail "$kname/$name is valid against the schema"
-				echo "$out" | head -n 10 | sed 's/^/#   /'
-			fi ;;
-		esac
-	done
-}
+# guest_files <name> <log>: the files a guest sent (MT-FILE blocks): PNGs
+# and SVGs decoded and of the size their name gives, JSON valid against the
+# schema entry their name gives
+# shellcheck source=guest-files.sh
+. scripts/guest-files.sh
 
 while read -r kname abi vmlinuz kdir; do
 	[ -n "$kname" ] || continue	# MT_KERNELS matched none: host checks only

@@ -4,9 +4,10 @@
 # Capture a guest's state for the golden-output tests (not a test: run by
 # scripts/capture-golden.sh as `try.sh KERNEL capture.sh`).  Sets up what
 # every formatter has something to show for: the demo's three cgroups, a
-# memcg squeeze with reclaim stalls and swap, an OOM kill seen by an event
-# subscriber, KSM merging, and a DAMON binding where the kernel has DAMON;
-# then ships `memtally snapshot` and the event lines to the host.
+# memcg squeeze with reclaim stalls and swap, an OOM kill and stalls of
+# 10 ms or more seen by an event subscriber, KSM merging, and a DAMON
+# binding where the kernel has DAMON; then ships `memtally snapshot` and
+# the event lines to the host.
 cg=/sys/fs/cgroup
 ship() {	# ship <name> <file>
 	echo "MT-FILE-BEGIN $1"
@@ -32,7 +33,9 @@ echo 0 > $cg/oom/memory.swap.max
 if [ -d /sys/kernel/mm/damon/admin ]; then
 	memtally damon start --paddr > /dev/null || echo "capture: damon start failed"
 fi
-memtally events --json > /tmp/events.jsonl 2> /dev/null &
+# an event for each reclaim stall of 10 ms or more too (the squeeze's)
+memtally config --stall-threshold-us 10000 > /dev/null
+memtally events --json > /tmp/events.all 2> /dev/null &
 evpid=$!
 sleep 1
 
@@ -53,6 +56,9 @@ done
 sleep 10
 kill -INT $evpid
 wait $evpid
+# the OOM kill and a few of the stalls are enough for the event formatter
+{ grep '"oom-kill"' /tmp/events.all | head -n 2
+  grep '"reclaim-stall"' /tmp/events.all | head -n 4; } > /tmp/events.jsonl
 memtally snapshot -o /tmp/snapshot.json
 ship snapshot.json /tmp/snapshot.json
 ship events.jsonl /tmp/events.jsonl

@@ -259,7 +259,7 @@ esac
 mkdir -p $cg/oomt
 echo 16M > $cg/oomt/memory.max
 echo 0 > $cg/oomt/memory.swap.max
-memtally events --json > /tmp/events.json 2>&1 &
+memtally events --json > /tmp/events.json 2> /tmp/events.err &
 evpid=$!
 sleep 1
 sh -c "echo \$\$ > $cg/oomt/cgroup.procs && exec /tests/mt_touch 16384" &
@@ -272,8 +272,10 @@ rc=$?
 if [ $rc -eq 0 ] && grep -q "\"event\":\"oom-kill\".*\"pid\":$victim,.*\"path\":\"/oomt\"" /tmp/events.json; then
 	ok "events --json reports the OOM kill (pid $victim) and exits 0 on SIGINT"
 else
-	nok "events --json reports the OOM kill and exits 0 on SIGINT" "rc=$rc victim=$victim" "$(cat /tmp/events.json)"
+	nok "events --json reports the OOM kill and exits 0 on SIGINT" "rc=$rc victim=$victim" "$(cat /tmp/events.json /tmp/events.err)"
 fi
+# its lines go to the host with the other commands' JSON (below)
+mv /tmp/events.json /tmp/json-events.jsonl
 
 out=$(memtally cgroups --all --cgroup /sq 2>&1)
 case $out in
@@ -389,43 +391,86 @@ rmdir $cg/tt2
 rm -f /tmp/a.json /tmp/b.json
 
 # every command's JSON, live, to the host, which validates each against the
-# schema of the admin guide (scripts/test-all.sh: guest_files)
+# schema of the admin guide (scripts/guest-files.sh): json-DEF[-VARIANT].json
+# against $defs/DEF, a .jsonl line by line
 jfail=""
-json_out() {	# json_out <def[-variant]> <command...>
-	name=$1
+json_out() {	# json_out <def[-variant][.jsonl]> <command...>
+	case $1 in
+	*.jsonl) f=json-$1 ;;
+	*) f=json-$1.json ;;
+	esac
 	shift
-	if memtally "$@" > /tmp/json-$name.json 2> /tmp/json.err &&
-	   [ -s /tmp/json-$name.json ]; then
-		echo "MT-FILE-BEGIN json-$name.json"
-		base64 /tmp/json-$name.json
-		echo "MT-FILE-END"
+	if memtally "$@" > /tmp/$f 2> /tmp/json.err && [ -s /tmp/$f ]; then
+		ship $f /tmp/$f
 	else
-		jfail="$jfail $name: $(head -c 200 /tmp/json.err)"
+		jfail="$jfail $f: $(head -c 200 /tmp/json.err)"
 	fi
+}
+ship() {	# ship <name> <file>: to the host, base64
+	echo "MT-FILE-BEGIN $1"
+	base64 "$2"
+	echo "MT-FILE-END"
 }
 json_out status status --json
 json_out config config --json
 json_out cgroups cgroups --json
+json_out cgroups-tt cgroups --cgroup /tt --json
 json_out stalls stalls --json
+json_out stalls-memcg stalls --kind memcg --json
 json_out reclaim reclaim --json
+json_out reclaim-tt reclaim --cgroup /tt --json
+json_out reclaim-by-cgroup reclaim --by-cgroup --json
+json_out reclaim-rates.jsonl reclaim 1 2 --json
 json_out ksm ksm -p --json
-json_out top top -b -n 1 -d 1 --json
+json_out top.jsonl top -b -n 2 -d 0.5 --json
 json_out report report --json
 json_out smem smem --json
+json_out smem-user smem -b user --json
 json_out smem-cgroup smem -b cgroup --json
+json_out smem-mapping smem -b mapping -n 20 --json
 json_out smem-system smem -b system --json
 json_out export export --prometheus /tmp/j.prom --json
 json_out snapshot snapshot -o -
 json_out diff diff /tmp/json-snapshot.json /tmp/json-snapshot.json --json
+if [ -s /tmp/json-events.jsonl ]; then
+	ship json-events.jsonl /tmp/json-events.jsonl
+else
+	jfail="$jfail json-events.jsonl: empty"
+fi
+# the DAMON views, on a loop of 16 MiB in /js
 if [ -d /sys/kernel/mm/damon/admin ]; then
-	json_out damon damon status --json
+	mkdir -p $cg/js
+	sh -c "echo \$\$ > $cg/js/cgroup.procs && exec /tests/mt_touch 4096 30 loop" &
+	jspid=$!
+	if memtally damon start --paddr > /dev/null 2> /tmp/json.err; then
+		sleep 5
+		json_out damon damon status --json
+		json_out wss wss --json
+		json_out wss-js wss --cgroup /js --json
+		json_out wss-by-cgroup wss --by-cgroup --json
+		json_out hotcold hotcold --json
+		json_out hotcold-by-cgroup hotcold --by-cgroup --json
+		json_out heatmap heatmap -W 40 -H 10 --json
+		if memtally heatmap -o /tmp/heatmap.svg -W 320 -H 200 \
+			> /tmp/json.err 2>&1; then
+			ship heatmap-320x200.svg /tmp/heatmap.svg
+		else
+			jfail="$jfail heatmap.svg: $(head -c 200 /tmp/json.err)"
+		fi
+		memtally damon stop > /dev/null
+	else
+		jfail="$jfail damon start: $(head -c 200 /tmp/json.err)"
+	fi
+	kill $jspid
+	wait $jspid 2> /dev/null
+	rmdir $cg/js
 fi
 if [ -z "$jfail" ]; then
 	ok "every command's --json output shipped to the host"
 else
 	nok "every command's --json output shipped to the host" "$jfail"
 fi
-rm -f /tmp/json-*.json /tmp/j.prom
+rm -f /tmp/json-*.json /tmp/json-*.jsonl /tmp/j.prom /tmp/heatmap.svg
 
 rmmod memtally
 out=$(memtally status 2>&1)
@@ -509,6 +554,8 @@ out=$(memtally smem -b system --chart bar -o /tmp/smem.svg --size 500x300 2>&1)
 rc=$?
 if [ $rc -eq 0 ] && head -c 400 /tmp/smem.svg | grep -q 'width="500px" height="300px"'; then
 	ok "smem --chart bar: a 500x300 SVG"
+	# the host parses it too (scripts/guest-files.sh)
+	ship smem-500x300.svg /tmp/smem.svg
 else
 	nok "smem --chart bar: a 500x300 SVG" "rc=$rc" "$out" "$(head -c 300 /tmp/smem.svg)"
 fi

@@ -171,6 +171,17 @@ static const char *jstr(struct json_object *o, const char *key)
 	       json_object_get_string(x) : NULL;
 }
 
+/* A reclaim kind by the name mt_kind_name() gives it */
+static uint32_t kind_of(const char *name)
+{
+	uint32_t k;
+
+	for (k = 0; k < MT_NR_STALL_KINDS && name; k++)
+		if (!strcmp(name, mt_stall_kinds[k].name))
+			return k;
+	return MT_NR_STALL_KINDS;	/* "unknown" */
+}
+
 /* The captured `memtally events --json` lines, as text or JSON lines */
 static void events(FILE *f, const struct golden_in *in, bool json)
 {
@@ -196,6 +207,7 @@ static void events(FILE *f, const struct golden_in *in, bool json)
 		e.anon_rss = jget(o, "anon_rss");
 		e.file_rss = jget(o, "file_rss");
 		e.shmem_rss = jget(o, "shmem_rss");
+		e.reclaim_kind = kind_of(jstr(o, "reclaim_kind"));
 		e.stall_ns = jget(o, "stall_ns");
 		e.reclaimed = jget(o, "reclaimed");
 		if (json)
@@ -323,8 +335,12 @@ static void g_export(FILE *f, const struct golden_in *in)
 	mt_status_free(&st);
 }
 
-/* memtally reclaim with no interval: totals since the module loaded */
-static void reclaim(FILE *f, const struct golden_in *in, bool json)
+/*
+ * memtally reclaim: with no interval (@secs 0), totals since the module
+ * loaded; else rates, as over @secs since nothing
+ */
+static void reclaim(FILE *f, const struct golden_in *in, bool json,
+		    double secs)
 {
 	uint64_t sum[MT_NR_CGROUP_COUNTERS] = { 0 };
 	struct json_object *j;
@@ -332,9 +348,9 @@ static void reclaim(FILE *f, const struct golden_in *in, bool json)
 
 	mt_counters_add(sum, in->snap.cgroups, in->snap.nr_cgroups);
 	mt_counters_add(sum, in->snap.nodes, in->snap.nr_nodes);
-	mt_reclaim_calc(&r, sum, 0);
+	mt_reclaim_calc(&r, sum, secs);
 	if (!json) {
-		mt_reclaim_header(f, false, false);
+		mt_reclaim_header(f, secs > 0, false);
 		mt_reclaim_print(f, "00:00:00", &r, NULL);
 		return;
 	}
@@ -347,12 +363,22 @@ static void reclaim(FILE *f, const struct golden_in *in, bool json)
 
 static void g_reclaim(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, false);
+	reclaim(f, in, false, 0);
 }
 
 static void g_reclaim_json(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, true);
+	reclaim(f, in, true, 0);
+}
+
+static void g_reclaim_rates(FILE *f, const struct golden_in *in)
+{
+	reclaim(f, in, false, 10.0);
+}
+
+static void g_reclaim_rates_json(FILE *f, const struct golden_in *in)
+{
+	reclaim(f, in, true, 10.0);
 }
 
 /* wss: every cgroup's samples summed; nothing without a binding */
@@ -376,6 +402,30 @@ static void wss(FILE *f, const struct golden_in *in, bool json)
 			mt_wss_print(f, v, n, now);
 	}
 	free(v);
+	mt_wss_list_free(&l);
+}
+
+/* wss --cgroup PATH: a cgroup with the most samples, the largest last */
+static void g_wss_cgroup_json(FILE *f, const struct golden_in *in)
+{
+	uint64_t now = mt_snap_u64(&in->snap, "boottime_ns");
+	const struct mt_wss *best = NULL;
+	const char *path = NULL;
+	struct mt_wss_list l;
+	size_t i;
+
+	if (mt_snap_wss(&in->snap, &l))
+		return;
+	for (i = 0; i < l.nr; i++)
+		if (l.v[i].nr && (!best || l.v[i].nr > best->nr ||
+		    (l.v[i].nr == best->nr &&
+		     l.v[i].v[l.v[i].nr - 1].bytes > best->v[best->nr - 1].bytes)))
+			best = &l.v[i];
+	for (i = 0; best && i < in->snap.nr_cgroups; i++)
+		if (in->snap.cgroups[i].id == best->id)
+			path = in->snap.cgroups[i].path;
+	if (path)
+		json_out(f, mt_wss_json(path, best->v, best->nr, now));
 	mt_wss_list_free(&l);
 }
 
@@ -421,10 +471,13 @@ static void g_heatmap_json(FILE *f, const struct golden_in *in)
 static const struct golden_fmt fmts[] = {
 	{ "wss.txt", g_wss },
 	{ "wss.json", g_wss_json },
+	{ "wss-cgroup.json", g_wss_cgroup_json },
 	{ "heatmap.txt", g_heatmap },
 	{ "heatmap.json", g_heatmap_json },
 	{ "reclaim.txt", g_reclaim },
 	{ "reclaim.json", g_reclaim_json },
+	{ "reclaim-rates.txt", g_reclaim_rates },
+	{ "reclaim-rates.json", g_reclaim_rates_json },
 	{ "status.txt", g_status },
 	{ "status.json", g_status_json },
 	{ "config.txt", g_config },
@@ -510,6 +563,12 @@ static void golden_kernel(const char *kernel)
 			fprintf(stderr, "golden: %s: %s", clis[i].name, err);
 		CHECK(golden_same(kernel, clis[i].name, buf, strlen(buf)));
 	}
+	/* the event lines, decoded and formatted again, are what was captured */
+	f = fopen(in.events, "re");
+	len = f ? fread(err, 1, OUT_MAX, f) : 0;
+	if (f)
+		fclose(f);
+	CHECK(len > 0 && golden_same(kernel, "events.jsonl", err, len));
 	mt_snap_free(&in.snap);
 out:
 	free(buf);
