@@ -38,6 +38,10 @@ def errors_of(v, docs):
                                 else "", where, e.message[:200])
 
 
+def strict(const):
+    raise ValueError("%s is not JSON (RFC 8259 has no such number)" % const)
+
+
 def check(schema, path):
     name = def_name(path)
     v = validator(schema, name)
@@ -46,9 +50,10 @@ def check(schema, path):
     try:
         with open(path) as f:
             if path.endswith(".jsonl"):
-                docs = [json.loads(l) for l in f if l.strip()]
+                docs = [json.loads(l, parse_constant=strict)
+                        for l in f if l.strip()]
             else:
-                docs = [json.load(f)]
+                docs = [json.load(f, parse_constant=strict)]
     except (OSError, ValueError) as e:
         return ["not JSON: %s" % e]
     if not docs:
