@@ -33,7 +33,7 @@ if [ ! -d /sys/kernel/mm/damon ]; then
 	exit
 fi
 
-echo "1..15"
+echo "1..16"
 
 # the state of a kdamond: "on 123 vaddr 4567" (state, pid, ops, target)
 kd_state() {
@@ -115,6 +115,37 @@ if [ $rc -eq 0 ] && echo "$out" | grep -q "$(printf '\033')\[48;5;"; then
 else
 	nok "heatmap in the terminal: colour blocks" "rc=$rc" "$out"
 fi
+
+# the DAMON commands' JSON, with memtally's context bound and regions
+# seen, to the host, which validates each against the schema of the admin
+# guide (scripts/test-all.sh: guest_files)
+jfail=""
+json_out() {	# json_out <def[-variant]> <command...>
+	name=$1
+	shift
+	if memtally "$@" > /tmp/json-$name.json 2> /tmp/json.err &&
+	   [ -s /tmp/json-$name.json ]; then
+		echo "MT-FILE-BEGIN json-$name.json"
+		base64 /tmp/json-$name.json
+		echo "MT-FILE-END"
+	else
+		jfail="$jfail $name: $(head -c 200 /tmp/json.err)"
+	fi
+}
+json_out damon-status damon status --json
+json_out wss wss --json
+json_out wss-cgroup wss --cgroup /dv_hot --json
+json_out wss-by-cgroup wss --by-cgroup --json
+json_out hotcold hotcold --json
+json_out hotcold-by-cgroup hotcold --by-cgroup --json
+json_out heatmap heatmap -W 40 -H 8 --json
+json_out heatmap-cgroup heatmap -W 40 -H 8 --cgroup /dv_hot --json
+if [ -z "$jfail" ]; then
+	ok "the DAMON commands' --json output shipped to the host"
+else
+	nok "the DAMON commands' --json output shipped to the host" "$jfail"
+fi
+rm -f /tmp/json-*.json /tmp/json.err
 
 out=$(su -s /bin/sh -c 'memtally hotcold --hot 5' nobody 2>&1)
 rc=$?

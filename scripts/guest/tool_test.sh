@@ -249,6 +249,8 @@ esac
 mkdir -p $cg/oomt
 echo 16M > $cg/oomt/memory.max
 echo 0 > $cg/oomt/memory.swap.max
+# a low stall threshold: the victim's reclaim stalls are events too
+memtally config --stall-threshold-us 100 > /dev/null
 memtally events --json > /tmp/events.json 2>&1 &
 evpid=$!
 sleep 1
@@ -264,6 +266,11 @@ if [ $rc -eq 0 ] && grep -q "\"event\":\"oom-kill\".*\"pid\":$victim,.*\"path\":
 else
 	nok "events --json reports the OOM kill and exits 0 on SIGINT" "rc=$rc victim=$victim" "$(cat /tmp/events.json)"
 fi
+memtally config --stall-threshold-us 0 > /dev/null
+# the event lines to the host, validated against the schema (guest_files)
+echo "MT-FILE-BEGIN json-events.jsonl"
+grep '^{' /tmp/events.json | base64
+echo "MT-FILE-END"
 
 out=$(memtally cgroups --all --cgroup /sq 2>&1)
 case $out in
@@ -398,7 +405,13 @@ json_out config config --json
 json_out cgroups cgroups --json
 json_out stalls stalls --json
 json_out reclaim reclaim --json
-json_out ksm ksm -p --json
+json_out reclaim-interval reclaim 1 1 --json
+json_out reclaim-cgroup reclaim --cgroup /tt --json
+json_out reclaim-by-cgroup reclaim --by-cgroup --json
+json_out reclaim-by-cgroup-interval reclaim 1 1 --by-cgroup --json
+json_out stalls-memcg stalls -k memcg --json
+json_out ksm ksm --json
+json_out ksm-processes ksm -p --json
 json_out top top -b -n 1 -d 1 --json
 json_out report report --json
 json_out smem smem --json
