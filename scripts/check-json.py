@@ -41,6 +41,10 @@ def errors_of(v, docs):
                                 else "", where, e.message[:200])
 
 
+def strict(const):
+    raise ValueError("%s is not JSON (RFC 8259 has no such number)" % const)
+
+
 def check(schema, path):
     name = def_name(path)
     v = validator(schema, name)
@@ -49,9 +53,10 @@ def check(schema, path):
     try:
         with open(path) as f:
             if path.endswith(".jsonl"):
-                docs = [json.loads(l) for l in f if l.strip()]
+                docs = [json.loads(l, parse_constant=strict)
+                        for l in f if l.strip()]
             else:
-                docs = [json.load(f)]
+                docs = [json.load(f, parse_constant=strict)]
     except (OSError, ValueError) as e:
         return ["not JSON: %s" % e]
     if not docs:
@@ -125,20 +130,36 @@ def self_test_file(schema, path):
 
 
 def self_test(schema):
-    good = {"version": "0.1.0", "kernel_release": "6.12.0", "nr_cgroups": 3,
-            "unattributed": 0, "events_dropped": 0, "reclaim_unpaired": 0,
-            "stall_threshold_us": 0,
-            "hooks": [{"name": "faults-user", "tracepoint": "page_fault_user",
-                       "state": "attached", "errno": 0}]}
-    bad = dict(good)
-    bad["nr_cgroup"] = bad.pop("nr_cgroups")
-    v = validator(schema, "status")
-    ok_good = v is not None and not list(v.iter_errors(good))
-    ok_bad = v is not None and bool(list(v.iter_errors(bad)))
-    print("self-test: a valid status %s, one with a renamed key %s"
-          % ("passes" if ok_good else "FAILS",
-             "fails" if ok_bad else "PASSES"))
-    return ok_good and ok_bad
+    status = {"version": "0.1.0", "kernel_release": "6.12.0",
+              "nr_cgroups": 3, "unattributed": 0, "events_dropped": 0,
+              "reclaim_unpaired": 0, "stall_threshold_us": 0,
+              "hooks": [{"name": "faults-user",
+                         "tracepoint": "page_fault_user",
+                         "state": "attached", "errno": 0}]}
+    rates = {"time": "2026-11-22T13:00:00Z", "pgscan_per_s": 10.5,
+             "pgsteal_per_s": 9.0, "vmeff_pct": 85.71,
+             "direct_stalls_per_s": 0.0, "memcg_stalls_per_s": 1.0,
+             "slab_ms_per_s": None, "throttled_per_s": 0.0,
+             "pgwriteback_per_s": 0.0, "oom_kills": 0}
+    stall = {"event": "reclaim-stall", "timestamp_ns": 1, "pid": 42,
+             "comm": "mt_touch", "cgroup_id": 7, "path": "/sq",
+             "reclaim_kind": "memcg", "stall_ns": 1500, "reclaimed": 32}
+    # (def, a valid sample, the key renamed in the invalid copy)
+    cases = [("status", status, "nr_cgroups"),
+             ("reclaim", rates, "pgsteal_per_s"),
+             ("events", stall, "stall_ns")]
+    ok = True
+    for name, good, key in cases:
+        bad = dict(good)
+        bad[key[:-1]] = bad.pop(key)
+        v = validator(schema, name)
+        ok_good = v is not None and not list(v.iter_errors(good))
+        ok_bad = v is not None and bool(list(v.iter_errors(bad)))
+        print("self-test: a valid %s %s, one with %s renamed %s"
+              % (name, "passes" if ok_good else "FAILS", key,
+                 "fails" if ok_bad else "PASSES"))
+        ok = ok and ok_good and ok_bad
+    return ok
 
 
 def main():

@@ -259,6 +259,8 @@ esac
 mkdir -p $cg/oomt
 echo 16M > $cg/oomt/memory.max
 echo 0 > $cg/oomt/memory.swap.max
+# a low stall threshold: the victim's reclaim stalls are events too
+memtally config --stall-threshold-us 100 > /dev/null
 memtally events --json > /tmp/events.json 2> /tmp/events.err &
 evpid=$!
 sleep 1
@@ -274,6 +276,7 @@ if [ $rc -eq 0 ] && grep -q "\"event\":\"oom-kill\".*\"pid\":$victim,.*\"path\":
 else
 	nok "events --json reports the OOM kill and exits 0 on SIGINT" "rc=$rc victim=$victim" "$(cat /tmp/events.json /tmp/events.err)"
 fi
+memtally config --stall-threshold-us 0 > /dev/null
 # its lines go to the host with the other commands' JSON (below)
 mv /tmp/events.json /tmp/json-events.jsonl
 
@@ -421,7 +424,10 @@ json_out reclaim reclaim --json
 json_out reclaim-tt reclaim --cgroup /tt --json
 json_out reclaim-by-cgroup reclaim --by-cgroup --json
 json_out reclaim-rates.jsonl reclaim 1 2 --json
-json_out ksm ksm -p --json
+json_out reclaim-by-cgroup-rates.jsonl reclaim 1 1 --by-cgroup --json
+json_out ksm ksm --json
+json_out ksm-processes ksm -p --json
+json_out ksm-trial ksm trial --scans 1 --timeout 100 --json
 json_out top.jsonl top -b -n 2 -d 0.5 --json
 json_out report report --json
 json_out smem smem --json
@@ -442,7 +448,8 @@ if [ -d /sys/kernel/mm/damon/admin ]; then
 	mkdir -p $cg/js
 	sh -c "echo \$\$ > $cg/js/cgroup.procs && exec /tests/mt_touch 4096 30 loop" &
 	jspid=$!
-	if memtally damon start --paddr > /dev/null 2> /tmp/json.err; then
+	if memtally damon start --paddr --json > /tmp/json-damon_start.json 2> /tmp/json.err; then
+		ship json-damon_start.json /tmp/json-damon_start.json
 		sleep 5
 		json_out damon damon status --json
 		json_out wss wss --json
@@ -451,13 +458,17 @@ if [ -d /sys/kernel/mm/damon/admin ]; then
 		json_out hotcold hotcold --json
 		json_out hotcold-by-cgroup hotcold --by-cgroup --json
 		json_out heatmap heatmap -W 40 -H 10 --json
+		json_out heatmap-js heatmap -W 40 -H 10 --cgroup /js --json
 		if memtally heatmap -o /tmp/heatmap.svg -W 320 -H 200 \
 			> /tmp/json.err 2>&1; then
 			ship heatmap-320x200.svg /tmp/heatmap.svg
 		else
 			jfail="$jfail heatmap.svg: $(head -c 200 /tmp/json.err)"
 		fi
-		memtally damon stop > /dev/null
+		json_out damon-scheme-pageout damon scheme pageout --min-age 1s --json
+		json_out damon_scheme damon scheme --json
+		json_out damon_scheme-off damon scheme off --json
+		json_out damon_stop damon stop --json
 	else
 		jfail="$jfail damon start: $(head -c 200 /tmp/json.err)"
 	fi
