@@ -627,8 +627,9 @@ static int smem_show(const struct smem_opts *o, const struct mt_snap *s)
 		err = table_print(o, v, n);
 	}
 	if (!err && m.unreadable && !o->json)
-		fprintf(stderr, "memtally: %zu processes not readable%s\n",
-			m.unreadable, o->live && geteuid() ?
+		fprintf(stderr, "memtally: %zu %s not readable%s\n",
+			m.unreadable, m.unreadable == 1 ? "process" :
+			"processes", o->live && geteuid() ?
 			": run as root to see every user's" : "");
 out:
 	mt_smem_rows_free(v, n);
