@@ -497,20 +497,26 @@ static int system_show(const struct smem_opts *o, const struct mt_snap *s,
 		for (i = 0; i < MT_NR_SYS; i++)
 			add_u64(parts, mt_sys_names[i], sys.v[i]);
 		json_object_object_add(j, "parts", parts);
-		add_u64(j, "processes_pss", sys.pss);
+		add_u64(j, "over", sys.over);
+		add_u64(j, "processes", m->nr_procs);
+		add_u64(j, "unreadable", m->unreadable);
 		return mt_json_print(stdout, j) ? -1 : 0;
 	}
-	printf("%-12s %10s %7s\n", "AREA", "SIZE", "%");
+	printf("%-8s %10s %7s\n", "AREA", "SIZE", "%");
 	for (i = 0; i < MT_NR_SYS; i++) {
 		mt_bytes(size, sizeof(size), sys.v[i]);
-		printf("%-12s %10s %6.1f%%\n", mt_sys_names[i], size,
+		printf("%-8s %10s %6.1f%%\n", mt_sys_names[i], size,
 		       sys.total ? 100.0 * sys.v[i] / sys.total : 0);
 	}
 	mt_bytes(size, sizeof(size), sys.total);
-	printf("%-12s %10s %6.1f%%\n", "total", size, 100.0);
-	mt_bytes(size, sizeof(size), sys.pss);
-	printf("\nthe processes' PSS: %s (their anonymous memory and their share of\nthe files and shared memory they map)\n",
-	       size);
+	printf("%-8s %10s %6.1f%%\n", "total", size, 100.0);
+	printf("\nuser: the PSS of %zu processes; cache: the page cache they do not map\n",
+	       m->nr_procs);
+	if (sys.over) {
+		mt_bytes(size, sizeof(size), sys.over);
+		printf("the parts overshoot MemTotal by %s (counters read at different times)\n",
+		       size);
+	}
 	return 0;
 }
 
@@ -621,8 +627,9 @@ static int smem_show(const struct smem_opts *o, const struct mt_snap *s)
 		err = table_print(o, v, n);
 	}
 	if (!err && m.unreadable && !o->json)
-		fprintf(stderr, "memtally: %zu processes not readable%s\n",
-			m.unreadable, o->live && geteuid() ?
+		fprintf(stderr, "memtally: %zu %s not readable%s\n",
+			m.unreadable, m.unreadable == 1 ? "process" :
+			"processes", o->live && geteuid() ?
 			": run as root to see every user's" : "");
 out:
 	mt_smem_rows_free(v, n);

@@ -15,7 +15,7 @@
 #include "snapfile.h"
 
 const char *const mt_sys_names[MT_NR_SYS] = {
-	"free", "anonymous", "page cache", "kernel", "other",
+	"free", "user", "cache", "kernel", "other",
 };
 
 /* The file @name of /proc/@pid in @s, or NULL */
@@ -75,13 +75,20 @@ static int proc_read(const struct mt_snap *s, struct mt_smem *m,
 	const char *rollup = json_object_get_string(val), *status, *cg;
 	struct mt_smem_row *r;
 	int pid = pid_of(path);
-	uint64_t uid = 0;
+	uint64_t uid = 0, v;
 	FILE *f;
 
 	if (!pid)
 		return 0;
 	if (!val) {
-		m->unreadable++;
+		/*
+		 * smaps_rollup fails (ESRCH) for a process without memory:
+		 * a kernel thread or a zombie, whose status has no VmRSS.
+		 * Anyone can read status: with it, it is another user's.
+		 */
+		status = pid_file(s, pid, "status");
+		if (!status || mt_kv_get(status, "VmRSS", &v) != -ENOENT)
+			m->unreadable++;
 		return 0;
 	}
 	if (!strstr(rollup, "Rss:"))
@@ -109,6 +116,10 @@ static int proc_read(const struct mt_snap *s, struct mt_smem *m,
 	r->uid = uid;
 	r->count = 1;
 	sizes_parse(rollup, r->v);
+	if (!mt_kv_get(rollup, "Pss_File", &v))
+		r->pss_cache += v * 1024;
+	if (!mt_kv_get(rollup, "Pss_Shmem", &v))
+		r->pss_cache += v * 1024;
 	r->name = command(s, pid, status);
 	cg = pid_file(s, pid, "cgroup");
 	f = cg ? fmemopen((void *)cg, strlen(cg), "r") : NULL;
@@ -344,8 +355,25 @@ int mt_smem_maps(const struct mt_snap *s, const struct mt_smem *m,
 	return err;
 }
 
+/* @a - @b, or 0 */
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
 /**
  * mt_smem_system() - MemTotal in parts that add up to it
+ * @s: the snapshot, for its /proc/meminfo
+ * @m: its processes, for their PSS
+ * @sys: filled in, in bytes
+ *
+ * free is MemFree; user the processes' PSS (their anonymous memory and
+ * their share of the files and shared memory they map); cache the page
+ * cache (Buffers + Cached, shared memory included) less the part of it in
+ * the processes' PSS (Pss_File + Pss_Shmem), so that no page is counted
+ * twice; kernel Slab + KernelStack + PageTables + SecPageTables + Percpu
+ * + vmalloc, where vmalloc is VmallocUsed less KernelStack (stacks are
+ * vmalloc'd with CONFIG_VMAP_STACK); other what remains of MemTotal.
  *
  * Return: 0, or -ENOENT if @s has no /proc/meminfo.
  */
@@ -353,33 +381,38 @@ int mt_smem_system(const struct mt_snap *s, const struct mt_smem *m,
 		   struct mt_smem_sys *sys)
 {
 	static const char *const kernel[] = {
-		"Slab", "KernelStack", "PageTables", "Percpu",
+		"Slab", "KernelStack", "PageTables", "SecPageTables", "Percpu",
 	};
 	const char *mi = mt_snap_file(s, "/proc/meminfo");
-	uint64_t v, used = 0;
+	uint64_t v, stack, used = 0, cache = 0;
 	size_t i;
 
 	memset(sys, 0, sizeof(*sys));
 	if (!mi || mt_kv_get(mi, "MemTotal", &sys->total))
 		return -ENOENT;
+	sys->total *= 1024;
 	mt_kv_get(mi, "MemFree", &sys->v[MT_SYS_FREE]);
-	mt_kv_get(mi, "AnonPages", &sys->v[MT_SYS_ANON]);
+	sys->v[MT_SYS_FREE] *= 1024;
+	for (i = 0; i < m->nr_procs; i++) {
+		sys->v[MT_SYS_USER] += m->procs[i].v[MT_SMEM_PSS];
+		cache += m->procs[i].pss_cache;
+	}
 	mt_kv_get(mi, "Buffers", &v);
 	sys->v[MT_SYS_CACHE] = v;
 	mt_kv_get(mi, "Cached", &v);
 	sys->v[MT_SYS_CACHE] += v;
+	sys->v[MT_SYS_CACHE] = sub0(sys->v[MT_SYS_CACHE] * 1024, cache);
 	for (i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
 		mt_kv_get(mi, kernel[i], &v);
 		sys->v[MT_SYS_KERNEL] += v;
 	}
-	sys->total *= 1024;
-	for (i = 0; i < MT_SYS_OTHER; i++) {
-		sys->v[i] *= 1024;
+	mt_kv_get(mi, "KernelStack", &stack);
+	mt_kv_get(mi, "VmallocUsed", &v);
+	sys->v[MT_SYS_KERNEL] = (sys->v[MT_SYS_KERNEL] + sub0(v, stack)) * 1024;
+	for (i = 0; i < MT_SYS_OTHER; i++)
 		used += sys->v[i];
-	}
 	/* what the counters above leave out; never below 0 */
-	sys->v[MT_SYS_OTHER] = sys->total > used ? sys->total - used : 0;
-	for (i = 0; i < m->nr_procs; i++)
-		sys->pss += m->procs[i].v[MT_SMEM_PSS];
+	sys->v[MT_SYS_OTHER] = sub0(sys->total, used);
+	sys->over = sub0(used, sys->total);
 	return 0;
 }

@@ -90,23 +90,36 @@ static void draw_bars(cairo_t *cr, const char *const *labels,
 		      double w, double h)
 {
 	double top = 40, bar = n ? fmin(28, (h - top - 20) / n) : 0;
-	double left = w * 0.35, len = w - left - 20;
+	double left = 0, len;
+	cairo_text_extents_t ext;
 	uint64_t max = 0;
 	char text[128];
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	/* the bars start right of the widest label, at most mid-width */
+	for (i = 0; i < n; i++) {
 		if (v[i] > max)
 			max = v[i];
+		legend_text(text, sizeof(text), labels[i], v[i], total);
+		cairo_text_extents(cr, text, &ext);
+		left = fmax(left, ext.x_advance);
+	}
+	left = fmin(left + 20, w / 2);
+	len = w - left - 20;
 	for (i = 0; i < n; i++) {
 		colour(cr, i);
 		cairo_rectangle(cr, left, top + bar * i + 2,
 				max ? len * v[i] / max : 0, bar - 4);
 		cairo_fill(cr);
+		/* a label too long is cut at the bars */
+		cairo_save(cr);
+		cairo_rectangle(cr, 0, 0, left - 8, h);
+		cairo_clip(cr);
 		cairo_set_source_rgb(cr, 0, 0, 0);
 		cairo_move_to(cr, 10, top + bar * i + bar / 2 + 4);
 		legend_text(text, sizeof(text), labels[i], v[i], total);
 		cairo_show_text(cr, text);
+		cairo_restore(cr);
 	}
 }
 

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..47"
+echo "1..48"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -511,6 +511,21 @@ if [ $rc -eq 0 ] && head -c 400 /tmp/smem.svg | grep -q 'width="500px" height="3
 	ok "smem --chart bar: a 500x300 SVG"
 else
 	nok "smem --chart bar: a 500x300 SVG" "rc=$rc" "$out" "$(head -c 300 /tmp/smem.svg)"
+fi
+# the system's memory in parts that add up to MemTotal; user holds the
+# PSS of /sm's 16 MiB
+out=$(memtally smem -b system --json 2> /dev/null)
+smkey() { echo "$out" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+sum=0
+for k in free user cache kernel other; do
+	v=$(smkey $k)
+	sum=$((sum + ${v:-0}))
+done
+if [ -n "$(smkey total)" ] && [ "$sum" = "$(smkey total)" ] &&
+   [ "$(smkey over)" = 0 ] && [ "$(smkey user)" -ge 16777216 ]; then
+	ok "smem -b system: free, user, cache, kernel and other add up to MemTotal ($sum)"
+else
+	nok "smem -b system: the parts add up to MemTotal" "sum $sum" "$out"
 fi
 out=$(su -s /bin/sh -c 'memtally smem -b user' nobody 2>&1)
 rc=$?

@@ -11,19 +11,23 @@
 
 /*
  * pid 10 (uid 0, /a) and 11 (uid 1000, /a/b) with known sizes; 12 a
- * kernel thread (empty smaps_rollup); 13 not readable (null)
+ * kernel thread (empty smaps_rollup); 13 not readable (null); 14 a
+ * kernel thread whose smaps_rollup failed (no VmRSS); 15 another user's
+ * (VmRSS, smaps_rollup null)
  */
 static const char fixture[] =
 "{\"format\":\"memtally-snapshot\",\"version\":1,\"module\":null,\"files\":{"
 "\"/proc/meminfo\":\"MemTotal: 1000 kB\\nMemFree: 400 kB\\nBuffers: 10 kB\\n"
 "Cached: 90 kB\\nAnonPages: 300 kB\\nSlab: 50 kB\\nKernelStack: 8 kB\\n"
-"PageTables: 2 kB\\nPercpu: 40 kB\\n\","
+"PageTables: 2 kB\\nSecPageTables: 1 kB\\nPercpu: 40 kB\\n"
+"VmallocUsed: 20 kB\\n\","
 "\"/proc/10/status\":\"Name:\\tdb\\nUid:\\t0\\t0\\t0\\t0\\n\","
 "\"/proc/10/cmdline\":\"/usr/bin/db\","
 "\"/proc/10/cgroup\":\"0::/a\\n\","
 "\"/proc/10/smaps_rollup\":\"00400000-7fff0000 ---p 00000000 00:00 0 [rollup]\\n"
 "Rss: 100 kB\\nPss: 60 kB\\nPrivate_Clean: 10 kB\\nPrivate_Dirty: 30 kB\\n"
-"Private_Hugetlb: 0 kB\\nSwap: 5 kB\\n\","
+"Private_Hugetlb: 0 kB\\nSwap: 5 kB\\nPss_File: 15 kB\\n"
+"Pss_Shmem: 5 kB\\n\","
 "\"/proc/10/smaps\":\"00400000-00410000 r-xp 00000000 08:01 12 /lib/x.so\\n"
 "Size: 64 kB\\nRss: 40 kB\\nPss: 20 kB\\nPrivate_Clean: 0 kB\\n"
 "Private_Dirty: 0 kB\\nSwap: 0 kB\\nVmFlags: rd ex\\n"
@@ -41,7 +45,11 @@ static const char fixture[] =
 "Swap: 0 kB\\nVmFlags: rd ex\\n\","
 "\"/proc/12/status\":\"Name:\\tkthreadd\\nUid:\\t0\\t0\\t0\\t0\\n\","
 "\"/proc/12/smaps_rollup\":\"\","
-"\"/proc/13/smaps_rollup\":null"
+"\"/proc/13/smaps_rollup\":null,"
+"\"/proc/14/status\":\"Name:\\tkworker/0:1\\nKthread:\\t1\\n\","
+"\"/proc/14/smaps_rollup\":null,"
+"\"/proc/15/status\":\"Name:\\tsshd\\nVmRSS:\\t  900 kB\\n\","
+"\"/proc/15/smaps_rollup\":null"
 "}}";
 
 static int load(struct mt_snap *s)
@@ -65,7 +73,7 @@ static void smem_processes(void)
 		return;
 	CHECK(!mt_smem_read(&s, &m));
 	CHECK_U64(m.nr_procs, 2);	/* no kernel thread */
-	CHECK_U64(m.unreadable, 1);
+	CHECK_U64(m.unreadable, 2);	/* 13 and 15 */
 	if (m.nr_procs == 2) {
 		CHECK_U64(m.procs[0].pid, 10);
 		CHECK_U64(m.procs[0].uid, 0);
@@ -138,14 +146,41 @@ static void smem_system(void)
 	CHECK(!mt_smem_system(&s, &m, &sys));
 	CHECK_U64(sys.total, 1000 * 1024);
 	CHECK_U64(sys.v[MT_SYS_FREE], 400 * 1024);
-	CHECK_U64(sys.v[MT_SYS_ANON], 300 * 1024);
-	CHECK_U64(sys.v[MT_SYS_CACHE], 100 * 1024);
-	CHECK_U64(sys.v[MT_SYS_KERNEL], 100 * 1024);
-	CHECK_U64(sys.v[MT_SYS_OTHER], 100 * 1024);
+	/* the PSS of 10 and 11 */
+	CHECK_U64(sys.v[MT_SYS_USER], 90 * 1024);
+	/* Buffers + Cached less 10's Pss_File + Pss_Shmem */
+	CHECK_U64(sys.v[MT_SYS_CACHE], 80 * 1024);
+	/* 50 + 8 + 2 + 1 + 40, and VmallocUsed less KernelStack: 12 */
+	CHECK_U64(sys.v[MT_SYS_KERNEL], 113 * 1024);
+	CHECK_U64(sys.v[MT_SYS_OTHER], 317 * 1024);
+	CHECK_U64(sys.over, 0);
 	for (i = 0; i < MT_NR_SYS; i++)
 		sum += sys.v[i];
 	CHECK_U64(sum, sys.total);
-	CHECK_U64(sys.pss, 90 * 1024);
+	mt_smem_free(&m);
+	mt_snap_free(&s);
+}
+
+/* Parts that overshoot MemTotal: other is 0, over says by how much */
+static void smem_system_over(void)
+{
+	static const char over[] =
+	"{\"format\":\"memtally-snapshot\",\"version\":1,\"module\":null,"
+	"\"files\":{\"/proc/meminfo\":\"MemTotal: 100 kB\\nMemFree: 90 kB\\n"
+	"Slab: 50 kB\\n\"}}";
+	struct mt_smem_sys sys;
+	struct mt_snap s;
+	struct mt_smem m;
+	char why[256];
+
+	CHECK(!mt_snap_parse(over, sizeof(over) - 1, &s, why, sizeof(why)));
+	if (t_failed_case)
+		return;
+	CHECK(!mt_smem_read(&s, &m));
+	CHECK(!mt_smem_system(&s, &m, &sys));
+	CHECK_U64(sys.v[MT_SYS_KERNEL], 50 * 1024);
+	CHECK_U64(sys.v[MT_SYS_OTHER], 0);
+	CHECK_U64(sys.over, 40 * 1024);
 	mt_smem_free(&m);
 	mt_snap_free(&s);
 }
@@ -184,7 +219,7 @@ static void smem_cli(void)
 					       "-o", "x.gif")) == 2);
 	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
 					       "--json")) == 0);
-	CHECK(strstr(out, "\"unreadable\":1"));
+	CHECK(strstr(out, "\"unreadable\":2"));
 	unlink(path);
 }
 
@@ -244,6 +279,7 @@ void test_smem(void)
 	RUN(smem_processes);
 	RUN(smem_groups);
 	RUN(smem_system);
+	RUN(smem_system_over);
 	RUN(smem_cli);
 	RUN(smem_charts);
 }
