@@ -28,12 +28,18 @@ static const char *pid_file(const struct mt_snap *s, int pid,
 	return mt_snap_file(s, path);
 }
 
-/* The sizes of an smaps_rollup or of one mapping of smaps, in bytes */
-static void sizes_parse(const char *text, uint64_t *v)
+/*
+ * The sizes of an smaps_rollup or of one mapping of smaps, in bytes.
+ * Return: 1 if it has no SwapPss line (before Linux 4.3), else 0.
+ */
+static unsigned int sizes_parse(const char *text, uint64_t *v)
 {
 	uint64_t clean, dirty, huge;
+	int no_swappss;
 
 	mt_kv_get(text, "Swap", &v[MT_SMEM_SWAP]);
+	no_swappss = mt_kv_get(text, "SwapPss", &v[MT_SMEM_SWAPPSS]) ==
+		     -ENOENT;
 	mt_kv_get(text, "Pss", &v[MT_SMEM_PSS]);
 	mt_kv_get(text, "Rss", &v[MT_SMEM_RSS]);
 	mt_kv_get(text, "Private_Clean", &clean);
@@ -42,6 +48,7 @@ static void sizes_parse(const char *text, uint64_t *v)
 	v[MT_SMEM_USS] = clean + dirty + huge;
 	for (int i = 0; i < MT_NR_SMEM; i++)
 		v[i] *= 1024;
+	return no_swappss;
 }
 
 /* The command line, its NULs as spaces; the comm if it has none */
@@ -115,7 +122,7 @@ static int proc_read(const struct mt_snap *s, struct mt_smem *m,
 	r->pid = pid;
 	r->uid = uid;
 	r->count = 1;
-	sizes_parse(rollup, r->v);
+	r->no_swappss = sizes_parse(rollup, r->v);
 	if (!mt_kv_get(rollup, "Pss_File", &v))
 		r->pss_cache += v * 1024;
 	if (!mt_kv_get(rollup, "Pss_Shmem", &v))
@@ -217,10 +224,11 @@ static struct mt_smem_row *row_get(struct mt_smem_row **v, size_t *n,
 	return nv;
 }
 
-static void row_add(struct mt_smem_row *r, const uint64_t *v)
+static void row_add(struct mt_smem_row *r, const struct mt_smem_row *p)
 {
 	for (int i = 0; i < MT_NR_SMEM; i++)
-		r->v[i] += v[i];
+		r->v[i] += p->v[i];
+	r->no_swappss += p->no_swappss;
 	r->count++;
 }
 
@@ -250,7 +258,7 @@ int mt_smem_group(const struct mt_smem *m, int by, struct mt_smem_row **out,
 			*n = 0;
 			return -ENOMEM;
 		}
-		row_add(r, p->v);
+		row_add(r, p);
 	}
 	return 0;
 }
@@ -278,42 +286,54 @@ static const char *map_name(const char *line, size_t len, char *buf,
 	return buf;
 }
 
+/* Add the sizes of a mapping's lines [@text, @end) to @r */
+static int block_add(struct mt_smem_row *r, const char *text,
+		     const char *end)
+{
+	uint64_t v[MT_NR_SMEM];
+	char *block = strndup(text, end - text);
+
+	if (!block)
+		return -ENOMEM;
+	r->no_swappss += sizes_parse(block, v);
+	free(block);
+	for (int i = 0; i < MT_NR_SMEM; i++)
+		r->v[i] += v[i];
+	return 0;
+}
+
 /* Add @pid's mappings of @smaps to the rows; count it once per name */
 static int maps_add(const char *smaps, struct mt_smem_row **out, size_t *n,
 		    size_t *cap)
 {
-	const char *line = smaps, *next;
-	struct mt_smem_row *r = NULL;
-	char name[512], *text;
-	size_t i;
-	uint64_t v[MT_NR_SMEM];
-	size_t len;
+	const char *line = smaps, *next, *block = NULL;
+	struct mt_smem_row *r;
+	size_t rn = 0, i, len;
+	char name[512];
+	int err = 0;
 
-	for (; *line; line = next) {
+	for (; !err; line = next) {
 		next = line + strcspn(line, "\n");
 		len = next - line;
 		if (*next)
 			next++;
-		if (map_name(line, len, name, sizeof(name))) {
-			r = row_get(out, n, cap, name, 0);
-			if (!r)
-				return -ENOMEM;
-			r->pid = -1;	/* this process has it */
+		if (*line && !map_name(line, len, name, sizeof(name)))
 			continue;
-		}
-		if (!r || strncmp(line, "Rss:", 4))
-			continue;
-		/* the block of this mapping: up to the next header */
-		text = strndup(line, strstr(line, "VmFlags:") ?
-			       (size_t)(strstr(line, "VmFlags:") - line) :
-			       strlen(line));
-		if (!text)
+		/* a header or the end: the block before it is complete */
+		if (block)
+			err = block_add(&(*out)[rn], block, line);
+		if (!*line || err)
+			break;
+		r = row_get(out, n, cap, name, 0);
+		if (!r)
 			return -ENOMEM;
-		sizes_parse(text, v);
-		free(text);
-		for (i = 0; i < MT_NR_SMEM; i++)
-			r->v[i] += v[i];
+		/* the next row_get may move the rows: keep the index */
+		rn = r - *out;
+		r->pid = -1;	/* this process has it */
+		block = next;
 	}
+	if (err)
+		return err;
 	/* count the process once in each mapping it has */
 	for (i = 0; i < *n; i++)
 		if ((*out)[i].pid == -1) {

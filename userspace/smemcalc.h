@@ -19,8 +19,12 @@ enum {
 	MT_SMEM_USS,	/* Private_Clean + Private_Dirty + Private_Hugetlb */
 	MT_SMEM_PSS,
 	MT_SMEM_RSS,
+	MT_SMEM_SWAPPSS,	/* SwapPss: its share of the swapped pages */
 	MT_NR_SMEM,
 };
+
+/* The columns of a table: SwapPss is in the JSON only */
+#define MT_SMEM_COLS	MT_SMEM_SWAPPSS
 
 /* A process, or the sum of a user's, a cgroup's or a mapping's */
 struct mt_smem_row {
@@ -29,6 +33,7 @@ struct mt_smem_row {
 	uint32_t uid;		/* a process or a user */
 	char *cgroup;		/* a process: "0::" of /proc/PID/cgroup */
 	unsigned int count;	/* processes summed (mappings: of them) */
+	unsigned int no_swappss; /* of those, without a SwapPss line */
 	uint64_t v[MT_NR_SMEM];
 	uint64_t pss_cache;	/* Pss_File + Pss_Shmem: of the page cache */
 };
