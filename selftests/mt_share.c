@@ -5,14 +5,21 @@
  * (MAP_SHARED: shmem pages), fork, and have both processes write to every
  * page, so that each maps all of them and each page is mapped twice; then
  * both stay alive for SECONDS (default 0).  Each process's PSS holds half
- * of the region, its RSS all of it, its USS none of it.
+ * of the region, its RSS all of it, its USS none of it.  SIGTERM to the
+ * parent ends both: it kills and reaps the child.
  */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+static void on_term(int sig)
+{
+	(void)sig;	/* only to interrupt sleep() */
+}
 
 static void touch(char *p, unsigned long n, long page)
 {
@@ -23,6 +30,7 @@ static void touch(char *p, unsigned long n, long page)
 int main(int argc, char **argv)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	struct sigaction sa = { .sa_handler = on_term };
 	unsigned int secs;
 	unsigned long n;
 	pid_t pid;
@@ -49,10 +57,13 @@ int main(int argc, char **argv)
 	}
 	/* the child's page tables start empty for a shared mapping */
 	if (!pid) {
+		/* never outlive the parent */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		touch(p, n, page);
 		sleep(secs);
 		return 0;
 	}
+	sigaction(SIGTERM, &sa, NULL);	/* no SA_RESTART */
 	sleep(secs);
 	kill(pid, SIGTERM);
 	waitpid(pid, NULL, 0);
