@@ -493,19 +493,20 @@ fi
 # each process's PSS: half the 8 MiB, plus what the static binary has of
 # its own (< 1 MiB); RSS all of it; USS none of it
 out=$(memtally smem -c /sm/share --json 2>&1)
-pss_ok=0
+pss_ok=0 pss_all=
 for p in $(echo "$out" | grep -o '"pid":[0-9]*' | sed 's/"pid"://'); do
 	row=$(echo "$out" | tr '{' '\n' | grep "\"pid\":$p,")
 	pss=$(echo "$row" | sed -n 's/.*"pss":\([0-9]*\).*/\1/p')
 	rss=$(echo "$row" | sed -n 's/.*"rss":\([0-9]*\).*/\1/p')
 	uss=$(echo "$row" | sed -n 's/.*"uss":\([0-9]*\).*/\1/p')
+	pss_all="$pss_all $pss"
 	if [ -n "$pss" ] && [ "$pss" -ge 4194304 ] && [ "$pss" -lt 5242880 ] &&
 	   [ "$rss" -ge 8388608 ] && [ "$uss" -lt 1048576 ]; then
 		pss_ok=$((pss_ok + 1))
 	fi
 done
 if [ $pss_ok -eq 2 ]; then
-	ok "smem: two processes sharing 8 MiB have 4 MiB of PSS each (< 5 MiB)"
+	ok "smem: two processes sharing 8 MiB have 4 MiB of PSS each (< 5 MiB):$pss_all"
 else
 	nok "smem: two processes sharing 8 MiB have 4 MiB of PSS each" "$out"
 fi
