@@ -123,12 +123,21 @@ static void draw_bars(cairo_t *cr, const char *const *labels,
 	}
 }
 
+/* cairo's output, into our file, so that a failure has its errno */
+static cairo_status_t file_write(void *f, const unsigned char *data,
+				 unsigned int len)
+{
+	return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS :
+	       CAIRO_STATUS_WRITE_ERROR;
+}
+
 /**
  * mt_smem_chart() - draw @n labelled sizes into @path
  * @pie: a pie chart, else horizontal bars
- * @why: on failure, cairo's reason
+ * @why: on failure, the reason (the system's or cairo's)
  *
- * Return: 0, -EINVAL for a name that is no .png or .svg, -ENOMEM or -EIO.
+ * Return: 0, -EINVAL for a name that is no .png or .svg, -errno of the
+ * file, -ENOMEM or -EIO.
  */
 int mt_smem_chart(const char *path, bool pie, const char *title,
 		  const char *const *labels, const uint64_t *values, size_t n,
@@ -138,16 +147,26 @@ int mt_smem_chart(const char *path, bool pie, const char *title,
 	cairo_status_t st;
 	cairo_surface_t *s;
 	uint64_t total = 0;
+	int err = 0;
 	cairo_t *cr;
 	size_t i;
+	FILE *f;
 
 	*why = "not a .png or .svg file";
 	if (fmt < 0)
 		return -EINVAL;
+	f = fopen(path, "we");
+	if (!f) {
+		err = -errno;
+		*why = strerror(errno);
+		return err;
+	}
 	for (i = 0; i < n; i++)
 		total += values[i];
+	errno = 0;
 	if (fmt == CHART_SVG) {
-		s = cairo_svg_surface_create(path, width, height);
+		s = cairo_svg_surface_create_for_stream(file_write, f, width,
+							height);
 		cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
 	} else {
 		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width,
@@ -170,11 +189,19 @@ int mt_smem_chart(const char *path, bool pie, const char *title,
 	st = cairo_status(cr);
 	cairo_destroy(cr);
 	if (!st && fmt == CHART_PNG)
-		st = cairo_surface_write_to_png(s, path);
+		st = cairo_surface_write_to_png_stream(s, file_write, f);
 	cairo_surface_finish(s);	/* writes the SVG */
 	if (!st)
 		st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
+	if (st == CAIRO_STATUS_WRITE_ERROR && errno)
+		err = -errno;
+	if (fclose(f) && !st && !err)
+		err = -errno;
+	if (err) {
+		*why = strerror(-err);
+		return err;
+	}
 	*why = cairo_status_to_string(st);
 	return st == CAIRO_STATUS_NO_MEMORY ? -ENOMEM : st ? -EIO : 0;
 }
