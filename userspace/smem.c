@@ -25,7 +25,8 @@
 
 static const char smem_usage[] =
 "Usage: memtally smem [-b process|user|cgroup|mapping|system] [-s COLUMN]\n"
-"                     [-n N] [-t] [-c PATH] [-u USER] [-P REGEX] [-M REGEX]\n"
+"                     [-n N] [-t] [-k|-B] [-c PATH] [-u USER] [-P REGEX]\n"
+"                     [-M REGEX]\n"
 "                     [--from FILE] [--chart pie|bar -o FILE.png|FILE.svg\n"
 "                     [--size WxH]] [-j]\n"
 "\n"
@@ -38,9 +39,12 @@ static const char smem_usage[] =
 "\n"
 "Options:\n"
 "  -b, --by VIEW        process (default), user, cgroup, mapping or system\n"
-"  -s, --sort COLUMN    pss (default), uss, rss, swap, count or name\n"
+"  -s, --sort COLUMN    pss (default), uss, rss, swap, swappss, count or\n"
+"                       name\n"
 "  -n, --top N          only the first N rows\n"
 "  -t, --totals         a line of totals\n"
+"  -k, --human          sizes in a table as 12.3 MB (the default)\n"
+"  -B, --bytes          sizes in a table in bytes (the JSON's always are)\n"
 "  -c, --cgroup PATH    only processes of cgroup PATH and below it\n"
 "  -u, --user USER      only processes of USER (a name or a uid)\n"
 "  -P, --process REGEX  only processes whose command line matches\n"
@@ -61,11 +65,11 @@ static const char *const views[] = {
 
 /* sort keys past the sizes */
 enum { SORT_COUNT = MT_NR_SMEM, SORT_NAME };
-static const char *const sorts[] = { "swap", "uss", "pss", "rss", "count",
-				     "name" };
+static const char *const sorts[] = { "swap", "uss", "pss", "rss", "swappss",
+				     "count", "name" };
 
 struct smem_opts {
-	bool json, help, totals, live;
+	bool json, help, totals, live, bytes;
 	int view, sort;
 	uint64_t top;
 	const char *cgroup, *user, *from, *chart, *output;
@@ -121,6 +125,8 @@ static int smem_parse(int argc, char **argv, struct smem_opts *o)
 		{ "sort",    required_argument, NULL, 's' },
 		{ "top",     required_argument, NULL, 'n' },
 		{ "totals",  no_argument,       NULL, 't' },
+		{ "human",   no_argument,       NULL, 'k' },
+		{ "bytes",   no_argument,       NULL, 'B' },
 		{ "cgroup",  required_argument, NULL, 'c' },
 		{ "user",    required_argument, NULL, 'u' },
 		{ "process", required_argument, NULL, 'P' },
@@ -139,7 +145,7 @@ static int smem_parse(int argc, char **argv, struct smem_opts *o)
 	o->width = 800;
 	o->height = 600;
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
-	while ((c = getopt_long(argc, argv, ":b:s:n:tc:u:P:M:o:jh", longopts,
+	while ((c = getopt_long(argc, argv, ":b:s:n:tkBc:u:P:M:o:jh", longopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'b':
@@ -149,9 +155,9 @@ static int smem_parse(int argc, char **argv, struct smem_opts *o)
 						    optarg);
 			break;
 		case 's':
-			o->sort = pick(optarg, sorts, 6);
+			o->sort = pick(optarg, sorts, 7);
 			if (o->sort < 0)
-				return mt_usage_err("smem: --sort takes pss, uss, rss, swap, count or name, not '%s'",
+				return mt_usage_err("smem: --sort takes pss, uss, rss, swap, swappss, count or name, not '%s'",
 						    optarg);
 			break;
 		case 'n':
@@ -161,6 +167,12 @@ static int smem_parse(int argc, char **argv, struct smem_opts *o)
 			break;
 		case 't':
 			o->totals = true;
+			break;
+		case 'k':
+			o->bytes = false;
+			break;
+		case 'B':
+			o->bytes = true;
 			break;
 		case 'c':
 			o->cgroup = optarg;
@@ -358,8 +370,18 @@ static void add_u64(struct json_object *o, const char *key, uint64_t v)
 }
 
 static const char *const size_keys[MT_NR_SMEM] = {
-	"swap", "uss", "pss", "rss",
+	"swap", "uss", "pss", "rss", "swap_pss",
 };
+
+/* Size @i of @r: SwapPss is null where a process had no such line */
+static void add_size(struct json_object *j, const struct mt_smem_row *r,
+		     int i)
+{
+	if (i == MT_SMEM_SWAPPSS && r->no_swappss)
+		json_object_object_add(j, size_keys[i], NULL);
+	else
+		add_u64(j, size_keys[i], r->v[i]);
+}
 
 static struct json_object *row_json(const struct smem_opts *o,
 				    const struct mt_smem_row *r)
@@ -391,7 +413,7 @@ static struct json_object *row_json(const struct smem_opts *o,
 	if (o->view != VIEW_PROCESS)
 		add_u64(j, "processes", r->count);
 	for (int i = 0; i < MT_NR_SMEM; i++)
-		add_u64(j, size_keys[i], r->v[i]);
+		add_size(j, r, i);
 	return j;
 }
 
@@ -403,10 +425,21 @@ static void totals_of(const struct mt_smem_row *v, size_t n,
 		for (int k = 0; k < MT_NR_SMEM; k++)
 			t->v[k] += v[i].v[k];
 		t->count += v[i].count;
+		t->no_swappss += v[i].no_swappss;
 	}
 }
 
 #define COLS	8
+
+/* @v human-readable (12.3 MB), or in bytes with --bytes */
+static void size_text(const struct smem_opts *o, char *buf, size_t len,
+		      uint64_t v)
+{
+	if (o->bytes)
+		snprintf(buf, len, "%" PRIu64, v);
+	else
+		mt_bytes(buf, len, v);
+}
 
 /* The table of the view; the totals line with -t */
 static int table_print(const struct smem_opts *o, const struct mt_smem_row *v,
@@ -418,7 +451,7 @@ static int table_print(const struct smem_opts *o, const struct mt_smem_row *v,
 		[VIEW_CGROUP] = { "CGROUP", "PROCESSES" },
 		[VIEW_MAPPING] = { "MAPPING", "PROCESSES" },
 	};
-	int lead = o->view == VIEW_PROCESS ? 4 : 2, ncols = lead + MT_NR_SMEM;
+	int lead = o->view == VIEW_PROCESS ? 4 : 2, ncols = lead + MT_SMEM_COLS;
 	size_t rows = n + 1 + (o->totals ? 1 : 0), i;
 	char (*num)[COLS][48] = calloc(rows, sizeof(*num));
 	const char **cells = calloc(rows * ncols, sizeof(*cells));
@@ -433,7 +466,7 @@ static int table_print(const struct smem_opts *o, const struct mt_smem_row *v,
 	}
 	for (c = 0; c < lead; c++)
 		cells[c] = head[o->view][c];
-	for (c = 0; c < MT_NR_SMEM; c++) {
+	for (c = 0; c < MT_SMEM_COLS; c++) {
 		static const char *const sz[] = { "SWAP", "USS", "PSS", "RSS" };
 
 		cells[lead + c] = sz[c];
@@ -467,8 +500,8 @@ static int table_print(const struct smem_opts *o, const struct mt_smem_row *v,
 			snprintf(num[i][1], 48, "%u", r->count);
 			row[1] = num[i][1];
 		}
-		for (c = 0; c < MT_NR_SMEM; c++) {
-			mt_bytes(num[i][lead + c], 48, r->v[c]);
+		for (c = 0; c < MT_SMEM_COLS; c++) {
+			size_text(o, num[i][lead + c], 48, r->v[c]);
 			row[lead + c] = num[i][lead + c];
 		}
 	}
@@ -484,7 +517,7 @@ static int system_show(const struct smem_opts *o, const struct mt_snap *s,
 	struct mt_smem_sys sys;
 	struct json_object *j, *parts;
 	char size[32];
-	int i;
+	int i, w = o->bytes ? 14 : 10;
 
 	if (mt_smem_system(s, m, &sys)) {
 		mt_err("smem: no /proc/meminfo to read");
@@ -497,20 +530,26 @@ static int system_show(const struct smem_opts *o, const struct mt_snap *s,
 		for (i = 0; i < MT_NR_SYS; i++)
 			add_u64(parts, mt_sys_names[i], sys.v[i]);
 		json_object_object_add(j, "parts", parts);
-		add_u64(j, "processes_pss", sys.pss);
+		add_u64(j, "over", sys.over);
+		add_u64(j, "processes", m->nr_procs);
+		add_u64(j, "unreadable", m->unreadable);
 		return mt_json_print(stdout, j) ? -1 : 0;
 	}
-	printf("%-12s %10s %7s\n", "AREA", "SIZE", "%");
+	printf("%-8s %*s %7s\n", "AREA", w, "SIZE", "%");
 	for (i = 0; i < MT_NR_SYS; i++) {
-		mt_bytes(size, sizeof(size), sys.v[i]);
-		printf("%-12s %10s %6.1f%%\n", mt_sys_names[i], size,
+		size_text(o, size, sizeof(size), sys.v[i]);
+		printf("%-8s %*s %6.1f%%\n", mt_sys_names[i], w, size,
 		       sys.total ? 100.0 * sys.v[i] / sys.total : 0);
 	}
-	mt_bytes(size, sizeof(size), sys.total);
-	printf("%-12s %10s %6.1f%%\n", "total", size, 100.0);
-	mt_bytes(size, sizeof(size), sys.pss);
-	printf("\nthe processes' PSS: %s (their anonymous memory and their share of\nthe files and shared memory they map)\n",
-	       size);
+	size_text(o, size, sizeof(size), sys.total);
+	printf("%-8s %*s %6.1f%%\n", "total", w, size, 100.0);
+	printf("\nuser: the PSS of %zu processes; cache: the page cache they do not map\n",
+	       m->nr_procs);
+	if (sys.over) {
+		size_text(o, size, sizeof(size), sys.over);
+		printf("the parts overshoot MemTotal by %s (counters read at different times)\n",
+		       size);
+	}
 	return 0;
 }
 
@@ -613,7 +652,7 @@ static int smem_show(const struct smem_opts *o, const struct mt_snap *s)
 		totals_of(v, n, &t);
 		a = json_object_new_object();
 		for (i = 0; i < MT_NR_SMEM; i++)
-			add_u64(a, size_keys[i], t.v[i]);
+			add_size(a, &t, i);
 		json_object_object_add(j, "totals", a);
 		add_u64(j, "unreadable", m.unreadable);
 		err = mt_json_print(stdout, j);
@@ -621,8 +660,9 @@ static int smem_show(const struct smem_opts *o, const struct mt_snap *s)
 		err = table_print(o, v, n);
 	}
 	if (!err && m.unreadable && !o->json)
-		fprintf(stderr, "memtally: %zu processes not readable%s\n",
-			m.unreadable, o->live && geteuid() ?
+		fprintf(stderr, "memtally: %zu %s not readable%s\n",
+			m.unreadable, m.unreadable == 1 ? "process" :
+			"processes", o->live && geteuid() ?
 			": run as root to see every user's" : "");
 out:
 	mt_smem_rows_free(v, n);

@@ -15,7 +15,7 @@
 #include "snapfile.h"
 
 const char *const mt_sys_names[MT_NR_SYS] = {
-	"free", "anonymous", "page cache", "kernel", "other",
+	"free", "user", "cache", "kernel", "other",
 };
 
 /* The file @name of /proc/@pid in @s, or NULL */
@@ -28,12 +28,18 @@ static const char *pid_file(const struct mt_snap *s, int pid,
 	return mt_snap_file(s, path);
 }
 
-/* The sizes of an smaps_rollup or of one mapping of smaps, in bytes */
-static void sizes_parse(const char *text, uint64_t *v)
+/*
+ * The sizes of an smaps_rollup or of one mapping of smaps, in bytes.
+ * Return: 1 if it has no SwapPss line (before Linux 4.3), else 0.
+ */
+static unsigned int sizes_parse(const char *text, uint64_t *v)
 {
 	uint64_t clean, dirty, huge;
+	int no_swappss;
 
 	mt_kv_get(text, "Swap", &v[MT_SMEM_SWAP]);
+	no_swappss = mt_kv_get(text, "SwapPss", &v[MT_SMEM_SWAPPSS]) ==
+		     -ENOENT;
 	mt_kv_get(text, "Pss", &v[MT_SMEM_PSS]);
 	mt_kv_get(text, "Rss", &v[MT_SMEM_RSS]);
 	mt_kv_get(text, "Private_Clean", &clean);
@@ -42,6 +48,7 @@ static void sizes_parse(const char *text, uint64_t *v)
 	v[MT_SMEM_USS] = clean + dirty + huge;
 	for (int i = 0; i < MT_NR_SMEM; i++)
 		v[i] *= 1024;
+	return no_swappss;
 }
 
 /* The command line, its NULs as spaces; the comm if it has none */
@@ -75,13 +82,20 @@ static int proc_read(const struct mt_snap *s, struct mt_smem *m,
 	const char *rollup = json_object_get_string(val), *status, *cg;
 	struct mt_smem_row *r;
 	int pid = pid_of(path);
-	uint64_t uid = 0;
+	uint64_t uid = 0, v;
 	FILE *f;
 
 	if (!pid)
 		return 0;
 	if (!val) {
-		m->unreadable++;
+		/*
+		 * smaps_rollup fails (ESRCH) for a process without memory:
+		 * a kernel thread or a zombie, whose status has no VmRSS.
+		 * Anyone can read status: with it, it is another user's.
+		 */
+		status = pid_file(s, pid, "status");
+		if (!status || mt_kv_get(status, "VmRSS", &v) != -ENOENT)
+			m->unreadable++;
 		return 0;
 	}
 	if (!strstr(rollup, "Rss:"))
@@ -108,7 +122,11 @@ static int proc_read(const struct mt_snap *s, struct mt_smem *m,
 	r->pid = pid;
 	r->uid = uid;
 	r->count = 1;
-	sizes_parse(rollup, r->v);
+	r->no_swappss = sizes_parse(rollup, r->v);
+	if (!mt_kv_get(rollup, "Pss_File", &v))
+		r->pss_cache += v * 1024;
+	if (!mt_kv_get(rollup, "Pss_Shmem", &v))
+		r->pss_cache += v * 1024;
 	r->name = command(s, pid, status);
 	cg = pid_file(s, pid, "cgroup");
 	f = cg ? fmemopen((void *)cg, strlen(cg), "r") : NULL;
@@ -206,10 +224,11 @@ static struct mt_smem_row *row_get(struct mt_smem_row **v, size_t *n,
 	return nv;
 }
 
-static void row_add(struct mt_smem_row *r, const uint64_t *v)
+static void row_add(struct mt_smem_row *r, const struct mt_smem_row *p)
 {
 	for (int i = 0; i < MT_NR_SMEM; i++)
-		r->v[i] += v[i];
+		r->v[i] += p->v[i];
+	r->no_swappss += p->no_swappss;
 	r->count++;
 }
 
@@ -239,7 +258,7 @@ int mt_smem_group(const struct mt_smem *m, int by, struct mt_smem_row **out,
 			*n = 0;
 			return -ENOMEM;
 		}
-		row_add(r, p->v);
+		row_add(r, p);
 	}
 	return 0;
 }
@@ -267,42 +286,54 @@ static const char *map_name(const char *line, size_t len, char *buf,
 	return buf;
 }
 
+/* Add the sizes of a mapping's lines [@text, @end) to @r */
+static int block_add(struct mt_smem_row *r, const char *text,
+		     const char *end)
+{
+	uint64_t v[MT_NR_SMEM];
+	char *block = strndup(text, end - text);
+
+	if (!block)
+		return -ENOMEM;
+	r->no_swappss += sizes_parse(block, v);
+	free(block);
+	for (int i = 0; i < MT_NR_SMEM; i++)
+		r->v[i] += v[i];
+	return 0;
+}
+
 /* Add @pid's mappings of @smaps to the rows; count it once per name */
 static int maps_add(const char *smaps, struct mt_smem_row **out, size_t *n,
 		    size_t *cap)
 {
-	const char *line = smaps, *next;
-	struct mt_smem_row *r = NULL;
-	char name[512], *text;
-	size_t i;
-	uint64_t v[MT_NR_SMEM];
-	size_t len;
+	const char *line = smaps, *next, *block = NULL;
+	struct mt_smem_row *r;
+	size_t rn = 0, i, len;
+	char name[512];
+	int err = 0;
 
-	for (; *line; line = next) {
+	for (; !err; line = next) {
 		next = line + strcspn(line, "\n");
 		len = next - line;
 		if (*next)
 			next++;
-		if (map_name(line, len, name, sizeof(name))) {
-			r = row_get(out, n, cap, name, 0);
-			if (!r)
-				return -ENOMEM;
-			r->pid = -1;	/* this process has it */
+		if (*line && !map_name(line, len, name, sizeof(name)))
 			continue;
-		}
-		if (!r || strncmp(line, "Rss:", 4))
-			continue;
-		/* the block of this mapping: up to the next header */
-		text = strndup(line, strstr(line, "VmFlags:") ?
-			       (size_t)(strstr(line, "VmFlags:") - line) :
-			       strlen(line));
-		if (!text)
+		/* a header or the end: the block before it is complete */
+		if (block)
+			err = block_add(&(*out)[rn], block, line);
+		if (!*line || err)
+			break;
+		r = row_get(out, n, cap, name, 0);
+		if (!r)
 			return -ENOMEM;
-		sizes_parse(text, v);
-		free(text);
-		for (i = 0; i < MT_NR_SMEM; i++)
-			r->v[i] += v[i];
+		/* the next row_get may move the rows: keep the index */
+		rn = r - *out;
+		r->pid = -1;	/* this process has it */
+		block = next;
 	}
+	if (err)
+		return err;
 	/* count the process once in each mapping it has */
 	for (i = 0; i < *n; i++)
 		if ((*out)[i].pid == -1) {
@@ -344,8 +375,25 @@ int mt_smem_maps(const struct mt_snap *s, const struct mt_smem *m,
 	return err;
 }
 
+/* @a - @b, or 0 */
+static uint64_t sub0(uint64_t a, uint64_t b)
+{
+	return a > b ? a - b : 0;
+}
+
 /**
  * mt_smem_system() - MemTotal in parts that add up to it
+ * @s: the snapshot, for its /proc/meminfo
+ * @m: its processes, for their PSS
+ * @sys: filled in, in bytes
+ *
+ * free is MemFree; user the processes' PSS (their anonymous memory and
+ * their share of the files and shared memory they map); cache the page
+ * cache (Buffers + Cached, shared memory included) less the part of it in
+ * the processes' PSS (Pss_File + Pss_Shmem), so that no page is counted
+ * twice; kernel Slab + KernelStack + PageTables + SecPageTables + Percpu
+ * + vmalloc, where vmalloc is VmallocUsed less KernelStack (stacks are
+ * vmalloc'd with CONFIG_VMAP_STACK); other what remains of MemTotal.
  *
  * Return: 0, or -ENOENT if @s has no /proc/meminfo.
  */
@@ -353,33 +401,38 @@ int mt_smem_system(const struct mt_snap *s, const struct mt_smem *m,
 		   struct mt_smem_sys *sys)
 {
 	static const char *const kernel[] = {
-		"Slab", "KernelStack", "PageTables", "Percpu",
+		"Slab", "KernelStack", "PageTables", "SecPageTables", "Percpu",
 	};
 	const char *mi = mt_snap_file(s, "/proc/meminfo");
-	uint64_t v, used = 0;
+	uint64_t v, stack, used = 0, cache = 0;
 	size_t i;
 
 	memset(sys, 0, sizeof(*sys));
 	if (!mi || mt_kv_get(mi, "MemTotal", &sys->total))
 		return -ENOENT;
+	sys->total *= 1024;
 	mt_kv_get(mi, "MemFree", &sys->v[MT_SYS_FREE]);
-	mt_kv_get(mi, "AnonPages", &sys->v[MT_SYS_ANON]);
+	sys->v[MT_SYS_FREE] *= 1024;
+	for (i = 0; i < m->nr_procs; i++) {
+		sys->v[MT_SYS_USER] += m->procs[i].v[MT_SMEM_PSS];
+		cache += m->procs[i].pss_cache;
+	}
 	mt_kv_get(mi, "Buffers", &v);
 	sys->v[MT_SYS_CACHE] = v;
 	mt_kv_get(mi, "Cached", &v);
 	sys->v[MT_SYS_CACHE] += v;
+	sys->v[MT_SYS_CACHE] = sub0(sys->v[MT_SYS_CACHE] * 1024, cache);
 	for (i = 0; i < sizeof(kernel) / sizeof(kernel[0]); i++) {
 		mt_kv_get(mi, kernel[i], &v);
 		sys->v[MT_SYS_KERNEL] += v;
 	}
-	sys->total *= 1024;
-	for (i = 0; i < MT_SYS_OTHER; i++) {
-		sys->v[i] *= 1024;
+	mt_kv_get(mi, "KernelStack", &stack);
+	mt_kv_get(mi, "VmallocUsed", &v);
+	sys->v[MT_SYS_KERNEL] = (sys->v[MT_SYS_KERNEL] + sub0(v, stack)) * 1024;
+	for (i = 0; i < MT_SYS_OTHER; i++)
 		used += sys->v[i];
-	}
 	/* what the counters above leave out; never below 0 */
-	sys->v[MT_SYS_OTHER] = sys->total > used ? sys->total - used : 0;
-	for (i = 0; i < m->nr_procs; i++)
-		sys->pss += m->procs[i].v[MT_SMEM_PSS];
+	sys->v[MT_SYS_OTHER] = sub0(sys->total, used);
+	sys->over = sub0(used, sys->total);
 	return 0;
 }

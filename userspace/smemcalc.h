@@ -19,8 +19,12 @@ enum {
 	MT_SMEM_USS,	/* Private_Clean + Private_Dirty + Private_Hugetlb */
 	MT_SMEM_PSS,
 	MT_SMEM_RSS,
+	MT_SMEM_SWAPPSS,	/* SwapPss: its share of the swapped pages */
 	MT_NR_SMEM,
 };
+
+/* The columns of a table: SwapPss is in the JSON only */
+#define MT_SMEM_COLS	MT_SMEM_SWAPPSS
 
 /* A process, or the sum of a user's, a cgroup's or a mapping's */
 struct mt_smem_row {
@@ -29,7 +33,9 @@ struct mt_smem_row {
 	uint32_t uid;		/* a process or a user */
 	char *cgroup;		/* a process: "0::" of /proc/PID/cgroup */
 	unsigned int count;	/* processes summed (mappings: of them) */
+	unsigned int no_swappss; /* of those, without a SwapPss line */
 	uint64_t v[MT_NR_SMEM];
+	uint64_t pss_cache;	/* Pss_File + Pss_Shmem: of the page cache */
 };
 
 struct mt_smem {
@@ -49,20 +55,27 @@ int mt_smem_maps(const struct mt_snap *s, const struct mt_smem *m,
 		 struct mt_smem_row **out, size_t *n);
 void mt_smem_rows_free(struct mt_smem_row *v, size_t n);
 
-/* The system view: a partition of MemTotal, from /proc/meminfo */
+/*
+ * The system view: MemTotal of /proc/meminfo in parts that add up to it.
+ * Documentation/admin-guide/memtally.rst ("Who uses the memory") has the
+ * definitions.
+ */
 enum {
 	MT_SYS_FREE,		/* MemFree */
-	MT_SYS_ANON,		/* AnonPages */
-	MT_SYS_CACHE,		/* Buffers + Cached (with shmem) */
-	MT_SYS_KERNEL,		/* Slab + KernelStack + PageTables + Percpu */
-	MT_SYS_OTHER,		/* the rest: drivers, huge pages, vmalloc */
+	MT_SYS_USER,		/* the processes' PSS */
+	MT_SYS_CACHE,		/* Buffers + Cached, less what PSS counts */
+	MT_SYS_KERNEL,		/* Slab + KernelStack + PageTables +
+				 * SecPageTables + Percpu + vmalloc */
+	MT_SYS_OTHER,		/* the rest: drivers, huge pages, swap
+				 * cache, unreadable processes */
 	MT_NR_SYS,
 };
 
 struct mt_smem_sys {
 	uint64_t total;		/* MemTotal */
 	uint64_t v[MT_NR_SYS];	/* their sum is total */
-	uint64_t pss;		/* the processes' PSS, for comparison */
+	uint64_t over;		/* what the parts overshot total by (other
+				 * is then 0); 0 when they fit */
 };
 
 int mt_smem_system(const struct mt_snap *s, const struct mt_smem *m,

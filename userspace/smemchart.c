@@ -33,7 +33,7 @@ int mt_smem_chart_format(const char *path)
 }
 
 /* A colour per slice or bar, from a qualitative palette */
-static void colour(cairo_t *cr, size_t i)
+static void colour(cairo_t *cr, size_t i, const char *label)
 {
 	static const double pal[][3] = {
 		{ 0.12, 0.47, 0.71 }, { 1.00, 0.50, 0.05 },
@@ -44,18 +44,21 @@ static void colour(cairo_t *cr, size_t i)
 	};
 	const double *c = pal[i % (sizeof(pal) / sizeof(pal[0]))];
 
-	cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+	/* the rest summed: a light grey, unlike any row */
+	if (!strcmp(label, "other"))
+		cairo_set_source_rgb(cr, 0.80, 0.80, 0.80);
+	else
+		cairo_set_source_rgb(cr, c[0], c[1], c[2]);
 }
 
-/* "label  12.3 MB (45.6 %)" */
-static void legend_text(char *buf, size_t len, const char *label,
-			uint64_t v, uint64_t total)
+
+/* "12.3 MB (45.6 %)" */
+static void size_text(char *buf, size_t len, uint64_t v, uint64_t total)
 {
 	char size[32];
 
 	mt_bytes(size, sizeof(size), v);
-	snprintf(buf, len, "%.40s  %s (%.1f %%)", label, size,
-		 total ? 100.0 * v / total : 0);
+	snprintf(buf, len, "%s (%.1f %%)", size, total ? 100.0 * v / total : 0);
 }
 
 static void draw_pie(cairo_t *cr, const char *const *labels,
@@ -63,14 +66,24 @@ static void draw_pie(cairo_t *cr, const char *const *labels,
 		     double w, double h)
 {
 	double r = fmin(w * 0.45, h - 60) / 2 - 10, cx = 20 + r, cy = 40 + r;
-	double a = -M_PI / 2;
-	char text[128];
+	double a = -M_PI / 2, x = 2 * r + 70, sw = 0, lw = 0, y;
+	cairo_text_extents_t ext;
+	char text[64];
 	size_t i;
 
+	/* the legend: labels (cut to leave room) then sizes, in columns */
+	for (i = 0; i < n; i++) {
+		cairo_text_extents(cr, labels[i], &ext);
+		lw = fmax(lw, ext.x_advance);
+		size_text(text, sizeof(text), v[i], total);
+		cairo_text_extents(cr, text, &ext);
+		sw = fmax(sw, ext.x_advance);
+	}
+	lw = fmax(fmin(lw, w - x - sw - 20), 20);
 	for (i = 0; i < n; i++) {
 		double da = total ? 2 * M_PI * v[i] / total : 0;
 
-		colour(cr, i);
+		colour(cr, i, labels[i]);
 		cairo_move_to(cr, cx, cy);
 		cairo_arc(cr, cx, cy, r, a, a + da);
 		cairo_close_path(cr);
@@ -79,43 +92,83 @@ static void draw_pie(cairo_t *cr, const char *const *labels,
 		cairo_rectangle(cr, 2 * r + 50, 50 + 20 * i, 12, 12);
 		cairo_fill(cr);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_move_to(cr, 2 * r + 70, 61 + 20 * i);
-		legend_text(text, sizeof(text), labels[i], v[i], total);
+		y = 61 + 20 * i;
+		size_text(text, sizeof(text), v[i], total);
+		cairo_move_to(cr, x + lw + 10, y);
 		cairo_show_text(cr, text);
+		cairo_save(cr);
+		cairo_rectangle(cr, x, 0, lw, h);
+		cairo_clip(cr);
+		cairo_move_to(cr, x, y);
+		cairo_show_text(cr, labels[i]);
+		cairo_restore(cr);
 	}
 }
 
+
+/*
+ * Horizontal bars: the labels left of them (cut if wider than 40 % of the
+ * chart), each bar's size and share right of its end
+ */
 static void draw_bars(cairo_t *cr, const char *const *labels,
 		      const uint64_t *v, size_t n, uint64_t total,
 		      double w, double h)
 {
 	double top = 40, bar = n ? fmin(28, (h - top - 20) / n) : 0;
-	double left = w * 0.35, len = w - left - 20;
+	double left = 0, sw = 0, len, y;
+	cairo_text_extents_t ext;
 	uint64_t max = 0;
-	char text[128];
+	char text[64];
 	size_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (v[i] > max)
 			max = v[i];
+		cairo_text_extents(cr, labels[i], &ext);
+		left = fmax(left, ext.x_advance);
+		size_text(text, sizeof(text), v[i], total);
+		cairo_text_extents(cr, text, &ext);
+		sw = fmax(sw, ext.x_advance);
+	}
+	left = fmin(left + 20, w * 0.4);
+	/* the longest bar leaves room for its size */
+	len = fmax(w - left - sw - 30, 10);
 	for (i = 0; i < n; i++) {
-		colour(cr, i);
-		cairo_rectangle(cr, left, top + bar * i + 2,
-				max ? len * v[i] / max : 0, bar - 4);
+		double bl = max ? len * v[i] / max : 0;
+
+		y = top + bar * i + bar / 2 + 4;
+		colour(cr, i, labels[i]);
+		cairo_rectangle(cr, left, top + bar * i + 2, bl, bar - 4);
 		cairo_fill(cr);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		cairo_move_to(cr, 10, top + bar * i + bar / 2 + 4);
-		legend_text(text, sizeof(text), labels[i], v[i], total);
+		size_text(text, sizeof(text), v[i], total);
+		cairo_move_to(cr, left + bl + 6, y);
 		cairo_show_text(cr, text);
+		/* a label too long is cut at the bars */
+		cairo_save(cr);
+		cairo_rectangle(cr, 0, 0, left - 8, h);
+		cairo_clip(cr);
+		cairo_move_to(cr, 10, y);
+		cairo_show_text(cr, labels[i]);
+		cairo_restore(cr);
 	}
+}
+
+/* cairo's output, into our file, so that a failure has its errno */
+static cairo_status_t file_write(void *f, const unsigned char *data,
+				 unsigned int len)
+{
+	return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS :
+	       CAIRO_STATUS_WRITE_ERROR;
 }
 
 /**
  * mt_smem_chart() - draw @n labelled sizes into @path
  * @pie: a pie chart, else horizontal bars
- * @why: on failure, cairo's reason
+ * @why: on failure, the reason (the system's or cairo's)
  *
- * Return: 0, -EINVAL for a name that is no .png or .svg, -ENOMEM or -EIO.
+ * Return: 0, -EINVAL for a name that is no .png or .svg, -errno of the
+ * file, -ENOMEM or -EIO.
  */
 int mt_smem_chart(const char *path, bool pie, const char *title,
 		  const char *const *labels, const uint64_t *values, size_t n,
@@ -125,16 +178,26 @@ int mt_smem_chart(const char *path, bool pie, const char *title,
 	cairo_status_t st;
 	cairo_surface_t *s;
 	uint64_t total = 0;
+	int err = 0;
 	cairo_t *cr;
 	size_t i;
+	FILE *f;
 
 	*why = "not a .png or .svg file";
 	if (fmt < 0)
 		return -EINVAL;
+	f = fopen(path, "we");
+	if (!f) {
+		err = -errno;
+		*why = strerror(errno);
+		return err;
+	}
 	for (i = 0; i < n; i++)
 		total += values[i];
+	errno = 0;
 	if (fmt == CHART_SVG) {
-		s = cairo_svg_surface_create(path, width, height);
+		s = cairo_svg_surface_create_for_stream(file_write, f, width,
+							height);
 		cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
 	} else {
 		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width,
@@ -157,11 +220,19 @@ int mt_smem_chart(const char *path, bool pie, const char *title,
 	st = cairo_status(cr);
 	cairo_destroy(cr);
 	if (!st && fmt == CHART_PNG)
-		st = cairo_surface_write_to_png(s, path);
+		st = cairo_surface_write_to_png_stream(s, file_write, f);
 	cairo_surface_finish(s);	/* writes the SVG */
 	if (!st)
 		st = cairo_surface_status(s);
 	cairo_surface_destroy(s);
+	if (st == CAIRO_STATUS_WRITE_ERROR && errno)
+		err = -errno;
+	if (fclose(f) && !st && !err)
+		err = -errno;
+	if (err) {
+		*why = strerror(-err);
+		return err;
+	}
 	*why = cairo_status_to_string(st);
 	return st == CAIRO_STATUS_NO_MEMORY ? -ENOMEM : st ? -EIO : 0;
 }

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..47"
+echo "1..51"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -524,6 +524,10 @@ fi
 mkdir -p $cg/sm
 sh -c "echo \$\$ > $cg/sm/cgroup.procs && exec /tests/mt_touch 4096 600" &
 smpid=$!
+# and in /sm/share two processes that both map 2048 shared pages (8 MiB)
+mkdir -p $cg/sm/share
+sh -c "echo \$\$ > $cg/sm/share/cgroup.procs && exec /tests/mt_share 2048 600" &
+shpid=$!
 sleep 2
 smuss() { sed -n 's/.*"cgroup":"\/sm","processes":1,"swap":[0-9]*,"uss":\([0-9]*\).*/\1/p'; }
 out=$(memtally smem -b cgroup --json 2>&1)
@@ -541,6 +545,41 @@ if [ -n "$fuss" ] && [ "$fuss" = "$uss" ]; then
 	ok "smem --from a snapshot: the same USS for /sm ($fuss)"
 else
 	nok "smem --from a snapshot: the same USS for /sm" "live $uss" "$fout"
+fi
+# each process's PSS: half the 8 MiB, plus what the static binary has of
+# its own (< 1 MiB); RSS all of it; USS none of it
+out=$(memtally smem -c /sm/share --json 2>&1)
+pss_ok=0 pss_all=
+for p in $(echo "$out" | grep -o '"pid":[0-9]*' | sed 's/"pid"://'); do
+	row=$(echo "$out" | tr '{' '\n' | grep "\"pid\":$p,")
+	pss=$(echo "$row" | sed -n 's/.*"pss":\([0-9]*\).*/\1/p')
+	rss=$(echo "$row" | sed -n 's/.*"rss":\([0-9]*\).*/\1/p')
+	uss=$(echo "$row" | sed -n 's/.*"uss":\([0-9]*\).*/\1/p')
+	pss_all="$pss_all $pss"
+	if [ -n "$pss" ] && [ "$pss" -ge 4194304 ] && [ "$pss" -lt 5242880 ] &&
+	   [ "$rss" -ge 8388608 ] && [ "$uss" -lt 1048576 ]; then
+		pss_ok=$((pss_ok + 1))
+	fi
+done
+if [ $pss_ok -eq 2 ]; then
+	ok "smem: two processes sharing 8 MiB have 4 MiB of PSS each (< 5 MiB):$pss_all"
+else
+	nok "smem: two processes sharing 8 MiB have 4 MiB of PSS each" "$out"
+fi
+# the shared region as a mapping: both processes, 8 MiB of PSS in all
+out=$(memtally smem -b mapping -c /sm/share -M '^/dev/zero' --json 2>&1)
+if echo "$out" | grep -q '"rows":\[{"mapping":"/dev/zero (deleted)","processes":2,"swap":0,"uss":0,"pss":8388608,"rss":16777216,'; then
+	ok "smem -b mapping: the shared region, 8 MiB of PSS over 2 processes"
+else
+	nok "smem -b mapping: the shared region, 8 MiB of PSS over 2 processes" "$out"
+fi
+# the snapshot's rows are the live rows of the same still processes
+live=$(memtally smem -c /sm --json 2> /dev/null | sed 's/,"totals".*//')
+from=$(memtally smem --from /tmp/sm.json -c /sm --json 2> /dev/null | sed 's/,"totals".*//')
+if [ "$(echo "$live" | grep -o '"pid"' | wc -l)" -eq 3 ] && [ "$live" = "$from" ]; then
+	ok "smem --from a snapshot: the rows of /sm's 3 processes as live"
+else
+	nok "smem --from a snapshot: the rows of /sm's 3 processes as live" "live $live" "from $from"
 fi
 out=$(memtally smem -c /sm -t 2>&1)
 if echo "$out" | grep -Eq "^ *$smpid  (0|root) *  /sm  */tests/mt_touch 4096 600" &&
@@ -570,6 +609,21 @@ if [ $rc -eq 0 ] && head -c 400 /tmp/smem.svg | grep -q 'width="500px" height="3
 else
 	nok "smem --chart bar: a 500x300 SVG" "rc=$rc" "$out" "$(head -c 300 /tmp/smem.svg)"
 fi
+# the system's memory in parts that add up to MemTotal; user holds the
+# PSS of /sm's 16 MiB
+out=$(memtally smem -b system --json 2> /dev/null)
+smkey() { echo "$out" | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+sum=0
+for k in free user cache kernel other; do
+	v=$(smkey $k)
+	sum=$((sum + ${v:-0}))
+done
+if [ -n "$(smkey total)" ] && [ "$sum" = "$(smkey total)" ] &&
+   [ "$(smkey over)" = 0 ] && [ "$(smkey user)" -ge 16777216 ]; then
+	ok "smem -b system: free, user, cache, kernel and other add up to MemTotal ($sum)"
+else
+	nok "smem -b system: the parts add up to MemTotal" "sum $sum" "$out"
+fi
 out=$(su -s /bin/sh -c 'memtally smem -b user' nobody 2>&1)
 rc=$?
 if [ $rc -eq 0 ] && echo "$out" | grep -q "processes not readable: run as root"; then
@@ -577,9 +631,10 @@ if [ $rc -eq 0 ] && echo "$out" | grep -q "processes not readable: run as root";
 else
 	nok "smem as non-root: its own processes, and says what it cannot read" "rc=$rc" "$out"
 fi
-kill $smpid
-wait $smpid 2> /dev/null
+kill $smpid $shpid
+wait $smpid $shpid 2> /dev/null
+sleep 1
 
-rmdir $cg/tt/sub $cg/tt $cg/ttx $cg/sm
+rmdir $cg/tt/sub $cg/tt $cg/ttx $cg/sm/share $cg/sm
 echo "# Totals: pass:$((n - failed)) fail:$failed"
 [ $failed -eq 0 ]

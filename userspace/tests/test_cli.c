@@ -245,7 +245,7 @@ static void parse_config(void)
 /* Run the tool with @args; its stdout and stderr end up in @out and @err. */
 int tool(char *out, char *err, size_t len, char *const args[])
 {
-	char *argv[8] = { (char *)t_tool }, outf[] = "/tmp/mt-out.XXXXXX",
+	char *argv[16] = { (char *)t_tool }, outf[] = "/tmp/mt-out.XXXXXX",
 	     errf[] = "/tmp/mt-err.XXXXXX";
 	int fo = mkstemp(outf), fe = mkstemp(errf), status = -1, argc;
 	posix_spawn_file_actions_t fa;
@@ -253,8 +253,14 @@ int tool(char *out, char *err, size_t len, char *const args[])
 	ssize_t n;
 	pid_t pid;
 
-	for (argc = 1; argc < 7 && args[argc - 1]; argc++)
+	for (argc = 1; argc < 15 && args[argc - 1]; argc++)
 		argv[argc] = args[argc - 1];
+	if (args[argc - 1]) {
+		/* never run a command line cut short */
+		fprintf(stderr, "tool(): more than %d arguments\n", argc - 1);
+		out[0] = err[0] = '\0';
+		return -1;
+	}
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fo, 1);
 	posix_spawn_file_actions_adddup2(&fa, fe, 2);

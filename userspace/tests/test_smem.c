@@ -10,26 +10,31 @@
 #include "../snapfile.h"
 
 /*
- * pid 10 (uid 0, /a) and 11 (uid 1000, /a/b) with known sizes; 12 a
- * kernel thread (empty smaps_rollup); 13 not readable (null)
+ * pid 10 (uid 0, /a) and 11 (uid 1000, /a/b) with known sizes (11 has no
+ * SwapPss line, as before Linux 4.3, and smaps without VmFlags); 12 a
+ * kernel thread (empty smaps_rollup); 13 not readable (null); 14 a
+ * kernel thread whose smaps_rollup failed (no VmRSS); 15 another user's
+ * (VmRSS, smaps_rollup null)
  */
 static const char fixture[] =
 "{\"format\":\"memtally-snapshot\",\"version\":1,\"module\":null,\"files\":{"
 "\"/proc/meminfo\":\"MemTotal: 1000 kB\\nMemFree: 400 kB\\nBuffers: 10 kB\\n"
 "Cached: 90 kB\\nAnonPages: 300 kB\\nSlab: 50 kB\\nKernelStack: 8 kB\\n"
-"PageTables: 2 kB\\nPercpu: 40 kB\\n\","
+"PageTables: 2 kB\\nSecPageTables: 1 kB\\nPercpu: 40 kB\\n"
+"VmallocUsed: 20 kB\\n\","
 "\"/proc/10/status\":\"Name:\\tdb\\nUid:\\t0\\t0\\t0\\t0\\n\","
 "\"/proc/10/cmdline\":\"/usr/bin/db\","
 "\"/proc/10/cgroup\":\"0::/a\\n\","
 "\"/proc/10/smaps_rollup\":\"00400000-7fff0000 ---p 00000000 00:00 0 [rollup]\\n"
 "Rss: 100 kB\\nPss: 60 kB\\nPrivate_Clean: 10 kB\\nPrivate_Dirty: 30 kB\\n"
-"Private_Hugetlb: 0 kB\\nSwap: 5 kB\\n\","
+"Private_Hugetlb: 0 kB\\nSwap: 5 kB\\nSwapPss: 3 kB\\n"
+"Pss_File: 15 kB\\nPss_Shmem: 5 kB\\n\","
 "\"/proc/10/smaps\":\"00400000-00410000 r-xp 00000000 08:01 12 /lib/x.so\\n"
 "Size: 64 kB\\nRss: 40 kB\\nPss: 20 kB\\nPrivate_Clean: 0 kB\\n"
-"Private_Dirty: 0 kB\\nSwap: 0 kB\\nVmFlags: rd ex\\n"
+"Private_Dirty: 0 kB\\nSwap: 0 kB\\nSwapPss: 0 kB\\nVmFlags: rd ex\\n"
 "00600000-00700000 rw-p 00000000 00:00 0 [heap]\\nSize: 1024 kB\\n"
 "Rss: 60 kB\\nPss: 40 kB\\nPrivate_Clean: 10 kB\\nPrivate_Dirty: 30 kB\\n"
-"Swap: 5 kB\\nVmFlags: rd wr\\n\","
+"Swap: 5 kB\\nSwapPss: 3 kB\\nVmFlags: rd wr\\n\","
 "\"/proc/11/status\":\"Name:\\tweb\\nUid:\\t1000\\t1000\\t1000\\t1000\\n\","
 "\"/proc/11/cmdline\":\"web\","
 "\"/proc/11/cgroup\":\"0::/a/b\\n\","
@@ -38,10 +43,16 @@ static const char fixture[] =
 "Swap: 0 kB\\n\","
 "\"/proc/11/smaps\":\"00400000-00410000 r-xp 00000000 08:01 12 /lib/x.so\\n"
 "Rss: 40 kB\\nPss: 20 kB\\nPrivate_Clean: 0 kB\\nPrivate_Dirty: 0 kB\\n"
-"Swap: 0 kB\\nVmFlags: rd ex\\n\","
+"Swap: 0 kB\\n"
+"00800000-00900000 rw-p 00000000 00:00 0 \\nRss: 10 kB\\nPss: 10 kB\\n"
+"Private_Clean: 0 kB\\nPrivate_Dirty: 10 kB\\nSwap: 0 kB\\n\","
 "\"/proc/12/status\":\"Name:\\tkthreadd\\nUid:\\t0\\t0\\t0\\t0\\n\","
 "\"/proc/12/smaps_rollup\":\"\","
-"\"/proc/13/smaps_rollup\":null"
+"\"/proc/13/smaps_rollup\":null,"
+"\"/proc/14/status\":\"Name:\\tkworker/0:1\\nKthread:\\t1\\n\","
+"\"/proc/14/smaps_rollup\":null,"
+"\"/proc/15/status\":\"Name:\\tsshd\\nVmRSS:\\t  900 kB\\n\","
+"\"/proc/15/smaps_rollup\":null"
 "}}";
 
 static int load(struct mt_snap *s)
@@ -65,7 +76,7 @@ static void smem_processes(void)
 		return;
 	CHECK(!mt_smem_read(&s, &m));
 	CHECK_U64(m.nr_procs, 2);	/* no kernel thread */
-	CHECK_U64(m.unreadable, 1);
+	CHECK_U64(m.unreadable, 2);	/* 13 and 15 */
 	if (m.nr_procs == 2) {
 		CHECK_U64(m.procs[0].pid, 10);
 		CHECK_U64(m.procs[0].uid, 0);
@@ -75,8 +86,12 @@ static void smem_processes(void)
 		CHECK_U64(m.procs[0].v[MT_SMEM_PSS], 60 * 1024);
 		CHECK_U64(m.procs[0].v[MT_SMEM_USS], 40 * 1024);
 		CHECK_U64(m.procs[0].v[MT_SMEM_SWAP], 5 * 1024);
+		CHECK_U64(m.procs[0].v[MT_SMEM_SWAPPSS], 3 * 1024);
+		CHECK_U64(m.procs[0].no_swappss, 0);
 		CHECK_U64(m.procs[1].uid, 1000);
 		CHECK_U64(m.procs[1].v[MT_SMEM_USS], 20 * 1024);
+		CHECK_U64(m.procs[1].v[MT_SMEM_RSS], 50 * 1024);
+		CHECK_U64(m.procs[1].no_swappss, 1);
 	}
 	mt_smem_free(&m);
 	mt_snap_free(&s);
@@ -101,21 +116,46 @@ static void smem_groups(void)
 	mt_smem_rows_free(v, n);
 	CHECK(!mt_smem_group(&m, MT_SMEM_BY_CGROUP, &v, &n));
 	CHECK_U64(n, 2);
+	for (i = 0; i < n; i++) {
+		bool b = !strcmp(v[i].name, "/a/b");
+
+		CHECK(b || !strcmp(v[i].name, "/a"));
+		CHECK_U64(v[i].count, 1);
+		CHECK_U64(v[i].v[MT_SMEM_USS], b ? 20 * 1024 : 40 * 1024);
+		CHECK_U64(v[i].v[MT_SMEM_PSS], b ? 30 * 1024 : 60 * 1024);
+		CHECK_U64(v[i].v[MT_SMEM_RSS], b ? 50 * 1024 : 100 * 1024);
+		CHECK_U64(v[i].v[MT_SMEM_SWAP], b ? 0 : 5 * 1024);
+		CHECK_U64(v[i].no_swappss, b);
+	}
 	mt_smem_rows_free(v, n);
-	/* /lib/x.so in both processes: 20 + 20 kB PSS, counted twice */
+	/*
+	 * /lib/x.so in both processes: 20 + 20 kB PSS, counted twice; 11's
+	 * blocks have neither VmFlags nor SwapPss
+	 */
 	CHECK(!mt_smem_maps(&s, &m, &v, &n));
-	CHECK_U64(n, 2);
+	CHECK_U64(n, 3);
 	for (i = 0; i < n; i++) {
 		if (!strcmp(v[i].name, "/lib/x.so")) {
 			CHECK_U64(v[i].count, 2);
 			CHECK_U64(v[i].v[MT_SMEM_PSS], 40 * 1024);
 			CHECK_U64(v[i].v[MT_SMEM_RSS], 80 * 1024);
 			CHECK_U64(v[i].v[MT_SMEM_USS], 0);
+			CHECK_U64(v[i].no_swappss, 1);
+		} else if (!strcmp(v[i].name, "[anon]")) {
+			CHECK_U64(v[i].count, 1);
+			CHECK_U64(v[i].v[MT_SMEM_RSS], 10 * 1024);
+			CHECK_U64(v[i].v[MT_SMEM_PSS], 10 * 1024);
+			CHECK_U64(v[i].v[MT_SMEM_USS], 10 * 1024);
+			CHECK_U64(v[i].v[MT_SMEM_SWAP], 0);
 		} else {
 			CHECK_STR(v[i].name, "[heap]");
 			CHECK_U64(v[i].count, 1);
 			CHECK_U64(v[i].v[MT_SMEM_USS], 40 * 1024);
+			CHECK_U64(v[i].v[MT_SMEM_PSS], 40 * 1024);
+			CHECK_U64(v[i].v[MT_SMEM_RSS], 60 * 1024);
 			CHECK_U64(v[i].v[MT_SMEM_SWAP], 5 * 1024);
+			CHECK_U64(v[i].v[MT_SMEM_SWAPPSS], 3 * 1024);
+			CHECK_U64(v[i].no_swappss, 0);
 		}
 	}
 	mt_smem_rows_free(v, n);
@@ -138,14 +178,41 @@ static void smem_system(void)
 	CHECK(!mt_smem_system(&s, &m, &sys));
 	CHECK_U64(sys.total, 1000 * 1024);
 	CHECK_U64(sys.v[MT_SYS_FREE], 400 * 1024);
-	CHECK_U64(sys.v[MT_SYS_ANON], 300 * 1024);
-	CHECK_U64(sys.v[MT_SYS_CACHE], 100 * 1024);
-	CHECK_U64(sys.v[MT_SYS_KERNEL], 100 * 1024);
-	CHECK_U64(sys.v[MT_SYS_OTHER], 100 * 1024);
+	/* the PSS of 10 and 11 */
+	CHECK_U64(sys.v[MT_SYS_USER], 90 * 1024);
+	/* Buffers + Cached less 10's Pss_File + Pss_Shmem */
+	CHECK_U64(sys.v[MT_SYS_CACHE], 80 * 1024);
+	/* 50 + 8 + 2 + 1 + 40, and VmallocUsed less KernelStack: 12 */
+	CHECK_U64(sys.v[MT_SYS_KERNEL], 113 * 1024);
+	CHECK_U64(sys.v[MT_SYS_OTHER], 317 * 1024);
+	CHECK_U64(sys.over, 0);
 	for (i = 0; i < MT_NR_SYS; i++)
 		sum += sys.v[i];
 	CHECK_U64(sum, sys.total);
-	CHECK_U64(sys.pss, 90 * 1024);
+	mt_smem_free(&m);
+	mt_snap_free(&s);
+}
+
+/* Parts that overshoot MemTotal: other is 0, over says by how much */
+static void smem_system_over(void)
+{
+	static const char over[] =
+	"{\"format\":\"memtally-snapshot\",\"version\":1,\"module\":null,"
+	"\"files\":{\"/proc/meminfo\":\"MemTotal: 100 kB\\nMemFree: 90 kB\\n"
+	"Slab: 50 kB\\n\"}}";
+	struct mt_smem_sys sys;
+	struct mt_snap s;
+	struct mt_smem m;
+	char why[256];
+
+	CHECK(!mt_snap_parse(over, sizeof(over) - 1, &s, why, sizeof(why)));
+	if (t_failed_case)
+		return;
+	CHECK(!mt_smem_read(&s, &m));
+	CHECK(!mt_smem_system(&s, &m, &sys));
+	CHECK_U64(sys.v[MT_SYS_KERNEL], 50 * 1024);
+	CHECK_U64(sys.v[MT_SYS_OTHER], 0);
+	CHECK_U64(sys.over, 40 * 1024);
 	mt_smem_free(&m);
 	mt_snap_free(&s);
 }
@@ -167,7 +234,7 @@ static void smem_cli(void)
 	fixture_file(path);
 	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
 					       "--json", "-c", "/a/b")) == 0);
-	CHECK(strstr(out, "\"rows\":[{\"pid\":11,\"uid\":1000,\"cgroup\":\"/a/b\",\"command\":\"web\",\"swap\":0,\"uss\":20480,\"pss\":30720,\"rss\":51200}]"));
+	CHECK(strstr(out, "\"rows\":[{\"pid\":11,\"uid\":1000,\"cgroup\":\"/a/b\",\"command\":\"web\",\"swap\":0,\"uss\":20480,\"pss\":30720,\"rss\":51200,\"swap_pss\":null}]"));
 	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
 					       "-u", "0", "-buser")) == 0);
 	CHECK(strstr(out, "\n0 ") && !strstr(out, "1000"));
@@ -184,7 +251,89 @@ static void smem_cli(void)
 					       "-o", "x.gif")) == 2);
 	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
 					       "--json")) == 0);
-	CHECK(strstr(out, "\"unreadable\":1"));
+	CHECK(strstr(out, "\"unreadable\":2"));
+	unlink(path);
+}
+
+/* The tables, exactly: sorting, --top, --totals, --bytes, the note */
+static void smem_tables(void)
+{
+	char path[] = "/tmp/mt-smem.XXXXXX", out[8192], err[1024];
+
+	fixture_file(path);
+	/* by PSS (the default), sizes human-readable (the default) */
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-t")) == 0);
+	CHECK_STR(out,
+"  PID  USER  CGROUP  COMMAND        SWAP      USS      PSS       RSS\n"
+"   10  0     /a      /usr/bin/db  5.1 kB  41.0 kB  61.4 kB  102.4 kB\n"
+"   11  1000  /a/b    web             0 B  20.5 kB  30.7 kB   51.2 kB\n"
+"total                             5.1 kB  61.4 kB  92.2 kB  153.6 kB\n");
+	/* --from: another host's uids, no advice to run as root */
+	CHECK_STR(err, "memtally: 2 processes not readable\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path, "-B",
+					       "-s", "name", "-n", "1",
+					       "-b", "cgroup", "-t")) == 0);
+	CHECK_STR(out,
+"CGROUP  PROCESSES  SWAP    USS    PSS     RSS\n"
+"/a              1  5120  40960  61440  102400\n"
+"total           1  5120  40960  61440  102400\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path, "-B",
+					       "-s", "swap", "-b", "mapping",
+					       "-t")) == 0);
+	CHECK_STR(out,
+"MAPPING    PROCESSES  SWAP    USS    PSS     RSS\n"
+"[heap]             1  5120  40960  40960   61440\n"
+"/lib/x.so          2     0      0  40960   81920\n"
+"[anon]             1     0  10240  10240   10240\n"
+"total              4  5120  51200  92160  153600\n");
+	/* -k after --bytes: human-readable again */
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-b", "user", "-s", "uss",
+					       "--bytes", "-k")) == 0);
+	CHECK_STR(out,
+"USER  PROCESSES    SWAP      USS      PSS       RSS\n"
+"0             1  5.1 kB  41.0 kB  61.4 kB  102.4 kB\n"
+"1000          1     0 B  20.5 kB  30.7 kB   51.2 kB\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-b", "user", "-s", "rss",
+					       "-c", "/a/b", "--json")) == 0);
+	CHECK_STR(out, "{\"view\":\"user\",\"rows\":[{\"uid\":1000,\"user\":\"1000\",\"processes\":1,\"swap\":0,\"uss\":20480,\"pss\":30720,\"rss\":51200,\"swap_pss\":null}],\"totals\":{\"swap\":0,\"uss\":20480,\"pss\":30720,\"rss\":51200,\"swap_pss\":null},\"unreadable\":2}\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-b", "system", "-B")) == 0);
+	CHECK(strstr(out, "\nuser              92160    9.0%\n") &&
+	      strstr(out, "\ntotal           1024000  100.0%\n"));
+	/* a cgroup and those below it, not /a's namesakes */
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-c", "/a/", "--json")) == 0);
+	CHECK(strstr(out, "\"pid\":10") && strstr(out, "\"pid\":11"));
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-c", "/a/bc", "--json")) == 0);
+	CHECK(strstr(out, "\"rows\":[]"));
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-s", "size")) == 2);
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-M", "x", "-b", "user")) == 2);
+	CHECK_STR(err, "memtally: smem: --mapping is for --by mapping; see memtally --help\n");
+	unlink(path);
+}
+
+/* --by mapping of a snapshot taken without smaps: one line, exit 1 */
+static void smem_no_smaps(void)
+{
+	static const char nosmaps[] =
+	"{\"format\":\"memtally-snapshot\",\"version\":1,\"module\":null,"
+	"\"files\":{\"/proc/7/smaps_rollup\":\"Rss: 4 kB\\n\"}}";
+	char path[] = "/tmp/mt-smem.XXXXXX", out[1024], err[1024];
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && write(fd, nosmaps, sizeof(nosmaps) - 1) ==
+	      (ssize_t)sizeof(nosmaps) - 1);
+	close(fd);
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-b", "mapping")) == 1);
+	CHECK_STR(out, "");
+	CHECK(strstr(err, "taken without smaps") && !strchr(err, '\n')[1]);
 	unlink(path);
 }
 
@@ -239,11 +388,61 @@ static void smem_charts(void)
 	unlink(svg);
 }
 
+/* The tool's charts of a snapshot: the top row and "other" */
+static void smem_cli_charts(void)
+{
+	char path[] = "/tmp/mt-smem.XXXXXX", out[1024], err[1024];
+	char png[] = "/tmp/mt-chart-XXXXXX.png", svg[] = "/tmp/mt-chart-XXXXXX.svg";
+	char buf[4096] = { 0 };
+	unsigned int w, h;
+	FILE *f;
+	int fd;
+
+	fixture_file(path);
+	fd = mkstemps(png, 4);
+	close(fd);
+	fd = mkstemps(svg, 4);
+	close(fd);
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--chart", "pie", "-o", png,
+					       "--size", "320x240", "-n",
+					       "1")) == 0);
+	png_size(png, &w, &h);
+	CHECK_U64(w, 320);
+	CHECK_U64(h, 240);
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "-b", "user", "--chart", "bar",
+					       "-o", svg, "--size",
+					       "1000x700")) == 0);
+	f = fopen(svg, "re");
+	CHECK(f && fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	if (f)
+		fclose(f);
+	CHECK(strstr(buf, "width=\"1000px\"") &&
+	      strstr(buf, "height=\"700px\""));
+	CHECK(t_xml_ok(svg));
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--chart", "pie", "-o",
+					       "/tmp/x.jpg")) == 2);
+	CHECK_STR(err, "memtally: smem: --output names a .png or .svg file, not '/tmp/x.jpg'; see memtally --help\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--chart", "pie", "-o",
+					       "/nonexistent/x.png")) == 1);
+	CHECK_STR(err, "memtally: /nonexistent/x.png: No such file or directory\n");
+	unlink(png);
+	unlink(svg);
+	unlink(path);
+}
+
 void test_smem(void)
 {
 	RUN(smem_processes);
 	RUN(smem_groups);
 	RUN(smem_system);
+	RUN(smem_system_over);
 	RUN(smem_cli);
+	RUN(smem_tables);
+	RUN(smem_no_smaps);
 	RUN(smem_charts);
+	RUN(smem_cli_charts);
 }
