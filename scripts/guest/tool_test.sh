@@ -427,7 +427,12 @@ json_out reclaim-rates.jsonl reclaim 1 2 --json
 json_out reclaim-by-cgroup-rates.jsonl reclaim 1 1 --by-cgroup --json
 json_out ksm ksm --json
 json_out ksm-processes ksm -p --json
+# (ksmd runs only while some memory is mergeable)
+/tests/mt_merge 512 same 100 &
+mpid=$!
 json_out ksm-trial ksm trial --scans 1 --timeout 100 --json
+kill $mpid
+wait $mpid 2> /dev/null
 json_out top.jsonl top -b -n 2 -d 0.5 --json
 json_out report report --json
 json_out smem smem --json
