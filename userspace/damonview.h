@@ -52,8 +52,6 @@ struct heatmap {
 	uint64_t a0, a1;	/* addresses at the bottom, top edge */
 };
 
-enum { MT_HEATMAP_PNG, MT_HEATMAP_SVG };
-
 /* Margins of an image around the map, in pixels */
 #define HEATMAP_LEFT		110	/* address labels */
 #define HEATMAP_RIGHT		80	/* the colour bar */

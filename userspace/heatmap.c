@@ -16,12 +16,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <cairo.h>
-#include <cairo-svg.h>
 #include <json.h>
 
 #include "cli.h"
 #include "damonnl.h"
 #include "damonview.h"
+#include "image.h"
 #include "nl.h"
 
 static const char heatmap_usage[] =
@@ -63,18 +63,6 @@ static int dim_parse(const char *opt, const char *s, unsigned int *v)
 	return 0;
 }
 
-/* MT_HEATMAP_PNG or _SVG by @path's extension, or -1 */
-static int format_of(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	if (dot && !strcasecmp(dot, ".png"))
-		return MT_HEATMAP_PNG;
-	if (dot && !strcasecmp(dot, ".svg"))
-		return MT_HEATMAP_SVG;
-	return -1;
-}
-
 /* Return: 0, or MT_EXIT_USAGE after reporting the error. */
 int heatmap_parse(int argc, char **argv, struct heatmap_cli_opts *o)
 {
@@ -95,7 +83,7 @@ int heatmap_parse(int argc, char **argv, struct heatmap_cli_opts *o)
 		switch (c) {
 		case 'o':
 			o->output = optarg;
-			if (format_of(optarg) < 0)
+			if (mt_image_format(optarg) < 0)
 				return mt_usage_err("heatmap: --output names a .png or .svg file, not '%s'",
 						    optarg);
 			break;
@@ -459,7 +447,7 @@ static unsigned int image_cells(unsigned int pixels, unsigned int most)
 /**
  * heatmap_render() - draw the regions into a PNG or SVG file
  * @o: width and height are the image's, in pixels
- * @why: receives cairo's reason of an -EIO
+ * @why: receives the reason of an -EIO (the system's or cairo's)
  *
  * Return: 0, -EINVAL (an image too small for the axes, or a file name
  * of neither kind), -ENOENT (no region kept), -ENOMEM or -EIO.
@@ -469,13 +457,13 @@ int heatmap_render(const struct mt_region *v, size_t n,
 		   const char **why)
 {
 	struct heatmap_opts bins = *o;
-	cairo_surface_t *s;
-	cairo_status_t st;
+	struct mt_image im;
 	struct heatmap hm;
 	cairo_t *cr;
-	int fmt = format_of(path), err;
+	int err;
 
-	if (fmt < 0 || o->width < HEATMAP_MIN_WIDTH ||
+	*why = "";
+	if (mt_image_format(path) < 0 || o->width < HEATMAP_MIN_WIDTH ||
 	    o->height < HEATMAP_MIN_HEIGHT)
 		return -EINVAL;
 	bins.cols = image_cells(o->width - HEATMAP_LEFT - HEATMAP_RIGHT, 200);
@@ -484,27 +472,15 @@ int heatmap_render(const struct mt_region *v, size_t n,
 	err = heatmap_bin(v, n, &bins, &hm);
 	if (err)
 		return err;
-	if (fmt == MT_HEATMAP_SVG) {
-		s = cairo_svg_surface_create(path, o->width, o->height);
-		cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
-	} else {
-		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, o->width,
-					       o->height);
+	err = mt_image_open(&im, path, o->width, o->height, why);
+	if (!err) {
+		cr = cairo_create(im.surface);
+		draw(cr, &hm, o->width, o->height, o->title ? o->title :
+		     "DAMON access frequency");
+		err = mt_image_close(&im, cr, why);
 	}
-	cr = cairo_create(s);
-	draw(cr, &hm, o->width, o->height, o->title ? o->title :
-	     "DAMON access frequency");
-	st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (!st && fmt == MT_HEATMAP_PNG)
-		st = cairo_surface_write_to_png(s, path);
-	cairo_surface_finish(s);	/* writes the SVG */
-	if (!st)
-		st = cairo_surface_status(s);
-	cairo_surface_destroy(s);
 	heatmap_free(&hm);
-	*why = cairo_status_to_string(st);
-	return st == CAIRO_STATUS_NO_MEMORY ? -ENOMEM : st ? -EIO : 0;
+	return err;
 }
 
 /* The terminal's size less the legend, else 80x20 */

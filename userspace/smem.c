@@ -18,6 +18,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "image.h"
 #include "ksm.h"
 #include "smemcalc.h"
 #include "smemchart.h"
@@ -228,7 +229,7 @@ static int smem_parse(int argc, char **argv, struct smem_opts *o)
 				    argv[optind]);
 	if (!o->chart != !o->output)
 		return mt_usage_err("smem: --chart and --output go together");
-	if (o->output && mt_smem_chart_format(o->output) < 0)
+	if (o->output && mt_image_format(o->output) < 0)
 		return mt_usage_err("smem: --output names a .png or .svg file, not '%s'",
 				    o->output);
 	if (o->has_mapping && o->view != VIEW_MAPPING)

@@ -7,30 +7,11 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <cairo.h>
-#include <cairo-svg.h>
 
+#include "image.h"
 #include "ksm.h"
 #include "smemchart.h"
-
-enum { CHART_PNG, CHART_SVG };
-
-/**
- * mt_smem_chart_format() - the image format @path names
- *
- * Return: 0 for .png, 1 for .svg, -1 for anything else.
- */
-int mt_smem_chart_format(const char *path)
-{
-	const char *dot = strrchr(path, '.');
-
-	if (dot && !strcasecmp(dot, ".png"))
-		return CHART_PNG;
-	if (dot && !strcasecmp(dot, ".svg"))
-		return CHART_SVG;
-	return -1;
-}
 
 /* A colour per slice or bar, from a qualitative palette */
 static void colour(cairo_t *cr, size_t i, const char *label)
@@ -50,7 +31,6 @@ static void colour(cairo_t *cr, size_t i, const char *label)
 	else
 		cairo_set_source_rgb(cr, c[0], c[1], c[2]);
 }
-
 
 /* "12.3 MB (45.6 %)" */
 static void size_text(char *buf, size_t len, uint64_t v, uint64_t total)
@@ -154,56 +134,30 @@ static void draw_bars(cairo_t *cr, const char *const *labels,
 	}
 }
 
-/* cairo's output, into our file, so that a failure has its errno */
-static cairo_status_t file_write(void *f, const unsigned char *data,
-				 unsigned int len)
-{
-	return fwrite(data, 1, len, f) == len ? CAIRO_STATUS_SUCCESS :
-	       CAIRO_STATUS_WRITE_ERROR;
-}
-
 /**
  * mt_smem_chart() - draw @n labelled sizes into @path
  * @pie: a pie chart, else horizontal bars
  * @why: on failure, the reason (the system's or cairo's)
  *
- * Return: 0, -EINVAL for a name that is no .png or .svg, -errno of the
- * file, -ENOMEM or -EIO.
+ * Return: 0, -EINVAL for a name that is no .png or .svg, -ENOMEM or -EIO
+ * (the file could not be written).
  */
 int mt_smem_chart(const char *path, bool pie, const char *title,
 		  const char *const *labels, const uint64_t *values, size_t n,
 		  unsigned int width, unsigned int height, const char **why)
 {
-	int fmt = mt_smem_chart_format(path);
-	cairo_status_t st;
-	cairo_surface_t *s;
+	struct mt_image im;
 	uint64_t total = 0;
-	int err = 0;
 	cairo_t *cr;
 	size_t i;
-	FILE *f;
+	int err;
 
-	*why = "not a .png or .svg file";
-	if (fmt < 0)
-		return -EINVAL;
-	f = fopen(path, "we");
-	if (!f) {
-		err = -errno;
-		*why = strerror(errno);
+	err = mt_image_open(&im, path, width, height, why);
+	if (err)
 		return err;
-	}
 	for (i = 0; i < n; i++)
 		total += values[i];
-	errno = 0;
-	if (fmt == CHART_SVG) {
-		s = cairo_svg_surface_create_for_stream(file_write, f, width,
-							height);
-		cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PX);
-	} else {
-		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width,
-					       height);
-	}
-	cr = cairo_create(s);
+	cr = cairo_create(im.surface);
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
@@ -217,22 +171,5 @@ int mt_smem_chart(const char *path, bool pie, const char *title,
 		draw_pie(cr, labels, values, n, total, width, height);
 	else
 		draw_bars(cr, labels, values, n, total, width, height);
-	st = cairo_status(cr);
-	cairo_destroy(cr);
-	if (!st && fmt == CHART_PNG)
-		st = cairo_surface_write_to_png_stream(s, file_write, f);
-	cairo_surface_finish(s);	/* writes the SVG */
-	if (!st)
-		st = cairo_surface_status(s);
-	cairo_surface_destroy(s);
-	if (st == CAIRO_STATUS_WRITE_ERROR && errno)
-		err = -errno;
-	if (fclose(f) && !st && !err)
-		err = -errno;
-	if (err) {
-		*why = strerror(-err);
-		return err;
-	}
-	*why = cairo_status_to_string(st);
-	return st == CAIRO_STATUS_NO_MEMORY ? -ENOMEM : st ? -EIO : 0;
+	return mt_image_close(&im, cr, why);
 }

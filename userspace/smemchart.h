@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-int mt_smem_chart_format(const char *path);
 int mt_smem_chart(const char *path, bool pie, const char *title,
 		  const char *const *labels, const uint64_t *values, size_t n,
 		  unsigned int width, unsigned int height, const char **why);
