@@ -65,7 +65,11 @@ for want; do
 	echo "$lines"
 	hostclock="the host's (wall-clock TCG: rounds spread by 2-5 %)"
 	echo "kernel: $abi (QEMU TCG, 2 vCPUs, 1 GiB, clock: ${clock:-$hostclock})"
-	rows+=("$abi"$'\t'"clock"$'\t'"${clock:+$clock, booted with maxcpus=1, CPU 1 brought online by /init}${clock:-$hostclock}")
+	if [ -n "$clock" ]; then
+		rows+=("$abi"$'\t'"clock"$'\t'"$clock, booted with maxcpus=1, CPU 1 brought online by /init")
+	else
+		rows+=("$abi"$'\t'"clock"$'\t'"$hostclock")
+	fi
 	while IFS= read -r l; do
 		l=${l#bench }
 		rows+=("$abi"$'\t'"${l%%: *}"$'\t'"${l#*: }")
@@ -74,12 +78,17 @@ done
 
 # rows of kernels not measured this time stay, with their dates
 today=$(date -u +%Y-%m-%d)
-# each (kernel, benchmark) measured now: their old rows go
+# each (kernel, benchmark) measured now: their old rows go; all of a
+# kernel's old rows when every part ran (BENCH unset), so that a benchmark
+# renamed or dropped since leaves no stale row
 measured=" $(printf '%s\n' "${rows[@]}" | cut -f1,2 | sort -u | tr '\t\n' '| ')"
+[ -n "${BENCH:-}" ] ||
+	measured="$measured$(printf '%s\n' "${rows[@]}" | cut -f1 | sort -u | sed 's/$/|* /' | tr -d '\n')"
 kept=()
 if [ -f "$out" ]; then
 	while IFS=$'\t' read -r k d b f; do
-		[[ $measured == *" $k|$b "* ]] || kept+=("$k"$'\t'"$d"$'\t'"$b"$'\t'"$f")
+		[[ $measured == *" $k|$b "* || $measured == *" $k|* "* ]] ||
+			kept+=("$k"$'\t'"$d"$'\t'"$b"$'\t'"$f")
 	done < <(awk '/^   \* - /{k = substr($0, 8); n = 0; next}
 		/^     - / && k != "kernel" {v[++n] = substr($0, 8)
 			if (n == 3) print k "\t" v[1] "\t" v[2] "\t" v[3]}' "$out")
