@@ -32,9 +32,9 @@ fi
 # -icount shift=N,sleep=off: the guest's clock counts the instructions it
 # runs, 2^N ns each, so figures weigh instructions and do not move with the
 # host's load.  Debian's 6.1 hangs at boot under -icount while it brings up
-# the second CPU (single-threaded TCG: the boot CPU's wait never lets the
-# other run), so under -icount every kernel boots with maxcpus=1 and the
-# guest's /init brings the second CPU online, where 6.1 does it fine.
+# the second CPU (seen after "x86: Booting SMP configuration:"; why is not
+# known), so under -icount every kernel boots with maxcpus=1 and the
+# guest's /init brings the second CPU online, which 6.1 does fine.
 clock_of() {	# clock_of: the QEMU arguments, empty for the host's
 	local n=${ICOUNT:-3}
 	[ "$n" = off ] || echo "-icount shift=$n,sleep=off"

@@ -16,6 +16,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 
 from jsonschema import Draft202012Validator
 
@@ -45,18 +46,22 @@ def strict(const):
     raise ValueError("%s is not JSON (RFC 8259 has no such number)" % const)
 
 
+def load(path):
+    """The documents of @path: one, or a .jsonl file's lines"""
+    with open(path) as f:
+        if path.endswith(".jsonl"):
+            return [json.loads(l, parse_constant=strict)
+                    for l in f if l.strip()]
+        return [json.load(f, parse_constant=strict)]
+
+
 def check(schema, path):
     name = def_name(path)
     v = validator(schema, name)
     if v is None:
         return ["no $defs/%s in the schema" % name]
     try:
-        with open(path) as f:
-            if path.endswith(".jsonl"):
-                docs = [json.loads(l, parse_constant=strict)
-                        for l in f if l.strip()]
-            else:
-                docs = [json.load(f, parse_constant=strict)]
+        docs = load(path)
     except (OSError, ValueError) as e:
         return ["not JSON: %s" % e]
     if not docs:
@@ -103,9 +108,7 @@ def self_test_file(schema, path):
     v = validator(schema, name)
     if v is None:
         return ["no $defs/%s in the schema" % name]
-    with open(path) as f:
-        docs = ([json.loads(l) for l in f if l.strip()]
-                if path.endswith(".jsonl") else [json.load(f)])
+    docs = load(path)
     maps = MAPS.get(name, set())
     missed, n = [], 0
     for doc in docs:
@@ -159,7 +162,15 @@ def self_test(schema):
               % (name, "passes" if ok_good else "FAILS", key,
                  "fails" if ok_bad else "PASSES"))
         ok = ok and ok_good and ok_bad
-    return ok
+    # NaN is no JSON number: a file holding one is refused
+    fd, path = tempfile.mkstemp(prefix="json-reclaim-", suffix=".json")
+    with os.fdopen(fd, "w") as f:
+        f.write(json.dumps(dict(rates, vmeff_pct=float("nan"))))
+    nan_refused = any("not JSON" in e for e in check(schema, path))
+    os.unlink(path)
+    print("self-test: a reclaim line with NaN %s"
+          % ("is refused" if nan_refused else "PASSES"))
+    return ok and nan_refused
 
 
 def main():
