@@ -22,7 +22,7 @@ dir=$CACHE/debug-kernel/$key
 src=$dir/linux-source-6.12
 
 if [ ! -e "$dir/.complete" ]; then
-	echo "debug-kernel: building linux-source-6.12 $ver with $frag (20-30 min)" >&2
+	echo "debug-kernel: building linux-source-6.12 $ver with $frag" >&2
 	rm -rf "$dir" && mkdir -p "$dir"
 	tmp=$(mktemp -d)
 	chmod 755 "$tmp"
@@ -31,8 +31,7 @@ if [ ! -e "$dir/.complete" ]; then
 		tar -x -O --wildcards './usr/src/linux-source-6.12.tar.xz' |
 		tar -xJ -C "$dir"
 	rm -rf "$tmp"
-	make -s -C "$src" defconfig >&2
-	make -s -C "$src" kvm_guest.config >&2
+	make -s -C "$src" allnoconfig >&2
 	"$src"/scripts/kconfig/merge_config.sh -m -O "$src" "$src/.config" "$frag" >&2
 	make -s -C "$src" olddefconfig >&2
 	# every option of the fragment must have survived olddefconfig

@@ -32,7 +32,7 @@ archive_uri() {
 }
 
 # apt with the system's sources (bookworm + security)
-sys_apt() { apt-get "$@"; }
+sys_apt() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 sys_cache() { apt-cache "$@"; }
 
 # apt with the private bookworm + bookworm-backports sources
@@ -40,7 +40,7 @@ bpo_opts() {
 	echo -o "Dir::Etc::sourcelist=$BPO/sources.list" \
 		-o Dir::Etc::sourceparts=- -o "Dir::State::Lists=$BPO/lists"
 }
-bpo_apt() { apt-get $(bpo_opts) "$@"; }
+bpo_apt() { apt-get -o DPkg::Lock::Timeout=600 $(bpo_opts) "$@"; }
 bpo_cache() { apt-cache $(bpo_opts) "$@"; }
 
 setup_bpo() {
@@ -95,7 +95,7 @@ fetch_kernel() {
 abi61=$(dep_of sys_cache linux-image-amd64 'linux-image-6\.1\.[0-9]*-[0-9]*-amd64' |
 	sed 's/^linux-image-//')
 if [ -z "$abi61" ]; then
-	apt-get update -qq >&2
+	sys_apt update -qq >&2
 	abi61=$(dep_of sys_cache linux-image-amd64 'linux-image-6\.1\.[0-9]*-[0-9]*-amd64' |
 		sed 's/^linux-image-//')
 fi

@@ -19,6 +19,7 @@ cd "$top" || exit 1
 # shellcheck source=vm.sh
 . scripts/vm.sh
 
+exec 3>&1	# timed's output, also from within $(...)
 logs=$MT_BUILD/logs
 mkdir -p "$logs"
 npass=0 nfail=0 nskip=0
@@ -31,11 +32,21 @@ fail() {
 	[ -n "${2:-}" ] && [ -e "$2" ] && tail -n 40 "$2" | sed 's/^/#   /'
 }
 
+# timed <name> <command...>: run it, then say how long it took
+timed() {
+	local t0=$SECONDS rc
+	"${@:2}"
+	rc=$?
+	echo "# time: $1 $((SECONDS - t0)) s (at $((SECONDS / 60)) min)" >&3
+	return $rc
+}
+
 # step <name> <command...>: one test whose verdict is the command's status
 step() {
-	local name=$1 log=$logs/${1//\//-}.log
+	local name=$1 log=$logs/${1//\//-}.log t0=$SECONDS
 	shift
 	if "$@" > "$log" 2>&1; then pass "$name"; else fail "$name" "$log"; fi
+	echo "# time: $name $((SECONDS - t0)) s (at $((SECONDS / 60)) min)"
 }
 
 finish() {
@@ -44,10 +55,10 @@ finish() {
 	exit $?
 }
 
-scripts/setup-host.sh || { fail setup-host; finish; }
-kernels=$(scripts/kernels.sh 2> "$logs/kernels.log") || { fail kernels "$logs/kernels.log"; finish; }
+timed setup-host scripts/setup-host.sh || { fail setup-host; finish; }
+kernels=$(timed kernels scripts/kernels.sh 2> "$logs/kernels.log") || { fail kernels "$logs/kernels.log"; finish; }
 # the debug kernel: KASAN, KFENCE, lockdep, kmemleak, UBSAN (built once)
-if debug=$(scripts/debug-kernel.sh 2> "$logs/debug-kernel.log"); then
+if debug=$(timed debug-kernel scripts/debug-kernel.sh 2> "$logs/debug-kernel.log"); then
 	kernels=$(printf '%s\n%s' "$kernels" "$debug")
 else
 	fail "debug kernel build" "$logs/debug-kernel.log"
@@ -216,7 +227,7 @@ while read -r kname abi vmlinuz kdir; do
 	6.1) append="mt.env.MT_STRESS_CYCLES=50 mt.env.MT_STRESS_CGROUPS=2000" ;;
 	*) append= ;;
 	esac
-	MT_APPEND=$append mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
+	MT_APPEND=$append timed "$kname/guest" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
 	# a problem of the kernel's own before the module loaded (seen once:
 	# a KASAN report in an early interrupt of the debug kernel under TCG)
 	# is no verdict on memtally, but it may have turned lockdep off: boot
@@ -226,7 +237,7 @@ while read -r kname abi vmlinuz kdir; do
 		echo "# $kname: the kernel reported a problem before memtally loaded; booting again:"
 		echo "$early" | head -n 5 | sed 's/^/#   /'
 		mv "$log" "$log.first"
-		MT_APPEND=$append mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
+		MT_APPEND=$append timed "$kname/guest" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
 	fi
 	if ! grep -q '^MT-END' "$log"; then
 		fail "$kname/boot: the guest did not finish (panic or timeout)" "$log"

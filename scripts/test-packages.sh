@@ -129,7 +129,7 @@ export DEBIAN_FRONTEND=noninteractive
 # dkms and the libraries), or purging them could not leave the host as it was
 plan=$(apt-get install -s --no-install-recommends "${debs[@]}" | sed -n 's/^Inst \([^ ]*\) .*/\1/p' | sort | xargs)
 [ "$plan" = "memtally memtally-dkms" ] || die "apt would install: $plan"
-apt-get install -y --no-install-recommends "${debs[@]}" > "$dir/install.log" 2>&1 ||
+apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends "${debs[@]}" > "$dir/install.log" 2>&1 ||
 	{ cat "$dir/install.log"; die "apt-get install"; }
 sed 's/^/  | /' "$dir/install.log" | grep -E 'Building|Done|Loading|memtally' || true
 
@@ -171,7 +171,7 @@ systemd-analyze verify /lib/systemd/system/memtally-export.timer > "$dir/verify.
 log "memtally-export.timer installed and enabled"
 
 # ---- remove, purge ---------------------------------------------------------
-apt-get remove -y memtally-dkms memtally > "$dir/remove.log" 2>&1 ||
+apt-get -o DPkg::Lock::Timeout=600 remove -y memtally-dkms memtally > "$dir/remove.log" 2>&1 ||
 	{ cat "$dir/remove.log"; die "apt-get remove"; }
 [ -z "$(dkms status -m memtally)" ] || die "after remove, dkms status: $(dkms status -m memtally)"
 [ -z "$(find /lib/modules/ -name 'memtally.ko*')" ] || die "after remove: $(find /lib/modules/ -name 'memtally.ko*')"
@@ -182,7 +182,7 @@ done
 [ ! -e /var/lib/dkms/memtally ] || die "after remove: /var/lib/dkms/memtally"
 log "removed: no module, no /usr/src/memtally-*, no dkms tree"
 
-apt-get purge -y memtally-dkms memtally > "$dir/purge.log" 2>&1 ||
+apt-get -o DPkg::Lock::Timeout=600 purge -y memtally-dkms memtally > "$dir/purge.log" 2>&1 ||
 	{ cat "$dir/purge.log"; die "apt-get purge"; }
 snapshot > "$dir/files-after"
 if ! diff -u "$dir/files-before" "$dir/files-after" > "$dir/files.diff"; then
