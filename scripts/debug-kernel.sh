@@ -40,6 +40,12 @@ if [ ! -e "$dir/.complete" ]; then
 			{ echo "debug-kernel: $line did not stick" >&2; exit 1; } ;;
 		esac
 	done < "$frag"
+	# scripts/test-fresh.sh: the configuration step alone
+	if [ -n "${MT_DEBUG_KERNEL_CONFIG_ONLY:-}" ]; then
+		echo "debug-kernel: configured $src (MT_DEBUG_KERNEL_CONFIG_ONLY)" >&2
+		rm -rf "$dir"
+		exit 0
+	fi
 	make -C "$src" -j"$(nproc)" bzImage modules >&2
 	make -s -C "$src" modules_prepare >&2
 	touch "$dir/.complete"

@@ -45,7 +45,7 @@ guest_files() {
 				echo "$out" | head -n 5 | sed 's/^/#   /'
 			fi ;;
 		*.json | *.jsonl)
-			if out=$(python3 scripts/check-json.py "$schema" "$dir/$name" 2>&1); then
+			if out=$(/usr/bin/python3 scripts/check-json.py "$schema" "$dir/$name" 2>&1); then
 				pass "$kname/$name is valid against the schema"
 			else
 				fail "$kname/$name is valid against the schema"

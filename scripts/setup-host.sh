@@ -18,6 +18,7 @@ pkgs=(
 	# building the debug kernel from Debian's linux-source
 	flex bison bc libssl-dev perl
 	python3 python3-yaml python3-jsonschema
+	systemd	# systemd-analyze verify of the packages' units
 	man-db groff-base python3-docutils
 	libpng-tools file libxml2-utils	# pngfix, file, xmllint: images checked
 	clang libclang-rt-dev

@@ -55,24 +55,29 @@ finish() {
 	exit $?
 }
 
-timed setup-host scripts/setup-host.sh || { fail setup-host; finish; }
+timed setup-host scripts/setup-host.sh > "$logs/setup-host.log" 2>&1 ||
+	{ fail setup-host "$logs/setup-host.log"; finish; }
 kernels=$(timed kernels scripts/kernels.sh 2> "$logs/kernels.log") || { fail kernels "$logs/kernels.log"; finish; }
-# the debug kernel: KASAN, KFENCE, lockdep, kmemleak, UBSAN (built once)
-if debug=$(timed debug-kernel scripts/debug-kernel.sh 2> "$logs/debug-kernel.log"); then
-	kernels=$(printf '%s\n%s' "$kernels" "$debug")
-else
-	fail "debug kernel build" "$logs/debug-kernel.log"
-fi
-# MT_KERNELS="6.12 debug" runs the guests of these kernels only (MT_KERNELS=none:
-# the host checks only)
-if [ -n "${MT_KERNELS:-}" ]; then
-	kernels=$(awk -v want=" $MT_KERNELS " 'index(want, " " $1 " ")' <<< "$kernels")
-fi
 lsrc=$(scripts/linux-source.sh 2> "$logs/linux-source.log") ||
 	{ fail linux-source "$logs/linux-source.log"; finish; }
 export KSFT_DIR=$lsrc/tools/testing/selftests
+# MT_KERNELS="6.12 debug" runs the guests of these kernels only (MT_KERNELS=none:
+# the host checks only)
+want_kernel() { [ -z "${MT_KERNELS:-}" ] || [[ " $MT_KERNELS " == *" $1 "* ]]; }
+# the debug kernel (KASAN, KFENCE, lockdep, kmemleak, UBSAN) is built once
+# per machine, in the background while the host checks run; at nice 10, so
+# that a guest booted meanwhile keeps its CPU
+debug_line=$MT_BUILD/debug-kernel.line
+rm -f "$debug_line" "$debug_line.done"
+if want_kernel debug; then
+	{ timed debug-kernel nice -n 10 scripts/debug-kernel.sh > "$debug_line" \
+		2> "$logs/debug-kernel.log" || rm -f "$debug_line"
+	  touch "$debug_line.done"; } &
+fi
 
 # ---- host checks -------------------------------------------------------
+# every command the scripts and Makefiles call comes from setup-host's packages
+step host-deps scripts/check-host-deps.sh
 checkpatch() {
 	local out
 	out=$(perl "$lsrc/scripts/checkpatch.pl" --strict --no-tree --terse \
@@ -85,6 +90,10 @@ step checkpatch checkpatch
 step kernel-doc scripts/check-kdoc.sh "$lsrc"
 
 step spec-matches-uapi scripts/check-spec.sh "$lsrc"
+
+# the guests' verdicts bite: a skip of a feature the kernel must have, a
+# suite missing or cut short, fails (scripts/kernels.expect)
+step guest-verdict-self-test scripts/test-verdict.sh
 
 manpage() {
 	local w
@@ -120,9 +129,9 @@ step promtool make -C userspace check-prom
 schema=Documentation/admin-guide/memtally.schema.json
 golden_json=(userspace/tests/golden/*/*.json userspace/tests/golden/*/*.jsonl
 	userspace/tests/golden/*/out/*.json userspace/tests/golden/*/out/*.jsonl)
-step json-schema-self-test python3 scripts/check-json.py "$schema" \
+step json-schema-self-test /usr/bin/python3 scripts/check-json.py "$schema" \
 	--self-test "${golden_json[@]}"
-step json-schema-golden python3 scripts/check-json.py "$schema" "${golden_json[@]}"
+step json-schema-golden /usr/bin/python3 scripts/check-json.py "$schema" "${golden_json[@]}"
 host_json() {
 	local d=$MT_BUILD/host-json t=userspace/memtally
 	rm -rf "$d" && mkdir -p "$d" &&
@@ -134,7 +143,7 @@ host_json() {
 	$t snapshot -o "$d/snapshot.json" 2> /dev/null &&
 	{ [ ! -d /sys/kernel/mm/ksm ] || { $t ksm --json > "$d/ksm.json" &&
 		$t ksm -p --json > "$d/ksm-processes.json"; }; } &&
-	python3 scripts/check-json.py "$schema" "$d"/*.json
+	/usr/bin/python3 scripts/check-json.py "$schema" "$d"/*.json
 }
 step json-schema-host host_json
 
@@ -173,32 +182,11 @@ wsparse() {
 	[ -z "$out" ]
 }
 
-# guest_results <name> <log>: one result per TAP line of each suite
-guest_results() {
-	local kname=$1 log=$2 suite="" line name
-	while IFS= read -r line; do
-		case $line in
-		"MT-SUITE "*) suite=${line#MT-SUITE } ;;
-		"ok "*"# SKIP"*)
-			name=${line#ok }; name=${name#* }
-			skip "$kname/$suite/${name%% # SKIP*}" "${name#*# SKIP}" ;;
-		"ok "*)
-			name=${line#ok }; name=${name#* }
-			pass "$kname/$suite/$name" ;;
-		"not ok "*)
-			name=${line#not ok }; name=${name#* }
-			fail "$kname/$suite/$name"
-			# kselftest: the RUN block before; shell suites: comments after
-			awk -v t="${name%% *}" -v l="$line" '
-				$0 ~ "RUN +" t " " {p = 1}
-				p {print "#   " $0}
-				/^(not )?ok / {p = 0}
-				$0 == l {a = 1; next}
-				a && /^# / {print "#   " $0; next}
-				{a = 0}' "$log" | head -n 40 ;;
-		esac
-	done < <(sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$log")
-}
+# guest_results <name> <log>: one result per TAP line of each suite, one
+# per suite (ran to its end, as planned) and one on the kernel's features
+# against scripts/kernels.expect
+# shellcheck source=guest-verdict.sh
+. scripts/guest-verdict.sh
 
 # guest_files <name> <log>: the files a guest sent (MT-FILE blocks): PNGs
 # and SVGs decoded and of the size their name gives, JSON valid against the
@@ -206,14 +194,15 @@ guest_results() {
 # shellcheck source=guest-files.sh
 . scripts/guest-files.sh
 
-while read -r kname abi vmlinuz kdir; do
-	[ -n "$kname" ] || continue	# MT_KERNELS matched none: host checks only
-	dir=$MT_BUILD/$kname
+# run_kernel <name> <abi> <vmlinuz> <kernel build dir>: the builds, the
+# guest and its verdicts of one kernel, as TAP lines
+run_kernel() {
+	local kname=$1 abi=$2 vmlinuz=$3 kdir=$4 dir=$MT_BUILD/$1 log append early problems
 	step "$kname/build-W1-sparse" wsparse "$dir/sparse" "$kdir"
 	step "$kname/dkms-build" dkms_build "$abi" "$kdir"
 	if ! mt_build_module "$dir/module" "$kdir" > "$logs/$kname-module.log" 2>&1; then
 		fail "$kname/module" "$logs/$kname-module.log"
-		continue
+		return
 	fi
 	mt_initramfs "$dir/initramfs.gz" "$dir/module/memtally.ko" "$abi"
 	log=$logs/$kname-guest.log
@@ -255,6 +244,41 @@ while read -r kname abi vmlinuz kdir; do
 	else
 		pass "$kname/dmesg-clean"
 	fi
-done <<< "$kernels"
+}
+
+
+# The guests run two at a time (each QEMU is one TCG thread): the debug
+# kernel's, the longest, in one lane as soon as it is built; 6.1's then
+# 6.12's in the other.  Each lane's TAP goes to a file, printed and counted
+# when the lane ends.
+lane() {
+	local k line
+	for k; do
+		want_kernel "$k" || continue
+		if [ "$k" = debug ]; then
+			while [ ! -e "$debug_line.done" ]; do sleep 10; done
+			if [ ! -s "$debug_line" ]; then
+				fail "debug kernel build" "$logs/debug-kernel.log"
+				continue
+			fi
+			line=$(cat "$debug_line")
+		else
+			line=$(awk -v k="$k" '$1 == k' <<< "$kernels")
+		fi
+		# shellcheck disable=SC2086
+		run_kernel $line
+	done
+}
+lane debug > "$logs/lane-debug.tap" &
+lane_debug=$!
+lane 6.1 6.12 > "$logs/lane-stock.tap" &
+lane_stock=$!
+wait "$lane_debug" "$lane_stock"
+for t in "$logs/lane-stock.tap" "$logs/lane-debug.tap"; do
+	cat "$t"
+	npass=$((npass + $(grep -c '^ok - ' "$t" | tr -d '\n') - $(grep -c '^ok - .* # SKIP' "$t")))
+	nskip=$((nskip + $(grep -c '^ok - .* # SKIP' "$t")))
+	nfail=$((nfail + $(grep -c '^not ok - ' "$t")))
+done
 
 finish
