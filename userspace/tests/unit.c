@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memtally host unit tests.  Usage: tests/unit ./memtally
- * The last line is "N passed, N failed"; the exit code is 1 if any failed.
+ * The last line is "N passed, N failed, N skipped"; the exit code is 1 if
+ * any failed.
  */
 #include <stdlib.h>
 
@@ -10,7 +11,7 @@
 bool t_failed_case;
 bool t_skipped_case;
 const char *t_tool;
-static int passed, failed;
+static int passed, failed, skipped;
 
 void t_run(const char *name, void (*fn)(void))
 {
@@ -21,6 +22,7 @@ void t_run(const char *name, void (*fn)(void))
 		failed++;
 		printf("FAIL %s\n", name);
 	} else if (t_skipped_case) {
+		skipped++;
 		printf("skip %s\n", name);
 	} else {
 		passed++;
@@ -59,6 +61,6 @@ int main(int argc, char **argv)
 	test_report();
 	test_smem();
 	test_golden();
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }
