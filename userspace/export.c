@@ -290,6 +290,25 @@ static int export_down(const struct export_opts *o, struct mt_sources *s)
 }
 
 /**
+ * mt_sources_load() - mt_sources_read() through @nl, open
+ *
+ * Return: 0 or -1.
+ */
+int mt_sources_load(struct mt_sources *s, struct mt_nl *nl)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = mt_nl_status(nl, &s->st);
+	if (err) {
+		mt_nl_report(nl, "reading the status", err);
+		return -1;
+	}
+	s->p.st = &s->st;
+	return sources_load(s, nl) ? -1 : 0;
+}
+
+/**
  * mt_sources_read() - the status, cgroups, nodes, KSM and DAMON numbers
  *
  * What an older module does not know is left out (NULL in @s->p), as is
@@ -308,22 +327,32 @@ int mt_sources_read(struct mt_sources *s)
 	err = mt_nl_open_errno(&nl);
 	if (err)
 		return err == -ENOENT ? err : -1;
-	err = mt_nl_status(&nl, &s->st);
-	if (err)
-		mt_nl_report(&nl, "reading the status", err);
-	else
-		s->p.st = &s->st;
-	if (!err)
-		err = sources_load(s, &nl);
+	err = mt_sources_load(s, &nl);
 	mt_nl_close(&nl);
-	return err ? -1 : 0;
+	return err;
+}
+
+/**
+ * mt_export_write() - write what mt_sources_read() returned (@err) read
+ *
+ * Frees @s.  Return: the exit code.
+ */
+int mt_export_write(const struct export_opts *o, struct mt_sources *s, int err)
+{
+	if (err == -ENOENT)
+		return export_down(o, s);
+	if (!err)
+		err = prom_output(o->prometheus, &s->p);
+	if (!err && o->json)
+		err = json_report(o->prometheus, &s->p);
+	mt_sources_free(s);
+	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }
 
 int cmd_export(int argc, char **argv, bool json)
 {
 	struct export_opts o = { .json = json };
 	struct mt_sources s;
-	int err;
 
 	if (export_parse(argc, argv, &o))
 		return MT_EXIT_USAGE;
@@ -331,13 +360,5 @@ int cmd_export(int argc, char **argv, bool json)
 		fputs(export_usage, stdout);
 		return MT_EXIT_OK;
 	}
-	err = mt_sources_read(&s);
-	if (err == -ENOENT)
-		return export_down(&o, &s);
-	if (!err)
-		err = prom_output(o.prometheus, &s.p);
-	if (!err && o.json)
-		err = json_report(o.prometheus, &s.p);
-	mt_sources_free(&s);
-	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+	return mt_export_write(&o, &s, mt_sources_read(&s));
 }
