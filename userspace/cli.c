@@ -20,11 +20,24 @@
 #include "damonnl.h"
 #include "nl.h"
 
+static char last_err[1024];	/* the last error line, without "memtally: " */
+
 static void vreport(const char *hint, const char *fmt, va_list ap)
 {
+	va_list copy;
+
+	va_copy(copy, ap);
+	vsnprintf(last_err, sizeof(last_err), fmt, copy);
+	va_end(copy);
 	fputs("memtally: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "%s\n", hint);
+}
+
+/* What the last mt_err() said (without "memtally: "), or "" */
+const char *mt_err_last(void)
+{
+	return last_err;
 }
 
 void mt_err(const char *fmt, ...)

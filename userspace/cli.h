@@ -20,6 +20,7 @@ enum { MT_EXIT_OK = 0, MT_EXIT_RUNTIME = 1, MT_EXIT_USAGE = 2 };
 
 void mt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int mt_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *mt_err_last(void);
 int mt_getopt_err(const char *cmd, int c, char **argv);
 int mt_parse_plain(const char *cmd, int argc, char **argv, bool *json,
 		   bool *help);
