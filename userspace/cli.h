@@ -38,6 +38,7 @@ int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 		 size_t n);
 
 int mt_signalfd(void);
+int mt_signalfd_undo(void);
 bool mt_signalled(int sfd, int timeout_ms);
 uint64_t mt_now_ns(clockid_t clock);
 bool mt_sleep_until(int sfd, uint64_t deadline);
