@@ -58,7 +58,8 @@ static const char damon_usage[] =
 "      --region-ring M    region snapshots the module keeps (at most "
 STR(MEMTALLY_DAMON_REGION_RING_MAX) ")\n"
 "Options of scheme pageout:\n"
-"      --min-age DUR      not accessed for DUR: 500ms, 60s, 5m, 1h, or us\n"
+"      --min-age DUR      not accessed for DUR: 500ms, 60s, 5m, 1h, or us;\n"
+"                         at most 4294967295 aggregation intervals\n"
 "      --min-size SIZE    regions of at least SIZE: 4K (the default), 2M,\n"
 "                         1G, or bytes\n"
 "      --cgroup PATH      only the memory of cgroup PATH (Linux 6.3+)\n"
@@ -340,6 +341,11 @@ static int own_kdamond(const char *root, struct mt_damon_state *st,
 
 	if (err == -ENOENT)
 		return 0;
+	if (err == -ERANGE) {
+		mt_err("%s/damon: aggr_us %" PRIu64 " is no aggregation interval memtally damon start sets (1 to %" PRIu32 " us); remove the file",
+		       rundir, st->aggr_us, UINT32_MAX);
+		return -1;
+	}
 	if (err && err != -EBADMSG) {
 		mt_err("%s/damon: %s", rundir, strerror(-err));
 		return -1;
@@ -953,8 +959,13 @@ static int scheme_pageout(const char *root, const struct damon_opts *o)
 	if (o->cgroup && memcg_path(o->cgroup, memcg, sizeof(memcg)))
 		return MT_EXIT_RUNTIME;
 	s.memcg = o->cgroup ? memcg : NULL;
-	/* DAMON counts age in aggregation intervals: round up */
-	s.min_age = (o->min_age_us + st.aggr_us - 1) / st.aggr_us;
+	/* DAMON counts age in aggregation intervals, unsigned int: round up */
+	s.min_age = o->min_age_us / st.aggr_us + !!(o->min_age_us % st.aggr_us);
+	if (s.min_age > UINT_MAX)
+		return mt_usage_err("damon scheme pageout: --min-age must be at most %" PRIu64
+				    "s (%u aggregations of %" PRIu64 " us)",
+				    UINT_MAX * st.aggr_us / 1000000, UINT_MAX,
+				    st.aggr_us);
 	if (mt_damon_scheme_set(root, st.kdamond, &s))
 		return MT_EXIT_RUNTIME;
 	if (o->json)

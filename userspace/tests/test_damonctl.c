@@ -301,6 +301,13 @@ static void state_file(void)
 	      got.nr_targets == 3);
 	put(run, "damon", "kdamond 1\npid 5\n");
 	CHECK(mt_damon_state_read(run, &got) == -EBADMSG);
+	/* an aggregation interval memtally never sets: 0 would divide by 0 */
+	put(run, "damon", "kdamond 1\npid 5\nops paddr\nsample_us 0\naggr_us 0\n");
+	CHECK(mt_damon_state_read(run, &got) == -ERANGE);
+	put(run, "damon", "kdamond 1\npid 5\nops paddr\nsample_us 0\naggr_us 4294967296\n");
+	CHECK(mt_damon_state_read(run, &got) == -ERANGE);
+	put(run, "damon", "kdamond 1\npid 5\nops paddr\nsample_us 0\naggr_us 4294967295\n");
+	CHECK(mt_damon_state_read(run, &got) == 0);
 	CHECK(mt_damon_state_rm(run) == 0);
 	CHECK(mt_damon_state_rm(run) == 0);
 	CHECK(mt_damon_state_read(run, &got) == -ENOENT);
@@ -473,7 +480,7 @@ static void stop_scheme(void)
 static void tool_damon(void)
 {
 	char root[] = "/tmp/memtally-damon.XXXXXX", run[] = "/tmp/memtally-run.XXXXXX";
-	char out[8192], err[4096];
+	char out[8192], err[4096], want[512];
 	struct json_object *j, *a, *v;
 
 	CHECK(tool(out, err, sizeof(out), ARGS("damon", "--help")) == 0);
@@ -547,6 +554,32 @@ static void tool_damon(void)
 	CHECK_STR(get(root, SCH "filters/nr_filters"), "0");
 	CHECK_STR(get(root, KD "state"), "commit");
 	put(root, KD "state", "on\n");
+
+	/* more aggregations than DAMON counts: refused, not wrapped to 0 */
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "scheme", "pageout",
+		   "--min-age", "18446744073709551615")) == MT_EXIT_USAGE);
+	CHECK_STR(err, "memtally: damon scheme pageout: --min-age must be at most 429496729s (4294967295 aggregations of 100000 us); see memtally --help\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "scheme", "pageout",
+		   "--min-age", "5124095h")) == MT_EXIT_USAGE);
+	CHECK_STR(err, "memtally: damon scheme pageout: --min-age must be at most 429496729s (4294967295 aggregations of 100000 us); see memtally --help\n");
+	CHECK_STR(get(root, SCH "access_pattern/age/min"), "10");
+	CHECK_STR(get(root, KD "state"), "on");
+	/* the longest it counts */
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "scheme", "pageout",
+		   "--min-age", "429496729500000us")) == 0);
+	CHECK_STR(get(root, SCH "access_pattern/age/min"), "4294967295");
+	put(root, KD "state", "on\n");
+
+	/* a state file with aggr_us 0: an error, not a division by 0 */
+	put(run, "damon", "kdamond 0\npid 77\nops vaddr\nsample_us 0\naggr_us 0\ntargets 1\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "scheme", "pageout",
+					       "--min-age", "1s")) == 1);
+	snprintf(want, sizeof(want), "memtally: %s/damon: aggr_us 0 is no aggregation interval memtally damon start sets (1 to 4294967295 us); remove the file\n",
+		 run);
+	CHECK_STR(err, want);
+	CHECK_STR(get(root, SCH "access_pattern/age/min"), "4294967295");
+	CHECK_STR(get(root, KD "state"), "on");
+	put(run, "damon", "kdamond 0\npid 77\nops vaddr\nsample_us 5000\naggr_us 100000\ntargets 1\n");
 	CHECK(tool(out, err, sizeof(out), ARGS("damon", "stop")) == 0);
 	CHECK_STR(out, "stopped and removed kdamond 0\n");
 	CHECK_STR(get(root, KD "state"), "off");
