@@ -48,6 +48,7 @@ static const char damon_usage[] =
 "                         /proc/iomem (the default)\n"
 "      --pid PID          the address space of process PID; repeatable\n"
 "      --cgroup PATH      the processes of cgroup PATH and its descendants\n"
+"                         (at most " STR(MEMTALLY_DAMON_MAX_TARGETS) ", as --pid)\n"
 "      --sample-us N      sampling interval (default 5000)\n"
 "      --aggr-us N        aggregation interval (default 100000)\n"
 "      --update-us N      operations update interval (default 1000000)\n"
@@ -362,6 +363,9 @@ static int own_kdamond(const char *root, struct mt_damon_state *st,
 	return 0;
 }
 
+_Static_assert(MT_DAMON_MAX_PIDS == MEMTALLY_DAMON_MAX_TARGETS,
+	       "--pid takes as many processes as the module binds targets");
+
 /* Appends the pids of one cgroup.procs file; nftw's callback */
 static uint32_t *walk_pids;
 static size_t walk_nr, walk_cap;
@@ -418,6 +422,12 @@ static int cgroup_pids(const char *path, uint32_t **pids, size_t *nr)
 	if (!walk_nr) {
 		free(walk_pids);
 		mt_err("cgroup %s has no process to monitor", path);
+		return -1;
+	}
+	if (walk_nr > MEMTALLY_DAMON_MAX_TARGETS) {
+		free(walk_pids);
+		mt_err("cgroup %s has %zu processes (those below it too), more than the %d targets the memtally module binds: start DAMON for a cgroup below it, or with --paddr",
+		       path, walk_nr, MEMTALLY_DAMON_MAX_TARGETS);
 		return -1;
 	}
 	*pids = walk_pids;

@@ -592,6 +592,53 @@ static void tool_damon(void)
 	rm_tree(run);
 }
 
+/* @n pids from @first into @dir/cgroup.procs */
+static void put_procs(const char *dir, int first, int n)
+{
+	char text[1024];
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += snprintf(text + len, sizeof(text) - len, "%d\n",
+				first + i);
+	put(dir, "cgroup.procs", text);
+}
+
+/*
+ * damon start --cgroup with more processes (below it too) than the module
+ * binds targets: refused before any kdamond is started
+ */
+static void tool_damon_cgroup_limit(void)
+{
+	char root[] = "/tmp/memtally-damon.XXXXXX",
+	     cg[] = "/tmp/memtally-cg.XXXXXX", sub[64], out[4096], err[4096];
+
+	fake_tree(root);
+	CHECK(mkdtemp(cg) != NULL);
+	snprintf(sub, sizeof(sub), "%s/x", cg);
+	put_procs(sub, 100, 40);
+	snprintf(sub, sizeof(sub), "%s/x/y", cg);
+	put_procs(sub, 200, 25);
+	setenv("MEMTALLY_DAMON_DIR", root, 1);
+	setenv("MEMTALLY_CGROUP_ROOT", cg, 1);
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "start", "--cgroup",
+					       "/x")) == MT_EXIT_RUNTIME);
+	CHECK_STR(err, "memtally: cgroup /x has 65 processes (those below it too), more than the 64 targets the memtally module binds: start DAMON for a cgroup below it, or with --paddr\n");
+	CHECK_STR(out, "");
+	CHECK(unchanged(root));
+	/* 64: past that check, to the next (no module here) */
+	put_procs(sub, 200, 24);
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "start", "--cgroup",
+					       "/x")) == MT_EXIT_RUNTIME);
+	CHECK(!strstr(err, "targets the memtally module binds"));
+	CHECK(unchanged(root));
+	unsetenv("MEMTALLY_CGROUP_ROOT");
+	setenv("MEMTALLY_DAMON_DIR", "/nonexistent/damon", 1);
+	rm_tree(cg);
+	rm_tree(root);
+}
+
 void test_damonctl(void)
 {
 	RUN(parse_damon);
@@ -605,4 +652,5 @@ void test_damonctl(void)
 	RUN(start_undone);
 	RUN(stop_scheme);
 	RUN(tool_damon);
+	RUN(tool_damon_cgroup_limit);
 }
