@@ -176,6 +176,9 @@ struct damon_opts {
 
 int damon_parse(int argc, char **argv, struct damon_opts *o);
 int cmd_damon(int argc, char **argv, bool json);
+struct mt_damon_cfg;
+int damon_start_bound(const char *root, const struct damon_opts *o,
+		      const struct mt_damon_cfg *c, struct mt_nl *nl);
 int mt_parse_dur(const char *s, uint64_t *us);
 int mt_parse_size(const char *s, uint64_t *bytes);
 

@@ -507,6 +507,39 @@ static int started(const struct damon_opts *o, const struct mt_damon_cfg *c,
 	return 0;
 }
 
+/**
+ * damon_start_bound() - the kdamond of @c started, the module bound to it
+ * through @nl, and the state file written
+ *
+ * After a failure, what was done is undone.  Prints what it started, or
+ * the error.  Return: 0 or -1.
+ */
+int damon_start_bound(const char *root, const struct damon_opts *o,
+		      const struct mt_damon_cfg *c, struct mt_nl *nl)
+{
+	struct mt_damon_state st = {
+		.vaddr = c->vaddr, .sample_us = c->sample_us,
+		.aggr_us = c->aggr_us, .nr_targets = c->vaddr ? c->nr_pids : 1,
+	};
+	bool removed;
+	int err;
+
+	if (mt_damon_start(root, c, &st.kdamond, &st.pid))
+		return -1;
+	if (bind_module(nl, o, c, st.pid)) {
+		mt_damon_stop(root, &st, &removed);
+		return -1;
+	}
+	err = mt_damon_state_write(mt_damon_rundir(), &st);
+	if (err) {
+		mt_err("%s/damon: %s", mt_damon_rundir(), strerror(-err));
+		mt_nl_damon_unbind(nl);
+		mt_damon_stop(root, &st, &removed);
+		return -1;
+	}
+	return started(o, c, &st);
+}
+
 static int damon_start(const char *root, const struct damon_opts *o)
 {
 	struct mt_damon_cfg c = {
@@ -519,7 +552,6 @@ static int damon_start(const char *root, const struct damon_opts *o)
 	uint32_t *cg_pids = NULL;
 	struct mt_kdamond k;
 	struct mt_nl nl;
-	bool removed;
 	int ret = -1, err;
 
 	err = own_kdamond(root, &st, &k);
@@ -539,25 +571,7 @@ static int damon_start(const char *root, const struct damon_opts *o)
 		mt_err("the memtally module is not loaded (modprobe memtally): damon start binds it to the kdamond");
 	if (err <= 0)
 		goto out;
-	st = (struct mt_damon_state){
-		.vaddr = c.vaddr, .sample_us = c.sample_us,
-		.aggr_us = c.aggr_us, .nr_targets = c.vaddr ? c.nr_pids : 1,
-	};
-	if (mt_damon_start(root, &c, &st.kdamond, &st.pid))
-		goto close;
-	if (bind_module(&nl, o, &c, st.pid)) {
-		mt_damon_stop(root, &st, &removed);
-		goto close;
-	}
-	err = mt_damon_state_write(mt_damon_rundir(), &st);
-	if (err) {
-		mt_err("%s/damon: %s", mt_damon_rundir(), strerror(-err));
-		mt_nl_damon_unbind(&nl);
-		mt_damon_stop(root, &st, &removed);
-		goto close;
-	}
-	ret = started(o, &c, &st);
-close:
+	ret = damon_start_bound(root, o, &c, &nl);
 	mt_nl_close(&nl);
 out:
 	free(cg_pids);
