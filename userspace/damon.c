@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -507,15 +508,9 @@ static int started(const struct damon_opts *o, const struct mt_damon_cfg *c,
 	return 0;
 }
 
-/**
- * damon_start_bound() - the kdamond of @c started, the module bound to it
- * through @nl, and the state file written
- *
- * After a failure, what was done is undone.  Prints what it started, or
- * the error.  Return: 0 or -1.
- */
-int damon_start_bound(const char *root, const struct damon_opts *o,
-		      const struct mt_damon_cfg *c, struct mt_nl *nl)
+/* The kdamond started, bound and recorded, or not started.  0 or -1. */
+static int start_bind_record(const char *root, const struct damon_opts *o,
+			     const struct mt_damon_cfg *c, struct mt_nl *nl)
 {
 	struct mt_damon_state st = {
 		.vaddr = c->vaddr, .sample_us = c->sample_us,
@@ -538,6 +533,33 @@ int damon_start_bound(const char *root, const struct damon_opts *o,
 		return -1;
 	}
 	return started(o, c, &st);
+}
+
+/**
+ * damon_start_bound() - the kdamond of @c started, the module bound to it
+ * through @nl, and the state file written
+ *
+ * After a failure, what was done is undone.  Every signal is blocked
+ * meanwhile, so that one (SIGINT, say) never leaves a running kdamond
+ * without its state file, nor a state file without its kdamond: it takes
+ * effect once the line that says what was started is out.  Prints that
+ * line, or the error.  Return: 0 or -1.
+ */
+int damon_start_bound(const char *root, const struct damon_opts *o,
+		      const struct mt_damon_cfg *c, struct mt_nl *nl)
+{
+	sigset_t all, saved;
+	int ret;
+
+	sigfillset(&all);
+	if (sigprocmask(SIG_BLOCK, &all, &saved)) {
+		mt_err("sigprocmask: %s", strerror(errno));
+		return -1;
+	}
+	ret = start_bind_record(root, o, c, nl);
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return ret;
 }
 
 static int damon_start(const char *root, const struct damon_opts *o)

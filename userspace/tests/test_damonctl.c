@@ -6,13 +6,17 @@
  * written to it, so each check reads back the last value written).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <json.h>
+#include <netlink/msg.h>
 
 #include "cli.h"
 #include "damonfs.h"
 #include "test.h"
+#include "fakenl.h"
 
 /* @root/@rel holds @s; the directories on the way are made */
 static void put(const char *root, const char *rel, const char *s)
@@ -475,6 +479,75 @@ static void stop_scheme(void)
 	rm_tree(root);
 }
 
+/* The fake kernel's answer, after a SIGTERM: it comes while binding */
+static int recv_signalled(struct nl_sock *sk, struct sockaddr_nl *from,
+			  unsigned char **buf, struct ucred **creds)
+{
+	raise(SIGTERM);
+	return fake_recv(sk, from, buf, creds);
+}
+
+/*
+ * SIGTERM while the module is bound, between the kdamond turned on and
+ * the state file: it takes effect only once both are there
+ */
+static void start_signal(void)
+{
+	char root[] = "/tmp/memtally-damon.XXXXXX",
+	     run[] = "/tmp/memtally-run.XXXXXX", buf[64], out[64];
+	static const uint32_t pids[] = { 11 };
+	struct damon_opts o = { .vaddr = true };
+	struct mt_damon_cfg c = paddr_cfg;
+	struct nl_msg *ack = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED);
+	struct nlmsgerr *e = nlmsg_reserve(ack, sizeof(*e), NLMSG_ALIGNTO);
+	struct mt_damon_state st;
+	const char *said;
+	size_t len;
+	int status = -1;
+	pid_t pid;
+
+	memset(e, 0, sizeof(*e));
+	len = nlmsg_hdr(ack)->nlmsg_len;
+	memcpy(buf, nlmsg_hdr(ack), len);
+	nlmsg_free(ack);
+	c.vaddr = true;
+	c.pids = pids;
+	c.nr_pids = 1;
+	fake_tree(root);
+	CHECK(mkdtemp(run) != NULL);
+	snprintf(out, sizeof(out), "%s/out", run);
+	setenv("MEMTALLY_RUNDIR", run, 1);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (!pid) {
+		struct mt_nl nl;
+		sigset_t none;
+
+		signal(SIGTERM, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (!freopen(out, "w", stdout))
+			_exit(3);
+		if (fake_open(&nl, buf, len))
+			_exit(3);
+		nl.recv = recv_signalled;
+		damon_start_bound(root, &o, &c, &nl);
+		_exit(0);	/* not reached: the SIGTERM ends it */
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CHECK_STR(get(root, KD "state"), "on");
+	CHECK(mt_damon_state_read(run, &st) == 0 && st.kdamond == 0 &&
+	      st.pid == 4242 && st.vaddr);
+	/* and after the line that says so */
+	said = get(run, "out");
+	CHECK(said && !strncmp(said, "started kdamond 0 (pid 4242): vaddr", 35));
+	setenv("MEMTALLY_RUNDIR", "/nonexistent/run", 1);
+	rm_tree(run);
+	rm_tree(root);
+}
+
 #define NOT_BUILT_IN "memtally: DAMON is not built into this kernel (CONFIG_DAMON); Debian's bookworm-backports 6.12 kernel has it\n"
 
 static void tool_damon(void)
@@ -651,6 +724,7 @@ void test_damonctl(void)
 	RUN(start_foreign);
 	RUN(start_undone);
 	RUN(stop_scheme);
+	RUN(start_signal);
 	RUN(tool_damon);
 	RUN(tool_damon_cgroup_limit);
 }
