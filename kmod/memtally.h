@@ -197,7 +197,7 @@ int mt_store_damon_reset(u32 ring);
 int mt_store_damon_samples(u64 *id, struct mt_wss_sample *buf, u32 max);
 
 /* damon.c: DAMON aggregations of one bound kdamond, per cgroup */
-#define MT_DAMON_MAX_TARGETS	64
+#define MT_DAMON_MAX_TARGETS	MEMTALLY_DAMON_MAX_TARGETS
 
 /**
  * struct mt_damon_req - a damon-bind request

@@ -20,11 +20,24 @@
 #include "damonnl.h"
 #include "nl.h"
 
+static char last_err[1024];	/* the last error line, without "memtally: " */
+
 static void vreport(const char *hint, const char *fmt, va_list ap)
 {
+	va_list copy;
+
+	va_copy(copy, ap);
+	vsnprintf(last_err, sizeof(last_err), fmt, copy);
+	va_end(copy);
 	fputs("memtally: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fprintf(stderr, "%s\n", hint);
+}
+
+/* What the last mt_err() said (without "memtally: "), or "" */
+const char *mt_err_last(void)
+{
+	return last_err;
 }
 
 void mt_err(const char *fmt, ...)
@@ -197,20 +210,40 @@ int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 	return 0;
 }
 
+/* Block the @n signals @sigs; a signalfd that reads them, or -1 */
+static int signalfd_of(const int *sigs, size_t n)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < n; i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC);
+}
+
 /*
  * SIGINT and SIGTERM end the commands that run until then, with exit code
  * 0: block them, and return a signalfd that reads them (-1 on failure).
  */
 int mt_signalfd(void)
 {
-	sigset_t set;
+	static const int sigs[] = { SIGINT, SIGTERM };
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -1;
-	return signalfd(-1, &set, SFD_CLOEXEC);
+	return signalfd_of(sigs, sizeof(sigs) / sizeof(sigs[0]));
+}
+
+/*
+ * mt_signalfd() for a command that must undo what it changed before it
+ * ends (ksm trial): SIGHUP (its terminal gone) and SIGQUIT too.
+ */
+int mt_signalfd_undo(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
+	return signalfd_of(sigs, sizeof(sigs) / sizeof(sigs[0]));
 }
 
 /* Whether SIGINT or SIGTERM came, waiting up to @timeout_ms (-1: forever) */

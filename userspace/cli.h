@@ -20,6 +20,7 @@ enum { MT_EXIT_OK = 0, MT_EXIT_RUNTIME = 1, MT_EXIT_USAGE = 2 };
 
 void mt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int mt_usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *mt_err_last(void);
 int mt_getopt_err(const char *cmd, int c, char **argv);
 int mt_parse_plain(const char *cmd, int argc, char **argv, bool *json,
 		   bool *help);
@@ -37,6 +38,7 @@ int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 		 size_t n);
 
 int mt_signalfd(void);
+int mt_signalfd_undo(void);
 bool mt_signalled(int sfd, int timeout_ms);
 uint64_t mt_now_ns(clockid_t clock);
 bool mt_sleep_until(int sfd, uint64_t deadline);
@@ -174,6 +176,9 @@ struct damon_opts {
 
 int damon_parse(int argc, char **argv, struct damon_opts *o);
 int cmd_damon(int argc, char **argv, bool json);
+struct mt_damon_cfg;
+int damon_start_bound(const char *root, const struct damon_opts *o,
+		      const struct mt_damon_cfg *c, struct mt_nl *nl);
 int mt_parse_dur(const char *s, uint64_t *us);
 int mt_parse_size(const char *s, uint64_t *bytes);
 

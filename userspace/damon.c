@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ static const char damon_usage[] =
 "                         /proc/iomem (the default)\n"
 "      --pid PID          the address space of process PID; repeatable\n"
 "      --cgroup PATH      the processes of cgroup PATH and its descendants\n"
+"                         (at most " STR(MEMTALLY_DAMON_MAX_TARGETS) ", as --pid)\n"
 "      --sample-us N      sampling interval (default 5000)\n"
 "      --aggr-us N        aggregation interval (default 100000)\n"
 "      --update-us N      operations update interval (default 1000000)\n"
@@ -58,7 +60,8 @@ static const char damon_usage[] =
 "      --region-ring M    region snapshots the module keeps (at most "
 STR(MEMTALLY_DAMON_REGION_RING_MAX) ")\n"
 "Options of scheme pageout:\n"
-"      --min-age DUR      not accessed for DUR: 500ms, 60s, 5m, 1h, or us\n"
+"      --min-age DUR      not accessed for DUR: 500ms, 60s, 5m, 1h, or us;\n"
+"                         at most 4294967295 aggregation intervals\n"
 "      --min-size SIZE    regions of at least SIZE: 4K (the default), 2M,\n"
 "                         1G, or bytes\n"
 "      --cgroup PATH      only the memory of cgroup PATH (Linux 6.3+)\n"
@@ -340,6 +343,11 @@ static int own_kdamond(const char *root, struct mt_damon_state *st,
 
 	if (err == -ENOENT)
 		return 0;
+	if (err == -ERANGE) {
+		mt_err("%s/damon: aggr_us %" PRIu64 " is no aggregation interval memtally damon start sets (1 to %" PRIu32 " us); remove the file",
+		       rundir, st->aggr_us, UINT32_MAX);
+		return -1;
+	}
 	if (err && err != -EBADMSG) {
 		mt_err("%s/damon: %s", rundir, strerror(-err));
 		return -1;
@@ -355,6 +363,9 @@ static int own_kdamond(const char *root, struct mt_damon_state *st,
 	mt_damon_state_rm(rundir);	/* its kdamond is gone */
 	return 0;
 }
+
+_Static_assert(MT_DAMON_MAX_PIDS == MEMTALLY_DAMON_MAX_TARGETS,
+	       "--pid takes as many processes as the module binds targets");
 
 /* Appends the pids of one cgroup.procs file; nftw's callback */
 static uint32_t *walk_pids;
@@ -412,6 +423,12 @@ static int cgroup_pids(const char *path, uint32_t **pids, size_t *nr)
 	if (!walk_nr) {
 		free(walk_pids);
 		mt_err("cgroup %s has no process to monitor", path);
+		return -1;
+	}
+	if (walk_nr > MEMTALLY_DAMON_MAX_TARGETS) {
+		free(walk_pids);
+		mt_err("cgroup %s has %zu processes (those below it too), more than the %d targets the memtally module binds: start DAMON for a cgroup below it, or with --paddr",
+		       path, walk_nr, MEMTALLY_DAMON_MAX_TARGETS);
 		return -1;
 	}
 	*pids = walk_pids;
@@ -491,6 +508,60 @@ static int started(const struct damon_opts *o, const struct mt_damon_cfg *c,
 	return 0;
 }
 
+/* The kdamond started, bound and recorded, or not started.  0 or -1. */
+static int start_bind_record(const char *root, const struct damon_opts *o,
+			     const struct mt_damon_cfg *c, struct mt_nl *nl)
+{
+	struct mt_damon_state st = {
+		.vaddr = c->vaddr, .sample_us = c->sample_us,
+		.aggr_us = c->aggr_us, .nr_targets = c->vaddr ? c->nr_pids : 1,
+	};
+	bool removed;
+	int err;
+
+	if (mt_damon_start(root, c, &st.kdamond, &st.pid))
+		return -1;
+	if (bind_module(nl, o, c, st.pid)) {
+		mt_damon_stop(root, &st, &removed);
+		return -1;
+	}
+	err = mt_damon_state_write(mt_damon_rundir(), &st);
+	if (err) {
+		mt_err("%s/damon: %s", mt_damon_rundir(), strerror(-err));
+		mt_nl_damon_unbind(nl);
+		mt_damon_stop(root, &st, &removed);
+		return -1;
+	}
+	return started(o, c, &st);
+}
+
+/**
+ * damon_start_bound() - the kdamond of @c started, the module bound to it
+ * through @nl, and the state file written
+ *
+ * After a failure, what was done is undone.  Every signal is blocked
+ * meanwhile, so that one (SIGINT, say) never leaves a running kdamond
+ * without its state file, nor a state file without its kdamond: it takes
+ * effect once the line that says what was started is out.  Prints that
+ * line, or the error.  Return: 0 or -1.
+ */
+int damon_start_bound(const char *root, const struct damon_opts *o,
+		      const struct mt_damon_cfg *c, struct mt_nl *nl)
+{
+	sigset_t all, saved;
+	int ret;
+
+	sigfillset(&all);
+	if (sigprocmask(SIG_BLOCK, &all, &saved)) {
+		mt_err("sigprocmask: %s", strerror(errno));
+		return -1;
+	}
+	ret = start_bind_record(root, o, c, nl);
+	fflush(stdout);
+	sigprocmask(SIG_SETMASK, &saved, NULL);
+	return ret;
+}
+
 static int damon_start(const char *root, const struct damon_opts *o)
 {
 	struct mt_damon_cfg c = {
@@ -503,7 +574,6 @@ static int damon_start(const char *root, const struct damon_opts *o)
 	uint32_t *cg_pids = NULL;
 	struct mt_kdamond k;
 	struct mt_nl nl;
-	bool removed;
 	int ret = -1, err;
 
 	err = own_kdamond(root, &st, &k);
@@ -523,25 +593,7 @@ static int damon_start(const char *root, const struct damon_opts *o)
 		mt_err("the memtally module is not loaded (modprobe memtally): damon start binds it to the kdamond");
 	if (err <= 0)
 		goto out;
-	st = (struct mt_damon_state){
-		.vaddr = c.vaddr, .sample_us = c.sample_us,
-		.aggr_us = c.aggr_us, .nr_targets = c.vaddr ? c.nr_pids : 1,
-	};
-	if (mt_damon_start(root, &c, &st.kdamond, &st.pid))
-		goto close;
-	if (bind_module(&nl, o, &c, st.pid)) {
-		mt_damon_stop(root, &st, &removed);
-		goto close;
-	}
-	err = mt_damon_state_write(mt_damon_rundir(), &st);
-	if (err) {
-		mt_err("%s/damon: %s", mt_damon_rundir(), strerror(-err));
-		mt_nl_damon_unbind(&nl);
-		mt_damon_stop(root, &st, &removed);
-		goto close;
-	}
-	ret = started(o, &c, &st);
-close:
+	ret = damon_start_bound(root, o, &c, &nl);
 	mt_nl_close(&nl);
 out:
 	free(cg_pids);
@@ -953,8 +1005,13 @@ static int scheme_pageout(const char *root, const struct damon_opts *o)
 	if (o->cgroup && memcg_path(o->cgroup, memcg, sizeof(memcg)))
 		return MT_EXIT_RUNTIME;
 	s.memcg = o->cgroup ? memcg : NULL;
-	/* DAMON counts age in aggregation intervals: round up */
-	s.min_age = (o->min_age_us + st.aggr_us - 1) / st.aggr_us;
+	/* DAMON counts age in aggregation intervals, unsigned int: round up */
+	s.min_age = o->min_age_us / st.aggr_us + !!(o->min_age_us % st.aggr_us);
+	if (s.min_age > UINT_MAX)
+		return mt_usage_err("damon scheme pageout: --min-age must be at most %" PRIu64
+				    "s (%u aggregations of %" PRIu64 " us)",
+				    UINT_MAX * st.aggr_us / 1000000, UINT_MAX,
+				    st.aggr_us);
 	if (mt_damon_scheme_set(root, st.kdamond, &s))
 		return MT_EXIT_RUNTIME;
 	if (o->json)

@@ -625,7 +625,11 @@ int mt_damon_state_write(const char *rundir, const struct mt_damon_state *st)
 	return err;
 }
 
-/* The state file, open as @f.  Return: 0 or -EBADMSG. */
+/*
+ * The state file, open as @f.  Return: 0, -EBADMSG (a key missing), or
+ * -ERANGE: aggr_us is not what memtally damon start sets (1 to
+ * UINT32_MAX), which would divide by 0 or overflow.
+ */
 int mt_damon_state_parse(FILE *f, struct mt_damon_state *st)
 {
 	char key[32], val[32];
@@ -652,10 +656,15 @@ int mt_damon_state_parse(FILE *f, struct mt_damon_state *st)
 			st->nr_targets = strtoull(val, NULL, 10);
 		}
 	}
-	return seen == 31 ? 0 : -EBADMSG;
+	if (seen != 31)
+		return -EBADMSG;
+	return st->aggr_us && st->aggr_us <= UINT32_MAX ? 0 : -ERANGE;
 }
 
-/* Return: 0, -ENOENT (memtally started nothing), -EBADMSG or -errno. */
+/*
+ * Return: 0, -ENOENT (memtally started nothing), -EBADMSG, -ERANGE (see
+ * mt_damon_state_parse()) or -errno.
+ */
 int mt_damon_state_read(const char *rundir, struct mt_damon_state *st)
 {
 	char path[PATH_MAX];

@@ -30,8 +30,10 @@ static const char export_usage[] =
 "DAMON context is bound, its bytes per cgroup, in Prometheus' text format.\n"
 "FILE is replaced at once (a temporary file beside it is renamed over it),\n"
 "so node_exporter's textfile collector reads the old or the new numbers,\n"
-"never a part.  Without the module, FILE says memtally_up 0 and the exit\n"
-"code is 1.\n"
+"never a part.  If anything cannot be read (the module is not loaded,\n"
+"permission denied, no cgroup2, a netlink error), FILE holds only\n"
+"memtally_up 0 after a comment \"# memtally export failed: \" with the\n"
+"error line, and the exit code is 1.\n"
 "\n"
 "Options:\n"
 "      --prometheus FILE  write FILE, such as\n"
@@ -278,15 +280,23 @@ static int json_report(const char *path, const struct mt_prom *p)
 	return -1;
 }
 
-/*
- * Without the module: memtally_up 0 in the file, so that node_exporter
- * shows it, after the line that says so; exit code 1 all the same.
+/**
+ * mt_sources_load() - mt_sources_read() through @nl, open
+ *
+ * Return: 0 or -1.
  */
-static int export_down(const struct export_opts *o, struct mt_sources *s)
+int mt_sources_load(struct mt_sources *s, struct mt_nl *nl)
 {
-	if (!prom_output(o->prometheus, &s->p) && o->json)
-		json_report(o->prometheus, &s->p);
-	return MT_EXIT_RUNTIME;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	err = mt_nl_status(nl, &s->st);
+	if (err) {
+		mt_nl_report(nl, "reading the status", err);
+		return -1;
+	}
+	s->p.st = &s->st;
+	return sources_load(s, nl) ? -1 : 0;
 }
 
 /**
@@ -308,22 +318,37 @@ int mt_sources_read(struct mt_sources *s)
 	err = mt_nl_open_errno(&nl);
 	if (err)
 		return err == -ENOENT ? err : -1;
-	err = mt_nl_status(&nl, &s->st);
-	if (err)
-		mt_nl_report(&nl, "reading the status", err);
-	else
-		s->p.st = &s->st;
-	if (!err)
-		err = sources_load(s, &nl);
+	err = mt_sources_load(s, &nl);
 	mt_nl_close(&nl);
-	return err ? -1 : 0;
+	return err;
+}
+
+/**
+ * mt_export_write() - write what mt_sources_read() (returning @err) read
+ *
+ * After any failure to read (@err non-zero), the file holds memtally_up 0
+ * and, in a comment, the error line already printed: never an older
+ * memtally_up 1.  Frees @s.
+ *
+ * Return: the exit code, MT_EXIT_RUNTIME after a failure to read.
+ */
+int mt_export_write(const struct export_opts *o, struct mt_sources *s, int err)
+{
+	int ret;
+
+	if (err)
+		s->p = (struct mt_prom){ .error = mt_err_last() };
+	ret = prom_output(o->prometheus, &s->p);
+	if (!ret && o->json)
+		ret = json_report(o->prometheus, &s->p);
+	mt_sources_free(s);
+	return err || ret ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }
 
 int cmd_export(int argc, char **argv, bool json)
 {
 	struct export_opts o = { .json = json };
 	struct mt_sources s;
-	int err;
 
 	if (export_parse(argc, argv, &o))
 		return MT_EXIT_USAGE;
@@ -331,13 +356,5 @@ int cmd_export(int argc, char **argv, bool json)
 		fputs(export_usage, stdout);
 		return MT_EXIT_OK;
 	}
-	err = mt_sources_read(&s);
-	if (err == -ENOENT)
-		return export_down(&o, &s);
-	if (!err)
-		err = prom_output(o.prometheus, &s.p);
-	if (!err && o.json)
-		err = json_report(o.prometheus, &s.p);
-	mt_sources_free(&s);
-	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+	return mt_export_write(&o, &s, mt_sources_read(&s));
 }

@@ -47,7 +47,10 @@ static const char trial_usage[] =
 "Run KSM hard (run=1 with the settings below) until it has done N more\n"
 "full scans, restore run, pages_to_scan and sleep_millisecs, and report\n"
 "the savings and a verdict: keep KSM on above 100 MB saved, disable it\n"
-"below 20 MB (MB = 10^6 bytes).  Needs root.\n"
+"below 20 MB (MB = 10^6 bytes).  Needs root.  The settings are restored\n"
+"after SIGINT, SIGTERM, SIGHUP and SIGQUIT too (exit code 128 + the\n"
+"signal).  A run of 2 (unmerge) is restored as 0, and as 2, which\n"
+"unmerges every page, once the report's numbers are read.\n"
 "\n"
 "Options:\n"
 "      --scans N          full scans to wait for (default 2)\n"
@@ -665,7 +668,7 @@ static const char *const verdict_keys[] = {
 
 /* The report of a trial: the savings, the cgroups, the verdict */
 static int trial_print(const struct report *r, const struct mt_ksm_trial *t,
-		       bool json, bool timed_out)
+		       bool json, bool timed_out, int64_t run)
 {
 	enum mt_ksm_verdict v = mt_ksm_verdict(r->sv.saved);
 	const struct mt_ksm_settings *s = &t->saved;
@@ -701,8 +704,10 @@ static int trial_print(const struct report *r, const struct mt_ksm_trial *t,
 		       s->sleep_millisecs);
 	else
 		printf("restored: run=%" PRId64 ", pages_to_scan=%" PRId64
-		       ", sleep_millisecs=%" PRId64 "\n", s->run,
-		       s->pages_to_scan, s->sleep_millisecs);
+		       ", sleep_millisecs=%" PRId64 "%s\n", run,
+		       s->pages_to_scan, s->sleep_millisecs,
+		       run == MT_KSM_RUN_UNMERGE ?
+		       " (unmerged after the numbers below were read)" : "");
 	savings_print(&r->sv);
 	putchar('\n');
 	if (cgroups_print(r)) {
@@ -723,11 +728,12 @@ static int trial_run(const struct ksm_opts *o, const char *dir)
 		.keep = o->keep,
 	};
 	struct report r = { 0 };
-	int sfd, ret, err;
+	int sfd, ret, err, unmerge;
+	int64_t run;
 
 	if (mt_ksm_writable(dir))
 		return MT_EXIT_RUNTIME;
-	sfd = mt_signalfd();
+	sfd = mt_signalfd_undo();
 	if (sfd < 0) {
 		mt_err("signalfd: %s", strerror(errno));
 		return MT_EXIT_RUNTIME;
@@ -737,6 +743,7 @@ static int trial_run(const struct ksm_opts *o, const char *dir)
 	close(sfd);
 	if (ret == -1)
 		return MT_EXIT_RUNTIME;
+	run = t.saved.run;
 	if (ret == -EINTR) {
 		mt_err("interrupted; KSM settings restored");
 		return 128 + t.signo;
@@ -745,9 +752,14 @@ static int trial_run(const struct ksm_opts *o, const char *dir)
 		mt_err("timed out after %" PRIu64 " s waiting for %" PRIu64
 		       " full scans (%" PRIu64 " done); results so far:",
 		       t.timeout_s, t.scans, t.done);
-	err = report_load(&r, dir) || trial_print(&r, &t, o->json, ret);
+	/* the numbers first: run=2 unmerges what they count */
+	err = report_load(&r, dir);
+	unmerge = mt_ksm_unmerge(dir, &t);
+	if (unmerge)
+		run = 0;	/* stopped, but not unmerged */
+	err = err || trial_print(&r, &t, o->json, ret, run);
 	report_free(&r);
-	return ret || err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+	return ret || err || unmerge ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }
 
 /* Prints the error.  Return: 0 or -1. */

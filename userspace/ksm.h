@@ -56,6 +56,8 @@ struct mt_ksm_settings {
 	int64_t pages_to_scan, sleep_millisecs, run;
 };
 
+#define MT_KSM_RUN_UNMERGE	2	/* run: stop ksmd, unmerge every page */
+
 struct mt_ksm_trial {
 	uint64_t scans;		/* full scans to wait for */
 	uint64_t pages_to_scan, sleep_ms, timeout_s;
@@ -65,6 +67,7 @@ struct mt_ksm_trial {
 	struct mt_ksm_settings saved;
 	uint64_t done;		/* full scans seen */
 	int signo;		/* the signal that interrupted it */
+	bool unmerge;		/* run=2 still to restore: mt_ksm_unmerge() */
 };
 
 /* A process with KSM rmap items */
@@ -86,6 +89,7 @@ const char *mt_ksm_verdict_text(enum mt_ksm_verdict v);
 void mt_bytes(char *buf, size_t len, uint64_t bytes);
 int mt_ksm_writable(const char *dir);
 int mt_ksm_trial(const char *dir, struct mt_ksm_trial *t, int sfd);
+int mt_ksm_unmerge(const char *dir, struct mt_ksm_trial *t);
 int mt_ksm_proc_read(const char *piddir, struct mt_ksm_proc *p);
 /* The parsers of mt_ksm_proc_read(), on an open file (tests, fuzzers) */
 void mt_ksm_stat_parse(FILE *f, struct mt_ksm_proc *p);

@@ -165,13 +165,23 @@ int mt_ksm_writable(const char *dir)
 	return 0;
 }
 
-/* Prints the error.  Return: 0 or -1. */
-static int settings_write(const char *dir, const struct mt_ksm_settings *s)
+/*
+ * Writes the settings @s, up to the first failure; with @all (a restore,
+ * which puts back all it can), every one.  Prints each error.
+ * Return: 0 or -1.
+ */
+static int settings_write(const char *dir, const struct mt_ksm_settings *s,
+			  bool all)
 {
+	int err;
+
 	/* run last: ksmd starts (or stops) with the other settings in place */
-	return write_i64(dir, "pages_to_scan", s->pages_to_scan) ||
-	       write_i64(dir, "sleep_millisecs", s->sleep_millisecs) ||
-	       write_i64(dir, "run", s->run) ? -1 : 0;
+	err = write_i64(dir, "pages_to_scan", s->pages_to_scan);
+	if (!err || all)
+		err |= write_i64(dir, "sleep_millisecs", s->sleep_millisecs);
+	if (!err || all)
+		err |= write_i64(dir, "run", s->run);
+	return err ? -1 : 0;
 }
 
 static uint64_t now_ms(void)
@@ -228,12 +238,18 @@ static int trial_wait(const char *dir, struct mt_ksm_trial *t, int64_t start,
 /**
  * mt_ksm_trial() - run KSM hard until t->scans more full scans
  * @dir: the KSM directory
- * @sfd: a signalfd of SIGINT and SIGTERM (mt_signalfd()), or -1
+ * @sfd: a signalfd of the signals that end it (mt_signalfd_undo()), or -1
  *
  * Saves run, pages_to_scan and sleep_millisecs, sets the trial's settings
  * and run=1, waits, and restores the saved settings (pages_to_scan and
- * sleep_millisecs first, run last): always after an error or a signal,
- * otherwise unless t->keep.
+ * sleep_millisecs first, run last; every one, even after a write failed):
+ * always after an error or a signal, otherwise unless t->keep.
+ *
+ * A saved run of 2 (unmerge) is written back as 0 (ksmd stops, the pages
+ * stay merged) when the trial ran its course: writing 2 unmerges every
+ * page, and the savings the verdict reads with them.  t->unmerge then
+ * says that mt_ksm_unmerge() is still to be called, after the verdict's
+ * numbers are read.  After an error or a signal, 2 is written at once.
  *
  * Return: 0, -ETIMEDOUT, -EINTR (t->signo) or -1 after printing the error.
  */
@@ -244,27 +260,50 @@ int mt_ksm_trial(const char *dir, struct mt_ksm_trial *t, int sfd)
 		.sleep_millisecs = t->sleep_ms,
 		.run = 1,
 	};
+	struct mt_ksm_settings restore;
 	struct mt_ksm_sys s;
 	int64_t start;
 	int ret;
 
 	t->done = 0;
 	t->signo = 0;
+	t->unmerge = false;
 	if (mt_ksm_read(dir, &s))
 		return -1;
 	t->saved.pages_to_scan = s.v[MT_KSM_PAGES_TO_SCAN];
 	t->saved.sleep_millisecs = s.v[MT_KSM_SLEEP_MILLISECS];
 	t->saved.run = s.v[MT_KSM_RUN];
 	start = s.v[MT_KSM_FULL_SCANS];
-	ret = settings_write(dir, &trial);
+	ret = settings_write(dir, &trial, false);
 	if (!ret)
 		ret = trial_wait(dir, t, start, sfd);
 	if (t->bar)
 		fputc('\n', t->bar);
-	if ((!t->keep || ret == -1 || ret == -EINTR) &&
-	    settings_write(dir, &t->saved))
+	if (t->keep && ret != -1 && ret != -EINTR)
+		return ret;
+	restore = t->saved;
+	if (restore.run == MT_KSM_RUN_UNMERGE && ret != -1 && ret != -EINTR) {
+		restore.run = 0;
+		t->unmerge = true;
+	}
+	if (settings_write(dir, &restore, true)) {
+		mt_ksm_unmerge(dir, t);	/* no verdict after this */
 		return -1;
+	}
 	return ret;
+}
+
+/**
+ * mt_ksm_unmerge() - write run=2 if the trial left it for later
+ *
+ * Prints the error.  Return: 0 or -1.
+ */
+int mt_ksm_unmerge(const char *dir, struct mt_ksm_trial *t)
+{
+	if (!t->unmerge)
+		return 0;
+	t->unmerge = false;
+	return write_i64(dir, "run", MT_KSM_RUN_UNMERGE);
 }
 
 /* The "name value" lines of a /proc/PID/ksm_stat into @p */

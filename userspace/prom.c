@@ -383,7 +383,8 @@ static void damon_write(FILE *f, const struct mt_damon_info *d)
 /**
  * mt_prom_write() - @p as Prometheus text
  *
- * Without the module's status only memtally_up 0.  The DAMON gauges of the
+ * Without the module's status only memtally_up 0, after a comment with
+ * the error that kept export from reading it, if there is one.  The DAMON gauges of the
  * cgroups are there while a context is bound; a cgroup without a path (it
  * was removed meanwhile) is left out.  The caller checks ferror(@f).
  */
@@ -392,6 +393,11 @@ void mt_prom_write(FILE *f, const struct mt_prom *p)
 	bool bound = p->damon && p->damon->b.bound;
 	size_t c;
 
+	if (!p->st && p->error && p->error[0]) {
+		fputs("# memtally export failed: ", f);
+		mt_prom_escape(f, p->error, false);
+		fputc('\n', f);
+	}
 	up_write(f, p->st);
 	if (!p->st)
 		return;

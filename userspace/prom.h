@@ -23,6 +23,7 @@ struct mt_prom {
 	const struct mt_ksm_sys *ksm_sys;	/* /sys/kernel/mm/ksm */
 	long page_size;			/* for the KSM savings */
 	const struct mt_damon_info *damon;	/* damon-get */
+	const char *error;		/* with st NULL: why, or NULL */
 };
 
 void mt_prom_write(FILE *f, const struct mt_prom *p);

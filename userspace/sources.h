@@ -4,6 +4,7 @@
 #define MT_SOURCES_H
 
 #include "cgpath.h"
+#include "cli.h"
 #include "damonnl.h"
 #include "ksm.h"
 #include "nl.h"
@@ -21,6 +22,9 @@ struct mt_sources {
 };
 
 int mt_sources_read(struct mt_sources *s);
+int mt_sources_load(struct mt_sources *s, struct mt_nl *nl);
+int mt_export_write(const struct export_opts *o, struct mt_sources *s,
+		    int err);
 void mt_sources_free(struct mt_sources *s);
 
 #endif

@@ -6,13 +6,17 @@
  * written to it, so each check reads back the last value written).
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <json.h>
+#include <netlink/msg.h>
 
 #include "cli.h"
 #include "damonfs.h"
 #include "test.h"
+#include "fakenl.h"
 
 /* @root/@rel holds @s; the directories on the way are made */
 static void put(const char *root, const char *rel, const char *s)
@@ -301,6 +305,13 @@ static void state_file(void)
 	      got.nr_targets == 3);
 	put(run, "damon", "kdamond 1\npid 5\n");
 	CHECK(mt_damon_state_read(run, &got) == -EBADMSG);
+	/* an aggregation interval memtally never sets: 0 would divide by 0 */
+	put(run, "damon", "kdamond 1\npid 5\nops paddr\nsample_us 0\naggr_us 0\n");
+	CHECK(mt_damon_state_read(run, &got) == -ERANGE);
+	put(run, "damon", "kdamond 1\npid 5\nops paddr\nsample_us 0\naggr_us 4294967296\n");
+	CHECK(mt_damon_state_read(run, &got) == -ERANGE);
+	put(run, "damon", "kdamond 1\npid 5\nops paddr\nsample_us 0\naggr_us 4294967295\n");
+	CHECK(mt_damon_state_read(run, &got) == 0);
 	CHECK(mt_damon_state_rm(run) == 0);
 	CHECK(mt_damon_state_rm(run) == 0);
 	CHECK(mt_damon_state_read(run, &got) == -ENOENT);
@@ -468,12 +479,81 @@ static void stop_scheme(void)
 	rm_tree(root);
 }
 
+/* The fake kernel's answer, after a SIGTERM: it comes while binding */
+static int recv_signalled(struct nl_sock *sk, struct sockaddr_nl *from,
+			  unsigned char **buf, struct ucred **creds)
+{
+	raise(SIGTERM);
+	return fake_recv(sk, from, buf, creds);
+}
+
+/*
+ * SIGTERM while the module is bound, between the kdamond turned on and
+ * the state file: it takes effect only once both are there
+ */
+static void start_signal(void)
+{
+	char root[] = "/tmp/memtally-damon.XXXXXX",
+	     run[] = "/tmp/memtally-run.XXXXXX", buf[64], out[64];
+	static const uint32_t pids[] = { 11 };
+	struct damon_opts o = { .vaddr = true };
+	struct mt_damon_cfg c = paddr_cfg;
+	struct nl_msg *ack = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED);
+	struct nlmsgerr *e = nlmsg_reserve(ack, sizeof(*e), NLMSG_ALIGNTO);
+	struct mt_damon_state st;
+	const char *said;
+	size_t len;
+	int status = -1;
+	pid_t pid;
+
+	memset(e, 0, sizeof(*e));
+	len = nlmsg_hdr(ack)->nlmsg_len;
+	memcpy(buf, nlmsg_hdr(ack), len);
+	nlmsg_free(ack);
+	c.vaddr = true;
+	c.pids = pids;
+	c.nr_pids = 1;
+	fake_tree(root);
+	CHECK(mkdtemp(run) != NULL);
+	snprintf(out, sizeof(out), "%s/out", run);
+	setenv("MEMTALLY_RUNDIR", run, 1);
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (!pid) {
+		struct mt_nl nl;
+		sigset_t none;
+
+		signal(SIGTERM, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (!freopen(out, "w", stdout))
+			_exit(3);
+		if (fake_open(&nl, buf, len))
+			_exit(3);
+		nl.recv = recv_signalled;
+		damon_start_bound(root, &o, &c, &nl);
+		_exit(0);	/* not reached: the SIGTERM ends it */
+	}
+	waitpid(pid, &status, 0);
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	CHECK_STR(get(root, KD "state"), "on");
+	CHECK(mt_damon_state_read(run, &st) == 0 && st.kdamond == 0 &&
+	      st.pid == 4242 && st.vaddr);
+	/* and after the line that says so */
+	said = get(run, "out");
+	CHECK(said && !strncmp(said, "started kdamond 0 (pid 4242): vaddr", 35));
+	setenv("MEMTALLY_RUNDIR", "/nonexistent/run", 1);
+	rm_tree(run);
+	rm_tree(root);
+}
+
 #define NOT_BUILT_IN "memtally: DAMON is not built into this kernel (CONFIG_DAMON); Debian's bookworm-backports 6.12 kernel has it\n"
 
 static void tool_damon(void)
 {
 	char root[] = "/tmp/memtally-damon.XXXXXX", run[] = "/tmp/memtally-run.XXXXXX";
-	char out[8192], err[4096];
+	char out[8192], err[4096], want[512];
 	struct json_object *j, *a, *v;
 
 	CHECK(tool(out, err, sizeof(out), ARGS("damon", "--help")) == 0);
@@ -547,6 +627,32 @@ static void tool_damon(void)
 	CHECK_STR(get(root, SCH "filters/nr_filters"), "0");
 	CHECK_STR(get(root, KD "state"), "commit");
 	put(root, KD "state", "on\n");
+
+	/* more aggregations than DAMON counts: refused, not wrapped to 0 */
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "scheme", "pageout",
+		   "--min-age", "18446744073709551615")) == MT_EXIT_USAGE);
+	CHECK_STR(err, "memtally: damon scheme pageout: --min-age must be at most 429496729s (4294967295 aggregations of 100000 us); see memtally --help\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "scheme", "pageout",
+		   "--min-age", "5124095h")) == MT_EXIT_USAGE);
+	CHECK_STR(err, "memtally: damon scheme pageout: --min-age must be at most 429496729s (4294967295 aggregations of 100000 us); see memtally --help\n");
+	CHECK_STR(get(root, SCH "access_pattern/age/min"), "10");
+	CHECK_STR(get(root, KD "state"), "on");
+	/* the longest it counts */
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "scheme", "pageout",
+		   "--min-age", "429496729500000us")) == 0);
+	CHECK_STR(get(root, SCH "access_pattern/age/min"), "4294967295");
+	put(root, KD "state", "on\n");
+
+	/* a state file with aggr_us 0: an error, not a division by 0 */
+	put(run, "damon", "kdamond 0\npid 77\nops vaddr\nsample_us 0\naggr_us 0\ntargets 1\n");
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "scheme", "pageout",
+					       "--min-age", "1s")) == 1);
+	snprintf(want, sizeof(want), "memtally: %s/damon: aggr_us 0 is no aggregation interval memtally damon start sets (1 to 4294967295 us); remove the file\n",
+		 run);
+	CHECK_STR(err, want);
+	CHECK_STR(get(root, SCH "access_pattern/age/min"), "4294967295");
+	CHECK_STR(get(root, KD "state"), "on");
+	put(run, "damon", "kdamond 0\npid 77\nops vaddr\nsample_us 5000\naggr_us 100000\ntargets 1\n");
 	CHECK(tool(out, err, sizeof(out), ARGS("damon", "stop")) == 0);
 	CHECK_STR(out, "stopped and removed kdamond 0\n");
 	CHECK_STR(get(root, KD "state"), "off");
@@ -557,6 +663,53 @@ static void tool_damon(void)
 	setenv("MEMTALLY_RUNDIR", "/nonexistent/run", 1);
 	rm_tree(root);
 	rm_tree(run);
+}
+
+/* @n pids from @first into @dir/cgroup.procs */
+static void put_procs(const char *dir, int first, int n)
+{
+	char text[1024];
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += snprintf(text + len, sizeof(text) - len, "%d\n",
+				first + i);
+	put(dir, "cgroup.procs", text);
+}
+
+/*
+ * damon start --cgroup with more processes (below it too) than the module
+ * binds targets: refused before any kdamond is started
+ */
+static void tool_damon_cgroup_limit(void)
+{
+	char root[] = "/tmp/memtally-damon.XXXXXX",
+	     cg[] = "/tmp/memtally-cg.XXXXXX", sub[64], out[4096], err[4096];
+
+	fake_tree(root);
+	CHECK(mkdtemp(cg) != NULL);
+	snprintf(sub, sizeof(sub), "%s/x", cg);
+	put_procs(sub, 100, 40);
+	snprintf(sub, sizeof(sub), "%s/x/y", cg);
+	put_procs(sub, 200, 25);
+	setenv("MEMTALLY_DAMON_DIR", root, 1);
+	setenv("MEMTALLY_CGROUP_ROOT", cg, 1);
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "start", "--cgroup",
+					       "/x")) == MT_EXIT_RUNTIME);
+	CHECK_STR(err, "memtally: cgroup /x has 65 processes (those below it too), more than the 64 targets the memtally module binds: start DAMON for a cgroup below it, or with --paddr\n");
+	CHECK_STR(out, "");
+	CHECK(unchanged(root));
+	/* 64: past that check, to the next (no module here) */
+	put_procs(sub, 200, 24);
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "start", "--cgroup",
+					       "/x")) == MT_EXIT_RUNTIME);
+	CHECK(!strstr(err, "targets the memtally module binds"));
+	CHECK(unchanged(root));
+	unsetenv("MEMTALLY_CGROUP_ROOT");
+	setenv("MEMTALLY_DAMON_DIR", "/nonexistent/damon", 1);
+	rm_tree(cg);
+	rm_tree(root);
 }
 
 void test_damonctl(void)
@@ -571,5 +724,7 @@ void test_damonctl(void)
 	RUN(start_foreign);
 	RUN(start_undone);
 	RUN(stop_scheme);
+	RUN(start_signal);
 	RUN(tool_damon);
+	RUN(tool_damon_cgroup_limit);
 }

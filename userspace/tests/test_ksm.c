@@ -8,7 +8,9 @@
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
+#include <time.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -287,6 +289,172 @@ static void trial_not_root(void)
 	fake_rm(dir);
 }
 
+/* The tool with @args started, its stdout and stderr in @outf and @errf */
+static pid_t spawn_tool(char *const args[], int outf, int errf)
+{
+	char *argv[16] = { (char *)t_tool };
+	posix_spawn_file_actions_t fa;
+	extern char **environ;
+	pid_t pid = -1;
+	int i;
+
+	for (i = 0; args[i] && i < 14; i++)
+		argv[i + 1] = args[i];
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, outf, 1);
+	posix_spawn_file_actions_adddup2(&fa, errf, 2);
+	if (posix_spawn(&pid, t_tool, &fa, NULL, argv, environ))
+		pid = -1;
+	posix_spawn_file_actions_destroy(&fa);
+	return pid;
+}
+
+/* Whether @dir/@name came to hold @want within 10 s */
+static bool wait_for(const char *dir, const char *name, const char *want)
+{
+	struct timespec ms = { 0, 1000000 };
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		const char *got = get(dir, name);
+
+		if (got && !strcmp(got, want))
+			return true;
+		nanosleep(&ms, NULL);
+	}
+	return false;
+}
+
+/* What file @fd holds, into @buf */
+static void fd_text(int fd, char *buf, size_t len)
+{
+	ssize_t n = pread(fd, buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/*
+ * memtally ksm trial until ksmd runs with the trial's settings, then
+ * @signo: its exit status (128 + @signo, or -1 if the signal killed it)
+ */
+static int trial_killed(const char *dir, int signo, char *err, size_t len,
+			void (*meanwhile)(const char *dir))
+{
+	char outf[] = "/tmp/mt-out.XXXXXX", errf[] = "/tmp/mt-err.XXXXXX";
+	int fo = mkstemp(outf), fe = mkstemp(errf), status = -1;
+	pid_t pid;
+
+	setenv("MEMTALLY_KSM_DIR", dir, 1);
+	pid = spawn_tool(ARGS("ksm", "trial", "--timeout", "30"), fo, fe);
+	unsetenv("MEMTALLY_KSM_DIR");
+	CHECK(pid > 0);
+	CHECK(wait_for(dir, "run", "1\n"));
+	if (meanwhile)
+		meanwhile(dir);
+	if (pid > 0) {
+		kill(pid, signo);
+		waitpid(pid, &status, 0);
+	}
+	fd_text(fe, err, len);
+	close(fo);
+	close(fe);
+	unlink(outf);
+	unlink(errf);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* SIGHUP and SIGQUIT, like SIGINT and SIGTERM: restored, 128 + the signal */
+static void trial_signals(void)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	char dir[] = "/tmp/memtally-ksm.XXXXXX", err[1024];
+	size_t i;
+
+	fake_dir(dir);
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		CHECK(trial_killed(dir, signals[i], err, sizeof(err), NULL) ==
+		      128 + signals[i]);
+		CHECK_STR(err, "memtally: interrupted; KSM settings restored\n");
+		check_unchanged(dir);
+		for (size_t j = 0; j < NR_FAKE; j++)	/* for the next */
+			put(dir, fake[j][0], fake[j][1]);
+	}
+	fake_rm(dir);
+}
+
+/* pages_to_scan and sleep_millisecs cannot be written back */
+static void break_two(const char *dir)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/pages_to_scan", dir);
+	unlink(path);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/sleep_millisecs", dir);
+	unlink(path);
+	mkdir(path, 0700);
+}
+
+/* A write that fails does not keep the others from being restored */
+static void trial_restore_each(void)
+{
+	char dir[] = "/tmp/memtally-ksm.XXXXXX", err[1024], want[1024],
+	     path[512];
+
+	fake_dir(dir);
+	CHECK(trial_killed(dir, SIGTERM, err, sizeof(err), break_two) ==
+	      MT_EXIT_RUNTIME);
+	snprintf(want, sizeof(want),
+		 "memtally: writing 100 to %s/pages_to_scan: Is a directory\n"
+		 "memtally: writing 20 to %s/sleep_millisecs: Is a directory\n",
+		 dir, dir);
+	CHECK_STR(err, want);
+	CHECK_STR(get(dir, "run"), "0\n");
+	snprintf(path, sizeof(path), "%s/pages_to_scan", dir);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/sleep_millisecs", dir);
+	rmdir(path);
+	fake_rm(dir);
+}
+
+/*
+ * run=2 (unmerge) before: the trial stops ksmd (run=0) and leaves the
+ * unmerge, which would undo what the verdict measures, for after it
+ */
+static void trial_unmerge(void)
+{
+	char dir[] = "/tmp/memtally-ksm.XXXXXX", out[8192], err[4096];
+	struct mt_ksm_trial t = trial_opts(false);
+
+	fake_dir(dir);
+	put(dir, "run", "2\n");
+	CHECK(mt_ksm_trial(dir, &t, -1) == -ETIMEDOUT);
+	CHECK(t.saved.run == 2);
+	CHECK_STR(get(dir, "run"), "0\n");
+	CHECK_STR(get(dir, "pages_to_scan"), "100\n");
+	CHECK_STR(get(dir, "sleep_millisecs"), "20\n");
+	CHECK(t.unmerge);
+	CHECK(mt_ksm_unmerge(dir, &t) == 0);
+	CHECK_STR(get(dir, "run"), "2\n");
+	CHECK(!t.unmerge && mt_ksm_unmerge(dir, &t) == 0);
+
+	/* the tool: the numbers, then run=2 */
+	setenv("MEMTALLY_KSM_DIR", dir, 1);
+	CHECK(tool(out, err, sizeof(out), ARGS("ksm", "trial", "--timeout",
+					       "1")) == MT_EXIT_RUNTIME);
+	unsetenv("MEMTALLY_KSM_DIR");
+	CHECK(strstr(out, "restored: run=2, pages_to_scan=100, sleep_millisecs=20 (unmerged after the numbers below were read)\n"));
+	CHECK_STR(get(dir, "run"), "2\n");
+
+	/* interrupted: no verdict, so 2 at once */
+	CHECK(trial_killed(dir, SIGTERM, err, sizeof(err), NULL) ==
+	      128 + SIGTERM);
+	CHECK_STR(get(dir, "run"), "2\n");
+	CHECK_STR(get(dir, "pages_to_scan"), "100\n");
+	put(dir, "run", "0\n");
+	fake_rm(dir);
+}
+
 static void put_proc(const char *proc, const char *pid, const char *name,
 		     const char *s)
 {
@@ -474,6 +642,9 @@ void test_ksm(void)
 	RUN(trial_signal);
 	RUN(trial_done);
 	RUN(trial_not_root);
+	RUN(trial_signals);
+	RUN(trial_restore_each);
+	RUN(trial_unmerge);
 	RUN(procs);
 	RUN(decode_ksm_get);
 	RUN(parse_ksm);

@@ -13,12 +13,15 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <linux/memtally.h>
+#include <netlink/genl/genl.h>
 
 #include "cli.h"
 #include "damonnl.h"
 #include "ksm.h"
 #include "prom.h"
+#include "sources.h"
 #include "test.h"
+#include "fakenl.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define ARGC(argv) ((int)ARRAY_SIZE(argv) - 1)
@@ -307,7 +310,10 @@ static void prom_names(void)
 	free(out);
 }
 
-/* Without the module, memtally_up 0 alone; DAMON gauges only when bound */
+/*
+ * Without the module, memtally_up 0 alone, after why; DAMON gauges only
+ * when bound
+ */
 static void prom_parts(void)
 {
 	struct mt_cgroup cg = { .id = 2, .path = "/x" };
@@ -317,6 +323,14 @@ static void prom_parts(void)
 
 	CAPTURE(out, mt_prom_write(f, &p));
 	CHECK_STR(out, "# HELP memtally_up Whether memtally export could read the memtally module\n"
+		       "# TYPE memtally_up gauge\n"
+		       "memtally_up 0\n");
+	free(out);
+	/* why, first, as a comment of one line */
+	p.error = "reading x: y\nz\\";
+	CAPTURE(out, mt_prom_write(f, &p));
+	CHECK_STR(out, "# memtally export failed: reading x: y\\nz\\\\\n"
+		       "# HELP memtally_up Whether memtally export could read the memtally module\n"
 		       "# TYPE memtally_up gauge\n"
 		       "memtally_up 0\n");
 	free(out);
@@ -472,7 +486,12 @@ static void write_atomic(void)
 	rmdir(dir);
 }
 
-/* The binary without the module: memtally_up 0 in the file, exit code 1 */
+#define NOT_LOADED "the memtally module is not loaded (load it with: modprobe memtally, or insmod memtally.ko)"
+
+/*
+ * The binary without the module: the file that said memtally_up 1 says
+ * memtally_up 0 and why, exit code 1
+ */
 static void tool_export_down(void)
 {
 	char dir[] = "/tmp/memtally-prom.XXXXXX", path[64], out[4096],
@@ -486,12 +505,15 @@ static void tool_export_down(void)
 	}
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/m.prom", dir);
+	write_file(path, "# TYPE memtally_up gauge\nmemtally_up 1\n");
 	CHECK(tool(out, err, sizeof(out),
 		   ARGS("export", "--prometheus", path)) == MT_EXIT_RUNTIME);
-	CHECK_STR(err, "memtally: the memtally module is not loaded (load it with: modprobe memtally, or insmod memtally.ko)\n");
+	CHECK_STR(err, "memtally: " NOT_LOADED "\n");
 	CHECK_STR(out, "");
 	got = slurp(path);
 	CHECK(got && has_line(got, "memtally_up 0"));
+	CHECK(got && !has_line(got, "memtally_up 1"));
+	CHECK(got && has_line(got, "# memtally export failed: " NOT_LOADED));
 	free(got);
 	CHECK(dir_entries(dir) == 1);
 	CHECK(tool(out, err, sizeof(out),
@@ -509,6 +531,114 @@ static void tool_export_down(void)
 	CHECK(strstr(out, "Usage: memtally export --prometheus FILE"));
 }
 
+/* Appends the message @msg (freed) to @buf at @len */
+static void append(char *buf, size_t *len, struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	memcpy(buf + *len, nlh, nlh->nlmsg_len);
+	*len += NLMSG_ALIGN(nlh->nlmsg_len);
+	nlmsg_free(msg);
+}
+
+/* The kernel's -EPERM to a request, capped, with its extack message */
+static struct nl_msg *eperm_msg(void)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED |
+						NLM_F_ACK_TLVS);
+	struct nlmsgerr *e = nlmsg_reserve(msg, sizeof(*e), NLMSG_ALIGNTO);
+
+	memset(e, 0, sizeof(*e));
+	e->error = -EPERM;
+	e->msg.nlmsg_len = NLMSG_HDRLEN;
+	nla_put_string(msg, NLMSGERR_ATTR_MSG, "needs CAP_PERFMON");
+	return msg;
+}
+
+static struct nl_msg *status_msg(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, MEMTALLY_CMD_STATUS_GET,
+		    MEMTALLY_FAMILY_VERSION);
+	nla_put_string(msg, MEMTALLY_A_STATUS_VERSION, "0.1.0");
+	nla_put_string(msg, MEMTALLY_A_STATUS_KERNEL_RELEASE, "6.12.0");
+	nla_put_u64(msg, MEMTALLY_A_STATUS_NR_CGROUPS, 3);
+	nla_put_u64(msg, MEMTALLY_A_STATUS_UNATTRIBUTED, 0);
+	return msg;
+}
+
+static struct nl_msg *ack_msg(void)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED);
+	struct nlmsgerr *e = nlmsg_reserve(msg, sizeof(*e), NLMSG_ALIGNTO);
+
+	memset(e, 0, sizeof(*e));
+	return msg;
+}
+
+/*
+ * Export through the fake kernel answering @reply (@len bytes) into @path,
+ * which said memtally_up 1: its exit code, and the file's text in @got
+ */
+static int export_fake(const char *path, const void *reply, size_t len,
+		       char **got)
+{
+	struct export_opts o = { .prometheus = path };
+	struct mt_sources s;
+	struct mt_nl nl;
+	int ret;
+
+	write_file(path, "# TYPE memtally_up gauge\nmemtally_up 1\n");
+	if (fake_open(&nl, reply, len))
+		return -1;
+	quiet(true);
+	ret = mt_sources_load(&s, &nl);
+	mt_nl_close(&nl);
+	ret = mt_export_write(&o, &s, ret);
+	quiet(false);
+	*got = slurp(path);
+	return ret;
+}
+
+/*
+ * Any failure to read, not only a missing module, replaces the file that
+ * said memtally_up 1 with memtally_up 0 and why: the status refused
+ * (permission), or the cgroups after the status (a netlink error)
+ */
+static void export_read_errors(void)
+{
+	char dir[] = "/tmp/memtally-prom.XXXXXX", path[64], buf[1024], *got;
+	size_t len = 0;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/m.prom", dir);
+	setenv("MEMTALLY_CGROUP_ROOT", dir, 1);
+
+	append(buf, &len, eperm_msg());
+	CHECK(export_fake(path, buf, len, &got) == MT_EXIT_RUNTIME);
+	CHECK(got && has_line(got, "memtally_up 0"));
+	CHECK(got && !has_line(got, "memtally_up 1"));
+	CHECK(got && has_line(got, "# memtally export failed: permission denied: reading needs CAP_PERFMON or CAP_SYS_ADMIN (run as root); kernel: needs CAP_PERFMON"));
+	free(got);
+
+	/* the status, then the socket fails */
+	len = 0;
+	append(buf, &len, status_msg());
+	append(buf, &len, ack_msg());
+	CHECK(export_fake(path, buf, len, &got) == MT_EXIT_RUNTIME);
+	CHECK(got && has_line(got, "memtally_up 0"));
+	CHECK(got && !has_line(got, "memtally_up 1"));
+	CHECK(got && has_line(got, "# memtally export failed: reading cgroups: Input/output error; libnl: Bad socket"));
+	CHECK(got && !strstr(got, "memtally_cgroups"));
+	free(got);
+
+	unsetenv("MEMTALLY_CGROUP_ROOT");
+	CHECK(dir_entries(dir) == 1);
+	unlink(path);
+	rmdir(dir);
+}
+
 void test_prom(void)
 {
 	RUN(prom_golden);
@@ -518,5 +648,6 @@ void test_prom(void)
 	RUN(prom_parts);
 	RUN(parse_export);
 	RUN(write_atomic);
+	RUN(export_read_errors);
 	RUN(tool_export_down);
 }
