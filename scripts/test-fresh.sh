@@ -24,6 +24,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 MT_BUILD=${MEMTALLY_BUILD:-$top/build}
 root=${1:-$MT_BUILD/fresh}
+mkdir -p "$MT_BUILD"
 [ "$(id -u)" = 0 ] || { echo "test-fresh: needs root" >&2; exit 1; }
 command -v debootstrap > /dev/null || scripts/setup-host.sh
 

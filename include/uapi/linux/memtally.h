@@ -44,7 +44,7 @@ enum memtally_hook_state {
 #define MEMTALLY_DAMON_SAMPLES		16
 #define MEMTALLY_DAMON_WSS_RING_MAX	1024
 #define MEMTALLY_DAMON_REGION_RING_MAX	16384
-#define MEMTALLY_DAMON_MAX_TARGETS	64	/* damon-bind: target-pid attributes */
+#define MEMTALLY_DAMON_MAX_TARGETS	64
 
 /**
  * enum memtally_damon_ops - Address space a bound DAMON context monitors.
