@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..51"
+echo "1..52"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -391,7 +391,7 @@ else
 	nok "diff --cgroup /tt2: faults_user grew by 2000 touched pages" "$out"
 fi
 rmdir $cg/tt2
-rm -f /tmp/a.json /tmp/b.json
+# a.json and b.json: the diff shipped below
 
 # every command's JSON, live, to the host, which validates each against the
 # schema of the admin guide (scripts/guest-files.sh): json-DEF[-VARIANT].json
@@ -442,7 +442,17 @@ json_out smem-mapping smem -b mapping -n 20 --json
 json_out smem-system smem -b system --json
 json_out export export --prometheus /tmp/j.prom --json
 json_out snapshot snapshot -o -
-json_out diff diff /tmp/json-snapshot.json /tmp/json-snapshot.json --json
+json_out diff diff /tmp/a.json /tmp/b.json --json
+# what it shipped: /tt2 (in b.json only) from 0 by its 2000 touched pages
+row=$(tr '{}' '\n\n' < /tmp/json-diff.json | grep '^"path":"/tt2","id":[0-9]*,"counter":"faults_user",')
+delta=$(echo "$row" | sed -n 's/.*"delta":\([0-9-]*\).*/\1/p')
+if echo "$row" | grep -q '"a":null,"b":[0-9]*,' && [ -n "$delta" ] &&
+   [ "$delta" -ge 2000 ] && [ "$delta" -lt 2200 ] &&
+   grep -q '{"path":"/tt2","id":[0-9]*,"only_in":"b"}' /tmp/json-diff.json; then
+	ok "diff --json of the snapshots around /tt2: faults_user from none by $delta, /tt2 only in b"
+else
+	nok "diff --json of the snapshots around /tt2: faults_user from none by 2000 touched pages, /tt2 only in b" "$(head -c 3000 /tmp/json-diff.json)"
+fi
 if [ -s /tmp/json-events.jsonl ]; then
 	ship json-events.jsonl /tmp/json-events.jsonl
 else
@@ -486,7 +496,8 @@ if [ -z "$jfail" ]; then
 else
 	nok "every command's --json output shipped to the host" "$jfail"
 fi
-rm -f /tmp/json-*.json /tmp/json-*.jsonl /tmp/j.prom /tmp/heatmap.svg
+rm -f /tmp/json-*.json /tmp/json-*.jsonl /tmp/j.prom /tmp/heatmap.svg \
+	/tmp/a.json /tmp/b.json
 
 rmmod memtally
 out=$(memtally status 2>&1)

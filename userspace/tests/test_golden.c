@@ -2,9 +2,12 @@
 /*
  * Golden-output tests: every formatter on the state captured in a 6.1 and
  * a 6.12 guest (scripts/capture-golden.sh writes tests/golden/KERNEL/
- * snapshot.json and events.jsonl), compared byte for byte with
+ * snapshot.json and snapshot-2.json, taken 5 s apart, events.jsonl and
+ * events.txt, the same events as `memtally events --json` and `memtally
+ * events` printed them), compared byte for byte with
  * tests/golden/KERNEL/out/NAME.  MT_GOLDEN_UPDATE=1 (make golden-update)
- * writes them instead; review their diff before committing.
+ * writes them instead; review their diff before committing.  The events
+ * are compared with what the guest printed, never written here.
  *
  * A new formatter is one more line in a table below: in-process
  * (struct golden_fmt: a function of the decoded snapshot) or through the
@@ -35,9 +38,10 @@
 static const char *const kernels[] = { "6.1", "6.12" };
 
 struct golden_in {
-	struct mt_snap snap;
+	struct mt_snap snap;	/* snapshot.json: what most formatters show */
+	struct mt_snap snap2;	/* snapshot-2.json: taken after it */
+	double secs;		/* from one to the other (their time_ns) */
 	const char *kernel;
-	char events[PATH_MAX];
 };
 
 /* Whether @got (@len bytes) is what tests/golden/@kernel/out/@name holds */
@@ -83,6 +87,42 @@ static bool golden_same(const char *kernel, const char *name,
 	return same;
 }
 
+/*
+ * Whether @got (@len bytes) is what the guest printed into
+ * tests/golden/@kernel/@name: a captured input, never written here
+ */
+static bool captured_same(const char *kernel, const char *name,
+			  const char *got, size_t len)
+{
+	char path[PATH_MAX], *want = malloc(OUT_MAX);
+	bool same = false;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), GOLDEN_DIR "/%s/%s", kernel, name);
+	f = want ? fopen(path, "re") : NULL;
+	if (f) {
+		n = fread(want, 1, OUT_MAX, f);
+		same = n == len && !memcmp(want, got, len);
+		fclose(f);
+	}
+	if (!same) {
+		char gotp[PATH_MAX];
+
+		snprintf(gotp, sizeof(gotp), "/tmp/memtally-golden-%s-%s",
+			 kernel, name);
+		f = fopen(gotp, "we");
+		if (f) {
+			fwrite(got, 1, len, f);
+			fclose(f);
+		}
+		fprintf(stderr, "golden: %s (captured) differs: diff -u %s %s\n",
+			path, path, gotp);
+	}
+	free(want);
+	return same;
+}
+
 /* In-process formatters: each writes to @f what its command would print */
 struct golden_fmt {
 	const char *name;
@@ -121,37 +161,81 @@ static void g_stalls_json(FILE *f, const struct golden_in *in)
 				   -1));
 }
 
-/* top's rows: rates over 10 s since nothing (every counter counts) */
-static struct mt_top_row *top_rows(const struct golden_in *in)
+/* A copy of the @n rows @v sorted by id, as the tool holds a dump; or NULL */
+static struct mt_cgroup *by_id(const struct mt_cgroup *v, size_t n)
 {
-	struct mt_top_row *v = calloc(in->snap.nr_cgroups + 1, sizeof(*v));
+	struct mt_cgroup *c = malloc((n + 1) * sizeof(*c));
 
-	if (v)
-		mt_top_rows(v, NULL, 0, in->snap.cgroups,
-			    in->snap.nr_cgroups, 10.0, 4096,
-			    mt_snap_hook_state(&in->snap, "damon-aggregated") ==
-			    MEMTALLY_HOOK_STATE_ATTACHED);
+	if (c && n) {
+		memcpy(c, v, n * sizeof(*c));
+		mt_cgroups_sort(c, n, MT_SORT_ID);
+	}
+	return c;
+}
+
+/*
+ * top's rows as `memtally top -b` shows them at snapshot-2.json: rates
+ * since snapshot.json over the interval between them, each cgroup's PSI
+ * from the memory.pressure snapshot-2.json holds, sorted by faults.
+ * Return: the rows (@n of them), or NULL.
+ */
+static struct mt_top_row *top_rows(const struct golden_in *in, size_t *n)
+{
+	const struct mt_snap *a = &in->snap, *b = &in->snap2;
+	const char *root = mt_snap_string(b, "cgroup_root");
+	struct mt_cgroup *prev = by_id(a->cgroups, a->nr_cgroups);
+	struct mt_top_row *v = calloc(b->nr_cgroups + 1, sizeof(*v));
+	struct mt_damon_info d;
+	char file[PATH_MAX];
+	const char *text;
+	bool wss;
+	size_t i;
+
+	if (!prev || !v || !root) {
+		free(prev);
+		free(v);
+		return NULL;
+	}
+	/* as top: WSS only while a context is bound */
+	wss = !mt_snap_damon(b, &d) && d.b.bound;
+	mt_damon_info_free(&d);
+	mt_top_rows(v, prev, a->nr_cgroups, b->cgroups, b->nr_cgroups,
+		    in->secs, mt_snap_u64(b, "page_size"), wss);
+	for (i = 0; i < b->nr_cgroups; i++) {
+		if (!v[i].path)
+			continue;
+		snprintf(file, sizeof(file), "%s%s/memory.pressure", root,
+			 strcmp(v[i].path, "/") ? v[i].path : "");
+		text = mt_snap_file(b, file);
+		if (text)
+			mt_psi_parse(text, &v[i].psi);
+	}
+	*n = mt_top_select(v, b->nr_cgroups, NULL, MT_TOP_FAULTS);
+	free(prev);
 	return v;
 }
 
 static void g_top(FILE *f, const struct golden_in *in)
 {
-	struct mt_top_row *v = top_rows(in);
+	char iso[48];
+	size_t n;
+	struct mt_top_row *v = top_rows(in, &n);
 
+	mt_iso_time(iso, sizeof(iso), mt_snap_u64(&in->snap2, "time_ns"));
 	if (v)
-		mt_top_print(f, "2026-01-01T00:00:00", 10.0, MT_TOP_FAULTS, v,
-			     in->snap.nr_cgroups);
+		mt_top_print(f, iso, in->secs, MT_TOP_FAULTS, v, n);
 	free(v);
 }
 
 static void g_top_json(FILE *f, const struct golden_in *in)
 {
-	struct mt_top_row *v = top_rows(in);
+	char iso[48];
+	size_t n;
+	struct mt_top_row *v = top_rows(in, &n);
 
+	mt_iso_time(iso, sizeof(iso), mt_snap_u64(&in->snap2, "time_ns"));
 	if (v)
-		json_out(f, mt_top_json("2026-01-01T00:00:00", 10.0,
-					MT_TOP_FAULTS, v,
-					in->snap.nr_cgroups));
+		json_out(f, mt_top_json(iso, in->secs, MT_TOP_FAULTS, v, n));
 	free(v);
 }
 
@@ -182,10 +266,13 @@ static uint32_t kind_of(const char *name)
 	return MT_NR_STALL_KINDS;	/* "unknown" */
 }
 
-/* The captured `memtally events --json` lines, as text or JSON lines */
-static void events(FILE *f, const struct golden_in *in, bool json)
+/*
+ * The captured `memtally events --json` lines of @path, decoded and
+ * printed as text or as JSON lines again
+ */
+static void events(FILE *f, const char *path, bool json)
 {
-	FILE *ev = fopen(in->events, "re");
+	FILE *ev = fopen(path, "re");
 	char line[4096];
 
 	while (ev && fgets(line, sizeof(line), ev)) {
@@ -220,14 +307,53 @@ static void events(FILE *f, const struct golden_in *in, bool json)
 		fclose(ev);
 }
 
-static void g_events(FILE *f, const struct golden_in *in)
+/*
+ * The events: the JSON lines as text are the lines the text subscriber
+ * printed for the same events, and as JSON what the JSON one printed.
+ * Their one OOM kill is of capture.sh's victim: a mt_touch in /oom.
+ */
+static void golden_events(const struct golden_in *in, char *buf)
 {
-	events(f, in, false);
-}
+	const struct mt_cgroup *oom = mt_snap_cgroup(&in->snap, "/oom");
+	char path[PATH_MAX], line[4096];
+	int kills = 0, stalls = 0;
+	size_t len;
+	FILE *f;
 
-static void g_events_json(FILE *f, const struct golden_in *in)
-{
-	events(f, in, true);
+	snprintf(path, sizeof(path), GOLDEN_DIR "/%s/events.jsonl",
+		 in->kernel);
+	f = fmemopen(buf, OUT_MAX, "w");
+	events(f, path, false);
+	len = ftell(f);
+	fclose(f);
+	CHECK(len > 0 && captured_same(in->kernel, "events.txt", buf, len));
+	f = fmemopen(buf, OUT_MAX, "w");
+	events(f, path, true);
+	len = ftell(f);
+	fclose(f);
+	CHECK(len > 0 && captured_same(in->kernel, "events.jsonl", buf, len));
+
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		struct json_object *o = json_tokener_parse(line);
+		const char *ev = o ? jstr(o, "event") : NULL;
+
+		CHECK(ev);
+		if (ev && !strcmp(ev, "oom-kill")) {
+			kills++;
+			CHECK_STR(jstr(o, "comm"), "mt_touch");
+			CHECK_STR(jstr(o, "path"), "/oom");
+			CHECK(oom && jget(o, "cgroup_id") == oom->id);
+			CHECK(jget(o, "pid") > 1);
+		} else if (ev) {
+			CHECK_STR(ev, "reclaim-stall");
+			stalls++;
+		}
+		json_object_put(o);
+	}
+	if (f)
+		fclose(f);
+	CHECK(kills == 1 && stalls > 0);
 }
 
 static void g_status(FILE *f, const struct golden_in *in)
@@ -270,7 +396,11 @@ static void g_config_json(FILE *f, const struct golden_in *in)
 	mt_status_free(&st);
 }
 
-/* hotcold's rows; on a kernel without DAMON, what hotcold says there */
+/*
+ * hotcold's rows; nothing without a bound context (the tool prints only
+ * an error then, on standard error: "DAMON is not built into this
+ * kernel" on 6.1)
+ */
 static void hotcold(FILE *f, const struct golden_in *in, bool json)
 {
 	size_t n = in->snap.nr_cgroups;
@@ -279,12 +409,7 @@ static void hotcold(FILE *f, const struct golden_in *in, bool json)
 
 	if (!v)
 		return;
-	if (mt_snap_damon(&in->snap, &d) || !d.b.bound) {
-		/* what hotcold says (on stderr; no JSON) */
-		if (!json)
-			fputs("no DAMON context is bound (start one with: memtally damon start)\n",
-			      f);
-	} else {
+	if (!mt_snap_damon(&in->snap, &d) && d.b.bound) {
 		memcpy(v, in->snap.cgroups, n * sizeof(*v));
 		n = mt_hotcold_rows(v, n, &total);
 		if (json)
@@ -335,50 +460,75 @@ static void g_export(FILE *f, const struct golden_in *in)
 	mt_status_free(&st);
 }
 
+/* The deltas of @cur's rows since @prev's (none: since 0) added to @sum */
+static void reclaim_add(uint64_t *sum, const struct mt_cgroup *prev,
+			size_t nprev, const struct mt_cgroup *cur, size_t n)
+{
+	struct mt_cgroup *p = by_id(prev, nprev);
+	struct mt_cgroup *d = calloc(n + 1, sizeof(*d));
+
+	if (p && d) {
+		mt_cgroups_delta(d, p, nprev, cur, n);
+		mt_counters_add(sum, d, n);
+	}
+	free(p);
+	free(d);
+}
+
 /*
- * memtally reclaim: with no interval (@secs 0), totals since the module
- * loaded; else rates, as over @secs since nothing
+ * memtally reclaim at the time of a snapshot: without @rates, the totals
+ * since the module loaded of snapshot.json; with them, the line of
+ * `memtally reclaim INTERVAL` at snapshot-2.json: system-wide rates since
+ * snapshot.json over the interval between them
  */
 static void reclaim(FILE *f, const struct golden_in *in, bool json,
-		    double secs)
+		    bool rates)
 {
+	const struct mt_snap *a = &in->snap, *b = rates ? &in->snap2 : a;
 	uint64_t sum[MT_NR_CGROUP_COUNTERS] = { 0 };
+	uint64_t ns = mt_snap_u64(b, "time_ns");
+	time_t sec = ns / 1000000000;
+	char hms[16], iso[48];
 	struct json_object *j;
 	struct mt_reclaim r;
+	struct tm tm;
 
-	mt_counters_add(sum, in->snap.cgroups, in->snap.nr_cgroups);
-	mt_counters_add(sum, in->snap.nodes, in->snap.nr_nodes);
-	mt_reclaim_calc(&r, sum, secs);
+	reclaim_add(sum, a->cgroups, rates ? a->nr_cgroups : 0, b->cgroups,
+		    b->nr_cgroups);
+	reclaim_add(sum, a->nodes, rates ? a->nr_nodes : 0, b->nodes,
+		    b->nr_nodes);
+	mt_reclaim_calc(&r, sum, rates ? in->secs : 0);
+	strftime(hms, sizeof(hms), "%H:%M:%S", localtime_r(&sec, &tm));
+	mt_iso_time(iso, sizeof(iso), ns);
 	if (!json) {
-		mt_reclaim_header(f, secs > 0, false);
-		mt_reclaim_print(f, "00:00:00", &r, NULL);
+		mt_reclaim_header(f, rates, false);
+		mt_reclaim_print(f, hms, &r, NULL);
 		return;
 	}
 	j = json_object_new_object();
-	json_object_object_add(j, "time",
-			       json_object_new_string("2026-01-01T00:00:00"));
+	json_object_object_add(j, "time", json_object_new_string(iso));
 	mt_reclaim_json(j, &r);
 	json_out(f, j);
 }
 
 static void g_reclaim(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, false, 0);
+	reclaim(f, in, false, false);
 }
 
 static void g_reclaim_json(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, true, 0);
+	reclaim(f, in, true, false);
 }
 
 static void g_reclaim_rates(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, false, 10.0);
+	reclaim(f, in, false, true);
 }
 
 static void g_reclaim_rates_json(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, true, 10.0);
+	reclaim(f, in, true, true);
 }
 
 /* wss: every cgroup's samples summed; nothing without a binding */
@@ -492,8 +642,6 @@ static const struct golden_fmt fmts[] = {
 	{ "stalls.json", g_stalls_json },
 	{ "top.txt", g_top },
 	{ "top.json", g_top_json },
-	{ "events.txt", g_events },
-	{ "events.jsonl", g_events_json },
 };
 
 /* Through the tool: %s in an argument is the kernel's snapshot */
@@ -521,18 +669,39 @@ static const struct golden_cli clis[] = {
 
 static void golden_kernel(const char *kernel)
 {
-	char snap[PATH_MAX], *buf = malloc(OUT_MAX), *err = malloc(OUT_MAX);
+	char snap[PATH_MAX], snap2[PATH_MAX];
+	char *buf = malloc(OUT_MAX), *err = malloc(OUT_MAX);
 	struct golden_in in = { .kernel = kernel };
+	uint64_t t[2], bt[2];
 	size_t i, len;
 	FILE *f;
 
 	snprintf(snap, sizeof(snap), GOLDEN_DIR "/%s/snapshot.json", kernel);
-	snprintf(in.events, sizeof(in.events), GOLDEN_DIR "/%s/events.jsonl",
+	snprintf(snap2, sizeof(snap2), GOLDEN_DIR "/%s/snapshot-2.json",
 		 kernel);
 	CHECK(buf && err && !mt_snap_load(snap, &in.snap));
 	if (t_failed_case)
 		goto out;
+	CHECK(!mt_snap_load(snap2, &in.snap2));
+	if (t_failed_case) {
+		mt_snap_free(&in.snap);
+		goto out;
+	}
 	CHECK(in.snap.has_module && in.snap.nr_cgroups > 3);
+	CHECK(in.snap2.has_module && in.snap2.nr_cgroups > 3);
+	/*
+	 * of one boot, the second 5 s and a snapshot's time later: the real
+	 * clock went as far as the boot clock (top's interval is monotonic)
+	 */
+	t[0] = mt_snap_u64(&in.snap, "time_ns");
+	t[1] = mt_snap_u64(&in.snap2, "time_ns");
+	bt[0] = mt_snap_u64(&in.snap, "boottime_ns");
+	bt[1] = mt_snap_u64(&in.snap2, "boottime_ns");
+	CHECK(t[1] > t[0] && bt[1] > bt[0]);
+	in.secs = (double)(t[1] - t[0]) / 1e9;
+	CHECK(in.secs >= 5 && in.secs < 60);
+	CHECK(llabs((long long)(t[1] - t[0]) - (long long)(bt[1] - bt[0])) <
+	      100000000);
 	for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
 		f = fmemopen(buf, OUT_MAX, "w");
 		fmts[i].fn(f, &in);
@@ -563,13 +732,9 @@ static void golden_kernel(const char *kernel)
 			fprintf(stderr, "golden: %s: %s", clis[i].name, err);
 		CHECK(golden_same(kernel, clis[i].name, buf, strlen(buf)));
 	}
-	/* the event lines, decoded and formatted again, are what was captured */
-	f = fopen(in.events, "re");
-	len = f ? fread(err, 1, OUT_MAX, f) : 0;
-	if (f)
-		fclose(f);
-	CHECK(len > 0 && golden_same(kernel, "events.jsonl", err, len));
+	golden_events(&in, buf);
 	mt_snap_free(&in.snap);
+	mt_snap_free(&in.snap2);
 out:
 	free(buf);
 	free(err);
