@@ -31,10 +31,8 @@ if [ ! -e "$dir/.complete" ]; then
 		tar -x -O --wildcards './usr/src/linux-source-6.12.tar.xz' |
 		tar -xJ -C "$dir"
 	rm -rf "$tmp"
-	make -s -C "$src" allnoconfig >&2
-	"$src"/scripts/kconfig/merge_config.sh -m -O "$src" "$src/.config" "$frag" >&2
-	make -s -C "$src" olddefconfig >&2
-	# every option of the fragment must have survived olddefconfig
+	make -s -C "$src" allnoconfig KCONFIG_ALLCONFIG="$frag" >&2
+	# every option of the fragment must have stuck
 	while IFS= read -r line; do
 		case $line in CONFIG_*) grep -qx "$line" "$src/.config" ||
 			{ echo "debug-kernel: $line did not stick" >&2; exit 1; } ;;
