@@ -448,18 +448,83 @@ struct json_object *mt_event_json(const struct mt_event *ev)
 	return o;
 }
 
-/* Print @obj on one line and drop it.  Return: 0 or -ENOMEM. */
-int mt_json_print(FILE *f, struct json_object *obj)
+/**
+ * mt_utf8_len() - the length of the valid UTF-8 sequence at @s
+ * @s: a NUL-terminated string
+ *
+ * Return: 1 to 4, or 0 if @s starts with a byte of no valid sequence (a
+ * stray continuation byte, an overlong form, a surrogate, a code point
+ * past U+10FFFF, a sequence cut short).
+ */
+size_t mt_utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i;
+	uint32_t c;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] < 0xc2 || p[0] > 0xf4)	/* continuation, overlong, too big */
+		return 0;
+	n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	c = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)	/* the NUL stops here too */
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/*
+ * @s into @f as UTF-8: each byte of an invalid sequence becomes U+FFFD.
+ * Names are bytes (a cgroup's directory may hold any byte but '/', a
+ * comm or command line whatever the process set), JSON is UTF-8.
+ */
+void mt_utf8_fputs(const char *s, FILE *f)
+{
+	const char *run = s;	/* valid bytes not yet written */
+	size_t n;
+
+	while (*s) {
+		n = mt_utf8_len(s);
+		if (n) {
+			s += n;
+			continue;
+		}
+		fwrite(run, 1, s - run, f);
+		fputs(MT_UTF8_FFFD, f);
+		run = ++s;
+	}
+	fwrite(run, 1, s - run, f);
+}
+
+/*
+ * @obj on one line, valid UTF-8 whatever its strings hold: json-c passes
+ * their bytes through, and a byte past 0x7f is only ever in a string.
+ * Return: 0 or -ENOMEM.
+ */
+int mt_json_write(FILE *f, struct json_object *obj)
 {
 	const char *s;
-	int ret = -ENOMEM;
 
 	s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (s) {
-		fprintf(f, "%s\n", s);
-		ret = 0;
-	}
+	if (!s)
+		return -ENOMEM;
+	mt_utf8_fputs(s, f);
+	fputc('\n', f);
+	return 0;
+}
+
+/* Print @obj on one line (mt_json_write()) and drop it.  0 or -ENOMEM. */
+int mt_json_print(FILE *f, struct json_object *obj)
+{
+	int ret = mt_json_write(f, obj);
+
 	json_object_put(obj);
 	return ret;
 }

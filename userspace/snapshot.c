@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "damonnl.h"
+#include "format.h"
 #include "nl.h"
 #include "snapfile.h"
 #include "sources.h"
@@ -399,10 +400,11 @@ int mt_snap_take(unsigned int what, struct mt_snap *s)
 	return 0;
 }
 
+/* UTF-8 whatever the files hold (a command line, a cgroup's name) */
 static void snap_writer(FILE *f, const void *arg)
 {
-	fprintf(f, "%s\n", json_object_to_json_string_ext((void *)arg,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (mt_json_write(f, (struct json_object *)arg))
+		mt_err("out of memory");
 }
 
 int cmd_snapshot(int argc, char **argv, bool json)

@@ -573,6 +573,36 @@ static void event_json(void)
 	free(out);
 }
 
+/*
+ * Names are bytes (a cgroup directory, a comm): the JSON is UTF-8 all the
+ * same, each byte of an invalid sequence U+FFFD, the valid parts kept.
+ */
+static void json_utf8(void)
+{
+	struct mt_cgroup cg[] = {
+		{ .id = 1, .path = "/ok\xff\xfe/x" },
+		{ .id = 2, .path = "/cut\xe2\x82" },	/* a 3-byte one, cut */
+		{ .id = 3, .path = "/caf\xc3\xa9" },	/* valid: kept as is */
+	};
+	struct mt_event ev = oom;
+	char *out = NULL;
+
+	CAPTURE(out, mt_json_print(f, mt_cgroups_json(cg, ARRAY_SIZE(cg))));
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"path\":\"/ok" FFFD FFFD "/x\""));
+	CHECK(strstr(out, "\"path\":\"/cut" FFFD FFFD "\""));
+	CHECK(strstr(out, "\"path\":\"/caf\xc3\xa9\""));
+	free(out);
+
+	ev.comm = "a\xc0\xaf" "b";			/* overlong '/' */
+	ev.path = "/\xed\xa0\x80";		/* a surrogate */
+	CAPTURE(out, mt_json_print(f, mt_event_json(&ev)));
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"comm\":\"a" FFFD FFFD "b\""));
+	CHECK(strstr(out, "\"path\":\"/" FFFD FFFD FFFD "\""));
+	free(out);
+}
+
 void test_format(void)
 {
 	RUN(status_text);
@@ -590,4 +620,5 @@ void test_format(void)
 	RUN(stalls_json);
 	RUN(event_text);
 	RUN(event_json);
+	RUN(json_utf8);
 }

@@ -337,6 +337,45 @@ static void smem_no_smaps(void)
 	unlink(path);
 }
 
+/*
+ * Names that are no UTF-8 (a command line, a cgroup directory, a mapped
+ * file's name are bytes): the JSON is UTF-8 all the same, each byte of an
+ * invalid sequence U+FFFD, the valid parts kept.
+ */
+static void smem_utf8(void)
+{
+	static const char bad[] =
+	"{\"format\":\"memtally-snapshot\",\"version\":1,\"module\":null,"
+	"\"files\":{"
+	"\"/proc/10/status\":\"Name:\\tdb\\nUid:\\t0\\t0\\t0\\t0\\n\","
+	"\"/proc/10/cmdline\":\"/usr/bin/d\xff" "b --x=\xe2\x82\","
+	"\"/proc/10/cgroup\":\"0::/a\xfe\xff" "b\\n\","
+	"\"/proc/10/smaps_rollup\":\"Rss: 100 kB\\nPss: 60 kB\\n\","
+	"\"/proc/10/smaps\":\"00400000-00410000 r-xp 00000000 08:01 12 "
+	"/lib/x\xc0\xaf" "y.so\\nRss: 40 kB\\nPss: 20 kB\\n\"}}";
+	char path[] = "/tmp/mt-smem.XXXXXX", out[8192], err[1024];
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && write(fd, bad, sizeof(bad) - 1) ==
+	      (ssize_t)sizeof(bad) - 1);
+	close(fd);
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--json")) == 0);
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"command\":\"/usr/bin/d" FFFD "b --x=" FFFD FFFD
+		      "\""));
+	CHECK(strstr(out, "\"cgroup\":\"/a" FFFD FFFD "b\""));
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--json", "-b", "cgroup")) == 0);
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"cgroup\":\"/a" FFFD FFFD "b\""));
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--json", "-b", "mapping")) == 0);
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"mapping\":\"/lib/x" FFFD FFFD "y.so\""));
+	unlink(path);
+}
+
 /* width and height of a PNG: the IHDR's first fields, big-endian */
 static void png_size(const char *path, unsigned int *w, unsigned int *h)
 {
@@ -443,6 +482,7 @@ void test_smem(void)
 	RUN(smem_cli);
 	RUN(smem_tables);
 	RUN(smem_no_smaps);
+	RUN(smem_utf8);
 	RUN(smem_charts);
 	RUN(smem_cli_charts);
 }
