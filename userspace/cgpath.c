@@ -29,38 +29,56 @@ static int copy_root(char *buf, size_t len, const char *dir)
 	return 0;
 }
 
-/* The first cgroup2 mount of the mount table open as @f, as mt_cgroot() */
-int mt_cgroot_parse(FILE *f, char *buf, size_t len)
+/**
+ * mt_cgroot_parse() - the first cgroup2 mount of the mount table open as @f
+ * @v1: if not NULL, set to whether it mounts a cgroup v1 hierarchy (a v1
+ *	or hybrid host; NULL: not asked)
+ *
+ * Return: as mt_cgroot().
+ */
+int mt_cgroot_parse(FILE *f, char *buf, size_t len, bool *v1)
 {
 	struct mntent *m;
+	int err = -ENOENT;
 
-	while ((m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2"))
-			return copy_root(buf, len, m->mnt_dir);
-	return -ENOENT;
+	if (v1)
+		*v1 = false;
+	while ((m = getmntent(f))) {
+		if (!strcmp(m->mnt_type, "cgroup") && v1)
+			*v1 = true;
+		if (strcmp(m->mnt_type, "cgroup2") || err != -ENOENT)
+			continue;
+		err = copy_root(buf, len, m->mnt_dir);
+		if (!v1)
+			break;
+	}
+	return err;
 }
 
 /**
  * mt_cgroot() - find the cgroup2 root directory
  * @mtab: mount table to read, normally /proc/self/mounts
+ * @v1: as mt_cgroot_parse()
  *
  * $MEMTALLY_CGROUP_ROOT, if set, overrides the mount table.
  *
  * Return: 0, -ENOENT if no cgroup2 file system is mounted, or another
  * negative errno.
  */
-int mt_cgroot(const char *mtab, char *buf, size_t len)
+int mt_cgroot(const char *mtab, char *buf, size_t len, bool *v1)
 {
 	const char *env = getenv("MEMTALLY_CGROUP_ROOT");
 	FILE *f;
 	int err;
 
+	if (v1)
+		*v1 = false;
 	if (env && *env)
 		return copy_root(buf, len, env);
 	f = setmntent(mtab, "r");
 	if (!f)
 		return -errno;
-	err = mt_cgroot_parse(f, buf, len);
+	err = mt_cgroot_parse(f, buf, len, v1);
 	endmntent(f);
 	return err;
 }

@@ -19,8 +19,8 @@ struct mt_cgmap {
 	size_t nr;
 };
 
-int mt_cgroot(const char *mtab, char *buf, size_t len);
-int mt_cgroot_parse(FILE *f, char *buf, size_t len);
+int mt_cgroot(const char *mtab, char *buf, size_t len, bool *v1);
+int mt_cgroot_parse(FILE *f, char *buf, size_t len, bool *v1);
 int mt_cgmap_load(struct mt_cgmap *map, const char *root);
 const char *mt_cgmap_path(const struct mt_cgmap *map, uint64_t id);
 void mt_cgmap_free(struct mt_cgmap *map);

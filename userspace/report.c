@@ -240,14 +240,35 @@ static const char *const cg_files[] = {
 	"/memory.events",
 };
 
+/*
+ * Whether /proc/cgroups (@text, NULL if not read) puts the memory
+ * controller on a cgroup v1 hierarchy (a hybrid or v1 host): a line
+ * "memory HIERARCHY NUM_CGROUPS ENABLED" with a hierarchy other than 0.
+ */
+static bool memcg_v1(const char *text)
+{
+	const char *line;
+	unsigned int hier, enabled;
+
+	for (line = text; line && *line; line = strchr(line, '\n'),
+	     line = line ? line + 1 : NULL)
+		if (!strncmp(line, "memory\t", 7) &&
+		    sscanf(line + 7, "%u %*u %u", &hier, &enabled) == 2)
+			return hier && enabled;
+	return false;
+}
+
 /* One cgroup file @key (absolute) with contents @text (NULL: absent) */
 static int cg_file(struct mt_report *r, const char *key, const char *text,
 		   size_t *cap)
 {
-	size_t rootlen = strlen(r->cgroot), len = strlen(key), f, flen;
+	size_t rootlen, len = strlen(key), f, flen;
 	struct mt_rep_cgroup *cg;
 	const char *path;
 
+	if (!r->cgroot)
+		return 0;
+	rootlen = strlen(r->cgroot);
 	if (strncmp(key, r->cgroot, rootlen) ||
 	    (key[rootlen] != '/' && rootlen > 1))
 		return 0;
@@ -432,8 +453,10 @@ int mt_report_collect(const struct mt_snap *s, const char *source,
 	r->host = uname_str(s, "nodename");
 	r->release = uname_str(s, "release");
 	r->cgroot = mt_snap_string(s, "cgroup_root");
-	if (!r->cgroot)
-		r->cgroot = "/sys/fs/cgroup";
+	if (!r->cgroot && !json_object_object_get_ex(s->root, "cgroup_root",
+						     NULL))
+		r->cgroot = "/sys/fs/cgroup";	/* null: none */
+	r->memcg_v1 = memcg_v1(mt_snap_file(s, "/proc/cgroups"));
 	r->page_size = mt_snap_u64(s, "page_size");
 	if (!r->page_size)
 		r->page_size = sysconf(_SC_PAGESIZE);
@@ -538,6 +561,10 @@ static const char *why_top_cgroups(const struct mt_report *r)
 	for (i = 0; i < r->nr_cgroups; i++)
 		if (r->cgroups[i].has_current)
 			return NULL;
+	if (!r->cgroot)
+		return "no cgroup2 file system is mounted, whose cgroups have memory.current";
+	if (r->memcg_v1)
+		return "no cgroup has memory.current: the memory controller is on a cgroup v1 hierarchy (/proc/cgroups), not on cgroup2";
 	return "no cgroup has memory.current (the memory controller is not enabled below the root)";
 }
 
