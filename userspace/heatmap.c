@@ -37,7 +37,8 @@ static const char heatmap_usage[] =
 "\n"
 "Options:\n"
 "  -o, --output FILE  write a PNG or SVG image (by FILE's extension) of W\n"
-"                     by H pixels (default 800x600) with axes and a legend\n"
+"                     by H pixels (default 800x600) with axes and a legend;\n"
+"                     FILE is replaced at once, or left on a failure\n"
 "  -W, --width W      columns or pixels\n"
 "  -H, --height H     rows or pixels\n"
 "  -c, --cgroup PATH  only regions that cgroup PATH owns most of\n"
@@ -447,14 +448,15 @@ static unsigned int image_cells(unsigned int pixels, unsigned int most)
 /**
  * heatmap_render() - draw the regions into a PNG or SVG file
  * @o: width and height are the image's, in pixels
- * @why: receives the reason of an -EIO (the system's or cairo's)
+ *
+ * The file is replaced at once, or left as it was (mt_image_close()).
  *
  * Return: 0, -EINVAL (an image too small for the axes, or a file name
- * of neither kind), -ENOENT (no region kept), -ENOMEM or -EIO.
+ * of neither kind), -ENOENT (no region kept), -ENOMEM, or -EIO (the
+ * image could not be made or written: said).
  */
 int heatmap_render(const struct mt_region *v, size_t n,
-		   const struct heatmap_opts *o, const char *path,
-		   const char **why)
+		   const struct heatmap_opts *o, const char *path)
 {
 	struct heatmap_opts bins = *o;
 	struct mt_image im;
@@ -462,7 +464,6 @@ int heatmap_render(const struct mt_region *v, size_t n,
 	cairo_t *cr;
 	int err;
 
-	*why = "";
 	if (mt_image_format(path) < 0 || o->width < HEATMAP_MIN_WIDTH ||
 	    o->height < HEATMAP_MIN_HEIGHT)
 		return -EINVAL;
@@ -472,12 +473,12 @@ int heatmap_render(const struct mt_region *v, size_t n,
 	err = heatmap_bin(v, n, &bins, &hm);
 	if (err)
 		return err;
-	err = mt_image_open(&im, path, o->width, o->height, why);
+	err = mt_image_open(&im, path, o->width, o->height);
 	if (!err) {
 		cr = cairo_create(im.surface);
 		draw(cr, &hm, o->width, o->height, o->title ? o->title :
 		     "DAMON access frequency");
-		err = mt_image_close(&im, cr, why);
+		err = mt_image_close(&im, cr);
 	}
 	heatmap_free(&hm);
 	return err;
@@ -501,7 +502,6 @@ static void term_size(unsigned int *cols, unsigned int *rows)
 static int heatmap_show(const struct heatmap_cli_opts *c,
 			struct heatmap_opts *o, const struct mt_regions *l)
 {
-	const char *why = "";
 	struct heatmap hm;
 	int err;
 
@@ -509,7 +509,7 @@ static int heatmap_show(const struct heatmap_cli_opts *c,
 		o->width = c->width ? c->width : 800;
 		o->height = c->height ? c->height : 600;
 		o->title = c->cgroup;
-		err = heatmap_render(l->v, l->nr, o, c->output, &why);
+		err = heatmap_render(l->v, l->nr, o, c->output);
 	} else {
 		term_size(&o->cols, &o->rows);
 		if (c->width)
@@ -529,9 +529,7 @@ static int heatmap_show(const struct heatmap_cli_opts *c,
 	else if (err == -EINVAL)
 		mt_err("%s: an image needs at least %dx%d pixels", c->output,
 		       HEATMAP_MIN_WIDTH, HEATMAP_MIN_HEIGHT);
-	else if (err == -EIO)
-		mt_err("%s: %s", c->output, why);
-	else if (err)
+	else if (err && err != -EIO)	/* -EIO: said */
 		mt_err("out of memory");
 	return err ? -1 : 0;
 }
