@@ -170,6 +170,30 @@ void mt_cgmap_free(struct mt_cgmap *map)
 }
 
 /**
+ * mt_cgnames_path() - the path of cgroup @id, or NULL if there is none
+ *
+ * The map is loaded for an id new to it, so that a cgroup created since
+ * resolves.  The path is @c's until the next call.
+ */
+const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id)
+{
+	const char *path = mt_cgmap_path(&c->map, id);
+
+	if (!path) {
+		mt_cgmap_free(&c->map);
+		c->walks++;
+		if (!mt_cgmap_load(&c->map, c->root))
+			path = mt_cgmap_path(&c->map, id);
+	}
+	return path;
+}
+
+void mt_cgnames_free(struct mt_cgnames *c)
+{
+	mt_cgmap_free(&c->map);
+}
+
+/**
  * mt_cgpath_id() - the id of the cgroup at @path ("/a/b") below @root
  *
  * Return: 0, -ENOENT if @path is no cgroup directory, or another negative
