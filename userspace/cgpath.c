@@ -169,21 +169,42 @@ void mt_cgmap_free(struct mt_cgmap *map)
 	map->nr = 0;
 }
 
+static bool cgnames_gone(const struct mt_cgnames *c, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < c->ngone; i++)
+		if (c->gone[i] == id)
+			return true;
+	return false;
+}
+
 /**
  * mt_cgnames_path() - the path of cgroup @id, or NULL if there is none
  *
  * The map is loaded for an id new to it, so that a cgroup created since
- * resolves.  The path is @c's until the next call.
+ * resolves.  An id that walk does not find either is of a cgroup removed
+ * meanwhile: ids are not used again, so it is remembered (the latest
+ * MT_CGNAMES_GONE of them), and a storm of events of a removed cgroup
+ * walks cgroupfs once, not once per event.  The path is @c's until the
+ * next call.
  */
 const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id)
 {
 	const char *path = mt_cgmap_path(&c->map, id);
 
+	if (path || cgnames_gone(c, id))
+		return path;
+	mt_cgmap_free(&c->map);
+	c->walks++;
+	if (mt_cgmap_load(&c->map, c->root))
+		return NULL;	/* not found for sure: not remembered */
+	path = mt_cgmap_path(&c->map, id);
 	if (!path) {
-		mt_cgmap_free(&c->map);
-		c->walks++;
-		if (!mt_cgmap_load(&c->map, c->root))
-			path = mt_cgmap_path(&c->map, id);
+		c->gone[c->next] = id;
+		c->next = (c->next + 1) % MT_CGNAMES_GONE;
+		if (c->ngone < MT_CGNAMES_GONE)
+			c->ngone++;
 	}
 	return path;
 }

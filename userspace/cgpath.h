@@ -19,11 +19,16 @@ struct mt_cgmap {
 	size_t nr;
 };
 
+/* Removed cgroups mt_cgnames_path() remembers, the latest */
+#define MT_CGNAMES_GONE	64
+
 /* The paths of the cgroups events name, as they come */
 struct mt_cgnames {
 	const char *root;	/* the cgroup2 root */
 	struct mt_cgmap map;	/* empty until the first lookup */
 	unsigned long walks;	/* how often the map was loaded */
+	uint64_t gone[MT_CGNAMES_GONE];	/* ids no walk found, a ring */
+	size_t ngone, next;	/* how many of them; the next slot */
 };
 
 int mt_cgroot(const char *mtab, char *buf, size_t len, bool *v1);

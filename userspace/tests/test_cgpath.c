@@ -156,6 +156,51 @@ static void cgmap_tree(void)
 	CHECK(map.nr == 0);
 }
 
+/*
+ * The paths of events' cgroups: the map is walked again for an id new to
+ * it (a cgroup created since), but a storm of events of a removed cgroup
+ * walks cgroupfs once, not once per event.
+ */
+static void cgnames_storm(void)
+{
+	struct mt_cgnames c = { .root = tree };
+	char path[PATH_MAX];
+	uint64_t id;
+	int i;
+
+	CHECK_STR(mt_cgnames_path(&c, ino("/a/b")), "/a/b");
+	CHECK_STR(mt_cgnames_path(&c, ino("/ab")), "/ab");
+	CHECK_U64(c.walks, 1);
+	/* a removed cgroup, event after event */
+	for (i = 0; i < 1000; i++)
+		CHECK(!mt_cgnames_path(&c, UINT64_MAX - 7));
+	CHECK_U64(c.walks, 2);
+	CHECK_STR(mt_cgnames_path(&c, ino("/a")), "/a");
+	CHECK_U64(c.walks, 2);
+	/* one created since the last walk */
+	snprintf(path, sizeof(path), "%s/new", tree);
+	CHECK(!mkdir(path, 0755));
+	id = ino("/new");
+	CHECK_STR(mt_cgnames_path(&c, id), "/new");
+	CHECK_U64(c.walks, 3);
+	CHECK(!mt_cgnames_path(&c, UINT64_MAX - 7));
+	CHECK_U64(c.walks, 3);
+	/* each removed cgroup once */
+	for (i = 0; i < 1000; i++)
+		CHECK(!mt_cgnames_path(&c, UINT64_MAX - 8 - i % 3));
+	CHECK_U64(c.walks, 6);
+	/* the latest MT_CGNAMES_GONE are remembered, no more */
+	for (i = 0; i < MT_CGNAMES_GONE; i++)
+		CHECK(!mt_cgnames_path(&c, UINT64_MAX - 100 - i));
+	CHECK_U64(c.walks, 6 + MT_CGNAMES_GONE);
+	CHECK(!mt_cgnames_path(&c, UINT64_MAX - 100));
+	CHECK_U64(c.walks, 6 + MT_CGNAMES_GONE);
+	CHECK(!mt_cgnames_path(&c, UINT64_MAX - 7));	/* forgotten */
+	CHECK_U64(c.walks, 7 + MT_CGNAMES_GONE);
+	rmdir(path);
+	mt_cgnames_free(&c);
+}
+
 static void cgpath_to_id(void)
 {
 	uint64_t id = 0;
@@ -253,6 +298,7 @@ void test_cgpath(void)
 	RUN(cgroot_env);
 	RUN(cgroot_mtab);
 	RUN(cgmap_tree);
+	RUN(cgnames_storm);
 	RUN(cgpath_to_id);
 	RUN(path_prefix);
 	RUN(path_order);
