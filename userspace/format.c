@@ -17,17 +17,20 @@
 #include "format.h"
 
 #define CGROUP_COLS	(2 + MT_NR_CGROUP_COUNTERS)	/* path, id, counters */
-#define TABLE_MAX_COLS	CGROUP_COLS			/* the widest table */
 #define U64_CHARS	21	/* UINT64_MAX in decimal, and a NUL */
 
-/* @cells: @nrows rows (the first one the header) of @ncols cells each */
+/*
+ * @cells: @nrows rows (the first one the header) of @ncols cells each;
+ * @right: @ncols flags.  The widths are as many as the columns (out of
+ * memory: none, the cells unaligned but all there).
+ */
 void mt_table_print(FILE *f, const bool *right, int ncols,
 			const char **cells, size_t nrows)
 {
-	int w[TABLE_MAX_COLS] = { 0 }, c, len;
+	int *w = calloc(ncols > 0 ? ncols : 1, sizeof(*w)), c, len;
 	size_t r;
 
-	for (r = 0; r < nrows; r++)
+	for (r = 0; w && r < nrows; r++)
 		for (c = 0; c < ncols; c++) {
 			len = strlen(cells[r * ncols + c]);
 			if (len > w[c])
@@ -38,16 +41,18 @@ void mt_table_print(FILE *f, const bool *right, int ncols,
 
 		for (c = 0; c < ncols; c++) {
 			const char *sep = c ? "  " : "";
+			int width = w ? w[c] : 0;
 
 			if (right[c])
-				fprintf(f, "%s%*s", sep, w[c], cell[c]);
+				fprintf(f, "%s%*s", sep, width, cell[c]);
 			else if (c == ncols - 1)	/* no trailing blanks */
 				fprintf(f, "%s%s", sep, cell[c]);
 			else
-				fprintf(f, "%s%-*s", sep, w[c], cell[c]);
+				fprintf(f, "%s%-*s", sep, width, cell[c]);
 		}
 		fputc('\n', f);
 	}
+	free(w);
 }
 
 static void add_u64(struct json_object *o, const char *key, uint64_t v)
@@ -578,8 +583,11 @@ static int cgroup_cmp(const void *pa, const void *pb, void *arg)
 	return r ? r : u64_cmp(a->id, b->id);
 }
 
+/* By @key (MT_SORT_*); a key past the last counter sorts by path */
 void mt_cgroups_sort(struct mt_cgroup *v, size_t n, unsigned int key)
 {
+	if (key >= MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS)
+		key = MT_SORT_PATH;	/* never past counters[] */
 	if (n)	/* @v may be NULL then */
 		qsort_r(v, n, sizeof(*v), cgroup_cmp, &key);
 }

@@ -749,7 +749,7 @@ static ssize_t pick(const struct mt_report *r, int what, size_t top,
 
 /* Text */
 
-static const char *bytes(char *buf, uint64_t v)
+static const char *bytes(char buf[static 32], uint64_t v)
 {
 	mt_bytes(buf, 32, v);
 	return buf;
@@ -768,15 +768,15 @@ static void line(const char *what, const char *fmt, ...)
 	putchar('\n');
 }
 
-static void pct_of(char *buf, uint64_t v, uint64_t total)
+static void pct_of(char *buf, size_t len, uint64_t v, uint64_t total)
 {
 	char b[32];
 
 	if (total)
-		snprintf(buf, 64, "%s (%.1f %%)", bytes(b, v),
+		snprintf(buf, len, "%s (%.1f %%)", bytes(b, v),
 			 100.0 * v / total);
 	else
-		snprintf(buf, 64, "%s", bytes(b, v));
+		snprintf(buf, len, "%s", bytes(b, v));
 }
 
 static void text_memory(const struct mt_report *r, size_t top)
@@ -787,18 +787,19 @@ static void text_memory(const struct mt_report *r, size_t top)
 
 	(void)top;
 	line("total", "%s", bytes(b, r->mem_total));
-	pct_of(b, used, r->mem_total);
+	pct_of(b, sizeof(b), used, r->mem_total);
 	line("used", "%s (total - available)", b);
-	pct_of(b, r->mem_free, r->mem_total);
+	pct_of(b, sizeof(b), r->mem_free, r->mem_total);
 	line("free", "%s", b);
-	pct_of(b, r->mem_available, r->mem_total);
+	pct_of(b, sizeof(b), r->mem_available, r->mem_total);
 	line("available", "%s", b);
 	line("buffers", "%s", bytes(b, r->buffers));
 	line("cache", "%s (Cached + SReclaimable)", bytes(b, r->cached));
 	if (r->swap_total) {
 		char t[32];
 
-		pct_of(b, r->swap_total - r->swap_free, r->swap_total);
+		pct_of(b, sizeof(b), r->swap_total - r->swap_free,
+		       r->swap_total);
 		line("swap", "%s, %s used", bytes(t, r->swap_total), b);
 	} else {
 		line("swap", "none");
@@ -859,18 +860,18 @@ static void tab_bytes(struct tab *t, size_t row, int col, uint64_t v)
 }
 
 /*
- * Print it indented by two blanks; @right: the columns aligned right (NULL:
- * all but the first)
+ * Print it indented by two blanks; @right_cols: the columns aligned right,
+ * t->ncols of them (NULL: all but the first)
  */
 static void tab_print(struct tab *t, const bool *right_cols)
 {
-	bool right[16];
+	bool *right = calloc(t->ncols, sizeof(*right));
 	char *buf = NULL, *l, *nl;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = right ? open_memstream(&buf, &len) : NULL;
 	int c;
 
-	for (c = 0; c < t->ncols && c < 16; c++)
+	for (c = 0; right && c < t->ncols; c++)
 		right[c] = right_cols ? right_cols[c] : c > 0;
 	if (f) {
 		mt_table_print(f, right, t->ncols, t->cells, t->n + 1);
@@ -883,6 +884,7 @@ static void tab_print(struct tab *t, const bool *right_cols)
 		}
 	}
 	free(buf);
+	free(right);
 	free(t->cells);
 	free(t->num);
 }

@@ -302,13 +302,18 @@ static void draw_line(int y, char c[MT_NR_TOP_COLS][MT_TOP_CELL],
 		      const int *w, bool oom, attr_t head)
 {
 	char line[MT_NR_TOP_COLS * (MT_TOP_CELL + 2) + 1];
-	int col, len = 0, x[MT_NR_TOP_COLS];
+	int col, len = 0, n, x[MT_NR_TOP_COLS];
 
 	for (col = 0; col < MT_NR_TOP_COLS; col++) {
 		x[col] = len + (col ? 2 : 0);
-		len += snprintf(line + len, sizeof(line) - len,
-				mt_top_right[col] ? "%s%*s" : "%s%-*s",
-				col ? "  " : "", w[col], c[col]);
+		n = snprintf(line + len, sizeof(line) - len,
+			     mt_top_right[col] ? "%s%*s" : "%s%-*s",
+			     col ? "  " : "", w[col], c[col]);
+		/* cells and widths are under MT_TOP_CELL: never cut, but
+		 * were they, never past the line */
+		len += n > 0 ? n : 0;
+		if (len >= (int)sizeof(line))
+			len = sizeof(line) - 1;
 	}
 	mvaddnstr(y, 0, line, COLS);
 	if (head)

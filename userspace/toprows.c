@@ -42,6 +42,14 @@ const char *mt_top_key_name(unsigned int key)
 	return key < MT_NR_TOP_KEYS ? key_names[key] : NULL;
 }
 
+/* The name of @key to show: "?" for none, never past key_names[] */
+static const char *key_label(unsigned int key)
+{
+	const char *name = mt_top_key_name(key);
+
+	return name ? name : "?";
+}
+
 /* Return: 0, or -EINVAL for an unknown name */
 int mt_top_key_parse(const char *s, unsigned int *key)
 {
@@ -316,7 +324,7 @@ int mt_top_print(FILE *f, const char *time, double secs, unsigned int key,
 		p[(i + 1) * MT_NR_TOP_COLS] = v[i].path ? v[i].path : "?";
 	}
 	fprintf(f, "time %s  interval %.2fs  sort %s  cgroups %zu\n", time,
-		secs, key_names[key], n);
+		secs, key_label(key), n);
 	mt_table_print(f, mt_top_right, MT_NR_TOP_COLS, p, n + 1);
 	free(cells);
 	free(p);
@@ -372,7 +380,7 @@ struct json_object *mt_top_json(const char *time, double secs,
 	json_object_object_add(o, "time", json_object_new_string(time));
 	json_object_object_add(o, "interval_s", num(secs, "%.2f", true));
 	json_object_object_add(o, "sort",
-			       json_object_new_string(key_names[key]));
+			       json_object_new_string(key_label(key)));
 	for (i = 0; i < n; i++)
 		json_object_array_add(a, row_json(&v[i]));
 	json_object_object_add(o, "cgroups", a);

@@ -119,6 +119,47 @@ static void status_json(void)
  * oom-kills by index.
  */
 
+/*
+ * A table of more columns than any table of the tool has: each column is
+ * as wide as its widest cell however many there are (the widths were a
+ * fixed array of the widest table's columns).  Into a buffer of a fixed
+ * size: a width out of nowhere cannot fill the disk.
+ */
+static void table_wide(void)
+{
+	enum { COLS = 300, OUT = 1 << 16 };
+	static char cell[COLS][8], out[OUT], want[OUT];
+	static const char *cells[2 * COLS];
+	static bool right[COLS];
+	char *p = want;
+	FILE *f;
+	int c, r;
+
+	for (c = 0; c < COLS; c++) {
+		snprintf(cell[c], sizeof(cell[c]), "%.*s", c % 6 + 1,
+			 "xxxxxx");
+		cells[c] = "h";
+		cells[COLS + c] = cell[c];
+		right[c] = true;
+	}
+	for (r = 0; r < 2; r++) {
+		for (c = 0; c < COLS; c++)
+			p += sprintf(p, "%s%*s", c ? "  " : "", c % 6 + 1,
+				     cells[r * COLS + c]);
+		*p++ = '\n';
+	}
+	memset(out, 0, sizeof(out));
+	f = fmemopen(out, sizeof(out) - 1, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IONBF, 0);
+	mt_table_print(f, right, COLS, cells, 2);
+	fclose(f);
+	/* not CHECK_STR: what it printed may be long */
+	CHECK(!strcmp(out, want));
+}
+
 static void cgroups_text(void)
 {
 	const struct mt_cgroup v[] = {
@@ -243,6 +284,13 @@ static void sort_keys(void)
 	}
 	CHECK(mt_sort_parse("faults", &key) == -EINVAL);
 	CHECK(mt_sort_parse("", &key) == -EINVAL);
+	/* a key past the last counter: by path, never past counters[] */
+	for (key = MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS;
+	     key < MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS + 3; key++) {
+		memcpy(v, sample, sizeof(v));
+		mt_cgroups_sort(v, ARRAY_SIZE(v), key);
+		check_ids(v, ARRAY_SIZE(v), cases[0].ids, ARRAY_SIZE(v));
+	}
 }
 
 static void filter_prefix(void)
@@ -609,6 +657,7 @@ void test_format(void)
 	RUN(status_json);
 	RUN(config_text_json);
 	RUN(cgroups_text);
+	RUN(table_wide);
 	RUN(cgroups_json);
 	RUN(sort_keys);
 	RUN(filter_prefix);

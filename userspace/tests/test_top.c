@@ -228,6 +228,26 @@ static void top_batch_text(void)
 	free(buf);
 }
 
+/* A sort key past the last (no such key): "?", never past key_names[] */
+static void top_key_bound(void)
+{
+	struct mt_top_row r[NROWS(cur)];
+	struct json_object *o;
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *f = open_memstream(&buf, &len);
+
+	n = sorted(r, NULL, MT_TOP_OOM);
+	CHECK(mt_top_print(f, "T", 2, MT_NR_TOP_KEYS, r, n) == 0);
+	fclose(f);
+	CHECK(buf && !strncmp(buf, "time T  interval 2.00s  sort ?  ", 32));
+	free(buf);
+	o = mt_top_json("T", 2, MT_NR_TOP_KEYS + 1000, r, n);
+	CHECK(o && strstr(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN), ",\"sort\":\"?\","));
+	json_object_put(o);
+}
+
 static void top_batch_json(void)
 {
 	struct mt_top_row r[NROWS(cur)];
@@ -324,6 +344,7 @@ void test_top(void)
 	RUN(top_psi);
 	RUN(top_batch_text);
 	RUN(top_batch_json);
+	RUN(top_key_bound);
 	RUN(parse_top);
 	RUN(tool_top);
 }
