@@ -36,7 +36,8 @@ static const char top_usage[] =
 "of the cgroup's memory.pressure, - without it).\n"
 "\n"
 "Keys: q quits; f, s, o, k, w, p and P sort by faults, stalls, oom, ksm,\n"
-"wss, psi-some and psi-full; / asks for a path prefix (empty: every cgroup).\n"
+"wss, psi-some and psi-full; / asks for a path prefix (empty: every cgroup;\n"
+"Enter takes it, Escape keeps the old one) while the view goes on.\n"
 "\n"
 "Options:\n"
 "  -b, --batch          plain text, a table per interval, no terminal needed\n"
@@ -146,6 +147,7 @@ struct top {
 	struct mt_top_row *all, *shown;	/* of the last refresh */
 	size_t nall, nshown;
 	double secs;		/* of the last refresh; 0: no rates yet */
+	struct mt_top_input in;	/* the / prompt */
 };
 
 static void snap_free(struct snap *s)
@@ -337,7 +339,8 @@ static void draw(struct top *t, const char *msg)
 	mvprintw(0, 0, "memtally top  %s  every %.1fs  sort %s  %s%s  %zu of %zu cgroups",
 		 hms, t->o->interval, mt_top_key_name(t->key),
 		 *t->prefix ? "prefix " : "", t->prefix, t->nshown, t->nall);
-	mvaddnstr(1, 0, msg ? msg :
+	mvaddnstr(1, 0, msg ? msg : t->in.active ?
+		  "Enter: this prefix  Escape: the old one" :
 		  "q quit  f s o k w p P sort  / prefix", COLS);
 	for (col = 0; col < MT_NR_TOP_COLS; col++) {
 		snprintf(cells[0][col], MT_TOP_CELL, "%s%s",
@@ -352,47 +355,65 @@ static void draw(struct top *t, const char *msg)
 				w[col] = strlen(cells[1][col]);
 	}
 	draw_line(2, cells[0], w, false, A_REVERSE);
-	for (i = 0, y = 3; i < t->nshown && y < LINES; i++, y++) {
+	for (i = 0, y = 3; i < t->nshown && y < LINES - t->in.active;
+	     i++, y++) {
 		mt_top_cells(cells[1], &t->shown[i]);
 		draw_line(y, cells[1], w, t->shown[i].oom_new, 0);
+	}
+	if (t->in.active) {	/* its end in view, the cursor after it */
+		static const char ask[] = "prefix (empty: all): ";
+		int room = COLS - (int)sizeof(ask);
+
+		mvaddstr(LINES - 1, 0, ask);
+		addstr(t->in.buf + ((int)t->in.len > room && room > 0 ?
+				    t->in.len - room : 0));
 	}
 	refresh();
 }
 
-/* A prompt on the last line for a path prefix: "" for every cgroup */
-static const char *ask_prefix(struct top *t)
+/*
+ * Key @ch at the / prompt: the line ends in a path prefix ("" for every
+ * cgroup), is cancelled, or grows; the loop goes on meanwhile.
+ */
+static void prompt_key(struct top *t, int ch, const char **msg)
 {
-	char buf[PATH_MAX];
-
-	move(LINES - 1, 0);
-	clrtoeol();
-	addstr("prefix (empty: all): ");
-	echo();
-	curs_set(1);
-	nodelay(stdscr, FALSE);
-	if (getnstr(buf, sizeof(buf) - 1) == ERR)
-		buf[0] = '\0';
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	noecho();
-	if (buf[0] && buf[0] != '/')
-		return "a cgroup path starts with / (the cgroup2 mount)";
-	snprintf(t->prefix, sizeof(t->prefix), "%s", buf);
-	select_rows(t);
-	return NULL;
+	if (ch == KEY_ENTER)
+		ch = '\n';
+	else if (ch == KEY_BACKSPACE)
+		ch = '\b';
+	switch (mt_top_input_key(&t->in, ch)) {
+	case MT_TOP_INPUT_DONE:
+		curs_set(0);
+		if (t->in.buf[0] && t->in.buf[0] != '/') {
+			*msg = "a cgroup path starts with / (the cgroup2 mount)";
+			break;
+		}
+		snprintf(t->prefix, sizeof(t->prefix), "%s", t->in.buf);
+		select_rows(t);
+		*msg = NULL;
+		break;
+	case MT_TOP_INPUT_CANCEL:
+		curs_set(0);
+		break;
+	}
 }
 
-/* Keys waiting on the terminal; true on q */
+/* Keys waiting on the terminal; true on q (but at the prompt) */
 static bool keys(struct top *t, const char **msg)
 {
 	unsigned int k;
 	int ch;
 
 	while ((ch = getch()) != ERR) {
+		if (t->in.active) {
+			prompt_key(t, ch, msg);
+			continue;
+		}
 		if (ch == 'q' || ch == 'Q')
 			return true;
 		if (ch == '/') {
-			*msg = ask_prefix(t);
+			mt_top_input_start(&t->in);
+			curs_set(1);
 			continue;
 		}
 		for (k = 0; k < MT_NR_TOP_KEYS; k++)
@@ -508,6 +529,7 @@ static int view(struct top *t)
 	noecho();
 	nodelay(stdscr, TRUE);
 	keypad(stdscr, TRUE);
+	set_escdelay(25);	/* Escape at the prompt: no second's wait */
 	curs_set(0);
 	t->cur = &t->s[0];
 	t->prev = &t->s[1];

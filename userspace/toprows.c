@@ -63,6 +63,58 @@ int mt_top_key_parse(const char *s, unsigned int *key)
 	return -EINVAL;
 }
 
+/* Show the prompt, its line empty */
+void mt_top_input_start(struct mt_top_input *in)
+{
+	in->active = true;
+	in->len = 0;
+	in->buf[0] = '\0';
+}
+
+/**
+ * mt_top_input_key() - key @ch typed at the prompt
+ * @ch: a byte as the terminal sends it; the caller maps the terminal's
+ *	Enter and Backspace keys to '\n' and '\b'
+ *
+ * Enter ('\n', '\r') ends the line, Escape cancels it, Backspace ('\b',
+ * DEL) erases a character (a UTF-8 sequence whole), ^U the line; any other
+ * byte from space up is typed, as long as the line has room.  Other keys
+ * do nothing.
+ *
+ * Return: MT_TOP_INPUT_MORE, or MT_TOP_INPUT_DONE (the line in in->buf)
+ * or MT_TOP_INPUT_CANCEL, the prompt gone.
+ */
+int mt_top_input_key(struct mt_top_input *in, int ch)
+{
+	switch (ch) {
+	case '\n':
+	case '\r':
+		in->active = false;
+		return MT_TOP_INPUT_DONE;
+	case 0x1b:
+		in->active = false;
+		return MT_TOP_INPUT_CANCEL;
+	case '\b':
+	case 0x7f:
+		while (in->len && ((unsigned char)in->buf[in->len - 1] &
+				   0xc0) == 0x80)
+			in->len--;	/* continuation bytes */
+		if (in->len)
+			in->len--;
+		break;
+	case 0x15:	/* ^U */
+		in->len = 0;
+		break;
+	default:
+		if (ch < ' ' || ch > 0xff || in->len >= sizeof(in->buf) - 1)
+			return MT_TOP_INPUT_MORE;
+		in->buf[in->len++] = ch;
+		break;
+	}
+	in->buf[in->len] = '\0';
+	return MT_TOP_INPUT_MORE;
+}
+
 /*
  * The avg10 of a line "some avg10=1.23 avg60=0.50 avg300=0.10 total=123"
  * after @kind into @v[0], and the avg60, avg300 and total that follow it

@@ -3,6 +3,7 @@
 #ifndef MT_TOPROWS_H
 #define MT_TOPROWS_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -64,11 +65,26 @@ enum {
 
 #define MT_TOP_CELL	32
 
+/*
+ * The line top's / prompt edits, a key at a time from the view's loop, so
+ * that the view goes on refreshing and reading signals meanwhile
+ */
+struct mt_top_input {
+	bool active;		/* the prompt is shown */
+	size_t len;
+	char buf[PATH_MAX];	/* a path prefix */
+};
+
+enum { MT_TOP_INPUT_MORE, MT_TOP_INPUT_DONE, MT_TOP_INPUT_CANCEL };
+
 extern const char *const mt_top_heads[MT_NR_TOP_COLS];
 extern const bool mt_top_right[MT_NR_TOP_COLS];
 
 const char *mt_top_key_name(unsigned int key);
 int mt_top_key_parse(const char *s, unsigned int *key);
+
+void mt_top_input_start(struct mt_top_input *in);
+int mt_top_input_key(struct mt_top_input *in, int ch);
 
 int mt_psi_parse(const char *text, struct mt_psi *p);
 int mt_psi_read(const char *root, const char *path, struct mt_psi *p);

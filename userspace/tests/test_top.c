@@ -288,6 +288,70 @@ static int quiet_top(char **argv, struct top_opts *o)
 
 #define PARSE(o, ...) quiet_top((char *[]){ "top", __VA_ARGS__, NULL }, (o))
 
+/* Type @keys into @in, a key at a time; the result of the last */
+static int type(struct mt_top_input *in, const char *keys)
+{
+	int res = MT_TOP_INPUT_MORE;
+
+	while (*keys)
+		res = mt_top_input_key(in, (unsigned char)*keys++);
+	return res;
+}
+
+/*
+ * top's / prompt takes a key at a time from the view's loop, which goes
+ * on refreshing and reading signals meanwhile (it blocked in getnstr()):
+ * a line that is not ended leaves the prefix alone; q is a letter there.
+ */
+static void top_prompt(void)
+{
+	struct mt_top_input in = { 0 };
+
+	mt_top_input_start(&in);
+	CHECK(in.active);
+	CHECK(type(&in, "/db/q") == MT_TOP_INPUT_MORE);
+	CHECK(in.active);
+	CHECK_STR(in.buf, "/db/q");
+	CHECK(type(&in, "\b\b") == MT_TOP_INPUT_MORE);	/* erase */
+	CHECK_STR(in.buf, "/db");
+	CHECK(mt_top_input_key(&in, 127) == MT_TOP_INPUT_MORE);	/* DEL */
+	CHECK_STR(in.buf, "/d");
+	CHECK(type(&in, "b\n") == MT_TOP_INPUT_DONE);
+	CHECK(!in.active);
+	CHECK_STR(in.buf, "/db");
+	/* Escape: the old prefix stays */
+	mt_top_input_start(&in);
+	CHECK_STR(in.buf, "");
+	CHECK(type(&in, "/x\x1b") == MT_TOP_INPUT_CANCEL);
+	CHECK(!in.active);
+	/* a UTF-8 name is erased a character at a time; ^U erases all */
+	mt_top_input_start(&in);
+	CHECK(type(&in, "/caf\xc3\xa9\b") == MT_TOP_INPUT_MORE);
+	CHECK_STR(in.buf, "/caf");
+	CHECK(type(&in, "\x15") == MT_TOP_INPUT_MORE);
+	CHECK_STR(in.buf, "");
+	CHECK(mt_top_input_key(&in, '\b') == MT_TOP_INPUT_MORE);
+	/* other control keys and the terminal's codes past a byte: none */
+	CHECK(mt_top_input_key(&in, '\t') == MT_TOP_INPUT_MORE);
+	CHECK(mt_top_input_key(&in, 0x1000) == MT_TOP_INPUT_MORE);
+	CHECK_STR(in.buf, "");
+	CHECK(mt_top_input_key(&in, '\r') == MT_TOP_INPUT_DONE);
+	CHECK_STR(in.buf, "");
+}
+
+/* The line holds what fits, and ends */
+static void top_prompt_full(void)
+{
+	struct mt_top_input in = { 0 };
+	size_t i;
+
+	mt_top_input_start(&in);
+	for (i = 0; i < sizeof(in.buf) + 10; i++)
+		CHECK(mt_top_input_key(&in, 'a') == MT_TOP_INPUT_MORE);
+	CHECK_U64(strlen(in.buf), sizeof(in.buf) - 1);
+	CHECK(mt_top_input_key(&in, '\n') == MT_TOP_INPUT_DONE);
+}
+
 static void parse_top(void)
 {
 	struct top_opts o;
@@ -345,6 +409,8 @@ void test_top(void)
 	RUN(top_batch_text);
 	RUN(top_batch_json);
 	RUN(top_key_bound);
+	RUN(top_prompt);
+	RUN(top_prompt_full);
 	RUN(parse_top);
 	RUN(tool_top);
 }
