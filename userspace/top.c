@@ -16,12 +16,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <curses.h>
 #include <json.h>
 
 #include "cli.h"
 #include "damonnl.h"
+#include "ksm.h"
 #include "nl.h"
 #include "toprows.h"
 
@@ -31,9 +33,10 @@ static const char top_usage[] =
 "Show the cgroups memtally tracks, refreshed every interval, busiest first:\n"
 "FAULTS/s (user and kernel page faults), STALLS/s and STALL-ms/s (direct\n"
 "and memcg reclaim stalls and the time in them), OOM (OOM kills; +N: new in\n"
-"the interval), KSM-SAVED (KSM-merged pages times the page size), WSS (the\n"
-"DAMON working set, - with no context bound), PSI-SOME and PSI-FULL (avg10\n"
-"of the cgroup's memory.pressure, - without it).\n"
+"the interval), KSM-SAVED (the cgroup's share of what KSM saves, by its\n"
+"merged pages, as memtally ksm shows it; - without KSM), WSS (the DAMON\n"
+"working set, - with no context bound), PSI-SOME and PSI-FULL (avg10 of\n"
+"the cgroup's memory.pressure, - without it).\n"
 "\n"
 "Keys: q quits; f, s, o, k, w, p and P sort by faults, stalls, oom, ksm,\n"
 "wss, psi-some and psi-full; / asks for a path prefix (empty: every cgroup;\n"
@@ -132,6 +135,8 @@ struct snap {
 	struct mt_rows cg;
 	struct mt_cgmap map;	/* the rows' paths point into it */
 	bool wss;		/* a DAMON context is bound */
+	bool ksm;		/* the kernel has KSM: ksm_sv */
+	struct mt_ksm_savings ksm_sv;
 	uint64_t mono_ns, real_ns;
 };
 
@@ -156,6 +161,26 @@ static void snap_free(struct snap *s)
 	mt_cgmap_free(&s->map);
 }
 
+/*
+ * What KSM saves now, of which each row shows its share; none on a kernel
+ * without KSM.  Prints the error.  Return: 0 or -1.
+ */
+static int ksm_take(struct top *t, struct snap *s)
+{
+	const char *dir = mt_ksm_dir();
+	struct mt_ksm_sys sys;
+	struct stat st;
+
+	s->ksm = false;
+	if (stat(dir, &st))
+		return 0;	/* no CONFIG_KSM */
+	if (mt_ksm_read(dir, &sys))
+		return -1;
+	mt_ksm_calc(&s->ksm_sv, &sys, t->page_size);
+	s->ksm = true;
+	return 0;
+}
+
 /* Prints the error.  Return: 0 or -1. */
 static int snap_take(struct top *t, struct snap *s)
 {
@@ -172,7 +197,7 @@ static int snap_take(struct top *t, struct snap *s)
 	/* an older module without DAMON: no WSS */
 	s->wss = !mt_nl_damon_get(&t->nl, &info) && info.b.bound;
 	mt_damon_info_free(&info);
-	return 0;
+	return ksm_take(t, s);
 }
 
 /* The shown rows of the last refresh, after a new key or prefix */
@@ -201,7 +226,8 @@ static int rows_build(struct top *t, const struct snap *prev)
 	}
 	t->secs = prev ? (cur->mono_ns - prev->mono_ns) / 1e9 : 0;
 	mt_top_rows(t->all, prev ? prev->cg.v : NULL, prev ? prev->cg.nr : 0,
-		    cur->cg.v, n, t->secs, t->page_size, cur->wss);
+		    cur->cg.v, n, t->secs, cur->ksm ? &cur->ksm_sv : NULL,
+		    cur->wss);
 	for (i = 0; i < n; i++)
 		if (t->all[i].path)
 			mt_psi_read(t->root, t->all[i].path, &t->all[i].psi);

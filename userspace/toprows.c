@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memtally top: what each cgroup did between two dumps (rates per second,
- * as memtally reclaim computes them), with its OOM kills, KSM savings,
- * DAMON working set and memory pressure; filtered by path and sorted.
+ * as memtally reclaim computes them), with its OOM kills, its share of
+ * KSM's saving (as memtally ksm computes it), DAMON working set and
+ * memory pressure; filtered by path and sorted.
  * Pure: no netlink, no terminal, so that the unit tests call it.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 
 #include "cgpath.h"
 #include "format.h"
+#include "ksm.h"
 #include "rate.h"
 #include "toprows.h"
 
@@ -191,20 +193,38 @@ int mt_psi_read(const char *root, const char *path, struct mt_psi *p)
 	return mt_psi_parse(text, p);
 }
 
+/**
+ * mt_ksm_share() - a cgroup's share of what KSM saves, as memtally ksm
+ *	shares it
+ * @saved: bytes KSM saves, (pages_sharing - pages_shared) * page size
+ * @pages: the cgroup's KSM-merged pages
+ * @total: the merged pages of all cgroups
+ *
+ * Return: @saved * @pages / @total bytes; 0 if @total is.
+ */
+uint64_t mt_ksm_share(uint64_t saved, uint64_t pages, uint64_t total)
+{
+	return total ? (double)saved * pages / total : 0;
+}
+
 /*
  * @out[i]: the row of @cur[i] (its path, PSI left empty): rates over @secs
  * since its row in @prev (sorted by id; none: since it was created), or
- * no rates if @secs is 0.  @wss: a DAMON context is bound.
+ * no rates if @secs is 0.  @ksm: what KSM saves (NULL: a kernel without
+ * KSM), of which each row shows its share by its merged pages.  @wss: a
+ * DAMON context is bound.
  */
 void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 		 size_t nprev, const struct mt_cgroup *cur, size_t n,
-		 double secs, uint64_t page_size, bool wss)
+		 double secs, const struct mt_ksm_savings *ksm, bool wss)
 {
-	uint64_t d[MT_NR_CGROUP_COUNTERS];
+	uint64_t d[MT_NR_CGROUP_COUNTERS], merged = 0;
 	struct mt_cgroup one;
 	const uint64_t *c;
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		merged += cur[i].counters[MT_CTR_KSM_MERGING_PAGES];
 	for (i = 0; i < n; i++) {
 		struct mt_top_row *r = &out[i];
 
@@ -226,7 +246,9 @@ void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 			r->oom_new = d[MT_CTR_OOM_KILLS];
 		}
 		r->oom = c[MT_CTR_OOM_KILLS];
-		r->ksm_saved = c[MT_CTR_KSM_MERGING_PAGES] * page_size;
+		r->has_ksm = ksm;
+		r->ksm_saved = ksm ? mt_ksm_share(ksm->saved,
+				c[MT_CTR_KSM_MERGING_PAGES], merged) : 0;
 		r->has_wss = wss;
 		r->wss = wss ? c[MT_CTR_DAMON_WSS] : 0;
 	}
@@ -243,7 +265,7 @@ static double key_value(const struct mt_top_row *r, unsigned int key)
 	case MT_TOP_OOM:
 		return r->oom;
 	case MT_TOP_KSM:
-		return r->ksm_saved;
+		return r->has_ksm ? (double)r->ksm_saved : -1;
 	case MT_TOP_WSS:
 		return r->has_wss ? (double)r->wss : -1;
 	case MT_TOP_PSI_SOME:
@@ -331,7 +353,10 @@ void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],
 	else
 		snprintf(cells[MT_TOP_COL_OOM], MT_TOP_CELL, "%llu",
 			 (unsigned long long)r->oom);
-	bytes(cells[MT_TOP_COL_KSM], MT_TOP_CELL, r->ksm_saved);
+	if (r->has_ksm)
+		bytes(cells[MT_TOP_COL_KSM], MT_TOP_CELL, r->ksm_saved);
+	else
+		strcpy(cells[MT_TOP_COL_KSM], "-");
 	if (r->has_wss)
 		bytes(cells[MT_TOP_COL_WSS], MT_TOP_CELL, r->wss);
 	else
@@ -409,8 +434,8 @@ static struct json_object *row_json(const struct mt_top_row *r)
 	json_object_object_add(o, "oom_kills", json_object_new_uint64(r->oom));
 	json_object_object_add(o, "oom_kills_new",
 			       json_object_new_uint64(r->oom_new));
-	json_object_object_add(o, "ksm_saved_bytes",
-			       json_object_new_uint64(r->ksm_saved));
+	json_object_object_add(o, "ksm_saved_bytes", r->has_ksm ?
+			       json_object_new_uint64(r->ksm_saved) : NULL);
 	json_object_object_add(o, "wss_bytes", r->has_wss ?
 			       json_object_new_uint64(r->wss) : NULL);
 	json_object_object_add(o, "psi_some_avg10",

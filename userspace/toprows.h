@@ -12,6 +12,7 @@
 #include "decode.h"
 
 struct json_object;
+struct mt_ksm_savings;
 
 /* Sort keys of memtally top: rows sort in descending order */
 enum mt_top_key {
@@ -43,7 +44,8 @@ struct mt_top_row {
 	double stalls;		/* direct + memcg reclaim stalls, per second */
 	double stall_ms;	/* ms stalled in them, per second */
 	uint64_t oom, oom_new;	/* OOM kills: total, since the earlier dump */
-	uint64_t ksm_saved;	/* bytes: KSM-merged pages x page size */
+	bool has_ksm;		/* the kernel has KSM */
+	uint64_t ksm_saved;	/* bytes: its share of KSM's saving */
 	bool has_wss;		/* a DAMON context is bound */
 	uint64_t wss;		/* bytes */
 	struct mt_psi psi;
@@ -89,9 +91,10 @@ int mt_top_input_key(struct mt_top_input *in, int ch);
 int mt_psi_parse(const char *text, struct mt_psi *p);
 int mt_psi_read(const char *root, const char *path, struct mt_psi *p);
 
+uint64_t mt_ksm_share(uint64_t saved, uint64_t pages, uint64_t total);
 void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 		 size_t nprev, const struct mt_cgroup *cur, size_t n,
-		 double secs, uint64_t page_size, bool wss);
+		 double secs, const struct mt_ksm_savings *ksm, bool wss);
 size_t mt_top_select(struct mt_top_row *v, size_t n, const char *prefix,
 		     unsigned int key);
 void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],

@@ -121,14 +121,22 @@ static void g_stalls_json(FILE *f, const struct golden_in *in)
 				   -1));
 }
 
-/* top's rows: rates over 10 s since nothing (every counter counts) */
+/*
+ * top's rows: rates over 10 s since nothing (every counter counts), KSM's
+ * saving as the snapshot's /sys/kernel/mm/ksm has it
+ */
 static struct mt_top_row *top_rows(const struct golden_in *in)
 {
 	struct mt_top_row *v = calloc(in->snap.nr_cgroups + 1, sizeof(*v));
+	struct mt_ksm_savings sv;
+	struct mt_ksm_sys sys;
 
+	mt_snap_ksm_sys(&in->snap, &sys);
+	mt_ksm_calc(&sv, &sys, mt_snap_u64(&in->snap, "page_size"));
 	if (v)
 		mt_top_rows(v, NULL, 0, in->snap.cgroups,
-			    in->snap.nr_cgroups, 10.0, 4096,
+			    in->snap.nr_cgroups, 10.0,
+			    sys.has[MT_KSM_RUN] ? &sv : NULL,
 			    mt_snap_hook_state(&in->snap, "damon-aggregated") ==
 			    MEMTALLY_HOOK_STATE_ATTACHED);
 	return v;

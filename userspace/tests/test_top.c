@@ -8,6 +8,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "ksm.h"
 #include "toprows.h"
 #include "test.h"
 
@@ -40,14 +41,22 @@ static const struct mt_cgroup cur[] = {
 	ROW(5, NULL, 99999, 0, 0, 0, 0, 0, 0, 0, 0),	/* removed */
 };
 
+/*
+ * KSM saves 801000 bytes; the cgroups' merged pages are 10 + 0 + 256 + 1
+ * + 0 = 267: a page's share is 3000 bytes, as memtally ksm shares them
+ */
+static const struct mt_ksm_savings ksm = { .saved = 267 * 3000 };
+
 static void rows(struct mt_top_row *r, bool wss)
 {
-	mt_top_rows(r, prev, NROWS(prev), cur, NROWS(cur), 2, 4096, wss);
+	mt_top_rows(r, prev, NROWS(prev), cur, NROWS(cur), 2, &ksm, wss);
 }
 
 static void top_rates(void)
 {
+	char cells[MT_NR_TOP_COLS][MT_TOP_CELL];
 	struct mt_top_row r[NROWS(cur)];
+	struct json_object *o;
 
 	rows(r, true);
 	CHECK_U64(r[0].id, 2);
@@ -57,7 +66,11 @@ static void top_rates(void)
 	CHECK_NEAR(r[0].stall_ms, 4);		/* (4 + 4) ms / 2 */
 	CHECK_U64(r[0].oom, 3);
 	CHECK_U64(r[0].oom_new, 2);
-	CHECK_U64(r[0].ksm_saved, 10 * 4096);
+	CHECK(r[0].has_ksm);
+	CHECK_U64(r[0].ksm_saved, 10 * 3000);	/* its share, not 10 pages */
+	CHECK_U64(r[1].ksm_saved, 0);
+	CHECK_U64(r[2].ksm_saved, 256 * 3000);
+	CHECK_U64(r[3].ksm_saved, 3000);
 	CHECK(r[0].has_wss);
 	CHECK_U64(r[0].wss, 8192);
 	CHECK_NEAR(r[1].faults, 100);		/* user 200 in 2 s */
@@ -69,11 +82,23 @@ static void top_rates(void)
 	CHECK(!r[0].has_wss);
 	CHECK_U64(r[0].wss, 0);
 
-	/* the first dump: no rates */
-	mt_top_rows(r, NULL, 0, cur, NROWS(cur), 0, 4096, false);
+	/* the first dump: no rates; a kernel without KSM */
+	mt_top_rows(r, NULL, 0, cur, NROWS(cur), 0, NULL, false);
 	CHECK(!r[0].rates);
 	CHECK_U64(r[0].oom_new, 0);
 	CHECK_U64(r[0].oom, 3);
+	CHECK(!r[0].has_ksm);
+	CHECK_U64(r[0].ksm_saved, 0);
+	mt_top_cells(cells, &r[0]);
+	CHECK_STR(cells[MT_TOP_COL_KSM], "-");
+	o = mt_top_json("T", 0, MT_TOP_KSM, r, 1);
+	CHECK(o && strstr(json_object_to_json_string(o),
+			  "\"ksm_saved_bytes\": null"));
+	json_object_put(o);
+	/* nothing merged: nothing saved, and no division by 0 */
+	mt_top_rows(r, NULL, 0, prev, NROWS(prev), 0, &ksm, false);
+	CHECK(r[0].has_ksm);
+	CHECK_U64(r[0].ksm_saved, 0);
 }
 
 /* The paths of @r, "a b c" */
@@ -208,10 +233,10 @@ static void top_psi(void)
 static const char golden[] =
 "time 2026-11-22T06:00:00.000+01:00  interval 2.00s  sort oom  cgroups 4\n"
 "PATH       FAULTS/s  STALLS/s  STALL-ms/s  OOM  KSM-SAVED   WSS  PSI-SOME  PSI-FULL\n"
-"/db           100.0       3.0         4.0  3+2      40.0K  8.0K         -         -\n"
-"/web            0.0       0.0         0.0    3       4.0K     0      0.50      2.00\n"
+"/db           100.0       3.0         4.0  3+2      29.3K  8.0K         -         -\n"
+"/web            0.0       0.0         0.0    3       2.9K     0      0.50      2.00\n"
 "/             100.0       0.0         0.0    0          0  4.0K      5.50      1.00\n"
-"/db/child      10.0       0.0         0.0    0       1.0M  1.0M      7.00         -\n";
+"/db/child      10.0       0.0         0.0    0     750.0K  1.0M      7.00         -\n";
 
 static void top_batch_text(void)
 {
@@ -263,12 +288,12 @@ static void top_batch_json(void)
 		  "\"cgroups\":[{\"path\":\"/db\",\"id\":2,"
 		  "\"faults_per_s\":100.00,\"stalls_per_s\":3.00,"
 		  "\"stall_ms_per_s\":4.00,\"oom_kills\":3,\"oom_kills_new\":2,"
-		  "\"ksm_saved_bytes\":40960,\"wss_bytes\":8192,"
+		  "\"ksm_saved_bytes\":30000,\"wss_bytes\":8192,"
 		  "\"psi_some_avg10\":null,\"psi_full_avg10\":null},"
 		  "{\"path\":\"/db/child\",\"id\":4,\"faults_per_s\":10.00,"
 		  "\"stalls_per_s\":0.00,\"stall_ms_per_s\":0.00,"
 		  "\"oom_kills\":0,\"oom_kills_new\":0,"
-		  "\"ksm_saved_bytes\":1048576,\"wss_bytes\":1048576,"
+		  "\"ksm_saved_bytes\":768000,\"wss_bytes\":1048576,"
 		  "\"psi_some_avg10\":7.00,\"psi_full_avg10\":null}]}");
 	json_object_put(o);
 }
