@@ -420,9 +420,10 @@ void mt_event_print(FILE *f, const struct mt_event *ev)
 		")", time, ev->pid, ev->comm, path, ev->cgroup_id);
 	if (ev->has_uid)
 		fprintf(f, " uid=%" PRIu32, ev->uid);
-	fprintf(f, " anon-rss=%" PRIu64 "kB file-rss=%" PRIu64
-		"kB shmem-rss=%" PRIu64 "kB\n", ev->anon_rss / 1024,
-		ev->file_rss / 1024, ev->shmem_rss / 1024);
+	/* in bytes, as the JSON: kB would be 1000 bytes, not the kernel's */
+	fprintf(f, " anon-rss=%" PRIu64 " file-rss=%" PRIu64
+		" shmem-rss=%" PRIu64 "\n", ev->anon_rss, ev->file_rss,
+		ev->shmem_rss);
 }
 
 /* Keys as the attributes; "uid" only where the kernel gives it */

@@ -22,6 +22,7 @@
 #include "damonnl.h"
 #include "damonview.h"
 #include "image.h"
+#include "ksm.h"
 #include "nl.h"
 
 static const char heatmap_usage[] =
@@ -368,7 +369,7 @@ static void draw_axes(cairo_t *cr, const struct heatmap *hm, double pw,
 		      double ph)
 {
 	double span = (hm->t1 - hm->t0) / 1e9, x, y;
-	char s[40];
+	char s[48], size[32];
 	int i;
 
 	cairo_set_source_rgb(cr, 0, 0, 0);
@@ -393,8 +394,8 @@ static void draw_axes(cairo_t *cr, const struct heatmap *hm, double pw,
 	}
 	text_at(cr, HEATMAP_LEFT + pw / 2, HEATMAP_TOP + ph + 32, 0.5,
 		"time (s, 0 = newest aggregation)");
-	snprintf(s, sizeof(s), "address (%.2f GiB)",
-		 (hm->a1 - hm->a0) / 1073741824.0);
+	mt_bytes(size, sizeof(size), hm->a1 - hm->a0);
+	snprintf(s, sizeof(s), "address (%s)", size);
 	text_at(cr, 4, HEATMAP_TOP - 8, 0, s);
 }
 

@@ -307,27 +307,10 @@ size_t mt_top_select(struct mt_top_row *v, size_t n, const char *prefix,
 	return k;
 }
 
-/* 0, 512, 4.0K, 1.5M, 2.0G, 1.0T: powers of 1024 */
-static void bytes(char *buf, size_t len, uint64_t v)
-{
-	static const char units[] = "KMGTPE";
-	double x = v;
-	int u = -1;
-
-	if (v < 1024) {
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-		return;
-	}
-	while (x >= 1024 && u < 5) {
-		x /= 1024;
-		u++;
-	}
-	snprintf(buf, len, "%.1f%c", x, units[u]);
-}
-
 /*
  * The cells of a row, as both views show them: "-" for what is not
- * known; OOM kills since the earlier dump follow the total as "+N".
+ * known; OOM kills since the earlier dump follow the total as "+N"; sizes
+ * as every command shows them (mt_bytes(): 1.5 MB, units of 1000).
  */
 void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],
 		  const struct mt_top_row *r)
@@ -354,11 +337,11 @@ void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],
 		snprintf(cells[MT_TOP_COL_OOM], MT_TOP_CELL, "%llu",
 			 (unsigned long long)r->oom);
 	if (r->has_ksm)
-		bytes(cells[MT_TOP_COL_KSM], MT_TOP_CELL, r->ksm_saved);
+		mt_bytes(cells[MT_TOP_COL_KSM], MT_TOP_CELL, r->ksm_saved);
 	else
 		strcpy(cells[MT_TOP_COL_KSM], "-");
 	if (r->has_wss)
-		bytes(cells[MT_TOP_COL_WSS], MT_TOP_CELL, r->wss);
+		mt_bytes(cells[MT_TOP_COL_WSS], MT_TOP_CELL, r->wss);
 	else
 		strcpy(cells[MT_TOP_COL_WSS], "-");
 	if (r->psi.has_some)

@@ -573,12 +573,12 @@ static void event_lines(void)
 	char *out = NULL;
 
 	CAPTURE(out, (mt_event_print(f, &ev), 0));
-	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=/demo/db (4242) uid=1000 anon-rss=1048576kB file-rss=8kB shmem-rss=0kB\n");
+	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=/demo/db (4242) uid=1000 anon-rss=1073741824 file-rss=8192 shmem-rss=1023\n");
 	free(out);
 	ev.has_uid = false;
 	ev.path = NULL;
 	CAPTURE(out, (mt_event_print(f, &ev), 0));
-	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=? (4242) anon-rss=1048576kB file-rss=8kB shmem-rss=0kB\n");
+	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=? (4242) anon-rss=1073741824 file-rss=8192 shmem-rss=1023\n");
 	free(out);
 
 	ev = stall;

@@ -232,11 +232,11 @@ static void top_psi(void)
 
 static const char golden[] =
 "time 2026-11-22T06:00:00.000+01:00  interval 2.00s  sort oom  cgroups 4\n"
-"PATH       FAULTS/s  STALLS/s  STALL-ms/s  OOM  KSM-SAVED   WSS  PSI-SOME  PSI-FULL\n"
-"/db           100.0       3.0         4.0  3+2      29.3K  8.0K         -         -\n"
-"/web            0.0       0.0         0.0    3       2.9K     0      0.50      2.00\n"
-"/             100.0       0.0         0.0    0          0  4.0K      5.50      1.00\n"
-"/db/child      10.0       0.0         0.0    0     750.0K  1.0M      7.00         -\n";
+"PATH       FAULTS/s  STALLS/s  STALL-ms/s  OOM  KSM-SAVED     WSS  PSI-SOME  PSI-FULL\n"
+"/db           100.0       3.0         4.0  3+2    30.0 kB  8.2 kB         -         -\n"
+"/web            0.0       0.0         0.0    3     3.0 kB     0 B      0.50      2.00\n"
+"/             100.0       0.0         0.0    0        0 B  4.1 kB      5.50      1.00\n"
+"/db/child      10.0       0.0         0.0    0   768.0 kB  1.0 MB      7.00         -\n";
 
 static void top_batch_text(void)
 {
