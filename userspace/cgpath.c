@@ -29,38 +29,56 @@ static int copy_root(char *buf, size_t len, const char *dir)
 	return 0;
 }
 
-/* The first cgroup2 mount of the mount table open as @f, as mt_cgroot() */
-int mt_cgroot_parse(FILE *f, char *buf, size_t len)
+/**
+ * mt_cgroot_parse() - the first cgroup2 mount of the mount table open as @f
+ * @v1: if not NULL, set to whether it mounts a cgroup v1 hierarchy (a v1
+ *	or hybrid host; NULL: not asked)
+ *
+ * Return: as mt_cgroot().
+ */
+int mt_cgroot_parse(FILE *f, char *buf, size_t len, bool *v1)
 {
 	struct mntent *m;
+	int err = -ENOENT;
 
-	while ((m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2"))
-			return copy_root(buf, len, m->mnt_dir);
-	return -ENOENT;
+	if (v1)
+		*v1 = false;
+	while ((m = getmntent(f))) {
+		if (!strcmp(m->mnt_type, "cgroup") && v1)
+			*v1 = true;
+		if (strcmp(m->mnt_type, "cgroup2") || err != -ENOENT)
+			continue;
+		err = copy_root(buf, len, m->mnt_dir);
+		if (!v1)
+			break;
+	}
+	return err;
 }
 
 /**
  * mt_cgroot() - find the cgroup2 root directory
  * @mtab: mount table to read, normally /proc/self/mounts
+ * @v1: as mt_cgroot_parse()
  *
  * $MEMTALLY_CGROUP_ROOT, if set, overrides the mount table.
  *
  * Return: 0, -ENOENT if no cgroup2 file system is mounted, or another
  * negative errno.
  */
-int mt_cgroot(const char *mtab, char *buf, size_t len)
+int mt_cgroot(const char *mtab, char *buf, size_t len, bool *v1)
 {
 	const char *env = getenv("MEMTALLY_CGROUP_ROOT");
 	FILE *f;
 	int err;
 
+	if (v1)
+		*v1 = false;
 	if (env && *env)
 		return copy_root(buf, len, env);
 	f = setmntent(mtab, "r");
 	if (!f)
 		return -errno;
-	err = mt_cgroot_parse(f, buf, len);
+	err = mt_cgroot_parse(f, buf, len, v1);
 	endmntent(f);
 	return err;
 }
@@ -149,6 +167,51 @@ void mt_cgmap_free(struct mt_cgmap *map)
 	free(map->ent);
 	map->ent = NULL;
 	map->nr = 0;
+}
+
+static bool cgnames_gone(const struct mt_cgnames *c, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < c->ngone; i++)
+		if (c->gone[i] == id)
+			return true;
+	return false;
+}
+
+/**
+ * mt_cgnames_path() - the path of cgroup @id, or NULL if there is none
+ *
+ * The map is loaded for an id new to it, so that a cgroup created since
+ * resolves.  An id that walk does not find either is of a cgroup removed
+ * meanwhile: ids are not used again, so it is remembered (the latest
+ * MT_CGNAMES_GONE of them), and a storm of events of a removed cgroup
+ * walks cgroupfs once, not once per event.  The path is @c's until the
+ * next call.
+ */
+const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id)
+{
+	const char *path = mt_cgmap_path(&c->map, id);
+
+	if (path || cgnames_gone(c, id))
+		return path;
+	mt_cgmap_free(&c->map);
+	c->walks++;
+	if (mt_cgmap_load(&c->map, c->root))
+		return NULL;	/* not found for sure: not remembered */
+	path = mt_cgmap_path(&c->map, id);
+	if (!path) {
+		c->gone[c->next] = id;
+		c->next = (c->next + 1) % MT_CGNAMES_GONE;
+		if (c->ngone < MT_CGNAMES_GONE)
+			c->ngone++;
+	}
+	return path;
+}
+
+void mt_cgnames_free(struct mt_cgnames *c)
+{
+	mt_cgmap_free(&c->map);
 }
 
 /**

@@ -19,11 +19,25 @@ struct mt_cgmap {
 	size_t nr;
 };
 
-int mt_cgroot(const char *mtab, char *buf, size_t len);
-int mt_cgroot_parse(FILE *f, char *buf, size_t len);
+/* Removed cgroups mt_cgnames_path() remembers, the latest */
+#define MT_CGNAMES_GONE	64
+
+/* The paths of the cgroups events name, as they come */
+struct mt_cgnames {
+	const char *root;	/* the cgroup2 root */
+	struct mt_cgmap map;	/* empty until the first lookup */
+	unsigned long walks;	/* how often the map was loaded */
+	uint64_t gone[MT_CGNAMES_GONE];	/* ids no walk found, a ring */
+	size_t ngone, next;	/* how many of them; the next slot */
+};
+
+int mt_cgroot(const char *mtab, char *buf, size_t len, bool *v1);
+int mt_cgroot_parse(FILE *f, char *buf, size_t len, bool *v1);
 int mt_cgmap_load(struct mt_cgmap *map, const char *root);
 const char *mt_cgmap_path(const struct mt_cgmap *map, uint64_t id);
 void mt_cgmap_free(struct mt_cgmap *map);
+const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id);
+void mt_cgnames_free(struct mt_cgnames *c);
 int mt_cgpath_id(const char *root, const char *path, uint64_t *id);
 bool mt_path_has_prefix(const char *path, const char *prefix);
 int mt_path_cmp(const char *a, const char *b);

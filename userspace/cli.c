@@ -123,11 +123,35 @@ int mt_parse_u64(const char *s, uint64_t *v)
 	return *end || errno ? -EINVAL : 0;
 }
 
+/**
+ * mt_cli_cgroot_find() - the cgroup2 root, as mt_cgroot() finds it
+ * @v1: set to whether a cgroup v1 hierarchy is mounted
+ *
+ * The mount table is $MEMTALLY_MOUNTS (for tests), else /proc/self/mounts.
+ * Return: 0, -ENOENT without cgroup2, or another negative errno.
+ */
+int mt_cli_cgroot_find(char *root, size_t len, bool *v1)
+{
+	const char *mtab = getenv("MEMTALLY_MOUNTS");
+
+	return mt_cgroot(mtab && *mtab ? mtab : "/proc/self/mounts", root,
+			 len, v1);
+}
+
+/*
+ * The cgroup2 root, for the commands that name cgroups.  The module sees
+ * the cgroups of cgroup2 (the default hierarchy) only; on a host that
+ * mounts cgroup v1 hierarchies at /sys/fs/cgroup, mounting cgroup2 over
+ * them is no advice.  Prints the error.  Return: 0 or -1.
+ */
 int mt_cli_cgroot(char *root, size_t len)
 {
-	int err = mt_cgroot("/proc/self/mounts", root, len);
+	bool v1;
+	int err = mt_cli_cgroot_find(root, len, &v1);
 
-	if (err == -ENOENT)
+	if (err == -ENOENT && v1)
+		mt_err("no cgroup2 file system is mounted, only cgroup v1 hierarchies, whose cgroups memtally does not see (boot with systemd.unified_cgroup_hierarchy=1 for cgroup2)");
+	else if (err == -ENOENT)
 		mt_err("no cgroup2 file system is mounted (mount it with: mount -t cgroup2 none /sys/fs/cgroup)");
 	else if (err)
 		mt_err("cannot find the cgroup2 mount: %s", strerror(-err));

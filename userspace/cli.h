@@ -26,6 +26,9 @@ int mt_parse_plain(const char *cmd, int argc, char **argv, bool *json,
 		   bool *help);
 int mt_parse_u64(const char *s, uint64_t *v);
 
+/* The cgroup2 root without a word: 0 or a negative errno */
+int mt_cli_cgroot_find(char *root, size_t len, bool *v1);
+
 /* These print the error and return -1 on failure, 0 on success. */
 int mt_cli_cgroot(char *root, size_t len);
 int mt_cli_cgroup_id(const char *root, const char *path, uint64_t *id);

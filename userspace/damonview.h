@@ -66,7 +66,6 @@ void heatmap_free(struct heatmap *hm);
 void heatmap_term(FILE *f, const struct heatmap *hm);
 struct json_object *heatmap_json(const struct heatmap *hm);
 int heatmap_render(const struct mt_region *v, size_t n,
-		   const struct heatmap_opts *o, const char *path,
-		   const char **why);
+		   const struct heatmap_opts *o, const char *path);
 
 #endif

@@ -35,26 +35,12 @@ int events_parse(int argc, char **argv, struct events_opts *o)
 
 struct listener {
 	struct mt_nl *nl;
-	const char *root;
-	struct mt_cgmap map;	/* empty until the first event */
+	struct mt_cgnames names;	/* the paths of the events' cgroups */
 	int sfd;
 	bool json;
 	bool stop;		/* a signal came */
 	int err;		/* a write error; printed */
 };
-
-/* The path of cgroup @id; the map is (re)loaded for a cgroup new to it. */
-static const char *event_path(struct listener *ls, uint64_t id)
-{
-	const char *path = mt_cgmap_path(&ls->map, id);
-
-	if (!path) {
-		mt_cgmap_free(&ls->map);
-		if (!mt_cgmap_load(&ls->map, ls->root))
-			path = mt_cgmap_path(&ls->map, id);
-	}
-	return path;
-}
 
 static int event_cb(struct nl_msg *msg, void *arg)
 {
@@ -79,7 +65,7 @@ static int event_cb(struct nl_msg *msg, void *arg)
 		ls->stop = true;
 		return NL_STOP;
 	}
-	ev.path = event_path(ls, ev.cgroup_id);
+	ev.path = mt_cgnames_path(&ls->names, ev.cgroup_id);
 	if (ls->json)
 		err = mt_json_print(stdout, mt_event_json(&ev));
 	else
@@ -164,7 +150,7 @@ int cmd_events(int argc, char **argv, bool json)
 	if (mt_cli_cgroot(root, sizeof(root)) || mt_nl_open(&nl))
 		return MT_EXIT_RUNTIME;
 	ls.nl = &nl;
-	ls.root = root;
+	ls.names.root = root;
 	ls.json = o.json;
 	ls.sfd = mt_signalfd();
 	if (ls.sfd < 0)
@@ -173,7 +159,7 @@ int cmd_events(int argc, char **argv, bool json)
 		err = listen_events(&ls);
 	if (ls.sfd >= 0)
 		close(ls.sfd);
-	mt_cgmap_free(&ls.map);
+	mt_cgnames_free(&ls.names);
 	mt_nl_close(&nl);
 	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }

@@ -17,17 +17,20 @@
 #include "format.h"
 
 #define CGROUP_COLS	(2 + MT_NR_CGROUP_COUNTERS)	/* path, id, counters */
-#define TABLE_MAX_COLS	CGROUP_COLS			/* the widest table */
 #define U64_CHARS	21	/* UINT64_MAX in decimal, and a NUL */
 
-/* @cells: @nrows rows (the first one the header) of @ncols cells each */
+/*
+ * @cells: @nrows rows (the first one the header) of @ncols cells each;
+ * @right: @ncols flags.  The widths are as many as the columns (out of
+ * memory: none, the cells unaligned but all there).
+ */
 void mt_table_print(FILE *f, const bool *right, int ncols,
 			const char **cells, size_t nrows)
 {
-	int w[TABLE_MAX_COLS] = { 0 }, c, len;
+	int *w = calloc(ncols > 0 ? ncols : 1, sizeof(*w)), c, len;
 	size_t r;
 
-	for (r = 0; r < nrows; r++)
+	for (r = 0; w && r < nrows; r++)
 		for (c = 0; c < ncols; c++) {
 			len = strlen(cells[r * ncols + c]);
 			if (len > w[c])
@@ -38,16 +41,18 @@ void mt_table_print(FILE *f, const bool *right, int ncols,
 
 		for (c = 0; c < ncols; c++) {
 			const char *sep = c ? "  " : "";
+			int width = w ? w[c] : 0;
 
 			if (right[c])
-				fprintf(f, "%s%*s", sep, w[c], cell[c]);
+				fprintf(f, "%s%*s", sep, width, cell[c]);
 			else if (c == ncols - 1)	/* no trailing blanks */
 				fprintf(f, "%s%s", sep, cell[c]);
 			else
-				fprintf(f, "%s%-*s", sep, w[c], cell[c]);
+				fprintf(f, "%s%-*s", sep, width, cell[c]);
 		}
 		fputc('\n', f);
 	}
+	free(w);
 }
 
 static void add_u64(struct json_object *o, const char *key, uint64_t v)
@@ -415,9 +420,10 @@ void mt_event_print(FILE *f, const struct mt_event *ev)
 		")", time, ev->pid, ev->comm, path, ev->cgroup_id);
 	if (ev->has_uid)
 		fprintf(f, " uid=%" PRIu32, ev->uid);
-	fprintf(f, " anon-rss=%" PRIu64 "kB file-rss=%" PRIu64
-		"kB shmem-rss=%" PRIu64 "kB\n", ev->anon_rss / 1024,
-		ev->file_rss / 1024, ev->shmem_rss / 1024);
+	/* in bytes, as the JSON: kB would be 1000 bytes, not the kernel's */
+	fprintf(f, " anon-rss=%" PRIu64 " file-rss=%" PRIu64
+		" shmem-rss=%" PRIu64 "\n", ev->anon_rss, ev->file_rss,
+		ev->shmem_rss);
 }
 
 /* Keys as the attributes; "uid" only where the kernel gives it */
@@ -448,18 +454,83 @@ struct json_object *mt_event_json(const struct mt_event *ev)
 	return o;
 }
 
-/* Print @obj on one line and drop it.  Return: 0 or -ENOMEM. */
-int mt_json_print(FILE *f, struct json_object *obj)
+/**
+ * mt_utf8_len() - the length of the valid UTF-8 sequence at @s
+ * @s: a NUL-terminated string
+ *
+ * Return: 1 to 4, or 0 if @s starts with a byte of no valid sequence (a
+ * stray continuation byte, an overlong form, a surrogate, a code point
+ * past U+10FFFF, a sequence cut short).
+ */
+size_t mt_utf8_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, i;
+	uint32_t c;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] < 0xc2 || p[0] > 0xf4)	/* continuation, overlong, too big */
+		return 0;
+	n = p[0] < 0xe0 ? 2 : p[0] < 0xf0 ? 3 : 4;
+	c = p[0] & (0x7f >> n);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)	/* the NUL stops here too */
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	return n;
+}
+
+/*
+ * @s into @f as UTF-8: each byte of an invalid sequence becomes U+FFFD.
+ * Names are bytes (a cgroup's directory may hold any byte but '/', a
+ * comm or command line whatever the process set), JSON is UTF-8.
+ */
+void mt_utf8_fputs(const char *s, FILE *f)
+{
+	const char *run = s;	/* valid bytes not yet written */
+	size_t n;
+
+	while (*s) {
+		n = mt_utf8_len(s);
+		if (n) {
+			s += n;
+			continue;
+		}
+		fwrite(run, 1, s - run, f);
+		fputs(MT_UTF8_FFFD, f);
+		run = ++s;
+	}
+	fwrite(run, 1, s - run, f);
+}
+
+/*
+ * @obj on one line, valid UTF-8 whatever its strings hold: json-c passes
+ * their bytes through, and a byte past 0x7f is only ever in a string.
+ * Return: 0 or -ENOMEM.
+ */
+int mt_json_write(FILE *f, struct json_object *obj)
 {
 	const char *s;
-	int ret = -ENOMEM;
 
 	s = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PLAIN |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
-	if (s) {
-		fprintf(f, "%s\n", s);
-		ret = 0;
-	}
+	if (!s)
+		return -ENOMEM;
+	mt_utf8_fputs(s, f);
+	fputc('\n', f);
+	return 0;
+}
+
+/* Print @obj on one line (mt_json_write()) and drop it.  0 or -ENOMEM. */
+int mt_json_print(FILE *f, struct json_object *obj)
+{
+	int ret = mt_json_write(f, obj);
+
 	json_object_put(obj);
 	return ret;
 }
@@ -513,8 +584,11 @@ static int cgroup_cmp(const void *pa, const void *pb, void *arg)
 	return r ? r : u64_cmp(a->id, b->id);
 }
 
+/* By @key (MT_SORT_*); a key past the last counter sorts by path */
 void mt_cgroups_sort(struct mt_cgroup *v, size_t n, unsigned int key)
 {
+	if (key >= MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS)
+		key = MT_SORT_PATH;	/* never past counters[] */
 	if (n)	/* @v may be NULL then */
 		qsort_r(v, n, sizeof(*v), cgroup_cmp, &key);
 }

@@ -31,7 +31,13 @@ struct json_object *mt_stalls_json(const struct mt_cgroup *v, size_t n,
 				   int kind);
 void mt_event_print(FILE *f, const struct mt_event *ev);
 struct json_object *mt_event_json(const struct mt_event *ev);
+int mt_json_write(FILE *f, struct json_object *obj);
 int mt_json_print(FILE *f, struct json_object *obj);
+/* U+FFFD REPLACEMENT CHARACTER, for a byte of no valid UTF-8 sequence */
+#define MT_UTF8_FFFD	"\xef\xbf\xbd"
+
+size_t mt_utf8_len(const char *s);
+void mt_utf8_fputs(const char *s, FILE *f);
 
 /* enum memtally_hook_state: its values are 0 to MT_NR_HOOK_STATES - 1 */
 #define MT_NR_HOOK_STATES	(MEMTALLY_HOOK_STATE_FAILED + 1)

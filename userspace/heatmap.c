@@ -22,6 +22,7 @@
 #include "damonnl.h"
 #include "damonview.h"
 #include "image.h"
+#include "ksm.h"
 #include "nl.h"
 
 static const char heatmap_usage[] =
@@ -37,7 +38,8 @@ static const char heatmap_usage[] =
 "\n"
 "Options:\n"
 "  -o, --output FILE  write a PNG or SVG image (by FILE's extension) of W\n"
-"                     by H pixels (default 800x600) with axes and a legend\n"
+"                     by H pixels (default 800x600) with axes and a legend;\n"
+"                     FILE is replaced at once, or left on a failure\n"
 "  -W, --width W      columns or pixels\n"
 "  -H, --height H     rows or pixels\n"
 "  -c, --cgroup PATH  only regions that cgroup PATH owns most of\n"
@@ -367,7 +369,7 @@ static void draw_axes(cairo_t *cr, const struct heatmap *hm, double pw,
 		      double ph)
 {
 	double span = (hm->t1 - hm->t0) / 1e9, x, y;
-	char s[40];
+	char s[48], size[32];
 	int i;
 
 	cairo_set_source_rgb(cr, 0, 0, 0);
@@ -392,8 +394,8 @@ static void draw_axes(cairo_t *cr, const struct heatmap *hm, double pw,
 	}
 	text_at(cr, HEATMAP_LEFT + pw / 2, HEATMAP_TOP + ph + 32, 0.5,
 		"time (s, 0 = newest aggregation)");
-	snprintf(s, sizeof(s), "address (%.2f GiB)",
-		 (hm->a1 - hm->a0) / 1073741824.0);
+	mt_bytes(size, sizeof(size), hm->a1 - hm->a0);
+	snprintf(s, sizeof(s), "address (%s)", size);
 	text_at(cr, 4, HEATMAP_TOP - 8, 0, s);
 }
 
@@ -447,14 +449,15 @@ static unsigned int image_cells(unsigned int pixels, unsigned int most)
 /**
  * heatmap_render() - draw the regions into a PNG or SVG file
  * @o: width and height are the image's, in pixels
- * @why: receives the reason of an -EIO (the system's or cairo's)
+ *
+ * The file is replaced at once, or left as it was (mt_image_close()).
  *
  * Return: 0, -EINVAL (an image too small for the axes, or a file name
- * of neither kind), -ENOENT (no region kept), -ENOMEM or -EIO.
+ * of neither kind), -ENOENT (no region kept), -ENOMEM, or -EIO (the
+ * image could not be made or written: said).
  */
 int heatmap_render(const struct mt_region *v, size_t n,
-		   const struct heatmap_opts *o, const char *path,
-		   const char **why)
+		   const struct heatmap_opts *o, const char *path)
 {
 	struct heatmap_opts bins = *o;
 	struct mt_image im;
@@ -462,7 +465,6 @@ int heatmap_render(const struct mt_region *v, size_t n,
 	cairo_t *cr;
 	int err;
 
-	*why = "";
 	if (mt_image_format(path) < 0 || o->width < HEATMAP_MIN_WIDTH ||
 	    o->height < HEATMAP_MIN_HEIGHT)
 		return -EINVAL;
@@ -472,12 +474,12 @@ int heatmap_render(const struct mt_region *v, size_t n,
 	err = heatmap_bin(v, n, &bins, &hm);
 	if (err)
 		return err;
-	err = mt_image_open(&im, path, o->width, o->height, why);
+	err = mt_image_open(&im, path, o->width, o->height);
 	if (!err) {
 		cr = cairo_create(im.surface);
 		draw(cr, &hm, o->width, o->height, o->title ? o->title :
 		     "DAMON access frequency");
-		err = mt_image_close(&im, cr, why);
+		err = mt_image_close(&im, cr);
 	}
 	heatmap_free(&hm);
 	return err;
@@ -501,7 +503,6 @@ static void term_size(unsigned int *cols, unsigned int *rows)
 static int heatmap_show(const struct heatmap_cli_opts *c,
 			struct heatmap_opts *o, const struct mt_regions *l)
 {
-	const char *why = "";
 	struct heatmap hm;
 	int err;
 
@@ -509,7 +510,7 @@ static int heatmap_show(const struct heatmap_cli_opts *c,
 		o->width = c->width ? c->width : 800;
 		o->height = c->height ? c->height : 600;
 		o->title = c->cgroup;
-		err = heatmap_render(l->v, l->nr, o, c->output, &why);
+		err = heatmap_render(l->v, l->nr, o, c->output);
 	} else {
 		term_size(&o->cols, &o->rows);
 		if (c->width)
@@ -529,9 +530,7 @@ static int heatmap_show(const struct heatmap_cli_opts *c,
 	else if (err == -EINVAL)
 		mt_err("%s: an image needs at least %dx%d pixels", c->output,
 		       HEATMAP_MIN_WIDTH, HEATMAP_MIN_HEIGHT);
-	else if (err == -EIO)
-		mt_err("%s: %s", c->output, why);
-	else if (err)
+	else if (err && err != -EIO)	/* -EIO: said */
 		mt_err("out of memory");
 	return err ? -1 : 0;
 }

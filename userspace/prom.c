@@ -23,46 +23,24 @@
 #define US		1000000ull	/* the scale of a us value in seconds */
 #define NS		1000000000ull
 
-/* The length of the valid UTF-8 sequence at @s (NUL-terminated), or 0 */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-	uint32_t c;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] < 0xc2 || s[0] > 0xf4)	/* continuation, overlong, too big */
-		return 0;
-	n = s[0] < 0xe0 ? 2 : s[0] < 0xf0 ? 3 : 4;
-	c = s[0] & (0x7f >> n);
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)	/* the NUL stops here too */
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	return n;
-}
-
 /**
  * mt_prom_escape() - @s as the exposition format wants it
  * @quote: a label value, where '"' is escaped too; else a HELP text
  *
  * Backslash and newline are escaped.  A cgroup's directory name may hold
  * any byte but '/', and node_exporter rejects the whole file if a label
- * is not UTF-8: each byte of an invalid sequence becomes U+FFFD.
+ * is not UTF-8: each byte of an invalid sequence becomes U+FFFD, as in
+ * the JSON (mt_utf8_fputs()).
  */
 void mt_prom_escape(FILE *f, const char *s, bool quote)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 	size_t n;
 
 	while (*p) {
-		n = utf8_len(p);
+		n = mt_utf8_len(p);
 		if (!n)
-			fputs("\xef\xbf\xbd", f);
+			fputs(MT_UTF8_FFFD, f);
 		else if (*p == '\\')
 			fputs("\\\\", f);
 		else if (*p == '\n')

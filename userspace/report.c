@@ -240,14 +240,35 @@ static const char *const cg_files[] = {
 	"/memory.events",
 };
 
+/*
+ * Whether /proc/cgroups (@text, NULL if not read) puts the memory
+ * controller on a cgroup v1 hierarchy (a hybrid or v1 host): a line
+ * "memory HIERARCHY NUM_CGROUPS ENABLED" with a hierarchy other than 0.
+ */
+static bool memcg_v1(const char *text)
+{
+	const char *line;
+	unsigned int hier, enabled;
+
+	for (line = text; line && *line; line = strchr(line, '\n'),
+	     line = line ? line + 1 : NULL)
+		if (!strncmp(line, "memory\t", 7) &&
+		    sscanf(line + 7, "%u %*u %u", &hier, &enabled) == 2)
+			return hier && enabled;
+	return false;
+}
+
 /* One cgroup file @key (absolute) with contents @text (NULL: absent) */
 static int cg_file(struct mt_report *r, const char *key, const char *text,
 		   size_t *cap)
 {
-	size_t rootlen = strlen(r->cgroot), len = strlen(key), f, flen;
+	size_t rootlen, len = strlen(key), f, flen;
 	struct mt_rep_cgroup *cg;
 	const char *path;
 
+	if (!r->cgroot)
+		return 0;
+	rootlen = strlen(r->cgroot);
 	if (strncmp(key, r->cgroot, rootlen) ||
 	    (key[rootlen] != '/' && rootlen > 1))
 		return 0;
@@ -432,8 +453,10 @@ int mt_report_collect(const struct mt_snap *s, const char *source,
 	r->host = uname_str(s, "nodename");
 	r->release = uname_str(s, "release");
 	r->cgroot = mt_snap_string(s, "cgroup_root");
-	if (!r->cgroot)
-		r->cgroot = "/sys/fs/cgroup";
+	if (!r->cgroot && !json_object_object_get_ex(s->root, "cgroup_root",
+						     NULL))
+		r->cgroot = "/sys/fs/cgroup";	/* null: none */
+	r->memcg_v1 = memcg_v1(mt_snap_file(s, "/proc/cgroups"));
 	r->page_size = mt_snap_u64(s, "page_size");
 	if (!r->page_size)
 		r->page_size = sysconf(_SC_PAGESIZE);
@@ -538,6 +561,10 @@ static const char *why_top_cgroups(const struct mt_report *r)
 	for (i = 0; i < r->nr_cgroups; i++)
 		if (r->cgroups[i].has_current)
 			return NULL;
+	if (!r->cgroot)
+		return "no cgroup2 file system is mounted, whose cgroups have memory.current";
+	if (r->memcg_v1)
+		return "no cgroup has memory.current: the memory controller is on a cgroup v1 hierarchy (/proc/cgroups), not on cgroup2";
 	return "no cgroup has memory.current (the memory controller is not enabled below the root)";
 }
 
@@ -722,7 +749,7 @@ static ssize_t pick(const struct mt_report *r, int what, size_t top,
 
 /* Text */
 
-static const char *bytes(char *buf, uint64_t v)
+static const char *bytes(char buf[static 32], uint64_t v)
 {
 	mt_bytes(buf, 32, v);
 	return buf;
@@ -741,15 +768,15 @@ static void line(const char *what, const char *fmt, ...)
 	putchar('\n');
 }
 
-static void pct_of(char *buf, uint64_t v, uint64_t total)
+static void pct_of(char *buf, size_t len, uint64_t v, uint64_t total)
 {
 	char b[32];
 
 	if (total)
-		snprintf(buf, 64, "%s (%.1f %%)", bytes(b, v),
+		snprintf(buf, len, "%s (%.1f %%)", bytes(b, v),
 			 100.0 * v / total);
 	else
-		snprintf(buf, 64, "%s", bytes(b, v));
+		snprintf(buf, len, "%s", bytes(b, v));
 }
 
 static void text_memory(const struct mt_report *r, size_t top)
@@ -760,18 +787,19 @@ static void text_memory(const struct mt_report *r, size_t top)
 
 	(void)top;
 	line("total", "%s", bytes(b, r->mem_total));
-	pct_of(b, used, r->mem_total);
+	pct_of(b, sizeof(b), used, r->mem_total);
 	line("used", "%s (total - available)", b);
-	pct_of(b, r->mem_free, r->mem_total);
+	pct_of(b, sizeof(b), r->mem_free, r->mem_total);
 	line("free", "%s", b);
-	pct_of(b, r->mem_available, r->mem_total);
+	pct_of(b, sizeof(b), r->mem_available, r->mem_total);
 	line("available", "%s", b);
 	line("buffers", "%s", bytes(b, r->buffers));
 	line("cache", "%s (Cached + SReclaimable)", bytes(b, r->cached));
 	if (r->swap_total) {
 		char t[32];
 
-		pct_of(b, r->swap_total - r->swap_free, r->swap_total);
+		pct_of(b, sizeof(b), r->swap_total - r->swap_free,
+		       r->swap_total);
 		line("swap", "%s, %s used", bytes(t, r->swap_total), b);
 	} else {
 		line("swap", "none");
@@ -832,18 +860,18 @@ static void tab_bytes(struct tab *t, size_t row, int col, uint64_t v)
 }
 
 /*
- * Print it indented by two blanks; @right: the columns aligned right (NULL:
- * all but the first)
+ * Print it indented by two blanks; @right_cols: the columns aligned right,
+ * t->ncols of them (NULL: all but the first)
  */
 static void tab_print(struct tab *t, const bool *right_cols)
 {
-	bool right[16];
+	bool *right = calloc(t->ncols, sizeof(*right));
 	char *buf = NULL, *l, *nl;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	FILE *f = right ? open_memstream(&buf, &len) : NULL;
 	int c;
 
-	for (c = 0; c < t->ncols && c < 16; c++)
+	for (c = 0; right && c < t->ncols; c++)
 		right[c] = right_cols ? right_cols[c] : c > 0;
 	if (f) {
 		mt_table_print(f, right, t->ncols, t->cells, t->n + 1);
@@ -856,6 +884,7 @@ static void tab_print(struct tab *t, const bool *right_cols)
 		}
 	}
 	free(buf);
+	free(right);
 	free(t->cells);
 	free(t->num);
 }
@@ -1031,9 +1060,9 @@ static uint64_t ksm_cg_saved(const struct mt_report *r,
 			     const struct mt_ksm_savings *sv,
 			     const struct mt_rep_cgroup *cg)
 {
-	return r->ksm_merging_pages ?
-	       (double)sv->saved * cg->row->counters[MT_CTR_KSM_MERGING_PAGES] /
-	       r->ksm_merging_pages : 0;
+	return mt_ksm_share(sv->saved,
+			    cg->row->counters[MT_CTR_KSM_MERGING_PAGES],
+			    r->ksm_merging_pages);
 }
 
 static void text_ksm(const struct mt_report *r, size_t top)

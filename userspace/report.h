@@ -55,7 +55,10 @@ enum mt_rep_damon {
 /* Everything a report shows; a has_ flag false: the data is unavailable */
 struct mt_report {
 	const char *source;		/* NULL: live; else the file */
-	const char *time, *host, *release, *cgroot;
+	const char *time, *host, *release;
+	const char *cgroot;		/* NULL: no cgroup2 was mounted */
+	bool memcg_v1;			/* /proc/cgroups: the memory
+					 * controller is on a v1 hierarchy */
 	uint64_t page_size;
 	double uptime_s;		/* boottime_ns / 1e9 */
 

@@ -54,7 +54,7 @@ static const char smem_usage[] =
 "      --chart KIND     draw a pie or bar chart of the view's rows by the\n"
 "                       sort column (the top 10 unless -n, the rest as\n"
 "                       \"other\") into --output\n"
-"  -o, --output FILE    the chart: FILE.png or FILE.svg\n"
+"  -o, --output FILE    the chart: FILE.png or FILE.svg, replaced at once\n"
 "      --size WxH       of the chart, in pixels (default 800x600)\n"
 "  -j, --json           print one JSON object\n"
 "  -h, --help           show this help\n";
@@ -565,7 +565,6 @@ static int chart_draw(const struct smem_opts *o, const struct mt_snap *s,
 	char (*buf)[96] = calloc(max + 1, sizeof(*buf)), title[128];
 	int key = o->sort < MT_NR_SMEM ? o->sort : MT_SMEM_PSS, err = 0;
 	struct mt_smem_sys sys;
-	const char *why = "";
 
 	if (!labels || !vals || !buf) {
 		err = -ENOMEM;
@@ -600,9 +599,11 @@ static int chart_draw(const struct smem_opts *o, const struct mt_snap *s,
 			title[i] = toupper((unsigned char)title[i]);
 	}
 	err = mt_smem_chart(o->output, !strcmp(o->chart, "pie"), title,
-			    labels, vals, k, o->width, o->height, &why);
-	if (err)
-		mt_err("%s: %s", o->output, why);
+			    labels, vals, k, o->width, o->height);
+	if (err == -EINVAL)
+		mt_err("%s: not a .png or .svg file", o->output);
+	else if (err == -ENOMEM)
+		mt_err("out of memory");	/* else said */
 out:
 	free(labels);
 	free(vals);

@@ -137,14 +137,13 @@ static void draw_bars(cairo_t *cr, const char *const *labels,
 /**
  * mt_smem_chart() - draw @n labelled sizes into @path
  * @pie: a pie chart, else horizontal bars
- * @why: on failure, the reason (the system's or cairo's)
  *
- * Return: 0, -EINVAL for a name that is no .png or .svg, -ENOMEM or -EIO
- * (the file could not be written).
+ * Return: 0, -EINVAL for a name that is no .png or .svg, -ENOMEM, or -EIO
+ * (the image could not be made or written: said, the old file left).
  */
 int mt_smem_chart(const char *path, bool pie, const char *title,
 		  const char *const *labels, const uint64_t *values, size_t n,
-		  unsigned int width, unsigned int height, const char **why)
+		  unsigned int width, unsigned int height)
 {
 	struct mt_image im;
 	uint64_t total = 0;
@@ -152,7 +151,7 @@ int mt_smem_chart(const char *path, bool pie, const char *title,
 	size_t i;
 	int err;
 
-	err = mt_image_open(&im, path, width, height, why);
+	err = mt_image_open(&im, path, width, height);
 	if (err)
 		return err;
 	for (i = 0; i < n; i++)
@@ -171,5 +170,5 @@ int mt_smem_chart(const char *path, bool pie, const char *title,
 		draw_pie(cr, labels, values, n, total, width, height);
 	else
 		draw_bars(cr, labels, values, n, total, width, height);
-	return mt_image_close(&im, cr, why);
+	return mt_image_close(&im, cr);
 }

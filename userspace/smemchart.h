@@ -9,6 +9,6 @@
 
 int mt_smem_chart(const char *path, bool pie, const char *title,
 		  const char *const *labels, const uint64_t *values, size_t n,
-		  unsigned int width, unsigned int height, const char **why);
+		  unsigned int width, unsigned int height);
 
 #endif

@@ -25,9 +25,10 @@ static void add_u64(struct json_object *o, const char *key, uint64_t v)
 	json_object_object_add(o, key, json_object_new_uint64(v));
 }
 
+/* @s, or null for NULL */
 static void add_str(struct json_object *o, const char *key, const char *s)
 {
-	json_object_object_add(o, key, json_object_new_string(s));
+	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
 }
 
 static struct json_object *ksm_json(const struct mt_ksm *k)

@@ -25,7 +25,7 @@ struct utsname;
 /* What a snapshot holds, for mt_snap_json() */
 struct mt_snap_in {
 	const struct mt_prom *mod;	/* NULL: the module is not loaded */
-	const char *cgroot;		/* the cgroup2 mount */
+	const char *cgroot;		/* the cgroup2 mount; NULL: none */
 	uint64_t time_ns;		/* CLOCK_REALTIME */
 	uint64_t boottime_ns;		/* CLOCK_BOOTTIME, for ksm/damon ages */
 	uint64_t page_size;		/* bytes; 0: not known */

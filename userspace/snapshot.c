@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "damonnl.h"
+#include "format.h"
 #include "nl.h"
 #include "snapfile.h"
 #include "sources.h"
@@ -28,12 +29,15 @@ static const char snapshot_usage[] =
 "Save everything a report needs in one JSON file: the module's status,\n"
 "every tracked cgroup with every counter and histogram, the node rows,\n"
 "the KSM and DAMON numbers, and as they read /proc/meminfo, /proc/vmstat,\n"
-"/proc/swaps, /proc/pressure/*, each cgroup's memory.stat, memory.current,\n"
-"memory.events and memory.pressure, /sys/kernel/mm/ksm and each process's\n"
-"status, comm, cmdline, cgroup, ksm_merging_pages, ksm_stat, smaps_rollup\n"
-"and smaps (for memtally smem, report and ksm --from).  Files the host lacks are null, as are another user's\n"
-"when not run as root.  Without the module the files are saved all the same,\n"
-"with \"module\": null, and a line on standard error says so (exit code 0).\n"
+"/proc/swaps, /proc/cgroups, /proc/pressure/*, each cgroup's memory.stat,\n"
+"memory.current, memory.events and memory.pressure, /sys/kernel/mm/ksm and\n"
+"each process's status, comm, cmdline, cgroup, ksm_merging_pages,\n"
+"ksm_stat, smaps_rollup and smaps (for memtally smem, report and ksm\n"
+"--from).  Files the host lacks are null, as are another user's when not\n"
+"run as root.  Without the module the files are saved all the same, with\n"
+"\"module\": null, and a line on standard error says so (exit code 0).\n"
+"Without cgroup2 (a cgroup v1 host) \"cgroup_root\" is null and the module\n"
+"and the cgroups' files are left out, which a line on standard error says.\n"
 "FILE is replaced at once (a temporary file beside it is renamed over it).\n"
 "Compare two snapshots with memtally diff.\n"
 "\n"
@@ -43,7 +47,7 @@ static const char snapshot_usage[] =
 
 /* The files of the host, then those of each cgroup */
 static const char *const proc_files[] = {
-	"/proc/meminfo", "/proc/vmstat", "/proc/swaps",
+	"/proc/meminfo", "/proc/vmstat", "/proc/swaps", "/proc/cgroups",
 	"/proc/pressure/memory", "/proc/pressure/cpu", "/proc/pressure/io",
 };
 
@@ -273,6 +277,7 @@ static int add_procs(struct json_object *files, bool maps)
 	return ret;
 }
 
+/* @root: of cgroup2, NULL without it */
 static struct json_object *files_read(const char *root, unsigned int what)
 {
 	struct json_object *files = json_object_new_object();
@@ -282,7 +287,7 @@ static struct json_object *files_read(const char *root, unsigned int what)
 	for (i = 0; !err && (what & MT_TAKE_SYSTEM) &&
 		    i < sizeof(proc_files) / sizeof(proc_files[0]); i++)
 		err = add_file(files, proc_files[i]);
-	if (!err && (what & MT_TAKE_SYSTEM))
+	if (!err && (what & MT_TAKE_SYSTEM) && root)
 		err = add_cgroups(files, root);
 	if (!err && (what & MT_TAKE_SYSTEM))
 		err = add_dir(files, mt_ksm_dir());
@@ -347,10 +352,24 @@ struct json_object *mt_snapshot_take(unsigned int what)
 	struct mt_sources s = { 0 };
 	char root[PATH_MAX];
 	struct utsname uts;
-	int err = 0;
+	bool v1, v2;
+	int err = mt_cli_cgroot_find(root, sizeof(root), &v1);
 
-	if (mt_cli_cgroot(root, sizeof(root)))
+	if (err && err != -ENOENT) {
+		mt_err("cannot find the cgroup2 mount: %s", strerror(-err));
 		return NULL;
+	}
+	/*
+	 * Without cgroup2 (a cgroup v1 host) what /proc gives: the module's
+	 * cgroups have no path, and no cgroup has memory.* files of cgroup2.
+	 */
+	v2 = !err;
+	err = 0;
+	if (!v2 && (what & MT_TAKE_MODULE)) {
+		mt_err("no cgroup2 file system is mounted%s: the module's numbers and the cgroups' files are left out",
+		       v1 ? ", only cgroup v1 hierarchies" : "");
+		what &= ~MT_TAKE_MODULE;
+	}
 	/* the module first: its cgroups' files then are there too */
 	if (what & MT_TAKE_MODULE) {
 		err = mt_sources_read(&s);
@@ -363,12 +382,12 @@ struct json_object *mt_snapshot_take(unsigned int what)
 		damon_read(&wss, &regions, &in);
 	uname(&uts);
 	in.uts = &uts;
-	in.cgroot = root;
+	in.cgroot = v2 ? root : NULL;
 	in.time_ns = clock_ns(CLOCK_REALTIME);
 	in.boottime_ns = clock_ns(CLOCK_BOOTTIME);
 	in.page_size = sysconf(_SC_PAGESIZE);
 	if (!err)
-		in.files = files_read(root, what);
+		in.files = files_read(v2 ? root : NULL, what);
 	if (in.files)
 		snap = mt_snap_json(&in);
 	if (what & MT_TAKE_MODULE)
@@ -399,10 +418,11 @@ int mt_snap_take(unsigned int what, struct mt_snap *s)
 	return 0;
 }
 
+/* UTF-8 whatever the files hold (a command line, a cgroup's name) */
 static void snap_writer(FILE *f, const void *arg)
 {
-	fprintf(f, "%s\n", json_object_to_json_string_ext((void *)arg,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (mt_json_write(f, (struct json_object *)arg))
+		mt_err("out of memory");
 }
 
 int cmd_snapshot(int argc, char **argv, bool json)

@@ -16,12 +16,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <curses.h>
 #include <json.h>
 
 #include "cli.h"
 #include "damonnl.h"
+#include "ksm.h"
 #include "nl.h"
 #include "toprows.h"
 
@@ -31,12 +33,15 @@ static const char top_usage[] =
 "Show the cgroups memtally tracks, refreshed every interval, busiest first:\n"
 "FAULTS/s (user and kernel page faults), STALLS/s and STALL-ms/s (direct\n"
 "and memcg reclaim stalls and the time in them), OOM (OOM kills; +N: new in\n"
-"the interval), KSM-SAVED (KSM-merged pages times the page size), WSS (the\n"
-"DAMON working set, - with no context bound), PSI-SOME and PSI-FULL (avg10\n"
-"of the cgroup's memory.pressure, - without it).\n"
+"the interval), KSM-SAVED (the cgroup's share of what KSM saves, by its\n"
+"merged pages, as memtally ksm shows it; - without KSM), WSS (the DAMON\n"
+"working set, - with no context bound), PSI-SOME and PSI-FULL (avg10 of\n"
+"the cgroup's memory.pressure, - without it).  Sizes are in units of 1000\n"
+"(1.5 MB), as every command shows them.\n"
 "\n"
 "Keys: q quits; f, s, o, k, w, p and P sort by faults, stalls, oom, ksm,\n"
-"wss, psi-some and psi-full; / asks for a path prefix (empty: every cgroup).\n"
+"wss, psi-some and psi-full; / asks for a path prefix (empty: every cgroup;\n"
+"Enter takes it, Escape keeps the old one) while the view goes on.\n"
 "\n"
 "Options:\n"
 "  -b, --batch          plain text, a table per interval, no terminal needed\n"
@@ -131,6 +136,8 @@ struct snap {
 	struct mt_rows cg;
 	struct mt_cgmap map;	/* the rows' paths point into it */
 	bool wss;		/* a DAMON context is bound */
+	bool ksm;		/* the kernel has KSM: ksm_sv */
+	struct mt_ksm_savings ksm_sv;
 	uint64_t mono_ns, real_ns;
 };
 
@@ -146,12 +153,33 @@ struct top {
 	struct mt_top_row *all, *shown;	/* of the last refresh */
 	size_t nall, nshown;
 	double secs;		/* of the last refresh; 0: no rates yet */
+	struct mt_top_input in;	/* the / prompt */
 };
 
 static void snap_free(struct snap *s)
 {
 	mt_rows_free(&s->cg);
 	mt_cgmap_free(&s->map);
+}
+
+/*
+ * What KSM saves now, of which each row shows its share; none on a kernel
+ * without KSM.  Prints the error.  Return: 0 or -1.
+ */
+static int ksm_take(struct top *t, struct snap *s)
+{
+	const char *dir = mt_ksm_dir();
+	struct mt_ksm_sys sys;
+	struct stat st;
+
+	s->ksm = false;
+	if (stat(dir, &st))
+		return 0;	/* no CONFIG_KSM */
+	if (mt_ksm_read(dir, &sys))
+		return -1;
+	mt_ksm_calc(&s->ksm_sv, &sys, t->page_size);
+	s->ksm = true;
+	return 0;
 }
 
 /* Prints the error.  Return: 0 or -1. */
@@ -170,7 +198,7 @@ static int snap_take(struct top *t, struct snap *s)
 	/* an older module without DAMON: no WSS */
 	s->wss = !mt_nl_damon_get(&t->nl, &info) && info.b.bound;
 	mt_damon_info_free(&info);
-	return 0;
+	return ksm_take(t, s);
 }
 
 /* The shown rows of the last refresh, after a new key or prefix */
@@ -199,7 +227,8 @@ static int rows_build(struct top *t, const struct snap *prev)
 	}
 	t->secs = prev ? (cur->mono_ns - prev->mono_ns) / 1e9 : 0;
 	mt_top_rows(t->all, prev ? prev->cg.v : NULL, prev ? prev->cg.nr : 0,
-		    cur->cg.v, n, t->secs, t->page_size, cur->wss);
+		    cur->cg.v, n, t->secs, cur->ksm ? &cur->ksm_sv : NULL,
+		    cur->wss);
 	for (i = 0; i < n; i++)
 		if (t->all[i].path)
 			mt_psi_read(t->root, t->all[i].path, &t->all[i].psi);
@@ -302,13 +331,18 @@ static void draw_line(int y, char c[MT_NR_TOP_COLS][MT_TOP_CELL],
 		      const int *w, bool oom, attr_t head)
 {
 	char line[MT_NR_TOP_COLS * (MT_TOP_CELL + 2) + 1];
-	int col, len = 0, x[MT_NR_TOP_COLS];
+	int col, len = 0, n, x[MT_NR_TOP_COLS];
 
 	for (col = 0; col < MT_NR_TOP_COLS; col++) {
 		x[col] = len + (col ? 2 : 0);
-		len += snprintf(line + len, sizeof(line) - len,
-				mt_top_right[col] ? "%s%*s" : "%s%-*s",
-				col ? "  " : "", w[col], c[col]);
+		n = snprintf(line + len, sizeof(line) - len,
+			     mt_top_right[col] ? "%s%*s" : "%s%-*s",
+			     col ? "  " : "", w[col], c[col]);
+		/* cells and widths are under MT_TOP_CELL: never cut, but
+		 * were they, never past the line */
+		len += n > 0 ? n : 0;
+		if (len >= (int)sizeof(line))
+			len = sizeof(line) - 1;
 	}
 	mvaddnstr(y, 0, line, COLS);
 	if (head)
@@ -332,7 +366,8 @@ static void draw(struct top *t, const char *msg)
 	mvprintw(0, 0, "memtally top  %s  every %.1fs  sort %s  %s%s  %zu of %zu cgroups",
 		 hms, t->o->interval, mt_top_key_name(t->key),
 		 *t->prefix ? "prefix " : "", t->prefix, t->nshown, t->nall);
-	mvaddnstr(1, 0, msg ? msg :
+	mvaddnstr(1, 0, msg ? msg : t->in.active ?
+		  "Enter: this prefix  Escape: the old one" :
 		  "q quit  f s o k w p P sort  / prefix", COLS);
 	for (col = 0; col < MT_NR_TOP_COLS; col++) {
 		snprintf(cells[0][col], MT_TOP_CELL, "%s%s",
@@ -347,47 +382,65 @@ static void draw(struct top *t, const char *msg)
 				w[col] = strlen(cells[1][col]);
 	}
 	draw_line(2, cells[0], w, false, A_REVERSE);
-	for (i = 0, y = 3; i < t->nshown && y < LINES; i++, y++) {
+	for (i = 0, y = 3; i < t->nshown && y < LINES - t->in.active;
+	     i++, y++) {
 		mt_top_cells(cells[1], &t->shown[i]);
 		draw_line(y, cells[1], w, t->shown[i].oom_new, 0);
+	}
+	if (t->in.active) {	/* its end in view, the cursor after it */
+		static const char ask[] = "prefix (empty: all): ";
+		int room = COLS - (int)sizeof(ask);
+
+		mvaddstr(LINES - 1, 0, ask);
+		addstr(t->in.buf + ((int)t->in.len > room && room > 0 ?
+				    t->in.len - room : 0));
 	}
 	refresh();
 }
 
-/* A prompt on the last line for a path prefix: "" for every cgroup */
-static const char *ask_prefix(struct top *t)
+/*
+ * Key @ch at the / prompt: the line ends in a path prefix ("" for every
+ * cgroup), is cancelled, or grows; the loop goes on meanwhile.
+ */
+static void prompt_key(struct top *t, int ch, const char **msg)
 {
-	char buf[PATH_MAX];
-
-	move(LINES - 1, 0);
-	clrtoeol();
-	addstr("prefix (empty: all): ");
-	echo();
-	curs_set(1);
-	nodelay(stdscr, FALSE);
-	if (getnstr(buf, sizeof(buf) - 1) == ERR)
-		buf[0] = '\0';
-	nodelay(stdscr, TRUE);
-	curs_set(0);
-	noecho();
-	if (buf[0] && buf[0] != '/')
-		return "a cgroup path starts with / (the cgroup2 mount)";
-	snprintf(t->prefix, sizeof(t->prefix), "%s", buf);
-	select_rows(t);
-	return NULL;
+	if (ch == KEY_ENTER)
+		ch = '\n';
+	else if (ch == KEY_BACKSPACE)
+		ch = '\b';
+	switch (mt_top_input_key(&t->in, ch)) {
+	case MT_TOP_INPUT_DONE:
+		curs_set(0);
+		if (t->in.buf[0] && t->in.buf[0] != '/') {
+			*msg = "a cgroup path starts with / (the cgroup2 mount)";
+			break;
+		}
+		snprintf(t->prefix, sizeof(t->prefix), "%s", t->in.buf);
+		select_rows(t);
+		*msg = NULL;
+		break;
+	case MT_TOP_INPUT_CANCEL:
+		curs_set(0);
+		break;
+	}
 }
 
-/* Keys waiting on the terminal; true on q */
+/* Keys waiting on the terminal; true on q (but at the prompt) */
 static bool keys(struct top *t, const char **msg)
 {
 	unsigned int k;
 	int ch;
 
 	while ((ch = getch()) != ERR) {
+		if (t->in.active) {
+			prompt_key(t, ch, msg);
+			continue;
+		}
 		if (ch == 'q' || ch == 'Q')
 			return true;
 		if (ch == '/') {
-			*msg = ask_prefix(t);
+			mt_top_input_start(&t->in);
+			curs_set(1);
 			continue;
 		}
 		for (k = 0; k < MT_NR_TOP_KEYS; k++)
@@ -503,6 +556,7 @@ static int view(struct top *t)
 	noecho();
 	nodelay(stdscr, TRUE);
 	keypad(stdscr, TRUE);
+	set_escdelay(25);	/* Escape at the prompt: no second's wait */
 	curs_set(0);
 	t->cur = &t->s[0];
 	t->prev = &t->s[1];

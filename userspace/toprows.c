@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memtally top: what each cgroup did between two dumps (rates per second,
- * as memtally reclaim computes them), with its OOM kills, KSM savings,
- * DAMON working set and memory pressure; filtered by path and sorted.
+ * as memtally reclaim computes them), with its OOM kills, its share of
+ * KSM's saving (as memtally ksm computes it), DAMON working set and
+ * memory pressure; filtered by path and sorted.
  * Pure: no netlink, no terminal, so that the unit tests call it.
  */
 #include <errno.h>
@@ -14,6 +15,7 @@
 
 #include "cgpath.h"
 #include "format.h"
+#include "ksm.h"
 #include "rate.h"
 #include "toprows.h"
 
@@ -42,6 +44,14 @@ const char *mt_top_key_name(unsigned int key)
 	return key < MT_NR_TOP_KEYS ? key_names[key] : NULL;
 }
 
+/* The name of @key to show: "?" for none, never past key_names[] */
+static const char *key_label(unsigned int key)
+{
+	const char *name = mt_top_key_name(key);
+
+	return name ? name : "?";
+}
+
 /* Return: 0, or -EINVAL for an unknown name */
 int mt_top_key_parse(const char *s, unsigned int *key)
 {
@@ -53,6 +63,58 @@ int mt_top_key_parse(const char *s, unsigned int *key)
 			return 0;
 		}
 	return -EINVAL;
+}
+
+/* Show the prompt, its line empty */
+void mt_top_input_start(struct mt_top_input *in)
+{
+	in->active = true;
+	in->len = 0;
+	in->buf[0] = '\0';
+}
+
+/**
+ * mt_top_input_key() - key @ch typed at the prompt
+ * @ch: a byte as the terminal sends it; the caller maps the terminal's
+ *	Enter and Backspace keys to '\n' and '\b'
+ *
+ * Enter ('\n', '\r') ends the line, Escape cancels it, Backspace ('\b',
+ * DEL) erases a character (a UTF-8 sequence whole), ^U the line; any other
+ * byte from space up is typed, as long as the line has room.  Other keys
+ * do nothing.
+ *
+ * Return: MT_TOP_INPUT_MORE, or MT_TOP_INPUT_DONE (the line in in->buf)
+ * or MT_TOP_INPUT_CANCEL, the prompt gone.
+ */
+int mt_top_input_key(struct mt_top_input *in, int ch)
+{
+	switch (ch) {
+	case '\n':
+	case '\r':
+		in->active = false;
+		return MT_TOP_INPUT_DONE;
+	case 0x1b:
+		in->active = false;
+		return MT_TOP_INPUT_CANCEL;
+	case '\b':
+	case 0x7f:
+		while (in->len && ((unsigned char)in->buf[in->len - 1] &
+				   0xc0) == 0x80)
+			in->len--;	/* continuation bytes */
+		if (in->len)
+			in->len--;
+		break;
+	case 0x15:	/* ^U */
+		in->len = 0;
+		break;
+	default:
+		if (ch < ' ' || ch > 0xff || in->len >= sizeof(in->buf) - 1)
+			return MT_TOP_INPUT_MORE;
+		in->buf[in->len++] = ch;
+		break;
+	}
+	in->buf[in->len] = '\0';
+	return MT_TOP_INPUT_MORE;
 }
 
 /*
@@ -131,20 +193,38 @@ int mt_psi_read(const char *root, const char *path, struct mt_psi *p)
 	return mt_psi_parse(text, p);
 }
 
+/**
+ * mt_ksm_share() - a cgroup's share of what KSM saves, as memtally ksm
+ *	shares it
+ * @saved: bytes KSM saves, (pages_sharing - pages_shared) * page size
+ * @pages: the cgroup's KSM-merged pages
+ * @total: the merged pages of all cgroups
+ *
+ * Return: @saved * @pages / @total bytes; 0 if @total is.
+ */
+uint64_t mt_ksm_share(uint64_t saved, uint64_t pages, uint64_t total)
+{
+	return total ? (double)saved * pages / total : 0;
+}
+
 /*
  * @out[i]: the row of @cur[i] (its path, PSI left empty): rates over @secs
  * since its row in @prev (sorted by id; none: since it was created), or
- * no rates if @secs is 0.  @wss: a DAMON context is bound.
+ * no rates if @secs is 0.  @ksm: what KSM saves (NULL: a kernel without
+ * KSM), of which each row shows its share by its merged pages.  @wss: a
+ * DAMON context is bound.
  */
 void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 		 size_t nprev, const struct mt_cgroup *cur, size_t n,
-		 double secs, uint64_t page_size, bool wss)
+		 double secs, const struct mt_ksm_savings *ksm, bool wss)
 {
-	uint64_t d[MT_NR_CGROUP_COUNTERS];
+	uint64_t d[MT_NR_CGROUP_COUNTERS], merged = 0;
 	struct mt_cgroup one;
 	const uint64_t *c;
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		merged += cur[i].counters[MT_CTR_KSM_MERGING_PAGES];
 	for (i = 0; i < n; i++) {
 		struct mt_top_row *r = &out[i];
 
@@ -166,7 +246,9 @@ void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 			r->oom_new = d[MT_CTR_OOM_KILLS];
 		}
 		r->oom = c[MT_CTR_OOM_KILLS];
-		r->ksm_saved = c[MT_CTR_KSM_MERGING_PAGES] * page_size;
+		r->has_ksm = ksm;
+		r->ksm_saved = ksm ? mt_ksm_share(ksm->saved,
+				c[MT_CTR_KSM_MERGING_PAGES], merged) : 0;
 		r->has_wss = wss;
 		r->wss = wss ? c[MT_CTR_DAMON_WSS] : 0;
 	}
@@ -183,7 +265,7 @@ static double key_value(const struct mt_top_row *r, unsigned int key)
 	case MT_TOP_OOM:
 		return r->oom;
 	case MT_TOP_KSM:
-		return r->ksm_saved;
+		return r->has_ksm ? (double)r->ksm_saved : -1;
 	case MT_TOP_WSS:
 		return r->has_wss ? (double)r->wss : -1;
 	case MT_TOP_PSI_SOME:
@@ -225,27 +307,10 @@ size_t mt_top_select(struct mt_top_row *v, size_t n, const char *prefix,
 	return k;
 }
 
-/* 0, 512, 4.0K, 1.5M, 2.0G, 1.0T: powers of 1024 */
-static void bytes(char *buf, size_t len, uint64_t v)
-{
-	static const char units[] = "KMGTPE";
-	double x = v;
-	int u = -1;
-
-	if (v < 1024) {
-		snprintf(buf, len, "%llu", (unsigned long long)v);
-		return;
-	}
-	while (x >= 1024 && u < 5) {
-		x /= 1024;
-		u++;
-	}
-	snprintf(buf, len, "%.1f%c", x, units[u]);
-}
-
 /*
  * The cells of a row, as both views show them: "-" for what is not
- * known; OOM kills since the earlier dump follow the total as "+N".
+ * known; OOM kills since the earlier dump follow the total as "+N"; sizes
+ * as every command shows them (mt_bytes(): 1.5 MB, units of 1000).
  */
 void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],
 		  const struct mt_top_row *r)
@@ -271,9 +336,12 @@ void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],
 	else
 		snprintf(cells[MT_TOP_COL_OOM], MT_TOP_CELL, "%llu",
 			 (unsigned long long)r->oom);
-	bytes(cells[MT_TOP_COL_KSM], MT_TOP_CELL, r->ksm_saved);
+	if (r->has_ksm)
+		mt_bytes(cells[MT_TOP_COL_KSM], MT_TOP_CELL, r->ksm_saved);
+	else
+		strcpy(cells[MT_TOP_COL_KSM], "-");
 	if (r->has_wss)
-		bytes(cells[MT_TOP_COL_WSS], MT_TOP_CELL, r->wss);
+		mt_bytes(cells[MT_TOP_COL_WSS], MT_TOP_CELL, r->wss);
 	else
 		strcpy(cells[MT_TOP_COL_WSS], "-");
 	if (r->psi.has_some)
@@ -316,7 +384,7 @@ int mt_top_print(FILE *f, const char *time, double secs, unsigned int key,
 		p[(i + 1) * MT_NR_TOP_COLS] = v[i].path ? v[i].path : "?";
 	}
 	fprintf(f, "time %s  interval %.2fs  sort %s  cgroups %zu\n", time,
-		secs, key_names[key], n);
+		secs, key_label(key), n);
 	mt_table_print(f, mt_top_right, MT_NR_TOP_COLS, p, n + 1);
 	free(cells);
 	free(p);
@@ -349,8 +417,8 @@ static struct json_object *row_json(const struct mt_top_row *r)
 	json_object_object_add(o, "oom_kills", json_object_new_uint64(r->oom));
 	json_object_object_add(o, "oom_kills_new",
 			       json_object_new_uint64(r->oom_new));
-	json_object_object_add(o, "ksm_saved_bytes",
-			       json_object_new_uint64(r->ksm_saved));
+	json_object_object_add(o, "ksm_saved_bytes", r->has_ksm ?
+			       json_object_new_uint64(r->ksm_saved) : NULL);
 	json_object_object_add(o, "wss_bytes", r->has_wss ?
 			       json_object_new_uint64(r->wss) : NULL);
 	json_object_object_add(o, "psi_some_avg10",
@@ -372,7 +440,7 @@ struct json_object *mt_top_json(const char *time, double secs,
 	json_object_object_add(o, "time", json_object_new_string(time));
 	json_object_object_add(o, "interval_s", num(secs, "%.2f", true));
 	json_object_object_add(o, "sort",
-			       json_object_new_string(key_names[key]));
+			       json_object_new_string(key_label(key)));
 	for (i = 0; i < n; i++)
 		json_object_array_add(a, row_json(&v[i]));
 	json_object_object_add(o, "cgroups", a);

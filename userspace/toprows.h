@@ -3,6 +3,7 @@
 #ifndef MT_TOPROWS_H
 #define MT_TOPROWS_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include "decode.h"
 
 struct json_object;
+struct mt_ksm_savings;
 
 /* Sort keys of memtally top: rows sort in descending order */
 enum mt_top_key {
@@ -42,7 +44,8 @@ struct mt_top_row {
 	double stalls;		/* direct + memcg reclaim stalls, per second */
 	double stall_ms;	/* ms stalled in them, per second */
 	uint64_t oom, oom_new;	/* OOM kills: total, since the earlier dump */
-	uint64_t ksm_saved;	/* bytes: KSM-merged pages x page size */
+	bool has_ksm;		/* the kernel has KSM */
+	uint64_t ksm_saved;	/* bytes: its share of KSM's saving */
 	bool has_wss;		/* a DAMON context is bound */
 	uint64_t wss;		/* bytes */
 	struct mt_psi psi;
@@ -64,18 +67,34 @@ enum {
 
 #define MT_TOP_CELL	32
 
+/*
+ * The line top's / prompt edits, a key at a time from the view's loop, so
+ * that the view goes on refreshing and reading signals meanwhile
+ */
+struct mt_top_input {
+	bool active;		/* the prompt is shown */
+	size_t len;
+	char buf[PATH_MAX];	/* a path prefix */
+};
+
+enum { MT_TOP_INPUT_MORE, MT_TOP_INPUT_DONE, MT_TOP_INPUT_CANCEL };
+
 extern const char *const mt_top_heads[MT_NR_TOP_COLS];
 extern const bool mt_top_right[MT_NR_TOP_COLS];
 
 const char *mt_top_key_name(unsigned int key);
 int mt_top_key_parse(const char *s, unsigned int *key);
 
+void mt_top_input_start(struct mt_top_input *in);
+int mt_top_input_key(struct mt_top_input *in, int ch);
+
 int mt_psi_parse(const char *text, struct mt_psi *p);
 int mt_psi_read(const char *root, const char *path, struct mt_psi *p);
 
+uint64_t mt_ksm_share(uint64_t saved, uint64_t pages, uint64_t total);
 void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 		 size_t nprev, const struct mt_cgroup *cur, size_t n,
-		 double secs, uint64_t page_size, bool wss);
+		 double secs, const struct mt_ksm_savings *ksm, bool wss);
 size_t mt_top_select(struct mt_top_row *v, size_t n, const char *prefix,
 		     unsigned int key);
 void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],

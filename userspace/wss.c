@@ -171,7 +171,11 @@ static uint64_t change_bytes(double d)
 
 #define WSS_COLS	3
 
-/* The samples, then their percentiles; @now_ns on CLOCK_BOOTTIME */
+/*
+ * The samples, then their percentiles; @now_ns on CLOCK_BOOTTIME.  None: a
+ * line that says so.  Return: 0, -ENOMEM, or -EIO if that line could not
+ * be written (else the caller's flush tells a write error).
+ */
 int mt_wss_print(FILE *f, const struct mt_wss_sample *v, size_t n,
 		 uint64_t now_ns)
 {
@@ -183,6 +187,9 @@ int mt_wss_print(FILE *f, const struct mt_wss_sample *v, size_t n,
 	size_t i;
 	double d;
 
+	if (!n)
+		return fputs("no working set samples yet (none since the binding)\n",
+			     f) == EOF ? -EIO : 0;
 	cells = calloc((n + 1) * WSS_COLS, sizeof(*cells));
 	num = calloc(n + 1, sizeof(*num));
 	if (!cells || !num || mt_wss_percentiles(v, n, pct)) {
@@ -391,11 +398,11 @@ static int samples_show(const struct wss_opts *o, const struct mt_wss_list *l)
 	if (o->json)
 		err = mt_json_print(stdout, mt_wss_json(o->cgroup, v, n,
 							boottime_ns()));
-	else if (!n)
-		err = !puts("no working set samples yet (none since the binding)");
 	else
 		err = mt_wss_print(stdout, v, n, boottime_ns());
-	if (err)
+	if (err == -EIO)
+		mt_err("write error: %s", strerror(errno));
+	else if (err)
 		mt_err("out of memory");
 	free(v);
 	return err ? -1 : 0;

@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *root;
 	size_t len;
+	bool v1;
 	FILE *f;
 
 	if (size < 1)
@@ -22,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* exactly @len bytes, so that a write past them is caught */
 	root = malloc(len);
 	f = fuzz_file(data + 1, size - 1);
-	if (root && f && !mt_cgroot_parse(f, root, len) &&
+	if (root && f && !mt_cgroot_parse(f, root, len, &v1) &&
 	    strnlen(root, len) == len)
 		abort();
 	if (f)

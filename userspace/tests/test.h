@@ -55,6 +55,12 @@ int tool(char *out, char *err, size_t len, char *const args[]);
 /* Whether xmllint (Debian: libxml2-utils) parses the XML file @path */
 int t_xml_ok(const char *path);
 
+/* U+FFFD REPLACEMENT CHARACTER in UTF-8 */
+#define FFFD	"\xef\xbf\xbd"
+
+/* Whether the @len bytes at @s are valid UTF-8, as iconv(3) decodes it */
+bool t_utf8_ok(const char *s, size_t len);
+
 /* Silence stderr (the error lines of what is tested) and back. */
 static inline void quiet(bool on)
 {

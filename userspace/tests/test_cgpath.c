@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <json.h>
 
 #include "cgpath.h"
 #include "test.h"
@@ -59,21 +60,39 @@ static int remove_one(const char *path, const struct stat *st, int type,
 	return remove(path);
 }
 
+/* What a host with cgroup v1 hierarchies only, no cgroup2, mounts */
+static const char v1_mounts[] =
+	"proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"
+	"tmpfs /sys/fs/cgroup tmpfs ro,nosuid,nodev,noexec,mode=755 0 0\n"
+	"cgroup /sys/fs/cgroup/systemd cgroup rw,nosuid,nodev,noexec,relatime,xattr,name=systemd 0 0\n"
+	"cgroup /sys/fs/cgroup/memory cgroup rw,nosuid,nodev,noexec,relatime,memory 0 0\n";
+
+static bool write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(text, f) >= 0;
+
+	if (f && fclose(f))
+		ok = false;
+	return ok;
+}
+
 static void cgroot_env(void)
 {
 	char root[PATH_MAX], env[PATH_MAX];
 
 	snprintf(env, sizeof(env), "%s//", tree);
 	setenv("MEMTALLY_CGROUP_ROOT", env, 1);
-	CHECK(mt_cgroot("/nonexistent", root, sizeof(root)) == 0);
+	CHECK(mt_cgroot("/nonexistent", root, sizeof(root), NULL) == 0);
 	CHECK_STR(root, tree);
-	CHECK(mt_cgroot("/nonexistent", root, 4) == -ENAMETOOLONG);
+	CHECK(mt_cgroot("/nonexistent", root, 4, NULL) == -ENAMETOOLONG);
 	unsetenv("MEMTALLY_CGROUP_ROOT");
 }
 
 static void cgroot_mtab(void)
 {
 	char mtab[PATH_MAX], root[PATH_MAX];
+	bool v1;
 	FILE *f;
 
 	snprintf(mtab, sizeof(mtab), "%s/mtab", tree);
@@ -86,21 +105,32 @@ static void cgroot_mtab(void)
 	      "cgroup2 /sys/fs/cgroup/unified cgroup2 rw,nsdelegate 0 0\n"
 	      "cgroup2 /mnt/other cgroup2 rw 0 0\n", f);
 	fclose(f);
-	CHECK(mt_cgroot(mtab, root, sizeof(root)) == 0);
+	CHECK(mt_cgroot(mtab, root, sizeof(root), NULL) == 0);
 	CHECK_STR(root, "/sys/fs/cgroup/unified");
+	/* a hybrid host */
+	CHECK(mt_cgroot(mtab, root, sizeof(root), &v1) == 0);
+	CHECK_STR(root, "/sys/fs/cgroup/unified");
+	CHECK(v1);
 
 	f = fopen(mtab, "w");
 	fputs("cgroup2 / cgroup2 rw 0 0\n", f);
 	fclose(f);
-	CHECK(mt_cgroot(mtab, root, sizeof(root)) == 0);
+	CHECK(mt_cgroot(mtab, root, sizeof(root), &v1) == 0);
 	CHECK_STR(root, "");
+	CHECK(!v1);
+
+	/* cgroup v1 only */
+	CHECK(write_file(mtab, v1_mounts));
+	CHECK(mt_cgroot(mtab, root, sizeof(root), &v1) == -ENOENT);
+	CHECK(v1);
 
 	f = fopen(mtab, "w");
 	fputs("proc /proc proc rw 0 0\n", f);
 	fclose(f);
-	CHECK(mt_cgroot(mtab, root, sizeof(root)) == -ENOENT);
+	CHECK(mt_cgroot(mtab, root, sizeof(root), &v1) == -ENOENT);
+	CHECK(!v1);
 	remove(mtab);
-	CHECK(mt_cgroot(mtab, root, sizeof(root)) == -ENOENT);
+	CHECK(mt_cgroot(mtab, root, sizeof(root), NULL) == -ENOENT);
 }
 
 static void cgmap_tree(void)
@@ -124,6 +154,51 @@ static void cgmap_tree(void)
 
 	CHECK(mt_cgmap_load(&map, "/nonexistent/memtally") == -ENOENT);
 	CHECK(map.nr == 0);
+}
+
+/*
+ * The paths of events' cgroups: the map is walked again for an id new to
+ * it (a cgroup created since), but a storm of events of a removed cgroup
+ * walks cgroupfs once, not once per event.
+ */
+static void cgnames_storm(void)
+{
+	struct mt_cgnames c = { .root = tree };
+	char path[PATH_MAX];
+	uint64_t id;
+	int i;
+
+	CHECK_STR(mt_cgnames_path(&c, ino("/a/b")), "/a/b");
+	CHECK_STR(mt_cgnames_path(&c, ino("/ab")), "/ab");
+	CHECK_U64(c.walks, 1);
+	/* a removed cgroup, event after event */
+	for (i = 0; i < 1000; i++)
+		CHECK(!mt_cgnames_path(&c, UINT64_MAX - 7));
+	CHECK_U64(c.walks, 2);
+	CHECK_STR(mt_cgnames_path(&c, ino("/a")), "/a");
+	CHECK_U64(c.walks, 2);
+	/* one created since the last walk */
+	snprintf(path, sizeof(path), "%s/new", tree);
+	CHECK(!mkdir(path, 0755));
+	id = ino("/new");
+	CHECK_STR(mt_cgnames_path(&c, id), "/new");
+	CHECK_U64(c.walks, 3);
+	CHECK(!mt_cgnames_path(&c, UINT64_MAX - 7));
+	CHECK_U64(c.walks, 3);
+	/* each removed cgroup once */
+	for (i = 0; i < 1000; i++)
+		CHECK(!mt_cgnames_path(&c, UINT64_MAX - 8 - i % 3));
+	CHECK_U64(c.walks, 6);
+	/* the latest MT_CGNAMES_GONE are remembered, no more */
+	for (i = 0; i < MT_CGNAMES_GONE; i++)
+		CHECK(!mt_cgnames_path(&c, UINT64_MAX - 100 - i));
+	CHECK_U64(c.walks, 6 + MT_CGNAMES_GONE);
+	CHECK(!mt_cgnames_path(&c, UINT64_MAX - 100));
+	CHECK_U64(c.walks, 6 + MT_CGNAMES_GONE);
+	CHECK(!mt_cgnames_path(&c, UINT64_MAX - 7));	/* forgotten */
+	CHECK_U64(c.walks, 7 + MT_CGNAMES_GONE);
+	rmdir(path);
+	mt_cgnames_free(&c);
 }
 
 static void cgpath_to_id(void)
@@ -157,6 +232,53 @@ static void path_prefix(void)
 	CHECK(!mt_path_has_prefix("/", "/a"));
 }
 
+/*
+ * $MEMTALLY_MOUNTS, a mount table of cgroup v1 only: smem, report and
+ * snapshot run on what /proc gives; what needs cgroup2 says so in a line
+ * that does not tell to mount cgroup2 over the v1 hierarchies.
+ */
+static void tool_cgroup_v1(void)
+{
+	char mtab[PATH_MAX], snap[PATH_MAX], out[1 << 16], err[4096];
+	struct json_object *o, *x;
+
+	snprintf(mtab, sizeof(mtab), "%s/mounts", tree);
+	snprintf(snap, sizeof(snap), "%s/snap.json", tree);
+	CHECK(write_file(mtab, v1_mounts));
+	setenv("MEMTALLY_MOUNTS", mtab, 1);
+
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "-b", "user",
+					       "--json")) == 0);
+	o = json_tokener_parse(out);
+	CHECK(o && json_object_object_get_ex(o, "rows", NULL));
+	json_object_put(o);
+	CHECK(!strstr(err, "cgroup"));
+
+	CHECK(tool(out, err, sizeof(out), ARGS("snapshot", "-o", snap)) == 0);
+	CHECK(!strstr(err, "mount -t cgroup2"));
+	o = json_object_from_file(snap);
+	CHECK(o && json_object_object_get_ex(o, "cgroup_root", &x) && !x);
+	CHECK(o && json_object_object_get_ex(o, "files", &x) &&
+	      json_object_object_get_ex(x, "/proc/meminfo", NULL));
+	json_object_put(o);
+	unlink(snap);
+
+	CHECK(tool(out, err, sizeof(out), ARGS("report")) == 0);
+	CHECK(strstr(out, "\nMemory (/proc/meminfo)\n  total "));
+	CHECK(strstr(out, "\nTop cgroups (memory.current, with descendants)\n  unavailable: no cgroup2 file system is mounted"));
+	CHECK(!strstr(out, "mount -t cgroup2") && !strstr(err, "mount -t cgroup2"));
+
+	/* a command that names cgroups: one line, what the host lacks */
+	CHECK(tool(out, err, sizeof(out), ARGS("cgroups")) == 1);
+	CHECK_STR(err, "memtally: no cgroup2 file system is mounted, only cgroup v1 hierarchies, whose cgroups memtally does not see (boot with systemd.unified_cgroup_hierarchy=1 for cgroup2)\n");
+	/* nothing mounted there: mount cgroup2 */
+	CHECK(write_file(mtab, "proc /proc proc rw 0 0\n"));
+	CHECK(tool(out, err, sizeof(out), ARGS("cgroups")) == 1);
+	CHECK_STR(err, "memtally: no cgroup2 file system is mounted (mount it with: mount -t cgroup2 none /sys/fs/cgroup)\n");
+	unsetenv("MEMTALLY_MOUNTS");
+	unlink(mtab);
+}
+
 static void path_order(void)
 {
 	CHECK(mt_path_cmp("/", "/a") < 0);
@@ -176,8 +298,10 @@ void test_cgpath(void)
 	RUN(cgroot_env);
 	RUN(cgroot_mtab);
 	RUN(cgmap_tree);
+	RUN(cgnames_storm);
 	RUN(cgpath_to_id);
 	RUN(path_prefix);
 	RUN(path_order);
+	RUN(tool_cgroup_v1);
 	nftw(tree, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }

@@ -2,6 +2,7 @@
 /* Option parsing, and the binary's exit codes, help and error lines. */
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <limits.h>
 #include <signal.h>
 #include <spawn.h>
@@ -440,6 +441,26 @@ static void tool_config_usage(void)
 	      MT_EXIT_USAGE);
 	CHECK_STR(err, "memtally: config: --stall-threshold-us takes a number of microseconds, not 'lots'; see memtally --help\n");
 	CHECK_STR(out, "");
+}
+
+bool t_utf8_ok(const char *s, size_t len)
+{
+	iconv_t cd = iconv_open("UTF-32LE", "UTF-8");
+	char *in = (char *)s, buf[4096], *out;
+	size_t left = len, room;
+	bool ok = true;
+
+	if (cd == (iconv_t)-1)
+		return false;
+	while (ok && left) {
+		out = buf;
+		room = sizeof(buf);
+		/* E2BIG: buf is full, decode on */
+		ok = iconv(cd, &in, &left, &out, &room) != (size_t)-1 ||
+		     errno == E2BIG;
+	}
+	iconv_close(cd);
+	return ok;
 }
 
 void test_cli(void)

@@ -319,6 +319,26 @@ static void wss_text(void)
 	free(out);
 }
 
+/* No sample yet: a line that says so; a stream that fails: an error */
+static void wss_none(void)
+{
+	char *out = NULL, ro[16];
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	CHECK(mt_wss_print(f, NULL, 0, 5000000000) == 0);
+	fclose(f);
+	CHECK_STR(out, "no working set samples yet (none since the binding)\n");
+	free(out);
+	/* read-only: every write fails */
+	f = fmemopen(ro, sizeof(ro), "r");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(mt_wss_print(f, NULL, 0, 5000000000) == -EIO);
+		fclose(f);
+	}
+}
+
 static int quiet_wss(int argc, char **argv, struct wss_opts *o)
 {
 	int ret;
@@ -474,6 +494,7 @@ void test_damon(void)
 	RUN(wss_percentiles);
 	RUN(wss_merge);
 	RUN(wss_text);
+	RUN(wss_none);
 	RUN(parse_wss);
 	RUN(hotcold_rows);
 	RUN(parse_hotcold);

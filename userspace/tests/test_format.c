@@ -119,6 +119,47 @@ static void status_json(void)
  * oom-kills by index.
  */
 
+/*
+ * A table of more columns than any table of the tool has: each column is
+ * as wide as its widest cell however many there are (the widths were a
+ * fixed array of the widest table's columns).  Into a buffer of a fixed
+ * size: a width out of nowhere cannot fill the disk.
+ */
+static void table_wide(void)
+{
+	enum { COLS = 300, OUT = 1 << 16 };
+	static char cell[COLS][8], out[OUT], want[OUT];
+	static const char *cells[2 * COLS];
+	static bool right[COLS];
+	char *p = want;
+	FILE *f;
+	int c, r;
+
+	for (c = 0; c < COLS; c++) {
+		snprintf(cell[c], sizeof(cell[c]), "%.*s", c % 6 + 1,
+			 "xxxxxx");
+		cells[c] = "h";
+		cells[COLS + c] = cell[c];
+		right[c] = true;
+	}
+	for (r = 0; r < 2; r++) {
+		for (c = 0; c < COLS; c++)
+			p += sprintf(p, "%s%*s", c ? "  " : "", c % 6 + 1,
+				     cells[r * COLS + c]);
+		*p++ = '\n';
+	}
+	memset(out, 0, sizeof(out));
+	f = fmemopen(out, sizeof(out) - 1, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	setvbuf(f, NULL, _IONBF, 0);
+	mt_table_print(f, right, COLS, cells, 2);
+	fclose(f);
+	/* not CHECK_STR: what it printed may be long */
+	CHECK(!strcmp(out, want));
+}
+
 static void cgroups_text(void)
 {
 	const struct mt_cgroup v[] = {
@@ -243,6 +284,13 @@ static void sort_keys(void)
 	}
 	CHECK(mt_sort_parse("faults", &key) == -EINVAL);
 	CHECK(mt_sort_parse("", &key) == -EINVAL);
+	/* a key past the last counter: by path, never past counters[] */
+	for (key = MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS;
+	     key < MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS + 3; key++) {
+		memcpy(v, sample, sizeof(v));
+		mt_cgroups_sort(v, ARRAY_SIZE(v), key);
+		check_ids(v, ARRAY_SIZE(v), cases[0].ids, ARRAY_SIZE(v));
+	}
 }
 
 static void filter_prefix(void)
@@ -525,12 +573,12 @@ static void event_lines(void)
 	char *out = NULL;
 
 	CAPTURE(out, (mt_event_print(f, &ev), 0));
-	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=/demo/db (4242) uid=1000 anon-rss=1048576kB file-rss=8kB shmem-rss=0kB\n");
+	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=/demo/db (4242) uid=1000 anon-rss=1073741824 file-rss=8192 shmem-rss=1023\n");
 	free(out);
 	ev.has_uid = false;
 	ev.path = NULL;
 	CAPTURE(out, (mt_event_print(f, &ev), 0));
-	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=? (4242) anon-rss=1048576kB file-rss=8kB shmem-rss=0kB\n");
+	CHECK_STR(out, "2023-11-14T22:13:20.123+00:00 oom-kill pid=4321 comm=stress cgroup=? (4242) anon-rss=1073741824 file-rss=8192 shmem-rss=1023\n");
 	free(out);
 
 	ev = stall;
@@ -573,12 +621,43 @@ static void event_json(void)
 	free(out);
 }
 
+/*
+ * Names are bytes (a cgroup directory, a comm): the JSON is UTF-8 all the
+ * same, each byte of an invalid sequence U+FFFD, the valid parts kept.
+ */
+static void json_utf8(void)
+{
+	struct mt_cgroup cg[] = {
+		{ .id = 1, .path = "/ok\xff\xfe/x" },
+		{ .id = 2, .path = "/cut\xe2\x82" },	/* a 3-byte one, cut */
+		{ .id = 3, .path = "/caf\xc3\xa9" },	/* valid: kept as is */
+	};
+	struct mt_event ev = oom;
+	char *out = NULL;
+
+	CAPTURE(out, mt_json_print(f, mt_cgroups_json(cg, ARRAY_SIZE(cg))));
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"path\":\"/ok" FFFD FFFD "/x\""));
+	CHECK(strstr(out, "\"path\":\"/cut" FFFD FFFD "\""));
+	CHECK(strstr(out, "\"path\":\"/caf\xc3\xa9\""));
+	free(out);
+
+	ev.comm = "a\xc0\xaf" "b";			/* overlong '/' */
+	ev.path = "/\xed\xa0\x80";		/* a surrogate */
+	CAPTURE(out, mt_json_print(f, mt_event_json(&ev)));
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"comm\":\"a" FFFD FFFD "b\""));
+	CHECK(strstr(out, "\"path\":\"/" FFFD FFFD FFFD "\""));
+	free(out);
+}
+
 void test_format(void)
 {
 	RUN(status_text);
 	RUN(status_json);
 	RUN(config_text_json);
 	RUN(cgroups_text);
+	RUN(table_wide);
 	RUN(cgroups_json);
 	RUN(sort_keys);
 	RUN(filter_prefix);
@@ -590,4 +669,5 @@ void test_format(void)
 	RUN(stalls_json);
 	RUN(event_text);
 	RUN(event_json);
+	RUN(json_utf8);
 }

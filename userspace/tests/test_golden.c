@@ -186,6 +186,8 @@ static struct mt_top_row *top_rows(const struct golden_in *in, size_t *n)
 	struct mt_cgroup *prev = by_id(a->cgroups, a->nr_cgroups);
 	struct mt_top_row *v = calloc(b->nr_cgroups + 1, sizeof(*v));
 	struct mt_damon_info d;
+	struct mt_ksm_savings sv;
+	struct mt_ksm_sys sys;
 	char file[PATH_MAX];
 	const char *text;
 	bool wss;
@@ -199,8 +201,11 @@ static struct mt_top_row *top_rows(const struct golden_in *in, size_t *n)
 	/* as top: WSS only while a context is bound */
 	wss = !mt_snap_damon(b, &d) && d.b.bound;
 	mt_damon_info_free(&d);
+	/* KSM's saving as snapshot-2.json's /sys/kernel/mm/ksm has it */
+	mt_snap_ksm_sys(b, &sys);
+	mt_ksm_calc(&sv, &sys, mt_snap_u64(b, "page_size"));
 	mt_top_rows(v, prev, a->nr_cgroups, b->cgroups, b->nr_cgroups,
-		    in->secs, mt_snap_u64(b, "page_size"), wss);
+		    in->secs, sys.has[MT_KSM_RUN] ? &sv : NULL, wss);
 	for (i = 0; i < b->nr_cgroups; i++) {
 		if (!v[i].path)
 			continue;

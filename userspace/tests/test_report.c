@@ -554,6 +554,49 @@ static void report_json(void)
 	rmdir(dir);
 }
 
+/*
+ * A cgroup v1 host's snapshot: "cgroup_root" null, and files at the
+ * usual cgroup2 place that are no cgroup2's; a hybrid host's: cgroup2 at
+ * /sys/fs/cgroup/unified, the memory controller on a v1 hierarchy.  The
+ * report says why it has no cgroups, and advises no cgroup2 knob.
+ */
+static void report_no_cgroup2(void)
+{
+	char d[] = "/tmp/mt-report-v1.XXXXXX", path[PATH_MAX];
+	char out[16384], err[4096];
+	struct json_object *o = snap_new();
+
+	CHECK(mkdtemp(d) != NULL);
+	snprintf(path, sizeof(path), "%s/v1.json", d);
+	json_object_object_add(o, "cgroup_root", NULL);
+	file_set(o, "/proc/meminfo", "MemTotal: 1000 kB\nMemFree: 100 kB\n");
+	file_set(o, CG "/a/memory.current", "4096\n");
+	file_set(o, CG "/a/memory.events", "oom_kill 3\n");
+	snap_save(o, path);
+	CHECK(tool(out, err, sizeof(out), ARGS("report", "--from", path)) == 0);
+	CHECK_STR(err, "");
+	CHECK(strstr(out, "\nTop cgroups (memory.current, with descendants)\n  unavailable: no cgroup2 file system is mounted, whose cgroups have memory.current\n"));
+	CHECK(!strstr(out, "/a") && !strstr(out, "memory.max"));
+
+	o = snap_new();
+	json_object_object_add(o, "cgroup_root",
+			       json_object_new_string(CG "/unified"));
+	file_set(o, "/proc/cgroups", "#subsys_name\thierarchy\tnum_cgroups\tenabled\ncpu\t1\t1\t1\nmemory\t4\t31\t1\npids\t0\t1\t1\n");
+	file_set(o, CG "/unified/a/memory.pressure",
+		 "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n");
+	snap_save(o, path);
+	CHECK(tool(out, err, sizeof(out), ARGS("report", "--from", path)) == 0);
+	CHECK(strstr(out, "\n  unavailable: no cgroup has memory.current: the memory controller is on a cgroup v1 hierarchy (/proc/cgroups), not on cgroup2\n"));
+	/* on cgroup2 (hierarchy 0), enabling it is the advice */
+	o = snap_new();
+	file_set(o, "/proc/cgroups", "#subsys_name\thierarchy\tnum_cgroups\tenabled\nmemory\t0\t31\t1\n");
+	snap_save(o, path);
+	CHECK(tool(out, err, sizeof(out), ARGS("report", "--from", path)) == 0);
+	CHECK(strstr(out, "\n  unavailable: no cgroup has memory.current (the memory controller is not enabled below the root)\n"));
+	unlink(path);
+	rmdir(d);
+}
+
 void test_report(void)
 {
 	RUN(report_psi_thresholds);
@@ -565,4 +608,5 @@ void test_report(void)
 	RUN(report_procfiles);
 	RUN(report_unavailable);
 	RUN(report_json);
+	RUN(report_no_cgroup2);
 }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* memtally smem: sizes per process, user, cgroup, mapping and system. */
+#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <json.h>
 
 #include "test.h"
@@ -337,6 +339,45 @@ static void smem_no_smaps(void)
 	unlink(path);
 }
 
+/*
+ * Names that are no UTF-8 (a command line, a cgroup directory, a mapped
+ * file's name are bytes): the JSON is UTF-8 all the same, each byte of an
+ * invalid sequence U+FFFD, the valid parts kept.
+ */
+static void smem_utf8(void)
+{
+	static const char bad[] =
+	"{\"format\":\"memtally-snapshot\",\"version\":1,\"module\":null,"
+	"\"files\":{"
+	"\"/proc/10/status\":\"Name:\\tdb\\nUid:\\t0\\t0\\t0\\t0\\n\","
+	"\"/proc/10/cmdline\":\"/usr/bin/d\xff" "b --x=\xe2\x82\","
+	"\"/proc/10/cgroup\":\"0::/a\xfe\xff" "b\\n\","
+	"\"/proc/10/smaps_rollup\":\"Rss: 100 kB\\nPss: 60 kB\\n\","
+	"\"/proc/10/smaps\":\"00400000-00410000 r-xp 00000000 08:01 12 "
+	"/lib/x\xc0\xaf" "y.so\\nRss: 40 kB\\nPss: 20 kB\\n\"}}";
+	char path[] = "/tmp/mt-smem.XXXXXX", out[8192], err[1024];
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0 && write(fd, bad, sizeof(bad) - 1) ==
+	      (ssize_t)sizeof(bad) - 1);
+	close(fd);
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--json")) == 0);
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"command\":\"/usr/bin/d" FFFD "b --x=" FFFD FFFD
+		      "\""));
+	CHECK(strstr(out, "\"cgroup\":\"/a" FFFD FFFD "b\""));
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--json", "-b", "cgroup")) == 0);
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"cgroup\":\"/a" FFFD FFFD "b\""));
+	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
+					       "--json", "-b", "mapping")) == 0);
+	CHECK(t_utf8_ok(out, strlen(out)));
+	CHECK(strstr(out, "\"mapping\":\"/lib/x" FFFD FFFD "y.so\""));
+	unlink(path);
+}
+
 /* width and height of a PNG: the IHDR's first fields, big-endian */
 static void png_size(const char *path, unsigned int *w, unsigned int *h)
 {
@@ -359,7 +400,6 @@ static void smem_charts(void)
 	static const uint64_t v[] = { 300, 200, 100 };
 	char png[] = "/tmp/mt-chart-XXXXXX.png", svg[] = "/tmp/mt-chart-XXXXXX.svg";
 	char buf[512] = { 0 };
-	const char *why;
 	unsigned int w, h;
 	FILE *f;
 	int fd;
@@ -369,12 +409,12 @@ static void smem_charts(void)
 	fd = mkstemps(svg, 4);
 	close(fd);
 	CHECK(!mt_smem_chart(png, true, "PSS by process", labels, v, 3, 640,
-			     480, &why));
+			     480));
 	png_size(png, &w, &h);
 	CHECK_U64(w, 640);
 	CHECK_U64(h, 480);
 	CHECK(!mt_smem_chart(svg, false, "PSS by cgroup", labels, v, 3, 500,
-			     300, &why));
+			     300));
 	f = fopen(svg, "re");
 	CHECK(f && fread(buf, 1, sizeof(buf) - 1, f) > 0);
 	if (f)
@@ -382,10 +422,82 @@ static void smem_charts(void)
 	CHECK(strstr(buf, "<svg") && strstr(buf, "width=\"500px\"") &&
 	      strstr(buf, "height=\"300px\""));
 	CHECK(t_xml_ok(svg));
-	CHECK(mt_smem_chart("/tmp/x.bmp", true, "t", labels, v, 3, 640, 480,
-			    &why) == -EINVAL);
+	CHECK(mt_smem_chart("/tmp/x.bmp", true, "t", labels, v, 3, 640, 480) ==
+	      -EINVAL);
 	unlink(png);
 	unlink(svg);
+}
+
+static bool write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	bool ok = f && fputs(text, f) >= 0;
+
+	if (f && fclose(f))
+		ok = false;
+	return ok;
+}
+
+/* The names in @dir, but . and .. */
+static size_t dir_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	while (d && (de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* The whole of @path into @buf (at most @len bytes); how many */
+static size_t slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(buf, 1, len, f) : 0;
+
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * A chart replaces its file at once, as export does: a new file beside it
+ * renamed over it (a new inode, 0644, nothing left beside it), and a
+ * failure (cairo's: an image too large) leaves the old file as it was.
+ */
+static void chart_atomic(void)
+{
+	static const char *const labels[] = { "a", "b" };
+	static const uint64_t v[] = { 3, 1 };
+	char dir[] = "/tmp/mt-chart.XXXXXX", path[64];
+	static char before[1 << 16], after[1 << 16];
+	size_t nb, na;
+	struct stat old, st;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/c.png", dir);
+	CHECK(write_text(path, "the old file"));
+	CHECK(!stat(path, &old));
+	CHECK(!mt_smem_chart(path, true, "t", labels, v, 2, 320, 240));
+	CHECK(!stat(path, &st));
+	CHECK(st.st_ino != old.st_ino);
+	CHECK((st.st_mode & 0777) == 0644);
+	CHECK_U64(dir_entries(dir), 1);
+	nb = slurp(path, before, sizeof(before));
+	CHECK(nb > 8 && !memcmp(before, "\x89PNG", 4));
+
+	quiet(true);
+	CHECK(mt_smem_chart(path, true, "t", labels, v, 2, 40000, 240) ==
+	      -EIO);
+	quiet(false);
+	na = slurp(path, after, sizeof(after));
+	CHECK(na == nb && !memcmp(before, after, nb));
+	CHECK_U64(dir_entries(dir), 1);
+	unlink(path);
+	rmdir(dir);
 }
 
 /* The tool's charts of a snapshot: the top row and "other" */
@@ -428,7 +540,7 @@ static void smem_cli_charts(void)
 	CHECK(tool(out, err, sizeof(out), ARGS("smem", "--from", path,
 					       "--chart", "pie", "-o",
 					       "/nonexistent/x.png")) == 1);
-	CHECK_STR(err, "memtally: /nonexistent/x.png: No such file or directory\n");
+	CHECK_STR(err, "memtally: writing /nonexistent/x.png: No such file or directory\n");
 	unlink(png);
 	unlink(svg);
 	unlink(path);
@@ -443,6 +555,8 @@ void test_smem(void)
 	RUN(smem_cli);
 	RUN(smem_tables);
 	RUN(smem_no_smaps);
+	RUN(smem_utf8);
 	RUN(smem_charts);
 	RUN(smem_cli_charts);
+	RUN(chart_atomic);
 }

@@ -8,6 +8,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "ksm.h"
 #include "toprows.h"
 #include "test.h"
 
@@ -40,14 +41,22 @@ static const struct mt_cgroup cur[] = {
 	ROW(5, NULL, 99999, 0, 0, 0, 0, 0, 0, 0, 0),	/* removed */
 };
 
+/*
+ * KSM saves 801000 bytes; the cgroups' merged pages are 10 + 0 + 256 + 1
+ * + 0 = 267: a page's share is 3000 bytes, as memtally ksm shares them
+ */
+static const struct mt_ksm_savings ksm = { .saved = 267 * 3000 };
+
 static void rows(struct mt_top_row *r, bool wss)
 {
-	mt_top_rows(r, prev, NROWS(prev), cur, NROWS(cur), 2, 4096, wss);
+	mt_top_rows(r, prev, NROWS(prev), cur, NROWS(cur), 2, &ksm, wss);
 }
 
 static void top_rates(void)
 {
+	char cells[MT_NR_TOP_COLS][MT_TOP_CELL];
 	struct mt_top_row r[NROWS(cur)];
+	struct json_object *o;
 
 	rows(r, true);
 	CHECK_U64(r[0].id, 2);
@@ -57,7 +66,11 @@ static void top_rates(void)
 	CHECK_NEAR(r[0].stall_ms, 4);		/* (4 + 4) ms / 2 */
 	CHECK_U64(r[0].oom, 3);
 	CHECK_U64(r[0].oom_new, 2);
-	CHECK_U64(r[0].ksm_saved, 10 * 4096);
+	CHECK(r[0].has_ksm);
+	CHECK_U64(r[0].ksm_saved, 10 * 3000);	/* its share, not 10 pages */
+	CHECK_U64(r[1].ksm_saved, 0);
+	CHECK_U64(r[2].ksm_saved, 256 * 3000);
+	CHECK_U64(r[3].ksm_saved, 3000);
 	CHECK(r[0].has_wss);
 	CHECK_U64(r[0].wss, 8192);
 	CHECK_NEAR(r[1].faults, 100);		/* user 200 in 2 s */
@@ -69,11 +82,23 @@ static void top_rates(void)
 	CHECK(!r[0].has_wss);
 	CHECK_U64(r[0].wss, 0);
 
-	/* the first dump: no rates */
-	mt_top_rows(r, NULL, 0, cur, NROWS(cur), 0, 4096, false);
+	/* the first dump: no rates; a kernel without KSM */
+	mt_top_rows(r, NULL, 0, cur, NROWS(cur), 0, NULL, false);
 	CHECK(!r[0].rates);
 	CHECK_U64(r[0].oom_new, 0);
 	CHECK_U64(r[0].oom, 3);
+	CHECK(!r[0].has_ksm);
+	CHECK_U64(r[0].ksm_saved, 0);
+	mt_top_cells(cells, &r[0]);
+	CHECK_STR(cells[MT_TOP_COL_KSM], "-");
+	o = mt_top_json("T", 0, MT_TOP_KSM, r, 1);
+	CHECK(o && strstr(json_object_to_json_string(o),
+			  "\"ksm_saved_bytes\": null"));
+	json_object_put(o);
+	/* nothing merged: nothing saved, and no division by 0 */
+	mt_top_rows(r, NULL, 0, prev, NROWS(prev), 0, &ksm, false);
+	CHECK(r[0].has_ksm);
+	CHECK_U64(r[0].ksm_saved, 0);
 }
 
 /* The paths of @r, "a b c" */
@@ -207,11 +232,11 @@ static void top_psi(void)
 
 static const char golden[] =
 "time 2026-11-22T06:00:00.000+01:00  interval 2.00s  sort oom  cgroups 4\n"
-"PATH       FAULTS/s  STALLS/s  STALL-ms/s  OOM  KSM-SAVED   WSS  PSI-SOME  PSI-FULL\n"
-"/db           100.0       3.0         4.0  3+2      40.0K  8.0K         -         -\n"
-"/web            0.0       0.0         0.0    3       4.0K     0      0.50      2.00\n"
-"/             100.0       0.0         0.0    0          0  4.0K      5.50      1.00\n"
-"/db/child      10.0       0.0         0.0    0       1.0M  1.0M      7.00         -\n";
+"PATH       FAULTS/s  STALLS/s  STALL-ms/s  OOM  KSM-SAVED     WSS  PSI-SOME  PSI-FULL\n"
+"/db           100.0       3.0         4.0  3+2    30.0 kB  8.2 kB         -         -\n"
+"/web            0.0       0.0         0.0    3     3.0 kB     0 B      0.50      2.00\n"
+"/             100.0       0.0         0.0    0        0 B  4.1 kB      5.50      1.00\n"
+"/db/child      10.0       0.0         0.0    0   768.0 kB  1.0 MB      7.00         -\n";
 
 static void top_batch_text(void)
 {
@@ -226,6 +251,26 @@ static void top_batch_text(void)
 	fclose(f);
 	CHECK_STR(buf, golden);
 	free(buf);
+}
+
+/* A sort key past the last (no such key): "?", never past key_names[] */
+static void top_key_bound(void)
+{
+	struct mt_top_row r[NROWS(cur)];
+	struct json_object *o;
+	char *buf = NULL;
+	size_t len = 0, n;
+	FILE *f = open_memstream(&buf, &len);
+
+	n = sorted(r, NULL, MT_TOP_OOM);
+	CHECK(mt_top_print(f, "T", 2, MT_NR_TOP_KEYS, r, n) == 0);
+	fclose(f);
+	CHECK(buf && !strncmp(buf, "time T  interval 2.00s  sort ?  ", 32));
+	free(buf);
+	o = mt_top_json("T", 2, MT_NR_TOP_KEYS + 1000, r, n);
+	CHECK(o && strstr(json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN), ",\"sort\":\"?\","));
+	json_object_put(o);
 }
 
 static void top_batch_json(void)
@@ -243,12 +288,12 @@ static void top_batch_json(void)
 		  "\"cgroups\":[{\"path\":\"/db\",\"id\":2,"
 		  "\"faults_per_s\":100.00,\"stalls_per_s\":3.00,"
 		  "\"stall_ms_per_s\":4.00,\"oom_kills\":3,\"oom_kills_new\":2,"
-		  "\"ksm_saved_bytes\":40960,\"wss_bytes\":8192,"
+		  "\"ksm_saved_bytes\":30000,\"wss_bytes\":8192,"
 		  "\"psi_some_avg10\":null,\"psi_full_avg10\":null},"
 		  "{\"path\":\"/db/child\",\"id\":4,\"faults_per_s\":10.00,"
 		  "\"stalls_per_s\":0.00,\"stall_ms_per_s\":0.00,"
 		  "\"oom_kills\":0,\"oom_kills_new\":0,"
-		  "\"ksm_saved_bytes\":1048576,\"wss_bytes\":1048576,"
+		  "\"ksm_saved_bytes\":768000,\"wss_bytes\":1048576,"
 		  "\"psi_some_avg10\":7.00,\"psi_full_avg10\":null}]}");
 	json_object_put(o);
 }
@@ -267,6 +312,70 @@ static int quiet_top(char **argv, struct top_opts *o)
 }
 
 #define PARSE(o, ...) quiet_top((char *[]){ "top", __VA_ARGS__, NULL }, (o))
+
+/* Type @keys into @in, a key at a time; the result of the last */
+static int type(struct mt_top_input *in, const char *keys)
+{
+	int res = MT_TOP_INPUT_MORE;
+
+	while (*keys)
+		res = mt_top_input_key(in, (unsigned char)*keys++);
+	return res;
+}
+
+/*
+ * top's / prompt takes a key at a time from the view's loop, which goes
+ * on refreshing and reading signals meanwhile (it blocked in getnstr()):
+ * a line that is not ended leaves the prefix alone; q is a letter there.
+ */
+static void top_prompt(void)
+{
+	struct mt_top_input in = { 0 };
+
+	mt_top_input_start(&in);
+	CHECK(in.active);
+	CHECK(type(&in, "/db/q") == MT_TOP_INPUT_MORE);
+	CHECK(in.active);
+	CHECK_STR(in.buf, "/db/q");
+	CHECK(type(&in, "\b\b") == MT_TOP_INPUT_MORE);	/* erase */
+	CHECK_STR(in.buf, "/db");
+	CHECK(mt_top_input_key(&in, 127) == MT_TOP_INPUT_MORE);	/* DEL */
+	CHECK_STR(in.buf, "/d");
+	CHECK(type(&in, "b\n") == MT_TOP_INPUT_DONE);
+	CHECK(!in.active);
+	CHECK_STR(in.buf, "/db");
+	/* Escape: the old prefix stays */
+	mt_top_input_start(&in);
+	CHECK_STR(in.buf, "");
+	CHECK(type(&in, "/x\x1b") == MT_TOP_INPUT_CANCEL);
+	CHECK(!in.active);
+	/* a UTF-8 name is erased a character at a time; ^U erases all */
+	mt_top_input_start(&in);
+	CHECK(type(&in, "/caf\xc3\xa9\b") == MT_TOP_INPUT_MORE);
+	CHECK_STR(in.buf, "/caf");
+	CHECK(type(&in, "\x15") == MT_TOP_INPUT_MORE);
+	CHECK_STR(in.buf, "");
+	CHECK(mt_top_input_key(&in, '\b') == MT_TOP_INPUT_MORE);
+	/* other control keys and the terminal's codes past a byte: none */
+	CHECK(mt_top_input_key(&in, '\t') == MT_TOP_INPUT_MORE);
+	CHECK(mt_top_input_key(&in, 0x1000) == MT_TOP_INPUT_MORE);
+	CHECK_STR(in.buf, "");
+	CHECK(mt_top_input_key(&in, '\r') == MT_TOP_INPUT_DONE);
+	CHECK_STR(in.buf, "");
+}
+
+/* The line holds what fits, and ends */
+static void top_prompt_full(void)
+{
+	struct mt_top_input in = { 0 };
+	size_t i;
+
+	mt_top_input_start(&in);
+	for (i = 0; i < sizeof(in.buf) + 10; i++)
+		CHECK(mt_top_input_key(&in, 'a') == MT_TOP_INPUT_MORE);
+	CHECK_U64(strlen(in.buf), sizeof(in.buf) - 1);
+	CHECK(mt_top_input_key(&in, '\n') == MT_TOP_INPUT_DONE);
+}
 
 static void parse_top(void)
 {
@@ -324,6 +433,9 @@ void test_top(void)
 	RUN(top_psi);
 	RUN(top_batch_text);
 	RUN(top_batch_json);
+	RUN(top_key_bound);
+	RUN(top_prompt);
+	RUN(top_prompt_full);
 	RUN(parse_top);
 	RUN(tool_top);
 }

@@ -40,6 +40,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* the tests set it where they need it */
 	unsetenv("MEMTALLY_CGROUP_ROOT");
+	unsetenv("MEMTALLY_MOUNTS");
 	unsetenv("MEMTALLY_KSM_DIR");
 	/* never the machine's DAMON, nor its /run/memtally */
 	setenv("MEMTALLY_DAMON_DIR", "/nonexistent/damon", 1);
