@@ -775,6 +775,23 @@ static int report_show(const struct report *r, const struct ksm_opts *o)
 	return err ? -1 : 0;
 }
 
+/**
+ * mt_ksm_snap_show() - memtally ksm --from: what snapshot @s saw, printed
+ * @json: as one JSON object, else as text
+ * @processes: with the processes' table (--processes)
+ *
+ * Prints the error.  Return: 0 or -1.
+ */
+int mt_ksm_snap_show(const struct mt_snap *s, bool json, bool processes)
+{
+	struct ksm_opts o = { .json = json, .processes = processes };
+	struct report r = { 0 };
+	int err = report_snap(&r, s) || report_show(&r, &o);
+
+	report_free(&r);
+	return err ? -1 : 0;
+}
+
 int cmd_ksm(int argc, char **argv, bool json)
 {
 	struct ksm_opts o = {
@@ -799,8 +816,7 @@ int cmd_ksm(int argc, char **argv, bool json)
 			return mt_usage_err("ksm trial: --from is for the report only");
 		if (mt_snap_load(o.from, &snap))
 			return MT_EXIT_RUNTIME;
-		err = report_snap(&r, &snap) || report_show(&r, &o);
-		report_free(&r);
+		err = mt_ksm_snap_show(&snap, o.json, o.processes);
 		mt_snap_free(&snap);
 		return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 	}

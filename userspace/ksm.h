@@ -95,6 +95,8 @@ int mt_ksm_proc_read(const char *piddir, struct mt_ksm_proc *p);
 void mt_ksm_stat_parse(FILE *f, struct mt_ksm_proc *p);
 char *mt_proc_cgroup_parse(FILE *f);
 int mt_ksm_procs(const char *proc, struct mt_ksm_proc **v, size_t *n);
+struct mt_snap;
+int mt_ksm_snap_show(const struct mt_snap *s, bool json, bool processes);
 void mt_ksm_procs_free(struct mt_ksm_proc *v, size_t n);
 
 #endif

@@ -1166,8 +1166,9 @@ static void (*const text_fns[NR_SECS])(const struct mt_report *r,
 	[SEC_TOP_PROCS]		= text_top_procs,
 };
 
-static void text_report(const struct mt_report *r, const struct mt_recs *l,
-			size_t top)
+/* The report as text, on stdout: what memtally report prints */
+void mt_report_print(const struct mt_report *r, const struct mt_recs *l,
+		     size_t top)
 {
 	const char *why;
 	size_t i;
@@ -1547,7 +1548,7 @@ int cmd_report(int argc, char **argv, bool json)
 	if (o.json)
 		err = mt_json_print(stdout, mt_report_json(&r, &l, o.top));
 	else
-		text_report(&r, &l, o.top);
+		mt_report_print(&r, &l, o.top);
 	mt_recs_free(&l);
 	mt_report_free(&r);
 	mt_snap_free(&s);
