@@ -401,6 +401,127 @@ def snapshot_seeds():
     }
 
 
+GOLDEN = os.path.join(HERE, '..', 'tests', 'golden')
+
+
+def golden(kernel):
+    """The first snapshot of a golden capture (tests/golden/KERNEL)."""
+    with open(os.path.join(GOLDEN, kernel, 'snapshot.json')) as f:
+        return json.load(f)
+
+
+def pids(snap):
+    return sorted({int(k.split('/')[2]) for k in snap['files']
+                   if re.match(r'/proc/\d+/', k)})
+
+
+def trim(snap, keep, names=None, module_keys=None):
+    """@snap with the files of the processes @keep only (and of those, the
+    files @names), the module's parts @module_keys only: a small seed."""
+    s = json.loads(json.dumps(snap))
+    files = {}
+    for k, v in s['files'].items():
+        m = re.match(r'/proc/(\d+)/(.*)', k)
+        if m and (int(m.group(1)) not in keep or
+                  (names and m.group(2) not in names)):
+            continue
+        files[k] = v
+    s['files'] = files
+    if s['module'] and module_keys is not None:
+        s['module'] = {k: v for k, v in s['module'].items()
+                       if k in module_keys}
+    return s
+
+
+def dump(snap):
+    return (json.dumps(snap, separators=(',', ':')) + '\n').encode()
+
+
+def user_pids(snap, n):
+    """The first @n processes with memory (smaps_rollup), then those with
+    KSM rmap items, and a kernel thread."""
+    f = snap['files']
+    users = [p for p in pids(snap) if f.get('/proc/%d/smaps_rollup' % p)]
+    ksm = [p for p in users
+           if not re.search(r'ksm_rmap_items 0\n',
+                            f.get('/proc/%d/ksm_stat' % p) or
+                            'ksm_rmap_items 0\n')]
+    kthread = [p for p in pids(snap) if p not in users][:1]
+    return set(users[:n] + ksm + kthread)
+
+
+REPORT_FILES = ('status', 'smaps_rollup', 'cgroup')
+REPORT_MODULE = ('status', 'cgroups', 'nodes', 'ksm', 'damon')
+
+
+def report_seeds():
+    """Snapshots as memtally report --from reads them: the golden ones
+    without what it never reads (smaps, DAMON's samples and regions)."""
+    out = {}
+    for k in ('6.1', '6.12'):
+        g = golden(k)
+        s = trim(g, user_pids(g, 4), REPORT_FILES, REPORT_MODULE)
+        out[k] = dump(s)
+    s = json.loads(out['6.12'])
+    out['no-module'] = dump(dict(s, module=None))
+    out['no-files'] = dump(dict(s, files={}))
+    # every rule fires: no swap under pressure, many major faults, an OOM
+    # kill by the module's count and a lukewarm, cold cgroup in DAMON
+    r = json.loads(out['6.12'])
+    f = r['files']
+    f['/proc/swaps'] = f['/proc/swaps'].split('\n')[0] + '\n'
+    f['/proc/vmstat'] = re.sub(r'pgmajfault \d+', 'pgmajfault 99999999',
+                               f['/proc/vmstat'])
+    for row in r['module']['cgroups']:
+        if row['path'] == '/oom':
+            row['oom_kills'] = 3
+        if row['path'] == '/demo/batch':
+            row.update(damon_wss=60 << 20, damon_hot=1 << 20,
+                       damon_warm=40 << 20, damon_cold=200 << 20)
+    out['rules'] = dump(r)
+    # without the module: OOM kills from memory.events, less the children's
+    n = json.loads(out['no-module'])
+    for cg, kills in (('/demo', 5), ('/demo/db', 2)):
+        k = '/sys/fs/cgroup%s/memory.events' % cg
+        n['files'][k] = re.sub(r'oom_kill \d+', 'oom_kill %d' % kills,
+                               n['files'][k])
+    out['no-module-oom'] = dump(n)
+    # the cgroup root at / (a container's view), its files' paths with it
+    c = json.loads(out['6.12'])
+    c['cgroup_root'] = '/'
+    c['files'] = {(k[len('/sys/fs/cgroup'):] or '/')
+                  if k.startswith('/sys/fs/cgroup/') else k: v
+                  for k, v in c['files'].items()}
+    out['cgroot-slash'] = dump(c)
+    return out
+
+
+KSM_FILES = ('comm', 'cgroup', 'ksm_merging_pages', 'ksm_stat')
+
+
+def ksm_from_seeds():
+    """Snapshots as memtally ksm --from reads them."""
+    out = {}
+    for k in ('6.1', '6.12'):
+        g = golden(k)
+        s = trim(g, user_pids(g, 3), KSM_FILES, ('cgroups', 'ksm'))
+        s['files'] = {p: v for p, v in s['files'].items()
+                      if p.startswith('/proc/') or
+                      p.startswith('/sys/kernel/mm/ksm/')}
+        out[k] = dump(s)
+    s = json.loads(out['6.12'])
+    out['no-module'] = dump(dict(s, module=None))
+    out['no-ksm'] = dump(dict(s, files={p: v for p, v in s['files'].items()
+                                        if not p.startswith('/sys/')}))
+    # 5.19's ksm_stat: rmap items and merging pages, nothing after
+    o = json.loads(out['6.12'])
+    for p in o['files']:
+        if p.endswith('/ksm_stat') and o['files'][p]:
+            o['files'][p] = '\n'.join(o['files'][p].split('\n')[:1]) + '\n'
+    out['ksm-stat-5.19'] = dump(o)
+    return out
+
+
 def write(name, files):
     d = os.path.join(HERE, 'corpus', name)
     os.makedirs(d, exist_ok=True)
@@ -414,6 +535,8 @@ def main():
     for name, files in text_seeds().items():
         write(name, files)
     write('snapshot', snapshot_seeds())
+    write('report', report_seeds())
+    write('ksm_from', ksm_from_seeds())
 
 
 if __name__ == '__main__':
