@@ -522,6 +522,70 @@ def ksm_from_seeds():
     return out
 
 
+def smaps_seeds():
+    """The files of fuzz_smaps.c, NUL-separated, from a golden capture: a
+    process without KSM (pid 1) and one with (mt_merge)."""
+    g = golden('6.12')
+    f = g['files']
+    merge = [p for p in pids(g) if f.get('/proc/%d/comm' % p) ==
+             'mt_merge\n'][0]
+
+    def smaps(pid, n):
+        # its first @n mappings
+        text = f['/proc/%d/smaps' % pid]
+        heads = [m.start() for m in re.finditer(r'^[0-9a-f]+-', text, re.M)]
+        return text[:heads[n]] if len(heads) > n else text
+
+    parts = [f['/proc/1/smaps_rollup'], smaps(1, 6), f['/proc/1/status'],
+             f['/proc/%d/smaps_rollup' % merge], smaps(merge, 6),
+             f['/proc/%d/cgroup' % merge], f['/proc/meminfo']]
+    join = lambda v: '\0'.join(v).encode()
+    no_swappss = [re.sub(r'^SwapPss:.*\n', '', t, flags=re.M)
+                  for t in parts[:2]]
+    return {
+        'two-processes': join(parts),
+        'rollup-only': join(parts[:1]),
+        'no-smaps': join([parts[0], '', parts[2]]),
+        'before-4.3': join(no_swappss + parts[2:]),
+        'kernel-thread': join(['', '', 'Name:\tkthreadd\nUid:\t0\n']),
+    }
+
+
+def procfiles_seeds():
+    """Byte 0 the kind of fuzz_procfiles.c; a "key value" file has the
+    size of mt_kv_str()'s buffer in byte 1."""
+    g = golden('6.12')
+    f = g['files']
+    kv = lambda n, text: bytes([0, n]) + text.encode()
+    return {
+        'meminfo': kv(79, f['/proc/meminfo']),
+        'vmstat': kv(20, f['/proc/vmstat']),
+        'status': kv(64, f['/proc/1/status']),
+        'smaps-rollup': kv(8, f['/proc/1/smaps_rollup']),
+        'memory-stat': kv(1, f['/sys/fs/cgroup/demo/db/memory.stat']),
+        'memory-events': kv(33, f['/sys/fs/cgroup/demo/db/memory.events']),
+        'swaps': b'\x01' + f['/proc/swaps'].encode(),
+        'swaps-none': b'\x01' + f['/proc/swaps'].split('\n')[0].encode() +
+                      b'\n',
+        'swaps-two': b'\x01' + f['/proc/swaps'].encode() +
+                     b'/swap.img  file\t1048572\t0\t-3\n',
+    }
+
+
+def psi_seeds():
+    g = golden('6.12')
+    f = g['files']
+    return {
+        'system': f['/proc/pressure/memory'].encode(),
+        'cgroup': f['/sys/fs/cgroup/demo/db/memory.pressure'].encode(),
+        'idle': b'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n'
+                b'full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+        # the system's file before 5.13 had no full line
+        'some-only': f['/proc/pressure/memory'].split('\n')[0].encode() +
+                     b'\n',
+    }
+
+
 def write(name, files):
     d = os.path.join(HERE, 'corpus', name)
     os.makedirs(d, exist_ok=True)
@@ -537,6 +601,9 @@ def main():
     write('snapshot', snapshot_seeds())
     write('report', report_seeds())
     write('ksm_from', ksm_from_seeds())
+    write('smaps', smaps_seeds())
+    write('procfiles', procfiles_seeds())
+    write('psi', psi_seeds())
 
 
 if __name__ == '__main__':
