@@ -340,7 +340,7 @@ static int proc_cmp(const void *a, const void *b)
 
 	if (sx != sy)
 		return sx < sy ? 1 : -1;
-	return x->pid - y->pid;
+	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 /* A process from its files; 0 if it has no memory (a kernel thread) */
