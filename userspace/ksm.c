@@ -301,7 +301,10 @@ static int report_snap(struct report *r, const struct mt_snap *s)
 
 			if (!cg->counters[MT_CTR_KSM_MERGING_PAGES])
 				continue;
+			/* a file's numbers may add up past 2^64: stop there */
 			r->merged += cg->counters[MT_CTR_KSM_MERGING_PAGES];
+			if (r->merged < cg->counters[MT_CTR_KSM_MERGING_PAGES])
+				r->merged = UINT64_MAX;
 			r->rows.v[n++] = *cg;
 		}
 		r->rows.nr = n;
@@ -367,8 +370,8 @@ static double share(const struct report *r, const struct mt_cgroup *cg)
 /* The cgroup's share of the saved bytes */
 static uint64_t cg_saved(const struct report *r, const struct mt_cgroup *cg)
 {
-	return (double)r->sv.saved * cg->counters[MT_CTR_KSM_MERGING_PAGES] /
-	       r->merged;
+	return mt_ksm_share(r->sv.saved, cg->counters[MT_CTR_KSM_MERGING_PAGES],
+			    r->merged);
 }
 
 static uint64_t walk_age_ns(const struct report *r)

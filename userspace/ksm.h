@@ -84,6 +84,7 @@ const char *mt_ksm_dir(void);
 int mt_ksm_read(const char *dir, struct mt_ksm_sys *s);
 void mt_ksm_calc(struct mt_ksm_savings *sv, const struct mt_ksm_sys *s,
 		 long page_size);
+uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole);
 enum mt_ksm_verdict mt_ksm_verdict(uint64_t saved);
 const char *mt_ksm_verdict_text(enum mt_ksm_verdict v);
 void mt_bytes(char *buf, size_t len, uint64_t bytes);

@@ -1031,9 +1031,9 @@ static uint64_t ksm_cg_saved(const struct mt_report *r,
 			     const struct mt_ksm_savings *sv,
 			     const struct mt_rep_cgroup *cg)
 {
-	return r->ksm_merging_pages ?
-	       (double)sv->saved * cg->row->counters[MT_CTR_KSM_MERGING_PAGES] /
-	       r->ksm_merging_pages : 0;
+	return mt_ksm_share(sv->saved,
+			    cg->row->counters[MT_CTR_KSM_MERGING_PAGES],
+			    r->ksm_merging_pages);
 }
 
 static void text_ksm(const struct mt_report *r, size_t top)
