@@ -478,6 +478,8 @@ def report_seeds():
         if row['path'] == '/demo/batch':
             row.update(damon_wss=60 << 20, damon_hot=1 << 20,
                        damon_warm=40 << 20, damon_cold=200 << 20)
+        if row['path'] == '/demo/db':
+            row['ksm_merging_pages'] = 100  # a second cgroup with KSM
     out['rules'] = dump(r)
     # without the module: OOM kills from memory.events, less the children's
     n = json.loads(out['no-module'])
@@ -519,6 +521,17 @@ def ksm_from_seeds():
         if p.endswith('/ksm_stat') and o['files'][p]:
             o['files'][p] = '\n'.join(o['files'][p].split('\n')[:1]) + '\n'
     out['ksm-stat-5.19'] = dump(o)
+    # a second process and cgroup with merged pages, to sort
+    t = json.loads(out['6.12'])
+    t['files']['/proc/1/ksm_stat'] = re.sub(
+        r'ksm_rmap_items \d+\nksm_zero_pages \d+\nksm_merging_pages \d+',
+        'ksm_rmap_items 8\nksm_zero_pages 1\nksm_merging_pages 4',
+        t['files']['/proc/1/ksm_stat'])
+    t['files']['/proc/1/ksm_merging_pages'] = '4\n'
+    for row in t['module']['cgroups']:
+        if row['path'] == '/':
+            row['ksm_merging_pages'] = 4
+    out['two-processes'] = dump(t)
     return out
 
 
