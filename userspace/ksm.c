@@ -321,7 +321,8 @@ static int report_snap(struct report *r, const struct mt_snap *s)
 		char dir[64];
 		size_t len = strlen(name);
 
-		if (strncmp(name, "/proc/", 6) || len < 18 ||
+		/* "/proc/" and "/ksm_merging_pages" do not overlap */
+		if (strncmp(name, "/proc/", 6) || len < 6 + 18 ||
 		    strcmp(name + len - 18, "/ksm_merging_pages") ||
 		    len - 18 >= sizeof(dir))
 			continue;
