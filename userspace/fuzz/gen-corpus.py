@@ -535,6 +535,39 @@ def ksm_from_seeds():
     return out
 
 
+SMEM_FILES = ('status', 'cmdline', 'cgroup', 'smaps_rollup', 'smaps')
+
+
+def first_maps(text, n):
+    """The first @n mappings of an smaps file."""
+    heads = [m.start() for m in re.finditer(r'^[0-9a-f]+-', text, re.M)]
+    return text[:heads[n]] if len(heads) > n else text
+
+
+def smem_from_seeds():
+    """Snapshots as memtally smem --from reads them: a few processes, each
+    with its first mappings only, and /proc/meminfo."""
+    out = {}
+    for k in ('6.1', '6.12'):
+        g = golden(k)
+        s = trim(g, user_pids(g, 4), SMEM_FILES)
+        s['files'] = {p: first_maps(v, 6) if v and p.endswith('/smaps')
+                      else v for p, v in s['files'].items()
+                      if re.match(r'/proc/(\d+/|meminfo$)', p)}
+        out[k] = dump(dict(s, module=None))
+    s = json.loads(out['6.12'])
+    # taken without smaps (memtally report's snapshot): no mapping view
+    out['no-smaps'] = dump(dict(s, files={
+        p: v for p, v in s['files'].items() if not p.endswith('/smaps')}))
+    # another user's processes, not readable: smaps_rollup null
+    u = json.loads(out['6.12'])
+    for p in list(u['files']):
+        if p.endswith('/smaps_rollup') and not p.startswith('/proc/1/'):
+            u['files'][p] = None
+    out['unreadable'] = dump(u)
+    return out
+
+
 def smaps_seeds():
     """The files of fuzz_smaps.c, NUL-separated, from a golden capture: a
     process without KSM (pid 1) and one with (mt_merge)."""
@@ -544,10 +577,7 @@ def smaps_seeds():
              'mt_merge\n'][0]
 
     def smaps(pid, n):
-        # its first @n mappings
-        text = f['/proc/%d/smaps' % pid]
-        heads = [m.start() for m in re.finditer(r'^[0-9a-f]+-', text, re.M)]
-        return text[:heads[n]] if len(heads) > n else text
+        return first_maps(f['/proc/%d/smaps' % pid], n)
 
     parts = [f['/proc/1/smaps_rollup'], smaps(1, 6), f['/proc/1/status'],
              f['/proc/%d/smaps_rollup' % merge], smaps(merge, 6),
@@ -614,6 +644,7 @@ def main():
     write('snapshot', snapshot_seeds())
     write('report', report_seeds())
     write('ksm_from', ksm_from_seeds())
+    write('smem_from', smem_from_seeds())
     write('smaps', smaps_seeds())
     write('procfiles', procfiles_seeds())
     write('psi', psi_seeds())
