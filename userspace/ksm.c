@@ -301,7 +301,10 @@ static int report_snap(struct report *r, const struct mt_snap *s)
 
 			if (!cg->counters[MT_CTR_KSM_MERGING_PAGES])
 				continue;
+			/* a file's numbers may add up past 2^64: stop there */
 			r->merged += cg->counters[MT_CTR_KSM_MERGING_PAGES];
+			if (r->merged < cg->counters[MT_CTR_KSM_MERGING_PAGES])
+				r->merged = UINT64_MAX;
 			r->rows.v[n++] = *cg;
 		}
 		r->rows.nr = n;
@@ -318,7 +321,8 @@ static int report_snap(struct report *r, const struct mt_snap *s)
 		char dir[64];
 		size_t len = strlen(name);
 
-		if (strncmp(name, "/proc/", 6) || len < 18 ||
+		/* "/proc/" and "/ksm_merging_pages" do not overlap */
+		if (strncmp(name, "/proc/", 6) || len < 6 + 18 ||
 		    strcmp(name + len - 18, "/ksm_merging_pages") ||
 		    len - 18 >= sizeof(dir))
 			continue;
@@ -367,8 +371,8 @@ static double share(const struct report *r, const struct mt_cgroup *cg)
 /* The cgroup's share of the saved bytes */
 static uint64_t cg_saved(const struct report *r, const struct mt_cgroup *cg)
 {
-	return (double)r->sv.saved * cg->counters[MT_CTR_KSM_MERGING_PAGES] /
-	       r->merged;
+	return mt_ksm_share(r->sv.saved, cg->counters[MT_CTR_KSM_MERGING_PAGES],
+			    r->merged);
 }
 
 static uint64_t walk_age_ns(const struct report *r)
@@ -775,6 +779,23 @@ static int report_show(const struct report *r, const struct ksm_opts *o)
 	return err ? -1 : 0;
 }
 
+/**
+ * mt_ksm_snap_show() - memtally ksm --from: what snapshot @s saw, printed
+ * @json: as one JSON object, else as text
+ * @processes: with the processes' table (--processes)
+ *
+ * Prints the error.  Return: 0 or -1.
+ */
+int mt_ksm_snap_show(const struct mt_snap *s, bool json, bool processes)
+{
+	struct ksm_opts o = { .json = json, .processes = processes };
+	struct report r = { 0 };
+	int err = report_snap(&r, s) || report_show(&r, &o);
+
+	report_free(&r);
+	return err ? -1 : 0;
+}
+
 int cmd_ksm(int argc, char **argv, bool json)
 {
 	struct ksm_opts o = {
@@ -799,8 +820,7 @@ int cmd_ksm(int argc, char **argv, bool json)
 			return mt_usage_err("ksm trial: --from is for the report only");
 		if (mt_snap_load(o.from, &snap))
 			return MT_EXIT_RUNTIME;
-		err = report_snap(&r, &snap) || report_show(&r, &o);
-		report_free(&r);
+		err = mt_ksm_snap_show(&snap, o.json, o.processes);
 		mt_snap_free(&snap);
 		return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 	}

@@ -84,6 +84,7 @@ const char *mt_ksm_dir(void);
 int mt_ksm_read(const char *dir, struct mt_ksm_sys *s);
 void mt_ksm_calc(struct mt_ksm_savings *sv, const struct mt_ksm_sys *s,
 		 long page_size);
+uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole);
 enum mt_ksm_verdict mt_ksm_verdict(uint64_t saved);
 const char *mt_ksm_verdict_text(enum mt_ksm_verdict v);
 void mt_bytes(char *buf, size_t len, uint64_t bytes);
@@ -95,6 +96,8 @@ int mt_ksm_proc_read(const char *piddir, struct mt_ksm_proc *p);
 void mt_ksm_stat_parse(FILE *f, struct mt_ksm_proc *p);
 char *mt_proc_cgroup_parse(FILE *f);
 int mt_ksm_procs(const char *proc, struct mt_ksm_proc **v, size_t *n);
+struct mt_snap;
+int mt_ksm_snap_show(const struct mt_snap *s, bool json, bool processes);
 void mt_ksm_procs_free(struct mt_ksm_proc *v, size_t n);
 
 #endif

@@ -103,6 +103,24 @@ void mt_ksm_calc(struct mt_ksm_savings *sv, const struct mt_ksm_sys *s,
 		  100.0 * sv->saved / ((sharing + shared) * page_size) : NAN;
 }
 
+/**
+ * mt_ksm_share() - a cgroup's share of the saved bytes
+ * @saved: what KSM saves in all (mt_ksm_calc())
+ * @part: the cgroup's KSM-merged pages
+ * @whole: every cgroup's
+ *
+ * Return: @saved * @part / @whole; 0 if @whole is 0, and never more than
+ * @saved (a snapshot's numbers need not agree: @part above @whole).
+ */
+uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole)
+{
+	if (!whole)
+		return 0;
+	if (part >= whole)
+		return saved;
+	return (double)saved * part / whole;
+}
+
 enum mt_ksm_verdict mt_ksm_verdict(uint64_t saved)
 {
 	if (saved > MT_KSM_KEEP_ABOVE)

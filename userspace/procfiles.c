@@ -68,6 +68,8 @@ int mt_kv_str(const char *text, const char *key, char *buf, size_t len)
 		buf[0] = '\0';
 	if (!s)
 		return -ENOENT;
+	if (!len)
+		return 0;	/* found; nothing of it fits */
 	n = strcspn(s, "\n");
 	if (n >= len)
 		n = len - 1;

@@ -361,7 +361,7 @@ static int proc_cmp(const void *a, const void *b)
 
 	if (sx != sy)
 		return sx < sy ? 1 : -1;
-	return x->pid - y->pid;
+	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 /* A process from its files; 0 if it has no memory (a kernel thread) */
@@ -1195,8 +1195,9 @@ static void (*const text_fns[NR_SECS])(const struct mt_report *r,
 	[SEC_TOP_PROCS]		= text_top_procs,
 };
 
-static void text_report(const struct mt_report *r, const struct mt_recs *l,
-			size_t top)
+/* The report as text, on stdout: what memtally report prints */
+void mt_report_print(const struct mt_report *r, const struct mt_recs *l,
+		     size_t top)
 {
 	const char *why;
 	size_t i;
@@ -1576,7 +1577,7 @@ int cmd_report(int argc, char **argv, bool json)
 	if (o.json)
 		err = mt_json_print(stdout, mt_report_json(&r, &l, o.top));
 	else
-		text_report(&r, &l, o.top);
+		mt_report_print(&r, &l, o.top);
 	mt_recs_free(&l);
 	mt_report_free(&r);
 	mt_snap_free(&s);

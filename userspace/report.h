@@ -98,6 +98,8 @@ int mt_report_collect(const struct mt_snap *s, const char *source,
 void mt_report_free(struct mt_report *r);
 
 struct mt_recs;
+void mt_report_print(const struct mt_report *r, const struct mt_recs *l,
+		     size_t top);
 struct json_object *mt_report_json(const struct mt_report *r,
 				   const struct mt_recs *l, size_t top);
 

@@ -67,12 +67,16 @@ static char *command(const struct mt_snap *s, int pid, const char *status)
 	return c;
 }
 
+/* The pid of "/proc/PID/smaps_rollup", or 0 for any other file */
 static int pid_of(const char *path)
 {
 	const char *p = path + strlen("/proc/");
 	char *end;
-	long pid = strtol(p, &end, 10);
+	long pid;
 
+	if (strncmp(path, "/proc/", strlen("/proc/")))
+		return 0;
+	pid = strtol(p, &end, 10);
 	return end != p && !strcmp(end, "/smaps_rollup") ? (int)pid : 0;
 }
 

@@ -64,15 +64,11 @@ uint64_t mt_snap_u64(const struct mt_snap *s, const char *key);
 struct json_object *mt_snap_module(const struct mt_snap *s, const char *key);
 int mt_snap_hook_state(const struct mt_snap *s, const char *hook);
 
-struct mt_damon_info;
+/* The module's status, DAMON, samples and regions: tests/snapdecode.h */
 struct mt_ksm_sys;
 uint64_t mt_json_u64(struct json_object *o, const char *key);
-int mt_snap_status(const struct mt_snap *s, struct mt_status *st);
-int mt_snap_damon(const struct mt_snap *s, struct mt_damon_info *d);
 int mt_snap_ksm(const struct mt_snap *s, struct mt_ksm *k);
 void mt_snap_ksm_sys(const struct mt_snap *s, struct mt_ksm_sys *k);
-int mt_snap_wss(const struct mt_snap *s, struct mt_wss_list *l);
-int mt_snap_regions(const struct mt_snap *s, struct mt_regions *l);
 
 /* What mt_snapshot_take() reads; MT_TAKE_ALL is what `snapshot` saves */
 enum {

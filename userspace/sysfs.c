@@ -63,8 +63,11 @@ int mt_sysfs_read(const char *dir, const char *name, char *buf, size_t len)
 	return err;
 }
 
-/* One decimal number, the whole of @buf, signed or not */
-static int parse_num(const char *buf, bool sign, int64_t *i, uint64_t *u)
+/*
+ * One decimal number, the whole of @buf (what mt_sysfs_read() read), into
+ * @i if @sign, else into @u.  Return: 0 or -EINVAL.
+ */
+int mt_sysfs_parse(const char *buf, bool sign, int64_t *i, uint64_t *u)
 {
 	char *end;
 
@@ -76,16 +79,6 @@ static int parse_num(const char *buf, bool sign, int64_t *i, uint64_t *u)
 	return end == buf || *end || errno ? -EINVAL : 0;
 }
 
-int mt_sysfs_parse_i64(const char *s, int64_t *v)
-{
-	return parse_num(s, true, v, NULL);
-}
-
-int mt_sysfs_parse_u64(const char *s, uint64_t *v)
-{
-	return parse_num(s, false, NULL, v);
-}
-
 /* One decimal number, the whole of @dir/@name, signed or not */
 static int read_num(const char *dir, const char *name, bool sign,
 		    int64_t *i, uint64_t *u)
@@ -93,7 +86,7 @@ static int read_num(const char *dir, const char *name, bool sign,
 	char buf[64];
 	int err = mt_sysfs_read(dir, name, buf, sizeof(buf));
 
-	return err ? err : parse_num(buf, sign, i, u);
+	return err ? err : mt_sysfs_parse(buf, sign, i, u);
 }
 
 int mt_sysfs_read_i64(const char *dir, const char *name, int64_t *v)

@@ -3,6 +3,7 @@
 #ifndef MT_SYSFS_H
 #define MT_SYSFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,8 +12,7 @@ int mt_sysfs_read(const char *dir, const char *name, char *buf, size_t len);
 int mt_sysfs_read_i64(const char *dir, const char *name, int64_t *v);
 int mt_sysfs_read_u64(const char *dir, const char *name, uint64_t *v);
 int mt_sysfs_write(const char *dir, const char *name, const char *s);
-/* The parsers of the read_*64 calls: @s is what mt_sysfs_read() read */
-int mt_sysfs_parse_i64(const char *s, int64_t *v);
-int mt_sysfs_parse_u64(const char *s, uint64_t *v);
+/* The parser of the read_*64 calls: @s is what mt_sysfs_read() read */
+int mt_sysfs_parse(const char *s, bool sign, int64_t *i, uint64_t *u);
 
 #endif

@@ -193,20 +193,6 @@ int mt_psi_read(const char *root, const char *path, struct mt_psi *p)
 	return mt_psi_parse(text, p);
 }
 
-/**
- * mt_ksm_share() - a cgroup's share of what KSM saves, as memtally ksm
- *	shares it
- * @saved: bytes KSM saves, (pages_sharing - pages_shared) * page size
- * @pages: the cgroup's KSM-merged pages
- * @total: the merged pages of all cgroups
- *
- * Return: @saved * @pages / @total bytes; 0 if @total is.
- */
-uint64_t mt_ksm_share(uint64_t saved, uint64_t pages, uint64_t total)
-{
-	return total ? (double)saved * pages / total : 0;
-}
-
 /*
  * @out[i]: the row of @cur[i] (its path, PSI left empty): rates over @secs
  * since its row in @prev (sorted by id; none: since it was created), or

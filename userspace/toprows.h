@@ -91,7 +91,6 @@ int mt_top_input_key(struct mt_top_input *in, int ch);
 int mt_psi_parse(const char *text, struct mt_psi *p);
 int mt_psi_read(const char *root, const char *path, struct mt_psi *p);
 
-uint64_t mt_ksm_share(uint64_t saved, uint64_t pages, uint64_t total);
 void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 		 size_t nprev, const struct mt_cgroup *cur, size_t n,
 		 double secs, const struct mt_ksm_savings *ksm, bool wss);

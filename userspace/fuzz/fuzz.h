@@ -23,6 +23,20 @@ static inline FILE *fuzz_null(void)
 }
 
 /*
+ * For the harnesses of commands that print to stdout, and their error
+ * lines to stderr: both to /dev/null from now on.  glibc lets a program
+ * set these; libFuzzer took its own copy of stderr before main() and the
+ * sanitizers write their reports to fd 2, so both still show.
+ */
+static inline void fuzz_quiet(void)
+{
+	if (fuzz_null()) {
+		stdout = fuzz_null();
+		stderr = fuzz_null();
+	}
+}
+
+/*
  * @data as a file open for reading, as the parsers get it from fopen()
  * (fmemopen() takes no empty buffer: an empty input is /dev/null).
  */

@@ -26,10 +26,7 @@ static void sysfs_num(const uint8_t *data, size_t size, bool sign)
 	while (n > 0 && buf[n - 1] == '\n')
 		n--;
 	buf[n] = '\0';
-	if (sign)
-		mt_sysfs_parse_i64(buf, &i);
-	else
-		mt_sysfs_parse_u64(buf, &u);
+	mt_sysfs_parse(buf, sign, &i, &u);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -401,6 +401,234 @@ def snapshot_seeds():
     }
 
 
+GOLDEN = os.path.join(HERE, '..', 'tests', 'golden')
+
+
+def golden(kernel):
+    """The first snapshot of a golden capture (tests/golden/KERNEL)."""
+    with open(os.path.join(GOLDEN, kernel, 'snapshot.json')) as f:
+        return json.load(f)
+
+
+def pids(snap):
+    return sorted({int(k.split('/')[2]) for k in snap['files']
+                   if re.match(r'/proc/\d+/', k)})
+
+
+def trim(snap, keep, names=None, module_keys=None):
+    """@snap with the files of the processes @keep only (and of those, the
+    files @names), the module's parts @module_keys only: a small seed."""
+    s = json.loads(json.dumps(snap))
+    files = {}
+    for k, v in s['files'].items():
+        m = re.match(r'/proc/(\d+)/(.*)', k)
+        if m and (int(m.group(1)) not in keep or
+                  (names and m.group(2) not in names)):
+            continue
+        files[k] = v
+    s['files'] = files
+    if s['module'] and module_keys is not None:
+        s['module'] = {k: v for k, v in s['module'].items()
+                       if k in module_keys}
+    return s
+
+
+def dump(snap):
+    return (json.dumps(snap, separators=(',', ':')) + '\n').encode()
+
+
+def user_pids(snap, n):
+    """The first @n processes with memory (smaps_rollup), then those with
+    KSM rmap items, and a kernel thread."""
+    f = snap['files']
+    users = [p for p in pids(snap) if f.get('/proc/%d/smaps_rollup' % p)]
+    ksm = [p for p in users
+           if not re.search(r'ksm_rmap_items 0\n',
+                            f.get('/proc/%d/ksm_stat' % p) or
+                            'ksm_rmap_items 0\n')]
+    kthread = [p for p in pids(snap) if p not in users][:1]
+    return set(users[:n] + ksm + kthread)
+
+
+REPORT_FILES = ('status', 'smaps_rollup', 'cgroup')
+REPORT_MODULE = ('status', 'cgroups', 'nodes', 'ksm', 'damon')
+
+
+def report_seeds():
+    """Snapshots as memtally report --from reads them: the golden ones
+    without what it never reads (smaps, DAMON's samples and regions)."""
+    out = {}
+    for k in ('6.1', '6.12'):
+        g = golden(k)
+        s = trim(g, user_pids(g, 4), REPORT_FILES, REPORT_MODULE)
+        out[k] = dump(s)
+    s = json.loads(out['6.12'])
+    out['no-module'] = dump(dict(s, module=None))
+    out['no-files'] = dump(dict(s, files={}))
+    # every rule fires: no swap under pressure, many major faults, an OOM
+    # kill by the module's count and a lukewarm, cold cgroup in DAMON
+    r = json.loads(out['6.12'])
+    f = r['files']
+    f['/proc/swaps'] = f['/proc/swaps'].split('\n')[0] + '\n'
+    f['/proc/vmstat'] = re.sub(r'pgmajfault \d+', 'pgmajfault 99999999',
+                               f['/proc/vmstat'])
+    for row in r['module']['cgroups']:
+        if row['path'] == '/oom':
+            row['oom_kills'] = 3
+        if row['path'] == '/demo/batch':
+            row.update(damon_wss=60 << 20, damon_hot=1 << 20,
+                       damon_warm=40 << 20, damon_cold=200 << 20)
+        if row['path'] == '/demo/db':
+            row['ksm_merging_pages'] = 100  # a second cgroup with KSM
+    out['rules'] = dump(r)
+    # without the module: OOM kills from memory.events, less the children's
+    n = json.loads(out['no-module'])
+    for cg, kills in (('/demo', 5), ('/demo/db', 2)):
+        k = '/sys/fs/cgroup%s/memory.events' % cg
+        n['files'][k] = re.sub(r'oom_kill \d+', 'oom_kill %d' % kills,
+                               n['files'][k])
+    out['no-module-oom'] = dump(n)
+    # the cgroup root at / (a container's view), its files' paths with it
+    c = json.loads(out['6.12'])
+    c['cgroup_root'] = '/'
+    c['files'] = {(k[len('/sys/fs/cgroup'):] or '/')
+                  if k.startswith('/sys/fs/cgroup/') else k: v
+                  for k, v in c['files'].items()}
+    out['cgroot-slash'] = dump(c)
+    return out
+
+
+KSM_FILES = ('comm', 'cgroup', 'ksm_merging_pages', 'ksm_stat')
+
+
+def ksm_from_seeds():
+    """Snapshots as memtally ksm --from reads them."""
+    out = {}
+    for k in ('6.1', '6.12'):
+        g = golden(k)
+        s = trim(g, user_pids(g, 3), KSM_FILES, ('cgroups', 'ksm'))
+        s['files'] = {p: v for p, v in s['files'].items()
+                      if p.startswith('/proc/') or
+                      p.startswith('/sys/kernel/mm/ksm/')}
+        out[k] = dump(s)
+    s = json.loads(out['6.12'])
+    out['no-module'] = dump(dict(s, module=None))
+    out['no-ksm'] = dump(dict(s, files={p: v for p, v in s['files'].items()
+                                        if not p.startswith('/sys/')}))
+    # 5.19's ksm_stat: rmap items and merging pages, nothing after
+    o = json.loads(out['6.12'])
+    for p in o['files']:
+        if p.endswith('/ksm_stat') and o['files'][p]:
+            o['files'][p] = '\n'.join(o['files'][p].split('\n')[:1]) + '\n'
+    out['ksm-stat-5.19'] = dump(o)
+    # a second process and cgroup with merged pages, to sort
+    t = json.loads(out['6.12'])
+    t['files']['/proc/1/ksm_stat'] = re.sub(
+        r'ksm_rmap_items \d+\nksm_zero_pages \d+\nksm_merging_pages \d+',
+        'ksm_rmap_items 8\nksm_zero_pages 1\nksm_merging_pages 4',
+        t['files']['/proc/1/ksm_stat'])
+    t['files']['/proc/1/ksm_merging_pages'] = '4\n'
+    for row in t['module']['cgroups']:
+        if row['path'] == '/':
+            row['ksm_merging_pages'] = 4
+    out['two-processes'] = dump(t)
+    return out
+
+
+SMEM_FILES = ('status', 'cmdline', 'cgroup', 'smaps_rollup', 'smaps')
+
+
+def first_maps(text, n):
+    """The first @n mappings of an smaps file."""
+    heads = [m.start() for m in re.finditer(r'^[0-9a-f]+-', text, re.M)]
+    return text[:heads[n]] if len(heads) > n else text
+
+
+def smem_from_seeds():
+    """Snapshots as memtally smem --from reads them: a few processes, each
+    with its first mappings only, and /proc/meminfo."""
+    out = {}
+    for k in ('6.1', '6.12'):
+        g = golden(k)
+        s = trim(g, user_pids(g, 4), SMEM_FILES)
+        s['files'] = {p: first_maps(v, 6) if v and p.endswith('/smaps')
+                      else v for p, v in s['files'].items()
+                      if re.match(r'/proc/(\d+/|meminfo$)', p)}
+        out[k] = dump(dict(s, module=None))
+    s = json.loads(out['6.12'])
+    # taken without smaps (memtally report's snapshot): no mapping view
+    out['no-smaps'] = dump(dict(s, files={
+        p: v for p, v in s['files'].items() if not p.endswith('/smaps')}))
+    # another user's processes, not readable: smaps_rollup null
+    u = json.loads(out['6.12'])
+    for p in list(u['files']):
+        if p.endswith('/smaps_rollup') and not p.startswith('/proc/1/'):
+            u['files'][p] = None
+    out['unreadable'] = dump(u)
+    return out
+
+
+def smaps_seeds():
+    """The files of fuzz_smaps.c, NUL-separated, from a golden capture: a
+    process without KSM (pid 1) and one with (mt_merge)."""
+    g = golden('6.12')
+    f = g['files']
+    merge = [p for p in pids(g) if f.get('/proc/%d/comm' % p) ==
+             'mt_merge\n'][0]
+
+    def smaps(pid, n):
+        return first_maps(f['/proc/%d/smaps' % pid], n)
+
+    parts = [f['/proc/1/smaps_rollup'], smaps(1, 6), f['/proc/1/status'],
+             f['/proc/%d/smaps_rollup' % merge], smaps(merge, 6),
+             f['/proc/%d/cgroup' % merge], f['/proc/meminfo']]
+    join = lambda v: '\0'.join(v).encode()
+    no_swappss = [re.sub(r'^SwapPss:.*\n', '', t, flags=re.M)
+                  for t in parts[:2]]
+    return {
+        'two-processes': join(parts),
+        'rollup-only': join(parts[:1]),
+        'no-smaps': join([parts[0], '', parts[2]]),
+        'before-4.3': join(no_swappss + parts[2:]),
+        'kernel-thread': join(['', '', 'Name:\tkthreadd\nUid:\t0\n']),
+    }
+
+
+def procfiles_seeds():
+    """Byte 0 the kind of fuzz_procfiles.c; a "key value" file has the
+    size of mt_kv_str()'s buffer in byte 1."""
+    g = golden('6.12')
+    f = g['files']
+    kv = lambda n, text: bytes([0, n]) + text.encode()
+    return {
+        'meminfo': kv(79, f['/proc/meminfo']),
+        'vmstat': kv(20, f['/proc/vmstat']),
+        'status': kv(64, f['/proc/1/status']),
+        'smaps-rollup': kv(8, f['/proc/1/smaps_rollup']),
+        'memory-stat': kv(1, f['/sys/fs/cgroup/demo/db/memory.stat']),
+        'memory-events': kv(33, f['/sys/fs/cgroup/demo/db/memory.events']),
+        'swaps': b'\x01' + f['/proc/swaps'].encode(),
+        'swaps-none': b'\x01' + f['/proc/swaps'].split('\n')[0].encode() +
+                      b'\n',
+        'swaps-two': b'\x01' + f['/proc/swaps'].encode() +
+                     b'/swap.img  file\t1048572\t0\t-3\n',
+    }
+
+
+def psi_seeds():
+    g = golden('6.12')
+    f = g['files']
+    return {
+        'system': f['/proc/pressure/memory'].encode(),
+        'cgroup': f['/sys/fs/cgroup/demo/db/memory.pressure'].encode(),
+        'idle': b'some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n'
+                b'full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n',
+        # the system's file before 5.13 had no full line
+        'some-only': f['/proc/pressure/memory'].split('\n')[0].encode() +
+                     b'\n',
+    }
+
+
 def write(name, files):
     d = os.path.join(HERE, 'corpus', name)
     os.makedirs(d, exist_ok=True)
@@ -414,6 +642,12 @@ def main():
     for name, files in text_seeds().items():
         write(name, files)
     write('snapshot', snapshot_seeds())
+    write('report', report_seeds())
+    write('ksm_from', ksm_from_seeds())
+    write('smem_from', smem_from_seeds())
+    write('smaps', smaps_seeds())
+    write('procfiles', procfiles_seeds())
+    write('psi', psi_seeds())
 
 
 if __name__ == '__main__':

@@ -31,6 +31,7 @@
 #include "../rate.h"
 #include "../snapfile.h"
 #include "../toprows.h"
+#include "snapdecode.h"
 
 #define GOLDEN_DIR	"tests/golden"
 #define OUT_MAX		(4 << 20)
