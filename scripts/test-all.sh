@@ -7,7 +7,8 @@
 #          its parsers under libFuzzer, the Debian packages installed
 #          and purged
 #   per kernel of the matrix (Debian 6.1, Debian 6.12 from backports, and a
-#   6.12 debug kernel built once from Debian's linux-source-6.12):
+#   6.12 debug kernel built once from Debian's linux-source-6.12, in the
+#   background during the host checks), in two lanes (debug; 6.1 then 6.12):
 #          W=1 + sparse build, dkms add/build, then a QEMU (TCG) boot that
 #          loads the module and runs the selftests and the tool tests;
 #          any oops/WARN/BUG in the guest's dmesg fails the kernel.
