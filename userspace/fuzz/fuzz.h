@@ -36,6 +36,17 @@ static inline void fuzz_quiet(void)
 	}
 }
 
+/* A harness of a command that prints: fuzz_quiet() once, at start-up */
+#define FUZZ_QUIET_INIT							\
+int LLVMFuzzerInitialize(int *argc, char ***argv);			\
+int LLVMFuzzerInitialize(int *argc, char ***argv)			\
+{									\
+	(void)argc;							\
+	(void)argv;							\
+	fuzz_quiet();							\
+	return 0;							\
+}
+
 /*
  * @data as a file open for reading, as the parsers get it from fopen()
  * (fmemopen() takes no empty buffer: an empty input is /dev/null).

@@ -15,15 +15,7 @@
 #include "report.h"
 #include "toprows.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	fuzz_quiet();
-	return 0;
-}
+FUZZ_QUIET_INIT
 
 static void top(const struct mt_psi *psi)
 {

@@ -45,46 +45,57 @@ struct golden_in {
 	const char *kernel;
 };
 
-/* Whether @got (@len bytes) is what tests/golden/@kernel/out/@name holds */
+/*
+ * Whether @got (@len bytes) is what the file @path holds; if not, @got goes
+ * to /tmp/memtally-golden-@kernel-@name and a line says how to compare
+ * (@hint after it)
+ */
+static bool file_same(const char *path, const char *kernel, const char *name,
+		      const char *got, size_t len, const char *hint)
+{
+	char gotp[PATH_MAX], *want = malloc(OUT_MAX);
+	bool same = false;
+	FILE *f = want ? fopen(path, "re") : NULL;
+
+	if (f) {
+		same = fread(want, 1, OUT_MAX, f) == len && !memcmp(want, got, len);
+		fclose(f);
+	}
+	free(want);
+	if (same)
+		return true;
+	snprintf(gotp, sizeof(gotp), "/tmp/memtally-golden-%s-%s", kernel, name);
+	f = fopen(gotp, "we");
+	if (f) {
+		fwrite(got, 1, len, f);
+		fclose(f);
+	}
+	fprintf(stderr, "golden: %s differs: diff -u %s %s%s\n", path, path,
+		gotp, hint);
+	return false;
+}
+
+/*
+ * Whether @got (@len bytes) is what tests/golden/@kernel/out/@name holds
+ * (MT_GOLDEN_UPDATE: write it there instead)
+ */
 static bool golden_same(const char *kernel, const char *name,
 			const char *got, size_t len)
 {
-	char path[PATH_MAX], *want = malloc(OUT_MAX);
-	bool update = getenv("MT_GOLDEN_UPDATE") != NULL, same = false;
+	char path[PATH_MAX];
+	bool same;
 	FILE *f;
-	size_t n;
 
 	snprintf(path, sizeof(path), GOLDEN_DIR "/%s/out", kernel);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), GOLDEN_DIR "/%s/out/%s", kernel, name);
-	if (update) {
-		f = fopen(path, "we");
-		same = f && fwrite(got, 1, len, f) == len;
-		if (f)
-			fclose(f);
-		free(want);
-		return same;
-	}
-	f = fopen(path, "re");
-	if (f) {
-		n = fread(want, 1, OUT_MAX, f);
-		same = n == len && !memcmp(want, got, len);
+	if (!getenv("MT_GOLDEN_UPDATE"))
+		return file_same(path, kernel, name, got, len,
+				 " (make golden-update takes it)");
+	f = fopen(path, "we");
+	same = f && fwrite(got, 1, len, f) == len;
+	if (f)
 		fclose(f);
-	}
-	if (!same) {
-		char gotp[PATH_MAX];
-
-		snprintf(gotp, sizeof(gotp), "/tmp/memtally-golden-%s-%s",
-			 kernel, name);
-		f = fopen(gotp, "we");
-		if (f) {
-			fwrite(got, 1, len, f);
-			fclose(f);
-		}
-		fprintf(stderr, "golden: %s differs: diff -u %s %s (make golden-update takes it)\n",
-			path, path, gotp);
-	}
-	free(want);
 	return same;
 }
 
@@ -95,33 +106,11 @@ static bool golden_same(const char *kernel, const char *name,
 static bool captured_same(const char *kernel, const char *name,
 			  const char *got, size_t len)
 {
-	char path[PATH_MAX], *want = malloc(OUT_MAX);
-	bool same = false;
-	FILE *f;
-	size_t n;
+	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), GOLDEN_DIR "/%s/%s", kernel, name);
-	f = want ? fopen(path, "re") : NULL;
-	if (f) {
-		n = fread(want, 1, OUT_MAX, f);
-		same = n == len && !memcmp(want, got, len);
-		fclose(f);
-	}
-	if (!same) {
-		char gotp[PATH_MAX];
-
-		snprintf(gotp, sizeof(gotp), "/tmp/memtally-golden-%s-%s",
-			 kernel, name);
-		f = fopen(gotp, "we");
-		if (f) {
-			fwrite(got, 1, len, f);
-			fclose(f);
-		}
-		fprintf(stderr, "golden: %s (captured) differs: diff -u %s %s\n",
-			path, path, gotp);
-	}
-	free(want);
-	return same;
+	return file_same(path, kernel, name, got, len,
+			 " (captured by scripts/capture-golden.sh)");
 }
 
 /* In-process formatters: each writes to @f what its command would print */
