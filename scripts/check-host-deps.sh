@@ -29,7 +29,7 @@ declared=$(grep -ohE '^[[:space:]]*([A-Za-z_][A-Za-z0-9_]*)\(\)' "${shell_files[
 	tr -d ' \t()' | sort -u)
 own=$(compgen -b; compgen -k)
 
-# the words in command position
+# the words in command position of the files (none: of standard input)
 words() {
 	sed -e 's/^[[:space:]]*#.*//' -e 's/[[:space:]]#.*$//' "$@" |
 	sed -E 's/(\|\||&&|[|;({!]|\$\(|`)/\n/g' |
@@ -43,8 +43,7 @@ recipes() {
 	grep -ohE '\$\(shell [^)]*' "$@" | sed 's/^\$(shell //'
 }
 
-cmds=$( { words "${shell_files[@]}"; recipes "${make_files[@]}" > "${TMPDIR:-/tmp}/mt-recipes.$$";
-	  words "${TMPDIR:-/tmp}/mt-recipes.$$"; rm -f "${TMPDIR:-/tmp}/mt-recipes.$$"; } | sort -u)
+cmds=$( { words "${shell_files[@]}"; recipes "${make_files[@]}" | words; } | sort -u)
 
 # the packages setup-host installs, and all they depend on
 mapfile -t listed < <(scripts/setup-host.sh --list)

@@ -17,6 +17,8 @@
 #include <netlink/handlers.h>
 #include <netlink/msg.h>
 #include <netlink/socket.h>
+#include <netlink/genl/genl.h>
+#include <linux/memtally.h>
 
 #include "nl.h"
 
@@ -69,6 +71,40 @@ static inline int fake_open(struct mt_nl *nl, const void *reply, size_t len)
 	fake_reply = reply;
 	fake_len = len;
 	return 0;
+}
+
+/* Appends the message @msg (freed) to @buf at @len: a fake reply */
+static inline void fake_append(char *buf, size_t *len, struct nl_msg *msg)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	memcpy(buf + *len, nlh, nlh->nlmsg_len);
+	*len += NLMSG_ALIGN(nlh->nlmsg_len);
+	nlmsg_free(msg);
+}
+
+/* A status-get reply with the attributes every kernel sends */
+static inline struct nl_msg *fake_status_msg(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, MEMTALLY_CMD_STATUS_GET,
+		    MEMTALLY_FAMILY_VERSION);
+	nla_put_string(msg, MEMTALLY_A_STATUS_VERSION, "0.1.0");
+	nla_put_string(msg, MEMTALLY_A_STATUS_KERNEL_RELEASE, "6.12.0");
+	nla_put_u64(msg, MEMTALLY_A_STATUS_NR_CGROUPS, 3);
+	nla_put_u64(msg, MEMTALLY_A_STATUS_UNATTRIBUTED, 0);
+	return msg;
+}
+
+/* The ack that ends a request */
+static inline struct nl_msg *fake_ack_msg(void)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED);
+	struct nlmsgerr *e = nlmsg_reserve(msg, sizeof(*e), NLMSG_ALIGNTO);
+
+	memset(e, 0, sizeof(*e));
+	return msg;
 }
 
 #endif

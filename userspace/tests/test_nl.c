@@ -186,38 +186,6 @@ static void exchange_nlctrl(void)
 	CHECK(nl.sk == NULL);
 }
 
-/* Appends the message @msg (freed) to @buf at @len */
-static void append(char *buf, size_t *len, struct nl_msg *msg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-
-	memcpy(buf + *len, nlh, nlh->nlmsg_len);
-	*len += NLMSG_ALIGN(nlh->nlmsg_len);
-	nlmsg_free(msg);
-}
-
-static struct nl_msg *status_msg(void)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, MEMTALLY_CMD_STATUS_GET,
-		    MEMTALLY_FAMILY_VERSION);
-	nla_put_string(msg, MEMTALLY_A_STATUS_VERSION, "0.1.0");
-	nla_put_string(msg, MEMTALLY_A_STATUS_KERNEL_RELEASE, "6.12.0");
-	nla_put_u64(msg, MEMTALLY_A_STATUS_NR_CGROUPS, 3);
-	nla_put_u64(msg, MEMTALLY_A_STATUS_UNATTRIBUTED, 0);
-	return msg;
-}
-
-static struct nl_msg *ack_msg(void)
-{
-	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED);
-	struct nlmsgerr *e = nlmsg_reserve(msg, sizeof(*e), NLMSG_ALIGNTO);
-
-	memset(e, 0, sizeof(*e));
-	return msg;
-}
-
 /* A status-get answered once, and twice (found by fuzz_nl: a leak) */
 static void status_replies(void)
 {
@@ -226,8 +194,8 @@ static void status_replies(void)
 	size_t len = 0;
 	char buf[1024];
 
-	append(buf, &len, status_msg());
-	append(buf, &len, ack_msg());
+	fake_append(buf, &len, fake_status_msg());
+	fake_append(buf, &len, fake_ack_msg());
 	CHECK(fake_open(&nl, buf, len) == 0);
 	CHECK(mt_nl_status(&nl, &st) == 0);
 	CHECK_STR(st.version, "0.1.0");
@@ -236,9 +204,9 @@ static void status_replies(void)
 	mt_nl_close(&nl);
 
 	len = 0;
-	append(buf, &len, status_msg());
-	append(buf, &len, status_msg());
-	append(buf, &len, ack_msg());
+	fake_append(buf, &len, fake_status_msg());
+	fake_append(buf, &len, fake_status_msg());
+	fake_append(buf, &len, fake_ack_msg());
 	CHECK(fake_open(&nl, buf, len) == 0);
 	CHECK(mt_nl_status(&nl, &st) == -EBADMSG);
 	mt_status_free(&st);

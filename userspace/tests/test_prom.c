@@ -531,16 +531,6 @@ static void tool_export_down(void)
 	CHECK(strstr(out, "Usage: memtally export --prometheus FILE"));
 }
 
-/* Appends the message @msg (freed) to @buf at @len */
-static void append(char *buf, size_t *len, struct nl_msg *msg)
-{
-	struct nlmsghdr *nlh = nlmsg_hdr(msg);
-
-	memcpy(buf + *len, nlh, nlh->nlmsg_len);
-	*len += NLMSG_ALIGN(nlh->nlmsg_len);
-	nlmsg_free(msg);
-}
-
 /* The kernel's -EPERM to a request, capped, with its extack message */
 static struct nl_msg *eperm_msg(void)
 {
@@ -552,28 +542,6 @@ static struct nl_msg *eperm_msg(void)
 	e->error = -EPERM;
 	e->msg.nlmsg_len = NLMSG_HDRLEN;
 	nla_put_string(msg, NLMSGERR_ATTR_MSG, "needs CAP_PERFMON");
-	return msg;
-}
-
-static struct nl_msg *status_msg(void)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-
-	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, 0, MEMTALLY_CMD_STATUS_GET,
-		    MEMTALLY_FAMILY_VERSION);
-	nla_put_string(msg, MEMTALLY_A_STATUS_VERSION, "0.1.0");
-	nla_put_string(msg, MEMTALLY_A_STATUS_KERNEL_RELEASE, "6.12.0");
-	nla_put_u64(msg, MEMTALLY_A_STATUS_NR_CGROUPS, 3);
-	nla_put_u64(msg, MEMTALLY_A_STATUS_UNATTRIBUTED, 0);
-	return msg;
-}
-
-static struct nl_msg *ack_msg(void)
-{
-	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, NLM_F_CAPPED);
-	struct nlmsgerr *e = nlmsg_reserve(msg, sizeof(*e), NLMSG_ALIGNTO);
-
-	memset(e, 0, sizeof(*e));
 	return msg;
 }
 
@@ -615,7 +583,7 @@ static void export_read_errors(void)
 	snprintf(path, sizeof(path), "%s/m.prom", dir);
 	setenv("MEMTALLY_CGROUP_ROOT", dir, 1);
 
-	append(buf, &len, eperm_msg());
+	fake_append(buf, &len, eperm_msg());
 	CHECK(export_fake(path, buf, len, &got) == MT_EXIT_RUNTIME);
 	CHECK(got && has_line(got, "memtally_up 0"));
 	CHECK(got && !has_line(got, "memtally_up 1"));
@@ -624,8 +592,8 @@ static void export_read_errors(void)
 
 	/* the status, then the socket fails */
 	len = 0;
-	append(buf, &len, status_msg());
-	append(buf, &len, ack_msg());
+	fake_append(buf, &len, fake_status_msg());
+	fake_append(buf, &len, fake_ack_msg());
 	CHECK(export_fake(path, buf, len, &got) == MT_EXIT_RUNTIME);
 	CHECK(got && has_line(got, "memtally_up 0"));
 	CHECK(got && !has_line(got, "memtally_up 1"));
