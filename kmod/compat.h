@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * memtally: every difference between the kernels memtally supports
- * (Debian 6.1 and 6.12) lives here, as a wrapper named after what it does.
+ * (Debian 6.1, 6.12 and 7.3) lives here, as a wrapper named after what it
+ * does.
  */
 #ifndef _MEMTALLY_COMPAT_H
 #define _MEMTALLY_COMPAT_H
@@ -14,6 +15,13 @@
 #include <net/genetlink.h>
 #include <trace/events/damon.h>
 #include <trace/events/oom.h>
+#include <trace/events/sched.h>
+#include <trace/events/vmscan.h>
+#ifdef MT_HAVE_TRACE_EXCEPTIONS
+#include <trace/events/exceptions.h>
+#else
+#include <asm/trace/exceptions.h>
+#endif
 
 #include "memtally.h"
 
@@ -73,6 +81,127 @@ static inline void mt_probe_mark_victim(void *data, int pid)
 }
 #endif
 MT_PROBE_CHECK(mark_victim, mt_probe_mark_victim);
+
+/*
+ * The page fault tracepoints (probes in hook_fault.c): x86's own
+ * <asm/trace/exceptions.h> up to 6.x, whose registration turns on a static
+ * key; the generic <trace/events/exceptions.h> in 7.x.  Same prototypes.
+ */
+
+/*
+ * sched:sched_process_exit: 7.x adds group_dead, and calls it before
+ * exit_mm() (6.x after).  Context: do_exit(), current is @p.
+ */
+#ifdef MT_HAVE_EXIT_GROUP_DEAD
+static inline void mt_probe_task_exit(void *data, struct task_struct *p,
+				      bool group_dead)
+{
+	mt_task_exit(p);
+}
+#else
+static inline void mt_probe_task_exit(void *data, struct task_struct *p)
+{
+	mt_task_exit(p);
+}
+#endif
+MT_PROBE_CHECK(sched_process_exit, mt_probe_task_exit);
+
+/*
+ * vmscan: the direct, memcg and soft limit reclaim begin and end
+ * tracepoints.  7.x swaps order and gfp_flags and adds to both the memcg
+ * reclaimed (NULL for direct reclaim), which mt_reclaim_begin() uses; older
+ * kernels do not say.  Context: the reclaiming task (soft limit reclaim:
+ * also kswapd), may sleep between begin and end.
+ */
+#ifdef MT_HAVE_RECLAIM_BEGIN_MEMCG
+#define MT_RECLAIM_BEGIN_ARGS	gfp_t gfp_flags, int order, struct mem_cgroup *memcg
+#define MT_RECLAIM_BEGIN_MEMCG	memcg
+#else
+#define MT_RECLAIM_BEGIN_ARGS	int order, gfp_t gfp_flags
+#define MT_RECLAIM_BEGIN_MEMCG	NULL
+#endif
+#ifdef MT_HAVE_RECLAIM_END_MEMCG
+#define MT_RECLAIM_END_ARGS	unsigned long nr_reclaimed, struct mem_cgroup *memcg
+#define MT_RECLAIM_END_MEMCG	memcg
+#else
+#define MT_RECLAIM_END_ARGS	unsigned long nr_reclaimed
+#define MT_RECLAIM_END_MEMCG	NULL
+#endif
+
+static inline void mt_probe_direct_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
+{
+	mt_reclaim_begin(MT_PAIR_DIRECT, MT_RECLAIM_BEGIN_MEMCG);
+}
+
+static inline void mt_probe_direct_end(void *data, MT_RECLAIM_END_ARGS)
+{
+	mt_reclaim_end(MT_PAIR_DIRECT, nr_reclaimed, MT_RECLAIM_END_MEMCG);
+}
+
+static inline void mt_probe_memcg_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
+{
+	mt_reclaim_begin(MT_PAIR_MEMCG, MT_RECLAIM_BEGIN_MEMCG);
+}
+
+static inline void mt_probe_memcg_end(void *data, MT_RECLAIM_END_ARGS)
+{
+	mt_reclaim_end(MT_PAIR_MEMCG, nr_reclaimed, MT_RECLAIM_END_MEMCG);
+}
+
+static inline void mt_probe_softlimit_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
+{
+	mt_reclaim_begin(MT_PAIR_SOFTLIMIT, MT_RECLAIM_BEGIN_MEMCG);
+}
+
+static inline void mt_probe_softlimit_end(void *data, MT_RECLAIM_END_ARGS)
+{
+	mt_reclaim_end(MT_PAIR_SOFTLIMIT, nr_reclaimed, MT_RECLAIM_END_MEMCG);
+}
+
+MT_PROBE_CHECK(mm_vmscan_direct_reclaim_begin, mt_probe_direct_begin);
+MT_PROBE_CHECK(mm_vmscan_direct_reclaim_end, mt_probe_direct_end);
+MT_PROBE_CHECK(mm_vmscan_memcg_reclaim_begin, mt_probe_memcg_begin);
+MT_PROBE_CHECK(mm_vmscan_memcg_reclaim_end, mt_probe_memcg_end);
+MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_begin,
+	       mt_probe_softlimit_begin);
+MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_end, mt_probe_softlimit_end);
+
+/*
+ * vmscan:mm_shrink_slab_start/end: 7.x adds the memcg being shrunk, last.
+ * Context: the reclaiming task or kswapd.
+ */
+#ifdef MT_HAVE_SHRINK_SLAB_MEMCG
+#define MT_SLAB_START_ARGS						\
+	struct shrinker *shr, struct shrink_control *sc,		\
+	long nr_objects_to_shrink, unsigned long cache_items,		\
+	unsigned long long delta, unsigned long total_scan, int priority, \
+	struct mem_cgroup *memcg
+#define MT_SLAB_END_ARGS						\
+	struct shrinker *shr, int nid, int shrinker_retval,		\
+	long unused_scan_cnt, long new_scan_cnt, long total_scan,	\
+	struct mem_cgroup *memcg
+#else
+#define MT_SLAB_START_ARGS						\
+	struct shrinker *shr, struct shrink_control *sc,		\
+	long nr_objects_to_shrink, unsigned long cache_items,		\
+	unsigned long long delta, unsigned long total_scan, int priority
+#define MT_SLAB_END_ARGS						\
+	struct shrinker *shr, int nid, int shrinker_retval,		\
+	long unused_scan_cnt, long new_scan_cnt, long total_scan
+#endif
+
+static inline void mt_probe_slab_start(void *data, MT_SLAB_START_ARGS)
+{
+	mt_slab_start();
+}
+
+static inline void mt_probe_slab_end(void *data, MT_SLAB_END_ARGS)
+{
+	mt_slab_end(nid);
+}
+
+MT_PROBE_CHECK(mm_shrink_slab_start, mt_probe_slab_start);
+MT_PROBE_CHECK(mm_shrink_slab_end, mt_probe_slab_end);
 
 /*
  * KSM tracepoints (upstream 6.7): without <trace/events/ksm.h> the KSM

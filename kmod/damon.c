@@ -171,7 +171,8 @@ void mt_damon_cg_free_rcu(struct mt_damon_cg *cg)
  * @cg: the cgroup's numbers
  * @ts: CLOCK_BOOTTIME of the aggregation
  *
- * Context: the bound kdamond's probe (preemption off), the only writer.
+ * Context: the bound kdamond's probe (preemption off: a seqcount
+ * writer), the only writer.
  */
 void mt_damon_cg_commit(struct mt_damon_cg *cg, u64 ts)
 {
@@ -391,8 +392,9 @@ static void mt_damon_commit(struct mt_damon *d, u64 ts)
  * (a target without regions), the first region of the next aggregation,
  * half an interval later or of a lower target, completes it.
  *
- * Context: a kdamond thread (kdamond_reset_aggregated()), process context
- * with preemption off inside the tracepoint: no sleeping, no allocation.
+ * Context: a kdamond thread (kdamond_reset_aggregated()), process context:
+ * no sleeping, no allocation.  Turns preemption off itself (7.x calls
+ * probes preemptible), for the seqcount writers below.
  * Only the bound kdamond gets past the first check, so everything below
  * has one writer.
  */
@@ -404,6 +406,7 @@ void mt_damon_region(unsigned int ti, struct damon_region *r,
 	struct mt_damon *d;
 	u32 last_ti;
 
+	preempt_disable_notrace();
 	rcu_read_lock();
 	d = rcu_dereference(mt_damon);
 	if (!d || READ_ONCE(d->kdamond) != current->pid)
@@ -434,6 +437,7 @@ void mt_damon_region(unsigned int ti, struct damon_region *r,
 	WRITE_ONCE(d->probe_ns, d->probe_ns + ktime_get_ns() - t0);
 out:
 	rcu_read_unlock();
+	preempt_enable_notrace();
 }
 
 /**
@@ -441,7 +445,7 @@ out:
  * @p: the task
  *
  * A later kdamond may get the same pid; it must not feed this binding.
- * Context: the task-exit probe (preemption off).
+ * Context: the task-exit probe.
  */
 void mt_damon_task_exit(struct task_struct *p)
 {

@@ -6,8 +6,9 @@
  * A probe cannot allocate the netlink message, so it fills a struct
  * mt_event into this CPU's queue (a kfifo: lock-free for one writer and one
  * reader) and schedules a work that sends the queued events.  One writer
- * per queue: producers run in task context with preemption off, never in
- * interrupts, so two cannot interleave on one CPU.  One reader: the work,
+ * per queue: producers run in task context with preemption off (taken by
+ * mt_event_post()), never in interrupts, so two cannot interleave on one
+ * CPU.  One reader: the work,
  * which never runs concurrently with itself.  A full queue counts the event
  * as dropped.  Nothing is queued while nobody listens.
  */
@@ -51,14 +52,19 @@ static DECLARE_WORK(mt_events_work, mt_events_workfn);
  * mt_event_post() - queue an event for the "events" group
  * @ev: the event, copied
  *
- * Context: task context, preemption off; not in interrupts (one writer per
- * CPU queue).
+ * Context: task context; not in interrupts (one writer per CPU queue,
+ * with preemption off).
  */
 void mt_event_post(const struct mt_event *ev)
 {
-	struct mt_event_queue *q = this_cpu_ptr(mt_queues);
+	struct mt_event_queue *q;
+	bool queued;
 
-	if (!kfifo_put(&q->fifo, *ev)) {
+	preempt_disable_notrace();
+	q = this_cpu_ptr(mt_queues);
+	queued = kfifo_put(&q->fifo, *ev);
+	preempt_enable_notrace();
+	if (!queued) {
 		mt_event_dropped();
 		return;
 	}
@@ -86,7 +92,7 @@ static void mt_event_task(struct mt_event *ev, u8 cmd, struct task_struct *t)
  * @reclaimed: pages it freed
  *
  * Multicast when @ns reaches the threshold set with config-set.
- * Context: task context, preemption off (a tracepoint probe).
+ * Context: task context (a tracepoint probe).
  */
 void mt_event_stall(unsigned int kind, u64 ns, u64 reclaimed)
 {

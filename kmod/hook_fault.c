@@ -3,19 +3,21 @@
  * memtally: page faults per cgroup (x86 exceptions:page_fault_user and
  * exceptions:page_fault_kernel).
  *
- * Registering a probe on these tracepoints flips the x86 static key that
- * makes the fault handler call them at all (their reg/unreg functions).
+ * Up to 6.x, registering a probe on these tracepoints flips the x86 static
+ * key that makes the fault handler call them at all (their reg/unreg
+ * functions); 7.x has the usual tracepoint key only.  Their header differs:
+ * compat.h.
  */
 #include <linux/ptrace.h>
-#include <asm/trace/exceptions.h>
 
 #include "memtally.h"
+#include "compat.h"
 
 /*
  * Both probes run in the x86 page fault handler (exc_page_fault ->
- * trace_page_fault_entries) before the fault is handled: interrupts off,
- * inside the tracepoint's RCU-sched section.  They must not sleep, lock or
- * allocate: mt_count_current() is a lockless lookup and a per-CPU increment.
+ * trace_page_fault_entries) before the fault is handled, interrupts off.
+ * They must not sleep, lock or allocate: mt_count_current() is a lockless
+ * lookup and a per-CPU increment.
  */
 
 MT_PROBE_CHECK(page_fault_user, mt_probe_fault_user);

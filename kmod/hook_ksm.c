@@ -8,8 +8,8 @@
  * lock is not always held, and the mm may be exiting).  mm->owner is
  * cleared by the last exiting owner and task_structs are freed after an
  * RCU grace period, so rcu_dereference() and a NULL check suffice.  An mm
- * without owner is exiting: its merges are not counted.  All probes run
- * with preemption off and must not sleep, lock or allocate.
+ * without owner is exiting: its merges are not counted.  No probe may
+ * sleep, lock or allocate (memtally.h says what context probes run in).
  */
 #include <linux/rcupdate.h>
 #include <trace/events/ksm.h>

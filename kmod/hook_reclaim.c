@@ -9,95 +9,70 @@
  * counted for the cgroup of the task that does them, or for the node's row
  * when kswapd (or an interrupt) does them (mt_count_reclaim()).
  *
- * Every probe here runs inside the tracepoint's RCU-sched section with
- * preemption off and must not sleep, lock or allocate.  Unless noted, the
- * tracepoint fires in task context: the reclaiming task, or kswapd.
+ * No probe here may sleep, lock or allocate (memtally.h says what context
+ * probes run in).  Unless noted, the tracepoint fires in task context: the
+ * reclaiming task, or kswapd.  The probes of the tracepoints whose
+ * prototypes differ between kernels are in compat.h.
  */
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/shrinker.h>
 #include <trace/events/vmscan.h>
 
 #include "memtally.h"
 
-static void mt_stall_end(enum mt_pair_kind kind, unsigned long nr_reclaimed)
+/*
+ * Is @memcg, the cgroup a memcg reclaim works on, the current task's own
+ * or one of its ancestors: is the task stalled by its own limits?
+ */
+static bool mt_memcg_is_own(struct mem_cgroup *memcg)
+{
+	bool own;
+
+	rcu_read_lock();
+	own = mem_cgroup_is_descendant(mem_cgroup_from_task(current), memcg);
+	rcu_read_unlock();
+	return own;
+}
+
+/**
+ * mt_reclaim_begin() - a task enters direct, memcg or soft limit reclaim
+ * @kind: which
+ * @memcg: the memory cgroup reclaimed, where the tracepoint says (7.x:
+ *	memcg and soft limit reclaim); else NULL
+ *
+ * Reclaim of a cgroup that is neither the task's nor an ancestor of it is
+ * no stall of the task's: it works for another cgroup (an agent writing
+ * that cgroup's memory.reclaim, memory.high or memory.max) and is not
+ * timed.  Kernels whose tracepoints do not name the cgroup count it as a
+ * memcg stall of the writer.  Context: compat.h's probes.
+ */
+void mt_reclaim_begin(enum mt_pair_kind kind, struct mem_cgroup *memcg)
+{
+	if (memcg && !mt_memcg_is_own(memcg))
+		return;
+	mt_pair_begin(kind);
+}
+
+/**
+ * mt_reclaim_end() - direct, memcg or soft limit reclaim returns
+ * @kind: which
+ * @nr_reclaimed: pages it freed
+ * @memcg: as for mt_reclaim_begin()
+ *
+ * Context: compat.h's probes.
+ */
+void mt_reclaim_end(enum mt_pair_kind kind, unsigned long nr_reclaimed,
+		    struct mem_cgroup *memcg)
 {
 	u64 ns;
 
+	if (memcg && !mt_memcg_is_own(memcg))
+		return;
 	if (!mt_pair_end(kind, &ns))
 		return;
 	mt_count_stall(kind, ns, nr_reclaimed);
 	mt_event_stall(kind, ns, nr_reclaimed);
-}
-
-MT_PROBE_CHECK(mm_vmscan_direct_reclaim_begin, mt_probe_direct_begin);
-/**
- * mt_probe_direct_begin() - an allocating task enters direct reclaim
- * @data: unused
- * @order: allocation order
- * @gfp_flags: allocation flags
- */
-void mt_probe_direct_begin(void *data, int order, gfp_t gfp_flags)
-{
-	mt_pair_begin(MT_PAIR_DIRECT);
-}
-
-MT_PROBE_CHECK(mm_vmscan_direct_reclaim_end, mt_probe_direct_end);
-/**
- * mt_probe_direct_end() - direct reclaim returns
- * @data: unused
- * @nr_reclaimed: pages it freed
- */
-void mt_probe_direct_end(void *data, unsigned long nr_reclaimed)
-{
-	mt_stall_end(MT_PAIR_DIRECT, nr_reclaimed);
-}
-
-MT_PROBE_CHECK(mm_vmscan_memcg_reclaim_begin, mt_probe_memcg_begin);
-/**
- * mt_probe_memcg_begin() - a task reclaims a memory cgroup over its limit
- * @data: unused
- * @order: allocation order
- * @gfp_flags: allocation flags
- */
-void mt_probe_memcg_begin(void *data, int order, gfp_t gfp_flags)
-{
-	mt_pair_begin(MT_PAIR_MEMCG);
-}
-
-MT_PROBE_CHECK(mm_vmscan_memcg_reclaim_end, mt_probe_memcg_end);
-/**
- * mt_probe_memcg_end() - memory cgroup reclaim returns
- * @data: unused
- * @nr_reclaimed: pages it freed
- */
-void mt_probe_memcg_end(void *data, unsigned long nr_reclaimed)
-{
-	mt_stall_end(MT_PAIR_MEMCG, nr_reclaimed);
-}
-
-MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_begin, mt_probe_softlimit_begin);
-/**
- * mt_probe_softlimit_begin() - cgroup v1 soft limit reclaim starts
- * @data: unused
- * @order: allocation order
- * @gfp_flags: allocation flags
- *
- * Context: also from kswapd, which then pairs with itself like any task.
- */
-void mt_probe_softlimit_begin(void *data, int order, gfp_t gfp_flags)
-{
-	mt_pair_begin(MT_PAIR_SOFTLIMIT);
-}
-
-MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_end, mt_probe_softlimit_end);
-/**
- * mt_probe_softlimit_end() - soft limit reclaim returns
- * @data: unused
- * @nr_reclaimed: pages it freed
- */
-void mt_probe_softlimit_end(void *data, unsigned long nr_reclaimed)
-{
-	mt_stall_end(MT_PAIR_SOFTLIMIT, nr_reclaimed);
 }
 
 MT_PROBE_CHECK(mm_vmscan_lru_shrink_inactive, mt_probe_shrink_inactive);
@@ -169,41 +144,25 @@ void mt_probe_throttled(void *data, int nid, int usec_timeout,
 	mt_count_reclaim(MT_THROTTLED_US, max(usec_delayed, 0), nid);
 }
 
-MT_PROBE_CHECK(mm_shrink_slab_start, mt_probe_slab_start);
 /**
- * mt_probe_slab_start() - reclaim calls a slab shrinker
- * @data: unused
- * @shr: the shrinker
- * @sc: the request; sc->memcg is the memcg being shrunk, if any (the time
- *	is charged to whoever reclaims, see the file comment)
- * @nr_objects_to_shrink: deferred work
- * @cache_items: objects in the cache
- * @delta: new work
- * @total_scan: objects to scan
- * @priority: reclaim priority
+ * mt_slab_start() - reclaim calls a slab shrinker
+ *
+ * The time is charged to whoever reclaims (see the file comment), also
+ * where the tracepoint names the memcg being shrunk.  Context: compat.h's
+ * probes.
  */
-void mt_probe_slab_start(void *data, struct shrinker *shr,
-			 struct shrink_control *sc, long nr_objects_to_shrink,
-			 unsigned long cache_items, unsigned long long delta,
-			 unsigned long total_scan, int priority)
+void mt_slab_start(void)
 {
 	mt_pair_begin(MT_PAIR_SLAB);
 }
 
-MT_PROBE_CHECK(mm_shrink_slab_end, mt_probe_slab_end);
 /**
- * mt_probe_slab_end() - the slab shrinker returned
- * @data: unused
- * @shr: the shrinker
+ * mt_slab_end() - the slab shrinker returned
  * @nid: node
- * @shrinker_retval: objects freed
- * @unused_scan_cnt: deferred work left
- * @new_scan_cnt: deferred work now
- * @total_scan: objects scanned
+ *
+ * Context: compat.h's probes.
  */
-void mt_probe_slab_end(void *data, struct shrinker *shr, int nid,
-		       int shrinker_retval, long unused_scan_cnt,
-		       long new_scan_cnt, long total_scan)
+void mt_slab_end(int nid)
 {
 	u64 ns;
 

@@ -360,6 +360,14 @@ const struct mt_hook *mt_hook_get(unsigned int i);
  * MT_PROBE_CHECK(tp, fn) - fail the build unless @fn has the prototype the
  * running kernel's <trace/events/...> header declares for tracepoint @tp.
  * Probes are registered by name at run time, where nothing checks them.
+ *
+ * The context of a probe: up to 6.x a tracepoint calls its probes with
+ * preemption off (an RCU read-side section); 7.x calls them under
+ * SRCU-fast, preemptible (Debian's 7.3: PREEMPT_LAZY, PREEMPT_RCU).  So no
+ * probe relies on the tracepoint for either: what needs preemption off
+ * (a per-CPU queue, a seqcount writer, the lookup in mt_count_task()) or an
+ * RCU read side takes it itself, and per-CPU counters are this_cpu_*()
+ * operations, safe in any context.
  */
 #define MT_PROBE_CHECK(tp, fn)						\
 	static_assert(__same_type(check_trace_callback_type_##tp,	\
@@ -375,18 +383,16 @@ void mt_probe_fault_kernel(void *data, unsigned long address,
 			   struct pt_regs *regs, unsigned long error_code);
 void mt_probe_cgroup_mkdir(void *data, struct cgroup *cgrp, const char *path);
 void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path);
-void mt_probe_task_exit(void *data, struct task_struct *p);
-
 struct folio;
-struct shrinker;
-struct shrink_control;
+struct mem_cgroup;
 struct reclaim_stat;
-void mt_probe_direct_begin(void *data, int order, gfp_t gfp_flags);
-void mt_probe_direct_end(void *data, unsigned long nr_reclaimed);
-void mt_probe_memcg_begin(void *data, int order, gfp_t gfp_flags);
-void mt_probe_memcg_end(void *data, unsigned long nr_reclaimed);
-void mt_probe_softlimit_begin(void *data, int order, gfp_t gfp_flags);
-void mt_probe_softlimit_end(void *data, unsigned long nr_reclaimed);
+/* what compat.h's probes of the tracepoints that differ call */
+void mt_task_exit(struct task_struct *p);
+void mt_reclaim_begin(enum mt_pair_kind kind, struct mem_cgroup *memcg);
+void mt_reclaim_end(enum mt_pair_kind kind, unsigned long nr_reclaimed,
+		    struct mem_cgroup *memcg);
+void mt_slab_start(void);
+void mt_slab_end(int nid);
 void mt_probe_shrink_inactive(void *data, int nid, unsigned long nr_scanned,
 			      unsigned long nr_reclaimed,
 			      struct reclaim_stat *stat, int priority,
@@ -399,13 +405,6 @@ void mt_probe_shrink_active(void *data, int nid, unsigned long nr_taken,
 void mt_probe_write_folio(void *data, struct folio *folio);
 void mt_probe_throttled(void *data, int nid, int usec_timeout,
 			int usec_delayed, int reason);
-void mt_probe_slab_start(void *data, struct shrinker *shr,
-			 struct shrink_control *sc, long nr_objects_to_shrink,
-			 unsigned long cache_items, unsigned long long delta,
-			 unsigned long total_scan, int priority);
-void mt_probe_slab_end(void *data, struct shrinker *shr, int nid,
-		       int shrinker_retval, long unused_scan_cnt,
-		       long new_scan_cnt, long total_scan);
 void mt_probe_kswapd_wake(void *data, int nid, int zid, int order);
 void mt_probe_wakeup_kswapd(void *data, int nid, int zid, int order,
 			    gfp_t gfp_flags);

@@ -22,7 +22,6 @@
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/timekeeping.h>
-#include <trace/events/sched.h>
 
 #include "memtally.h"
 
@@ -67,8 +66,8 @@ static struct mt_pair *mt_pair_lookup(u32 key)
  * mt_pair_begin() - the current task starts something to be timed
  * @kind: what
  *
- * Context: task context, preemption off (a tracepoint probe); may be
- * followed by sleeping and migration before mt_pair_end().
+ * Context: task context (a tracepoint probe); may be followed by sleeping
+ * and migration before mt_pair_end().
  */
 void mt_pair_begin(enum mt_pair_kind kind)
 {
@@ -96,7 +95,7 @@ void mt_pair_begin(enum mt_pair_kind kind)
  * @kind: what
  * @ns: how long it took, when the return value is true
  *
- * Context: task context, preemption off (a tracepoint probe).
+ * Context: task context (a tracepoint probe).
  * Return: true at the end of an outermost pair; false for an inner one and
  * for an end without a begin.
  */
@@ -131,15 +130,13 @@ void mt_pair_forget(struct task_struct *task)
 	}
 }
 
-MT_PROBE_CHECK(sched_process_exit, mt_probe_task_exit);
 /**
- * mt_probe_task_exit() - a task exits: drop what it still has open
- * @data: unused
+ * mt_task_exit() - a task exits: drop what it still has open
  * @p: the exiting task (current)
  *
- * Context: do_exit(), task context, preemption off (tracepoint).
+ * Context: do_exit(), task context (compat.h's sched_process_exit probe).
  */
-void mt_probe_task_exit(void *data, struct task_struct *p)
+void mt_task_exit(struct task_struct *p)
 {
 	mt_pair_forget(p);
 	mt_damon_task_exit(p);

@@ -160,18 +160,18 @@ static DECLARE_WORK(mt_sync_work, mt_sync_workfn);
  * @n: how much
  *
  * Context: tracepoint probes only, in any context including hard IRQ and
- * NMI: the tracepoint runs its probes with preemption disabled, and that is
- * the RCU read-side section which keeps the task's css_set and the entry
- * (freed by call_rcu()) alive here, as rcu_read_lock() would.  Does a
- * lockless lookup and a per-CPU add (a single instruction on x86) or an
- * atomic add, both NMI-safe.  An event whose cgroup has no entry yet counts
- * as unattributed.
+ * NMI.  Preemption off here is the RCU read-side section which keeps the
+ * task's css_set and the entry (freed by call_rcu()) alive, as
+ * rcu_read_lock() would: 6.x tracepoints call their probes so, 7.x does not
+ * (memtally.h).  Does a lockless lookup and a per-CPU add (a single
+ * instruction on x86) or an atomic add, both NMI-safe.  An event whose
+ * cgroup has no entry yet counts as unattributed.
  */
 void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
 {
 	struct mt_cgroup *e;
 
-	lockdep_assert_preemption_disabled();
+	preempt_disable_notrace();
 	e = mt_lookup(cgroup_id(task_dfl_cgroup(task)));
 	if (unlikely(!e))
 		this_cpu_inc(mt_unattributed);
@@ -179,6 +179,7 @@ void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
 		this_cpu_add(e->pcpu->v[c], n);
 	else
 		atomic64_add(n, &e->shared[c - MT_NR_PCPU]);
+	preempt_enable_notrace();
 }
 
 /**
@@ -229,7 +230,7 @@ static unsigned int mt_hist_bucket(u64 ns)
  * @ns: how long it stalled
  * @reclaimed: pages the reclaim freed
  *
- * Context: task context, preemption off (a tracepoint probe).
+ * Context: task context (a tracepoint probe).
  */
 void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 {
@@ -534,7 +535,7 @@ struct mt_damon_cg *mt_store_damon(u64 id)
  * @ts: CLOCK_BOOTTIME of the aggregation
  *
  * A walk of every entry, so cgroups without bytes this time publish zeros.
- * Context: the bound kdamond's probe, under RCU, preemption off.
+ * Context: the bound kdamond's probe, under RCU with preemption off.
  */
 void mt_store_damon_commit(u64 ts)
 {

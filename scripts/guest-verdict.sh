@@ -26,6 +26,7 @@ mt_skip_feature() {
 	*"KSM is not built"*) echo ksm ;;
 	*"no PSI"*) echo psi ;;
 	*"no MGLRU"* | *"CONFIG_LRU_GEN"*) echo mglru ;;
+	*"no DAMON_STAT"*) echo damon_stat ;;
 	esac
 }
 

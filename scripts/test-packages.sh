@@ -81,8 +81,14 @@ cleanup() {
 }
 trap cleanup EXIT
 [ -e /lib/modules ] || made_modules=1
+chroot_kernels=()
 while read -r _ abi _ kdir; do
 	[ -d "$kdir" ] || die "no headers of $abi from scripts/kernels.sh"
+	# another suite's kernel: tested in that suite's chroot, below
+	if [ -n "$(mt_kernel_chroot "$kdir")" ]; then
+		chroot_kernels+=("$abi $kdir")
+		continue
+	fi
 	abis+=("$abi")
 	[ -e "/lib/modules/$abi" ] && continue
 	made_abis+=("$abi")
@@ -191,3 +197,68 @@ if ! diff -u "$dir/files-before" "$dir/files-after" > "$dir/files.diff"; then
 fi
 log "purged: the host's $(wc -l < "$dir/files-before") files as before"
 [ -z "$made_mok" ] || log "(dkms' signing key /var/lib/dkms/mok.* made by the build: removed)"
+
+# ---- another suite's kernels: memtally-dkms in that suite's chroot --------
+# (Debian 13's: their kbuild tools and gcc-14 run there; scripts/chroot.sh)
+# as on such a host: their headers where linux-headers puts them, apt
+# installs memtally-dkms and dkms builds for each kernel, then purging
+# leaves the chroot with the files it had.
+for k in "${chroot_kernels[@]}"; do
+	read -r abi kdir <<< "$k"
+	suite=$(mt_kernel_chroot "$kdir")
+	echo "$suite $abi $kdir"
+done | sort | awk '{a[$1] = a[$1] " " $2 ":" $3} END {for (s in a) print s a[s]}' |
+while read -r suite kernels; do
+	log "memtally-dkms in the $suite chroot, for: $(sed 's/:[^ ]*//g' <<< "$kernels")"
+	scripts/chroot.sh "$suite" /bin/bash -c '
+		set -eu
+		deb=$1 version=$2
+		shift 2
+		die() { echo "test-packages: FAIL ($(. /etc/os-release; echo $VERSION_CODENAME)): $*" >&2; exit 1; }
+		made=()
+		undo() {
+			for abi in "${made[@]}"; do rm -rf "/lib/modules/$abi"; done
+			dpkg -P memtally-dkms > /dev/null 2>&1 || true
+		}
+		trap undo EXIT
+		# (the test'\''s own /lib/modules/<abi> are left out: removed after)
+		snap() {
+			local p=() abi
+			for abi in "${made[@]}"; do p+=(-o -path "/usr/lib/modules/$abi"); done
+			find / -xdev \( -path /proc -o -path /sys -o -path /dev -o -path /tmp \
+			-o -path /var/log -o -path /var/cache -o -path /var/lib/apt -o -path /var/lib/dpkg \
+			-o -path /root -o -path "$(dirname "$deb")" "${p[@]}" \) -prune -o -print | sort
+		}
+		for k; do
+			abi=${k%%:*} kdir=${k#*:}
+			[ -e /lib/modules/$abi ] && continue
+			made+=("$abi")
+			mkdir -p /lib/modules/$abi
+			ln -s "$kdir" /lib/modules/$abi/build
+			cp -a "${kdir%/usr/src/*}/lib/modules/$abi"/modules.{order,builtin,builtin.modinfo} /lib/modules/$abi/
+			depmod "$abi"
+		done
+		snap > /tmp/files-before
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y --no-install-recommends "$deb" > /tmp/install.log 2>&1 ||
+			{ cat /tmp/install.log; die "apt-get install $deb"; }
+		for k; do
+			abi=${k%%:*}
+			st=$(dkms status -m memtally -v "$version" -k "$abi")
+			echo "test-packages: dkms status: $st"
+			grep -q ": installed" <<< "$st" || { cat /tmp/install.log; die "dkms did not install memtally for $abi"; }
+			ko=$(find /lib/modules/$abi/updates -name "memtally.ko*" | head -n1)
+			[ -n "$ko" ] || die "no memtally.ko in /lib/modules/$abi/updates"
+			vm=$(modinfo -F vermagic "$ko")
+			[ "${vm%% *}" = "$abi" ] || die "$ko: vermagic $vm, not $abi"
+			echo "test-packages: $ko: $vm"
+		done
+		apt-get purge -y memtally-dkms > /tmp/purge.log 2>&1 || { cat /tmp/purge.log; die "apt-get purge"; }
+		[ -z "$(find /lib/modules/ -name "memtally.ko*")" ] || die "after purge: a memtally.ko is left"
+		[ -z "$(compgen -G "/usr/src/memtally-*")" ] || die "after purge: /usr/src/memtally-*"
+		snap > /tmp/files-after
+		diff -u /tmp/files-before /tmp/files-after || die "purging left the chroot changed"
+		rm -f /tmp/files-before /tmp/files-after /tmp/install.log /tmp/purge.log
+		echo "test-packages: purged: the chroot as before"
+	' test-packages "$dir/memtally-dkms_${version}_all.deb" "$version" ${kernels} || exit 1
+done

@@ -41,12 +41,32 @@ mt_module_tree() {
 	cp -a "$MT_TOP/kmod" "$MT_TOP/include" "$dir/"
 }
 
+# mt_kernel_chroot <kernel build dir>: the Debian suite in whose chroot
+# modules for this kernel are built (scripts/kernels.sh marks the kernels of
+# other suites than this host's), or nothing
+mt_kernel_chroot() {
+	cat "${1%/usr/src/*}/.chroot" 2>/dev/null || true
+}
+
+# mt_kernel_run <kernel build dir> <command...>: run a build command for
+# this kernel, in its chroot (scripts/chroot.sh) if it has one
+mt_kernel_run() {
+	local suite
+	suite=$(mt_kernel_chroot "$1")
+	shift
+	if [ -n "$suite" ]; then
+		"$MT_TOP/scripts/chroot.sh" "$suite" "$@"
+	else
+		"$@"
+	fi
+}
+
 mt_build_module() {
 	local dir kdir=$2
 	dir=$(realpath -m "$1")
 	shift 2
 	mt_module_tree "$dir"
-	make -s -C "$kdir" M="$dir" "$@" modules
+	mt_kernel_run "$kdir" make -s -C "$kdir" M="$dir" "$@" modules
 }
 
 # mt_modfile <dir> <name>: the file of module <name> under <dir> (- and _ alike)

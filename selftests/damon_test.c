@@ -23,6 +23,7 @@
 #include "mt_lib.h"
 
 #define DAMON	"/sys/kernel/mm/damon/admin/kdamonds"
+#define DAMON_STAT_ENABLED	"/sys/module/damon_stat/parameters/enabled"
 #define KD	DAMON "/0"
 #define CTX	KD "/contexts/0"
 #define MIB	(1024ULL * 1024)
@@ -96,6 +97,13 @@ static long damon_start(const pid_t *pids, int npids,
 	char path[256];
 	int i;
 
+	/*
+	 * Debian's 7.x starts DAMON_STAT at boot, which runs DAMON
+	 * exclusively: stop it, as an admin would (damon_test.sh checks that
+	 * the tool says so)
+	 */
+	if (!access(DAMON_STAT_ENABLED, F_OK))
+		wr(DAMON_STAT_ENABLED, "N");
 	if (wr(DAMON "/nr_kdamonds", "1") ||
 	    wr(KD "/contexts/nr_contexts", "1") ||
 	    wr(CTX "/operations", npids ? "vaddr" : "paddr") ||

@@ -234,13 +234,42 @@ static void start_undo(const char *root, const char *kd, bool on)
 	mt_sysfs_write(dir, "nr_kdamonds", "0");
 }
 
+/*
+ * The kernel's own DAMON modules that run DAMON exclusively when enabled:
+ * while one does, no other kdamond starts (EBUSY).  Debian's 7.x kernels
+ * start DAMON_STAT at boot.
+ */
+static const char *const exclusive_modules[] = {
+	"damon_stat", "damon_reclaim", "damon_lru_sort",
+};
+
+/* The first of them that is enabled, or NULL */
+static const char *exclusive_user(void)
+{
+	char path[PATH_MAX], v[8];
+
+	for (size_t i = 0; i < sizeof(exclusive_modules) / sizeof(*exclusive_modules); i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s/parameters",
+			 exclusive_modules[i]);
+		if (!mt_sysfs_read(path, "enabled", v, sizeof(v)) && v[0] == 'Y')
+			return exclusive_modules[i];
+	}
+	return NULL;
+}
+
 /* Turn the configured kdamond at @kd on and read its pid. */
 static int turn_on(const char *kd, int index, int *pid)
 {
+	const char *excl;
 	int64_t v;
 	int err;
 
 	err = mt_sysfs_write(kd, "state", "on");
+	if (err == -EBUSY && (excl = exclusive_user())) {
+		mt_err("turning kdamond %d on: the kernel's %s runs DAMON exclusively (stop it: echo N > /sys/module/%s/parameters/enabled)",
+		       index, excl, excl);
+		return -1;
+	}
 	if (err) {
 		mt_err("turning kdamond %d on: %s", index, strerror(-err));
 		return -1;

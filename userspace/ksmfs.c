@@ -327,10 +327,13 @@ int mt_ksm_unmerge(const char *dir, struct mt_ksm_trial *t)
 /* The "name value" lines of a /proc/PID/ksm_stat into @p */
 void mt_ksm_stat_parse(FILE *f, struct mt_ksm_proc *p)
 {
-	char name[64];
+	char line[128], name[64];
 	int64_t v;
 
-	while (fscanf(f, "%63s %" SCNd64, name, &v) == 2) {
+	/* "key N" lines; 7.x adds "key: yes|no" ones, which are skipped */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %" SCNd64, name, &v) != 2)
+			continue;
 		if (!strcmp(name, "ksm_rmap_items")) {
 			p->rmap_items = v;
 		} else if (!strcmp(name, "ksm_merging_pages")) {

@@ -33,7 +33,26 @@ if [ ! -d /sys/kernel/mm/damon ]; then
 	exit
 fi
 
-echo "1..15"
+echo "1..16"
+
+# DAMON_STAT (Debian 7.x starts it at boot) runs DAMON exclusively: the tool
+# names it and the way to stop it, and leaves nothing behind; then it is
+# stopped for the tests below
+stat=/sys/module/damon_stat/parameters/enabled
+if [ -e $stat ]; then
+	echo Y > $stat
+	out=$(memtally damon start --paddr 2>&1)
+	rc=$?
+	if one_line $rc 1 "*the kernel's damon_stat runs DAMON exclusively (stop it: echo N > $stat)" "$out" &&
+	   [ "$(cat $kd/nr_kdamonds)" = 0 ]; then
+		ok "damon start while DAMON_STAT runs: one line naming it, nothing left"
+	else
+		nok "damon start while DAMON_STAT runs: one line naming it, nothing left" "rc=$rc" "$out"
+	fi
+	echo N > $stat
+else
+	ok "damon start while DAMON_STAT runs # SKIP no DAMON_STAT in this kernel"
+fi
 
 # the state of a kdamond: "on 123 vaddr 4567" (state, pid, ops, target)
 kd_state() {

@@ -463,6 +463,8 @@ if [ -d /sys/kernel/mm/damon/admin ]; then
 	mkdir -p $cg/js
 	sh -c "echo \$\$ > $cg/js/cgroup.procs && exec /tests/mt_touch 4096 30 loop" &
 	jspid=$!
+	# Debian 7.x's DAMON_STAT would keep memtally's kdamond off (damon_test.sh)
+	[ ! -e /sys/module/damon_stat ] || echo N > /sys/module/damon_stat/parameters/enabled
 	if memtally damon start --paddr --json > /tmp/json-damon_start.json 2> /tmp/json.err; then
 		ship json-damon_start.json /tmp/json-damon_start.json
 		sleep 5

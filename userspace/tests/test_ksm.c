@@ -508,6 +508,20 @@ static void procs(void)
 		CHECK_STR(v[i].cgroup, "/user.slice");
 	}
 	mt_ksm_procs_free(v, n);
+	/*
+	 * 7.x adds "key: yes|no" lines (ksm_merge_any, ksm_mergeable); a line
+	 * of another form anywhere loses nothing after it
+	 */
+	put_proc(proc, "124", "ksm_stat", "ksm_rmap_items 9\nksm_merge_any: no\nksm_mergeable: yes\nksm_zero_pages 1\nksm_merging_pages 8\nksm_process_profit 4096\n");
+	CHECK(mt_ksm_procs(proc, &v, &n) == 0);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].pid != 124)
+			continue;
+		CHECK(v[i].rmap_items == 9 && v[i].has_zero_pages &&
+		      v[i].zero_pages == 1 && v[i].has_profit &&
+		      v[i].profit == 4096);
+	}
+	mt_ksm_procs_free(v, n);
 	snprintf(cmd, sizeof(cmd), "rm -r %s", proc);
 	CHECK(system(cmd) == 0);
 }
