@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench.sh [6.1|6.12|debug ...]: the cost of memtally, each figure measured
+# bench.sh [6.1|6.12|trixie|trixie-bpo|debug ...]: the cost of memtally, each figure measured
 # in one boot of a Debian kernel under QEMU TCG with -icount (the guest's
 # clock counts the instructions it runs, 2^ICOUNT ns each, default 3, so
 # figures do not move with the host's load; ICOUNT=off: wall-clock TCG,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh [6.1|6.12]: boot a Debian kernel under QEMU with memtally loaded,
+# demo.sh [6.1|6.12|trixie|trixie-bpo]: boot a Debian kernel under QEMU with memtally loaded,
 # run a small workload in three cgroups (web, db, batch touch 1000, 5000
 # and 20000 pages) and show `memtally status` and `memtally cgroups`.
 # Installs what it needs on a Debian bookworm host (run as root).

@@ -21,12 +21,12 @@ MT_VERDICT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # mt_skip_feature <reason>: the feature a skip's reason says is missing
 mt_skip_feature() {
 	case $1 in
+	*"no DAMON_STAT"*) echo damon_stat ;;
 	*"no DAMON"* | *"DAMON is not built"*) echo damon ;;
 	*"no KSM tracepoints"*) echo ksm_tp ;;
 	*"KSM is not built"*) echo ksm ;;
 	*"no PSI"*) echo psi ;;
 	*"no MGLRU"* | *"CONFIG_LRU_GEN"*) echo mglru ;;
-	*"no DAMON_STAT"*) echo damon_stat ;;
 	esac
 }
 

@@ -60,6 +60,9 @@ expect "a DAMON skip on 6.12 fails" 6.12 s fail "skipped for want of damon, whic
 log "$all61" "MT-SUITE s" "1..2" "ok 1 a" "ok 2 b # SKIP this kernel has no DAMON (CONFIG_DAMON is off)" "MT-SUITE-END s rc=0"
 expect "a DAMON skip on 6.1 is a skip" 6.1 s ok ""
 
+log "$all612" "MT-SUITE s" "1..2" "ok 1 a" "ok 2 b # SKIP no DAMON_STAT in this kernel" "MT-SUITE-END s rc=0"
+expect "a DAMON_STAT skip on 6.12 is a skip, not one of DAMON" 6.12 s ok ""
+
 log "$all612" "MT-SUITE s" "1..2" "ok 1 a" "ok 2 b # SKIP no idea" "MT-SUITE-END s rc=0"
 expect "a skip for no known feature fails" 6.12 s fail "skipped for no known missing feature"
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# try.sh <6.1|6.12|debug> [suite...]: a developer's loop.  Build the module,
+# try.sh <6.1|6.12|trixie|trixie-bpo|debug> [suite...]: a developer's loop.  Build the module,
 # the tool and the selftests, boot one kernel under QEMU and run only the
 # given guest suites (default: all), then print the guest's output and the
 # dmesg lines that mean trouble.  The full test run is scripts/test-all.sh.
@@ -10,7 +10,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 . scripts/vm.sh
-want=${1:?usage: try.sh <6.1|6.12|debug> [suite...]}
+want=${1:?usage: try.sh <6.1|6.12|trixie|trixie-bpo|debug> [suite...]}
 shift
 mt_prepare "$want" || exit
 dir=$MT_BUILD/try/$kname

@@ -10,7 +10,7 @@ MT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 MT_CACHE=${MEMTALLY_CACHE:-$HOME/.cache/memtally}
 MT_BUILD=${MEMTALLY_BUILD:-$MT_TOP/build}
 
-# mt_prepare <6.1|6.12|debug>: install what the host needs, fetch the kernels and
+# mt_prepare <6.1|6.12|trixie|trixie-bpo|debug>: install what the host needs, fetch the kernels and
 # the kselftest harness (exports KSFT_DIR), and set kname, abi, vmlinuz and
 # kdir for the kernel asked for.  Returns 2 if there is no such kernel.
 mt_prepare() {
