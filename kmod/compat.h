@@ -17,10 +17,12 @@
 #include <trace/events/oom.h>
 #include <trace/events/sched.h>
 #include <trace/events/vmscan.h>
+#ifdef MT_HAVE_FAULT_TRACEPOINTS
 #ifdef MT_HAVE_TRACE_EXCEPTIONS
 #include <trace/events/exceptions.h>
 #else
 #include <asm/trace/exceptions.h>
+#endif
 #endif
 
 #include "memtally.h"
@@ -86,7 +88,12 @@ MT_PROBE_CHECK(mark_victim, mt_probe_mark_victim);
  * The page fault tracepoints (probes in hook_fault.c): x86's own
  * <asm/trace/exceptions.h> up to 6.x, whose registration turns on a static
  * key; the generic <trace/events/exceptions.h> in 7.x.  Same prototypes.
+ * Other architectures have none: the hooks are unavailable there.
  */
+#ifndef MT_HAVE_FAULT_TRACEPOINTS
+#define mt_probe_fault_user	NULL
+#define mt_probe_fault_kernel	NULL
+#endif
 
 /*
  * sched:sched_process_exit: 7.x adds group_dead, and calls it before
@@ -217,15 +224,17 @@ MT_PROBE_CHECK(mm_shrink_slab_end, mt_probe_slab_end);
 
 /*
  * The KSM counters of an mm: merging pages and rmap items since 6.1, zero
- * pages since 6.10 (an atomic_long_t there).
+ * pages since 6.6 (an unsigned long, an atomic_long_t from 6.10).
  */
 static inline void mt_mm_ksm(struct mm_struct *mm, u64 *v)
 {
 #ifdef CONFIG_KSM
 	v[MT_KSM_MERGING] = READ_ONCE(mm->ksm_merging_pages);
 	v[MT_KSM_RMAP] = READ_ONCE(mm->ksm_rmap_items);
-#ifdef MT_HAVE_MM_KSM_ZERO_PAGES
+#if defined(MT_HAVE_MM_KSM_ZERO_PAGES)
 	v[MT_KSM_ZERO] = atomic_long_read(&mm->ksm_zero_pages);
+#elif defined(MT_HAVE_MM_KSM_ZERO_PAGES_ULONG)
+	v[MT_KSM_ZERO] = READ_ONCE(mm->ksm_zero_pages);
 #else
 	v[MT_KSM_ZERO] = 0;
 #endif
