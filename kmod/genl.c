@@ -230,7 +230,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 
 static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mt_snapshot snap;
+	struct mt_snapshot *snap;
 	struct sk_buff *msg;
 	int err;
 	u64 id;
@@ -244,24 +244,33 @@ static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 
 	id = nla_get_u64(info->attrs[MEMTALLY_A_CGROUP_ID]);
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* ~1 KiB: not on the stack */
+	if (!snap)
+		return -ENOMEM;
 	mt_ksm_refresh();
-	if (!mt_genl_lookup(id, &snap)) {
+	if (!mt_genl_lookup(id, snap)) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[MEMTALLY_A_CGROUP_ID],
 				    "no cgroup with this id");
-		return -ENOENT;
+		err = -ENOENT;
+		goto out;
 	}
 
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	err = mt_genl_put_row(msg, &snap, false, info->snd_portid,
+	if (!msg) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = mt_genl_put_row(msg, snap, false, info->snd_portid,
 			      info->snd_seq, NULL);
 	if (err) {
 		nlmsg_free(msg);
-		return err;
+		goto out;
 	}
-	return genlmsg_reply(msg, info);
+	err = genlmsg_reply(msg, info);
+out:
+	kfree(snap);
+	return err;
 }
 
 static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
@@ -291,19 +300,23 @@ static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
  */
 static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct mt_snapshot snap;
+	struct mt_snapshot *snap;
 	u64 id = cb->args[0];
 	int err = 0;
 
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* not on the stack */
+	if (!snap)
+		return -ENOMEM;
 	cb->seq = mt_store_changes() + 1;	/* 0 would mean "unknown" */
-	while (mt_store_find(&id, &snap)) {
-		err = mt_genl_put_row(skb, &snap, false,
+	while (mt_store_find(&id, snap)) {
+		err = mt_genl_put_row(skb, snap, false,
 				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, cb);
 		if (err || id == U64_MAX)
 			break;
 		id++;
 	}
+	kfree(snap);
 	cb->args[0] = id;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
@@ -318,18 +331,22 @@ static int mt_genl_node_dump_start(struct netlink_callback *cb)
 /* Resumable: cb->args[0] is the lowest node not yet sent. */
 static int mt_genl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
-	struct mt_snapshot snap;
+	struct mt_snapshot *snap;
 	int nid = cb->args[0];
 	int err = 0;
 
-	while (mt_store_find_node(&nid, &snap)) {
-		err = mt_genl_put_row(skb, &snap, true,
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* not on the stack */
+	if (!snap)
+		return -ENOMEM;
+	while (mt_store_find_node(&nid, snap)) {
+		err = mt_genl_put_row(skb, snap, true,
 				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, cb);
 		if (err)
 			break;
 		nid++;
 	}
+	kfree(snap);
 	cb->args[0] = nid;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;

@@ -160,8 +160,6 @@ for f in $(make -s --no-print-directory -C userspace fuzz-list); do
 	step "fuzz-$f" make -C userspace fuzz-run FUZZERS=$f FUZZ_SECONDS=20
 done
 
-step unsupported-kernel-refused refuses_old
-
 # static binaries for the guests
 step build-tool-static make -C userspace clean all STATIC=1
 step build-selftests make -C selftests clean all
@@ -197,14 +195,16 @@ refuses_old() {
 	[ $rc -eq 77 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match' <<< "$out"
 }
 
+step unsupported-kernel-refused refuses_old
+
 wsparse() {
 	local out force=() common
 	# Debian's 7.x headers lack the scripts/checker-valid.sh their Makefile
 	# runs to see whether sparse is new enough, which then turns sparse
 	# off: force it on (the chroot's sparse is new enough) and drop the
 	# two lines that say the script is missing
-	common=$(sed -n 's/^include \(.*\)\/Makefile$/\1/p' "$2/Makefile")
-	if [ -n "$common" ] && grep -q checker-valid.sh "$common/Makefile" &&
+	common=$(sed -n 's/^include \(\/.*\)\/Makefile$/\1/p' "$2/Makefile")
+	if [ -n "$common" ] && grep -qs checker-valid.sh "$common/Makefile" &&
 	   [ ! -e "$common/scripts/checker-valid.sh" ]; then
 		force=(KBUILD_CHECKSRC=2)
 	fi
