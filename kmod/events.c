@@ -8,9 +8,9 @@
  * reader) and schedules a work that sends the queued events.  One writer
  * per queue: producers run in task context with preemption off (taken by
  * mt_event_post()), never in interrupts, so two cannot interleave on one
- * CPU.  One reader: the work,
- * which never runs concurrently with itself.  A full queue counts the event
- * as dropped.  Nothing is queued while nobody listens.
+ * CPU.  One reader: the work, which never runs concurrently with itself.
+ * A full queue counts the event as dropped.  Nothing is queued while
+ * nobody listens.
  */
 #include <linux/cgroup.h>
 #include <linux/cred.h>

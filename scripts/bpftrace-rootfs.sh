@@ -24,24 +24,12 @@ if [ -s "$img" ]; then
 	exit 0
 fi
 
-# the first Debian archive of the system's apt sources (as kernels.sh)
-archive_uri() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		awk '/^URIs:/ && !/security/ {print $2; exit}' "$f"
-	done
-	if [ -e /etc/apt/sources.list ]; then
-		awk '$1 == "deb" && !/security/ {print $2}' /etc/apt/sources.list
-	fi
-}
 
 [ "$(id -u)" = 0 ] || { log "needs root (debootstrap)"; exit 1; }
 for t in debootstrap mksquashfs; do
 	command -v "$t" > /dev/null || { log "no $t (scripts/setup-host.sh installs it)"; exit 1; }
 done
-uri=$(archive_uri | head -n1) || true
-[ -n "$uri" ] || { log "no Debian archive configured in /etc/apt"; exit 1; }
+uri=$("$(dirname "$0")/archive-uri.sh") || exit 1
 
 mkdir -p "$CACHE/rootfs"
 tmp=$(mktemp -d "$CACHE/rootfs/build.XXXXXX")

@@ -24,20 +24,9 @@ pkgs="gcc make libc6-dev sparse dkms kmod xz-utils libelf1t64 dwarves"
 log() { echo "chroot: $*" >&2; }
 [ "$(id -u)" = 0 ] || { log "needs root"; exit 1; }
 
-archive_uri() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		awk '/^URIs:/ && !/security/ {print $2; exit}' "$f"
-	done
-	if [ -e /etc/apt/sources.list ]; then
-		awk '$1 == "deb" && !/security/ {print $2}' /etc/apt/sources.list
-	fi
-}
 
 # in <command...>: run it in the chroot, in a clean login environment
 in_root() {
-	local d
 	mkdir -p "$root$CACHE" "$root$top" "$root$BUILD"
 	# shellcheck disable=SC2016
 	unshare --mount --propagation private /bin/bash -c '
@@ -60,8 +49,7 @@ in_root() {
 }
 
 if [ "$(cat "$root/.complete" 2>/dev/null)" != "$pkgs" ]; then
-	uri=$(archive_uri | head -n1) || true
-	[ -n "$uri" ] || { log "no Debian archive configured in /etc/apt"; exit 1; }
+	uri=$("$(dirname "$0")/archive-uri.sh") || exit 1
 	log "debootstrap --variant=minbase $suite $root ($pkgs)"
 	rm -rf "$root" && mkdir -p "$root"
 	debootstrap --variant=minbase "$suite" "$root" "$uri" > "$root.log" 2>&1 ||

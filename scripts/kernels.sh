@@ -22,16 +22,6 @@ mkdir -p "$CACHE/kernels"
 
 log() { echo "kernels: $*" >&2; }
 
-archive_uri() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -e "$f" ] || continue
-		awk '/^URIs:/ && !/security/ {print $2; exit}' "$f"
-	done
-	if [ -e /etc/apt/sources.list ]; then
-		awk '$1 == "deb" && !/security/ {print $2}' /etc/apt/sources.list
-	fi
-}
 
 # apt with the system's sources (bookworm + security)
 sys_apt() { apt-get -o DPkg::Lock::Timeout=600 "$@"; }
@@ -57,8 +47,7 @@ setup_apt() {
 	local name=$1 dir=$CACHE/apt-$1 uri s
 	shift
 	mkdir -p "$dir/lists/partial"
-	uri=$(archive_uri | head -n1) || true
-	[ -n "$uri" ] || { log "no Debian archive configured in /etc/apt"; exit 1; }
+	uri=$("$(dirname "$0")/archive-uri.sh") || exit 1
 	for s; do echo "deb $uri $s main"; done > "$dir/sources.list"
 	chown -R _apt "$dir/lists/partial" 2>/dev/null || true
 	if [ -z "$(find "$dir/lists" -maxdepth 1 -name "*_dists_${*: -1}_*Packages*" -mtime -1 2>/dev/null)" ]; then

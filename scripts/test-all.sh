@@ -179,7 +179,7 @@ dkms_build() {
 # A kernel memtally cannot serve gets a reason, from make and from DKMS
 # (here one it would take for 5.10: 6.1's headers said to be 5.10's)
 refuses_old() {
-	local k61 kdir tree=$MT_BUILD/dkms/refuse out rc
+	local k61 tree=$MT_BUILD/dkms/refuse out rc
 	k61=$(awk '$1 == "6.1" {print $4}' <<< "$kernels")
 	mt_module_tree "$tree/src/memtally-0.1.0" &&
 	out=$(make -C "$k61" M="$tree/src/memtally-0.1.0" VERSION=5 PATCHLEVEL=10 modules 2>&1)

@@ -28,9 +28,7 @@ mkdir -p "$MT_BUILD"
 [ "$(id -u)" = 0 ] || { echo "test-fresh: needs root" >&2; exit 1; }
 command -v debootstrap > /dev/null || scripts/setup-host.sh
 
-uri=$(awk '/^URIs:/ && !/security/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2> /dev/null || true)
-[ -n "$uri" ] || uri=$(awk '$1 == "deb" && !/security/ {print $2; exit}' /etc/apt/sources.list 2> /dev/null || true)
-[ -n "$uri" ] || { echo "test-fresh: no Debian archive configured in /etc/apt" >&2; exit 1; }
+uri=$(scripts/archive-uri.sh) || exit 1
 
 cleanup() {
 	local m
