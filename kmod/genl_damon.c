@@ -180,12 +180,18 @@ free:
 	return err;
 }
 
+/*
+ * One cgroup's samples.  A row goes whole into a message or not at all
+ * (-EMSGSIZE: the next message); only a row too big for an empty message
+ * (@first) carries the newest samples that fit, and says so with
+ * damon-wss-truncated.
+ */
 static int mt_genl_put_wss(struct sk_buff *msg, u64 id,
-			   const struct mt_wss_sample *v, int n, u32 portid,
-			   u32 seq, int flags)
+			   const struct mt_wss_sample *v, int n, bool first,
+			   u32 portid, u32 seq, int flags)
 {
 	void *hdr;
-	int room, k;
+	int k = n;
 
 	hdr = mt_genl_put_hdr(msg, portid, seq, flags,
 			      MEMTALLY_CMD_DAMON_WSS_GET);
@@ -194,11 +200,14 @@ static int mt_genl_put_wss(struct sk_buff *msg, u64 id,
 	if (nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_ID, id,
 			      MEMTALLY_A_CGROUP_PAD))
 		goto cancel;
-	/* a dump message carries the newest samples that fit */
-	room = (int)skb_tailroom(msg) - nla_total_size(0);
-	if (room < (int)sizeof(*v))
-		goto cancel;
-	k = min_t(int, n, room / (int)sizeof(*v));
+	if (skb_tailroom(msg) < nla_total_size(n * sizeof(*v))) {
+		if (!first ||
+		    nla_put_flag(msg, MEMTALLY_A_CGROUP_DAMON_WSS_TRUNCATED))
+			goto cancel;
+		k = ((int)skb_tailroom(msg) - nla_total_size(0)) /
+		    (int)sizeof(*v);
+		k = clamp(k, 0, n);
+	}
 	if (nla_put(msg, MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES, k * sizeof(*v),
 		    v + n - k))
 		goto cancel;
@@ -249,8 +258,8 @@ int mt_genl_damon_wss_doit(struct sk_buff *skb, struct genl_info *info)
 	err = -ENOMEM;
 	if (!msg)
 		goto out;
-	err = mt_genl_put_wss(msg, id, v, n, info->snd_portid, info->snd_seq,
-			      0);
+	err = mt_genl_put_wss(msg, id, v, n, true, info->snd_portid,
+			      info->snd_seq, 0);
 	if (err) {
 		nlmsg_free(msg);
 		goto out;
@@ -264,6 +273,9 @@ out:
 /**
  * mt_genl_damon_wss_start() - damon-wss-get dump: check the request
  * @cb: the dump
+ *
+ * Every message of the dump gets room for at least one whole row of the
+ * bound ring (netlink's default is a page, a quarter of a 1024-sample row).
  *
  * Return: 0 or a negative errno with an extack message.
  */
@@ -280,6 +292,10 @@ int mt_genl_damon_wss_start(struct netlink_callback *cb)
 				    "a dump takes no cgroup id; use a do request");
 		return -EINVAL;
 	}
+	cb->min_dump_alloc = NLMSG_SPACE(GENL_HDRLEN +
+					 nla_total_size_64bit(sizeof(u64)) +
+					 nla_total_size(mt_store_damon_ring() *
+							sizeof(struct mt_wss_sample)));
 	return 0;
 }
 
@@ -302,7 +318,7 @@ int mt_genl_damon_wss_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		return -ENOMEM;
 	while ((n = mt_store_damon_samples(&id, v,
 					   MEMTALLY_DAMON_WSS_RING_MAX)) >= 0) {
-		err = mt_genl_put_wss(skb, id, v, n,
+		err = mt_genl_put_wss(skb, id, v, n, !skb->len,
 				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, NLM_F_MULTI);
 		if (err || id == U64_MAX)

@@ -194,6 +194,7 @@ void mt_store_ksm_publish(void);
 struct mt_damon_cg *mt_store_damon(u64 id);
 void mt_store_damon_commit(u64 ts);
 int mt_store_damon_reset(u32 ring);
+u32 mt_store_damon_ring(void);
 int mt_store_damon_samples(u64 *id, struct mt_wss_sample *buf, u32 max);
 
 /* damon.c: DAMON aggregations of one bound kdamond, per cgroup */

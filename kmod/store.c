@@ -569,7 +569,7 @@ int mt_store_damon_reset(u32 ring)
 	int err = 0;
 
 	mutex_lock(&mt_store_lock);
-	mt_damon_ring = ring;
+	WRITE_ONCE(mt_damon_ring, ring);
 	mt_damon_on = true;
 	xa_for_each(&mt_cgroups, index, e) {
 		cg = mt_damon_cg_alloc(ring);
@@ -583,6 +583,16 @@ int mt_store_damon_reset(u32 ring)
 	}
 	mutex_unlock(&mt_store_lock);
 	return err;
+}
+
+/**
+ * mt_store_damon_ring() - working set samples per cgroup of the binding
+ *
+ * Return: the ring length of the last binding, 0 if none was ever made.
+ */
+u32 mt_store_damon_ring(void)
+{
+	return READ_ONCE(mt_damon_ring);
 }
 
 /**

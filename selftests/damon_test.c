@@ -91,6 +91,8 @@ static int system_ram(unsigned long long *start, unsigned long long *end)
  * One kdamond with one context: paddr over the largest System RAM range
  * (@npids 0), or vaddr over @pids.  Returns the kdamond's pid, or -1.
  */
+static int damon_sample_us = SAMPLE_US, damon_aggr_us = AGGR_US;
+
 static long damon_start(const pid_t *pids, int npids,
 			unsigned long long *start, unsigned long long *end)
 {
@@ -107,8 +109,9 @@ static long damon_start(const pid_t *pids, int npids,
 	if (wr(DAMON "/nr_kdamonds", "1") ||
 	    wr(KD "/contexts/nr_contexts", "1") ||
 	    wr(CTX "/operations", npids ? "vaddr" : "paddr") ||
-	    wr(CTX "/monitoring_attrs/intervals/sample_us", "%d", SAMPLE_US) ||
-	    wr(CTX "/monitoring_attrs/intervals/aggr_us", "%d", AGGR_US) ||
+	    wr(CTX "/monitoring_attrs/intervals/sample_us", "%d",
+	       damon_sample_us) ||
+	    wr(CTX "/monitoring_attrs/intervals/aggr_us", "%d", damon_aggr_us) ||
 	    wr(CTX "/monitoring_attrs/intervals/update_us", "1000000") ||
 	    wr(CTX "/monitoring_attrs/nr_regions/min", "10") ||
 	    wr(CTX "/monitoring_attrs/nr_regions/max", "1000") ||
@@ -138,6 +141,7 @@ static void damon_stop(void)
 
 struct bind {
 	uint32_t kdamond, ops, sample_us, aggr_us;
+	uint32_t wss_ring;	/* 0: the module's default */
 	const uint32_t *targets;
 	int ntargets;
 };
@@ -152,6 +156,8 @@ static int bind(struct mt_nl *nl, const struct bind *b, struct mt_nl_result *res
 	mt_nl_put(&req, MEMTALLY_A_DAMON_OPS, &b->ops, 4);
 	mt_nl_put(&req, MEMTALLY_A_DAMON_SAMPLE_US, &b->sample_us, 4);
 	mt_nl_put(&req, MEMTALLY_A_DAMON_AGGR_US, &b->aggr_us, 4);
+	if (b->wss_ring)
+		mt_nl_put(&req, MEMTALLY_A_DAMON_WSS_RING, &b->wss_ring, 4);
 	for (i = 0; i < b->ntargets; i++)
 		mt_nl_put(&req, MEMTALLY_A_DAMON_TARGET_PID, &b->targets[i], 4);
 	if (mt_nl_talk(nl, &req, NULL, NULL, res))
@@ -658,6 +664,107 @@ TEST(vaddr_rings)
 	stop(v);
 	damon_stop();
 	cg_remove("mt_dv");
+	mt_nl_close(&nl);
+}
+
+#define ROWS		50
+#define ROWS_RING	MEMTALLY_DAMON_WSS_RING_MAX
+
+struct rows {
+	uint64_t id[ROWS];
+	int n[ROWS], truncated;
+};
+
+static void rows_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *id = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_ID);
+	const struct nlattr *a = mt_nl_attr(nlh,
+					    MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES);
+	struct rows *r = ctx;
+	int i;
+
+	if (mt_nl_attr(nlh, MEMTALLY_A_CGROUP_DAMON_WSS_TRUNCATED))
+		r->truncated++;
+	for (i = 0; id && a && i < ROWS; i++)
+		if (r->id[i] == mt_nl_u64(id))
+			r->n[i] = (a->nla_len - NLA_HDRLEN) / 16;
+}
+
+/*
+ * The working set dump sends every row whole: 50 cgroups, the largest
+ * ring, more than 400 aggregations (rows of 6.4 KiB and more, several to
+ * a message), and every cgroup has one sample per aggregation since the
+ * binding (the ring's fill), none truncated.
+ */
+TEST(wss_dump_rows_whole)
+{
+	struct bind b = { .ops = MEMTALLY_DAMON_OPS_VADDR, .sample_us = 1000,
+			  .aggr_us = 4000, .wss_ring = ROWS_RING };
+	struct mt_nl_result res;
+	static struct rows rows;
+	struct mt_nl_req req;
+	char name[32];
+	uint32_t target;
+	struct mt_row r;
+	struct info in;
+	struct mt_nl nl;
+	uint64_t fill;
+	int i, t;
+	long kd;
+	pid_t v;
+
+	if (!have_damon())
+		SKIP(return, NO_DAMON);
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	for (i = 0; i < ROWS; i++) {
+		snprintf(name, sizeof(name), "mt_dw%d", i);
+		rows.id[i] = cg_make(name);
+		ASSERT_NE(0, rows.id[i]);
+		/* tracked by the module before the binding */
+		for (t = 0; t < 100 && mt_row_get(&nl, rows.id[i], &r, &res);
+		     t++)
+			usleep(50000);
+	}
+	v = worker("mt_dw0", 4, true);
+	ASSERT_GT(v, 0);
+	damon_sample_us = b.sample_us;
+	damon_aggr_us = b.aggr_us;
+	kd = damon_start(&v, 1, NULL, NULL);
+	damon_sample_us = SAMPLE_US;
+	damon_aggr_us = AGGR_US;
+	ASSERT_GT(kd, 0);
+	b.kdamond = kd;
+	target = v;
+	b.targets = &target;
+	b.ntargets = 1;
+	ASSERT_EQ(0, bind(&nl, &b, &res)) TH_LOG("bind: %s", res.extack);
+	for (t = 0; t < 240; t++) {
+		usleep(500000);
+		ASSERT_EQ(0, info_get(&nl, &in));
+		if (in.aggregations > 400)
+			break;
+	}
+	ASSERT_EQ(0, unbind(&nl, &res));
+	ASSERT_EQ(0, info_get(&nl, &in));
+	fill = in.aggregations < ROWS_RING ? in.aggregations : ROWS_RING;
+	mt_nl_req_init(&req, nl.family, MEMTALLY_CMD_DAMON_WSS_GET,
+		       NLM_F_DUMP);
+	ASSERT_EQ(0, mt_nl_talk(&nl, &req, rows_cb, &rows, &res));
+	EXPECT_EQ(0, res.error);
+	TH_LOG("%llu aggregations; dump in %d messages",
+	       (unsigned long long)in.aggregations, nl.recvs);
+	EXPECT_GT(in.aggregations, 400);
+	EXPECT_EQ(0, rows.truncated);
+	for (i = 0; i < ROWS; i++) {
+		EXPECT_EQ(fill, rows.n[i]) TH_LOG("cgroup %d (id %llu)", i,
+						  (unsigned long long)rows.id[i]);
+	}
+	stop(v);
+	damon_stop();
+	for (i = 0; i < ROWS; i++) {
+		snprintf(name, sizeof(name), "mt_dw%d", i);
+		cg_remove(name);
+	}
 	mt_nl_close(&nl);
 }
 

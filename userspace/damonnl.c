@@ -99,6 +99,7 @@ int mt_wss_decode(struct nlattr *attrs, int len, struct mt_wss *w)
 	if (nla_parse(tb, MEMTALLY_A_CGROUP_MAX, attrs, len, NULL) ||
 	    mt_need_uint(tb[MEMTALLY_A_CGROUP_ID], &w->id))
 		return -EBADMSG;
+	w->truncated = tb[MEMTALLY_A_CGROUP_DAMON_WSS_TRUNCATED] != NULL;
 	a = tb[MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES];
 	if (!a || !nla_len(a))
 		return 0;

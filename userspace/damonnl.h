@@ -44,6 +44,7 @@ struct mt_wss {
 	uint64_t id;
 	struct mt_wss_sample *v;	/* oldest first */
 	size_t nr;
+	bool truncated;		/* only the newest samples of the cgroup's */
 };
 
 struct mt_wss_list {

@@ -30,7 +30,10 @@ static const char wss_usage[] =
 "Then the distribution of the samples, as damo report wss prints it:\n"
 "percentile P is the sample at rank P * N / 100 of the N samples sorted\n"
 "(the largest for 100).  Without --cgroup, the samples of one aggregation\n"
-"are summed over every cgroup.\n"
+"are summed over every cgroup.  Samples that did not all fit in the\n"
+"kernel's reply (possible only if DAMON was rebound with a larger ring\n"
+"while they were read) are the newest ones, marked truncated: a note\n"
+"line, * after SAMPLES with -b, \"truncated\": true in JSON.\n"
 "\n"
 "Options:\n"
 "  -c, --cgroup PATH  only the cgroup PATH (relative to the cgroup2 mount)\n"
@@ -283,6 +286,7 @@ struct wss_row {
 	size_t nr;
 	uint64_t last;
 	uint64_t pct[MT_WSS_PERCENTILES];
+	bool truncated;
 };
 
 static int row_cmp(const void *pa, const void *pb)
@@ -311,6 +315,7 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 	struct mt_cgmap map;
 	size_t i, n = 0;
 	int err = -ENOMEM, c;
+	bool cut = false;
 
 	if (!r || !num || !cells)
 		goto out;
@@ -327,6 +332,7 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 		r[n].id = l->v[i].id;
 		r[n].nr = l->v[i].nr;
 		r[n].last = l->v[i].v[l->v[i].nr - 1].bytes;
+		r[n].truncated = l->v[i].truncated;
 		err = mt_wss_percentiles(l->v[i].v, l->v[i].nr, r[n++].pct);
 	}
 	if (err)
@@ -344,13 +350,18 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 				json_object_new_string(r[i].path) : NULL);
 			add_u64(j, "id", r[i].id);
 			add_u64(j, "samples", r[i].nr);
+			if (r[i].truncated)
+				json_object_object_add(j, "truncated",
+					json_object_new_boolean(true));
 			add_u64(j, "wss", r[i].last);
 			json_object_object_add(j, "percentiles",
 					       pct_json(r[i].pct));
 			json_object_array_add(a, j);
 		}
 		snprintf(num[i][0], 32, "%" PRIu64, r[i].id);
-		snprintf(num[i][1], 32, "%zu", r[i].nr);
+		snprintf(num[i][1], 32, "%zu%s", r[i].nr,
+			 r[i].truncated ? "*" : "");
+		cut |= r[i].truncated;
 		mt_bytes(num[i][2], 32, r[i].last);
 		mt_bytes(num[i][3], 32, r[i].pct[2]);
 		mt_bytes(num[i][4], 32, r[i].pct[4]);
@@ -362,6 +373,9 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 		err = mt_json_print(stdout, a);
 	else
 		mt_table_print(stdout, right, BY_CGROUP_COLS, cells, n + 1);
+	if (!a && cut)
+		fputs("* truncated: only the newest samples fitted in the kernel's reply\n",
+		      stdout);
 unmap:
 	mt_cgmap_free(&map);
 out:
@@ -383,23 +397,34 @@ static uint64_t boottime_ns(void)
 
 static int samples_show(const struct wss_opts *o, const struct mt_wss_list *l)
 {
+	struct json_object *j;
 	struct mt_wss_sample *v;
 	size_t i, n = 0;
+	bool cut = false;
 	int err;
 
-	for (i = 0; i < l->nr; i++)
+	for (i = 0; i < l->nr; i++) {
 		n += l->v[i].nr;
+		cut |= l->v[i].truncated;
+	}
 	v = malloc((n ? n : 1) * sizeof(*v));
 	if (!v) {
 		mt_err("out of memory");
 		return -1;
 	}
 	n = mt_wss_merge(l, v);
-	if (o->json)
-		err = mt_json_print(stdout, mt_wss_json(o->cgroup, v, n,
-							boottime_ns()));
-	else
+	if (o->json) {
+		j = mt_wss_json(o->cgroup, v, n, boottime_ns());
+		if (j && cut)
+			json_object_object_add(j, "truncated",
+					       json_object_new_boolean(true));
+		err = mt_json_print(stdout, j);
+	} else {
 		err = mt_wss_print(stdout, v, n, boottime_ns());
+		if (!err && cut)
+			fputs("note: truncated: only the newest samples fitted in the kernel's reply\n",
+			      stdout);
+	}
 	if (err == -EIO)
 		mt_err("write error: %s", strerror(errno));
 	else if (err)

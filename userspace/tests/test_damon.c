@@ -121,6 +121,12 @@ static void wss_samples(void)
 	CHECK_U64(w.nr, 3);
 	CHECK(w.nr == 3 && w.v[0].time_ns == 1000 && w.v[0].bytes == 4096 &&
 	      w.v[2].time_ns == 3000 && w.v[2].bytes == 1ull << 40);
+	CHECK(!w.truncated);
+	free(w.v);
+	/* a row cut to the newest samples says so */
+	nla_put_flag(msg, MEMTALLY_A_CGROUP_DAMON_WSS_TRUNCATED);
+	CHECK(mt_wss_decode(ATTRS(msg), &w) == 0);
+	CHECK(w.nr == 3 && w.truncated);
 	free(w.v);
 	nlmsg_free(msg);
 
@@ -273,7 +279,8 @@ static void wss_merge(void)
 {
 	struct mt_wss_sample a[] = { { 100, 1 }, { 200, 2 } };
 	struct mt_wss_sample b[] = { { 200, 10 }, { 300, 20 } };
-	struct mt_wss cg[] = { { 1, a, 2 }, { 2, NULL, 0 }, { 3, b, 2 } };
+	struct mt_wss cg[] = { { 1, a, 2, false }, { 2, NULL, 0, false },
+			       { 3, b, 2, false } };
 	struct mt_wss_list l = { cg, 3, 3 };
 	struct mt_wss_sample out[4];
 
