@@ -31,6 +31,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/cgroup.h>
 #include <linux/damon.h>
 #include <linux/math64.h>
@@ -94,6 +95,8 @@ struct mt_damon_cg {
  * @total_bytes: bytes of the last one
  * @unattr_bytes: bytes of the last one that went to no cgroup
  * @probe_ns: time spent in the probe
+ * @hot: the hot rate, read once per region
+ * @cold: the cold rate, of the same pair
  */
 struct mt_damon {
 	pid_t kdamond;
@@ -109,13 +112,18 @@ struct mt_damon {
 	u64 cur_total, cur_unattr, last_ns;
 	bool pending;
 	u64 aggregations, updated_ns, total_bytes, unattr_bytes, probe_ns;
+	u32 hot, cold;
 };
 
 static struct mt_damon __rcu *mt_damon;
 static DEFINE_MUTEX(mt_damon_lock);	/* serialises binding changes */
 static u64 mt_damon_gen;		/* under mt_damon_lock */
-static u32 mt_damon_hot = 10;		/* accesses per second */
-static u32 mt_damon_cold = 1;
+/*
+ * The hot and cold rates (accesses per second) in one word, hot << 32 |
+ * cold: a reader never sees half of a change, and a change is checked
+ * against the very pair it replaces (cmpxchg), so cold <= hot always.
+ */
+static atomic64_t mt_damon_rate_pair = ATOMIC64_INIT(10LL << 32 | 1);
 
 /* Slot of the @n-th entry of a ring of @len slots */
 static u32 mt_ring_idx(u64 n, u32 len)
@@ -250,9 +258,9 @@ static void mt_damon_cg_add(struct mt_damon_cg *cg, const struct mt_damon *d,
 
 	if (nr_accesses)
 		cg->cur.wss += bytes;
-	if (rate_x_aggr > (u64)READ_ONCE(mt_damon_hot) * d->aggr_us)
+	if (rate_x_aggr > (u64)d->hot * d->aggr_us)
 		cg->cur.hot += bytes;
-	else if (rate_x_aggr < (u64)READ_ONCE(mt_damon_cold) * d->aggr_us)
+	else if (rate_x_aggr < (u64)d->cold * d->aggr_us)
 		cg->cur.cold += bytes;
 	else
 		cg->cur.warm += bytes;
@@ -420,6 +428,7 @@ void mt_damon_region(unsigned int ti, struct damon_region *r,
 		d->cur_seen = 0;
 	}
 	age_ms = div_u64((u64)r->age * d->aggr_us, USEC_PER_MSEC);
+	mt_damon_rates(&d->hot, &d->cold);
 	if (d->ops == MEMTALLY_DAMON_OPS_PADDR) {
 		id = mt_damon_paddr(d, r->ar.start, r->ar.end, nr_acc, age_ms);
 	} else {
@@ -610,8 +619,7 @@ void mt_damon_info(struct mt_damon_info *info)
 	struct mt_damon *d;
 
 	memset(info, 0, sizeof(*info));
-	info->hot_rate = READ_ONCE(mt_damon_hot);
-	info->cold_rate = READ_ONCE(mt_damon_cold);
+	mt_damon_rates(&info->hot_rate, &info->cold_rate);
 	mutex_lock(&mt_damon_lock);
 	d = rcu_dereference_protected(mt_damon,
 				      lockdep_is_held(&mt_damon_lock));
@@ -638,27 +646,41 @@ void mt_damon_info(struct mt_damon_info *info)
 }
 
 /**
- * mt_damon_set_rates() - set the hot and cold thresholds
- * @hot: hot above this many accesses per second
- * @cold: cold below this many; at most @hot (the caller checks)
+ * mt_damon_set_rates() - change the hot and/or the cold threshold
+ * @hot: the new hot rate, or NULL to keep it
+ * @cold: the new cold rate, or NULL to keep it
  *
- * They apply from the aggregation in progress on.  Context: any.
+ * The new pair is checked against the pair it replaces, atomically: two
+ * callers at once, one changing each rate, cannot leave cold above hot.
+ * They apply from the next region on.  Context: any.
+ * Return: 0, or -EINVAL (nothing changed) if cold would be above hot.
  */
-void mt_damon_set_rates(u32 hot, u32 cold)
+int mt_damon_set_rates(const u32 *hot, const u32 *cold)
 {
-	WRITE_ONCE(mt_damon_hot, hot);
-	WRITE_ONCE(mt_damon_cold, cold);
+	s64 old = atomic64_read(&mt_damon_rate_pair), new;
+	u32 h, c;
+
+	do {
+		h = hot ? *hot : (u64)old >> 32;
+		c = cold ? *cold : (u32)old;
+		if (c > h)
+			return -EINVAL;
+		new = (s64)((u64)h << 32 | c);
+	} while (!atomic64_try_cmpxchg(&mt_damon_rate_pair, &old, new));
+	return 0;
 }
 
 /**
- * mt_damon_rates() - the hot and cold thresholds
+ * mt_damon_rates() - the hot and cold thresholds, one consistent pair
  * @hot: set to the hot threshold
  * @cold: set to the cold threshold
  */
 void mt_damon_rates(u32 *hot, u32 *cold)
 {
-	*hot = READ_ONCE(mt_damon_hot);
-	*cold = READ_ONCE(mt_damon_cold);
+	u64 pair = atomic64_read(&mt_damon_rate_pair);
+
+	*hot = pair >> 32;
+	*cold = (u32)pair;
 }
 
 /**

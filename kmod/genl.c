@@ -393,19 +393,16 @@ static int mt_genl_config_rates(struct genl_info *info)
 {
 	struct nlattr *hot_a = info->attrs[MEMTALLY_A_CONFIG_DAMON_HOT_RATE];
 	struct nlattr *cold_a = info->attrs[MEMTALLY_A_CONFIG_DAMON_COLD_RATE];
-	u32 hot, cold;
+	u32 hot = hot_a ? nla_get_u32(hot_a) : 0;
+	u32 cold = cold_a ? nla_get_u32(cold_a) : 0;
 
-	mt_damon_rates(&hot, &cold);
-	if (hot_a)
-		hot = nla_get_u32(hot_a);
-	if (cold_a)
-		cold = nla_get_u32(cold_a);
-	if (cold > hot) {
+	if (!hot_a && !cold_a)
+		return 0;
+	if (mt_damon_set_rates(hot_a ? &hot : NULL, cold_a ? &cold : NULL)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, cold_a ?: hot_a,
 				    "DAMON cold rate above the hot rate");
 		return -EINVAL;
 	}
-	mt_damon_set_rates(hot, cold);
 	return 0;
 }
 

@@ -261,7 +261,7 @@ int mt_damon_bind(const struct mt_damon_req *req,
 		  struct netlink_ext_ack *extack);
 int mt_damon_unbind(struct netlink_ext_ack *extack);
 void mt_damon_info(struct mt_damon_info *info);
-void mt_damon_set_rates(u32 hot, u32 cold);
+int mt_damon_set_rates(const u32 *hot, const u32 *cold);
 void mt_damon_rates(u32 *hot, u32 *cold);
 int mt_damon_regions(u64 *gen, u64 *pos, u64 *end,
 		     struct mt_region_snap *buf, u32 max);

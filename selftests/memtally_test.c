@@ -21,6 +21,7 @@
 #include <sys/prctl.h>
 #include <linux/capability.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 #include <linux/memtally.h>
@@ -426,6 +427,111 @@ TEST_F(mt, perfmon_reads)
 	EXPECT_EQ(-EPERM, mt_raw_request(&self->nl, MEMTALLY_CMD_CONFIG_SET, 0,
 					 MEMTALLY_A_CONFIG_STALL_THRESHOLD_US,
 					 &us, sizeof(us), &res));
+}
+
+static void rates_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *h = mt_nl_attr(nlh, MEMTALLY_A_DAMON_HOT_RATE);
+	const struct nlattr *c = mt_nl_attr(nlh, MEMTALLY_A_DAMON_COLD_RATE);
+	uint32_t *v = ctx;
+
+	if (h && c) {
+		v[0] = *(const uint32_t *)((const char *)h + NLA_HDRLEN);
+		v[1] = *(const uint32_t *)((const char *)c + NLA_HDRLEN);
+	}
+}
+
+/* The DAMON hot and cold rates as damon-get reports them */
+static int rates_get(struct mt_nl *nl, uint32_t *hot, uint32_t *cold)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+	uint32_t v[2] = { 0, UINT32_MAX };
+
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_DAMON_GET, 0);
+	if (mt_nl_talk(nl, &req, rates_cb, v, &res) || res.error)
+		return -1;
+	*hot = v[0];
+	*cold = v[1];
+	return 0;
+}
+
+static int rate_set(struct mt_nl *nl, uint16_t type, uint32_t v)
+{
+	struct mt_nl_result res;
+
+	return mt_raw_request(nl, MEMTALLY_CMD_CONFIG_SET, 0, type, &v,
+			      sizeof(v), &res);
+}
+
+/*
+ * A child on CPU @cpu for @secs seconds: role 0 sets the hot rate to 100
+ * and 2, role 1 the cold rate to 50 and 1 (each valid or not against the
+ * other's current value), role 2 reads the pair.  Exits with the number
+ * of pairs it saw with cold above hot (at most 100), 255 on an error.
+ */
+static int rates_child(int role, int cpu, int secs)
+{
+	time_t end = time(NULL) + secs;
+	uint32_t hot, cold;
+	int bad = 0, i = 0;
+	struct mt_nl nl;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	if (mt_nl_open(&nl, MEMTALLY_FAMILY_NAME) || !nl.family)
+		return 255;
+	while (time(NULL) < end) {
+		i++;
+		if (role == 0)
+			rate_set(&nl, MEMTALLY_A_CONFIG_DAMON_HOT_RATE,
+				 i & 1 ? 100 : 2);
+		else if (role == 1)
+			rate_set(&nl, MEMTALLY_A_CONFIG_DAMON_COLD_RATE,
+				 i & 1 ? 50 : 1);
+		else if (rates_get(&nl, &hot, &cold))
+			return 255;
+		else if (cold > hot && bad < 100)
+			bad++;
+	}
+	mt_nl_close(&nl);
+	return bad;
+}
+
+/*
+ * config-set checks a new hot or cold rate against the other one and sets
+ * the pair: two writers at once, one on each CPU, must never leave (or
+ * show a reader) the cold rate above the hot rate.
+ */
+TEST_F(mt, config_rates_race)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	uint32_t hot = 0, cold = UINT32_MAX;
+	int i, status, bad = 0;
+	pid_t pid[3];
+
+	for (i = 0; i < 3; i++) {
+		pid[i] = fork();
+		ASSERT_GE(pid[i], 0);
+		if (pid[i] == 0)
+			_exit(rates_child(i, i % ncpu, 5));
+	}
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		ASSERT_NE(255, WEXITSTATUS(status)) TH_LOG("child %d failed", i);
+		bad += WEXITSTATUS(status);
+	}
+	ASSERT_EQ(0, rates_get(&self->nl, &hot, &cold));
+	TH_LOG("after the race: hot %u cold %u; pairs read with cold > hot: %d",
+	       hot, cold, bad);
+	EXPECT_LE(cold, hot);
+	EXPECT_EQ(0, bad);
+	/* the defaults back */
+	EXPECT_EQ(0, rate_set(&self->nl, MEMTALLY_A_CONFIG_DAMON_COLD_RATE, 1));
+	EXPECT_EQ(0, rate_set(&self->nl, MEMTALLY_A_CONFIG_DAMON_HOT_RATE, 10));
 }
 
 TEST(netns_invisible)
