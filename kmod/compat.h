@@ -46,16 +46,20 @@ static inline struct nlattr **mt_genl_dump_attrs(struct netlink_callback *cb)
 }
 
 /*
- * Who may join the "events" multicast group: CAP_SYS_ADMIN.  Kernels with
- * the GENL_MCAST_CAP_* group flags (6.6, and Debian's 6.1.0-56 backport)
- * check them at join time; older ones only know GENL_UNS_ADMIN_PERM
- * (CAP_NET_ADMIN).  A family's bind() hook cannot refuse: 6.12 ignores its
- * return value.
+ * Who may join the "events" multicast group: CAP_SYS_ADMIN (events carry
+ * victims' pid, uid, comm and RSS).  Kernels with the GENL_MCAST_CAP_*
+ * group flags (6.6, and stable 6.1 from 6.1.68, so every Debian 6.1.0-NN
+ * that memtally supports) check it at join time.  Older ones only know
+ * GENL_UNS_ADMIN_PERM (CAP_NET_ADMIN), and a family's bind() hook cannot
+ * refuse (its return value is ignored): there the module offers no events
+ * group at all (MT_GENL_EVENTS 0), and the tool says so.
  */
 #ifdef MT_HAVE_GENL_MCAST_CAP
+#define MT_GENL_EVENTS		1
 #define MT_GENL_EVENTS_FLAGS	GENL_MCAST_CAP_SYS_ADMIN
 #else
-#define MT_GENL_EVENTS_FLAGS	GENL_UNS_ADMIN_PERM
+#define MT_GENL_EVENTS		0
+#define MT_GENL_EVENTS_FLAGS	0
 #endif
 
 /*

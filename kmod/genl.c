@@ -441,7 +441,8 @@ static int mt_genl_config_set(struct sk_buff *skb, struct genl_info *info)
  */
 bool mt_genl_has_listeners(void)
 {
-	return genl_has_listeners(&mt_genl_family, &init_net, 0);
+	return MT_GENL_EVENTS &&
+	       genl_has_listeners(&mt_genl_family, &init_net, 0);
 }
 
 /**
@@ -596,7 +597,7 @@ static struct genl_family mt_genl_family = {
 	 */
 	.resv_start_op	= 0,
 	.mcgrps		= mt_genl_mcgrps,
-	.n_mcgrps	= ARRAY_SIZE(mt_genl_mcgrps),
+	.n_mcgrps	= MT_GENL_EVENTS ? ARRAY_SIZE(mt_genl_mcgrps) : 0,
 };
 
 /**

@@ -395,8 +395,8 @@ TEST_F(mt, unprivileged)
 		EXPECT_STREQ("reading memtally needs CAP_PERFMON or CAP_SYS_ADMIN", res.extack);
 }
 
-/* nobody, with CAP_PERFMON and nothing else */
-static int drop_to_perfmon(void)
+/* nobody, with capabilities @a and @b (the same for one) and nothing else */
+static int drop_to_caps(int a, int b)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
@@ -405,9 +405,34 @@ static int drop_to_perfmon(void)
 
 	if (prctl(PR_SET_KEEPCAPS, 1) || drop_to_nobody())
 		return -1;
-	data[CAP_TO_INDEX(CAP_PERFMON)].permitted = CAP_TO_MASK(CAP_PERFMON);
-	data[CAP_TO_INDEX(CAP_PERFMON)].effective = CAP_TO_MASK(CAP_PERFMON);
+	data[CAP_TO_INDEX(a)].permitted |= CAP_TO_MASK(a);
+	data[CAP_TO_INDEX(b)].permitted |= CAP_TO_MASK(b);
+	data[CAP_TO_INDEX(a)].effective |= CAP_TO_MASK(a);
+	data[CAP_TO_INDEX(b)].effective |= CAP_TO_MASK(b);
 	return syscall(SYS_capset, &hdr, data);
+}
+
+static int drop_to_perfmon(void)
+{
+	return drop_to_caps(CAP_PERFMON, CAP_PERFMON);
+}
+
+/*
+ * Events carry victims' pid, uid, comm and RSS: joining the group needs
+ * CAP_SYS_ADMIN, which CAP_NET_ADMIN (genetlink's older admin flag) and
+ * CAP_PERFMON (enough to read the counters) are not.  A module built for a
+ * kernel that cannot check it offers no group (compat.h).
+ */
+TEST_F(mt, events_need_sys_admin)
+{
+	struct mt_nl root;
+
+	ASSERT_NE(0, self->nl.events_group);
+	ASSERT_EQ(0, mt_nl_open(&root, MEMTALLY_FAMILY_NAME));
+	EXPECT_EQ(0, mt_nl_join(&root, root.events_group));
+	mt_nl_close(&root);
+	ASSERT_EQ(0, drop_to_caps(CAP_NET_ADMIN, CAP_PERFMON));
+	EXPECT_EQ(-EPERM, mt_nl_join(&self->nl, self->nl.events_group));
 }
 
 TEST_F(mt, perfmon_reads)

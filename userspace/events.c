@@ -88,7 +88,7 @@ static int join(struct mt_nl *nl)
 	grp = genl_ctrl_resolve_grp(nl->sk, MEMTALLY_FAMILY_NAME,
 				    MEMTALLY_MCGRP_EVENTS);
 	if (grp < 0) {
-		mt_err("the loaded memtally module sends no events (it is older than this tool)");
+		mt_err("the loaded memtally module offers no events group (older than this tool, or built for a kernel that cannot limit it to CAP_SYS_ADMIN)");
 		return -1;
 	}
 	err = nl_socket_add_membership(nl->sk, grp);
