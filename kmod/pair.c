@@ -8,6 +8,11 @@
  * the slot, takes the time and frees it.  No allocation, no lock.  Only the
  * owning task touches a claimed slot, so t0 and depth need no atomics.
  *
+ * - A key goes to the first free slot from its home (hash) slot on, so a
+ *   begin is lost only when all MT_PAIR_SLOTS slots are taken (4096 keys
+ *   open: a thousand tasks in nested reclaim at once).  Lookups scan
+ *   MT_PAIR_NEAR slots from the home; while any key lives farther, they
+ *   scan as far as the farthest (mt_pair_reach), whatever the pids are.
  * - Nesting of the same kind only deepens the slot; the outermost pair
  *   is timed.
  * - An end without a begin (the module was loaded in the middle, or the
@@ -18,6 +23,7 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/hash.h>
+#include <linux/minmax.h>
 #include <linux/mm_types.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
@@ -27,7 +33,7 @@
 
 #define MT_PAIR_BITS	12
 #define MT_PAIR_SLOTS	BIT(MT_PAIR_BITS)
-#define MT_PAIR_PROBES	8	/* slots a key may live in */
+#define MT_PAIR_NEAR	8	/* slots from its home a lookup always scans */
 
 struct mt_pair {
 	atomic_t key;		/* 0: free */
@@ -38,28 +44,75 @@ struct mt_pair {
 static struct mt_pair mt_pairs[MT_PAIR_SLOTS];
 static DEFINE_PER_CPU(u64, mt_unpaired);
 
+/*
+ * How far lookups scan, in one word changed by cmpxchg: the low 16 bits
+ * are the reach (MT_PAIR_NEAR, or one past the farthest slot a live key
+ * has from its home), the high 16 bits count the keys living beyond
+ * MT_PAIR_NEAR.  The reach falls back to MT_PAIR_NEAR when the last of
+ * them goes.  Only a key's own task looks it up, after raising the reach
+ * itself, so the reach it reads covers its key.
+ */
+static atomic_t mt_pair_reach = ATOMIC_INIT(MT_PAIR_NEAR);
+
+#define MT_PAIR_FAR_ONE	(1 << 16)
+#define MT_PAIR_REACH	0xffff
+
 /* pid_max is at most 2^22: the key fits with the kind and a +1 for "used" */
 static u32 mt_pair_key(pid_t pid, enum mt_pair_kind kind)
 {
 	return ((u32)pid << 2 | kind) + 1;
 }
 
+static u32 mt_pair_home(u32 key)
+{
+	return hash_32(key, MT_PAIR_BITS);
+}
+
 static struct mt_pair *mt_pair_slot(u32 key, unsigned int i)
 {
-	return &mt_pairs[(hash_32(key, MT_PAIR_BITS) + i) & (MT_PAIR_SLOTS - 1)];
+	return &mt_pairs[(mt_pair_home(key) + i) & (MT_PAIR_SLOTS - 1)];
 }
 
 static struct mt_pair *mt_pair_lookup(u32 key)
 {
-	unsigned int i;
+	unsigned int i, reach = atomic_read(&mt_pair_reach) & MT_PAIR_REACH;
 
-	for (i = 0; i < MT_PAIR_PROBES; i++) {
+	for (i = 0; i < reach; i++) {
 		struct mt_pair *p = mt_pair_slot(key, i);
 
 		if (atomic_read(&p->key) == key)
 			return p;
 	}
 	return NULL;
+}
+
+/* A key now lives @i slots from its home, @i >= MT_PAIR_NEAR */
+static void mt_pair_far(unsigned int i)
+{
+	int old = atomic_read(&mt_pair_reach), new;
+
+	do {
+		new = ((old & ~MT_PAIR_REACH) + MT_PAIR_FAR_ONE) |
+		      max_t(unsigned int, old & MT_PAIR_REACH, i + 1);
+	} while (!atomic_try_cmpxchg(&mt_pair_reach, &old, new));
+}
+
+/* Free the slot @p of key @key */
+static void mt_pair_free(struct mt_pair *p, u32 key)
+{
+	unsigned int i = (p - mt_pairs - mt_pair_home(key)) &
+			 (MT_PAIR_SLOTS - 1);
+	int old, new;
+
+	atomic_set_release(&p->key, 0);
+	if (i < MT_PAIR_NEAR)
+		return;
+	old = atomic_read(&mt_pair_reach);
+	do {
+		new = old - MT_PAIR_FAR_ONE;
+		if (!(new & ~MT_PAIR_REACH))
+			new = MT_PAIR_NEAR;
+	} while (!atomic_try_cmpxchg(&mt_pair_reach, &old, new));
 }
 
 /**
@@ -79,15 +132,18 @@ void mt_pair_begin(enum mt_pair_kind kind)
 		p->depth++;
 		return;
 	}
-	for (i = 0; i < MT_PAIR_PROBES; i++) {
+	for (i = 0; i < MT_PAIR_SLOTS; i++) {
 		p = mt_pair_slot(key, i);
-		if (atomic_cmpxchg(&p->key, 0, key) == 0) {
+		if (!atomic_read(&p->key) &&
+		    atomic_cmpxchg(&p->key, 0, key) == 0) {
+			if (i >= MT_PAIR_NEAR)
+				mt_pair_far(i);
 			p->depth = 1;
 			p->t0 = ktime_get_ns();
 			return;
 		}
 	}
-	/* table full around this key: the end will count as unpaired */
+	/* every slot taken: the end will count as unpaired */
 }
 
 /**
@@ -101,7 +157,8 @@ void mt_pair_begin(enum mt_pair_kind kind)
  */
 bool mt_pair_end(enum mt_pair_kind kind, u64 *ns)
 {
-	struct mt_pair *p = mt_pair_lookup(mt_pair_key(current->pid, kind));
+	u32 key = mt_pair_key(current->pid, kind);
+	struct mt_pair *p = mt_pair_lookup(key);
 
 	if (!p) {
 		this_cpu_inc(mt_unpaired);
@@ -110,7 +167,7 @@ bool mt_pair_end(enum mt_pair_kind kind, u64 *ns)
 	if (--p->depth)
 		return false;
 	*ns = ktime_get_ns() - p->t0;
-	atomic_set_release(&p->key, 0);
+	mt_pair_free(p, key);
 	return true;
 }
 
@@ -123,10 +180,11 @@ void mt_pair_forget(struct task_struct *task)
 	enum mt_pair_kind kind;
 
 	for (kind = 0; kind < MT_NR_PAIR_KINDS; kind++) {
-		struct mt_pair *p = mt_pair_lookup(mt_pair_key(task->pid, kind));
+		u32 key = mt_pair_key(task->pid, kind);
+		struct mt_pair *p = mt_pair_lookup(key);
 
 		if (p)
-			atomic_set_release(&p->key, 0);
+			mt_pair_free(p, key);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -455,6 +456,194 @@ static uint64_t status_u64(struct mt_nl *nl, int attr)
  * only a few percent of its time there, so unpaired ends are reported,
  * not required.)
  */
+#define TRACE		"/sys/kernel/tracing/instances/mt_pair"
+#define RECLAIMERS	512
+
+static int wr_file(const char *path, const char *v)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
+	return close(fd) || !ok ? -1 : 0;
+}
+
+static long rd_long(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Lines of @path that contain @what */
+static long count_lines(const char *path, const char *what)
+{
+	char line[512];
+	long n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, what) != NULL;
+	fclose(f);
+	return n;
+}
+
+/* Sum of "overrun:" over the instance's per-CPU stats */
+static long trace_overrun(void)
+{
+	char path[128], line[128];
+	long sum = 0, v;
+	int cpu;
+
+	for (cpu = 0; cpu < 64; cpu++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), TRACE "/per_cpu/cpu%d/stats", cpu);
+		f = fopen(path, "r");
+		if (!f)
+			break;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "overrun: %ld", &v) == 1)
+				sum += v;
+		fclose(f);
+	}
+	return sum;
+}
+
+/*
+ * hash_32() of the key a pairing table gives (pid, memcg reclaim), as the
+ * module's first table did: 4096 slots, a key in 8 slots from its home
+ */
+static unsigned int old_home(pid_t pid)
+{
+	uint32_t key = ((uint32_t)pid << 2 | MEMTALLY_RECLAIM_KIND_MEMCG) + 1;
+
+	return (key * 0x61C88647u) >> (32 - 12);
+}
+
+/*
+ * A child with pid @want if it is free (ns_last_pid), else any: it joins
+ * @cg, writes @len bytes of anonymous memory, says so on @ready, waits for
+ * a byte on @go and writes them three more times: with every child
+ * holding its memory, each pass goes through the cgroup's reclaim.
+ */
+static pid_t reclaimer(const char *cg, pid_t want, int ready, int go,
+		       size_t len)
+{
+	char buf[16];
+	pid_t pid;
+
+	snprintf(buf, sizeof(buf), "%d", want - 1);
+	wr_file("/proc/sys/kernel/ns_last_pid", buf);
+	pid = fork();
+	if (pid == 0) {
+		char *p, c = 0;
+		size_t i;
+		int r;
+
+		if (cg_enter(cg))
+			_exit(3);
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			_exit(4);
+		madvise(p, len, MADV_NOHUGEPAGE);
+		for (r = 0; r < 4; r++) {
+			for (i = 0; i < len; i += PAGE)
+				p[i] = r + 1;
+			if (!r && (write(ready, &c, 1) != 1 ||
+				   read(go, &c, 1) != 1))
+				_exit(5);
+		}
+		_exit(0);
+	}
+	return pid;
+}
+
+/*
+ * 512 tasks of one cgroup (four times its memory.max) reclaim at once,
+ * with pids whose pairing keys crowd one corner of a hash table (a
+ * long-running host's pids can do that by chance): every memcg reclaim
+ * run that tracefs saw end is one memcg stall of the cgroup, none
+ * unpaired.  (The first table lost 58 of 393 here.)
+ */
+TEST_F(rc, many_reclaimers)
+{
+	long pid_max = rd_long("/proc/sys/kernel/pid_max"), ends, overrun;
+	uint64_t id, unpaired0, unpaired1, stalls;
+	int go[2], ready[2], i, n = 0, failed = 0, status;
+	static pid_t kids[RECLAIMERS];
+	struct mt_nl_result res;
+	unsigned int home = 0;
+	struct mt_row r;
+	char buf[32];
+	pid_t p;
+
+	ASSERT_EQ(0, ensure_swap());
+	ASSERT_EQ(0, access("/proc/sys/kernel/ns_last_pid", W_OK));
+	id = cg_make("mt_many");
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, cg_write("mt_many", "memory.max", "32M"));
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
+	ASSERT_EQ(0, wr_file("/proc/sys/kernel/pid_max", "4194304"));
+	/* tracefs counts the memcg reclaim ends of the window */
+	mkdir(TRACE, 0755);
+	ASSERT_EQ(0, wr_file(TRACE "/buffer_size_kb", "8192"));
+	ASSERT_EQ(0, wr_file(TRACE "/events/vmscan/mm_vmscan_memcg_reclaim_end/enable", "1"));
+	ASSERT_EQ(0, wr_file(TRACE "/trace", ""));
+	unpaired0 = status_u64(&self->nl, MEMTALLY_A_STATUS_RECLAIM_UNPAIRED);
+
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	for (p = 300000; n < RECLAIMERS && p < 4194304; p++) {
+		if (!n)
+			home = old_home(p);
+		else if (old_home(p) - home >= 8)
+			continue;
+		kids[n] = reclaimer("mt_many", p, ready[1], go[0], 256 * 1024);
+		ASSERT_GT(kids[n], 0);
+		n++;
+	}
+	ASSERT_EQ(RECLAIMERS, n);
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(1, read(ready[0], buf, 1));
+	for (i = 0; i < n; i++)
+		ASSERT_EQ(1, write(go[1], "g", 1));
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(kids[i], waitpid(kids[i], &status, 0));
+		failed += !WIFEXITED(status) || WEXITSTATUS(status);
+	}
+	ASSERT_EQ(0, wr_file(TRACE "/tracing_on", "0"));
+
+	ends = count_lines(TRACE "/trace", "mm_vmscan_memcg_reclaim_end:");
+	overrun = trace_overrun();
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	stalls = r.v[MEMTALLY_A_CGROUP_MEMCG_STALLS];
+	unpaired1 = status_u64(&self->nl, MEMTALLY_A_STATUS_RECLAIM_UNPAIRED);
+	TH_LOG("%d reclaimers (%d failed): tracefs saw %ld memcg reclaim ends (overrun %ld); memtally %llu memcg stalls, %llu unpaired",
+	       n, failed, ends, overrun, (unsigned long long)stalls,
+	       (unsigned long long)(unpaired1 - unpaired0));
+	wr_file(TRACE "/events/vmscan/mm_vmscan_memcg_reclaim_end/enable", "0");
+	rmdir(TRACE);
+	snprintf(buf, sizeof(buf), "%ld", pid_max);
+	wr_file("/proc/sys/kernel/pid_max", buf);
+	EXPECT_EQ(0, failed);
+	EXPECT_EQ(0, overrun);
+	EXPECT_GT(ends, 100);
+	EXPECT_EQ(ends, stalls);
+	EXPECT_EQ(unpaired0, unpaired1);
+	EXPECT_EQ(0, cg_remove("mt_many"));
+}
+
 TEST(reload_mid_reclaim)
 {
 	const char *ko = getenv("MT_KO") ? getenv("MT_KO") : "/memtally.ko";
