@@ -54,8 +54,8 @@ static DEFINE_PER_CPU(u64, mt_unpaired);
  */
 static atomic_t mt_pair_reach = ATOMIC_INIT(MT_PAIR_NEAR);
 
-#define MT_PAIR_FAR_ONE	(1 << 16)
-#define MT_PAIR_REACH	0xffff
+#define MT_PAIR_FAR_ONE	BIT(16)
+#define MT_PAIR_REACH	(MT_PAIR_FAR_ONE - 1)
 
 /* pid_max is at most 2^22: the key fits with the kind and a +1 for "used" */
 static u32 mt_pair_key(pid_t pid, enum mt_pair_kind kind)
