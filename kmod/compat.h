@@ -138,6 +138,12 @@ MT_PROBE_CHECK(sched_process_exit, mt_probe_task_exit);
 #define MT_RECLAIM_END_ARGS	unsigned long nr_reclaimed
 #define MT_RECLAIM_END_MEMCG	NULL
 #endif
+/* both name it: agent reclaim is told from memcg reclaim (status says so) */
+#if defined(MT_HAVE_RECLAIM_BEGIN_MEMCG) && defined(MT_HAVE_RECLAIM_END_MEMCG)
+#define MT_RECLAIM_NAMES_MEMCG	1
+#else
+#define MT_RECLAIM_NAMES_MEMCG	0
+#endif
 
 static inline void mt_probe_direct_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
 {

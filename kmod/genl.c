@@ -119,7 +119,9 @@ static int mt_genl_status_get(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, MEMTALLY_A_STATUS_EVENTS_DROPPED,
 			      mt_events_dropped(), MEMTALLY_A_STATUS_PAD) ||
 	    nla_put_u64_64bit(msg, MEMTALLY_A_STATUS_RECLAIM_UNPAIRED,
-			      mt_pair_unpaired(), MEMTALLY_A_STATUS_PAD))
+			      mt_pair_unpaired(), MEMTALLY_A_STATUS_PAD) ||
+	    (MT_RECLAIM_NAMES_MEMCG &&
+	     nla_put_flag(msg, MEMTALLY_A_STATUS_RECLAIM_NAMES_MEMCG)))
 		goto too_big;
 	for (i = 0; i < mt_hooks_count(); i++)
 		if (mt_genl_put_hook(msg, mt_hook_get(i)))
@@ -137,6 +139,7 @@ static const int mt_hist_attr[MT_NR_KINDS] = {
 	[MEMTALLY_RECLAIM_KIND_DIRECT]	  = MEMTALLY_A_CGROUP_DIRECT_STALL_HIST,
 	[MEMTALLY_RECLAIM_KIND_MEMCG]	  = MEMTALLY_A_CGROUP_MEMCG_STALL_HIST,
 	[MEMTALLY_RECLAIM_KIND_SOFTLIMIT] = MEMTALLY_A_CGROUP_SOFTLIMIT_STALL_HIST,
+	[MEMTALLY_RECLAIM_KIND_AGENT]	  = MEMTALLY_A_CGROUP_AGENT_STALL_HIST,
 };
 
 static const int mt_ksm_attr[MT_NR_KSM] = {

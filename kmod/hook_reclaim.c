@@ -22,17 +22,23 @@
 #include "memtally.h"
 
 /*
- * Is @memcg, the cgroup a memcg reclaim works on, the current task's own
- * or one of its ancestors: is the task stalled by its own limits?
+ * The kind of a reclaim run: memcg reclaim of a cgroup that is neither the
+ * current task's nor an ancestor of it (@memcg, where the tracepoint names
+ * it) is no stall of the task's: an agent writes that cgroup's
+ * memory.reclaim, memory.high or memory.max.  It is timed as agent reclaim.
+ * Soft limit reclaim of other cgroups is part of the reclaimer's own stall.
  */
-static bool mt_memcg_is_own(struct mem_cgroup *memcg)
+static enum mt_pair_kind mt_reclaim_kind(enum mt_pair_kind kind,
+					 struct mem_cgroup *memcg)
 {
 	bool own;
 
+	if (kind != MT_PAIR_MEMCG || !memcg)
+		return kind;
 	rcu_read_lock();
 	own = mem_cgroup_is_descendant(mem_cgroup_from_task(current), memcg);
 	rcu_read_unlock();
-	return own;
+	return own ? kind : MT_PAIR_AGENT;
 }
 
 /**
@@ -41,17 +47,13 @@ static bool mt_memcg_is_own(struct mem_cgroup *memcg)
  * @memcg: the memory cgroup reclaimed, where the tracepoint says (7.x:
  *	memcg and soft limit reclaim); else NULL
  *
- * Reclaim of a cgroup that is neither the task's nor an ancestor of it is
- * no stall of the task's: it works for another cgroup (an agent writing
- * that cgroup's memory.reclaim, memory.high or memory.max) and is not
- * timed.  Kernels whose tracepoints do not name the cgroup count it as a
- * memcg stall of the writer.  Context: compat.h's probes.
+ * Kernels whose tracepoints do not name the cgroup count agent reclaim
+ * (see mt_reclaim_kind()) as a memcg stall of the writer; the status says
+ * which (reclaim-names-memcg).  Context: compat.h's probes.
  */
 void mt_reclaim_begin(enum mt_pair_kind kind, struct mem_cgroup *memcg)
 {
-	if (memcg && !mt_memcg_is_own(memcg))
-		return;
-	mt_pair_begin(kind);
+	mt_pair_begin(mt_reclaim_kind(kind, memcg));
 }
 
 /**
@@ -60,19 +62,20 @@ void mt_reclaim_begin(enum mt_pair_kind kind, struct mem_cgroup *memcg)
  * @nr_reclaimed: pages it freed
  * @memcg: as for mt_reclaim_begin()
  *
- * Context: compat.h's probes.
+ * Agent reclaim is counted for the agent's cgroup, apart from its stalls,
+ * and is never a reclaim-stall event.  Context: compat.h's probes.
  */
 void mt_reclaim_end(enum mt_pair_kind kind, unsigned long nr_reclaimed,
 		    struct mem_cgroup *memcg)
 {
 	u64 ns;
 
-	if (memcg && !mt_memcg_is_own(memcg))
-		return;
+	kind = mt_reclaim_kind(kind, memcg);
 	if (!mt_pair_end(kind, &ns))
 		return;
 	mt_count_stall(kind, ns, nr_reclaimed);
-	mt_event_stall(kind, ns, nr_reclaimed);
+	if (kind != MT_PAIR_AGENT)
+		mt_event_stall(kind, ns, nr_reclaimed);
 }
 
 MT_PROBE_CHECK(mm_vmscan_lru_shrink_inactive, mt_probe_shrink_inactive);

@@ -60,7 +60,8 @@ static atomic_t mt_pair_reach = ATOMIC_INIT(MT_PAIR_NEAR);
 /* pid_max is at most 2^22: the key fits with the kind and a +1 for "used" */
 static u32 mt_pair_key(pid_t pid, enum mt_pair_kind kind)
 {
-	return ((u32)pid << 2 | kind) + 1;
+	BUILD_BUG_ON(MT_NR_PAIR_KINDS > 8);
+	return ((u32)pid << 3 | kind) + 1;
 }
 
 static u32 mt_pair_home(u32 key)

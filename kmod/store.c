@@ -50,6 +50,9 @@ const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
 	MT_COUNTER(SOFTLIMIT_STALLS, "softlimit_stalls", SOFTLIMIT_STALLS, false),
 	MT_COUNTER(SOFTLIMIT_STALL_NS, "softlimit_stall_ns", SOFTLIMIT_STALL_NS, false),
 	MT_COUNTER(SOFTLIMIT_RECLAIMED, "softlimit_reclaimed", SOFTLIMIT_RECLAIMED, false),
+	MT_COUNTER(AGENT_STALLS, "agent_stalls", AGENT_STALLS, false),
+	MT_COUNTER(AGENT_STALL_NS, "agent_stall_ns", AGENT_STALL_NS, false),
+	MT_COUNTER(AGENT_RECLAIMED, "agent_reclaimed", AGENT_RECLAIMED, false),
 	MT_COUNTER(PGSCAN, "pgscan", PGSCAN, true),
 	MT_COUNTER(PGSTEAL, "pgsteal", PGSTEAL, true),
 	MT_COUNTER(PGDEACTIVATE, "pgdeactivate", PGDEACTIVATE, true),
@@ -71,6 +74,7 @@ const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
 static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_MEMCG) == MT_MEMCG_STALLS);
 static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_SOFTLIMIT) ==
 	      MT_SOFTLIMIT_STALLS);
+static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_AGENT) == MT_AGENT_STALLS);
 
 /* The hot counters of an entry, per CPU */
 struct mt_pcpu {

@@ -79,6 +79,14 @@ uint64_t cg_stat(const char *name, const char *file, const char *key)
 	return found;
 }
 
+/* The histogram attribute of each enum memtally_reclaim_kind */
+static const int mt_hist_attr[MT_NR_KINDS] = {
+	[MEMTALLY_RECLAIM_KIND_DIRECT]	  = MEMTALLY_A_CGROUP_DIRECT_STALL_HIST,
+	[MEMTALLY_RECLAIM_KIND_MEMCG]	  = MEMTALLY_A_CGROUP_MEMCG_STALL_HIST,
+	[MEMTALLY_RECLAIM_KIND_SOFTLIMIT] = MEMTALLY_A_CGROUP_SOFTLIMIT_STALL_HIST,
+	[MEMTALLY_RECLAIM_KIND_AGENT]	  = MEMTALLY_A_CGROUP_AGENT_STALL_HIST,
+};
+
 void mt_row_parse(const struct nlmsghdr *nlh, struct mt_row *row)
 {
 	int len = (int)nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
@@ -88,9 +96,11 @@ void mt_row_parse(const struct nlmsghdr *nlh, struct mt_row *row)
 	row->found = true;
 	mt_nl_for_each_attr(a, (const void *)((const char *)NLMSG_DATA(nlh) + GENL_HDRLEN), len) {
 		int t = a->nla_type & NLA_TYPE_MASK;
-		int k = t - MEMTALLY_A_CGROUP_DIRECT_STALL_HIST;
+		int k;
 
-		if (k >= 0 && k < 3) {
+		for (k = 0; k < MT_NR_KINDS && mt_hist_attr[k] != t; k++)
+			;
+		if (k < MT_NR_KINDS) {
 			if (a->nla_len - NLA_HDRLEN == sizeof(row->hist[k]))
 				memcpy(row->hist[k], (const char *)a + NLA_HDRLEN,
 				       sizeof(row->hist[k]));

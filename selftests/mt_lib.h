@@ -20,13 +20,14 @@
 
 #define CG_ROOT		"/sys/fs/cgroup"
 #define PAGE		4096UL
+#define MT_NR_KINDS	(MEMTALLY_RECLAIM_KIND_AGENT + 1)
 
 /* One row of the module: every u64 attribute by type, and the histograms. */
 struct mt_row {
 	bool found;
 	uint64_t id;
 	uint64_t v[MEMTALLY_A_CGROUP_MAX + 1];
-	uint64_t hist[3][MEMTALLY_HIST_BUCKETS];
+	uint64_t hist[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
 	uint64_t age[MEMTALLY_DAMON_AGE_BUCKETS];	/* damon-age-hist */
 };
 

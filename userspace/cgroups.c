@@ -92,7 +92,7 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char keys[512];
+	char keys[1024];
 	int c;
 
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */

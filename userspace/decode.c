@@ -20,6 +20,7 @@ static const struct nla_policy status_policy[MEMTALLY_A_STATUS_MAX + 1] = {
 	[MEMTALLY_A_STATUS_VERSION]		= { .type = NLA_STRING },
 	[MEMTALLY_A_STATUS_KERNEL_RELEASE]	= { .type = NLA_STRING },
 	[MEMTALLY_A_STATUS_HOOK]		= { .type = NLA_NESTED },
+	[MEMTALLY_A_STATUS_RECLAIM_NAMES_MEMCG]	= { .type = NLA_FLAG },
 };
 
 static const struct nla_policy hook_policy[MEMTALLY_A_HOOK_MAX + 1] = {
@@ -138,6 +139,8 @@ int mt_status_decode(struct nlattr *attrs, int len, struct mt_status *st)
 	    mt_may_uint(tb[MEMTALLY_A_STATUS_RECLAIM_UNPAIRED],
 		     &st->reclaim_unpaired))
 		goto fail;
+	st->reclaim_names_memcg =
+		tb[MEMTALLY_A_STATUS_RECLAIM_NAMES_MEMCG] != NULL;
 	err = attr_strdup(tb[MEMTALLY_A_STATUS_VERSION], &st->version);
 	if (!err)
 		err = attr_strdup(tb[MEMTALLY_A_STATUS_KERNEL_RELEASE],

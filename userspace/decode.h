@@ -28,6 +28,8 @@ struct mt_status {
 	uint64_t stall_threshold_us;	/* 0: no stall events */
 	uint64_t events_dropped;
 	uint64_t reclaim_unpaired;
+	/* agent reclaim is told from memcg stalls (7.x tracepoints) */
+	bool reclaim_names_memcg;
 };
 
 /* A counter of a cgroup reply: its attribute and its names in the output. */
@@ -65,6 +67,9 @@ enum mt_counter {
 	MT_CTR_SOFTLIMIT_STALLS,
 	MT_CTR_SOFTLIMIT_STALL_NS,
 	MT_CTR_SOFTLIMIT_RECLAIMED,
+	MT_CTR_AGENT_STALLS,
+	MT_CTR_AGENT_STALL_NS,
+	MT_CTR_AGENT_RECLAIMED,
 	MT_CTR_PGSCAN,
 	MT_CTR_PGSTEAL,
 	MT_CTR_PGDEACTIVATE,
@@ -133,6 +138,12 @@ static const struct mt_counter_col mt_cgroup_counters[] = {
 	MT_COUNTER(SOFTLIMIT_RECLAIMED, "softlimit_reclaimed",
 		   "softlimit-reclaimed", false,
 		   "Pages soft limit reclaim runs of the cgroup reclaimed"),
+	MT_COUNTER(AGENT_STALLS, "agent_stalls", "agent-stalls", false,
+		   "Memcg reclaim runs the cgroup's tasks did of other cgroups"),
+	MT_COUNTER(AGENT_STALL_NS, "agent_stall_ns", "agent-stall-ns", false,
+		   "Time the cgroup's tasks spent reclaiming other cgroups"),
+	MT_COUNTER(AGENT_RECLAIMED, "agent_reclaimed", "agent-reclaimed",
+		   false, "Pages the cgroup's tasks reclaimed of other cgroups"),
 	MT_NODE_COUNTER(PGSCAN, "pgscan", "pgscan", false,
 			"Pages scanned on inactive LRU lists by reclaim"),
 	MT_NODE_COUNTER(PGSTEAL, "pgsteal", "pgsteal", true,
@@ -207,6 +218,7 @@ static const struct mt_stall_kind mt_stall_kinds[] = {
 	MT_STALL_KIND(DIRECT, "direct"),
 	MT_STALL_KIND(MEMCG, "memcg"),
 	MT_STALL_KIND(SOFTLIMIT, "softlimit"),
+	MT_STALL_KIND(AGENT, "agent"),
 };
 
 #define MT_NR_STALL_KINDS (sizeof(mt_stall_kinds) / sizeof(mt_stall_kinds[0]))

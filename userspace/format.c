@@ -117,6 +117,9 @@ int mt_status_print(FILE *f, const struct mt_status *st)
 	fprintf(f, "unattributed:      %" PRIu64 "\n", st->unattributed);
 	fprintf(f, "events dropped:    %" PRIu64 "\n", st->events_dropped);
 	fprintf(f, "reclaim unpaired:  %" PRIu64 "\n", st->reclaim_unpaired);
+	fprintf(f, "agent reclaim:     %s\n", st->reclaim_names_memcg ?
+		"apart (the kernel names the cgroup reclaimed)" :
+		"in memcg stalls (the kernel does not name the cgroup reclaimed)");
 	if (st->stall_threshold_us)
 		fprintf(f, "stall threshold:   %" PRIu64 " us\n\n",
 			st->stall_threshold_us);
@@ -142,6 +145,8 @@ struct json_object *mt_status_json(const struct mt_status *st)
 	add_u64(o, "unattributed", st->unattributed);
 	add_u64(o, "events_dropped", st->events_dropped);
 	add_u64(o, "reclaim_unpaired", st->reclaim_unpaired);
+	json_object_object_add(o, "reclaim_names_memcg",
+			       json_object_new_boolean(st->reclaim_names_memcg));
 	add_u64(o, "stall_threshold_us", st->stall_threshold_us);
 	for (i = 0; i < st->nr_hooks; i++) {
 		const struct mt_hook *h = &st->hooks[i];

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "decode.h"
 #include "nl.h"
 
 static const char stalls_usage[] =
@@ -15,14 +16,15 @@ static const char stalls_usage[] =
 "and kind of reclaim with stalls, their count, total and average time,\n"
 "the pages they reclaimed, and a histogram of their lengths.\n"
 "\n"
-"Memcg reclaim that a task does for another cgroup (writing its\n"
-"memory.reclaim, memory.high or memory.max) is no stall of the task on\n"
-"Linux 7.x; before 7.x the kernel does not say which cgroup is reclaimed\n"
-"and it counts as a memcg stall of the writer's cgroup.\n"
+"Memcg reclaim that a task does of another cgroup (an agent writing its\n"
+"memory.reclaim, memory.high or memory.max) is no stall of the task's\n"
+"cgroup: on Linux 7.x it is kind agent, apart from the stalls.  Before\n"
+"7.x the kernel does not say which cgroup is reclaimed and it counts as a\n"
+"memcg stall of the writer's cgroup; a note after the table says so.\n"
 "\n"
 "Options:\n"
 "  -c, --cgroup PATH  only the cgroup PATH (relative to the cgroup2 mount)\n"
-"  -k, --kind KIND    only direct, memcg or softlimit reclaim\n"
+"  -k, --kind KIND    only direct, memcg, softlimit or agent reclaim\n"
 "  -j, --json         print a JSON array\n"
 "  -h, --help         show this help\n";
 
@@ -35,7 +37,7 @@ static int kind_parse(const char *s, int *kind)
 			*kind = k;
 			return 0;
 		}
-	return mt_usage_err("stalls: unknown kind '%s' (direct, memcg or softlimit)",
+	return mt_usage_err("stalls: unknown kind '%s' (direct, memcg, softlimit or agent)",
 			    s);
 }
 
@@ -79,6 +81,20 @@ int stalls_parse(int argc, char **argv, struct stalls_opts *o)
 	return 0;
 }
 
+/* Where the kernel cannot tell agent reclaim apart, say so */
+static void agent_note(struct mt_nl *nl, int kind)
+{
+	struct mt_status st;
+
+	if ((kind >= 0 && kind != MEMTALLY_RECLAIM_KIND_MEMCG &&
+	     kind != MEMTALLY_RECLAIM_KIND_AGENT) || mt_nl_status(nl, &st))
+		return;
+	if (!st.reclaim_names_memcg)
+		puts("\nnote: this kernel's reclaim tracepoints do not name the cgroup reclaimed:\n"
+		     "memcg stalls include reclaim done for other cgroups (agent reclaim).");
+	mt_status_free(&st);
+}
+
 int cmd_stalls(int argc, char **argv, bool json)
 {
 	struct stalls_opts o = { .json = json, .kind = -1 };
@@ -105,6 +121,7 @@ int cmd_stalls(int argc, char **argv, bool json)
 		mt_cgroups_sort(l.v, l.nr, MT_SORT_PATH);
 		if (!o.json) {
 			mt_stalls_print(stdout, l.v, l.nr, o.kind);
+			agent_note(&nl, o.kind);
 		} else if (mt_json_print(stdout, mt_stalls_json(l.v, l.nr,
 								o.kind))) {
 			mt_err("out of memory");

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..52"
+echo "1..53"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -106,6 +106,20 @@ case $out in
 "/sq ("*"memcg: "*" stalls"*usecs*distribution*) ok "stalls shows the memcg histogram of a squeezed cgroup" ;;
 *) nok "stalls shows the memcg histogram of a squeezed cgroup" "$out" ;;
 esac
+
+# the note and the status line follow what the kernel's tracepoints say
+if grep -qs ' memcg_id;' /sys/kernel/tracing/events/vmscan/mm_vmscan_memcg_reclaim_begin/format; then
+	want="agent reclaim:     apart"; note=no
+else
+	want="agent reclaim:     in memcg stalls"; note=yes
+fi
+has_note=no
+case $out in *"note: this kernel's reclaim tracepoints do not name the cgroup reclaimed"*) has_note=yes ;; esac
+if memtally status | grep -q "^$want" && [ $has_note = $note ]; then
+	ok "stalls and status say whether agent reclaim is apart ($want)"
+else
+	nok "stalls and status say whether agent reclaim is apart" "want '$want', note $note" "$(memtally status | head -8)" "$out"
+fi
 
 out=$(memtally stalls --cgroup /sq --json 2>&1)
 stalls=$(echo "$out" | sed -n 's/.*"kind":"memcg","stalls":\([0-9]*\).*/\1/p')

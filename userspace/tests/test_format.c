@@ -51,12 +51,22 @@ static void status_text(void)
 		"unattributed:      9223372036854775813\n"
 		"events dropped:    17\n"
 		"reclaim unpaired:  18446744073709551615\n"
+		"agent reclaim:     in memcg stalls (the kernel does not name the cgroup reclaimed)\n"
 		"stall threshold:   5000 us\n"
 		"\n"
 		"HOOK           TRACEPOINT                    STATE\n"
 		"faults-user    exceptions:page_fault_user    attached\n"
 		"faults-kernel  exceptions:page_fault_kernel  failed (No such file or directory)\n"
 		"oom            oom:mark_victim               unavailable\n");
+	free(out);
+
+	/* a 7.x kernel names the cgroup its memcg reclaim works on */
+	struct mt_status named = status;
+
+	named.reclaim_names_memcg = true;
+	out = NULL;
+	CAPTURE(out, mt_status_print(f, &named));
+	CHECK(strstr(out, "\nagent reclaim:     apart (the kernel names the cgroup reclaimed)\n"));
 	free(out);
 }
 
@@ -181,7 +191,7 @@ static void cgroups_text(void)
 	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  MEMCG_STALLS  PGSTEAL  OOM_KILLS\n");
 	free(out);
 	CAPTURE(out, mt_cgroups_print(f, v, 0, true));
-	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  DIRECT_STALL_NS  DIRECT_RECLAIMED  MEMCG_STALLS  MEMCG_STALL_NS  MEMCG_RECLAIMED  SOFTLIMIT_STALLS  SOFTLIMIT_STALL_NS  SOFTLIMIT_RECLAIMED  PGSCAN  PGSTEAL  PGDEACTIVATE  PGWRITEBACK  THROTTLED  THROTTLED_US  SLAB_SHRINKS  SLAB_SHRINK_NS  KSWAPD_WAKEUPS  KSWAPD_WAKES  OOM_KILLS  KSM_MERGING_PAGES  KSM_RMAP_ITEMS  KSM_ZERO_PAGES  KSM_MERGE_ATTEMPTS  KSM_MERGES  KSM_MERGE_FAILURES  KSM_ENTERS  KSM_EXITS  DAMON_WSS  DAMON_HOT  DAMON_WARM  DAMON_COLD\n");
+	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  DIRECT_STALL_NS  DIRECT_RECLAIMED  MEMCG_STALLS  MEMCG_STALL_NS  MEMCG_RECLAIMED  SOFTLIMIT_STALLS  SOFTLIMIT_STALL_NS  SOFTLIMIT_RECLAIMED  AGENT_STALLS  AGENT_STALL_NS  AGENT_RECLAIMED  PGSCAN  PGSTEAL  PGDEACTIVATE  PGWRITEBACK  THROTTLED  THROTTLED_US  SLAB_SHRINKS  SLAB_SHRINK_NS  KSWAPD_WAKEUPS  KSWAPD_WAKES  OOM_KILLS  KSM_MERGING_PAGES  KSM_RMAP_ITEMS  KSM_ZERO_PAGES  KSM_MERGE_ATTEMPTS  KSM_MERGES  KSM_MERGE_FAILURES  KSM_ENTERS  KSM_EXITS  DAMON_WSS  DAMON_HOT  DAMON_WARM  DAMON_COLD\n");
 	free(out);
 }
 

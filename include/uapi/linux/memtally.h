@@ -20,11 +20,17 @@
  *   (mm_vmscan_memcg_reclaim_*).
  * @MEMTALLY_RECLAIM_KIND_SOFTLIMIT: cgroup v1 soft limit reclaim
  *   (mm_vmscan_memcg_softlimit_reclaim_*).
+ * @MEMTALLY_RECLAIM_KIND_AGENT: Memory cgroup reclaim a task did of a cgroup
+ *   that is neither its own nor an ancestor: an agent writing that cgroup's
+ *   memory.reclaim, memory.high or memory.max. No stall of the task's cgroup;
+ *   only kernels whose reclaim tracepoints name the cgroup reclaimed (7.x,
+ *   status reclaim-names-memcg) can tell it from memcg reclaim.
  */
 enum memtally_reclaim_kind {
 	MEMTALLY_RECLAIM_KIND_DIRECT,
 	MEMTALLY_RECLAIM_KIND_MEMCG,
 	MEMTALLY_RECLAIM_KIND_SOFTLIMIT,
+	MEMTALLY_RECLAIM_KIND_AGENT,
 };
 
 /**
@@ -79,6 +85,7 @@ enum {
 	MEMTALLY_A_STATUS_STALL_THRESHOLD_US,
 	MEMTALLY_A_STATUS_EVENTS_DROPPED,
 	MEMTALLY_A_STATUS_RECLAIM_UNPAIRED,
+	MEMTALLY_A_STATUS_RECLAIM_NAMES_MEMCG,
 
 	__MEMTALLY_A_STATUS_MAX,
 	MEMTALLY_A_STATUS_MAX = (__MEMTALLY_A_STATUS_MAX - 1)
@@ -128,6 +135,10 @@ enum {
 	MEMTALLY_A_CGROUP_DAMON_AGE_HIST,
 	MEMTALLY_A_CGROUP_DAMON_WSS_SAMPLES,
 	MEMTALLY_A_CGROUP_DAMON_WSS_TRUNCATED,
+	MEMTALLY_A_CGROUP_AGENT_STALLS,
+	MEMTALLY_A_CGROUP_AGENT_STALL_NS,
+	MEMTALLY_A_CGROUP_AGENT_RECLAIMED,
+	MEMTALLY_A_CGROUP_AGENT_STALL_HIST,
 
 	__MEMTALLY_A_CGROUP_MAX,
 	MEMTALLY_A_CGROUP_MAX = (__MEMTALLY_A_CGROUP_MAX - 1)
