@@ -23,6 +23,14 @@
  * per cgroup while anything was ever bound).  Every region also goes into
  * one system-wide ring of region snapshots for heatmaps.
  *
+ * The binding is what the tool read from sysfs when it bound; a DAMON sysfs
+ * commit may change the context under the same kdamond.  The probe checks
+ * every region against the binding (target index, accesses per aggregation,
+ * the spacing of aggregations) and on a mismatch marks the binding stale
+ * and stops: it never publishes an aggregation it cannot attribute, so the
+ * last good numbers stay.  Attribution starts at the first aggregation
+ * that begins after the binding, never in the middle of one.
+ *
  * Writers: only the bound kdamond thread, one at a time, so the
  * aggregation in progress needs no lock; publication uses a seqcount per
  * cgroup and a sequence number per region slot.  Readers: netlink and
@@ -74,6 +82,8 @@ struct mt_damon_cg {
 /**
  * struct mt_damon - a binding to one kdamond
  * @kdamond: pid of the bound kdamond; 0 once unbound (data stays readable)
+ * @kpid: its struct pid, held: the probe compares it, so a later kdamond
+ *	that gets the same pid number never feeds this binding
  * @ops: enum memtally_damon_ops
  * @sample_us: the context's sampling interval
  * @aggr_us: the context's aggregation interval
@@ -97,9 +107,14 @@ struct mt_damon_cg {
  * @probe_ns: time spent in the probe
  * @hot: the hot rate, read once per region
  * @cold: the cold rate, of the same pair
+ * @stale: enum memtally_damon_stale once the context no longer matches
+ * @synced: an aggregation began since the binding: attributing
+ * @last_commit_ns: when the last aggregation was published
+ * @short_gaps: aggregations in a row less than half @aggr_us apart
  */
 struct mt_damon {
 	pid_t kdamond;
+	struct pid *kpid;
 	u32 ops, sample_us, aggr_us;
 	u32 nr_targets;
 	struct pid **targets;
@@ -113,6 +128,10 @@ struct mt_damon {
 	bool pending;
 	u64 aggregations, updated_ns, total_bytes, unattr_bytes, probe_ns;
 	u32 hot, cold;
+	u32 stale;
+	bool synced;
+	u64 last_commit_ns;
+	u32 short_gaps;
 };
 
 static struct mt_damon __rcu *mt_damon;
@@ -373,9 +392,26 @@ static void mt_damon_snap(struct mt_damon *d, u64 now, unsigned int ti,
 	smp_store_release(&d->head, h + 1);
 }
 
-/* The aggregation in progress is complete: publish it. */
-static void mt_damon_commit(struct mt_damon *d, u64 ts)
+/*
+ * Aggregations closer than half the bound interval, three in a row (one
+ * could be a late end after preemption): the context's interval changed.
+ */
+#define MT_DAMON_SHORT_GAPS	3
+
+/*
+ * The aggregation in progress is complete: publish it, unless it shows the
+ * intervals changed.  Return: 0, or the enum memtally_damon_stale reason.
+ */
+static u32 mt_damon_commit(struct mt_damon *d, u64 ts)
 {
+	if (d->last_commit_ns &&
+	    ts - d->last_commit_ns < (u64)d->aggr_us * NSEC_PER_USEC / 2) {
+		if (++d->short_gaps >= MT_DAMON_SHORT_GAPS)
+			return MEMTALLY_DAMON_STALE_INTERVALS;
+	} else {
+		d->short_gaps = 0;
+	}
+	d->last_commit_ns = ts;
 	mt_store_damon_commit(ts);
 	WRITE_ONCE(d->total_bytes, d->cur_total);
 	WRITE_ONCE(d->unattr_bytes, d->cur_unattr);
@@ -386,6 +422,19 @@ static void mt_damon_commit(struct mt_damon *d, u64 ts)
 	d->cur_ti = 0;
 	d->cur_seen = 0;
 	d->pending = false;
+	return 0;
+}
+
+/* Does region @r of target @ti fit the binding?  0, or why not. */
+static u32 mt_damon_mismatch(const struct mt_damon *d, unsigned int ti,
+			     const struct damon_region *r)
+{
+	if (ti >= (d->ops == MEMTALLY_DAMON_OPS_PADDR ? 1 : d->nr_targets))
+		return MEMTALLY_DAMON_STALE_TARGETS;
+	/* at most one access per sample of the aggregation */
+	if (r->nr_accesses > d->aggr_us / d->sample_us)
+		return MEMTALLY_DAMON_STALE_INTERVALS;
+	return 0;
 }
 
 /**
@@ -412,17 +461,38 @@ void mt_damon_region(unsigned int ti, struct damon_region *r,
 	u64 t0 = ktime_get_ns(), now, age_ms, id;
 	unsigned int nr_acc = r->nr_accesses;
 	struct mt_damon *d;
-	u32 last_ti;
+	u32 last_ti, stale;
+	bool start;
 
 	preempt_disable_notrace();
 	rcu_read_lock();
 	d = rcu_dereference(mt_damon);
-	if (!d || READ_ONCE(d->kdamond) != current->pid)
+	if (!d || !READ_ONCE(d->kdamond) || task_pid(current) != d->kpid ||
+	    READ_ONCE(d->stale))
 		goto out;
 	now = ktime_get_boottime_ns();
-	if (d->pending && (ti < d->cur_ti ||
-			   now - d->last_ns > d->aggr_us * NSEC_PER_USEC / 2))
-		mt_damon_commit(d, d->last_ns);
+	/* the first region of an aggregation: a lower target, or a pause */
+	start = d->last_ns &&
+		(ti < d->cur_ti ||
+		 now - d->last_ns > d->aggr_us * NSEC_PER_USEC / 2);
+	if (!d->synced && !start) {
+		/* bound in the middle of an aggregation: wait for the next */
+		d->cur_ti = ti;
+		d->last_ns = now;
+		goto out;
+	}
+	d->synced = true;
+	stale = mt_damon_mismatch(d, ti, r);
+	if (!stale && d->pending && start) {
+		/* the last one never reached its last region */
+		if (d->ops == MEMTALLY_DAMON_OPS_VADDR &&
+		    d->cur_ti != d->nr_targets - 1)
+			stale = MEMTALLY_DAMON_STALE_TARGETS;
+		else
+			stale = mt_damon_commit(d, d->last_ns);
+	}
+	if (stale)
+		goto stale;
 	if (ti != d->cur_ti) {
 		d->cur_ti = ti;
 		d->cur_seen = 0;
@@ -442,7 +512,11 @@ void mt_damon_region(unsigned int ti, struct damon_region *r,
 	d->last_ns = now;
 	last_ti = d->ops == MEMTALLY_DAMON_OPS_PADDR ? 0 : d->nr_targets - 1;
 	if (ti >= last_ti && d->cur_seen >= nr_regions)
-		mt_damon_commit(d, now);
+		stale = mt_damon_commit(d, now);
+stale:
+	/* stop here: the aggregation in progress is never published */
+	if (stale)
+		WRITE_ONCE(d->stale, stale);
 	WRITE_ONCE(d->probe_ns, d->probe_ns + ktime_get_ns() - t0);
 out:
 	rcu_read_unlock();
@@ -464,7 +538,7 @@ void mt_damon_task_exit(struct task_struct *p)
 		return;
 	rcu_read_lock();
 	d = rcu_dereference(mt_damon);
-	if (d && READ_ONCE(d->kdamond) == p->pid)
+	if (d && task_pid(p) == d->kpid)
 		WRITE_ONCE(d->kdamond, 0);
 	rcu_read_unlock();
 }
@@ -477,23 +551,38 @@ static void mt_damon_free(struct mt_damon *d)
 		return;
 	for (i = 0; i < d->nr_targets; i++)
 		put_pid(d->targets[i]);
+	put_pid(d->kpid);
 	kfree(d->targets);
 	kvfree(d->regions);
 	kfree(d);
 }
 
-/* Is @pid a kdamond thread?  No reference kept: the probe compares pids. */
-static bool mt_is_kdamond(pid_t pid)
+/* The struct pid of kdamond thread @pid, held, or NULL if it is none */
+static struct pid *mt_kdamond_get(pid_t pid)
 {
+	struct pid *kpid = NULL;
 	struct task_struct *t;
-	bool ok = false;
 
 	rcu_read_lock();
 	t = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
-	if (t && (t->flags & PF_KTHREAD) && t->pid == pid)
-		ok = !strncmp(t->comm, "kdamond", 7);
+	if (t && (t->flags & PF_KTHREAD) && t->pid == pid &&
+	    !strncmp(t->comm, "kdamond", 7))
+		kpid = get_pid(task_pid(t));
 	rcu_read_unlock();
-	return ok;
+	return kpid;
+}
+
+/* Is the kdamond of @kpid still there, not exiting? */
+static bool mt_kdamond_alive(struct pid *kpid)
+{
+	struct task_struct *t;
+	bool alive;
+
+	rcu_read_lock();
+	t = pid_task(kpid, PIDTYPE_PID);
+	alive = t && !(t->flags & PF_EXITING);
+	rcu_read_unlock();
+	return alive;
 }
 
 static struct mt_damon *mt_damon_new(const struct mt_damon_req *req,
@@ -506,6 +595,12 @@ static struct mt_damon *mt_damon_new(const struct mt_damon_req *req,
 	if (!d)
 		return ERR_PTR(-ENOMEM);
 	d->kdamond = req->kdamond;
+	d->kpid = mt_kdamond_get(req->kdamond);
+	if (!d->kpid) {
+		kfree(d);
+		NL_SET_ERR_MSG(extack, "kdamond-pid is no kdamond thread");
+		return ERR_PTR(-ESRCH);
+	}
 	d->ops = req->ops;
 	d->sample_us = req->sample_us;
 	d->aggr_us = req->aggr_us;
@@ -554,10 +649,6 @@ int mt_damon_bind(const struct mt_damon_req *req,
 			       "this kernel has no damon_aggregated tracepoint (CONFIG_DAMON)");
 		return -EOPNOTSUPP;
 	}
-	if (!mt_is_kdamond(req->kdamond)) {
-		NL_SET_ERR_MSG(extack, "kdamond-pid is no kdamond thread");
-		return -ESRCH;
-	}
 	d = mt_damon_new(req, extack);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
@@ -575,6 +666,12 @@ int mt_damon_bind(const struct mt_damon_req *req,
 	} else {
 		d->gen = ++mt_damon_gen;
 		rcu_assign_pointer(mt_damon, d);
+		/* it exited before its exit probe could see the binding */
+		if (!mt_kdamond_alive(d->kpid)) {
+			WRITE_ONCE(d->kdamond, 0);
+			NL_SET_ERR_MSG(extack, "the kdamond exited during the bind");
+			err = -ESRCH;
+		}
 	}
 	mutex_unlock(&mt_damon_lock);
 	mt_damon_free(old);
@@ -641,6 +738,7 @@ void mt_damon_info(struct mt_damon_info *info)
 		info->total_bytes = READ_ONCE(d->total_bytes);
 		info->unattr_bytes = READ_ONCE(d->unattr_bytes);
 		info->probe_ns = READ_ONCE(d->probe_ns);
+		info->stale = READ_ONCE(d->stale);
 	}
 	mutex_unlock(&mt_damon_lock);
 }

@@ -138,7 +138,9 @@ static int mt_genl_put_damon(struct sk_buff *msg,
 	    nla_put_u64_64bit(msg, MEMTALLY_A_DAMON_PROBE_NS, di->probe_ns,
 			      MEMTALLY_A_DAMON_PAD) ||
 	    nla_put_u32(msg, MEMTALLY_A_DAMON_HOT_RATE, di->hot_rate) ||
-	    nla_put_u32(msg, MEMTALLY_A_DAMON_COLD_RATE, di->cold_rate))
+	    nla_put_u32(msg, MEMTALLY_A_DAMON_COLD_RATE, di->cold_rate) ||
+	    (di->stale &&
+	     nla_put_u32(msg, MEMTALLY_A_DAMON_STALE, di->stale)))
 		return -EMSGSIZE;
 	return 0;
 }

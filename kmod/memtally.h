@@ -238,6 +238,7 @@ struct mt_damon_req {
  * @probe_ns: time in the probe
  * @hot_rate: hot threshold, accesses per second
  * @cold_rate: cold threshold
+ * @stale: enum memtally_damon_stale, 0 while the binding attributes
  */
 struct mt_damon_info {
 	pid_t kdamond;
@@ -246,6 +247,7 @@ struct mt_damon_info {
 	pid_t targets[MT_DAMON_MAX_TARGETS];
 	u64 aggregations, updated_ns, total_bytes, unattr_bytes, probe_ns;
 	u32 hot_rate, cold_rate;
+	u32 stale;
 };
 
 struct damon_region;

@@ -667,6 +667,100 @@ TEST(vaddr_rings)
 	mt_nl_close(&nl);
 }
 
+static void stale_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_STALE);
+
+	*(uint32_t *)ctx = a ? *(const uint32_t *)((const char *)a + NLA_HDRLEN) : 0;
+}
+
+/*
+ * A DAMON sysfs commit that shortens the bound kdamond's aggregation
+ * interval (100 to 20 ms): its aggregations no longer match the binding,
+ * which says it is stale (intervals) and stops publishing; the cgroup keeps
+ * its last good numbers and none of its working set samples is 0.  (6.12
+ * terminates a kdamond whose commit changes its number of targets, which
+ * ends the binding instead.)
+ */
+TEST(commit_changed_intervals)
+{
+	struct bind b = { .ops = MEMTALLY_DAMON_OPS_VADDR,
+			  .sample_us = SAMPLE_US, .aggr_us = AGGR_US };
+	uint64_t id, zeros = 0, aggr0, aggr1;
+	uint32_t target, stale = 0;
+	struct mt_nl_result res;
+	static struct wss w;
+	struct mt_nl_req req;
+	struct mt_row r;
+	struct info in;
+	struct mt_nl nl;
+	int i, waited;
+	long kd;
+	pid_t v;
+
+	if (!have_damon())
+		SKIP(return, NO_DAMON);
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	id = cg_make("mt_dsa");
+	ASSERT_NE(0, id);
+	v = worker("mt_dsa", 16, true);
+	ASSERT_GT(v, 0);
+	kd = damon_start(&v, 1, NULL, NULL);
+	ASSERT_GT(kd, 0);
+	b.kdamond = kd;
+	target = v;
+	b.targets = &target;
+	b.ntargets = 1;
+	ASSERT_EQ(0, bind(&nl, &b, &res)) TH_LOG("bind: %s", res.extack);
+	for (i = 0; i < 600; i++) {
+		usleep(100000);
+		ASSERT_EQ(0, mt_row_get(&nl, id, &r, &res));
+		ASSERT_EQ(0, info_get(&nl, &in));
+		if (in.aggregations >= 5 && r.v[MEMTALLY_A_CGROUP_DAMON_WSS])
+			break;
+	}
+	ASSERT_GT(r.v[MEMTALLY_A_CGROUP_DAMON_WSS], 0);
+
+	/* the same kdamond, a fifth of the aggregation interval */
+	ASSERT_EQ(0, wr(CTX "/monitoring_attrs/intervals/aggr_us", "%d",
+			AGGR_US / 5));
+	ASSERT_EQ(0, wr(KD "/state", "commit"));
+	aggr0 = in.aggregations;
+	for (waited = 0; waited < 10000 && !stale; waited += 100) {
+		usleep(100000);
+		mt_nl_req_init(&req, nl.family, MEMTALLY_CMD_DAMON_GET, 0);
+		ASSERT_EQ(0, mt_nl_talk(&nl, &req, stale_cb, &stale, &res));
+	}
+	ASSERT_EQ(0, info_get(&nl, &in));
+	aggr1 = in.aggregations;
+	sleep(1);
+	ASSERT_EQ(0, info_get(&nl, &in));
+	ASSERT_EQ(0, mt_row_get(&nl, id, &r, &res));
+	mt_nl_req_init(&req, nl.family, MEMTALLY_CMD_DAMON_WSS_GET, 0);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_ID, &id, 8);
+	ASSERT_EQ(0, mt_nl_talk(&nl, &req, wss_cb, &w, &res));
+	for (i = 0; i < w.n; i++)
+		zeros += !w.v[i];
+	TH_LOG("after the commit: stale %u after %d ms; aggregations %llu before, %llu at stale, %llu 1 s later; wss %llu KiB; %d samples, %llu of 0",
+	       stale, waited, (unsigned long long)aggr0,
+	       (unsigned long long)aggr1, (unsigned long long)in.aggregations,
+	       (unsigned long long)(r.v[MEMTALLY_A_CGROUP_DAMON_WSS] >> 10),
+	       w.n, (unsigned long long)zeros);
+	EXPECT_EQ(kd, rd(KD "/pid"));
+	EXPECT_TRUE(in.bound);
+	EXPECT_EQ(MEMTALLY_DAMON_STALE_INTERVALS, stale);
+	EXPECT_EQ(aggr1, in.aggregations);
+	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_DAMON_WSS], 0);
+	EXPECT_GT(w.n, 0);
+	EXPECT_EQ(0, zeros);
+
+	unbind(&nl, &res);
+	stop(v);
+	damon_stop();
+	cg_remove("mt_dsa");
+	mt_nl_close(&nl);
+}
+
 #define ROWS		50
 #define ROWS_RING	MEMTALLY_DAMON_WSS_RING_MAX
 

@@ -198,8 +198,14 @@ int mt_cli_damon(struct mt_nl *nl, struct mt_damon_info *info, bool need_bound)
 		mt_nl_report(nl, "reading the DAMON binding", err);
 	else if (need_bound && !info->b.bound)
 		mt_cli_unbound();
-	else
+	else if (!info->stale)
 		return 0;
+	else {
+		/* the numbers are those of before: say so, then show them */
+		fprintf(stderr, "memtally: warning: the DAMON binding is stale (%s): these are the numbers from before it; rebind with memtally damon start\n",
+			mt_damon_stale_why(info->stale));
+		return 0;
+	}
 	mt_damon_info_free(info);
 	return -1;
 }

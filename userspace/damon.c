@@ -824,6 +824,8 @@ static struct json_object *module_json(const struct mt_damon_info *in)
 	add_u64(o, "probe_ns", in->probe_ns);
 	add_u64(o, "hot_rate", in->hot_rate);
 	add_u64(o, "cold_rate", in->cold_rate);
+	json_object_object_add(o, "stale", mt_damon_stale_why(in->stale) ?
+		json_object_new_string(mt_damon_stale_why(in->stale)) : NULL);
 	return o;
 }
 
@@ -905,6 +907,9 @@ static void module_print(const struct report *r)
 	printf("  %s monitored, %s unattributed; probe time %.3fs; hot above %"
 	       PRIu32 "/s, cold below %" PRIu32 "/s\n", total, unattr,
 	       in->probe_ns / 1e9, in->hot_rate, in->cold_rate);
+	if (in->stale)
+		printf("  stale: %s; attributing stopped, the numbers are from before (rebind: memtally damon start)\n",
+		       mt_damon_stale_why(in->stale));
 }
 
 static void scheme_print(const struct mt_damos_stats *s, uint64_t aggr_us)

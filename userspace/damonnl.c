@@ -71,7 +71,8 @@ int mt_damon_info_decode(struct nlattr *attrs, int len,
 		    &info->unattributed_bytes) ||
 	    mt_may_uint(tb[MEMTALLY_A_DAMON_PROBE_NS], &info->probe_ns) ||
 	    mt_may_u32(tb[MEMTALLY_A_DAMON_HOT_RATE], &info->hot_rate) ||
-	    mt_may_u32(tb[MEMTALLY_A_DAMON_COLD_RATE], &info->cold_rate))
+	    mt_may_u32(tb[MEMTALLY_A_DAMON_COLD_RATE], &info->cold_rate) ||
+	    mt_may_u32(tb[MEMTALLY_A_DAMON_STALE], &info->stale))
 		goto fail;
 	err = targets_decode(attrs, len, b);
 	if (!err)
@@ -79,6 +80,20 @@ int mt_damon_info_decode(struct nlattr *attrs, int len,
 fail:
 	mt_damon_info_free(info);
 	return err;
+}
+
+const char *mt_damon_stale_why(uint32_t stale)
+{
+	switch (stale) {
+	case 0:
+		return NULL;
+	case MEMTALLY_DAMON_STALE_TARGETS:
+		return "the context's targets changed since the binding";
+	case MEMTALLY_DAMON_STALE_INTERVALS:
+		return "the context's intervals changed since the binding";
+	default:
+		return "the context changed since the binding";
+	}
 }
 
 /**

@@ -31,7 +31,11 @@ struct mt_damon_info {
 	uint64_t unattributed_bytes;
 	uint64_t probe_ns;
 	uint32_t hot_rate, cold_rate;	/* accesses per second */
+	uint32_t stale;		/* enum memtally_damon_stale, 0: attributing */
 };
+
+/* Why a binding is stale, in words; NULL for 0 (it is not) */
+const char *mt_damon_stale_why(uint32_t stale);
 
 /* One working set sample of a cgroup */
 struct mt_wss_sample {

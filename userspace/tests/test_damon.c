@@ -53,8 +53,17 @@ static void damon_get_bound(void)
 	CHECK_U64(info.probe_ns, 999);
 	CHECK_U64(info.hot_rate, 10);
 	CHECK_U64(info.cold_rate, 1);
+	CHECK_U64(info.stale, 0);
+	CHECK(mt_damon_stale_why(info.stale) == NULL);
 	mt_damon_info_free(&info);
 	CHECK(info.b.target_pids == NULL);
+
+	/* a stale binding says why */
+	nla_put_u32(msg, MEMTALLY_A_DAMON_STALE, MEMTALLY_DAMON_STALE_TARGETS);
+	CHECK(mt_damon_info_decode(ATTRS(msg), &info) == 0);
+	CHECK_U64(info.stale, MEMTALLY_DAMON_STALE_TARGETS);
+	CHECK(strstr(mt_damon_stale_why(info.stale), "targets changed"));
+	mt_damon_info_free(&info);
 	nlmsg_free(msg);
 }
 

@@ -65,6 +65,23 @@ enum memtally_damon_ops {
 	MEMTALLY_DAMON_OPS_VADDR,
 };
 
+/**
+ * enum memtally_damon_stale - Why a binding stopped attributing: the bound
+ *   kdamond's aggregations no longer match what damon-bind said (a DAMON sysfs
+ *   commit changed the context). The last numbers published before stay;
+ *   rebind.
+ * @MEMTALLY_DAMON_STALE_TARGETS: The context's targets differ from the
+ *   binding's: a target index beyond the bound targets (or any but 0 for
+ *   paddr), or an aggregation that ended before the last bound target.
+ * @MEMTALLY_DAMON_STALE_INTERVALS: The context's intervals differ from the
+ *   binding's: a region with more accesses than aggr-us / sample-us samples
+ *   can see, or aggregations less than half aggr-us apart.
+ */
+enum memtally_damon_stale {
+	MEMTALLY_DAMON_STALE_TARGETS = 1,
+	MEMTALLY_DAMON_STALE_INTERVALS,
+};
+
 enum {
 	MEMTALLY_A_HOOK_NAME = 1,
 	MEMTALLY_A_HOOK_TRACEPOINT,
@@ -200,6 +217,7 @@ enum {
 	MEMTALLY_A_DAMON_PROBE_NS,
 	MEMTALLY_A_DAMON_HOT_RATE,
 	MEMTALLY_A_DAMON_COLD_RATE,
+	MEMTALLY_A_DAMON_STALE,
 
 	__MEMTALLY_A_DAMON_MAX,
 	MEMTALLY_A_DAMON_MAX = (__MEMTALLY_A_DAMON_MAX - 1)
