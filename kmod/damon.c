@@ -27,9 +27,11 @@
  * commit may change the context under the same kdamond.  The probe checks
  * every region against the binding (target index, accesses per aggregation,
  * the spacing of aggregations) and on a mismatch marks the binding stale
- * and stops: it never publishes an aggregation it cannot attribute, so the
+ * and stops; an aggregation that does not come whole or comes too soon is
+ * dropped.  It never publishes an aggregation it cannot attribute, so the
  * last good numbers stay.  Attribution starts at the first aggregation
- * that begins after the binding, never in the middle of one.
+ * that begins after the binding, found from the order of the regions
+ * (targets in order, each one's regions by address), not from timing.
  *
  * Writers: only the bound kdamond thread, one at a time, so the
  * aggregation in progress needs no lock; publication uses a seqcount per
@@ -98,7 +100,6 @@ struct mt_damon_cg {
  * @cur_seen: regions of @cur_ti seen
  * @cur_total: bytes seen
  * @cur_unattr: bytes that went to no cgroup
- * @last_ns: when the last region was seen
  * @pending: an aggregation is in progress
  * @aggregations: complete aggregations
  * @updated_ns: CLOCK_BOOTTIME of the last one
@@ -108,9 +109,12 @@ struct mt_damon_cg {
  * @hot: the hot rate, read once per region
  * @cold: the cold rate, of the same pair
  * @stale: enum memtally_damon_stale once the context no longer matches
- * @synced: an aggregation began since the binding: attributing
- * @last_commit_ns: when the last aggregation was published
- * @short_gaps: aggregations in a row less than half @aggr_us apart
+ * @synced: at the start of an aggregation or in one: attributing
+ * @last_commit_ns: when the last aggregation ended
+ * @drops: aggregations dropped in a row (see MT_DAMON_DROPS)
+ * @seen: @prev_ti and @prev_start are set
+ * @prev_ti: target of the last region seen
+ * @prev_start: its start address
  */
 struct mt_damon {
 	pid_t kdamond;
@@ -124,14 +128,17 @@ struct mt_damon {
 	u32 region_ring;
 	u64 head;
 	u32 cur_ti, cur_seen;
-	u64 cur_total, cur_unattr, last_ns;
+	u64 cur_total, cur_unattr;
 	bool pending;
 	u64 aggregations, updated_ns, total_bytes, unattr_bytes, probe_ns;
 	u32 hot, cold;
 	u32 stale;
 	bool synced;
 	u64 last_commit_ns;
-	u32 short_gaps;
+	u32 drops;
+	bool seen;
+	u32 prev_ti;
+	unsigned long prev_start;
 };
 
 static struct mt_damon __rcu *mt_damon;
@@ -164,7 +171,7 @@ struct mt_damon_cg *mt_damon_cg_alloc(u32 ring)
 {
 	struct mt_damon_cg *cg;
 
-	cg = kzalloc(struct_size(cg, ring, ring), GFP_KERNEL);
+	cg = kvzalloc(struct_size(cg, ring, ring), GFP_KERNEL);
 	if (!cg)
 		return NULL;
 	seqcount_init(&cg->seq);
@@ -180,7 +187,7 @@ struct mt_damon_cg *mt_damon_cg_alloc(u32 ring)
  */
 void mt_damon_cg_free(struct mt_damon_cg *cg)
 {
-	kfree(cg);
+	kvfree(cg);
 }
 
 /**
@@ -190,7 +197,7 @@ void mt_damon_cg_free(struct mt_damon_cg *cg)
 void mt_damon_cg_free_rcu(struct mt_damon_cg *cg)
 {
 	if (cg)
-		kfree_rcu(cg, rcu);
+		kvfree_rcu(cg, rcu);
 }
 
 /**
@@ -214,6 +221,17 @@ void mt_damon_cg_commit(struct mt_damon_cg *cg, u64 ts)
 		cg->ring_n++;
 	}
 	write_seqcount_end(&cg->seq);
+	memset(&cg->cur, 0, sizeof(cg->cur));
+}
+
+/**
+ * mt_damon_cg_discard() - forget a cgroup's aggregation in progress
+ * @cg: the cgroup's numbers
+ *
+ * Context: the bound kdamond's probe, the only writer of @cg->cur.
+ */
+void mt_damon_cg_discard(struct mt_damon_cg *cg)
+{
 	memset(&cg->cur, 0, sizeof(cg->cur));
 }
 
@@ -393,24 +411,39 @@ static void mt_damon_snap(struct mt_damon *d, u64 now, unsigned int ti,
 }
 
 /*
- * Aggregations closer than half the bound interval, three in a row (one
- * could be a late end after preemption): the context's interval changed.
+ * Aggregations dropped in a row (closer than half the bound interval, or
+ * interrupted) before the binding is called stale: one could be a late
+ * end or a pause after preemption.
  */
-#define MT_DAMON_SHORT_GAPS	3
+#define MT_DAMON_DROPS	3
+
+/* Forget the aggregation in progress: nothing of it is published. */
+static void mt_damon_drop(struct mt_damon *d)
+{
+	mt_store_damon_discard();
+	d->cur_total = 0;
+	d->cur_unattr = 0;
+	d->cur_ti = 0;
+	d->cur_seen = 0;
+	d->pending = false;
+}
 
 /*
- * The aggregation in progress is complete: publish it, unless it shows the
- * intervals changed.  Return: 0, or the enum memtally_damon_stale reason.
+ * The aggregation in progress is complete: publish it, unless it came less
+ * than half the bound interval after the last one (dropped: the context's
+ * interval changed, or the last one ended late).
+ * Return: 0, or the enum memtally_damon_stale reason.
  */
 static u32 mt_damon_commit(struct mt_damon *d, u64 ts)
 {
 	if (d->last_commit_ns &&
 	    ts - d->last_commit_ns < (u64)d->aggr_us * NSEC_PER_USEC / 2) {
-		if (++d->short_gaps >= MT_DAMON_SHORT_GAPS)
-			return MEMTALLY_DAMON_STALE_INTERVALS;
-	} else {
-		d->short_gaps = 0;
+		d->last_commit_ns = ts;
+		mt_damon_drop(d);
+		return ++d->drops >= MT_DAMON_DROPS ?
+		       MEMTALLY_DAMON_STALE_INTERVALS : 0;
 	}
+	d->drops = 0;
 	d->last_commit_ns = ts;
 	mt_store_damon_commit(ts);
 	WRITE_ONCE(d->total_bytes, d->cur_total);
@@ -445,9 +478,10 @@ static u32 mt_damon_mismatch(const struct mt_damon *d, unsigned int ti,
  *
  * The kernel calls damon_aggregated for every region of every target, in
  * target order, at the end of each aggregation interval.  The aggregation is
- * complete at the last region of the last target; if that one never comes
- * (a target without regions), the first region of the next aggregation,
- * half an interval later or of a lower target, completes it.
+ * complete at the last region of the last target and published then.  An
+ * aggregation that does not come whole (a target missing or without
+ * regions) is dropped, never published; three in a row make the binding
+ * stale, as does any region that does not fit it.
  *
  * Context: a kdamond thread (kdamond_reset_aggregated()), process context:
  * no sleeping, no allocation.  Turns preemption off itself (7.x calls
@@ -462,7 +496,7 @@ void mt_damon_region(unsigned int ti, struct damon_region *r,
 	unsigned int nr_acc = r->nr_accesses;
 	struct mt_damon *d;
 	u32 last_ti, stale;
-	bool start;
+	bool first;
 
 	preempt_disable_notrace();
 	rcu_read_lock();
@@ -471,34 +505,53 @@ void mt_damon_region(unsigned int ti, struct damon_region *r,
 	    READ_ONCE(d->stale))
 		goto out;
 	now = ktime_get_boottime_ns();
-	/* the first region of an aggregation: a lower target, or a pause */
-	start = d->last_ns &&
-		(ti < d->cur_ti ||
-		 now - d->last_ns > d->aggr_us * NSEC_PER_USEC / 2);
-	if (!d->synced && !start) {
-		/* bound in the middle of an aggregation: wait for the next */
-		d->cur_ti = ti;
-		d->last_ns = now;
-		goto out;
-	}
-	d->synced = true;
-	stale = mt_damon_mismatch(d, ti, r);
-	if (!stale && d->pending && start) {
-		/* the last one never reached its last region */
-		if (d->ops == MEMTALLY_DAMON_OPS_VADDR &&
-		    d->cur_ti != d->nr_targets - 1)
+	/*
+	 * The kdamond reports an aggregation's regions in one burst, target by
+	 * target, each target's nr_regions in address order: a region of a
+	 * lower target, or not above the last one of its target, starts a
+	 * burst.
+	 */
+	first = d->seen && (ti < d->prev_ti ||
+			    (ti == d->prev_ti && r->ar.start <= d->prev_start));
+	d->seen = true;
+	d->prev_ti = ti;
+	d->prev_start = r->ar.start;
+	stale = 0;
+	if (!d->synced) {
+		/* bound (or out of step) in the middle of a burst: wait */
+		if (!first)
+			goto stale;
+		d->synced = true;
+	} else if (first == !d->pending) {
+		/* in step: a burst starts after the last one was complete */
+	} else {
+		/*
+		 * A burst that ended before its count (a target missing or
+		 * without regions), or regions after the count: drop what is
+		 * in progress, start again at this burst or the next.
+		 */
+		mt_damon_drop(d);
+		if (++d->drops >= MT_DAMON_DROPS)
 			stale = MEMTALLY_DAMON_STALE_TARGETS;
-		else
-			stale = mt_damon_commit(d, d->last_ns);
+		d->synced = first;
+		if (stale || !first)
+			goto stale;
 	}
+	stale = mt_damon_mismatch(d, ti, r);
+	/* within a burst, targets only go up and each has nr_regions */
+	if (!stale && d->pending &&
+	    (ti < d->cur_ti || (ti == d->cur_ti && d->cur_seen >= nr_regions)))
+		stale = MEMTALLY_DAMON_STALE_TARGETS;
 	if (stale)
 		goto stale;
+	/* one pair of rates for the whole aggregation */
+	if (!d->pending)
+		mt_damon_rates(&d->hot, &d->cold);
 	if (ti != d->cur_ti) {
 		d->cur_ti = ti;
 		d->cur_seen = 0;
 	}
 	age_ms = div_u64((u64)r->age * d->aggr_us, USEC_PER_MSEC);
-	mt_damon_rates(&d->hot, &d->cold);
 	if (d->ops == MEMTALLY_DAMON_OPS_PADDR) {
 		id = mt_damon_paddr(d, r->ar.start, r->ar.end, nr_acc, age_ms);
 	} else {
@@ -509,7 +562,6 @@ void mt_damon_region(unsigned int ti, struct damon_region *r,
 	mt_damon_snap(d, now, ti, r->ar.start, r->ar.end, nr_acc, age_ms, id);
 	d->cur_seen++;
 	d->pending = true;
-	d->last_ns = now;
 	last_ti = d->ops == MEMTALLY_DAMON_OPS_PADDR ? 0 : d->nr_targets - 1;
 	if (ti >= last_ti && d->cur_seen >= nr_regions)
 		stale = mt_damon_commit(d, now);
@@ -634,7 +686,9 @@ static struct mt_damon *mt_damon_new(const struct mt_damon_req *req,
  * @req: what to bind, checked against the spec's policy by the caller
  * @extack: for the reason of a failure
  *
- * Replaces any earlier binding and resets every cgroup's DAMON numbers.
+ * Replaces any earlier binding and resets every cgroup's DAMON numbers;
+ * all of it is allocated first, so a failure leaves the earlier binding
+ * and its numbers as they were.
  * Context: process context, may sleep (netlink, CAP_SYS_ADMIN).
  * Return: 0 or a negative errno with a message in @extack.
  */
@@ -642,7 +696,8 @@ int mt_damon_bind(const struct mt_damon_req *req,
 		  struct netlink_ext_ack *extack)
 {
 	struct mt_damon *d, *old;
-	int err;
+	struct mt_damon_cgs *cgs;
+	int err = 0;
 
 	if (!mt_hook_attached("damon-aggregated")) {
 		NL_SET_ERR_MSG(extack,
@@ -652,6 +707,13 @@ int mt_damon_bind(const struct mt_damon_req *req,
 	d = mt_damon_new(req, extack);
 	if (IS_ERR(d))
 		return PTR_ERR(d);
+	/* everything allocated first: a failure leaves the old binding */
+	cgs = mt_store_damon_alloc(d->wss_ring);
+	if (!cgs) {
+		NL_SET_ERR_MSG(extack, "out of memory for per-cgroup DAMON numbers");
+		mt_damon_free(d);
+		return -ENOMEM;
+	}
 
 	mutex_lock(&mt_damon_lock);
 	old = rcu_dereference_protected(mt_damon,
@@ -659,19 +721,19 @@ int mt_damon_bind(const struct mt_damon_req *req,
 	RCU_INIT_POINTER(mt_damon, NULL);
 	/* no probe uses the old binding or the cgroups' numbers after this */
 	synchronize_rcu();
-	err = mt_store_damon_reset(d->wss_ring);
-	if (err) {
-		NL_SET_ERR_MSG(extack, "out of memory for per-cgroup DAMON numbers");
-		mt_damon_free(d);
-	} else {
-		d->gen = ++mt_damon_gen;
-		rcu_assign_pointer(mt_damon, d);
-		/* it exited before its exit probe could see the binding */
-		if (!mt_kdamond_alive(d->kpid)) {
-			WRITE_ONCE(d->kdamond, 0);
-			NL_SET_ERR_MSG(extack, "the kdamond exited during the bind");
-			err = -ESRCH;
-		}
+	mt_store_damon_install(cgs);
+	d->gen = ++mt_damon_gen;
+	rcu_assign_pointer(mt_damon, d);
+	/*
+	 * It exited before its exit probe could see the binding?  Pairs with
+	 * the barrier between PF_EXITING and the exit probe (do_exit()'s
+	 * atomic_dec_and_test()): one of the two sees the other.
+	 */
+	smp_mb();
+	if (!mt_kdamond_alive(d->kpid)) {
+		WRITE_ONCE(d->kdamond, 0);
+		NL_SET_ERR_MSG(extack, "the kdamond exited during the bind; nothing is bound");
+		err = -ESRCH;
 	}
 	mutex_unlock(&mt_damon_lock);
 	mt_damon_free(old);

@@ -71,6 +71,19 @@ void mt_reclaim_end(enum mt_pair_kind kind, unsigned long nr_reclaimed,
 	u64 ns;
 
 	kind = mt_reclaim_kind(kind, memcg);
+	/*
+	 * Moved to another cgroup since the begin (reclaim may sleep): the
+	 * memcg reclaimed is now another's, or now an ancestor.  End the
+	 * begin's kind, or its slot would stay open until the task exits.
+	 */
+	if ((kind == MT_PAIR_MEMCG || kind == MT_PAIR_AGENT) &&
+	    !mt_pair_open(kind)) {
+		enum mt_pair_kind other = kind == MT_PAIR_MEMCG ?
+					  MT_PAIR_AGENT : MT_PAIR_MEMCG;
+
+		if (mt_pair_open(other))
+			kind = other;
+	}
 	if (!mt_pair_end(kind, &ns))
 		return;
 	mt_count_stall(kind, ns, nr_reclaimed);

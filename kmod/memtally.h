@@ -196,7 +196,22 @@ void mt_store_ksm_add(u64 id, const u64 *v);
 void mt_store_ksm_publish(void);
 struct mt_damon_cg *mt_store_damon(u64 id);
 void mt_store_damon_commit(u64 ts);
-int mt_store_damon_reset(u32 ring);
+void mt_store_damon_discard(void);
+/**
+ * struct mt_damon_cgs - fresh DAMON numbers for the cgroups, made before a
+ *	binding changes (store.c)
+ * @nr: in @cg
+ * @ring: working set samples each keeps
+ * @cg: the numbers
+ */
+struct mt_damon_cgs {
+	u32 nr, ring;
+	struct mt_damon_cg *cg[];
+};
+
+struct mt_damon_cgs *mt_store_damon_alloc(u32 ring);
+void mt_store_damon_free(struct mt_damon_cgs *set);
+void mt_store_damon_install(struct mt_damon_cgs *set);
 u32 mt_store_damon_ring(void);
 int mt_store_damon_samples(u64 *id, struct mt_wss_sample *buf, u32 max);
 
@@ -256,6 +271,7 @@ struct mt_damon_cg *mt_damon_cg_alloc(u32 ring);
 void mt_damon_cg_free(struct mt_damon_cg *cg);
 void mt_damon_cg_free_rcu(struct mt_damon_cg *cg);
 void mt_damon_cg_commit(struct mt_damon_cg *cg, u64 ts);
+void mt_damon_cg_discard(struct mt_damon_cg *cg);
 void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st);
 u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
 			u32 max);
@@ -289,6 +305,7 @@ enum mt_pair_kind {
 };
 
 void mt_pair_begin(enum mt_pair_kind kind);
+bool mt_pair_open(enum mt_pair_kind kind);
 bool mt_pair_end(enum mt_pair_kind kind, u64 *ns);
 void mt_pair_forget(struct task_struct *task);
 u64 mt_pair_unpaired(void);

@@ -148,6 +148,18 @@ void mt_pair_begin(enum mt_pair_kind kind)
 }
 
 /**
+ * mt_pair_open() - has the current task a begin of @kind without its end?
+ * @kind: what
+ *
+ * Context: task context (a tracepoint probe).
+ * Return: true if so.
+ */
+bool mt_pair_open(enum mt_pair_kind kind)
+{
+	return mt_pair_lookup(mt_pair_key(current->pid, kind));
+}
+
+/**
  * mt_pair_end() - the current task finished what mt_pair_begin() started
  * @kind: what
  * @ns: how long it took, when the return value is true

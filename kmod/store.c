@@ -555,38 +555,105 @@ void mt_store_damon_commit(u64 ts)
 }
 
 /**
- * mt_store_damon_reset() - give every cgroup fresh DAMON numbers
+ * mt_store_damon_discard() - forget every cgroup's aggregation in progress
+ *
+ * Context: the bound kdamond's probe, under RCU with preemption off.
+ */
+void mt_store_damon_discard(void)
+{
+	struct mt_damon_cg *cg;
+	struct mt_cgroup *e;
+	unsigned long index;
+
+	xa_for_each(&mt_cgroups, index, e) {
+		cg = rcu_dereference(e->damon);
+		if (cg)
+			mt_damon_cg_discard(cg);
+	}
+}
+
+/* cgroups that may appear between mt_store_damon_alloc() and the install */
+#define MT_DAMON_SLACK	16
+
+/**
+ * mt_store_damon_alloc() - fresh DAMON numbers for every tracked cgroup
  * @ring: working set samples each keeps
  *
- * Also every cgroup tracked from now on.  The old numbers are freed after
- * readers.
+ * Allocated before a binding changes anything, without the store's lock,
+ * so that a bind that runs out of memory leaves the old binding as it was.
+ *
+ * Context: process context, may sleep.
+ * Return: the set for mt_store_damon_install(), or NULL.
+ */
+struct mt_damon_cgs *mt_store_damon_alloc(u32 ring)
+{
+	u32 nr = READ_ONCE(mt_nr) + MT_DAMON_SLACK;
+	struct mt_damon_cgs *set;
+
+	set = kvzalloc(struct_size(set, cg, nr), GFP_KERNEL);
+	if (!set)
+		return NULL;
+	set->ring = ring;
+	for (set->nr = 0; set->nr < nr; set->nr++) {
+		set->cg[set->nr] = mt_damon_cg_alloc(ring);
+		if (!set->cg[set->nr]) {
+			mt_store_damon_free(set);
+			return NULL;
+		}
+	}
+	return set;
+}
+
+/**
+ * mt_store_damon_free() - free a set that was not installed
+ * @set: from mt_store_damon_alloc(), or NULL
+ */
+void mt_store_damon_free(struct mt_damon_cgs *set)
+{
+	u32 i;
+
+	if (!set)
+		return;
+	for (i = 0; i < set->nr; i++)
+		mt_damon_cg_free(set->cg[i]);
+	kvfree(set);
+}
+
+/**
+ * mt_store_damon_install() - give every cgroup fresh DAMON numbers
+ * @set: from mt_store_damon_alloc(); consumed
+ *
+ * Also every cgroup tracked from now on gets them.  The old numbers are
+ * freed after readers.  A cgroup created since the allocation beyond the
+ * slack gets its numbers allocated here, or none if that fails (its rows
+ * then carry no DAMON attributes).
  *
  * Context: process context, may sleep; no probe may write DAMON numbers
  * (nothing is bound).
- * Return: 0 or -ENOMEM.
  */
-int mt_store_damon_reset(u32 ring)
+void mt_store_damon_install(struct mt_damon_cgs *set)
 {
 	struct mt_damon_cg *cg, *old;
 	struct mt_cgroup *e;
 	unsigned long index;
-	int err = 0;
+	u32 i = 0;
 
 	mutex_lock(&mt_store_lock);
-	WRITE_ONCE(mt_damon_ring, ring);
+	WRITE_ONCE(mt_damon_ring, set->ring);
 	mt_damon_on = true;
 	xa_for_each(&mt_cgroups, index, e) {
-		cg = mt_damon_cg_alloc(ring);
-		if (!cg) {
-			err = -ENOMEM;
-			break;
-		}
+		if (i < set->nr)
+			cg = set->cg[i++];
+		else
+			cg = mt_damon_cg_alloc(set->ring);
 		old = rcu_replace_pointer(e->damon, cg,
 					  lockdep_is_held(&mt_store_lock));
 		mt_damon_cg_free_rcu(old);
 	}
 	mutex_unlock(&mt_store_lock);
-	return err;
+	for (; i < set->nr; i++)
+		mt_damon_cg_free(set->cg[i]);
+	kvfree(set);
 }
 
 /**

@@ -72,10 +72,11 @@ enum memtally_damon_ops {
  *   rebind.
  * @MEMTALLY_DAMON_STALE_TARGETS: The context's targets differ from the
  *   binding's: a target index beyond the bound targets (or any but 0 for
- *   paddr), or an aggregation that ended before the last bound target.
+ *   paddr), or three aggregations in a row that ended before the last bound
+ *   target.
  * @MEMTALLY_DAMON_STALE_INTERVALS: The context's intervals differ from the
  *   binding's: a region with more accesses than aggr-us / sample-us samples
- *   can see, or aggregations less than half aggr-us apart.
+ *   can see, or three aggregations in a row less than half aggr-us apart.
  */
 enum memtally_damon_stale {
 	MEMTALLY_DAMON_STALE_TARGETS = 1,
