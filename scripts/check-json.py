@@ -135,7 +135,8 @@ def self_test_file(schema, path):
 def self_test(schema):
     status = {"version": "0.1.0", "kernel_release": "6.12.0",
               "nr_cgroups": 3, "unattributed": 0, "events_dropped": 0,
-              "reclaim_unpaired": 0, "stall_threshold_us": 0,
+              "reclaim_unpaired": 0, "reclaim_names_memcg": False,
+              "stall_threshold_us": 0,
               "hooks": [{"name": "faults-user",
                          "tracepoint": "page_fault_user",
                          "state": "attached", "errno": 0}]}
