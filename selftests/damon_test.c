@@ -52,19 +52,6 @@ static int wr(const char *path, const char *fmt, ...)
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-static long rd(const char *path)
-{
-	long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 /* The largest top-level "System RAM" range of /proc/iomem, end exclusive. */
 static int system_ram(unsigned long long *start, unsigned long long *end)
 {
@@ -130,7 +117,7 @@ static long damon_start(const pid_t *pids, int npids,
 		return -1;
 	if (wr(KD "/state", "on"))
 		return -1;
-	return rd(KD "/pid");
+	return file_long(KD "/pid");
 }
 
 static void damon_stop(void)
@@ -746,7 +733,7 @@ TEST(commit_changed_intervals)
 	       (unsigned long long)aggr1, (unsigned long long)in.aggregations,
 	       (unsigned long long)(r.v[MEMTALLY_A_CGROUP_DAMON_WSS] >> 10),
 	       w.n, (unsigned long long)zeros);
-	EXPECT_EQ(kd, rd(KD "/pid"));
+	EXPECT_EQ(kd, file_long(KD "/pid"));
 	EXPECT_TRUE(in.bound);
 	EXPECT_EQ(MEMTALLY_DAMON_STALE_INTERVALS, stale);
 	EXPECT_EQ(aggr1, in.aggregations);

@@ -34,25 +34,12 @@ static int ksm_write(const char *file, const char *val)
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-static long read_long(const char *path)
-{
-	long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 static long merging_pages(pid_t pid)
 {
 	char path[64];
 
 	snprintf(path, sizeof(path), "/proc/%d/ksm_merging_pages", pid);
-	return read_long(path);
+	return file_long(path);
 }
 
 /*
@@ -123,8 +110,8 @@ FIXTURE_SETUP(ksm)
 	/* merged, then two more full scans so that B was looked at too */
 	for (i = 0; i < 600 && merging_pages(self->a) < NPAGES - 64; i++)
 		usleep(100000);
-	scans = read_long(KSM "full_scans");
-	for (i = 0; i < 600 && read_long(KSM "full_scans") < scans + 2; i++)
+	scans = file_long(KSM "full_scans");
+	for (i = 0; i < 600 && file_long(KSM "full_scans") < scans + 2; i++)
 		usleep(100000);
 	/* stop ksmd: merged pages stay, the numbers hold still */
 	ASSERT_EQ(0, ksm_write("run", "0"));

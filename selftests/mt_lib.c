@@ -166,3 +166,28 @@ bool mt_dump_start_has_extack(void)
 	sscanf(u.release, "%d.%d", &major, &minor);
 	return major > 6 || (major == 6 && minor >= 12);
 }
+
+/* The number at the start of file @path, or -1 */
+long file_long(const char *path)
+{
+	long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* Write @val to file @path (truncated); 0 or -1 */
+int file_write(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_TRUNC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	return close(fd) || !ok ? -1 : 0;
+}

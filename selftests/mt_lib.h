@@ -45,5 +45,7 @@ int mt_raw_request(struct mt_nl *nl, uint8_t cmd, uint16_t flags,
 		   uint16_t type, const void *data, uint16_t len,
 		   struct mt_nl_result *res);
 bool mt_dump_start_has_extack(void);
+long file_long(const char *path);
+int file_write(const char *path, const char *val);
 
 #endif

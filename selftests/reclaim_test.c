@@ -496,29 +496,6 @@ TEST_F(rc, node_rows)
 #define TRACE		"/sys/kernel/tracing/instances/mt_pair"
 #define RECLAIMERS	512
 
-static int wr_file(const char *path, const char *v)
-{
-	int fd = open(path, O_WRONLY | O_TRUNC), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
-	return close(fd) || !ok ? -1 : 0;
-}
-
-static long rd_long(const char *path)
-{
-	long v = -1;
-	FILE *f = fopen(path, "r");
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 /* Lines of @path that contain @what */
 static long count_lines(const char *path, const char *what)
 {
@@ -581,7 +558,7 @@ static pid_t reclaimer(const char *cg, pid_t want, int ready, int go,
 
 	snprintf(buf, sizeof(buf), "%d", want - 1);
 	if (want)
-		wr_file("/proc/sys/kernel/ns_last_pid", buf);
+		file_write("/proc/sys/kernel/ns_last_pid", buf);
 	pid = fork();
 	if (pid == 0) {
 		char *p, c = 0;
@@ -618,7 +595,7 @@ static pid_t reclaimer(const char *cg, pid_t want, int ready, int go,
  */
 TEST_F(rc, many_reclaimers)
 {
-	long pid_max = rd_long("/proc/sys/kernel/pid_max"), ends, overrun;
+	long pid_max = file_long("/proc/sys/kernel/pid_max"), ends, overrun;
 	uint64_t id, unpaired0, unpaired1, stalls;
 	int go[2], ready[2], i, n = 0, failed = 0, status;
 	static pid_t kids[RECLAIMERS];
@@ -635,12 +612,12 @@ TEST_F(rc, many_reclaimers)
 	ASSERT_NE(0, id);
 	ASSERT_EQ(0, cg_write("mt_many", "memory.max", "32M"));
 	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
-	ASSERT_EQ(0, wr_file("/proc/sys/kernel/pid_max", "4194304"));
+	ASSERT_EQ(0, file_write("/proc/sys/kernel/pid_max", "4194304"));
 	/* tracefs counts the memcg reclaim ends of the window */
 	mkdir(TRACE, 0755);
-	ASSERT_EQ(0, wr_file(TRACE "/buffer_size_kb", "8192"));
-	ASSERT_EQ(0, wr_file(TRACE "/events/vmscan/mm_vmscan_memcg_reclaim_end/enable", "1"));
-	ASSERT_EQ(0, wr_file(TRACE "/trace", ""));
+	ASSERT_EQ(0, file_write(TRACE "/buffer_size_kb", "8192"));
+	ASSERT_EQ(0, file_write(TRACE "/events/vmscan/mm_vmscan_memcg_reclaim_end/enable", "1"));
+	ASSERT_EQ(0, file_write(TRACE "/trace", ""));
 	unpaired0 = status_u64(&self->nl, MEMTALLY_A_STATUS_RECLAIM_UNPAIRED);
 
 	ASSERT_EQ(0, pipe(go));
@@ -664,7 +641,7 @@ TEST_F(rc, many_reclaimers)
 		ASSERT_EQ(kids[i], waitpid(kids[i], &status, 0));
 		failed += !WIFEXITED(status) || WEXITSTATUS(status);
 	}
-	ASSERT_EQ(0, wr_file(TRACE "/tracing_on", "0"));
+	ASSERT_EQ(0, file_write(TRACE "/tracing_on", "0"));
 
 	ends = count_lines(TRACE "/trace", "mm_vmscan_memcg_reclaim_end:");
 	overrun = trace_overrun();
@@ -675,10 +652,10 @@ TEST_F(rc, many_reclaimers)
 	       n, failed, crowd ? "crowded" : "as the kernel gave them (no ns_last_pid)",
 	       ends, overrun, (unsigned long long)stalls,
 	       (unsigned long long)(unpaired1 - unpaired0));
-	wr_file(TRACE "/events/vmscan/mm_vmscan_memcg_reclaim_end/enable", "0");
+	file_write(TRACE "/events/vmscan/mm_vmscan_memcg_reclaim_end/enable", "0");
 	rmdir(TRACE);
 	snprintf(buf, sizeof(buf), "%ld", pid_max);
-	wr_file("/proc/sys/kernel/pid_max", buf);
+	file_write("/proc/sys/kernel/pid_max", buf);
 	EXPECT_EQ(0, failed);
 	EXPECT_EQ(0, overrun);
 	EXPECT_GT(ends, 50);

@@ -182,17 +182,6 @@ static void subscriber(struct tally *t)
 	}
 }
 
-static int wr(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* A paddr kdamond over the first 256 MiB of RAM; its pid, or 0. */
 static long damon_start(void)
 {
@@ -201,14 +190,14 @@ static long damon_start(void)
 	FILE *f;
 
 	if (access(DAMON, F_OK) ||
-	    wr(DAMON "/nr_kdamonds", "1") ||
-	    wr(DAMON "/0/contexts/nr_contexts", "1") ||
-	    wr(DAMON "/0/contexts/0/operations", "paddr") ||
-	    wr(DAMON "/0/contexts/0/targets/nr_targets", "1") ||
-	    wr(DAMON "/0/contexts/0/targets/0/regions/nr_regions", "1") ||
-	    wr(DAMON "/0/contexts/0/targets/0/regions/0/start", "1048576") ||
-	    wr(DAMON "/0/contexts/0/targets/0/regions/0/end", "268435456") ||
-	    wr(DAMON "/0/state", "on"))
+	    file_write(DAMON "/nr_kdamonds", "1") ||
+	    file_write(DAMON "/0/contexts/nr_contexts", "1") ||
+	    file_write(DAMON "/0/contexts/0/operations", "paddr") ||
+	    file_write(DAMON "/0/contexts/0/targets/nr_targets", "1") ||
+	    file_write(DAMON "/0/contexts/0/targets/0/regions/nr_regions", "1") ||
+	    file_write(DAMON "/0/contexts/0/targets/0/regions/0/start", "1048576") ||
+	    file_write(DAMON "/0/contexts/0/targets/0/regions/0/end", "268435456") ||
+	    file_write(DAMON "/0/state", "on"))
 		return 0;
 	f = fopen(DAMON "/0/pid", "r");
 	if (f) {
@@ -221,8 +210,8 @@ static long damon_start(void)
 
 static void damon_stop(void)
 {
-	wr(DAMON "/0/state", "off");
-	wr(DAMON "/nr_kdamonds", "0");
+	file_write(DAMON "/0/state", "off");
+	file_write(DAMON "/nr_kdamonds", "0");
 }
 
 static int damon_bind(long kdamond)
