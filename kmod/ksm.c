@@ -6,7 +6,9 @@
  * ksm_zero_pages), not per cgroup, and updates them without telling anyone.
  * So a request walks all processes in process context, adds each mm's
  * counters to the cgroup of the mm's owner (each mm once, however many
- * tasks share it), and publishes the sums.  The result is cached for a
+ * tasks share it), and publishes the sums.  The walk sleeps between
+ * batches of pids, so its cost grows with the number of processes but
+ * nothing waits on it longer than one batch.  The result is cached for a
  * second: a burst of requests walks once.  A row read while another
  * request's walk publishes may mix two walks' values for that row; the
  * totals of ksm-get never do.
@@ -15,6 +17,8 @@
 #include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/string.h>
@@ -58,24 +62,56 @@ static struct task_struct *mt_ksm_of(struct task_struct *p, u64 *v)
 	return NULL;
 }
 
+/*
+ * The walk lets go of RCU and the CPU after this many pids: a system with
+ * 100,000 processes must not hold off a real-time task or an RCU grace
+ * period for the whole walk (Debian's kernels preempt only voluntarily).
+ */
+#define MT_KSM_BATCH	64
+
+/* Add process @p's KSM gauges to @sums and to its cgroup.  Context: RCU. */
+static void mt_ksm_add(struct task_struct *p, u64 *sums)
+{
+	struct task_struct *owner;
+	u64 v[MT_NR_KSM];
+	int i;
+
+	if (p->flags & PF_KTHREAD)
+		return;
+	owner = mt_ksm_of(p, v);
+	if (!owner || !v[MT_KSM_RMAP])
+		return;
+	for (i = 0; i < MT_NR_KSM; i++)
+		sums[i] += v[i];
+	mt_store_ksm_add(cgroup_id(task_dfl_cgroup(owner)), v);
+}
+
+/*
+ * Processes are visited in the order of their pids, as /proc's readdir does
+ * (find_ge_pid()), so the walk can sleep between batches and go on from
+ * the next pid: a process that exits meanwhile is simply not found, one
+ * that starts meanwhile is counted if its pid is above the walk's.  Each
+ * mm is counted once either way (in its owner's process).
+ */
 static void mt_ksm_walk(void)
 {
 	u64 sums[MT_NR_KSM] = { 0 };
-	struct task_struct *p, *owner;
-	int i;
+	unsigned int batch = 0;
+	struct task_struct *p;
+	struct pid *pid;
+	int i, nr = 1;
 
 	rcu_read_lock();
-	for_each_process(p) {
-		u64 v[MT_NR_KSM];
-
-		if (p->flags & PF_KTHREAD)
-			continue;
-		owner = mt_ksm_of(p, v);
-		if (!owner || !v[MT_KSM_RMAP])
-			continue;
-		for (i = 0; i < MT_NR_KSM; i++)
-			sums[i] += v[i];
-		mt_store_ksm_add(cgroup_id(task_dfl_cgroup(owner)), v);
+	while ((pid = find_ge_pid(nr, &init_pid_ns))) {
+		nr = pid_nr(pid) + 1;
+		p = pid_task(pid, PIDTYPE_TGID);
+		if (p)
+			mt_ksm_add(p, sums);
+		if (++batch % MT_KSM_BATCH == 0) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
 	}
 	rcu_read_unlock();
 	mt_store_ksm_publish();

@@ -508,6 +508,7 @@ void mt_store_ksm_publish(void)
 {
 	struct mt_cgroup *e;
 	unsigned long index;
+	unsigned int n = 0;
 	int i;
 
 	rcu_read_lock();
@@ -515,6 +516,12 @@ void mt_store_ksm_publish(void)
 		for (i = 0; i < MT_NR_KSM; i++) {
 			WRITE_ONCE(e->ksm[i], e->ksm_next[i]);
 			e->ksm_next[i] = 0;
+		}
+		/* xa_for_each() goes on from the index: safe to let go */
+		if (++n % 256 == 0) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
 		}
 	}
 	rcu_read_unlock();

@@ -5,12 +5,15 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 
@@ -227,6 +230,177 @@ TEST_F(ksm, tracepoint_counters)
 	EXPECT_EQ(1, ra.v[MEMTALLY_A_CGROUP_KSM_ENTERS]);
 	EXPECT_EQ(1, rb.v[MEMTALLY_A_CGROUP_KSM_ENTERS]);
 	EXPECT_EQ(0, rb.v[MEMTALLY_A_CGROUP_KSM_MERGES]);
+}
+
+/* The whole-system KSM walk with many processes: see walk_latency. */
+#define WALK_PROCS	10000
+#define WALK_STACK	16384
+#define WALK_GETS	8
+
+static int walk_child(void *arg)
+{
+	for (;;)
+		pause();
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+struct walk_lat {
+	volatile bool stop;
+	volatile unsigned long runs;	/* wakeups so far */
+	uint64_t max_ns;		/* the longest a 1 ms sleep overslept */
+};
+
+/* A SCHED_FIFO thread on CPU 0 that asks to run every 1 ms. */
+static void *walk_lat_thread(void *arg)
+{
+	struct walk_lat *l = arg;
+
+	while (!l->stop) {
+		struct timespec ts = { 0, 1000000 };
+		uint64_t t0 = now_ns(), late;
+
+		clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
+		late = now_ns() - t0 - 1000000;
+		if (late > l->max_ns)
+			l->max_ns = late;
+		l->runs++;
+	}
+	return NULL;
+}
+
+static int ksm_get(struct mt_nl *nl, struct ksm_totals *t,
+		   struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_KSM_GET, 0);
+	return mt_nl_talk(nl, &req, ksm_cb, t, res);
+}
+
+static long mem_available_kb(void)
+{
+	char line[128];
+	long kb = 0;
+	FILE *f;
+
+	f = fopen("/proc/meminfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		sscanf(line, "MemAvailable: %ld kB", &kb);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * ksm-get walks every process.  With 10,000 of them (fewer if the guest's
+ * memory does not allow) the walk must let a real-time task on the same
+ * CPU run while it goes on: a walk that holds the CPU from the first
+ * process to the last (one RCU read-side section, no cond_resched) lets it
+ * run only after the walk on a kernel without forced preemption (Debian's
+ * default: voluntary; a kernel with full or lazy preemption passes either
+ * way).  Counted, not timed: a task that wants to run every 1 ms must get
+ * at least one run per 4 ms of request time, summed over the requests
+ * (TCG's timers are late by a few ms now and then; a walk that never lets
+ * go gets ~1 run per request).  The walk's time is logged.
+ */
+TEST(walk_latency)
+{
+	struct sched_param sp = { .sched_priority = 50 };
+	uint64_t req_ns = 0, req_max = 0, runs = 0;
+	long avail, threads_max, n, i;
+	struct ksm_totals t = { 0 };
+	struct mt_nl_result res;
+	struct walk_lat lat = { 0 };
+	pthread_attr_t attr;
+	cpu_set_t cpu0;
+	pid_t *pids;
+	pthread_t th;
+	struct mt_nl nl;
+	char *stacks;
+	char val[32];
+
+	if (access(KSM "run", F_OK))
+		SKIP(return, "KSM is not built into this kernel (CONFIG_KSM)");
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	/* a process here costs ~40 KiB of kernel memory, more with KASAN */
+	avail = mem_available_kb();
+	n = avail / 80 < WALK_PROCS ? avail / 80 : WALK_PROCS;
+	threads_max = file_long("/proc/sys/kernel/threads-max");
+	if (threads_max < n + 4096) {
+		snprintf(val, sizeof(val), "%ld", n + 4096);
+		ASSERT_EQ(0, file_write("/proc/sys/kernel/threads-max", val));
+	}
+
+	CPU_ZERO(&cpu0);
+	CPU_SET(0, &cpu0);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpu0), &cpu0));
+	pids = calloc(n, sizeof(*pids));
+	stacks = mmap(NULL, n * WALK_STACK, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(NULL, pids);
+	ASSERT_NE(MAP_FAILED, stacks);
+	/* processes that share this one's memory: cheap, yet each a process */
+	for (i = 0; i < n; i++) {
+		pids[i] = clone(walk_child, stacks + (i + 1) * WALK_STACK,
+				CLONE_VM | CLONE_FS | CLONE_FILES | SIGCHLD,
+				NULL);
+		if (pids[i] < 0)
+			break;
+	}
+	TH_LOG("%ld processes (MemAvailable %ld kB, then %ld kB)",
+	       i, avail, mem_available_kb());
+	EXPECT_EQ(n, i);
+	n = i;
+
+	ASSERT_EQ(0, pthread_attr_init(&attr));
+	ASSERT_EQ(0, pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED));
+	ASSERT_EQ(0, pthread_attr_setschedpolicy(&attr, SCHED_FIFO));
+	ASSERT_EQ(0, pthread_attr_setschedparam(&attr, &sp));
+	ASSERT_EQ(0, pthread_attr_setaffinity_np(&attr, sizeof(cpu0), &cpu0));
+	ASSERT_EQ(0, pthread_create(&th, &attr, walk_lat_thread, &lat));
+	for (i = 0; i < WALK_GETS; i++) {
+		unsigned long r0;
+		uint64_t t0;
+
+		usleep(1100000);	/* past the module's one-second cache */
+		r0 = lat.runs;
+		t0 = now_ns();
+		EXPECT_EQ(0, ksm_get(&nl, &t, &res)) TH_LOG("%s", res.extack);
+		t0 = now_ns() - t0;
+		runs += lat.runs - r0;
+		req_ns += t0;
+		if (t0 > req_max)
+			req_max = t0;
+	}
+	lat.stop = true;
+	pthread_join(th, NULL);
+
+	for (i = 0; i < n; i++)
+		kill(pids[i], SIGKILL);
+	for (i = 0; i < n; i++)
+		waitpid(pids[i], NULL, 0);
+	if (threads_max < n + 4096) {
+		snprintf(val, sizeof(val), "%ld", threads_max);
+		file_write("/proc/sys/kernel/threads-max", val);
+	}
+	munmap(stacks, n * WALK_STACK);
+	free(pids);
+	mt_nl_close(&nl);
+
+	TH_LOG("ksm-get over %ld processes: %.1f ms each, %.1f at most; a real-time task on the same CPU ran %llu times meanwhile, waited %.1f ms at most",
+	       n, req_ns / 1e6 / WALK_GETS, req_max / 1e6,
+	       (unsigned long long)runs, lat.max_ns / 1e6);
+	ASSERT_GT(req_ns, WALK_GETS * 5000000ULL)
+		TH_LOG("the walk is too short here to tell");
+	EXPECT_GE(runs, req_ns / 4000000);
 }
 
 TEST_HARNESS_MAIN
