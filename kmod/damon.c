@@ -23,6 +23,13 @@
  * per cgroup while anything was ever bound).  Every region also goes into
  * one system-wide ring of region snapshots for heatmaps.
  *
+ * Only the cgroups that got bytes in an aggregation are written when it
+ * ends (the probe keeps their ids as it goes), so the probe's cost is
+ * O(regions + those cgroups), not O(all cgroups): the published numbers
+ * carry the number of their aggregation, and a reader shows a cgroup
+ * whose numbers are not from the last one as zeros, its ring filled with
+ * zero samples at the times of the aggregations it was not in.
+ *
  * The binding is what the tool read from sysfs when it bound; a DAMON sysfs
  * commit may change the context under the same kdamond.  The probe checks
  * every region against the binding (target index, accesses per aggregation,
@@ -34,8 +41,8 @@
  * (targets in order, each one's regions by address), not from timing.
  *
  * Writers: only the bound kdamond thread, one at a time, so the
- * aggregation in progress needs no lock; publication uses a seqcount per
- * cgroup and a sequence number per region slot.  Readers: netlink and
+ * aggregation in progress needs no lock; publication uses one seqcount for
+ * all cgroups and a sequence number per region slot.  Readers: netlink and
  * debugfs, in process context.  Binding changes are serialised by
  * mt_damon_lock and wait for running probes with synchronize_rcu().
  */
@@ -62,23 +69,41 @@
 #include "compat.h"
 
 /**
+ * struct mt_damon_sample - the working set of a cgroup in one aggregation
+ * @n: the aggregation's number (mt_damon_pub_n when it was published)
+ * @bytes: the working set
+ */
+struct mt_damon_sample {
+	u64 n;
+	u64 bytes;
+};
+
+/**
  * struct mt_damon_cg - DAMON numbers of one cgroup
- * @seq: guards @pub and the ring against readers
+ * @cur_gen: @cur belongs to the binding's aggregation of this
+ *	mt_damon.cur_gen; anything else means @cur is empty
  * @cur: the aggregation in progress (the kdamond only)
- * @pub: the last complete aggregation
+ * @pub_n: the number of the aggregation @pub is from
+ * @pub: the last aggregation the cgroup had bytes in
+ * @born_n: mt_damon_pub_n when the numbers were made: later aggregations
+ *	without a sample of the cgroup are zeros
  * @ring_len: samples @ring holds
  * @ring_n: samples ever pushed; the next goes to @ring[@ring_n % @ring_len]
  * @rcu: to free it after readers
- * @ring: working set samples
+ * @ring: working set samples of the aggregations the cgroup had bytes in
+ *
+ * @pub_n, @pub and the ring change under mt_damon_pub_seq.
  */
 struct mt_damon_cg {
-	seqcount_t seq;
+	u64 cur_gen;
 	struct mt_damon_stats cur;
+	u64 pub_n;
 	struct mt_damon_stats pub;
+	u64 born_n;
 	u32 ring_len;
 	u64 ring_n;
 	struct rcu_head rcu;
-	struct mt_wss_sample ring[];
+	struct mt_damon_sample ring[];
 };
 
 /**
@@ -106,6 +131,11 @@ struct mt_damon_cg {
  * @total_bytes: bytes of the last one
  * @unattr_bytes: bytes of the last one that went to no cgroup
  * @probe_ns: time spent in the probe
+ * @cur_gen: number of the aggregation in progress, counting dropped ones
+ * @touched: ids of the cgroups with bytes in the aggregation in progress
+ * @nr_touched: ids in @touched
+ * @touched_max: room in @touched
+ * @touched_all: @touched overflowed: publish by walking every cgroup
  * @hot: the hot rate, read once per region
  * @cold: the cold rate, of the same pair
  * @stale: enum memtally_damon_stale once the context no longer matches
@@ -131,6 +161,10 @@ struct mt_damon {
 	u64 cur_total, cur_unattr;
 	bool pending;
 	u64 aggregations, updated_ns, total_bytes, unattr_bytes, probe_ns;
+	u64 cur_gen;
+	u64 *touched;
+	u32 nr_touched, touched_max;
+	bool touched_all;
 	u32 hot, cold;
 	u32 stale;
 	bool synced;
@@ -150,6 +184,15 @@ static u64 mt_damon_gen;		/* under mt_damon_lock */
  * against the very pair it replaces (cmpxchg), so cold <= hot always.
  */
 static atomic64_t mt_damon_rate_pair = ATOMIC64_INIT(10LL << 32 | 1);
+/*
+ * Publication: aggregations published since load (over all bindings), the
+ * time of each of the last MEMTALLY_DAMON_WSS_RING_MAX, and every cgroup's
+ * published numbers, all written by the bound kdamond's probe (preemption
+ * off) under one seqcount, read under it by netlink and debugfs.
+ */
+static seqcount_t mt_damon_pub_seq = SEQCNT_ZERO(mt_damon_pub_seq);
+static u64 mt_damon_pub_n;
+static u64 mt_damon_pub_ts[MEMTALLY_DAMON_WSS_RING_MAX];
 
 /* Slot of the @n-th entry of a ring of @len slots */
 static u32 mt_ring_idx(u64 n, u32 len)
@@ -174,9 +217,21 @@ struct mt_damon_cg *mt_damon_cg_alloc(u32 ring)
 	cg = kvzalloc(struct_size(cg, ring, ring), GFP_KERNEL);
 	if (!cg)
 		return NULL;
-	seqcount_init(&cg->seq);
 	cg->ring_len = ring;
+	mt_damon_cg_start(cg);
 	return cg;
+}
+
+/**
+ * mt_damon_cg_start() - the numbers of a cgroup begin with the next
+ *	aggregation published
+ * @cg: fresh numbers
+ *
+ * Context: @cg is not published yet (no probe reaches it).
+ */
+void mt_damon_cg_start(struct mt_damon_cg *cg)
+{
+	cg->born_n = READ_ONCE(mt_damon_pub_n);
 }
 
 /**
@@ -201,41 +256,6 @@ void mt_damon_cg_free_rcu(struct mt_damon_cg *cg)
 }
 
 /**
- * mt_damon_cg_commit() - publish a cgroup's aggregation, start the next one
- * @cg: the cgroup's numbers
- * @ts: CLOCK_BOOTTIME of the aggregation
- *
- * Context: the bound kdamond's probe (preemption off: a seqcount
- * writer), the only writer.
- */
-void mt_damon_cg_commit(struct mt_damon_cg *cg, u64 ts)
-{
-	write_seqcount_begin(&cg->seq);
-	cg->pub = cg->cur;
-	if (cg->ring_len) {
-		struct mt_wss_sample *s;
-
-		s = &cg->ring[mt_ring_idx(cg->ring_n, cg->ring_len)];
-		s->time_ns = ts;
-		s->bytes = cg->cur.wss;
-		cg->ring_n++;
-	}
-	write_seqcount_end(&cg->seq);
-	memset(&cg->cur, 0, sizeof(cg->cur));
-}
-
-/**
- * mt_damon_cg_discard() - forget a cgroup's aggregation in progress
- * @cg: the cgroup's numbers
- *
- * Context: the bound kdamond's probe, the only writer of @cg->cur.
- */
-void mt_damon_cg_discard(struct mt_damon_cg *cg)
-{
-	memset(&cg->cur, 0, sizeof(cg->cur));
-}
-
-/**
  * mt_damon_cg_read() - the last complete aggregation of a cgroup
  * @cg: the cgroup's numbers
  * @st: filled with them
@@ -247,9 +267,12 @@ void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st)
 	unsigned int seq;
 
 	do {
-		seq = read_seqcount_begin(&cg->seq);
-		*st = cg->pub;
-	} while (read_seqcount_retry(&cg->seq, seq));
+		seq = read_seqcount_begin(&mt_damon_pub_seq);
+		if (cg->pub_n == mt_damon_pub_n)
+			*st = cg->pub;
+		else	/* no bytes in the last aggregation */
+			memset(st, 0, sizeof(*st));
+	} while (read_seqcount_retry(&mt_damon_pub_seq, seq));
 }
 
 /**
@@ -264,18 +287,32 @@ void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st)
 u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
 			u32 max)
 {
+	const struct mt_damon_sample *s;
 	unsigned int seq;
-	u64 n, i;
-	u32 k;
+	u64 n, first, j;
+	u32 i, k;
 
 	do {
-		seq = read_seqcount_begin(&cg->seq);
-		n = cg->ring_n;
-		k = min_t(u64, min_t(u64, n, cg->ring_len), max);
-		for (i = 0; i < k; i++)
-			buf[i] = cg->ring[mt_ring_idx(n - k + i,
-							      cg->ring_len)];
-	} while (read_seqcount_retry(&cg->seq, seq));
+		seq = read_seqcount_begin(&mt_damon_pub_seq);
+		n = mt_damon_pub_n;
+		k = min_t(u64, min_t(u64, n - cg->born_n, cg->ring_len), max);
+		first = n - k + 1;
+		/* the cgroup's own samples, oldest kept first, by number */
+		j = cg->ring_n - min_t(u64, cg->ring_n, cg->ring_len);
+		for (i = 0; i < k; i++) {
+			s = NULL;
+			while (j < cg->ring_n) {
+				s = &cg->ring[mt_ring_idx(j, cg->ring_len)];
+				if (s->n >= first + i)
+					break;
+				s = NULL;
+				j++;
+			}
+			buf[i].time_ns = mt_damon_pub_ts[mt_ring_idx(first + i,
+						MEMTALLY_DAMON_WSS_RING_MAX)];
+			buf[i].bytes = s && s->n == first + i ? s->bytes : 0;
+		}
+	} while (read_seqcount_retry(&mt_damon_pub_seq, seq));
 	return k;
 }
 
@@ -286,12 +323,26 @@ static unsigned int mt_age_bucket(u64 ms)
 	return min_t(unsigned int, ilog2(ms), MEMTALLY_DAMON_AGE_BUCKETS - 1);
 }
 
-/* Add @bytes of a region to a cgroup's aggregation in progress. */
-static void mt_damon_cg_add(struct mt_damon_cg *cg, const struct mt_damon *d,
-			    u64 bytes, unsigned int nr_accesses, u64 age_ms)
+/*
+ * Add @bytes of a region to the aggregation in progress of cgroup @id, its
+ * numbers @cg; the first bytes of an aggregation start it afresh and note
+ * the cgroup for the publication.
+ */
+static void mt_damon_cg_add(struct mt_damon_cg *cg, struct mt_damon *d,
+			    u64 id, u64 bytes, unsigned int nr_accesses,
+			    u64 age_ms)
 {
 	/* accesses per second = nr_accesses * 10^6 / aggr_us */
 	u64 rate_x_aggr = (u64)nr_accesses * USEC_PER_SEC;
+
+	if (cg->cur_gen != d->cur_gen) {
+		memset(&cg->cur, 0, sizeof(cg->cur));
+		cg->cur_gen = d->cur_gen;
+		if (d->nr_touched < d->touched_max)
+			d->touched[d->nr_touched++] = id;
+		else
+			d->touched_all = true;
+	}
 
 	if (nr_accesses)
 		cg->cur.wss += bytes;
@@ -342,7 +393,7 @@ static void mt_damon_account(struct mt_damon *d, u64 id, u64 bytes,
 
 	d->cur_total += bytes;
 	if (cg)
-		mt_damon_cg_add(cg, d, bytes, nr_accesses, age_ms);
+		mt_damon_cg_add(cg, d, id, bytes, nr_accesses, age_ms);
 	else
 		d->cur_unattr += bytes;
 }
@@ -417,15 +468,69 @@ static void mt_damon_snap(struct mt_damon *d, u64 now, unsigned int ti,
  */
 #define MT_DAMON_DROPS	3
 
+/* Start the next aggregation: the cgroups' numbers in progress are void */
+static void mt_damon_next(struct mt_damon *d)
+{
+	d->cur_gen++;
+	d->nr_touched = 0;
+	d->touched_all = false;
+}
+
 /* Forget the aggregation in progress: nothing of it is published. */
 static void mt_damon_drop(struct mt_damon *d)
 {
-	mt_store_damon_discard();
+	mt_damon_next(d);
 	d->cur_total = 0;
 	d->cur_unattr = 0;
 	d->cur_ti = 0;
 	d->cur_seen = 0;
 	d->pending = false;
+}
+
+/*
+ * Publish cgroup @cg's aggregation in progress as number mt_damon_pub_n + 1
+ * if it is from the binding @arg's aggregation in progress.  Context: the
+ * probe, under mt_damon_pub_seq.
+ */
+static void mt_damon_cg_publish(struct mt_damon_cg *cg, void *arg)
+{
+	const struct mt_damon *d = arg;
+	struct mt_damon_sample *s;
+	u64 n = mt_damon_pub_n + 1;
+
+	if (cg->cur_gen != d->cur_gen)
+		return;
+	cg->pub = cg->cur;
+	WRITE_ONCE(cg->pub_n, n);
+	if (cg->ring_len) {
+		s = &cg->ring[mt_ring_idx(cg->ring_n, cg->ring_len)];
+		s->n = n;
+		s->bytes = cg->cur.wss;
+		WRITE_ONCE(cg->ring_n, cg->ring_n + 1);
+	}
+}
+
+/* Publish the aggregation in progress of every cgroup that had bytes. */
+static void mt_damon_publish(struct mt_damon *d, u64 ts)
+{
+	struct mt_damon_cg *cg;
+	u64 n = mt_damon_pub_n + 1;
+	u32 i;
+
+	write_seqcount_begin(&mt_damon_pub_seq);
+	mt_damon_pub_ts[mt_ring_idx(n, MEMTALLY_DAMON_WSS_RING_MAX)] = ts;
+	if (d->touched_all) {
+		mt_store_damon_for_each(mt_damon_cg_publish, d);
+	} else {
+		for (i = 0; i < d->nr_touched; i++) {
+			cg = mt_store_damon(d->touched[i]);
+			if (cg)
+				mt_damon_cg_publish(cg, d);
+		}
+	}
+	WRITE_ONCE(mt_damon_pub_n, n);
+	write_seqcount_end(&mt_damon_pub_seq);
+	mt_damon_next(d);
 }
 
 /*
@@ -445,7 +550,7 @@ static u32 mt_damon_commit(struct mt_damon *d, u64 ts)
 	}
 	d->drops = 0;
 	d->last_commit_ns = ts;
-	mt_store_damon_commit(ts);
+	mt_damon_publish(d, ts);
 	WRITE_ONCE(d->total_bytes, d->cur_total);
 	WRITE_ONCE(d->unattr_bytes, d->cur_unattr);
 	WRITE_ONCE(d->updated_ns, ts);
@@ -606,6 +711,7 @@ static void mt_damon_free(struct mt_damon *d)
 	put_pid(d->kpid);
 	kfree(d->targets);
 	kvfree(d->regions);
+	kvfree(d->touched);
 	kfree(d);
 }
 
@@ -709,11 +815,19 @@ int mt_damon_bind(const struct mt_damon_req *req,
 		return PTR_ERR(d);
 	/* everything allocated first: a failure leaves the old binding */
 	cgs = mt_store_damon_alloc(d->wss_ring);
-	if (!cgs) {
+	/* room for every cgroup's id; more cgroups: walk all of them */
+	if (cgs) {
+		d->touched_max = cgs->nr;
+		d->touched = kvmalloc_array(cgs->nr, sizeof(*d->touched),
+					    GFP_KERNEL);
+	}
+	if (!cgs || !d->touched) {
 		NL_SET_ERR_MSG(extack, "out of memory for per-cgroup DAMON numbers");
+		mt_store_damon_free(cgs);
 		mt_damon_free(d);
 		return -ENOMEM;
 	}
+	d->cur_gen = 1;		/* fresh numbers have 0 */
 
 	mutex_lock(&mt_damon_lock);
 	old = rcu_dereference_protected(mt_damon,

@@ -195,8 +195,8 @@ u64 mt_store_unattributed(void);
 void mt_store_ksm_add(u64 id, const u64 *v);
 void mt_store_ksm_publish(void);
 struct mt_damon_cg *mt_store_damon(u64 id);
-void mt_store_damon_commit(u64 ts);
-void mt_store_damon_discard(void);
+void mt_store_damon_for_each(void (*fn)(struct mt_damon_cg *cg, void *arg),
+			     void *arg);
 /**
  * struct mt_damon_cgs - fresh DAMON numbers for the cgroups, made before a
  *	binding changes (store.c)
@@ -270,8 +270,7 @@ struct netlink_ext_ack;
 struct mt_damon_cg *mt_damon_cg_alloc(u32 ring);
 void mt_damon_cg_free(struct mt_damon_cg *cg);
 void mt_damon_cg_free_rcu(struct mt_damon_cg *cg);
-void mt_damon_cg_commit(struct mt_damon_cg *cg, u64 ts);
-void mt_damon_cg_discard(struct mt_damon_cg *cg);
+void mt_damon_cg_start(struct mt_damon_cg *cg);
 void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st);
 u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
 			u32 max);

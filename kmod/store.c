@@ -542,13 +542,14 @@ struct mt_damon_cg *mt_store_damon(u64 id)
 }
 
 /**
- * mt_store_damon_commit() - publish every cgroup's DAMON aggregation
- * @ts: CLOCK_BOOTTIME of the aggregation
+ * mt_store_damon_for_each() - call @fn on every cgroup's DAMON numbers
+ * @fn: called with the numbers and @arg
+ * @arg: for @fn
  *
- * A walk of every entry, so cgroups without bytes this time publish zeros.
  * Context: the bound kdamond's probe, under RCU with preemption off.
  */
-void mt_store_damon_commit(u64 ts)
+void mt_store_damon_for_each(void (*fn)(struct mt_damon_cg *cg, void *arg),
+			     void *arg)
 {
 	struct mt_damon_cg *cg;
 	struct mt_cgroup *e;
@@ -557,25 +558,7 @@ void mt_store_damon_commit(u64 ts)
 	xa_for_each(&mt_cgroups, index, e) {
 		cg = rcu_dereference(e->damon);
 		if (cg)
-			mt_damon_cg_commit(cg, ts);
-	}
-}
-
-/**
- * mt_store_damon_discard() - forget every cgroup's aggregation in progress
- *
- * Context: the bound kdamond's probe, under RCU with preemption off.
- */
-void mt_store_damon_discard(void)
-{
-	struct mt_damon_cg *cg;
-	struct mt_cgroup *e;
-	unsigned long index;
-
-	xa_for_each(&mt_cgroups, index, e) {
-		cg = rcu_dereference(e->damon);
-		if (cg)
-			mt_damon_cg_discard(cg);
+			fn(cg, arg);
 	}
 }
 
@@ -649,10 +632,12 @@ void mt_store_damon_install(struct mt_damon_cgs *set)
 	WRITE_ONCE(mt_damon_ring, set->ring);
 	mt_damon_on = true;
 	xa_for_each(&mt_cgroups, index, e) {
-		if (i < set->nr)
+		if (i < set->nr) {
 			cg = set->cg[i++];
-		else
+			mt_damon_cg_start(cg);
+		} else {
 			cg = mt_damon_cg_alloc(set->ring);
+		}
 		old = rcu_replace_pointer(e->damon, cg,
 					  lockdep_is_held(&mt_store_lock));
 		mt_damon_cg_free_rcu(old);

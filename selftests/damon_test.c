@@ -654,6 +654,101 @@ TEST(vaddr_rings)
 	mt_nl_close(&nl);
 }
 
+/* the damon-wss-get do of cgroup @id into @w */
+static int wss_get(struct mt_nl *nl, uint64_t id, struct wss *w,
+		   struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+
+	memset(w, 0, sizeof(*w));
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_DAMON_WSS_GET, 0);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_ID, &id, 8);
+	return mt_nl_talk(nl, &req, wss_cb, w, res);
+}
+
+/*
+ * Only the cgroups with bytes in an aggregation are written when it ends;
+ * one that had bytes before and none now must still read as zero, with a
+ * zero sample at the time of each aggregation it was not in.  The vaddr
+ * target moves from cgroup B to cgroup C: B's numbers drop to 0, its ring
+ * goes on with zeros at the same times as C's ring.
+ */
+TEST(vaddr_cgroup_left)
+{
+	struct bind b = { .ops = MEMTALLY_DAMON_OPS_VADDR,
+			  .sample_us = SAMPLE_US, .aggr_us = AGGR_US };
+	static struct wss wb, wc;
+	struct mt_nl_result res;
+	struct mt_row rb, rc;
+	uint64_t idb, idc, age = 0;
+	uint32_t target;
+	struct mt_nl nl;
+	char pid[16];
+	int i, zeros;
+	pid_t v;
+	long kd;
+
+	if (!have_damon())
+		SKIP(return, NO_DAMON);
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	idb = cg_make("mt_dl_b");
+	idc = cg_make("mt_dl_c");
+	ASSERT_NE(0, idb);
+	ASSERT_NE(0, idc);
+	v = worker("mt_dl_b", 32, true);
+	ASSERT_GT(v, 0);
+	kd = damon_start(&v, 1, NULL, NULL);
+	ASSERT_GT(kd, 0);
+	b.kdamond = kd;
+	target = v;
+	b.targets = &target;
+	b.ntargets = 1;
+	ASSERT_EQ(0, bind(&nl, &b, &res)) TH_LOG("bind: %s", res.extack);
+	for (i = 0; i < 120; i++) {
+		sleep(1);
+		ASSERT_EQ(0, mt_row_get(&nl, idb, &rb, &res));
+		if (rb.v[MEMTALLY_A_CGROUP_DAMON_WSS] > PCT(32 * MIB, 75))
+			break;
+	}
+	ASSERT_GT(rb.v[MEMTALLY_A_CGROUP_DAMON_WSS], PCT(32 * MIB, 75));
+	snprintf(pid, sizeof(pid), "%d", v);
+	ASSERT_EQ(0, cg_write("mt_dl_c", "cgroup.procs", pid));
+	sleep(3);	/* 30 aggregations */
+	ASSERT_EQ(0, unbind(&nl, &res));
+	ASSERT_EQ(0, mt_row_get(&nl, idb, &rb, &res));
+	ASSERT_EQ(0, mt_row_get(&nl, idc, &rc, &res));
+	ASSERT_EQ(0, wss_get(&nl, idb, &wb, &res)) TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, wss_get(&nl, idc, &wc, &res)) TH_LOG("%s", res.extack);
+	stop(v);
+	damon_stop();
+	cg_remove("mt_dl_b");
+	cg_remove("mt_dl_c");
+	mt_nl_close(&nl);
+
+	for (zeros = 0; zeros < wb.n && !wb.v[wb.n - 1 - zeros]; zeros++)
+		;
+	for (i = 0; i < MEMTALLY_DAMON_AGE_BUCKETS; i++)
+		age += rb.age[i];
+	TH_LOG("B: wss %llu, %d samples, the last %d zero; C: wss %llu, %d samples",
+	       (unsigned long long)rb.v[MEMTALLY_A_CGROUP_DAMON_WSS], wb.n, zeros,
+	       (unsigned long long)rc.v[MEMTALLY_A_CGROUP_DAMON_WSS], wc.n);
+	EXPECT_EQ(0, rb.v[MEMTALLY_A_CGROUP_DAMON_WSS]);
+	EXPECT_EQ(0, rb.v[MEMTALLY_A_CGROUP_DAMON_HOT]);
+	EXPECT_EQ(0, rb.v[MEMTALLY_A_CGROUP_DAMON_WARM]);
+	EXPECT_EQ(0, rb.v[MEMTALLY_A_CGROUP_DAMON_COLD]);
+	EXPECT_EQ(0, age);
+	EXPECT_GT(rc.v[MEMTALLY_A_CGROUP_DAMON_WSS], PCT(32 * MIB, 50));
+	/* both made at the same bind: the same aggregations, the same times */
+	ASSERT_EQ(wc.n, wb.n);
+	for (i = 0; i < wb.n; i++)
+		ASSERT_EQ(wc.t[i], wb.t[i]) TH_LOG("sample %d", i);
+	EXPECT_GE(zeros, 10);
+	EXPECT_LT(zeros, wb.n);		/* B had bytes before */
+	EXPECT_GT(wb.v[wb.n - 1 - zeros], PCT(32 * MIB, 50));
+	EXPECT_GT(wc.v[wc.n - 1], 0);
+	EXPECT_EQ(0, wc.v[0]);		/* C had nothing at first */
+}
+
 static void stale_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	const struct nlattr *a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_STALE);

@@ -13,7 +13,9 @@
 #                throttling on every pass
 #   damon        (kernels with DAMON) a paddr kdamond over all of RAM for
 #                DAMON_SECONDS while a cgroup rewrites 64 MiB: the kdamond's
-#                CPU time against the time the module's probe took in it
+#                CPU time against the time the module's probe took in it;
+#                once with the guest's few cgroups, once with 10,000 more
+#                (empty, as on a host with many idle services)
 # BENCH names the parts to run, comma-separated (default: all of them)
 ROUNDS=${ROUNDS:-7}
 BENCH=${BENCH:-faults,reclaim,damon,cgroups}
@@ -169,12 +171,17 @@ want faults && faults
 want reclaim && bench reclaim squeeze 128 4
 
 # damon: DAMON's own work is the kdamond's CPU time less the probe's
-damon_bench() {
+damon_bench() {	# damon_bench <name> <extra cgroups>
 	local kd=/sys/kernel/mm/damon/admin/kdamonds secs=${DAMON_SECONDS:-30}
-	local pid ticks0 ticks1 p0 p1 a0 a1 hz=100 load ncg
+	local pid ticks0 ticks1 p0 p1 a0 a1 hz=100 load ncg i name=$1 extra=$2
 	if [ ! -d $kd ]; then
-		echo "bench damon: skipped: this kernel has no DAMON (CONFIG_DAMON)"
+		echo "bench $name: skipped: this kernel has no DAMON (CONFIG_DAMON)"
 		return
+	fi
+	if [ "$extra" -gt 0 ]; then
+		mkdir -p $cg/dmany
+		echo "+memory" > $cg/dmany/cgroup.subtree_control
+		for i in $(seq "$extra"); do mkdir $cg/dmany/c$i; done
 	fi
 	memtally damon start --paddr > /dev/null || return
 	pid=$(cat $kd/0/pid)
@@ -195,17 +202,24 @@ damon_bench() {
 	kill $load
 	wait $load 2> /dev/null
 	memtally damon stop > /dev/null
-	rmdir $cg/damonload
 	ncg=$(find $cg -type d | wc -l)
+	rmdir $cg/damonload
+	if [ "$extra" -gt 0 ]; then
+		for i in $(seq "$extra"); do rmdir $cg/dmany/c$i; done
+		rmdir $cg/dmany
+	fi
 	awk -v t="$((ticks1 - ticks0))" -v hz=$hz -v p="$((p1 - p0))" \
-	    -v a="$((a1 - a0))" -v s="$secs" -v n="$ncg" 'BEGIN {
+	    -v a="$((a1 - a0))" -v s="$secs" -v n="$ncg" -v name="$name" 'BEGIN {
 		kd = t * 1e9 / hz; own = kd - p
-		printf "bench damon: paddr, sample 5 ms, aggr 100 ms, %d cgroups, %d s: %d aggregations\n", n, s, a
-		printf "bench damon: kdamond CPU %.1f ms per aggregation, memtally probe %.3f ms of it\n", kd / a / 1e6, p / a / 1e6
-		printf "bench damon: probe time / the kdamond'"'"'s own %.3fx (goal <= 0.10)\n", (own > 0 ? p / own : 0)
+		printf "bench %s: paddr, sample 5 ms, aggr 100 ms, %d cgroups, %d s: %d aggregations\n", name, n, s, a
+		printf "bench %s: kdamond CPU %.1f ms per aggregation, memtally probe %.3f ms of it\n", name, kd / a / 1e6, p / a / 1e6
+		printf "bench %s: probe time / the kdamond'"'"'s own %.3fx (goal <= 0.10)\n", name, (own > 0 ? p / own : 0)
 	}'
 }
-want damon && damon_bench
+if want damon; then
+	damon_bench damon 0
+	damon_bench damon-10000 10000
+fi
 
 # cgroups: reading N cgroups' numbers with one netlink dump against reading
 # each one's memory.stat; and what the module keeps per tracked cgroup,
