@@ -50,6 +50,7 @@
 
 #include <linux/atomic.h>
 #include <linux/cgroup.h>
+#include <linux/build_bug.h>
 #include <linux/damon.h>
 #include <linux/math64.h>
 #include <linux/memcontrol.h>
@@ -82,6 +83,8 @@ struct mt_damon_sample {
  * struct mt_damon_cg - DAMON numbers of one cgroup
  * @cur_gen: @cur belongs to the binding's aggregation of this
  *	mt_damon.cur_gen; anything else means @cur is empty
+ * @slot: its entry in mt_damon.touched during that aggregation, or
+ *	U32_MAX
  * @cur: the aggregation in progress (the kdamond only)
  * @pub_n: the number of the aggregation @pub is from
  * @pub: the last aggregation the cgroup had bytes in
@@ -96,6 +99,7 @@ struct mt_damon_sample {
  */
 struct mt_damon_cg {
 	u64 cur_gen;
+	u32 slot;
 	struct mt_damon_stats cur;
 	u64 pub_n;
 	struct mt_damon_stats pub;
@@ -104,6 +108,16 @@ struct mt_damon_cg {
 	u64 ring_n;
 	struct rcu_head rcu;
 	struct mt_damon_sample ring[];
+};
+
+/**
+ * struct mt_damon_touched - a cgroup with bytes in the aggregation
+ * @id: its id
+ * @bytes: its bytes so far: unattributed if it is gone when published
+ */
+struct mt_damon_touched {
+	u64 id;
+	u64 bytes;
 };
 
 /**
@@ -132,8 +146,8 @@ struct mt_damon_cg {
  * @unattr_bytes: bytes of the last one that went to no cgroup
  * @probe_ns: time spent in the probe
  * @cur_gen: number of the aggregation in progress, counting dropped ones
- * @touched: ids of the cgroups with bytes in the aggregation in progress
- * @nr_touched: ids in @touched
+ * @touched: the cgroups with bytes in the aggregation in progress
+ * @nr_touched: entries in @touched
  * @touched_max: room in @touched
  * @touched_all: @touched overflowed: publish by walking every cgroup
  * @hot: the hot rate, read once per region
@@ -162,7 +176,7 @@ struct mt_damon {
 	bool pending;
 	u64 aggregations, updated_ns, total_bytes, unattr_bytes, probe_ns;
 	u64 cur_gen;
-	u64 *touched;
+	struct mt_damon_touched *touched;
 	u32 nr_touched, touched_max;
 	bool touched_all;
 	u32 hot, cold;
@@ -193,6 +207,8 @@ static atomic64_t mt_damon_rate_pair = ATOMIC64_INIT(10LL << 32 | 1);
 static seqcount_t mt_damon_pub_seq = SEQCNT_ZERO(mt_damon_pub_seq);
 static u64 mt_damon_pub_n;
 static u64 mt_damon_pub_ts[MEMTALLY_DAMON_WSS_RING_MAX];
+/* its index is n & (MAX - 1) */
+static_assert(!(MEMTALLY_DAMON_WSS_RING_MAX & (MEMTALLY_DAMON_WSS_RING_MAX - 1)));
 
 /* Slot of the @n-th entry of a ring of @len slots */
 static u32 mt_ring_idx(u64 n, u32 len)
@@ -208,7 +224,7 @@ static u32 mt_ring_idx(u64 n, u32 len)
  * @ring: working set samples to keep
  *
  * Context: process context, may sleep.
- * Return: the numbers, all zero, or NULL.
+ * Return: the numbers, empty from the next aggregation published, or NULL.
  */
 struct mt_damon_cg *mt_damon_cg_alloc(u32 ring)
 {
@@ -287,30 +303,37 @@ void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st)
 u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
 			u32 max)
 {
-	const struct mt_damon_sample *s;
+	struct mt_damon_sample smp;
+	u64 n, first, j, end;
 	unsigned int seq;
-	u64 n, first, j;
-	u32 i, k;
+	u32 i, k, slot;
 
 	do {
 		seq = read_seqcount_begin(&mt_damon_pub_seq);
-		n = mt_damon_pub_n;
+		n = READ_ONCE(mt_damon_pub_n);
 		k = min_t(u64, min_t(u64, n - cg->born_n, cg->ring_len), max);
 		first = n - k + 1;
-		/* the cgroup's own samples, oldest kept first, by number */
-		j = cg->ring_n - min_t(u64, cg->ring_n, cg->ring_len);
+		/* the cgroup's own samples, the oldest kept first, by number */
+		end = READ_ONCE(cg->ring_n);
+		j = end - min_t(u64, end, cg->ring_len);
+		slot = k ? mt_ring_idx(j, cg->ring_len) : 0;
+		smp.n = U64_MAX;
 		for (i = 0; i < k; i++) {
-			s = NULL;
-			while (j < cg->ring_n) {
-				s = &cg->ring[mt_ring_idx(j, cg->ring_len)];
-				if (s->n >= first + i)
+			/* skip samples older than aggregation first + i */
+			while (j < end) {
+				/* torn by a publication: retried below */
+				smp = data_race(cg->ring[slot]);
+				if (smp.n >= first + i)
 					break;
-				s = NULL;
+				smp.n = U64_MAX;
 				j++;
+				if (++slot == cg->ring_len)
+					slot = 0;
 			}
-			buf[i].time_ns = mt_damon_pub_ts[mt_ring_idx(first + i,
-						MEMTALLY_DAMON_WSS_RING_MAX)];
-			buf[i].bytes = s && s->n == first + i ? s->bytes : 0;
+			/* likewise */
+			buf[i].time_ns = data_race(mt_damon_pub_ts[(first + i) &
+					(MEMTALLY_DAMON_WSS_RING_MAX - 1)]);
+			buf[i].bytes = smp.n == first + i ? smp.bytes : 0;
 		}
 	} while (read_seqcount_retry(&mt_damon_pub_seq, seq));
 	return k;
@@ -338,11 +361,17 @@ static void mt_damon_cg_add(struct mt_damon_cg *cg, struct mt_damon *d,
 	if (cg->cur_gen != d->cur_gen) {
 		memset(&cg->cur, 0, sizeof(cg->cur));
 		cg->cur_gen = d->cur_gen;
-		if (d->nr_touched < d->touched_max)
-			d->touched[d->nr_touched++] = id;
-		else
+		cg->slot = U32_MAX;
+		if (d->nr_touched < d->touched_max) {
+			cg->slot = d->nr_touched++;
+			d->touched[cg->slot].id = id;
+			d->touched[cg->slot].bytes = 0;
+		} else {
 			d->touched_all = true;
+		}
 	}
+	if (cg->slot != U32_MAX)
+		d->touched[cg->slot].bytes += bytes;
 
 	if (nr_accesses)
 		cg->cur.wss += bytes;
@@ -518,14 +547,16 @@ static void mt_damon_publish(struct mt_damon *d, u64 ts)
 	u32 i;
 
 	write_seqcount_begin(&mt_damon_pub_seq);
-	mt_damon_pub_ts[mt_ring_idx(n, MEMTALLY_DAMON_WSS_RING_MAX)] = ts;
+	mt_damon_pub_ts[n & (MEMTALLY_DAMON_WSS_RING_MAX - 1)] = ts;
 	if (d->touched_all) {
 		mt_store_damon_for_each(mt_damon_cg_publish, d);
 	} else {
 		for (i = 0; i < d->nr_touched; i++) {
-			cg = mt_store_damon(d->touched[i]);
+			cg = mt_store_damon(d->touched[i].id);
 			if (cg)
 				mt_damon_cg_publish(cg, d);
+			else	/* removed since */
+				d->cur_unattr += d->touched[i].bytes;
 		}
 	}
 	WRITE_ONCE(mt_damon_pub_n, n);
@@ -815,10 +846,14 @@ int mt_damon_bind(const struct mt_damon_req *req,
 		return PTR_ERR(d);
 	/* everything allocated first: a failure leaves the old binding */
 	cgs = mt_store_damon_alloc(d->wss_ring);
-	/* room for every cgroup's id; more cgroups: walk all of them */
+	/*
+	 * Room for twice the cgroups there are now (each one's id, once per
+	 * aggregation); if more get bytes in one aggregation, that one is
+	 * published by a walk of every cgroup, as slow as it sounds.
+	 */
 	if (cgs) {
-		d->touched_max = cgs->nr;
-		d->touched = kvmalloc_array(cgs->nr, sizeof(*d->touched),
+		d->touched_max = max_t(u32, 2 * cgs->nr, 1024);
+		d->touched = kvmalloc_array(d->touched_max, sizeof(*d->touched),
 					    GFP_KERNEL);
 	}
 	if (!cgs || !d->touched) {

@@ -268,6 +268,7 @@ static void mt_cgroup_free_rcu(struct rcu_head *rcu)
 
 static int mt_store_add(u64 id, unsigned long gen)
 {
+	struct mt_damon_cg *cg = NULL;
 	struct mt_cgroup *e;
 	int err;
 
@@ -280,14 +281,18 @@ static int mt_store_add(u64 id, unsigned long gen)
 		return -ENOMEM;
 	}
 	if (mt_damon_on) {
-		RCU_INIT_POINTER(e->damon, mt_damon_cg_alloc(mt_damon_ring));
-		if (!rcu_access_pointer(e->damon)) {
+		cg = mt_damon_cg_alloc(mt_damon_ring);
+		if (!cg) {
 			mt_cgroup_free(e);
 			return -ENOMEM;
 		}
+		RCU_INIT_POINTER(e->damon, cg);
 	}
 	e->id = id;
 	e->gen = gen;
+	/* its DAMON numbers start with the aggregations from here on */
+	if (cg)
+		mt_damon_cg_start(cg);
 	err = xa_insert(&mt_cgroups, id, e, GFP_KERNEL);
 	if (err) {
 		mt_cgroup_free(e);
@@ -425,7 +430,8 @@ static void mt_sum(const struct mt_cgroup *e, struct mt_counters *sum)
  * @id: in: lowest id wanted; out: id of the cgroup found
  * @snap: filled with the cgroup's counters summed over all CPUs
  *
- * Context: any context that may take rcu_read_lock().
+ * Context: process context (it reads DAMON numbers under a seqcount whose
+ * writer runs with interrupts on).
  * Return: true if a cgroup was found.
  */
 bool mt_store_find(u64 *id, struct mt_snapshot *snap)
@@ -665,7 +671,7 @@ u32 mt_store_damon_ring(void)
  * @buf: room for @max samples
  * @max: the newest @max samples at most
  *
- * Context: any context that may take rcu_read_lock().
+ * Context: process context, as mt_store_find().
  * Return: samples copied, or -ENOENT when no such cgroup was found.
  */
 int mt_store_damon_samples(u64 *id, struct mt_wss_sample *buf, u32 max)
