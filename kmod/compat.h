@@ -7,6 +7,7 @@
 #ifndef _MEMTALLY_COMPAT_H
 #define _MEMTALLY_COMPAT_H
 
+#include <linux/cgroup.h>
 #include <linux/damon.h>
 #include <linux/memcontrol.h>
 #include <linux/mm_types.h>
@@ -277,6 +278,21 @@ static inline struct mem_cgroup *mt_folio_memcg_check(struct folio *folio)
 	return folio_memcg_check(folio);
 #else
 	return page_memcg_check(&folio->page);
+#endif
+}
+
+/*
+ * Is the memory controller on the default (v2) hierarchy, so that a
+ * page's memcg is a v2 cgroup with a v2 id?  Kernels up to 6.11 (and
+ * later ones with CONFIG_MEMCG_V1) can mount it on a v1 hierarchy, whose
+ * cgroup ids are another id space.
+ */
+static inline bool mt_memcg_on_dfl(void)
+{
+#ifdef CONFIG_MEMCG
+	return cgroup_subsys_on_dfl(memory_cgrp_subsys);
+#else
+	return true;
 #endif
 }
 

@@ -841,6 +841,12 @@ int mt_damon_bind(const struct mt_damon_req *req,
 			       "this kernel has no damon_aggregated tracepoint (CONFIG_DAMON)");
 		return -EOPNOTSUPP;
 	}
+	/* paddr attributes pages by memcg: ids must be the store's (v2) */
+	if (req->ops == MEMTALLY_DAMON_OPS_PADDR && !mt_memcg_on_dfl()) {
+		NL_SET_ERR_MSG(extack,
+			       "paddr needs the memory controller on cgroup v2; it is on a v1 hierarchy here (vaddr works)");
+		return -EOPNOTSUPP;
+	}
 	d = mt_damon_new(req, extack);
 	if (IS_ERR(d))
 		return PTR_ERR(d);

@@ -27,6 +27,7 @@ mt_skip_feature() {
 	*"KSM is not built"*) echo ksm ;;
 	*"no PSI"*) echo psi ;;
 	*"no MGLRU"* | *"CONFIG_LRU_GEN"*) echo mglru ;;
+	*"no CONFIG_MEMCG_V1"*) echo memcg_v1 ;;
 	esac
 }
 

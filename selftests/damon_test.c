@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
@@ -942,6 +944,109 @@ TEST(wss_dump_rows_whole)
 		cg_remove(name);
 	}
 	mt_nl_close(&nl);
+}
+
+/*
+ * Put the memory controller on a v1 hierarchy mounted at @dir: 0, or
+ * -EINVAL when this kernel cannot (no CONFIG_MEMCG_V1: the option is
+ * unknown), or another -errno.  It must leave cgroup v2 first: off in the
+ * root's subtree_control, its dying cgroups gone (page cache dropped).
+ */
+static int memcg_to_v1(const char *dir)
+{
+	int i;
+
+	mkdir(dir, 0755);
+	if (!mount("memcg-v1", dir, "cgroup", 0, "memory"))
+		return 0;
+	if (errno != EBUSY)
+		return -errno;
+	file_write(CG_ROOT "/cgroup.subtree_control", "-memory");
+	for (i = 0; i < 200; i++) {
+		file_write("/proc/sys/vm/drop_caches", "3");
+		if (!mount("memcg-v1", dir, "cgroup", 0, "memory"))
+			return 0;
+		if (errno != EBUSY)
+			return -errno;
+		usleep(100000);
+	}
+	return -EBUSY;
+}
+
+/* and back to cgroup v2, enabled in the root's subtree_control again */
+static int memcg_to_v2(const char *dir)
+{
+	int i;
+
+	if (umount(dir))
+		return -errno;
+	rmdir(dir);
+	/* the v1 hierarchy goes away after its last reference: retry */
+	for (i = 0; i < 200; i++) {
+		if (!file_write(CG_ROOT "/cgroup.subtree_control", "+memory"))
+			return 0;
+		usleep(100000);
+	}
+	return -EBUSY;
+}
+
+/*
+ * paddr names a page's memory cgroup; with the memory controller on a v1
+ * hierarchy that cgroup has a v1 id, which may equal an unrelated v2
+ * cgroup's.  The bind must be refused, saying why; vaddr (task cgroups,
+ * always v2) still binds.  Last in this file: it moves the memory
+ * controller away from cgroup v2 for a moment.
+ */
+TEST(paddr_memcg_v1)
+{
+	struct bind b = { .ops = MEMTALLY_DAMON_OPS_PADDR,
+			  .sample_us = SAMPLE_US, .aggr_us = AGGR_US };
+	const char *dir = "/run/memcg-v1";
+	unsigned long long start, end;
+	char why[256];
+	struct mt_nl_result res;
+	int err, bound, back;
+	uint32_t target;
+	struct mt_nl nl;
+	long kd;
+	pid_t v;
+
+	if (!have_damon())
+		SKIP(return, NO_DAMON);
+	err = memcg_to_v1(dir);
+	if (err == -EINVAL)
+		SKIP(return, "this kernel cannot mount the memory controller on cgroup v1 (no CONFIG_MEMCG_V1), so paddr always sees v2 ids");
+	ASSERT_EQ(0, err) TH_LOG("mount -t cgroup -o memory: %s", strerror(-err));
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	kd = damon_start(NULL, 0, &start, &end);
+	b.kdamond = kd;
+	res.extack[0] = 0;
+	bound = kd > 0 ? bind(&nl, &b, &res) : -1;
+	damon_stop();
+	snprintf(why, sizeof(why), "%s", res.extack);
+	TH_LOG("paddr bind with memory on v1: %d (%s)", bound, why);
+
+	cg_make("mt_dv1");
+	v = worker("mt_dv1", 4, true);
+	kd = v > 0 ? damon_start(&v, 1, NULL, NULL) : -1;
+	b.kdamond = kd;
+	b.ops = MEMTALLY_DAMON_OPS_VADDR;
+	target = v;
+	b.targets = &target;
+	b.ntargets = 1;
+	err = kd > 0 ? bind(&nl, &b, &res) : -1;
+	unbind(&nl, &res);
+	damon_stop();
+	stop(v);
+	cg_remove("mt_dv1");
+	mt_nl_close(&nl);
+	back = memcg_to_v2(dir);
+
+	ASSERT_EQ(0, back) TH_LOG("the memory controller did not come back to cgroup v2");
+	ASSERT_GT(kd, 0);
+	EXPECT_EQ(-EOPNOTSUPP, bound);
+	EXPECT_NE(NULL, strstr(why, "cgroup v2")) TH_LOG("extack: %s", why);
+	EXPECT_EQ(0, err) TH_LOG("vaddr bind: %s", res.extack);
 }
 
 TEST_HARNESS_MAIN
