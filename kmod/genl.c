@@ -165,6 +165,49 @@ static int mt_genl_put_damon_row(struct sk_buff *msg,
 	return 0;
 }
 
+/* The counters and stall histograms of a row (@node: a node's counters) */
+static int mt_genl_put_counters(struct sk_buff *msg,
+				const struct mt_counters *c, bool node)
+{
+	unsigned int i;
+
+	for (i = 0; i < MT_NR_COUNTERS; i++) {
+		if (node && !mt_counter_info[i].node)
+			continue;
+		if (nla_put_u64_64bit(msg, mt_counter_info[i].attr, c->v[i],
+				      MEMTALLY_A_CGROUP_PAD))
+			return -EMSGSIZE;
+	}
+	for (i = 0; i < MT_NR_KINDS && !node; i++)
+		if (nla_put(msg, mt_hist_attr[i], sizeof(c->hist[i]),
+			    c->hist[i]))
+			return -EMSGSIZE;
+	return 0;
+}
+
+/* Where a cgroup sits: its parent, its removal, its removed descendants */
+static int mt_genl_put_lineage(struct sk_buff *msg,
+			       const struct mt_snapshot *s)
+{
+	struct nlattr *nest;
+
+	if (s->parent_id &&
+	    nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_PARENT_ID, s->parent_id,
+			      MEMTALLY_A_CGROUP_PAD))
+		return -EMSGSIZE;
+	if (s->removed_ns &&
+	    nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_REMOVED_NS, s->removed_ns,
+			      MEMTALLY_A_CGROUP_PAD))
+		return -EMSGSIZE;
+	if (!s->has_gone)
+		return 0;
+	nest = nla_nest_start(msg, MEMTALLY_A_CGROUP_REMOVED_DESCENDANTS);
+	if (!nest || mt_genl_put_counters(msg, &s->gone, false))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 /*
  * One row: a cgroup (cgroup-get) or a node (node-get, @node true); @cb is
  * the dump it is part of, NULL for a do request.
@@ -188,17 +231,9 @@ static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 		   nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_ID, s->id,
 				     MEMTALLY_A_CGROUP_PAD))
 		goto cancel;
-	for (i = 0; i < MT_NR_COUNTERS; i++) {
-		if (node && !mt_counter_info[i].node)
-			continue;
-		if (nla_put_u64_64bit(msg, mt_counter_info[i].attr, c->v[i],
-				      MEMTALLY_A_CGROUP_PAD))
-			goto cancel;
-	}
-	for (i = 0; i < MT_NR_KINDS && !node; i++)
-		if (nla_put(msg, mt_hist_attr[i], sizeof(c->hist[i]),
-			    c->hist[i]))
-			goto cancel;
+	if (mt_genl_put_counters(msg, c, node) ||
+	    (!node && mt_genl_put_lineage(msg, s)))
+		goto cancel;
 	for (i = 0; i < MT_NR_KSM && !node; i++)
 		if (nla_put_u64_64bit(msg, mt_ksm_attr[i], s->ksm[i],
 				      MEMTALLY_A_CGROUP_PAD))
@@ -219,7 +254,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 	struct cgroup *cgrp;
 	u64 found = id;
 
-	if (mt_store_find(&found, snap) && found == id)
+	if (mt_store_find(&found, snap, true) && found == id)
 		return true;
 	/* walk the hierarchy only for a cgroup that exists */
 	cgrp = cgroup_get_from_id(id);
@@ -228,7 +263,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 	cgroup_put(cgrp);
 	mt_store_sync();
 	found = id;
-	return mt_store_find(&found, snap) && found == id;
+	return mt_store_find(&found, snap, true) && found == id;
 }
 
 static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -246,8 +281,14 @@ static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
+	if (info->attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED],
+				    "include-removed is for dumps; a do request finds a removed cgroup by its id");
+		return -EINVAL;
+	}
 	id = nla_get_u64(info->attrs[MEMTALLY_A_CGROUP_ID]);
-	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* ~1 KiB: not on the stack */
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* ~2 KiB: not on the stack */
 	if (!snap)
 		return -ENOMEM;
 	mt_ksm_refresh();
@@ -290,6 +331,7 @@ static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
 				    "a dump takes no cgroup id; use a do request");
 		return -EINVAL;
 	}
+	cb->args[1] = attrs && attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED];
 	/* Start from the hierarchy as it is now, with fresh KSM sums. */
 	mt_store_sync();
 	mt_ksm_refresh();
@@ -297,7 +339,8 @@ static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
 }
 
 /*
- * Resumable: cb->args[0] is the lowest cgroup id not yet sent.  Rows come
+ * Resumable: cb->args[0] is the lowest cgroup id not yet sent, args[1]
+ * whether removed cgroups are listed too.  Rows come
  * in ascending id order, so none twice; a cgroup tracked or retired while
  * the dump spans several messages flags the rest NLM_F_DUMP_INTR.
  */
@@ -311,7 +354,7 @@ static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	if (!snap)
 		return -ENOMEM;
 	cb->seq = mt_store_changes() + 1;	/* 0 would mean "unknown" */
-	while (mt_store_find(&id, snap)) {
+	while (mt_store_find(&id, snap, cb->args[1])) {
 		err = mt_genl_put_row(skb, snap, false,
 				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, cb);
@@ -520,7 +563,12 @@ static const struct nla_policy mt_damon_bind_policy[MEMTALLY_A_DAMON_REGION_RING
 		NLA_POLICY_RANGE(NLA_U32, 1, MEMTALLY_DAMON_REGION_RING_MAX),
 };
 
-static const struct nla_policy mt_cgroup_get_policy[MEMTALLY_A_CGROUP_ID + 1] = {
+static const struct nla_policy mt_cgroup_get_policy[MEMTALLY_A_CGROUP_INCLUDE_REMOVED + 1] = {
+	[MEMTALLY_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[MEMTALLY_A_CGROUP_INCLUDE_REMOVED] = { .type = NLA_FLAG },
+};
+
+static const struct nla_policy mt_cgroup_id_policy[MEMTALLY_A_CGROUP_ID + 1] = {
 	[MEMTALLY_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 };
 
@@ -535,7 +583,7 @@ static const struct genl_ops mt_genl_ops[] = {
 		.start	= mt_genl_cgroup_dump_start,
 		.dumpit	= mt_genl_cgroup_dump,
 		.policy	= mt_cgroup_get_policy,
-		.maxattr = MEMTALLY_A_CGROUP_ID,
+		.maxattr = MEMTALLY_A_CGROUP_INCLUDE_REMOVED,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_NODE_GET,
@@ -571,7 +619,7 @@ static const struct genl_ops mt_genl_ops[] = {
 		.doit	= mt_genl_damon_wss_doit,
 		.start	= mt_genl_damon_wss_start,
 		.dumpit	= mt_genl_damon_wss_dump,
-		.policy	= mt_cgroup_get_policy,
+		.policy	= mt_cgroup_id_policy,
 		.maxattr = MEMTALLY_A_CGROUP_ID,
 	},
 	{

@@ -158,14 +158,22 @@ struct mt_region_snap {
 /**
  * struct mt_snapshot - the counters of one row summed over all CPUs
  * @id: cgroup v2 id, or NUMA node id
+ * @parent_id: the parent cgroup's id, 0 for the root
+ * @removed_ns: CLOCK_BOOTTIME when the cgroup was removed, 0 if it is not
  * @c: the sums
+ * @has_gone: @gone is valid (a descendant was removed)
+ * @gone: the removed descendants' final counts, summed
  * @ksm: KSM gauges of a cgroup as of the last KSM walk
  * @has_damon: @damon is valid (something was ever bound)
  * @damon: the cgroup's last complete DAMON aggregation
  */
 struct mt_snapshot {
 	u64 id;
+	u64 parent_id;
+	u64 removed_ns;
 	struct mt_counters c;
+	bool has_gone;
+	struct mt_counters gone;
 	u64 ksm[MT_NR_KSM];
 	bool has_damon;
 	struct mt_damon_stats damon;
@@ -187,7 +195,7 @@ static inline void mt_count_current(enum mt_counter c, u64 n)
 	mt_count_task(current, c, n);
 }
 
-bool mt_store_find(u64 *id, struct mt_snapshot *snap);
+bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed);
 bool mt_store_find_node(int *nid, struct mt_snapshot *snap);
 unsigned int mt_store_nr_cgroups(void);
 unsigned int mt_store_changes(void);

@@ -9,14 +9,23 @@
  * The hot counters (page faults, once per fault on every CPU) are per CPU;
  * the rest, counted in reclaim, OOM and KSM paths that do far more work
  * per event, are atomic64_t shared by all CPUs, which keeps an entry near
- * 800 bytes plus 16 bytes per CPU.
+ * 1000 bytes plus 16 bytes per CPU.
  *
  * Entries are created and retired only by mt_store_sync(), in process
  * context under mt_store_lock: a mark-and-sweep walk of the hierarchy that
- * adds an entry for every online cgroup without one and retires (RCU-frees)
- * the entries whose cgroup is gone.  The cgroup mkdir/rmdir probes only kick
+ * adds an entry for every online cgroup without one and retires the
+ * entries whose cgroup is gone.  The cgroup mkdir/rmdir probes only kick
  * the sync work; until it has run, events of a new cgroup are counted as
  * unattributed, never dropped.
+ *
+ * A retired entry's counts, with the removed-descendant counts it had
+ * gathered, are added to its parent's removed-descendant counts (children
+ * first: a child's id is above its parent's), so an ancestor's
+ * hierarchical counts never shrink; and the entry itself stays readable as
+ * a tombstone for a while (the last MT_TOMBS of them, MT_TOMB_AGE at
+ * most), out of the probes' reach, then is RCU-freed.  A probe that looked
+ * an entry up just before it was retired may still add to it: that event
+ * shows in the tombstone, not in the parent's removed-descendant counts.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -83,9 +92,18 @@ struct mt_pcpu {
 
 #define MT_NR_SHARED	(MT_NR_COUNTERS - MT_NR_PCPU)
 
+/* Removed descendants' final counts, summed; see mt_store_retire() */
+struct mt_gone {
+	struct mt_counters c;
+};
+
 struct mt_cgroup {
 	u64 id;
+	u64 parent_id;			/* 0 for the root cgroup */
 	unsigned long gen;		/* last sync that saw the cgroup */
+	u64 removed_ns;			/* CLOCK_BOOTTIME of retirement, 0: live */
+	struct list_head link;		/* retiring, then the tombstones' FIFO */
+	struct mt_gone __rcu *gone;	/* written under mt_store_lock */
 	struct mt_pcpu __percpu *pcpu;
 	atomic64_t shared[MT_NR_SHARED];	/* counters MT_NR_PCPU and up */
 	atomic64_t hist[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
@@ -97,6 +115,12 @@ struct mt_cgroup {
 
 static struct kmem_cache *mt_cgroup_cache;
 static DEFINE_XARRAY(mt_cgroups);	/* cgroup id -> struct mt_cgroup */
+/* Removed cgroups still readable: id -> entry, oldest first in mt_tomb_fifo */
+static DEFINE_XARRAY(mt_tombs);
+static LIST_HEAD(mt_tomb_fifo);		/* under mt_store_lock */
+static unsigned int mt_nr_tombs;	/* under mt_store_lock */
+#define MT_TOMBS	256
+#define MT_TOMB_AGE	(600ULL * NSEC_PER_SEC)
 static DEFINE_MUTEX(mt_store_lock);	/* serialises all writers */
 static unsigned long mt_gen;		/* under mt_store_lock */
 static unsigned int mt_nr;		/* entries; written under mt_store_lock */
@@ -256,6 +280,7 @@ void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 
 static void mt_cgroup_free(struct mt_cgroup *e)
 {
+	kfree(rcu_dereference_protected(e->gone, 1));
 	mt_damon_cg_free(rcu_dereference_protected(e->damon, 1));
 	free_percpu(e->pcpu);
 	kmem_cache_free(mt_cgroup_cache, e);
@@ -266,7 +291,7 @@ static void mt_cgroup_free_rcu(struct rcu_head *rcu)
 	mt_cgroup_free(container_of(rcu, struct mt_cgroup, rcu));
 }
 
-static int mt_store_add(u64 id, unsigned long gen)
+static int mt_store_add(u64 id, u64 parent_id, unsigned long gen)
 {
 	struct mt_damon_cg *cg = NULL;
 	struct mt_cgroup *e;
@@ -289,6 +314,7 @@ static int mt_store_add(u64 id, unsigned long gen)
 		RCU_INIT_POINTER(e->damon, cg);
 	}
 	e->id = id;
+	e->parent_id = parent_id;
 	e->gen = gen;
 	/* its DAMON numbers start with the aggregations from here on */
 	if (cg)
@@ -308,6 +334,121 @@ static bool mt_css_online(struct cgroup_subsys_state *css)
 	return css->flags & CSS_ONLINE;
 }
 
+static void mt_sum(const struct mt_cgroup *e, struct mt_counters *sum)
+{
+	int cpu, i, k;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct mt_pcpu *c = per_cpu_ptr(e->pcpu, cpu);
+
+		for (i = 0; i < MT_NR_PCPU; i++)
+			sum->v[i] += READ_ONCE(c->v[i]);
+	}
+	for (i = MT_NR_PCPU; i < MT_NR_COUNTERS; i++)
+		sum->v[i] = atomic64_read(&e->shared[i - MT_NR_PCPU]);
+	for (k = 0; k < MT_NR_KINDS; k++)
+		for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+			sum->hist[k][i] = atomic64_read(&e->hist[k][i]);
+}
+
+/* Add @src to @dst. */
+static void mt_counters_add(struct mt_counters *dst,
+			    const struct mt_counters *src)
+{
+	int i, k;
+
+	for (i = 0; i < MT_NR_COUNTERS; i++)
+		WRITE_ONCE(dst->v[i], dst->v[i] + src->v[i]);
+	for (k = 0; k < MT_NR_KINDS; k++)
+		for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+			WRITE_ONCE(dst->hist[k][i],
+				   dst->hist[k][i] + src->hist[k][i]);
+}
+
+/*
+ * Add retiring entry @e's counts and its removed descendants' to its
+ * parent's removed descendants.  Under mt_store_lock.
+ */
+static void mt_store_fold(struct mt_cgroup *e)
+{
+	struct mt_gone *pg, *eg;
+	struct mt_counters *sum;
+	struct mt_cgroup *p;
+
+	p = xa_load(&mt_cgroups, e->parent_id);
+	if (!p)
+		return;
+	pg = rcu_dereference_protected(p->gone, lockdep_is_held(&mt_store_lock));
+	if (!pg) {
+		pg = kzalloc(sizeof(*pg), GFP_KERNEL);
+		if (pg)
+			rcu_assign_pointer(p->gone, pg);
+	}
+	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
+	if (!sum || !pg) {
+		kfree(sum);
+		pr_warn_ratelimited("out of memory: the counts of removed cgroup %llu are not in its parent's\n",
+				    e->id);
+		return;
+	}
+	mt_sum(e, sum);
+	mt_counters_add(&pg->c, sum);
+	eg = rcu_dereference_protected(e->gone, lockdep_is_held(&mt_store_lock));
+	if (eg)
+		mt_counters_add(&pg->c, &eg->c);
+	kfree(sum);
+}
+
+/* Free tombstone @e after readers.  Under mt_store_lock. */
+static void mt_tomb_free(struct mt_cgroup *e)
+{
+	xa_erase(&mt_tombs, e->id);
+	list_del(&e->link);
+	mt_nr_tombs--;
+	call_rcu(&e->rcu, mt_cgroup_free_rcu);
+}
+
+/*
+ * Retire @e, whose cgroup is gone: fold it into its parent, take it out of
+ * the probes' reach and keep it as a tombstone.  Under mt_store_lock.
+ */
+static void mt_store_retire(struct mt_cgroup *e)
+{
+	int i;
+
+	list_del(&e->link);
+	mt_store_fold(e);
+	xa_erase(&mt_cgroups, e->id);
+	WRITE_ONCE(mt_nr, mt_nr - 1);
+	WRITE_ONCE(mt_changes, mt_changes + 1);
+	/* gauges of what it holds now: nothing */
+	for (i = 0; i < MT_NR_KSM; i++)
+		WRITE_ONCE(e->ksm[i], 0);
+	WRITE_ONCE(e->removed_ns, ktime_get_boottime_ns());
+	if (xa_insert(&mt_tombs, e->id, e, GFP_KERNEL)) {
+		call_rcu(&e->rcu, mt_cgroup_free_rcu);
+		return;
+	}
+	list_add_tail(&e->link, &mt_tomb_fifo);
+	if (++mt_nr_tombs > MT_TOMBS)
+		mt_tomb_free(list_first_entry(&mt_tomb_fifo, struct mt_cgroup,
+					      link));
+}
+
+/* Free the tombstones older than MT_TOMB_AGE.  Under mt_store_lock. */
+static void mt_store_expire(void)
+{
+	u64 now = ktime_get_boottime_ns();
+	struct mt_cgroup *e, *tmp;
+
+	list_for_each_entry_safe(e, tmp, &mt_tomb_fifo, link) {
+		if (now - e->removed_ns < MT_TOMB_AGE)
+			break;
+		mt_tomb_free(e);
+	}
+}
+
 /**
  * mt_store_sync() - bring the store in line with the cgroup hierarchy
  *
@@ -320,8 +461,10 @@ void mt_store_sync(void)
 {
 	struct cgroup_subsys_state *root = &cgrp_dfl_root.cgrp.self;
 	struct cgroup_subsys_state *pos, *next;
-	struct mt_cgroup *e;
+	struct mt_cgroup *e, *tmp;
 	unsigned long index, gen;
+	LIST_HEAD(retiring);
+	u64 parent;
 	int err;
 
 	mutex_lock(&mt_store_lock);
@@ -341,8 +484,9 @@ void mt_store_sync(void)
 		}
 		if (!css_tryget(pos))
 			goto next;
+		parent = pos->parent ? cgroup_id(pos->parent->cgroup) : 0;
 		rcu_read_unlock();
-		err = mt_store_add(id, gen);
+		err = mt_store_add(id, parent, gen);
 		if (err)
 			pr_warn_ratelimited("cannot track cgroup %llu: %d\n",
 					    id, err);
@@ -356,14 +500,13 @@ next:
 	}
 	rcu_read_unlock();
 
-	xa_for_each(&mt_cgroups, index, e) {
-		if (e->gen == gen)
-			continue;
-		xa_erase(&mt_cgroups, index);
-		WRITE_ONCE(mt_nr, mt_nr - 1);
-		WRITE_ONCE(mt_changes, mt_changes + 1);
-		call_rcu(&e->rcu, mt_cgroup_free_rcu);
-	}
+	/* gone: in descending id order, so children come before parents */
+	xa_for_each(&mt_cgroups, index, e)
+		if (e->gen != gen)
+			list_add(&e->link, &retiring);
+	list_for_each_entry_safe(e, tmp, &retiring, link)
+		mt_store_retire(e);
+	mt_store_expire();
 	mutex_unlock(&mt_store_lock);
 }
 
@@ -407,48 +550,46 @@ void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path)
 	mt_store_kick();
 }
 
-static void mt_sum(const struct mt_cgroup *e, struct mt_counters *sum)
-{
-	int cpu, i, k;
-
-	memset(sum, 0, sizeof(*sum));
-	for_each_possible_cpu(cpu) {
-		const struct mt_pcpu *c = per_cpu_ptr(e->pcpu, cpu);
-
-		for (i = 0; i < MT_NR_PCPU; i++)
-			sum->v[i] += READ_ONCE(c->v[i]);
-	}
-	for (i = MT_NR_PCPU; i < MT_NR_COUNTERS; i++)
-		sum->v[i] = atomic64_read(&e->shared[i - MT_NR_PCPU]);
-	for (k = 0; k < MT_NR_KINDS; k++)
-		for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
-			sum->hist[k][i] = atomic64_read(&e->hist[k][i]);
-}
-
 /**
- * mt_store_find() - counters of the first tracked cgroup with id >= *@id
+ * mt_store_find() - counters of the first cgroup with id >= *@id
  * @id: in: lowest id wanted; out: id of the cgroup found
  * @snap: filled with the cgroup's counters summed over all CPUs
+ * @removed: removed cgroups (tombstones) count too
  *
  * Context: process context (it reads DAMON numbers under a seqcount whose
  * writer runs with interrupts on).
  * Return: true if a cgroup was found.
  */
-bool mt_store_find(u64 *id, struct mt_snapshot *snap)
+bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed)
 {
-	unsigned long index = *id;
-	struct mt_cgroup *e;
+	unsigned long index = *id, tindex = *id;
+	struct mt_cgroup *e, *t;
+	struct mt_damon_cg *cg;
+	struct mt_gone *g;
+	int i, k;
 
 	rcu_read_lock();
 	e = xa_find(&mt_cgroups, &index, ULONG_MAX, XA_PRESENT);
+	if (removed) {
+		t = xa_find(&mt_tombs, &tindex, ULONG_MAX, XA_PRESENT);
+		if (t && (!e || tindex < index))
+			e = t;
+	}
 	if (e) {
-		struct mt_damon_cg *cg = rcu_dereference(e->damon);
-		int i;
-
 		snap->id = e->id;
+		snap->parent_id = e->parent_id;
+		snap->removed_ns = READ_ONCE(e->removed_ns);
 		mt_sum(e, &snap->c);
 		for (i = 0; i < MT_NR_KSM; i++)
 			snap->ksm[i] = READ_ONCE(e->ksm[i]);
+		g = rcu_dereference(e->gone);
+		snap->has_gone = g;
+		for (i = 0; g && i < MT_NR_COUNTERS; i++)
+			snap->gone.v[i] = READ_ONCE(g->c.v[i]);
+		for (k = 0; g && k < MT_NR_KINDS; k++)
+			for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+				snap->gone.hist[k][i] = READ_ONCE(g->c.hist[k][i]);
+		cg = rcu_dereference(e->damon);
 		snap->has_damon = cg;
 		if (cg)
 			mt_damon_cg_read(cg, &snap->damon);
@@ -789,8 +930,15 @@ void mt_store_exit(void)
 		mt_cgroup_free(e);
 	}
 	mt_nr = 0;
+	xa_for_each(&mt_tombs, index, e) {
+		xa_erase(&mt_tombs, index);
+		mt_cgroup_free(e);
+	}
+	INIT_LIST_HEAD(&mt_tomb_fifo);
+	mt_nr_tombs = 0;
 	mutex_unlock(&mt_store_lock);
 	xa_destroy(&mt_cgroups);
+	xa_destroy(&mt_tombs);
 	mt_store_free_nodes();
 	/* wait for the RCU callbacks of entries retired earlier */
 	rcu_barrier();

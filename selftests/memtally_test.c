@@ -277,6 +277,7 @@ TEST_F(mt, cgroup_lifecycle)
 {
 	struct mt_nl_result res;
 	struct cg_counts c;
+	struct mt_row r;
 	struct id_set ids;
 	uint64_t id;
 
@@ -293,7 +294,10 @@ TEST_F(mt, cgroup_lifecycle)
 	ASSERT_EQ(0, cg_dump(&self->nl, &ids, &res));
 	EXPECT_FALSE(ids_has(&ids, id));
 	free(ids.ids);
-	EXPECT_EQ(-ENOENT, cg_get(&self->nl, id, &c, &res));
+	/* a do by id finds its tombstone, which says that it was removed */
+	EXPECT_EQ(0, mt_row_get(&self->nl, id, &r, &res)) TH_LOG("%s", res.extack);
+	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_REMOVED_NS], 0);
+	EXPECT_EQ(1, r.v[MEMTALLY_A_CGROUP_PARENT_ID]);
 }
 
 #define MANY 1000

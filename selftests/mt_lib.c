@@ -106,6 +106,17 @@ void mt_row_parse(const struct nlmsghdr *nlh, struct mt_row *row)
 				       sizeof(row->hist[k]));
 			continue;
 		}
+		if (t == MEMTALLY_A_CGROUP_REMOVED_DESCENDANTS) {
+			int nlen = a->nla_len - NLA_HDRLEN;
+			const struct nlattr *n;
+
+			row->has_gone = true;
+			mt_nl_for_each_attr(n, (const void *)((const char *)a + NLA_HDRLEN), nlen)
+				if ((n->nla_type & NLA_TYPE_MASK) <= MEMTALLY_A_CGROUP_MAX &&
+				    n->nla_len - NLA_HDRLEN == 8)
+					row->gone[n->nla_type & NLA_TYPE_MASK] = mt_nl_u64(n);
+			continue;
+		}
 		if (t == MEMTALLY_A_CGROUP_DAMON_AGE_HIST) {
 			if (a->nla_len - NLA_HDRLEN == sizeof(row->age))
 				memcpy(row->age, (const char *)a + NLA_HDRLEN,

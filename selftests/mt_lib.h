@@ -29,6 +29,8 @@ struct mt_row {
 	uint64_t v[MEMTALLY_A_CGROUP_MAX + 1];
 	uint64_t hist[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
 	uint64_t age[MEMTALLY_DAMON_AGE_BUCKETS];	/* damon-age-hist */
+	bool has_gone;		/* removed-descendants, its u64 attributes: */
+	uint64_t gone[MEMTALLY_A_CGROUP_MAX + 1];
 };
 
 uint64_t cg_id(const char *path);

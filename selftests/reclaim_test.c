@@ -456,6 +456,122 @@ TEST_F(rc, oom_kill)
 	EXPECT_EQ(0, cg_remove("mt_oom"));
 }
 
+struct listed {
+	uint64_t id;
+	bool seen;
+	uint64_t removed_ns;
+};
+
+static void listed_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct listed *l = ctx;
+	struct mt_row r;
+
+	mt_row_parse(nlh, &r);
+	if (r.id != l->id)
+		return;
+	l->seen = true;
+	l->removed_ns = r.v[MEMTALLY_A_CGROUP_REMOVED_NS];
+}
+
+/* Is cgroup @id in a cgroup-get dump (with include-removed or not)? */
+static bool dump_lists(struct mt_nl *nl, uint64_t id, bool removed,
+		       uint64_t *removed_ns)
+{
+	struct listed l = { .id = id };
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP);
+	if (removed)
+		mt_nl_put(&req, MEMTALLY_A_CGROUP_INCLUDE_REMOVED, NULL, 0);
+	if (mt_nl_talk(nl, &req, listed_cb, &l, &res) || res.error)
+		return false;
+	*removed_ns = l.removed_ns;
+	return l.seen;
+}
+
+/*
+ * A job OOM-killed in a child cgroup that is removed at once, as systemd
+ * removes a failed scope: its counts must not vanish.  The parent's
+ * removed-descendants hold the child's final counts (so the parent's
+ * hierarchical oom_kills is 1 and stays 1), and the child stays readable as
+ * a tombstone (do by id; dumps with include-removed) with removed-ns and
+ * the same final counts.
+ */
+TEST_F(rc, oom_child_removed)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+	struct mt_row p, c;
+	uint64_t pid_, cid, rns = 0;
+	int status, i;
+	pid_t pid;
+
+	pid_ = cg_make("mt_hier");
+	ASSERT_NE(0, pid_);
+	ASSERT_EQ(0, cg_write("mt_hier", "cgroup.subtree_control", "+memory"));
+	cid = cg_make("mt_hier/job");
+	ASSERT_NE(0, cid);
+	ASSERT_EQ(0, cg_write("mt_hier/job", "memory.max", "16M"));
+	ASSERT_EQ(0, cg_write("mt_hier/job", "memory.swap.max", "0"));
+	ASSERT_EQ(0, mt_row_get(&self->nl, pid_, &p, &res));
+	EXPECT_FALSE(p.has_gone);
+	ASSERT_EQ(0, mt_row_get(&self->nl, cid, &c, &res));
+	EXPECT_EQ(pid_, c.v[MEMTALLY_A_CGROUP_PARENT_ID]);
+
+	pid = squeeze("mt_hier/job", 64);
+	status = wait_status(pid);
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(SIGKILL, WTERMSIG(status));
+	for (i = 0; i < 100 && cg_remove("mt_hier/job"); i++)
+		usleep(10000);
+	ASSERT_LT(i, 100) TH_LOG("rmdir: %s", strerror(errno));
+	/* the store learns of the rmdir from its sync work: moments */
+	for (i = 0; i < 50; i++) {
+		ASSERT_EQ(0, mt_row_get(&self->nl, pid_, &p, &res));
+		if (p.has_gone)
+			break;
+		usleep(100000);
+	}
+	ASSERT_EQ(0, mt_row_get(&self->nl, cid, &c, &res)) TH_LOG("%s", res.extack);
+	TH_LOG("parent: oom_kills %llu, removed descendants' %llu (faults %llu); tombstone: oom_kills %llu, faults %llu, removed-ns %llu",
+	       (unsigned long long)p.v[MEMTALLY_A_CGROUP_OOM_KILLS],
+	       (unsigned long long)p.gone[MEMTALLY_A_CGROUP_OOM_KILLS],
+	       (unsigned long long)p.gone[MEMTALLY_A_CGROUP_FAULTS_USER],
+	       (unsigned long long)c.v[MEMTALLY_A_CGROUP_OOM_KILLS],
+	       (unsigned long long)c.v[MEMTALLY_A_CGROUP_FAULTS_USER],
+	       (unsigned long long)c.v[MEMTALLY_A_CGROUP_REMOVED_NS]);
+	ASSERT_TRUE(p.has_gone);
+	EXPECT_EQ(0, p.v[MEMTALLY_A_CGROUP_OOM_KILLS]);
+	EXPECT_EQ(1, p.gone[MEMTALLY_A_CGROUP_OOM_KILLS]);
+	/* it touched its 16 MiB before the kill: 4096 faults at least */
+	EXPECT_GE(p.gone[MEMTALLY_A_CGROUP_FAULTS_USER], 4000);
+	EXPECT_GT(p.gone[MEMTALLY_A_CGROUP_MEMCG_STALLS], 0);
+	/* the tombstone: the same final counts */
+	EXPECT_GT(c.v[MEMTALLY_A_CGROUP_REMOVED_NS], 0);
+	EXPECT_EQ(pid_, c.v[MEMTALLY_A_CGROUP_PARENT_ID]);
+	EXPECT_EQ(1, c.v[MEMTALLY_A_CGROUP_OOM_KILLS]);
+	EXPECT_EQ(p.gone[MEMTALLY_A_CGROUP_FAULTS_USER],
+		  c.v[MEMTALLY_A_CGROUP_FAULTS_USER]);
+	EXPECT_EQ(p.gone[MEMTALLY_A_CGROUP_MEMCG_STALLS],
+		  c.v[MEMTALLY_A_CGROUP_MEMCG_STALLS]);
+	EXPECT_FALSE(dump_lists(&self->nl, cid, false, &rns));
+	EXPECT_TRUE(dump_lists(&self->nl, cid, true, &rns));
+	EXPECT_EQ(c.v[MEMTALLY_A_CGROUP_REMOVED_NS], rns);
+	EXPECT_TRUE(dump_lists(&self->nl, pid_, true, &rns));
+	EXPECT_EQ(0, rns);
+
+	/* a do request takes no include-removed */
+	mt_nl_req_init(&req, self->nl.family, MEMTALLY_CMD_CGROUP_GET, 0);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_ID, &pid_, 8);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_INCLUDE_REMOVED, NULL, 0);
+	ASSERT_EQ(0, mt_nl_talk(&self->nl, &req, NULL, NULL, &res));
+	EXPECT_EQ(-EINVAL, res.error);
+	EXPECT_NE(NULL, strstr(res.extack, "include-removed is for dumps"));
+	EXPECT_EQ(0, cg_remove("mt_hier"));
+}
+
 struct nodes {
 	int n, node0;
 };
