@@ -372,32 +372,33 @@ static void mt_counters_add(struct mt_counters *dst,
  */
 static void mt_store_fold(struct mt_cgroup *e)
 {
+	static struct mt_counters sum;	/* under mt_store_lock */
 	struct mt_gone *pg, *eg;
-	struct mt_counters *sum;
 	struct mt_cgroup *p;
 
 	p = xa_load(&mt_cgroups, e->parent_id);
-	if (!p)
+	if (!p) {
+		/* its parent was never tracked (out of memory then) */
+		pr_warn_ratelimited("the counts of removed cgroup %llu are not in its parent's: the parent is not tracked\n",
+				    e->id);
 		return;
+	}
 	pg = rcu_dereference_protected(p->gone, lockdep_is_held(&mt_store_lock));
 	if (!pg) {
 		pg = kzalloc(sizeof(*pg), GFP_KERNEL);
 		if (pg)
 			rcu_assign_pointer(p->gone, pg);
 	}
-	sum = kmalloc(sizeof(*sum), GFP_KERNEL);
-	if (!sum || !pg) {
-		kfree(sum);
-		pr_warn_ratelimited("out of memory: the counts of removed cgroup %llu are not in its parent's\n",
+	if (!pg) {
+		pr_warn_ratelimited("the counts of removed cgroup %llu could not be added to its parent's\n",
 				    e->id);
 		return;
 	}
-	mt_sum(e, sum);
-	mt_counters_add(&pg->c, sum);
+	mt_sum(e, &sum);
+	mt_counters_add(&pg->c, &sum);
 	eg = rcu_dereference_protected(e->gone, lockdep_is_held(&mt_store_lock));
 	if (eg)
 		mt_counters_add(&pg->c, &eg->c);
-	kfree(sum);
 }
 
 /* Free tombstone @e after readers.  Under mt_store_lock. */
@@ -406,6 +407,8 @@ static void mt_tomb_free(struct mt_cgroup *e)
 	xa_erase(&mt_tombs, e->id);
 	list_del(&e->link);
 	mt_nr_tombs--;
+	/* a dump that lists tombstones sees that it changed */
+	WRITE_ONCE(mt_changes, mt_changes + 1);
 	call_rcu(&e->rcu, mt_cgroup_free_rcu);
 }
 
@@ -415,18 +418,21 @@ static void mt_tomb_free(struct mt_cgroup *e)
  */
 static void mt_store_retire(struct mt_cgroup *e)
 {
-	int i;
+	struct mt_damon_cg *cg;
+	bool kept;
 
 	list_del(&e->link);
 	mt_store_fold(e);
+	WRITE_ONCE(e->removed_ns, ktime_get_boottime_ns());
+	/* the numbers of what it holds now (nothing) are not kept */
+	cg = rcu_replace_pointer(e->damon, NULL, lockdep_is_held(&mt_store_lock));
+	mt_damon_cg_free_rcu(cg);
+	/* a tombstone before it leaves: a do by id finds one or the other */
+	kept = !xa_insert(&mt_tombs, e->id, e, GFP_KERNEL);
 	xa_erase(&mt_cgroups, e->id);
 	WRITE_ONCE(mt_nr, mt_nr - 1);
 	WRITE_ONCE(mt_changes, mt_changes + 1);
-	/* gauges of what it holds now: nothing */
-	for (i = 0; i < MT_NR_KSM; i++)
-		WRITE_ONCE(e->ksm[i], 0);
-	WRITE_ONCE(e->removed_ns, ktime_get_boottime_ns());
-	if (xa_insert(&mt_tombs, e->id, e, GFP_KERNEL)) {
+	if (!kept) {
 		call_rcu(&e->rcu, mt_cgroup_free_rcu);
 		return;
 	}
@@ -563,6 +569,7 @@ void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path)
 bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed)
 {
 	unsigned long index = *id, tindex = *id;
+	u64 now = ktime_get_boottime_ns();
 	struct mt_cgroup *e, *t;
 	struct mt_damon_cg *cg;
 	struct mt_gone *g;
@@ -571,7 +578,11 @@ bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed)
 	rcu_read_lock();
 	e = xa_find(&mt_cgroups, &index, ULONG_MAX, XA_PRESENT);
 	if (removed) {
+		/* the sync work frees expired ones, when it runs: skip them */
 		t = xa_find(&mt_tombs, &tindex, ULONG_MAX, XA_PRESENT);
+		while (t && now - READ_ONCE(t->removed_ns) >= MT_TOMB_AGE)
+			t = xa_find_after(&mt_tombs, &tindex, ULONG_MAX,
+					  XA_PRESENT);
 		if (t && (!e || tindex < index))
 			e = t;
 	}
@@ -580,8 +591,9 @@ bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed)
 		snap->parent_id = e->parent_id;
 		snap->removed_ns = READ_ONCE(e->removed_ns);
 		mt_sum(e, &snap->c);
+		/* a removed cgroup holds no KSM pages */
 		for (i = 0; i < MT_NR_KSM; i++)
-			snap->ksm[i] = READ_ONCE(e->ksm[i]);
+			snap->ksm[i] = snap->removed_ns ? 0 : READ_ONCE(e->ksm[i]);
 		g = rcu_dereference(e->gone);
 		snap->has_gone = g;
 		for (i = 0; g && i < MT_NR_COUNTERS; i++)
