@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -12,7 +13,7 @@
 #define HELP_WIDTH	80
 
 static const char cgroups_usage_head[] =
-"Usage: memtally cgroups [-j] [-a] [-s KEY] [-p PATH | -c PATH]\n"
+"Usage: memtally cgroups [-j] [-a] [-r] [-s KEY] [-p PATH | -c PATH]\n"
 "\n"
 "Show the counters of the cgroups memtally tracks.  A PATH is relative to\n"
 "the cgroup2 mount: / or /system.slice.\n"
@@ -22,6 +23,10 @@ static const char cgroups_usage_head[] =
 "                     direct-stalls, memcg-stalls, pgsteal and oom-kills\n"
 "                     (JSON has every counter and histogram anyway)\n";
 static const char cgroups_usage_tail[] =
+"  -r, --recursive    hierarchical counts: each cgroup's own, its live\n"
+"                     descendants' and its removed descendants', which\n"
+"                     never decrease (JSON: under \"recursive\", beside\n"
+"                     the cgroup's own)\n"
 "  -p, --prefix PATH  only PATH and the cgroups below it\n"
 "  -c, --cgroup PATH  only the cgroup PATH\n"
 "  -j, --json         print a JSON array\n"
@@ -85,6 +90,7 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "all",    no_argument,       NULL, 'a' },
+		{ "recursive", no_argument,    NULL, 'r' },
 		{ "sort",   required_argument, NULL, 's' },
 		{ "prefix", required_argument, NULL, 'p' },
 		{ "cgroup", required_argument, NULL, 'c' },
@@ -96,10 +102,13 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 	int c;
 
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
-	while ((c = getopt_long(argc, argv, ":as:p:c:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ars:p:c:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			o->all = true;
+			break;
+		case 'r':
+			o->recursive = true;
 			break;
 		case 's':
 			if (mt_sort_parse(optarg, &o->sort))
@@ -135,22 +144,39 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 }
 
 static int cgroups_show(const struct cgroups_opts *o, const char *root,
-			struct mt_rows *l)
+			uint64_t id, struct mt_rows *l)
 {
+	struct mt_sums *rec = NULL;
 	struct mt_cgmap map;
-	size_t n = l->nr;
+	size_t n = l->nr, i, kept;
 	int err;
 
 	if (mt_cli_paths(&map, root, l->v, n))
 		return -1;
+	if (o->recursive) {
+		/* over the whole dump, before any filter */
+		rec = mt_cgroups_recursive(l->v, n);
+		if (!rec) {
+			mt_err("out of memory");
+			mt_cgmap_free(&map);
+			return -1;
+		}
+	}
 	if (o->prefix)
 		n = mt_cgroups_filter(l->v, n, o->prefix);
+	if (o->cgroup && o->recursive) {	/* read them all: keep the one */
+		for (i = kept = 0; i < n; i++)
+			if (l->v[i].id == id)
+				l->v[kept++] = l->v[i];
+		n = kept;
+	}
 	mt_cgroups_sort(l->v, n, o->sort);
 	err = o->json ? mt_json_print(stdout, mt_cgroups_json(l->v, n)) :
 			mt_cgroups_print(stdout, l->v, n, o->all);
 	if (err)
 		mt_err("out of memory");
 	mt_cgmap_free(&map);
+	free(rec);
 	return err;
 }
 
@@ -173,9 +199,10 @@ int cmd_cgroups(int argc, char **argv, bool json)
 	    (o.cgroup && mt_cli_cgroup_id(root, o.cgroup, &id)) ||
 	    mt_nl_open(&nl))
 		return MT_EXIT_RUNTIME;
-	err = mt_cli_cgroups(&nl, o.cgroup, id, &l);
+	/* hierarchical counts need every cgroup: a dump */
+	err = mt_cli_cgroups(&nl, o.recursive ? NULL : o.cgroup, id, &l);
 	if (!err)
-		err = cgroups_show(&o, root, &l);
+		err = cgroups_show(&o, root, id, &l);
 	mt_rows_free(&l);
 	mt_nl_close(&nl);
 	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;

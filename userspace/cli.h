@@ -61,6 +61,7 @@ struct cgroups_opts {
 	unsigned int sort;	/* MT_SORT_* */
 	const char *prefix;	/* only this cgroup and those below it */
 	const char *cgroup;	/* only this cgroup, by a do request */
+	bool recursive;		/* hierarchical counts (a whole dump) */
 };
 
 int cgroups_parse(int argc, char **argv, struct cgroups_opts *o);

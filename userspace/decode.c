@@ -180,20 +180,46 @@ static int may_hist(const struct nlattr *a, uint64_t *hist, size_t n)
 	return 0;
 }
 
-/* The counters and histograms of a row; those @tb lacks stay 0. */
-static int row_decode(struct nlattr **tb, struct mt_cgroup *row)
+/* Counters and stall histograms into @counters, @hist; absent ones stay 0 */
+static int sums_decode(struct nlattr **tb, uint64_t *counters,
+		       uint64_t (*hist)[MEMTALLY_HIST_BUCKETS])
 {
 	size_t i;
 
 	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
-		if (mt_may_uint(tb[mt_cgroup_counters[i].attr], &row->counters[i]))
+		if (mt_may_uint(tb[mt_cgroup_counters[i].attr], &counters[i]))
 			return -EBADMSG;
 	for (i = 0; i < MT_NR_STALL_KINDS; i++)
-		if (may_hist(tb[mt_stall_kinds[i].hist], row->hist[i],
+		if (may_hist(tb[mt_stall_kinds[i].hist], hist[i],
 			     MEMTALLY_HIST_BUCKETS))
 			return -EBADMSG;
+	return 0;
+}
+
+/* The counters and histograms of a row; those @tb lacks stay 0. */
+static int row_decode(struct nlattr **tb, struct mt_cgroup *row)
+{
+	if (sums_decode(tb, row->counters, row->hist))
+		return -EBADMSG;
 	return may_hist(tb[MEMTALLY_A_CGROUP_DAMON_AGE_HIST], row->damon_age,
 			MEMTALLY_DAMON_AGE_BUCKETS);
+}
+
+/* parent-id, removed-ns and removed-descendants of a cgroup's row */
+static int lineage_decode(struct nlattr **tb, struct mt_cgroup *cg)
+{
+	struct nlattr *nest[MEMTALLY_A_CGROUP_MAX + 1];
+
+	if (mt_may_uint(tb[MEMTALLY_A_CGROUP_PARENT_ID], &cg->parent_id) ||
+	    mt_may_uint(tb[MEMTALLY_A_CGROUP_REMOVED_NS], &cg->removed_ns))
+		return -EBADMSG;
+	if (!tb[MEMTALLY_A_CGROUP_REMOVED_DESCENDANTS])
+		return 0;
+	if (nla_parse_nested(nest, MEMTALLY_A_CGROUP_MAX,
+			     tb[MEMTALLY_A_CGROUP_REMOVED_DESCENDANTS], NULL))
+		return -EBADMSG;
+	cg->has_gone = true;
+	return sums_decode(nest, cg->gone.counters, cg->gone.hist);
 }
 
 /**
@@ -207,7 +233,8 @@ int mt_cgroup_decode(struct nlattr *attrs, int len, struct mt_cgroup *cg)
 
 	memset(cg, 0, sizeof(*cg));
 	if (nla_parse(tb, MEMTALLY_A_CGROUP_MAX, attrs, len, NULL) ||
-	    mt_need_uint(tb[MEMTALLY_A_CGROUP_ID], &cg->id))
+	    mt_need_uint(tb[MEMTALLY_A_CGROUP_ID], &cg->id) ||
+	    lineage_decode(tb, cg))
 		return -EBADMSG;
 	return row_decode(tb, cg);
 }

@@ -223,6 +223,12 @@ static const struct mt_stall_kind mt_stall_kinds[] = {
 
 #define MT_NR_STALL_KINDS (sizeof(mt_stall_kinds) / sizeof(mt_stall_kinds[0]))
 
+/* Counters and stall histograms summed over several cgroups */
+struct mt_sums {
+	uint64_t counters[MT_NR_CGROUP_COUNTERS];	/* as mt_cgroup_counters[] */
+	uint64_t hist[MT_NR_STALL_KINDS][MEMTALLY_HIST_BUCKETS];
+};
+
 /*
  * A row of counters: a cgroup, or a NUMA node of a node-get reply (then id
  * is the node).  Counters and histograms a reply lacks (an older module,
@@ -230,6 +236,13 @@ static const struct mt_stall_kind mt_stall_kinds[] = {
  */
 struct mt_cgroup {
 	uint64_t id;
+	uint64_t parent_id;	/* 0: the root, or a module without parent-id */
+	uint64_t removed_ns;	/* a tombstone: when it was removed; else 0 */
+	/* removed-descendants, when has_gone; gauges stay 0 */
+	bool has_gone;
+	struct mt_sums gone;
+	/* hierarchical values, when the caller computed them; else NULL */
+	const struct mt_sums *rec;
 	uint64_t counters[MT_NR_CGROUP_COUNTERS];	/* as mt_cgroup_counters[] */
 	const char *path;	/* filled in by the caller; NULL if unknown */
 	/* stall latency histograms by enum memtally_reclaim_kind */

@@ -217,9 +217,13 @@ int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all)
 		const char **row = &cells[(i + 1) * cols];
 
 		snprintf(num[i][0], U64_CHARS, "%" PRIu64, v[i].id);
+		/* hierarchical counts where the caller computed them */
+		const uint64_t *counters = v[i].rec ? v[i].rec->counters :
+						      v[i].counters;
+
 		for (c = 2; c < cols; c++)
 			snprintf(num[i][c - 1], U64_CHARS, "%" PRIu64,
-				 v[i].counters[ctr[c - 2]]);
+				 counters[ctr[c - 2]]);
 		row[0] = v[i].path ? v[i].path : "?";
 		for (c = 1; c < cols; c++)
 			row[c] = num[i][c - 1];
@@ -240,7 +244,24 @@ static struct json_object *u64_array(const uint64_t *v, size_t n)
 	return a;
 }
 
-/* An unknown path (cgroup removed meanwhile) is null. */
+/* Hierarchical counts: the counters and histograms by their JSON keys */
+static struct json_object *sums_json(const struct mt_sums *r)
+{
+	struct json_object *o = json_object_new_object();
+	size_t c;
+
+	for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
+		add_u64(o, mt_cgroup_counters[c].json, r->counters[c]);
+	for (c = 0; c < MT_NR_STALL_KINDS; c++)
+		json_object_object_add(o, mt_stall_kinds[c].hist_json,
+			u64_array(r->hist[c], MEMTALLY_HIST_BUCKETS));
+	return o;
+}
+
+/*
+ * An unknown path (cgroup removed meanwhile) is null.  A row with
+ * hierarchical counts (rec) also has them under "recursive".
+ */
 struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n)
 {
 	struct json_object *a = json_object_new_array();
@@ -260,6 +281,9 @@ struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n)
 		json_object_object_add(o, "damon_age_hist",
 				       u64_array(v[i].damon_age,
 						 MEMTALLY_DAMON_AGE_BUCKETS));
+		if (v[i].rec)
+			json_object_object_add(o, "recursive",
+					       sums_json(v[i].rec));
 		json_object_array_add(a, o);
 	}
 	return a;

@@ -57,6 +57,21 @@ else
 	nok "cgroups --cgroup /tt counts 3000 touched pages" "$out"
 fi
 
+# hierarchical counts: 3000 pages touched in /th/job stay in /th's after
+# the job's cgroup is removed (the dump start brings the module up to date)
+mkdir -p $cg/th/job
+sh -c "echo \$\$ > $cg/th/job/cgroup.procs && exec /tests/mt_touch 3000"
+rmdir $cg/th/job
+out=$(memtally cgroups --recursive --cgroup /th --json 2>&1)
+own=$(echo "$out" | grep -o '"faults_user": *[0-9]*' | sed -n '1s/.*: *//p')
+rec=$(echo "$out" | grep -o '"faults_user": *[0-9]*' | sed -n '2s/.*: *//p')
+if [ "$own" = 0 ] && [ -n "$rec" ] && [ "$rec" -ge 3000 ] && [ "$rec" -lt 3200 ]; then
+	ok "cgroups --recursive: /th keeps the 3000 faults of its removed child ($rec, own $own)"
+else
+	nok "cgroups --recursive: /th keeps the 3000 faults of its removed child" "$out"
+fi
+rmdir $cg/th
+
 out=$(memtally cgroups --prefix /tt 2>&1)
 if echo "$out" | grep -q '^/tt ' && echo "$out" | grep -q '^/tt/sub ' &&
    ! echo "$out" | grep -q '^/ttx '; then
@@ -432,6 +447,7 @@ json_out status status --json
 json_out config config --json
 json_out cgroups cgroups --json
 json_out cgroups-tt cgroups --cgroup /tt --json
+json_out cgroups-recursive cgroups --recursive --json
 json_out stalls stalls --json
 json_out stalls-memcg stalls --kind memcg --json
 json_out reclaim reclaim --json

@@ -661,6 +661,48 @@ static void json_utf8(void)
 	free(out);
 }
 
+/*
+ * Hierarchical counts: / (1) > /a (10) > /a/b (20, a removed descendant
+ * with 1 OOM kill), /a/c (30); /a/gone (25) is a tombstone, whose counts
+ * are in /a's removed-descendants already; /z (40) beside /a.  Computed by
+ * hand (faults-user = id; /a lost 2 faults and 3 OOM kills to removed
+ * descendants): / = 1 + (10 + 2 + 20 + 30) + 40; /a = 10 + 2 + 20 + 30.
+ */
+static void recursive_sums(void)
+{
+	struct mt_cgroup v[6] = {
+		{ .id = 30, .parent_id = 10 },
+		{ .id = 1 },
+		{ .id = 25, .parent_id = 10, .removed_ns = 5 },
+		{ .id = 20, .parent_id = 10, .has_gone = true },
+		{ .id = 10, .parent_id = 1, .has_gone = true },
+		{ .id = 40, .parent_id = 1 },
+	};
+	struct mt_sums *rec;
+	size_t i;
+
+	for (i = 0; i < 6; i++) {
+		v[i].counters[MT_CTR_FAULTS_USER] = v[i].id;
+		v[i].hist[0][3] = 1;
+	}
+	v[3].gone.counters[MT_CTR_OOM_KILLS] = 1;
+	v[4].gone.counters[MT_CTR_FAULTS_USER] = 2;
+	v[4].gone.counters[MT_CTR_OOM_KILLS] = 3;
+	rec = mt_cgroups_recursive(v, 6);
+	CHECK(rec);
+	CHECK(v[1].rec && v[1].rec->counters[MT_CTR_FAULTS_USER] == 1 + 62 + 40);
+	CHECK(v[1].rec->counters[MT_CTR_OOM_KILLS] == 4);
+	CHECK(v[1].rec->hist[0][3] == 5);	/* 1, 10, 20, 30, 40 */
+	CHECK(v[4].rec && v[4].rec->counters[MT_CTR_FAULTS_USER] == 62);
+	CHECK(v[4].rec->counters[MT_CTR_OOM_KILLS] == 4);
+	CHECK(v[3].rec && v[3].rec->counters[MT_CTR_FAULTS_USER] == 20);
+	CHECK(v[3].rec->counters[MT_CTR_OOM_KILLS] == 1);
+	CHECK(v[0].rec && v[0].rec->counters[MT_CTR_FAULTS_USER] == 30);
+	CHECK(v[5].rec && v[5].rec->counters[MT_CTR_FAULTS_USER] == 40);
+	CHECK(!v[2].rec);	/* a tombstone */
+	free(rec);
+}
+
 void test_format(void)
 {
 	RUN(status_text);
@@ -671,6 +713,7 @@ void test_format(void)
 	RUN(cgroups_json);
 	RUN(sort_keys);
 	RUN(filter_prefix);
+	RUN(recursive_sums);
 	RUN(durations);
 	RUN(iso_times);
 	RUN(hist_text);
