@@ -603,11 +603,13 @@ static int cgroup_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct mt_cgroup *a = pa, *b = pb;
 	unsigned int key = *(const unsigned int *)arg;
+	/* hierarchical counts where the caller computed them, as shown */
+	const uint64_t *ca = a->rec ? a->rec->counters : a->counters;
+	const uint64_t *cb = b->rec ? b->rec->counters : b->counters;
 	int r = 0;
 
 	if (key >= MT_SORT_COUNTER)
-		r = u64_cmp(b->counters[key - MT_SORT_COUNTER],
-			    a->counters[key - MT_SORT_COUNTER]);
+		r = u64_cmp(cb[key - MT_SORT_COUNTER], ca[key - MT_SORT_COUNTER]);
 	if (!r && key != MT_SORT_ID)
 		r = mt_path_cmp(a->path, b->path);
 	return r ? r : u64_cmp(a->id, b->id);

@@ -700,6 +700,9 @@ static void recursive_sums(void)
 	CHECK(v[0].rec && v[0].rec->counters[MT_CTR_FAULTS_USER] == 30);
 	CHECK(v[5].rec && v[5].rec->counters[MT_CTR_FAULTS_USER] == 40);
 	CHECK(!v[2].rec);	/* a tombstone */
+	/* sorted by the counts shown: / 103, /a 62, /z 40, /a/c 30, ... */
+	mt_cgroups_sort(v, 6, MT_SORT_COUNTER + MT_CTR_FAULTS_USER);
+	CHECK(v[0].id == 1 && v[1].id == 10 && v[2].id == 40 && v[3].id == 30);
 	free(rec);
 }
 
