@@ -24,9 +24,9 @@ static const char cgroups_usage_head[] =
 "                     (JSON has every counter and histogram anyway)\n";
 static const char cgroups_usage_tail[] =
 "  -r, --recursive    hierarchical counts: each cgroup's own, its live\n"
-"                     descendants' and its removed descendants', which\n"
-"                     never decrease (JSON: under \"recursive\", beside\n"
-"                     the cgroup's own)\n"
+"                     descendants' and its removed descendants' (KSM and\n"
+"                     DAMON gauges: the live ones'); JSON: under\n"
+"                     \"recursive\", beside the cgroup's own\n"
 "  -p, --prefix PATH  only PATH and the cgroups below it\n"
 "  -c, --cgroup PATH  only the cgroup PATH\n"
 "  -j, --json         print a JSON array\n"
@@ -154,6 +154,14 @@ static int cgroups_show(const struct cgroups_opts *o, const char *root,
 	if (mt_cli_paths(&map, root, l->v, n))
 		return -1;
 	if (o->recursive) {
+		/* a module from before parent-id: every row would be a root */
+		for (i = 0; i < n && !l->v[i].parent_id; i++)
+			;
+		if (n > 1 && i == n) {
+			mt_err("the loaded memtally module sends no parent ids (load a newer one)");
+			mt_cgmap_free(&map);
+			return -1;
+		}
 		/* over the whole dump, before any filter */
 		rec = mt_cgroups_recursive(l->v, n);
 		if (!rec) {
@@ -169,12 +177,18 @@ static int cgroups_show(const struct cgroups_opts *o, const char *root,
 			if (l->v[i].id == id)
 				l->v[kept++] = l->v[i];
 		n = kept;
+		if (!n) {
+			mt_err("no cgroup %s tracked by memtally", o->cgroup);
+			err = -1;
+			goto out;
+		}
 	}
 	mt_cgroups_sort(l->v, n, o->sort);
 	err = o->json ? mt_json_print(stdout, mt_cgroups_json(l->v, n)) :
 			mt_cgroups_print(stdout, l->v, n, o->all);
 	if (err)
 		mt_err("out of memory");
+out:
 	mt_cgmap_free(&map);
 	free(rec);
 	return err;
