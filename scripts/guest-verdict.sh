@@ -28,6 +28,7 @@ mt_skip_feature() {
 	*"no PSI"*) echo psi ;;
 	*"no MGLRU"* | *"CONFIG_LRU_GEN"*) echo mglru ;;
 	*"no CONFIG_MEMCG_V1"*) echo memcg_v1 ;;
+	*"no fault injection"*) echo fault_inject ;;
 	esac
 }
 

@@ -47,8 +47,8 @@ expect() {
 	fi
 }
 
-all612="damon=1 ksm=1 ksm_tp=1 psi=1 mglru=1 damon_stat=0 reclaim_memcg=0 memcg_v1=0"
-all61="damon=0 ksm=1 ksm_tp=0 psi=1 mglru=1 damon_stat=0 reclaim_memcg=0 memcg_v1=1"
+all612="damon=1 ksm=1 ksm_tp=1 psi=1 mglru=1 damon_stat=0 reclaim_memcg=0 memcg_v1=0 fault_inject=0"
+all61="damon=0 ksm=1 ksm_tp=0 psi=1 mglru=1 damon_stat=0 reclaim_memcg=0 memcg_v1=1 fault_inject=0"
 good=("MT-SUITE s" "1..2" "ok 1 a" "ok 2 b" "MT-SUITE-END s rc=0")
 
 log "$all612" "${good[@]}"
@@ -69,10 +69,16 @@ expect "a cgroup v1 memory skip on 6.12 is a skip" 6.12 s ok ""
 log "$all612" "MT-SUITE s" "1..2" "ok 1 a" "ok 2 b # SKIP this kernel cannot mount the memory controller on cgroup v1 (no CONFIG_MEMCG_V1), so paddr always sees v2 ids" "MT-SUITE-END s rc=0"
 expect "a cgroup v1 memory skip on the debug kernel fails" debug s fail "skipped for want of memcg_v1, which debug must have"
 
+log "$all612" "MT-SUITE s" "1..2" "ok 1 a" "ok 2 b # SKIP this kernel has no fault injection (CONFIG_FAULT_INJECTION, ...)" "MT-SUITE-END s rc=0"
+expect "a fault injection skip on 6.12 is a skip" 6.12 s ok ""
+
+log "$all612" "MT-SUITE s" "1..2" "ok 1 a" "ok 2 b # SKIP this kernel has no fault injection (CONFIG_FAULT_INJECTION, ...)" "MT-SUITE-END s rc=0"
+expect "a fault injection skip on the debug kernel fails" debug s fail "skipped for want of fault_inject, which debug must have"
+
 log "$all612" "MT-SUITE s" "1..2" "ok 1 a" "ok 2 b # SKIP no idea" "MT-SUITE-END s rc=0"
 expect "a skip for no known feature fails" 6.12 s fail "skipped for no known missing feature"
 
-log "damon=0 ksm=1 ksm_tp=1 psi=1 mglru=1 damon_stat=0 reclaim_memcg=0 memcg_v1=0" "${good[@]}"
+log "damon=0 ksm=1 ksm_tp=1 psi=1 mglru=1 damon_stat=0 reclaim_memcg=0 memcg_v1=0 fault_inject=0" "${good[@]}"
 expect "6.12 without DAMON fails, even with no skip" 6.12 s fail "damon is missing"
 
 log "$all612" "${good[@]}"

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -180,6 +181,7 @@ static int unbind(struct mt_nl *nl, struct mt_nl_result *res)
 
 struct info {
 	bool bound;
+	uint32_t wss_ring;
 	uint64_t aggregations, total, unattributed, probe_ns;
 };
 
@@ -189,6 +191,8 @@ static void info_cb(const struct nlmsghdr *nlh, void *ctx)
 	const struct nlattr *a;
 
 	in->bound = mt_nl_attr(nlh, MEMTALLY_A_DAMON_KDAMOND_PID);
+	a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_WSS_RING);
+	in->wss_ring = a ? (uint32_t)mt_nl_u64(a) : 0;
 	a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_AGGREGATIONS);
 	in->aggregations = a ? mt_nl_u64(a) : 0;
 	a = mt_nl_attr(nlh, MEMTALLY_A_DAMON_TOTAL_BYTES);
@@ -851,6 +855,144 @@ TEST(commit_changed_intervals)
 	damon_stop();
 	cg_remove("mt_dsa");
 	mt_nl_close(&nl);
+}
+
+#define FAILSLAB	"/sys/kernel/debug/failslab"
+#define FAIL_PAGE_ALLOC	"/sys/kernel/debug/fail_page_alloc"
+#define FAIL_NTH	"/proc/thread-self/fail-nth"
+
+/*
+ * Each allocation a bind makes fails in turn (fault injection's fail-nth:
+ * the Nth allocation of this thread from now fails, slab or page, GFP_KERNEL
+ * included): every bind that fails leaves the old binding bound, counting
+ * on with its numbers (its ring size, its aggregation count, the cgroup's
+ * working set); a bind that succeeds despite the fault (kvzalloc's vmalloc
+ * fallback) is one that replaced it, then the old one is bound again.
+ * Stops when a bind no longer reaches the Nth allocation.
+ */
+TEST(bind_out_of_memory)
+{
+	struct bind b = { .ops = MEMTALLY_DAMON_OPS_VADDR,
+			  .sample_us = SAMPLE_US, .aggr_us = AGGR_US,
+			  .wss_ring = 64 };
+	struct bind nb;
+	int n, failed = 0, passed = 0, store_enomem = 0, bad = 0;
+	struct mt_nl_result res, bres;
+	struct info in, before;
+	char what[5000] = "";
+	uint32_t target;
+	struct mt_row r;
+	struct mt_nl nl;
+	long kd, left;
+	uint64_t id;
+	int i, err, fd;
+	pid_t v;
+
+	if (!have_damon())
+		SKIP(return, NO_DAMON);
+	if (access(FAIL_NTH, F_OK) || access(FAILSLAB, F_OK) ||
+	    access(FAIL_PAGE_ALLOC, F_OK))
+		SKIP(return, "this kernel has no fault injection (CONFIG_FAULT_INJECTION, CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC, CONFIG_FAULT_INJECTION_DEBUG_FS)");
+	/* GFP_KERNEL and order-0 allocations too; no stack dumps */
+	ASSERT_EQ(0, file_write(FAILSLAB "/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, file_write(FAILSLAB "/verbose", "0"));
+	ASSERT_EQ(0, file_write(FAIL_PAGE_ALLOC "/ignore-gfp-wait", "N"));
+	ASSERT_EQ(0, file_write(FAIL_PAGE_ALLOC "/min-order", "0"));
+	ASSERT_EQ(0, file_write(FAIL_PAGE_ALLOC "/verbose", "0"));
+	/*
+	 * Opened once: an open after the bind would itself allocate, and
+	 * be failed, if the bind did not use up the count
+	 */
+	fd = open(FAIL_NTH, O_RDWR);
+	ASSERT_GE(fd, 0);
+
+	ASSERT_EQ(0, mt_nl_open(&nl, MEMTALLY_FAMILY_NAME));
+	id = cg_make("mt_doom");
+	ASSERT_NE(0, id);
+	v = worker("mt_doom", 8, true);
+	ASSERT_GT(v, 0);
+	kd = bind_vaddr(&nl, v, &b, &target, &res);
+	ASSERT_GT(kd, 0) TH_LOG("bind: %s", res.extack);
+	nb = b;
+	nb.wss_ring = 32;	/* tells the new binding from the old */
+
+	for (n = 1; n < 2000; n++) {
+		/* the old binding has numbers */
+		for (i = 0; i < 100; i++) {
+			ASSERT_EQ(0, info_get(&nl, &before));
+			ASSERT_EQ(0, mt_row_get(&nl, id, &r, &res));
+			if (before.aggregations >= 3 &&
+			    r.v[MEMTALLY_A_CGROUP_DAMON_WSS])
+				break;
+			usleep(100000);
+		}
+		ASSERT_EQ(b.wss_ring, before.wss_ring);
+		ASSERT_GT(r.v[MEMTALLY_A_CGROUP_DAMON_WSS], 0);
+
+		char nth[16];
+		ssize_t len;
+
+		len = snprintf(nth, sizeof(nth), "%d", n);
+		bres.extack[0] = 0;
+		ASSERT_EQ(len, pwrite(fd, nth, len, 0));
+		err = bind(&nl, &nb, &bres);
+		len = pread(fd, nth, sizeof(nth) - 1, 0);
+		ASSERT_EQ(1, pwrite(fd, "0", 1, 0));
+		ASSERT_GT(len, 0);
+		nth[len] = 0;
+		left = strtol(nth, NULL, 10);
+
+		ASSERT_EQ(0, info_get(&nl, &in));
+		ASSERT_EQ(0, mt_row_get(&nl, id, &r, &res));
+		if (!err && left > 0)
+			break;		/* no allocation failed: all were tried */
+		if (in.wss_ring == nb.wss_ring) {
+			/* the fault was survived: bound anew; go back */
+			passed++;
+			strcat(what, "s");
+			ASSERT_EQ(0, bind(&nl, &b, &res)) TH_LOG("%s", res.extack);
+			continue;
+		}
+		failed++;
+		store_enomem += err == -ENOMEM &&
+				strstr(bres.extack, "per-cgroup DAMON");
+		strcat(what, err == -ENOMEM ? "m" : err == -EIO ? "i" : "e");
+		/* the old binding, its numbers as they were, not reset */
+		if (!in.bound || in.wss_ring != b.wss_ring ||
+		    in.aggregations < before.aggregations ||
+		    !r.v[MEMTALLY_A_CGROUP_DAMON_WSS]) {
+			bad++;
+			strcat(what, "!");
+			TH_LOG("allocation %d failed (bind: %d, %s): bound %d, ring %u, aggregations %llu (were %llu), wss %llu",
+			       n, err, bres.extack, in.bound, in.wss_ring,
+			       (unsigned long long)in.aggregations,
+			       (unsigned long long)before.aggregations,
+			       (unsigned long long)r.v[MEMTALLY_A_CGROUP_DAMON_WSS]);
+			if (!in.bound)	/* bind it again for what follows */
+				ASSERT_EQ(0, bind(&nl, &b, &res));
+		}
+	}
+	/* the bind that had no fault counts */
+	ASSERT_EQ(0, info_get(&nl, &before));
+	sleep(1);
+	ASSERT_EQ(0, info_get(&nl, &in));
+	TH_LOG("allocation n of a bind failed, n = 1.. (m: bind ENOMEM, i: no reply, e: other error, s: survived, !: the old binding lost): %s",
+	       what);
+	TH_LOG("a bind makes %d allocations: %d failed it (%d in the per-cgroup numbers), %d were survived; then a bind without a fault: %llu -> %llu aggregations in 1 s",
+	       n - 1, failed, store_enomem, passed,
+	       (unsigned long long)before.aggregations,
+	       (unsigned long long)in.aggregations);
+	unbind(&nl, &res);
+	stop(v);
+	damon_stop();
+	cg_remove("mt_doom");
+	mt_nl_close(&nl);
+	close(fd);
+
+	EXPECT_EQ(0, bad);
+	EXPECT_GT(failed, 5);
+	EXPECT_GT(store_enomem, 0);
+	EXPECT_GT(in.aggregations, before.aggregations);
 }
 
 #define ROWS		50
