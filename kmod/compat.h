@@ -34,6 +34,20 @@
  */
 
 /*
+ * The check that a dump's state fits in cb->ctx: NL_ASSERT_DUMP_CTX_FITS
+ * from 6.2, renamed NL_ASSERT_CTX_FITS in 7.x; 6.1 has cb->ctx but no check.
+ */
+#ifndef NL_ASSERT_DUMP_CTX_FITS
+#ifdef NL_ASSERT_CTX_FITS
+#define NL_ASSERT_DUMP_CTX_FITS(type_name)	NL_ASSERT_CTX_FITS(type_name)
+#else
+#define NL_ASSERT_DUMP_CTX_FITS(type_name)				\
+	BUILD_BUG_ON(sizeof(type_name) >				\
+		     sizeof_field(struct netlink_callback, ctx))
+#endif
+#endif
+
+/*
  * Parsed attributes of a dump request: 6.1 keeps them in struct
  * genl_dumpit_info, 6.6 moved them into a genl_info (genl_info_dump()).
  */

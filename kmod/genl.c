@@ -4,7 +4,8 @@
  * Documentation/netlink/specs/memtally.yaml.
  *
  * The same struct genl_ops table serves 6.1 (before split ops) and later
- * kernels, which convert full ops to split ops themselves.  Handlers run in
+ * kernels, which convert full ops to split ops themselves.  The request
+ * policies are generated from the spec (genl-gen.h).  Handlers run in
  * process context and may sleep; they read the store under RCU only.
  * Reads need CAP_PERFMON or CAP_SYS_ADMIN, changes CAP_SYS_ADMIN.  The
  * family is not netnsok: it only exists in the initial network namespace.
@@ -17,6 +18,7 @@
 
 #include "memtally.h"
 #include "compat.h"
+#include "genl-gen.h"
 
 static struct genl_family mt_genl_family;
 
@@ -87,7 +89,7 @@ static int mt_genl_put_hook(struct sk_buff *msg, const struct mt_hook *h)
 	return 0;
 }
 
-static int mt_genl_status_get(struct sk_buff *skb, struct genl_info *info)
+static int memtally_nl_status_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	unsigned int i;
@@ -266,7 +268,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 	return mt_store_find(&found, snap, true) && found == id;
 }
 
-static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
+static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mt_snapshot *snap;
 	struct sk_buff *msg;
@@ -281,12 +283,7 @@ static int mt_genl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	if (info->attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED]) {
-		NL_SET_ERR_MSG_ATTR(info->extack,
-				    info->attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED],
-				    "include-removed is for dumps; a do request finds a removed cgroup by its id");
-		return -EINVAL;
-	}
+	/* include-removed changes nothing: a do finds a removed cgroup */
 	id = nla_get_u64(info->attrs[MEMTALLY_A_CGROUP_ID]);
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* ~2 KiB: not on the stack */
 	if (!snap)
@@ -317,8 +314,15 @@ out:
 	return err;
 }
 
-static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
+/* where a cgroup-get dump goes on, in cb->ctx */
+struct mt_cgroup_dump_ctx {
+	u64 next_id;		/* the lowest cgroup id not yet sent */
+	bool include_removed;	/* tombstones too */
+};
+
+static int memtally_nl_cgroup_get_start(struct netlink_callback *cb)
 {
+	struct mt_cgroup_dump_ctx *ctx = (void *)cb->ctx;
 	struct nlattr **attrs = mt_genl_dump_attrs(cb);
 	int err;
 
@@ -331,7 +335,7 @@ static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
 				    "a dump takes no cgroup id; use a do request");
 		return -EINVAL;
 	}
-	cb->args[1] = attrs && attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED];
+	ctx->include_removed = attrs && attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED];
 	/* Start from the hierarchy as it is now, with fresh KSM sums. */
 	mt_store_sync();
 	mt_ksm_refresh();
@@ -339,22 +343,23 @@ static int mt_genl_cgroup_dump_start(struct netlink_callback *cb)
 }
 
 /*
- * Resumable: cb->args[0] is the lowest cgroup id not yet sent, args[1]
- * whether removed cgroups are listed too.  Rows come
- * in ascending id order, so none twice; a cgroup tracked or retired while
- * the dump spans several messages flags the rest NLM_F_DUMP_INTR.
+ * Resumable from cb->ctx.  Rows come in ascending id order, so none twice;
+ * a cgroup tracked or retired while the dump spans several messages flags
+ * the rest NLM_F_DUMP_INTR.
  */
-static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
+static int memtally_nl_cgroup_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct mt_cgroup_dump_ctx *ctx = (void *)cb->ctx;
+	u64 id = ctx->next_id;
 	struct mt_snapshot *snap;
-	u64 id = cb->args[0];
 	int err = 0;
 
+	NL_ASSERT_DUMP_CTX_FITS(struct mt_cgroup_dump_ctx);
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* not on the stack */
 	if (!snap)
 		return -ENOMEM;
 	cb->seq = mt_store_changes() + 1;	/* 0 would mean "unknown" */
-	while (mt_store_find(&id, snap, cb->args[1])) {
+	while (mt_store_find(&id, snap, ctx->include_removed)) {
 		err = mt_genl_put_row(skb, snap, false,
 				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, cb);
@@ -363,24 +368,31 @@ static int mt_genl_cgroup_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		id++;
 	}
 	kfree(snap);
-	cb->args[0] = id;
+	ctx->next_id = id;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err;
 }
 
-static int mt_genl_node_dump_start(struct netlink_callback *cb)
+static int memtally_nl_node_get_start(struct netlink_callback *cb)
 {
 	return mt_genl_may_read(cb->skb, cb->extack);
 }
 
-/* Resumable: cb->args[0] is the lowest node not yet sent. */
-static int mt_genl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
+/* where a node-get dump goes on, in cb->ctx */
+struct mt_node_dump_ctx {
+	int next_nid;		/* the lowest node not yet sent */
+};
+
+/* Resumable from cb->ctx, in node order. */
+static int memtally_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct mt_node_dump_ctx *ctx = (void *)cb->ctx;
+	int nid = ctx->next_nid;
 	struct mt_snapshot *snap;
-	int nid = cb->args[0];
 	int err = 0;
 
+	NL_ASSERT_DUMP_CTX_FITS(struct mt_node_dump_ctx);
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* not on the stack */
 	if (!snap)
 		return -ENOMEM;
@@ -393,13 +405,13 @@ static int mt_genl_node_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		nid++;
 	}
 	kfree(snap);
-	cb->args[0] = nid;
+	ctx->next_nid = nid;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err;
 }
 
-static int mt_genl_ksm_get(struct sk_buff *skb, struct genl_info *info)
+static int memtally_nl_ksm_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	u64 sums[MT_NR_KSM], scans, ns;
 	struct sk_buff *msg;
@@ -452,7 +464,7 @@ static int mt_genl_config_rates(struct genl_info *info)
 	return 0;
 }
 
-static int mt_genl_config_set(struct sk_buff *skb, struct genl_info *info)
+static int memtally_nl_config_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr *a = info->attrs[MEMTALLY_A_CONFIG_STALL_THRESHOLD_US];
 	int err;
@@ -463,11 +475,6 @@ static int mt_genl_config_set(struct sk_buff *skb, struct genl_info *info)
 	if (!a && !info->attrs[MEMTALLY_A_CONFIG_DAMON_HOT_RATE] &&
 	    !info->attrs[MEMTALLY_A_CONFIG_DAMON_COLD_RATE]) {
 		NL_SET_ERR_MSG(info->extack, "nothing to set");
-		return -EINVAL;
-	}
-	if (a && nla_get_u64(a) > MEMTALLY_STALL_THRESHOLD_MAX_US) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "stall threshold above 60000000 us (60 s)");
 		return -EINVAL;
 	}
 	/* check everything before changing anything */
@@ -545,87 +552,60 @@ free:
 	mt_event_dropped();
 }
 
-static const struct nla_policy mt_config_set_policy[MEMTALLY_A_CONFIG_MAX + 1] = {
-	[MEMTALLY_A_CONFIG_STALL_THRESHOLD_US] = { .type = NLA_U64 },
-	[MEMTALLY_A_CONFIG_DAMON_HOT_RATE] = { .type = NLA_U32 },
-	[MEMTALLY_A_CONFIG_DAMON_COLD_RATE] = { .type = NLA_U32 },
-};
-
-static const struct nla_policy mt_damon_bind_policy[MEMTALLY_A_DAMON_REGION_RING + 1] = {
-	[MEMTALLY_A_DAMON_KDAMOND_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[MEMTALLY_A_DAMON_OPS] = NLA_POLICY_MAX(NLA_U32, MEMTALLY_DAMON_OPS_VADDR),
-	[MEMTALLY_A_DAMON_SAMPLE_US] = NLA_POLICY_MIN(NLA_U32, 1),
-	[MEMTALLY_A_DAMON_AGGR_US] = NLA_POLICY_MIN(NLA_U32, 1),
-	[MEMTALLY_A_DAMON_TARGET_PID] = NLA_POLICY_MIN(NLA_U32, 1),
-	[MEMTALLY_A_DAMON_WSS_RING] =
-		NLA_POLICY_RANGE(NLA_U32, 1, MEMTALLY_DAMON_WSS_RING_MAX),
-	[MEMTALLY_A_DAMON_REGION_RING] =
-		NLA_POLICY_RANGE(NLA_U32, 1, MEMTALLY_DAMON_REGION_RING_MAX),
-};
-
-static const struct nla_policy mt_cgroup_get_policy[MEMTALLY_A_CGROUP_INCLUDE_REMOVED + 1] = {
-	[MEMTALLY_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-	[MEMTALLY_A_CGROUP_INCLUDE_REMOVED] = { .type = NLA_FLAG },
-};
-
-static const struct nla_policy mt_cgroup_id_policy[MEMTALLY_A_CGROUP_ID + 1] = {
-	[MEMTALLY_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_U64, 1),
-};
-
 static const struct genl_ops mt_genl_ops[] = {
 	{
 		.cmd	= MEMTALLY_CMD_STATUS_GET,
-		.doit	= mt_genl_status_get,
+		.doit	= memtally_nl_status_get_doit,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_CGROUP_GET,
-		.doit	= mt_genl_cgroup_get_doit,
-		.start	= mt_genl_cgroup_dump_start,
-		.dumpit	= mt_genl_cgroup_dump,
-		.policy	= mt_cgroup_get_policy,
-		.maxattr = MEMTALLY_A_CGROUP_INCLUDE_REMOVED,
+		.doit	= memtally_nl_cgroup_get_doit,
+		.start	= memtally_nl_cgroup_get_start,
+		.dumpit	= memtally_nl_cgroup_get_dumpit,
+		.policy	= memtally_cgroup_get_do_nl_policy,
+		.maxattr = ARRAY_SIZE(memtally_cgroup_get_do_nl_policy) - 1,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_NODE_GET,
-		.start	= mt_genl_node_dump_start,
-		.dumpit	= mt_genl_node_dump,
+		.start	= memtally_nl_node_get_start,
+		.dumpit	= memtally_nl_node_get_dumpit,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_KSM_GET,
-		.doit	= mt_genl_ksm_get,
+		.doit	= memtally_nl_ksm_get_doit,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_CONFIG_SET,
-		.doit	= mt_genl_config_set,
-		.policy	= mt_config_set_policy,
-		.maxattr = MEMTALLY_A_CONFIG_MAX,
+		.doit	= memtally_nl_config_set_doit,
+		.policy	= memtally_config_set_nl_policy,
+		.maxattr = ARRAY_SIZE(memtally_config_set_nl_policy) - 1,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_DAMON_BIND,
-		.doit	= mt_genl_damon_bind,
-		.policy	= mt_damon_bind_policy,
-		.maxattr = MEMTALLY_A_DAMON_REGION_RING,
+		.doit	= memtally_nl_damon_bind_doit,
+		.policy	= memtally_damon_bind_nl_policy,
+		.maxattr = ARRAY_SIZE(memtally_damon_bind_nl_policy) - 1,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_DAMON_UNBIND,
-		.doit	= mt_genl_damon_unbind,
+		.doit	= memtally_nl_damon_unbind_doit,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_DAMON_GET,
-		.doit	= mt_genl_damon_get,
+		.doit	= memtally_nl_damon_get_doit,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_DAMON_WSS_GET,
-		.doit	= mt_genl_damon_wss_doit,
-		.start	= mt_genl_damon_wss_start,
-		.dumpit	= mt_genl_damon_wss_dump,
-		.policy	= mt_cgroup_id_policy,
-		.maxattr = MEMTALLY_A_CGROUP_ID,
+		.doit	= memtally_nl_damon_wss_get_doit,
+		.start	= memtally_nl_damon_wss_get_start,
+		.dumpit	= memtally_nl_damon_wss_get_dumpit,
+		.policy	= memtally_damon_wss_get_nl_policy,
+		.maxattr = ARRAY_SIZE(memtally_damon_wss_get_nl_policy) - 1,
 	},
 	{
 		.cmd	= MEMTALLY_CMD_DAMON_REGIONS_GET,
-		.start	= mt_genl_damon_regions_start,
-		.dumpit	= mt_genl_damon_regions_dump,
+		.start	= memtally_nl_damon_regions_get_start,
+		.dumpit	= memtally_nl_damon_regions_get_dumpit,
 	},
 };
 

@@ -35,13 +35,13 @@ static int mt_damon_req_targets(struct genl_info *info,
 }
 
 /**
- * mt_genl_damon_bind() - damon-bind: attribute one kdamond's aggregations
+ * memtally_nl_damon_bind_doit() - damon-bind: attribute one kdamond's aggregations
  * @skb: the request
  * @info: its parsed attributes
  *
  * Return: 0 or a negative errno with an extack message.
  */
-int mt_genl_damon_bind(struct sk_buff *skb, struct genl_info *info)
+int memtally_nl_damon_bind_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **tb = info->attrs;
 	struct mt_damon_req *req;
@@ -97,13 +97,13 @@ out:
 }
 
 /**
- * mt_genl_damon_unbind() - damon-unbind: stop attributing
+ * memtally_nl_damon_unbind_doit() - damon-unbind: stop attributing
  * @skb: the request
  * @info: its parsed attributes
  *
  * Return: 0 or a negative errno with an extack message.
  */
-int mt_genl_damon_unbind(struct sk_buff *skb, struct genl_info *info)
+int memtally_nl_damon_unbind_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	int err = mt_genl_may_write(skb, info->extack);
 
@@ -146,13 +146,13 @@ static int mt_genl_put_damon(struct sk_buff *msg,
 }
 
 /**
- * mt_genl_damon_get() - damon-get: the binding and its state
+ * memtally_nl_damon_get_doit() - damon-get: the binding and its state
  * @skb: the request
  * @info: its parsed attributes
  *
  * Return: 0 or a negative errno with an extack message.
  */
-int mt_genl_damon_get(struct sk_buff *skb, struct genl_info *info)
+int memtally_nl_damon_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mt_damon_info *di;
 	struct sk_buff *msg;
@@ -221,13 +221,13 @@ cancel:
 }
 
 /**
- * mt_genl_damon_wss_doit() - damon-wss-get do: samples of one cgroup
+ * memtally_nl_damon_wss_get_doit() - damon-wss-get do: samples of one cgroup
  * @skb: the request
  * @info: its parsed attributes
  *
  * Return: 0 or a negative errno with an extack message.
  */
-int mt_genl_damon_wss_doit(struct sk_buff *skb, struct genl_info *info)
+int memtally_nl_damon_wss_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mt_wss_sample *v;
 	struct sk_buff *msg;
@@ -273,7 +273,7 @@ out:
 }
 
 /**
- * mt_genl_damon_wss_start() - damon-wss-get dump: check the request
+ * memtally_nl_damon_wss_get_start() - damon-wss-get dump: check the request
  * @cb: the dump
  *
  * Every message of the dump gets room for at least one whole row of the
@@ -281,7 +281,7 @@ out:
  *
  * Return: 0 or a negative errno with an extack message.
  */
-int mt_genl_damon_wss_start(struct netlink_callback *cb)
+int memtally_nl_damon_wss_get_start(struct netlink_callback *cb)
 {
 	struct nlattr **attrs = mt_genl_dump_attrs(cb);
 	int err;
@@ -301,19 +301,26 @@ int mt_genl_damon_wss_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/* where a damon-wss-get dump goes on, in cb->ctx */
+struct mt_wss_dump_ctx {
+	u64 next_id;		/* the lowest cgroup id not yet sent */
+};
+
 /**
- * mt_genl_damon_wss_dump() - damon-wss-get dump: every cgroup's samples
+ * memtally_nl_damon_wss_get_dumpit() - damon-wss-get dump: every cgroup's samples
  * @skb: the message to fill
- * @cb: the dump; cb->args[0] is the lowest cgroup id not yet sent
+ * @cb: the dump, resumable from its ctx
  *
  * Return: bytes written, 0 at the end, or a negative errno.
  */
-int mt_genl_damon_wss_dump(struct sk_buff *skb, struct netlink_callback *cb)
+int memtally_nl_damon_wss_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
+	struct mt_wss_dump_ctx *ctx = (void *)cb->ctx;
+	u64 id = ctx->next_id;
 	struct mt_wss_sample *v;
-	u64 id = cb->args[0];
 	int n, err = 0;
 
+	NL_ASSERT_DUMP_CTX_FITS(struct mt_wss_dump_ctx);
 	v = kvmalloc_array(MEMTALLY_DAMON_WSS_RING_MAX, sizeof(*v),
 			   GFP_KERNEL);
 	if (!v)
@@ -328,19 +335,19 @@ int mt_genl_damon_wss_dump(struct sk_buff *skb, struct netlink_callback *cb)
 		id++;
 	}
 	kvfree(v);
-	cb->args[0] = id;
+	ctx->next_id = id;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return n < 0 ? 0 : err;
 }
 
 /**
- * mt_genl_damon_regions_start() - damon-regions-get dump: check the caller
+ * memtally_nl_damon_regions_get_start() - damon-regions-get dump: check the caller
  * @cb: the dump
  *
  * Return: 0 or -EPERM with an extack message.
  */
-int mt_genl_damon_regions_start(struct netlink_callback *cb)
+int memtally_nl_damon_regions_get_start(struct netlink_callback *cb)
 {
 	return mt_genl_may_read(cb->skb, cb->extack);
 }
@@ -380,22 +387,30 @@ static int mt_genl_put_region(struct sk_buff *msg, struct netlink_callback *cb,
 
 #define MT_REGIONS_BATCH	32
 
+/* where a damon-regions-get dump goes on, in cb->ctx */
+struct mt_regions_dump_ctx {
+	u64 gen;		/* the binding's generation (0: not yet read) */
+	u64 pos;		/* the next snapshot's sequence number */
+	u64 end;		/* the ring's head when the dump started */
+};
+
 /**
- * mt_genl_damon_regions_dump() - damon-regions-get dump: the region ring
+ * memtally_nl_damon_regions_get_dumpit() - damon-regions-get dump: the region ring
  * @skb: the message to fill
- * @cb: the dump; cb->args[0..2]: binding generation, next sequence number,
- *	end of the dump (the ring's head when it started)
+ * @cb: the dump, resumable from its ctx
  *
  * A rebinding in the middle ends the dump, flagged NLM_F_DUMP_INTR.
  * Return: bytes written, 0 at the end, or a negative errno.
  */
-int mt_genl_damon_regions_dump(struct sk_buff *skb,
-			       struct netlink_callback *cb)
+int memtally_nl_damon_regions_get_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb)
 {
-	u64 gen = cb->args[0], pos = cb->args[1], end = cb->args[2];
+	struct mt_regions_dump_ctx *ctx = (void *)cb->ctx;
+	u64 gen = ctx->gen, pos = ctx->pos, end = ctx->end;
 	struct mt_region_snap *v;
 	int n, i, err = 0;
 
+	NL_ASSERT_DUMP_CTX_FITS(struct mt_regions_dump_ctx);
 	v = kmalloc_array(MT_REGIONS_BATCH, sizeof(*v), GFP_KERNEL);
 	if (!v)
 		return -ENOMEM;
@@ -419,9 +434,9 @@ int mt_genl_damon_regions_dump(struct sk_buff *skb,
 			break;
 	}
 	kfree(v);
-	cb->args[0] = gen;
-	cb->args[1] = pos;
-	cb->args[2] = end;
+	ctx->gen = gen;
+	ctx->pos = pos;
+	ctx->end = end;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
 	return err;

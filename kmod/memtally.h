@@ -460,15 +460,15 @@ void *mt_genl_put_hdr(struct sk_buff *msg, u32 portid, u32 seq, int flags,
 		      u8 cmd);
 
 /* genl_damon.c: the DAMON operations */
-int mt_genl_damon_bind(struct sk_buff *skb, struct genl_info *info);
-int mt_genl_damon_unbind(struct sk_buff *skb, struct genl_info *info);
-int mt_genl_damon_get(struct sk_buff *skb, struct genl_info *info);
-int mt_genl_damon_wss_doit(struct sk_buff *skb, struct genl_info *info);
-int mt_genl_damon_wss_start(struct netlink_callback *cb);
-int mt_genl_damon_wss_dump(struct sk_buff *skb, struct netlink_callback *cb);
-int mt_genl_damon_regions_start(struct netlink_callback *cb);
-int mt_genl_damon_regions_dump(struct sk_buff *skb,
-			       struct netlink_callback *cb);
+int memtally_nl_damon_bind_doit(struct sk_buff *skb, struct genl_info *info);
+int memtally_nl_damon_unbind_doit(struct sk_buff *skb, struct genl_info *info);
+int memtally_nl_damon_get_doit(struct sk_buff *skb, struct genl_info *info);
+int memtally_nl_damon_wss_get_doit(struct sk_buff *skb, struct genl_info *info);
+int memtally_nl_damon_wss_get_start(struct netlink_callback *cb);
+int memtally_nl_damon_wss_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
+int memtally_nl_damon_regions_get_start(struct netlink_callback *cb);
+int memtally_nl_damon_regions_get_dumpit(struct sk_buff *skb,
+					 struct netlink_callback *cb);
 bool mt_genl_has_listeners(void);
 void mt_genl_event(const struct mt_event *ev);
 

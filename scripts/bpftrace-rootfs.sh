@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # bpftrace-rootfs.sh: a Debian bookworm root filesystem with bpftrace, for
-# the bench's bpftrace comparison (scripts/guest/bench.sh runs it chrooted).
+# the bench's bpftrace comparison (scripts/guest/bench.sh runs it chrooted),
+# and python3-yaml, for the kernel's ynl cli.py that the test guests run
+# against the module (scripts/guest/ynl.sh).
 # debootstrap --variant=minbase from the archive this machine already has
 # configured, packed as a squashfs image (both Debian kernels have squashfs
 # as a module) in the cache.  The image's name is a hash of what goes into
@@ -12,7 +14,7 @@ set -euo pipefail
 
 CACHE=${MEMTALLY_CACHE:-$HOME/.cache/memtally}
 SUITE=bookworm
-PKGS=bpftrace
+PKGS=bpftrace,python3-yaml
 # what the image holds: change this line and a new image is built
 recipe="debootstrap --variant=minbase --include=$PKGS $SUITE; mksquashfs -comp zstd; v1"
 img=$CACHE/rootfs/bpftrace-$SUITE-$(echo "$recipe" | sha256sum | cut -c1-12).squashfs
@@ -56,9 +58,11 @@ fi
 rm -f "$tmp.log"
 chroot "$tmp/root" bpftrace --version > /dev/null ||
 	{ log "bpftrace does not run in the new root"; exit 1; }
+chroot "$tmp/root" python3 -c 'import yaml' ||
+	{ log "python3 with yaml does not run in the new root"; exit 1; }
 # what is in it, beside the image
 chroot "$tmp/root" dpkg-query -W > "$tmp/packages"
-# not needed to run bpftrace
+# not needed to run bpftrace or python3
 rm -rf "$tmp/root/var/cache/apt/archives"/*.deb "$tmp/root/var/lib/apt/lists"/* \
 	"$tmp/root/usr/share/doc" "$tmp/root/usr/share/man" "$tmp/root/usr/share/locale"
 mkdir -p "$tmp/root/sys" "$tmp/root/proc" "$tmp/root/dev" "$tmp/root/tmp" "$tmp/root/run"

@@ -75,14 +75,26 @@ if want_kernel debug; then
 		2> "$logs/debug-kernel.log" || rm -f "$debug_line"
 	  touch "$debug_line.done"; } &
 fi
+# the root filesystem image the guests' ynl.sh runs the kernel's cli.py
+# in (python3-yaml; bpftrace for the bench), built once per machine
+rootfs=""
+if [ "${MT_KERNELS:-}" != none ]; then
+	if rootfs=$(timed rootfs-image scripts/bpftrace-rootfs.sh 2> "$logs/rootfs.log"); then
+		pass rootfs-image
+	else
+		fail rootfs-image "$logs/rootfs.log"
+		rootfs=""
+	fi
+fi
 
 # ---- host checks -------------------------------------------------------
 # every command the scripts and Makefiles call comes from setup-host's packages
 step host-deps scripts/check-host-deps.sh
 checkpatch() {
 	local out
+	# not kmod/genl-gen.h: ynl-gen-c.py's output, checked by check-spec.sh
 	out=$(perl "$lsrc/scripts/checkpatch.pl" --strict --no-tree --terse \
-		--show-types -f kmod/*.c kmod/*.h Kbuild 2>&1)
+		--show-types -f kmod/*.c $(ls kmod/*.h | grep -v genl-gen.h) Kbuild 2>&1)
 	echo "$out"
 	! echo "$out" | grep -qE ': (ERROR|WARNING|CHECK):'
 }
@@ -90,7 +102,49 @@ step checkpatch checkpatch
 
 step kernel-doc scripts/check-kdoc.sh "$lsrc"
 
-step spec-matches-uapi scripts/check-spec.sh "$lsrc"
+step spec-matches-generated scripts/check-spec.sh "$lsrc"
+# ... and bites: a range changed in the spec alone is a difference in the
+# generated policies
+spec_bites() {
+	local t out
+	t=$(mktemp) || return
+	sed 's/max: \*damon-wss-ring-max/max: 512/' \
+		Documentation/netlink/specs/memtally.yaml > "$t"
+	out=$(MT_SPEC=$t scripts/check-spec.sh "$lsrc" 2>&1)
+	local rc=$?
+	rm -f "$t"
+	echo "$out"
+	[ $rc -ne 0 ] && grep -qF '+	[MEMTALLY_A_DAMON_WSS_RING] = NLA_POLICY_RANGE(NLA_U32, 1, 512),' <<< "$out"
+}
+step spec-change-caught spec_bites
+# every table of the cgroup counters (kmod, tool, JSON schema) agrees with
+# the spec...
+step counters-match-spec /usr/bin/python3 scripts/check-counters.py
+# ... and a counter added to the spec alone is missing from each of them
+counters_bite() {
+	local t out
+	t=$(mktemp) || return
+	/usr/bin/python3 - Documentation/netlink/specs/memtally.yaml "$t" <<-'PY'
+	import sys
+	s = open(sys.argv[1]).read()
+	s = s.replace("            - oom-kills\n",
+	              "            - oom-kills\n            - test-counter\n", 1)
+	s = s.replace("  -\n    name: cgroup-counters\n",
+	              "      -\n        name: test-counter\n        type: u64\n"
+	              "        doc: A counter only the spec has.\n"
+	              "  -\n    name: cgroup-counters\n", 1)
+	open(sys.argv[2], "w").write(s)
+	PY
+	out=$(/usr/bin/python3 scripts/check-counters.py "$t" 2>&1)
+	local rc=$?
+	rm -f "$t"
+	echo "$out"
+	[ $rc -ne 0 ] &&
+	grep -q "^kmod: test-counter is neither" <<< "$out" &&
+	grep -q "^userspace/decode.h: no row of mt_cgroup_counters\[\] for test-counter" <<< "$out" &&
+	grep -q "^memtally.schema.json: a cgroups row has no \"test_counter\"" <<< "$out"
+}
+step counters-change-caught counters_bite
 
 # the guests' verdicts bite: a skip of a feature the kernel must have, a
 # suite missing or cut short, fails (scripts/kernels.expect)
@@ -252,7 +306,8 @@ run_kernel() {
 	trixie) append="mt.env.MT_STRESS_CYCLES=150 mt.env.MT_STRESS_CGROUPS=3000" ;;
 	*) append= ;;
 	esac
-	MT_APPEND=$append timed "$kname/guest" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
+	MT_QEMU_ARGS=${rootfs:+$(mt_rootfs_args "$rootfs")} MT_APPEND=$append \
+		timed "$kname/guest" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
 	# a problem of the kernel's own before the module loaded (seen once:
 	# a KASAN report in an early interrupt of the debug kernel under TCG)
 	# is no verdict on memtally, but it may have turned lockdep off: boot
@@ -262,7 +317,8 @@ run_kernel() {
 		echo "# $kname: the kernel reported a problem before memtally loaded; booting again:"
 		echo "$early" | head -n 5 | sed 's/^/#   /'
 		mv "$log" "$log.first"
-		MT_APPEND=$append timed "$kname/guest" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
+		MT_QEMU_ARGS=${rootfs:+$(mt_rootfs_args "$rootfs")} MT_APPEND=$append \
+			timed "$kname/guest" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$log" "${MT_GUEST_TIMEOUT:-2700}"
 	fi
 	if ! grep -q '^MT-END' "$log"; then
 		fail "$kname/boot: the guest did not finish (panic or timeout)" "$log"

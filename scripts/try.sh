@@ -21,8 +21,10 @@ mkdir -p "$dir"
 	mt_build_module "$dir/module" "$kdir"
 } > "$dir/build.log" 2>&1 || { cat "$dir/build.log" >&2; exit 1; }
 mt_initramfs "$dir/initramfs.gz" "$dir/module/memtally.ko" "$abi"
+# python3 for ynl.sh (scripts/guest/rootfs.sh mounts it)
+img=$(scripts/bpftrace-rootfs.sh 2> "$dir/rootfs.log") || { cat "$dir/rootfs.log" >&2; exit 1; }
 suites=$(IFS=,; echo "$*")
-MT_APPEND="${suites:+mt.suites=$suites} ${MT_TRY_APPEND:-}" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$dir/guest.log" 1200 || true
+MT_QEMU_ARGS=$(mt_rootfs_args "$img") MT_APPEND="${suites:+mt.suites=$suites} ${MT_TRY_APPEND:-}" mt_boot "$vmlinuz" "$dir/initramfs.gz" test "$dir/guest.log" 1200 || true
 sed -n '/^MT-BEGIN/,/^MT-DMESG-BEGIN/p' "$dir/guest.log"
 echo "--- dmesg problems:"
 mt_dmesg_problems "$dir/guest.log"

@@ -136,9 +136,11 @@ mt_pack_modules() {
 # selftests, zram's modules for scripts/guest/zram-swap.sh in
 # /lib/modules-extra and the root filesystem image's for
 # scripts/guest/rootfs.sh in /lib/modules-rootfs (each loaded in the order
-# of its file "order")
+# of its file "order"), and in /ynl the kernel's ynl cli.py and its library
+# (from linux-source, scripts/linux-source.sh) with memtally's spec, for
+# scripts/guest/ynl.sh
 mt_initramfs() {
-	local out=$1 ko=$2 abi=$3 root files
+	local out=$1 ko=$2 abi=$3 root files ynl
 	root=$(mktemp -d)
 	chmod 755 "$root"
 	mkdir -p "$root"/{bin,sbin,etc,tests,proc,sys,dev,tmp,run}
@@ -165,6 +167,12 @@ mt_initramfs() {
 	if [ -x "$MT_TOP/userspace/memtally" ]; then
 		cp "$MT_TOP/userspace/memtally" "$root/bin/memtally"
 	fi
+	ynl=$("$MT_TOP/scripts/linux-source.sh")/tools/net/ynl
+	mkdir -p "$root/ynl/lib"
+	cp "$ynl/cli.py" "$root/ynl/"
+	cp "$ynl"/lib/*.py "$root/ynl/lib/"
+	cp "$MT_TOP/Documentation/netlink/specs/memtally.yaml" \
+	   "$MT_TOP/scripts/guest/ynl_check.py" "$root/ynl/"
 	(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) > "$out"
 	rm -rf "$root"
 }

@@ -63,9 +63,9 @@ void mt_nl_put(struct mt_nl_req *req, uint16_t type, const void *data,
 void mt_nl_extack(const struct nlmsghdr *nlh, struct mt_nl_result *res)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
-	const struct nlattr *a;
+	const struct nlattr *a, *p;
 	size_t off = sizeof(*e);
-	int len;
+	int len, plen;
 
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
@@ -78,6 +78,20 @@ void mt_nl_extack(const struct nlmsghdr *nlh, struct mt_nl_result *res)
 		if (a->nla_type == NLMSGERR_ATTR_MSG) {
 			strncpy(res->extack, (const char *)a + NLA_HDRLEN,
 				sizeof(res->extack) - 1);
+		}
+		if ((a->nla_type & NLA_TYPE_MASK) != NLMSGERR_ATTR_POLICY)
+			continue;
+		plen = a->nla_len - NLA_HDRLEN;
+		mt_nl_for_each_attr(p, (const void *)((const char *)a + NLA_HDRLEN),
+				    plen) {
+			if (p->nla_type == NL_POLICY_TYPE_ATTR_MIN_VALUE_U) {
+				res->min = mt_nl_u64(p);
+				res->range = true;
+			}
+			if (p->nla_type == NL_POLICY_TYPE_ATTR_MAX_VALUE_U) {
+				res->max = mt_nl_u64(p);
+				res->range = true;
+			}
 		}
 	}
 }

@@ -27,6 +27,8 @@ struct mt_nl {
 struct mt_nl_result {
 	int error;		/* 0 or a negative errno from NLMSG_ERROR */
 	char extack[256];	/* NLMSGERR_ATTR_MSG, "" if none */
+	bool range;		/* NLMSGERR_ATTR_POLICY gave an unsigned range: */
+	uint64_t min, max;	/* the rejected attribute's policy */
 	int nmsgs;		/* replies other than the final ack/done */
 };
 

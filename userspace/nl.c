@@ -99,12 +99,18 @@ struct nl_msg *mt_nl_msg(struct mt_nl *nl, uint8_t cmd, int flags)
  *
  * With NLM_F_ACK_TLVS, attributes follow the struct nlmsgerr of an error
  * (and the request it echoes, unless NLM_F_CAPPED), or the errno of DONE.
+ * When the kernel refused a value out of range (ERANGE) and sent the
+ * attribute's policy, the range follows the message: "integer out of range
+ * (allowed: 1 to 1024)".
  */
 void mt_nl_extack(const struct nlmsghdr *nlh, char *buf, size_t len)
 {
 	const struct nlmsgerr *e = NLMSG_DATA(nlh);
 	size_t payload = nlh->nlmsg_len - NLMSG_HDRLEN, off = sizeof(int);
-	const struct nlattr *a;
+	struct nlattr *pol[NL_POLICY_TYPE_ATTR_MAX + 1];
+	const struct nlattr *a, *p;
+	int err;
+	size_t n;
 
 	buf[0] = '\0';
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
@@ -121,8 +127,24 @@ void mt_nl_extack(const struct nlmsghdr *nlh, char *buf, size_t len)
 		return;
 	a = nla_find((const struct nlattr *)((const char *)e + off),
 		     payload - off, NLMSGERR_ATTR_MSG);
-	if (a)
-		snprintf(buf, len, "%.*s", nla_len(a), (const char *)nla_data(a));
+	if (!a)
+		return;
+	snprintf(buf, len, "%.*s", nla_len(a), (const char *)nla_data(a));
+	p = nla_find((const struct nlattr *)((const char *)e + off),
+		     payload - off, NLMSGERR_ATTR_POLICY);
+	if (!p || nla_parse_nested(pol, NL_POLICY_TYPE_ATTR_MAX,
+				   (struct nlattr *)p, NULL) ||
+	    !pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_U] ||
+	    !pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_U])
+		return;
+	/* the errno: the nlmsgerr's, or what DONE carries before the TLVs */
+	memcpy(&err, e, sizeof(err));
+	if (err != -ERANGE)
+		return;
+	n = strlen(buf);
+	snprintf(buf + n, len - n, " (allowed: %llu to %llu)",
+		 (unsigned long long)nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MIN_VALUE_U]),
+		 (unsigned long long)nla_get_u64(pol[NL_POLICY_TYPE_ATTR_MAX_VALUE_U]));
 }
 
 struct request {

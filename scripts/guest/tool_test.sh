@@ -266,8 +266,8 @@ esac
 out=$(memtally config --stall-threshold-us 60000001 2>&1)
 rc=$?
 case "$rc $out" in
-"1 memtally: "*"kernel: stall threshold above"*) ok "config: out of range is one line with the kernel's reason" ;;
-*) nok "config: out of range is one line with the kernel's reason" "rc=$rc" "$out" ;;
+"1 memtally: "*"kernel: integer out of range (allowed: 0 to 60000000)") ok "config: out of range is one line with the kernel's reason and the spec's range" ;;
+*) nok "config: out of range is one line with the kernel's reason and the spec's range" "rc=$rc" "$out" ;;
 esac
 
 out=$(su -s /bin/sh -c 'memtally config --stall-threshold-us 5' nobody 2>&1)
