@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""check-counters.py [SPEC]: every place a cgroup counter is written agrees
+"""check-counters.py [SPEC] | --list: every place a cgroup counter is written agrees
 with the netlink spec (the one source of truth), as bpftool's
 test_bpftool_synctypes.py keeps its tables in sync.
 
@@ -17,7 +17,8 @@ cgroup-get reply carries, but id, parent-id and removed-ns.  Checked:
     (--help, Prometheus HELP) the first line of the attribute's doc;
   - the JSON schema: every counter's key is a property of a cgroups row
     and of the recursive object.
-Prints each disagreement and exits 1 if there is one.
+Prints each disagreement and exits 1 if there is one.  --list prints the
+spec's counters, one a line (scripts/check-cli.sh).
 """
 import json
 import os
@@ -40,7 +41,9 @@ def c_name(attr):
 
 
 def main():
-    spec_path = sys.argv[1] if len(sys.argv) > 1 else \
+    listing = sys.argv[1:2] == ['--list']
+    args = sys.argv[2:] if listing else sys.argv[1:]
+    spec_path = args[0] if args else \
         os.path.join(TOP, 'Documentation/netlink/specs/memtally.yaml')
     with open(spec_path) as f:
         spec = yaml.safe_load(f)
@@ -51,6 +54,9 @@ def main():
     counters = [a for a in reply
                 if cg[a]['type'] == 'u64' and a not in NOT_COUNTERS]
     node = set(ops['node-get']['dump']['reply']['attributes'])
+    if listing:
+        print('\n'.join(counters))
+        return
     bad = []
 
     # ---- kmod

@@ -175,6 +175,22 @@ else
 	fail "userspace unit tests" "$logs/userspace-unit.log"
 fi
 
+# the tool (built now): its --help, bash completion and man page agree
+# (commands, options, sort keys)...
+step cli-help-completion-man scripts/check-cli.sh
+# ... and an option the completion lacks is caught
+cli_bites() {
+	local t out rc
+	t=$(mktemp) || return
+	sed 's/ --all --recursive / --all /' userspace/memtally.bash-completion > "$t"
+	out=$(MT_COMPLETION=$t scripts/check-cli.sh 2>&1)
+	rc=$?
+	rm -f "$t"
+	echo "$out"
+	[ $rc -ne 0 ] && grep -q "^cgroups: only in --help: --recursive" <<< "$out"
+}
+step cli-change-caught cli_bites
+
 # memtally export's golden text, parsed and linted by a real parser
 step promtool make -C userspace check-prom
 

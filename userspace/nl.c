@@ -221,7 +221,9 @@ static int error_cb(struct sockaddr_nl *sa, struct nlmsgerr *e, void *arg)
  * @msg: from mt_nl_msg(), consumed; NULL stands for an allocation failure
  * @parse: NULL for a request that is only acked
  *
- * Return: 0 or a negative errno; see mt_nl.why for the reason.
+ * Return: 0 or a negative errno; see mt_nl.why for the reason.  -EAGAIN:
+ * a dump that the module flagged NLM_F_DUMP_INTR (what it dumps changed
+ * between two of its messages: @parse saw rows of both states).
  */
 int mt_nl_exchange(struct mt_nl *nl, struct nl_msg *msg, mt_nl_parse_t parse,
 		   void *arg)
@@ -252,6 +254,11 @@ int mt_nl_exchange(struct mt_nl *nl, struct nl_msg *msg, mt_nl_parse_t parse,
 	nl_cb_put(cb);
 	if (req.err)
 		return req.err;
+	if (err == -NLE_DUMP_INTR) {
+		snprintf(nl->why, sizeof(nl->why),
+			 "what the module dumps changed during the dump");
+		return -EAGAIN;
+	}
 	if (err < 0) {
 		snprintf(nl->why, sizeof(nl->why), "libnl: %s",
 			 nl_geterror(err));
@@ -336,17 +343,37 @@ static int node_reply(struct nlattr *attrs, int len, void *arg)
 	return add_row(arg, attrs, len, mt_node_decode);
 }
 
-/* Appends to @l the rows of every tracked cgroup, or with @id of that one. */
+/* dumps cut short by cgroups made or removed meanwhile: tries in all */
+#define MT_DUMP_TRIES	10
+
+/*
+ * Appends to @l the rows of every tracked cgroup, or with @id of that one.
+ * A dump that cgroups made or removed meanwhile interrupted (its rows may
+ * mix two states of the hierarchy) is dumped again, MT_DUMP_TRIES times at
+ * most; if every one was interrupted, the last one's rows are kept and a
+ * line on standard error says so.
+ */
 int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l)
 {
+	size_t start = l->nr;
 	struct nl_msg *msg;
+	int err, tries = 0;
 
-	msg = mt_nl_msg(nl, MEMTALLY_CMD_CGROUP_GET, id ? 0 : NLM_F_DUMP);
-	if (msg && id && nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, *id)) {
-		nlmsg_free(msg);
-		msg = NULL;
+	do {
+		l->nr = start;	/* rows own nothing yet */
+		msg = mt_nl_msg(nl, MEMTALLY_CMD_CGROUP_GET, id ? 0 : NLM_F_DUMP);
+		if (msg && id && nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, *id)) {
+			nlmsg_free(msg);
+			msg = NULL;
+		}
+		err = mt_nl_exchange(nl, msg, cgroup_reply, l);
+	} while (err == -EAGAIN && ++tries < MT_DUMP_TRIES);
+	if (err == -EAGAIN) {
+		mt_err("cgroups were made or removed during each of %d dumps: the last is shown, and may mix the hierarchy before and after a change",
+		       MT_DUMP_TRIES);
+		err = 0;
 	}
-	return mt_nl_exchange(nl, msg, cgroup_reply, l);
+	return err;
 }
 
 /* Appends to @l the row of every NUMA node. */

@@ -24,7 +24,7 @@
 #include "sources.h"
 
 static const char snapshot_usage[] =
-"Usage: memtally snapshot -o FILE\n"
+"Usage: memtally snapshot -o FILE [-j]\n"
 "\n"
 "Save everything a report needs in one JSON file: the module's status,\n"
 "every tracked cgroup with every counter and histogram, the node rows,\n"
@@ -43,6 +43,7 @@ static const char snapshot_usage[] =
 "\n"
 "Options:\n"
 "  -o, --output FILE  write FILE; - for standard output\n"
+"  -j, --json         changes nothing: the snapshot is JSON either way\n"
 "  -h, --help         show this help\n";
 
 /* The files of the host, then those of each cgroup */
@@ -65,16 +66,19 @@ static int snapshot_parse(int argc, char **argv, struct snapshot_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "json",   no_argument,       NULL, 'j' },
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
+			break;
+		case 'j':	/* as every command takes it; JSON anyway */
 			break;
 		case 'h':
 			o->help = true;

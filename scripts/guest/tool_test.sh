@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..54"
+echo "1..55"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -316,6 +316,31 @@ case $out in
 esac
 
 rmdir $cg/sq $cg/oomt
+
+# a dump that cgroups made and removed meanwhile interrupt (NLM_F_DUMP_INTR)
+# is dumped again: 300 cgroups, so that a dump spans many messages, one
+# made and removed 10 times a second (a busy systemd host), and 20 dumps
+# that must all succeed (before: 3 of 20 failed, "Dump inconsistency")
+mkdir -p $cg/churn
+for i in $(seq 300); do mkdir $cg/churn/c$i; done
+(while [ -d $cg/churn/c1 ]; do mkdir $cg/churn/x; sleep 0.05; rmdir $cg/churn/x; sleep 0.05; done) 2> /dev/null &
+churn=$!
+bad=0
+rm -f /tmp/churn.err
+for i in $(seq 20); do
+	memtally cgroups --json > /tmp/churn.json 2>> /tmp/churn.err || bad=$((bad + 1))
+done
+warned=$(grep -c 'during each of' /tmp/churn.err)
+rmdir $cg/churn/c1
+wait $churn
+for i in $(seq 2 300); do rmdir $cg/churn/c$i; done
+rmdir $cg/churn/x 2> /dev/null
+rmdir $cg/churn
+if [ $bad -eq 0 ] && grep -q '"path": *"/churn/c300"' /tmp/churn.json; then
+	ok "cgroups: 20 dumps of 300 cgroups while another is made and removed all succeed ($warned shown after 10 interrupted dumps)"
+else
+	nok "cgroups: 20 dumps of 300 cgroups while another is made and removed all succeed" "$bad failed" "$(cat /tmp/churn.err)"
+fi
 
 # ---- export ------------------------------------------------------------
 rm -f /tmp/m.prom
