@@ -26,8 +26,6 @@
 #endif
 #endif
 
-#include "memtally.h"
-
 /*
  * The MT_HAVE_* macros come from the feature tests in Kbuild, which look
  * for an API in the headers of the kernel being built against.
@@ -80,57 +78,26 @@ static inline struct nlattr **mt_genl_dump_attrs(struct netlink_callback *cb)
 /*
  * oom:mark_victim: upstream kernels before 6.8 pass the victim's pid, later
  * ones the task and its uid (Debian's 6.1.0-56 has the later form too).
- * The victim is task_lock()ed or current either way, so the task found by
- * pid is alive.  Context: see mt_oom_victim().
+ * MT_MARK_VICTIM_TASK is the victim, under rcu_read_lock(); the victim is
+ * task_lock()ed or current either way, so the task found by pid is alive.
  */
 #ifdef MT_HAVE_MARK_VICTIM_TASK
-static inline void mt_probe_mark_victim(void *data, struct task_struct *task,
-					uid_t uid)
-{
-	mt_oom_victim(task);
-}
+#define MT_MARK_VICTIM_ARGS	struct task_struct *task, uid_t uid
+#define MT_MARK_VICTIM_TASK	task
 #else
-static inline void mt_probe_mark_victim(void *data, int pid)
-{
-	struct task_struct *task;
-
-	rcu_read_lock();
-	task = pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID);
-	if (task)
-		mt_oom_victim(task);
-	rcu_read_unlock();
-}
-#endif
-MT_PROBE_CHECK(mark_victim, mt_probe_mark_victim);
-
-/*
- * The page fault tracepoints (probes in hook_fault.c): x86's own
- * <asm/trace/exceptions.h> up to 6.x, whose registration turns on a static
- * key; the generic <trace/events/exceptions.h> in 7.x.  Same prototypes.
- * Other architectures have none: the hooks are unavailable there.
- */
-#ifndef MT_HAVE_FAULT_TRACEPOINTS
-#define mt_probe_fault_user	NULL
-#define mt_probe_fault_kernel	NULL
+#define MT_MARK_VICTIM_ARGS	int pid
+#define MT_MARK_VICTIM_TASK	pid_task(find_pid_ns(pid, &init_pid_ns), PIDTYPE_PID)
 #endif
 
 /*
  * sched:sched_process_exit: 7.x adds group_dead, and calls it before
- * exit_mm() (6.x after).  Context: do_exit(), current is @p.
+ * exit_mm() (6.x after).
  */
 #ifdef MT_HAVE_EXIT_GROUP_DEAD
-static inline void mt_probe_task_exit(void *data, struct task_struct *p,
-				      bool group_dead)
-{
-	mt_task_exit(p);
-}
+#define MT_TASK_EXIT_ARGS	struct task_struct *p, bool group_dead
 #else
-static inline void mt_probe_task_exit(void *data, struct task_struct *p)
-{
-	mt_task_exit(p);
-}
+#define MT_TASK_EXIT_ARGS	struct task_struct *p
 #endif
-MT_PROBE_CHECK(sched_process_exit, mt_probe_task_exit);
 
 /*
  * vmscan: the direct, memcg and soft limit reclaim begin and end
@@ -160,44 +127,6 @@ MT_PROBE_CHECK(sched_process_exit, mt_probe_task_exit);
 #define MT_RECLAIM_NAMES_MEMCG	0
 #endif
 
-static inline void mt_probe_direct_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
-{
-	mt_reclaim_begin(MT_PAIR_DIRECT, MT_RECLAIM_BEGIN_MEMCG);
-}
-
-static inline void mt_probe_direct_end(void *data, MT_RECLAIM_END_ARGS)
-{
-	mt_reclaim_end(MT_PAIR_DIRECT, nr_reclaimed, MT_RECLAIM_END_MEMCG);
-}
-
-static inline void mt_probe_memcg_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
-{
-	mt_reclaim_begin(MT_PAIR_MEMCG, MT_RECLAIM_BEGIN_MEMCG);
-}
-
-static inline void mt_probe_memcg_end(void *data, MT_RECLAIM_END_ARGS)
-{
-	mt_reclaim_end(MT_PAIR_MEMCG, nr_reclaimed, MT_RECLAIM_END_MEMCG);
-}
-
-static inline void mt_probe_softlimit_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
-{
-	mt_reclaim_begin(MT_PAIR_SOFTLIMIT, MT_RECLAIM_BEGIN_MEMCG);
-}
-
-static inline void mt_probe_softlimit_end(void *data, MT_RECLAIM_END_ARGS)
-{
-	mt_reclaim_end(MT_PAIR_SOFTLIMIT, nr_reclaimed, MT_RECLAIM_END_MEMCG);
-}
-
-MT_PROBE_CHECK(mm_vmscan_direct_reclaim_begin, mt_probe_direct_begin);
-MT_PROBE_CHECK(mm_vmscan_direct_reclaim_end, mt_probe_direct_end);
-MT_PROBE_CHECK(mm_vmscan_memcg_reclaim_begin, mt_probe_memcg_begin);
-MT_PROBE_CHECK(mm_vmscan_memcg_reclaim_end, mt_probe_memcg_end);
-MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_begin,
-	       mt_probe_softlimit_begin);
-MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_end, mt_probe_softlimit_end);
-
 /*
  * vmscan:mm_shrink_slab_start/end: 7.x adds the memcg being shrunk, last.
  * Context: the reclaiming task or kswapd.
@@ -222,50 +151,35 @@ MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_end, mt_probe_softlimit_end);
 	long unused_scan_cnt, long new_scan_cnt, long total_scan
 #endif
 
-static inline void mt_probe_slab_start(void *data, MT_SLAB_START_ARGS)
-{
-	mt_slab_start();
-}
-
-static inline void mt_probe_slab_end(void *data, MT_SLAB_END_ARGS)
-{
-	mt_slab_end(nid);
-}
-
-MT_PROBE_CHECK(mm_shrink_slab_start, mt_probe_slab_start);
-MT_PROBE_CHECK(mm_shrink_slab_end, mt_probe_slab_end);
+/**
+ * struct mt_mm_ksm - the KSM counters of an mm
+ * @merging: pages of it merged by KSM
+ * @rmap: KSM's rmap items for it
+ * @zero: its pages merged with the zero page (6.6 and later; else 0)
+ */
+struct mt_mm_ksm {
+	unsigned long merging, rmap, zero;
+};
 
 /*
- * KSM tracepoints (upstream 6.7): without <trace/events/ksm.h> the KSM
- * hooks have no probe and show as unavailable.
+ * The KSM counters of @mm: merging pages and rmap items since 6.1, zero
+ * pages since 6.6 (an unsigned long, an atomic_long_t from 6.10).  All 0
+ * without CONFIG_KSM.
  */
-#ifndef MT_HAVE_KSM_TRACEPOINTS
-#define mt_probe_ksm_stop_scan	NULL
-#define mt_probe_ksm_enter	NULL
-#define mt_probe_ksm_exit	NULL
-#define mt_probe_ksm_merge_one	NULL
-#define mt_probe_ksm_merge_ksm	NULL
-#endif
-
-/*
- * The KSM counters of an mm: merging pages and rmap items since 6.1, zero
- * pages since 6.6 (an unsigned long, an atomic_long_t from 6.10).
- */
-static inline void mt_mm_ksm(struct mm_struct *mm, u64 *v)
+static inline struct mt_mm_ksm mt_mm_ksm(struct mm_struct *mm)
 {
+	struct mt_mm_ksm k = { 0 };
+
 #ifdef CONFIG_KSM
-	v[MT_KSM_MERGING] = READ_ONCE(mm->ksm_merging_pages);
-	v[MT_KSM_RMAP] = READ_ONCE(mm->ksm_rmap_items);
+	k.merging = READ_ONCE(mm->ksm_merging_pages);
+	k.rmap = READ_ONCE(mm->ksm_rmap_items);
 #if defined(MT_HAVE_MM_KSM_ZERO_PAGES)
-	v[MT_KSM_ZERO] = atomic_long_read(&mm->ksm_zero_pages);
+	k.zero = atomic_long_read(&mm->ksm_zero_pages);
 #elif defined(MT_HAVE_MM_KSM_ZERO_PAGES_ULONG)
-	v[MT_KSM_ZERO] = READ_ONCE(mm->ksm_zero_pages);
-#else
-	v[MT_KSM_ZERO] = 0;
+	k.zero = READ_ONCE(mm->ksm_zero_pages);
 #endif
-#else
-	memset(v, 0, MT_NR_KSM * sizeof(*v));
 #endif
+	return k;
 }
 
 /*
@@ -310,28 +224,15 @@ static inline bool mt_memcg_on_dfl(void)
 #endif
 }
 
-/*
- * damon:damon_aggregated: up to 6.6 it also passes the target; later
- * kernels only its index.  Context: see mt_damon_region().
- */
+/* damon:damon_aggregated: up to 6.6 it also passes the target */
 #ifdef MT_HAVE_DAMON_AGGREGATED_TARGET
-static inline void mt_probe_damon_aggregated(void *data,
-					     struct damon_target *t,
-					     unsigned int target_id,
-					     struct damon_region *r,
-					     unsigned int nr_regions)
-{
-	mt_damon_region(target_id, r, nr_regions);
-}
+#define MT_DAMON_AGGREGATED_ARGS					\
+	struct damon_target *t, unsigned int target_id,			\
+	struct damon_region *r, unsigned int nr_regions
 #else
-static inline void mt_probe_damon_aggregated(void *data,
-					     unsigned int target_id,
-					     struct damon_region *r,
-					     unsigned int nr_regions)
-{
-	mt_damon_region(target_id, r, nr_regions);
-}
+#define MT_DAMON_AGGREGATED_ARGS					\
+	unsigned int target_id, struct damon_region *r,			\
+	unsigned int nr_regions
 #endif
-MT_PROBE_CHECK(damon_aggregated, mt_probe_damon_aggregated);
 
 #endif /* _MEMTALLY_COMPAT_H */

@@ -625,8 +625,8 @@ static u32 mt_damon_mismatch(const struct mt_damon *d, unsigned int ti,
  * Only the bound kdamond gets past the first check, so everything below
  * has one writer.
  */
-void mt_damon_region(unsigned int ti, struct damon_region *r,
-		     unsigned int nr_regions)
+static void mt_damon_region(unsigned int ti, struct damon_region *r,
+			    unsigned int nr_regions)
 {
 	u64 t0 = ktime_get_ns(), now, age_ms, id;
 	unsigned int nr_acc = r->nr_accesses;
@@ -710,6 +710,21 @@ out:
 	rcu_read_unlock();
 	preempt_enable_notrace();
 }
+
+/* damon:damon_aggregated.  Context: see mt_damon_region(). */
+static void mt_probe_damon_aggregated(void *data, MT_DAMON_AGGREGATED_ARGS)
+{
+	mt_damon_region(target_id, r, nr_regions);
+}
+
+MT_PROBE_CHECK(damon_aggregated, mt_probe_damon_aggregated);
+
+static struct mt_hook mt_damon_hook_rows[] = {
+	MT_HOOK("damon-aggregated", "damon_aggregated",
+		mt_probe_damon_aggregated),
+};
+
+MT_HOOK_SET(mt_damon_hooks, mt_damon_hook_rows);
 
 /**
  * mt_damon_task_exit() - a task exits: unbind if it is the bound kdamond

@@ -22,6 +22,7 @@
 #include <linux/workqueue.h>
 
 #include "memtally.h"
+#include "compat.h"
 
 #define MT_EVENT_QUEUE	32	/* events per CPU, a power of 2 */
 
@@ -118,7 +119,7 @@ void mt_event_stall(unsigned int kind, u64 ns, u64 reclaimed)
  * Context: the OOM killer, task context; @task is task_lock()ed or current,
  * so @task->mm is stable.
  */
-void mt_oom_victim(struct task_struct *task)
+static void mt_oom_victim(struct task_struct *task)
 {
 	struct mm_struct *mm = task->mm;
 	struct mt_event ev;
@@ -134,6 +135,26 @@ void mt_oom_victim(struct task_struct *task)
 	}
 	mt_event_post(&ev);
 }
+
+/* oom:mark_victim.  Context: see mt_oom_victim(). */
+static void mt_probe_mark_victim(void *data, MT_MARK_VICTIM_ARGS)
+{
+	struct task_struct *victim;
+
+	rcu_read_lock();
+	victim = MT_MARK_VICTIM_TASK;
+	if (victim)
+		mt_oom_victim(victim);
+	rcu_read_unlock();
+}
+
+MT_PROBE_CHECK(mark_victim, mt_probe_mark_victim);
+
+static struct mt_hook mt_events_hook_rows[] = {
+	MT_HOOK("oom-victim", "mark_victim", mt_probe_mark_victim),
+};
+
+MT_HOOK_SET(mt_events_hooks, mt_events_hook_rows);
 
 /**
  * mt_stall_threshold_us() - the stall event threshold

@@ -5,14 +5,16 @@
  *
  * Up to 6.x, registering a probe on these tracepoints flips the x86 static
  * key that makes the fault handler call them at all (their reg/unreg
- * functions); 7.x has the usual tracepoint key only.  Their header differs:
- * compat.h.
+ * functions); 7.x has the usual tracepoint key only.  Their header differs
+ * (compat.h includes the right one).  Other architectures have none: the
+ * hooks are listed, unavailable.
  */
 #include <linux/ptrace.h>
 
 #include "memtally.h"
 #include "compat.h"
 
+#ifdef MT_HAVE_FAULT_TRACEPOINTS
 /*
  * Both probes run in the x86 page fault handler (exc_page_fault ->
  * trace_page_fault_entries) before the fault is handled, interrupts off.
@@ -20,7 +22,6 @@
  * lookup and a per-CPU increment.
  */
 
-MT_PROBE_CHECK(page_fault_user, mt_probe_fault_user);
 /**
  * mt_probe_fault_user() - count a page fault taken in user mode
  * @data: unused
@@ -30,13 +31,14 @@ MT_PROBE_CHECK(page_fault_user, mt_probe_fault_user);
  *
  * Context: page fault handler, interrupts off; current is the faulting task.
  */
-void mt_probe_fault_user(void *data, unsigned long address,
-			 struct pt_regs *regs, unsigned long error_code)
+static void mt_probe_fault_user(void *data, unsigned long address,
+				struct pt_regs *regs, unsigned long error_code)
 {
 	mt_count_current(MT_FAULTS_USER, 1);
 }
 
-MT_PROBE_CHECK(page_fault_kernel, mt_probe_fault_kernel);
+MT_PROBE_CHECK(page_fault_user, mt_probe_fault_user);
+
 /**
  * mt_probe_fault_kernel() - count a page fault taken in kernel mode
  * @data: unused
@@ -49,8 +51,22 @@ MT_PROBE_CHECK(page_fault_kernel, mt_probe_fault_kernel);
  * user stack copy), where current is the interrupted task and gets the
  * count.
  */
-void mt_probe_fault_kernel(void *data, unsigned long address,
-			   struct pt_regs *regs, unsigned long error_code)
+static void mt_probe_fault_kernel(void *data, unsigned long address,
+				  struct pt_regs *regs,
+				  unsigned long error_code)
 {
 	mt_count_current(MT_FAULTS_KERNEL, 1);
 }
+
+MT_PROBE_CHECK(page_fault_kernel, mt_probe_fault_kernel);
+#else
+#define mt_probe_fault_user	NULL
+#define mt_probe_fault_kernel	NULL
+#endif
+
+static struct mt_hook mt_fault_hook_rows[] = {
+	MT_HOOK("faults-user", "page_fault_user", mt_probe_fault_user),
+	MT_HOOK("faults-kernel", "page_fault_kernel", mt_probe_fault_kernel),
+};
+
+MT_HOOK_SET(mt_fault_hooks, mt_fault_hook_rows);

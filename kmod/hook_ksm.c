@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memtally: KSM tracepoints (kernels that have <trace/events/ksm.h>).
+ * memtally: KSM tracepoints (kernels that have <trace/events/ksm.h>, 6.7
+ * and later; on others the hooks are listed, unavailable).
  *
  * Merges are done by ksmd, for some other process's mm: they are counted
  * for the cgroup of the mm's owner.  The mm_struct stays allocated: KSM's
@@ -12,10 +13,12 @@
  * sleep, lock or allocate (memtally.h says what context probes run in).
  */
 #include <linux/rcupdate.h>
-#include <trace/events/ksm.h>
 
 #include "memtally.h"
 #include "compat.h"
+
+#ifdef MT_HAVE_KSM_TRACEPOINTS
+#include <trace/events/ksm.h>
 
 static void mt_count_mm(struct mm_struct *mm, enum mt_counter c)
 {
@@ -28,7 +31,6 @@ static void mt_count_mm(struct mm_struct *mm, enum mt_counter c)
 	rcu_read_unlock();
 }
 
-MT_PROBE_CHECK(ksm_stop_scan, mt_probe_ksm_stop_scan);
 /**
  * mt_probe_ksm_stop_scan() - ksmd finished a full scan
  * @data: unused
@@ -37,12 +39,13 @@ MT_PROBE_CHECK(ksm_stop_scan, mt_probe_ksm_stop_scan);
  *
  * Context: ksmd.
  */
-void mt_probe_ksm_stop_scan(void *data, int seq, u32 rmap_entries)
+static void mt_probe_ksm_stop_scan(void *data, int seq, u32 rmap_entries)
 {
 	mt_ksm_full_scan_done();
 }
 
-MT_PROBE_CHECK(ksm_enter, mt_probe_ksm_enter);
+MT_PROBE_CHECK(ksm_stop_scan, mt_probe_ksm_stop_scan);
+
 /**
  * mt_probe_ksm_enter() - an mm became KSM-mergeable
  * @data: unused
@@ -50,12 +53,13 @@ MT_PROBE_CHECK(ksm_enter, mt_probe_ksm_enter);
  *
  * Context: the task that asked for it (madvise, prctl), current.
  */
-void mt_probe_ksm_enter(void *data, void *mm)
+static void mt_probe_ksm_enter(void *data, void *mm)
 {
 	mt_count_current(MT_KSM_ENTERS, 1);
 }
 
-MT_PROBE_CHECK(ksm_exit, mt_probe_ksm_exit);
+MT_PROBE_CHECK(ksm_enter, mt_probe_ksm_enter);
+
 /**
  * mt_probe_ksm_exit() - a KSM-mergeable mm is torn down
  * @data: unused
@@ -65,12 +69,13 @@ MT_PROBE_CHECK(ksm_exit, mt_probe_ksm_exit);
  * (current), which is who gets the count; sometimes a kworker or a /proc
  * reader (then the root cgroup).  @mm may already be freed: never touch it.
  */
-void mt_probe_ksm_exit(void *data, void *mm)
+static void mt_probe_ksm_exit(void *data, void *mm)
 {
 	mt_count_current(MT_KSM_EXITS, 1);
 }
 
-MT_PROBE_CHECK(ksm_merge_one_page, mt_probe_ksm_merge_one);
+MT_PROBE_CHECK(ksm_exit, mt_probe_ksm_exit);
+
 /**
  * mt_probe_ksm_merge_one() - ksmd tried to map an empty page to the zero page
  * @data: unused
@@ -83,8 +88,8 @@ MT_PROBE_CHECK(ksm_merge_one_page, mt_probe_ksm_merge_one);
  * (it goes on to the trees): only successes count, as attempt and merge.
  * Context: ksmd, holding @mm's mmap lock.
  */
-void mt_probe_ksm_merge_one(void *data, unsigned long pfn, void *rmap_item,
-			    void *mm, int err)
+static void mt_probe_ksm_merge_one(void *data, unsigned long pfn,
+				   void *rmap_item, void *mm, int err)
 {
 	if (err)
 		return;
@@ -92,7 +97,8 @@ void mt_probe_ksm_merge_one(void *data, unsigned long pfn, void *rmap_item,
 	mt_count_mm(mm, MT_KSM_MERGES);
 }
 
-MT_PROBE_CHECK(ksm_merge_with_ksm_page, mt_probe_ksm_merge_ksm);
+MT_PROBE_CHECK(ksm_merge_one_page, mt_probe_ksm_merge_one);
+
 /**
  * mt_probe_ksm_merge_ksm() - ksmd tried to merge a page with a KSM page
  * @data: unused
@@ -106,11 +112,32 @@ MT_PROBE_CHECK(ksm_merge_with_ksm_page, mt_probe_ksm_merge_ksm);
  * merge that the next call makes (or undoes): not counted.
  * Context: ksmd.
  */
-void mt_probe_ksm_merge_ksm(void *data, void *ksm_page, unsigned long pfn,
-			    void *rmap_item, void *mm, int err)
+static void mt_probe_ksm_merge_ksm(void *data, void *ksm_page,
+				   unsigned long pfn, void *rmap_item,
+				   void *mm, int err)
 {
 	if (!ksm_page)
 		return;
 	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS);
 	mt_count_mm(mm, err ? MT_KSM_MERGE_FAILURES : MT_KSM_MERGES);
 }
+
+MT_PROBE_CHECK(ksm_merge_with_ksm_page, mt_probe_ksm_merge_ksm);
+#else
+#define mt_probe_ksm_stop_scan	NULL
+#define mt_probe_ksm_enter	NULL
+#define mt_probe_ksm_exit	NULL
+#define mt_probe_ksm_merge_one	NULL
+#define mt_probe_ksm_merge_ksm	NULL
+#endif
+
+static struct mt_hook mt_ksm_hook_rows[] = {
+	MT_HOOK("ksm-full-scan", "ksm_stop_scan", mt_probe_ksm_stop_scan),
+	MT_HOOK("ksm-enter", "ksm_enter", mt_probe_ksm_enter),
+	MT_HOOK("ksm-exit", "ksm_exit", mt_probe_ksm_exit),
+	MT_HOOK("ksm-merge", "ksm_merge_one_page", mt_probe_ksm_merge_one),
+	MT_HOOK("ksm-merge-ksm", "ksm_merge_with_ksm_page",
+		mt_probe_ksm_merge_ksm),
+};
+
+MT_HOOK_SET(mt_ksm_hooks, mt_ksm_hook_rows);

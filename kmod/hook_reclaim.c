@@ -11,8 +11,8 @@
  *
  * No probe here may sleep, lock or allocate (memtally.h says what context
  * probes run in).  Unless noted, the tracepoint fires in task context: the
- * reclaiming task, or kswapd.  The probes of the tracepoints whose
- * prototypes differ between kernels are in compat.h.
+ * reclaiming task, or kswapd.  Where a tracepoint's prototype differs
+ * between kernels, compat.h gives its argument list.
  */
 #include <linux/memcontrol.h>
 #include <linux/mm.h>
@@ -20,6 +20,7 @@
 #include <trace/events/vmscan.h>
 
 #include "memtally.h"
+#include "compat.h"
 
 /*
  * The kind of a reclaim run: memcg reclaim of a cgroup that is neither the
@@ -49,9 +50,9 @@ static enum mt_pair_kind mt_reclaim_kind(enum mt_pair_kind kind,
  *
  * Kernels whose tracepoints do not name the cgroup count agent reclaim
  * (see mt_reclaim_kind()) as a memcg stall of the writer; the status says
- * which (reclaim-names-memcg).  Context: compat.h's probes.
+ * which (reclaim-names-memcg).  Context: the begin probes below.
  */
-void mt_reclaim_begin(enum mt_pair_kind kind, struct mem_cgroup *memcg)
+static void mt_reclaim_begin(enum mt_pair_kind kind, struct mem_cgroup *memcg)
 {
 	mt_pair_begin(mt_reclaim_kind(kind, memcg));
 }
@@ -63,10 +64,10 @@ void mt_reclaim_begin(enum mt_pair_kind kind, struct mem_cgroup *memcg)
  * @memcg: as for mt_reclaim_begin()
  *
  * Agent reclaim is counted for the agent's cgroup, apart from its stalls,
- * and is never a reclaim-stall event.  Context: compat.h's probes.
+ * and is never a reclaim-stall event.  Context: the end probes below.
  */
-void mt_reclaim_end(enum mt_pair_kind kind, unsigned long nr_reclaimed,
-		    struct mem_cgroup *memcg)
+static void mt_reclaim_end(enum mt_pair_kind kind, unsigned long nr_reclaimed,
+			   struct mem_cgroup *memcg)
 {
 	u64 ns;
 
@@ -91,7 +92,53 @@ void mt_reclaim_end(enum mt_pair_kind kind, unsigned long nr_reclaimed,
 		mt_event_stall(kind, ns, nr_reclaimed);
 }
 
-MT_PROBE_CHECK(mm_vmscan_lru_shrink_inactive, mt_probe_shrink_inactive);
+/*
+ * The reclaim begin and end probes.  Context: the reclaiming task (soft
+ * limit reclaim: also kswapd), which may sleep between begin and end.
+ */
+static void mt_probe_direct_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
+{
+	mt_reclaim_begin(MT_PAIR_DIRECT, MT_RECLAIM_BEGIN_MEMCG);
+}
+
+MT_PROBE_CHECK(mm_vmscan_direct_reclaim_begin, mt_probe_direct_begin);
+
+static void mt_probe_direct_end(void *data, MT_RECLAIM_END_ARGS)
+{
+	mt_reclaim_end(MT_PAIR_DIRECT, nr_reclaimed, MT_RECLAIM_END_MEMCG);
+}
+
+MT_PROBE_CHECK(mm_vmscan_direct_reclaim_end, mt_probe_direct_end);
+
+static void mt_probe_memcg_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
+{
+	mt_reclaim_begin(MT_PAIR_MEMCG, MT_RECLAIM_BEGIN_MEMCG);
+}
+
+MT_PROBE_CHECK(mm_vmscan_memcg_reclaim_begin, mt_probe_memcg_begin);
+
+static void mt_probe_memcg_end(void *data, MT_RECLAIM_END_ARGS)
+{
+	mt_reclaim_end(MT_PAIR_MEMCG, nr_reclaimed, MT_RECLAIM_END_MEMCG);
+}
+
+MT_PROBE_CHECK(mm_vmscan_memcg_reclaim_end, mt_probe_memcg_end);
+
+static void mt_probe_softlimit_begin(void *data, MT_RECLAIM_BEGIN_ARGS)
+{
+	mt_reclaim_begin(MT_PAIR_SOFTLIMIT, MT_RECLAIM_BEGIN_MEMCG);
+}
+
+MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_begin,
+	       mt_probe_softlimit_begin);
+
+static void mt_probe_softlimit_end(void *data, MT_RECLAIM_END_ARGS)
+{
+	mt_reclaim_end(MT_PAIR_SOFTLIMIT, nr_reclaimed, MT_RECLAIM_END_MEMCG);
+}
+
+MT_PROBE_CHECK(mm_vmscan_memcg_softlimit_reclaim_end, mt_probe_softlimit_end);
+
 /**
  * mt_probe_shrink_inactive() - reclaim scanned an inactive LRU list
  * @data: unused
@@ -102,16 +149,18 @@ MT_PROBE_CHECK(mm_vmscan_lru_shrink_inactive, mt_probe_shrink_inactive);
  * @priority: reclaim priority
  * @file: file or anon list
  */
-void mt_probe_shrink_inactive(void *data, int nid, unsigned long nr_scanned,
-			      unsigned long nr_reclaimed,
-			      struct reclaim_stat *stat, int priority,
-			      int file)
+static void mt_probe_shrink_inactive(void *data, int nid,
+				     unsigned long nr_scanned,
+				     unsigned long nr_reclaimed,
+				     struct reclaim_stat *stat, int priority,
+				     int file)
 {
 	mt_count_reclaim(MT_PGSCAN, nr_scanned, nid);
 	mt_count_reclaim(MT_PGSTEAL, nr_reclaimed, nid);
 }
 
-MT_PROBE_CHECK(mm_vmscan_lru_shrink_active, mt_probe_shrink_active);
+MT_PROBE_CHECK(mm_vmscan_lru_shrink_inactive, mt_probe_shrink_inactive);
+
 /**
  * mt_probe_shrink_active() - reclaim aged an active LRU list
  * @data: unused
@@ -123,28 +172,30 @@ MT_PROBE_CHECK(mm_vmscan_lru_shrink_active, mt_probe_shrink_active);
  * @priority: reclaim priority
  * @file: file or anon list
  */
-void mt_probe_shrink_active(void *data, int nid, unsigned long nr_taken,
-			    unsigned long nr_active,
-			    unsigned long nr_deactivated,
-			    unsigned long nr_referenced, int priority,
-			    int file)
+static void mt_probe_shrink_active(void *data, int nid, unsigned long nr_taken,
+				   unsigned long nr_active,
+				   unsigned long nr_deactivated,
+				   unsigned long nr_referenced, int priority,
+				   int file)
 {
 	mt_count_reclaim(MT_PGDEACTIVATE, nr_deactivated, nid);
 }
 
-MT_PROBE_CHECK(mm_vmscan_write_folio, mt_probe_write_folio);
+MT_PROBE_CHECK(mm_vmscan_lru_shrink_active, mt_probe_shrink_active);
+
 /**
  * mt_probe_write_folio() - reclaim writes a dirty folio back itself
  * @data: unused
  * @folio: the folio, locked by reclaim
  */
-void mt_probe_write_folio(void *data, struct folio *folio)
+static void mt_probe_write_folio(void *data, struct folio *folio)
 {
 	mt_count_reclaim(MT_PGWRITEBACK, folio_nr_pages(folio),
 			 folio_nid(folio));
 }
 
-MT_PROBE_CHECK(mm_vmscan_throttled, mt_probe_throttled);
+MT_PROBE_CHECK(mm_vmscan_write_folio, mt_probe_write_folio);
+
 /**
  * mt_probe_throttled() - reclaim was throttled
  * @data: unused
@@ -153,32 +204,28 @@ MT_PROBE_CHECK(mm_vmscan_throttled, mt_probe_throttled);
  * @usec_delayed: how long it waited
  * @reason: why
  */
-void mt_probe_throttled(void *data, int nid, int usec_timeout,
-			int usec_delayed, int reason)
+static void mt_probe_throttled(void *data, int nid, int usec_timeout,
+			       int usec_delayed, int reason)
 {
 	mt_count_reclaim(MT_THROTTLED, 1, nid);
 	mt_count_reclaim(MT_THROTTLED_US, max(usec_delayed, 0), nid);
 }
 
-/**
- * mt_slab_start() - reclaim calls a slab shrinker
- *
- * The time is charged to whoever reclaims (see the file comment), also
- * where the tracepoint names the memcg being shrunk.  Context: compat.h's
- * probes.
+MT_PROBE_CHECK(mm_vmscan_throttled, mt_probe_throttled);
+
+/*
+ * A slab shrinker call, timed as a begin/end pair.  The time is charged to
+ * whoever reclaims (see the file comment), also where the tracepoint names
+ * the memcg being shrunk.  Context: the reclaiming task or kswapd.
  */
-void mt_slab_start(void)
+static void mt_probe_slab_start(void *data, MT_SLAB_START_ARGS)
 {
 	mt_pair_begin(MT_PAIR_SLAB);
 }
 
-/**
- * mt_slab_end() - the slab shrinker returned
- * @nid: node
- *
- * Context: compat.h's probes.
- */
-void mt_slab_end(int nid)
+MT_PROBE_CHECK(mm_shrink_slab_start, mt_probe_slab_start);
+
+static void mt_probe_slab_end(void *data, MT_SLAB_END_ARGS)
 {
 	u64 ns;
 
@@ -188,7 +235,8 @@ void mt_slab_end(int nid)
 	mt_count_reclaim(MT_SLAB_SHRINK_NS, ns, nid);
 }
 
-MT_PROBE_CHECK(mm_vmscan_kswapd_wake, mt_probe_kswapd_wake);
+MT_PROBE_CHECK(mm_shrink_slab_end, mt_probe_slab_end);
+
 /**
  * mt_probe_kswapd_wake() - kswapd woke up to balance a node
  * @data: unused
@@ -198,12 +246,13 @@ MT_PROBE_CHECK(mm_vmscan_kswapd_wake, mt_probe_kswapd_wake);
  *
  * Context: kswapd.
  */
-void mt_probe_kswapd_wake(void *data, int nid, int zid, int order)
+static void mt_probe_kswapd_wake(void *data, int nid, int zid, int order)
 {
 	mt_count_node(MT_KSWAPD_WAKES, 1, nid);
 }
 
-MT_PROBE_CHECK(mm_vmscan_wakeup_kswapd, mt_probe_wakeup_kswapd);
+MT_PROBE_CHECK(mm_vmscan_kswapd_wake, mt_probe_kswapd_wake);
+
 /**
  * mt_probe_wakeup_kswapd() - an allocation asks kswapd to wake up
  * @data: unused
@@ -215,8 +264,42 @@ MT_PROBE_CHECK(mm_vmscan_wakeup_kswapd, mt_probe_wakeup_kswapd);
  * Context: the page allocator's slow path, also for atomic allocations in
  * interrupts (then counted for the node, see mt_count_reclaim()).
  */
-void mt_probe_wakeup_kswapd(void *data, int nid, int zid, int order,
-			    gfp_t gfp_flags)
+static void mt_probe_wakeup_kswapd(void *data, int nid, int zid, int order,
+				   gfp_t gfp_flags)
 {
 	mt_count_reclaim(MT_KSWAPD_WAKEUPS, 1, nid);
 }
+
+MT_PROBE_CHECK(mm_vmscan_wakeup_kswapd, mt_probe_wakeup_kswapd);
+
+/*
+ * End hooks come before their begin hooks: a begin whose end is missed
+ * would hold its pairing slot until the task exits.
+ */
+static struct mt_hook mt_reclaim_hook_rows[] = {
+	MT_HOOK("direct-end", "mm_vmscan_direct_reclaim_end",
+		mt_probe_direct_end),
+	MT_BEGIN("direct-begin", "mm_vmscan_direct_reclaim_begin",
+		 mt_probe_direct_begin, "direct-end"),
+	MT_HOOK("memcg-end", "mm_vmscan_memcg_reclaim_end", mt_probe_memcg_end),
+	MT_BEGIN("memcg-begin", "mm_vmscan_memcg_reclaim_begin",
+		 mt_probe_memcg_begin, "memcg-end"),
+	MT_HOOK("softlimit-end", "mm_vmscan_memcg_softlimit_reclaim_end",
+		mt_probe_softlimit_end),
+	MT_BEGIN("softlimit-begin", "mm_vmscan_memcg_softlimit_reclaim_begin",
+		 mt_probe_softlimit_begin, "softlimit-end"),
+	MT_HOOK("lru-inactive", "mm_vmscan_lru_shrink_inactive",
+		mt_probe_shrink_inactive),
+	MT_HOOK("lru-active", "mm_vmscan_lru_shrink_active",
+		mt_probe_shrink_active),
+	MT_HOOK("writeback", "mm_vmscan_write_folio", mt_probe_write_folio),
+	MT_HOOK("throttled", "mm_vmscan_throttled", mt_probe_throttled),
+	MT_HOOK("slab-end", "mm_shrink_slab_end", mt_probe_slab_end),
+	MT_BEGIN("slab-start", "mm_shrink_slab_start", mt_probe_slab_start,
+		 "slab-end"),
+	MT_HOOK("kswapd-wake", "mm_vmscan_kswapd_wake", mt_probe_kswapd_wake),
+	MT_HOOK("wakeup-kswapd", "mm_vmscan_wakeup_kswapd",
+		mt_probe_wakeup_kswapd),
+};
+
+MT_HOOK_SET(mt_reclaim_hooks, mt_reclaim_hook_rows);

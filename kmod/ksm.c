@@ -54,8 +54,13 @@ static struct task_struct *mt_ksm_of(struct task_struct *p, u64 *v)
 		owner = mt_mm_owner(t->mm);
 		if (owner && !same_thread_group(owner, p))
 			owner = NULL;
-		if (owner)
-			mt_mm_ksm(t->mm, v);
+		if (owner) {
+			struct mt_mm_ksm k = mt_mm_ksm(t->mm);
+
+			v[MT_KSM_MERGING] = k.merging;
+			v[MT_KSM_RMAP] = k.rmap;
+			v[MT_KSM_ZERO] = k.zero;
+		}
 		task_unlock(t);
 		return owner;
 	}

@@ -15,54 +15,22 @@
 #include <linux/sched.h>
 #include <linux/memtally.h>
 
-struct cgroup;
-struct pt_regs;
 struct tracepoint;
 
 #define MEMTALLY_VERSION "0.1.0"
 
 /*
  * Counters of a row: a cgroup, or a NUMA node for work done on behalf of
- * no task (kswapd, interrupts).  Adding one takes an entry here and a row
- * in mt_counter_info[] (store.c); netlink and debugfs walk that table.
- * The stall counters come in groups of three per enum memtally_reclaim_kind.
- * The first MT_NR_PCPU counters are the hot ones, kept per CPU in a
- * cgroup's entry; the others are shared atomics (see store.c).
+ * no task (kswapd, interrupts).  enum mt_counter and mt_counter_info[]
+ * are generated from the spec (counters-gen.h); netlink and debugfs walk
+ * that table.  The stall counters come in groups of three per enum
+ * memtally_reclaim_kind (store.c checks).  The first MT_NR_PCPU counters,
+ * the page faults, are the hot ones, kept per CPU in a cgroup's entry; the
+ * others are shared atomics (see store.c).
  */
-enum mt_counter {
-	MT_FAULTS_USER,
-	MT_FAULTS_KERNEL,
-	MT_NR_PCPU,
-	MT_DIRECT_STALLS = MT_NR_PCPU,
-	MT_DIRECT_STALL_NS,
-	MT_DIRECT_RECLAIMED,
-	MT_MEMCG_STALLS,
-	MT_MEMCG_STALL_NS,
-	MT_MEMCG_RECLAIMED,
-	MT_SOFTLIMIT_STALLS,
-	MT_SOFTLIMIT_STALL_NS,
-	MT_SOFTLIMIT_RECLAIMED,
-	MT_AGENT_STALLS,
-	MT_AGENT_STALL_NS,
-	MT_AGENT_RECLAIMED,
-	MT_PGSCAN,
-	MT_PGSTEAL,
-	MT_PGDEACTIVATE,
-	MT_PGWRITEBACK,
-	MT_THROTTLED,
-	MT_THROTTLED_US,
-	MT_SLAB_SHRINKS,
-	MT_SLAB_SHRINK_NS,
-	MT_KSWAPD_WAKEUPS,
-	MT_KSWAPD_WAKES,
-	MT_OOM_KILLS,
-	MT_KSM_MERGE_ATTEMPTS,
-	MT_KSM_MERGES,
-	MT_KSM_MERGE_FAILURES,
-	MT_KSM_ENTERS,
-	MT_KSM_EXITS,
-	MT_NR_COUNTERS
-};
+#include "counters-gen.h"
+
+#define MT_NR_PCPU	(MT_FAULTS_KERNEL + 1)
 
 /* KSM gauges of a cgroup, summed over its processes by the KSM walk */
 enum mt_ksm_gauge {
@@ -273,7 +241,6 @@ struct mt_damon_info {
 	u32 stale;
 };
 
-struct damon_region;
 struct netlink_ext_ack;
 struct mt_damon_cg *mt_damon_cg_alloc(u32 ring);
 void mt_damon_cg_free(struct mt_damon_cg *cg);
@@ -282,8 +249,6 @@ void mt_damon_cg_start(struct mt_damon_cg *cg);
 void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st);
 u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
 			u32 max);
-void mt_damon_region(unsigned int ti, struct damon_region *r,
-		     unsigned int nr_regions);
 void mt_damon_task_exit(struct task_struct *p);
 int mt_damon_bind(const struct mt_damon_req *req,
 		  struct netlink_ext_ack *extack);
@@ -357,7 +322,6 @@ void mt_event_dropped(void);
 u64 mt_events_dropped(void);
 u64 mt_stall_threshold_us(void);
 void mt_set_stall_threshold_us(u64 us);
-void mt_oom_victim(struct task_struct *task);
 
 /* hooks.c */
 
@@ -381,6 +345,41 @@ struct mt_hook {
 	const char *end;
 };
 
+/**
+ * struct mt_hook_set - the hooks one file owns, in attach order
+ * @hooks: its rows of the hook table
+ * @nr: how many
+ */
+struct mt_hook_set {
+	struct mt_hook *hooks;
+	unsigned int nr;
+};
+
+#define MT_HOOK(_name, _tp, _probe)					\
+	{ .name = (_name), .tp_name = (_tp), .probe = (_probe),		\
+	  .state = MEMTALLY_HOOK_STATE_UNAVAILABLE }
+
+/* a begin hook, attached only after (and only if) its end hook is */
+#define MT_BEGIN(_name, _tp, _probe, _end)				\
+	{ .name = (_name), .tp_name = (_tp), .probe = (_probe),		\
+	  .state = MEMTALLY_HOOK_STATE_UNAVAILABLE, .end = (_end) }
+
+/* the hook set @set of a file: its rows, the static array @rows */
+#define MT_HOOK_SET(set, rows)						\
+	const struct mt_hook_set set = {				\
+		.hooks = (rows),					\
+		.nr = sizeof(rows) / sizeof((rows)[0]),			\
+	}
+
+/* each file's hooks (hooks.c lists them in the order they attach) */
+extern const struct mt_hook_set mt_store_hooks;		/* store.c */
+extern const struct mt_hook_set mt_fault_hooks;		/* hook_fault.c */
+extern const struct mt_hook_set mt_pair_hooks;		/* pair.c */
+extern const struct mt_hook_set mt_reclaim_hooks;	/* hook_reclaim.c */
+extern const struct mt_hook_set mt_events_hooks;	/* events.c */
+extern const struct mt_hook_set mt_ksm_hooks;		/* hook_ksm.c */
+extern const struct mt_hook_set mt_damon_hooks;		/* damon.c */
+
 int mt_hooks_attach(void);
 void mt_hooks_detach(void);
 unsigned int mt_hooks_count(void);
@@ -403,49 +402,6 @@ const struct mt_hook *mt_hook_get(unsigned int i);
 #define MT_PROBE_CHECK(tp, fn)						\
 	static_assert(__same_type(check_trace_callback_type_##tp,	\
 				  void (typeof(fn) *)))
-
-/*
- * Probes, one block per hook_*.c file (version-dependent ones are in
- * compat.h).
- */
-void mt_probe_fault_user(void *data, unsigned long address,
-			 struct pt_regs *regs, unsigned long error_code);
-void mt_probe_fault_kernel(void *data, unsigned long address,
-			   struct pt_regs *regs, unsigned long error_code);
-void mt_probe_cgroup_mkdir(void *data, struct cgroup *cgrp, const char *path);
-void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path);
-struct folio;
-struct mem_cgroup;
-struct reclaim_stat;
-/* what compat.h's probes of the tracepoints that differ call */
-void mt_task_exit(struct task_struct *p);
-void mt_reclaim_begin(enum mt_pair_kind kind, struct mem_cgroup *memcg);
-void mt_reclaim_end(enum mt_pair_kind kind, unsigned long nr_reclaimed,
-		    struct mem_cgroup *memcg);
-void mt_slab_start(void);
-void mt_slab_end(int nid);
-void mt_probe_shrink_inactive(void *data, int nid, unsigned long nr_scanned,
-			      unsigned long nr_reclaimed,
-			      struct reclaim_stat *stat, int priority,
-			      int file);
-void mt_probe_shrink_active(void *data, int nid, unsigned long nr_taken,
-			    unsigned long nr_active,
-			    unsigned long nr_deactivated,
-			    unsigned long nr_referenced, int priority,
-			    int file);
-void mt_probe_write_folio(void *data, struct folio *folio);
-void mt_probe_throttled(void *data, int nid, int usec_timeout,
-			int usec_delayed, int reason);
-void mt_probe_kswapd_wake(void *data, int nid, int zid, int order);
-void mt_probe_wakeup_kswapd(void *data, int nid, int zid, int order,
-			    gfp_t gfp_flags);
-void mt_probe_ksm_stop_scan(void *data, int seq, u32 rmap_entries);
-void mt_probe_ksm_enter(void *data, void *mm);
-void mt_probe_ksm_exit(void *data, void *mm);
-void mt_probe_ksm_merge_one(void *data, unsigned long pfn, void *rmap_item,
-			    void *mm, int err);
-void mt_probe_ksm_merge_ksm(void *data, void *ksm_page, unsigned long pfn,
-			    void *rmap_item, void *mm, int err);
 
 /* genl.c */
 struct sk_buff;

@@ -30,6 +30,7 @@
 #include <linux/timekeeping.h>
 
 #include "memtally.h"
+#include "compat.h"
 
 #define MT_PAIR_BITS	12
 #define MT_PAIR_SLOTS	BIT(MT_PAIR_BITS)
@@ -201,17 +202,23 @@ void mt_pair_forget(struct task_struct *task)
 	}
 }
 
-/**
- * mt_task_exit() - a task exits: drop what it still has open
- * @p: the exiting task (current)
- *
- * Context: do_exit(), task context (compat.h's sched_process_exit probe).
+/*
+ * sched:sched_process_exit: a task exits, drop what it still has open.
+ * Context: do_exit(), current is @p, may not sleep in the probe.
  */
-void mt_task_exit(struct task_struct *p)
+static void mt_probe_task_exit(void *data, MT_TASK_EXIT_ARGS)
 {
 	mt_pair_forget(p);
 	mt_damon_task_exit(p);
 }
+
+MT_PROBE_CHECK(sched_process_exit, mt_probe_task_exit);
+
+static struct mt_hook mt_pair_hook_rows[] = {
+	MT_HOOK("task-exit", "sched_process_exit", mt_probe_task_exit),
+};
+
+MT_HOOK_SET(mt_pair_hooks, mt_pair_hook_rows);
 
 /**
  * mt_pair_unpaired() - ends seen without a begin

@@ -44,46 +44,27 @@
 
 #include "memtally.h"
 
-#define MT_COUNTER(c, n, attr, node) \
-	[MT_##c] = { n, MEMTALLY_A_CGROUP_##attr, node }
-
 const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
-	MT_COUNTER(FAULTS_USER, "faults_user", FAULTS_USER, false),
-	MT_COUNTER(FAULTS_KERNEL, "faults_kernel", FAULTS_KERNEL, false),
-	MT_COUNTER(DIRECT_STALLS, "direct_stalls", DIRECT_STALLS, false),
-	MT_COUNTER(DIRECT_STALL_NS, "direct_stall_ns", DIRECT_STALL_NS, false),
-	MT_COUNTER(DIRECT_RECLAIMED, "direct_reclaimed", DIRECT_RECLAIMED, false),
-	MT_COUNTER(MEMCG_STALLS, "memcg_stalls", MEMCG_STALLS, false),
-	MT_COUNTER(MEMCG_STALL_NS, "memcg_stall_ns", MEMCG_STALL_NS, false),
-	MT_COUNTER(MEMCG_RECLAIMED, "memcg_reclaimed", MEMCG_RECLAIMED, false),
-	MT_COUNTER(SOFTLIMIT_STALLS, "softlimit_stalls", SOFTLIMIT_STALLS, false),
-	MT_COUNTER(SOFTLIMIT_STALL_NS, "softlimit_stall_ns", SOFTLIMIT_STALL_NS, false),
-	MT_COUNTER(SOFTLIMIT_RECLAIMED, "softlimit_reclaimed", SOFTLIMIT_RECLAIMED, false),
-	MT_COUNTER(AGENT_STALLS, "agent_stalls", AGENT_STALLS, false),
-	MT_COUNTER(AGENT_STALL_NS, "agent_stall_ns", AGENT_STALL_NS, false),
-	MT_COUNTER(AGENT_RECLAIMED, "agent_reclaimed", AGENT_RECLAIMED, false),
-	MT_COUNTER(PGSCAN, "pgscan", PGSCAN, true),
-	MT_COUNTER(PGSTEAL, "pgsteal", PGSTEAL, true),
-	MT_COUNTER(PGDEACTIVATE, "pgdeactivate", PGDEACTIVATE, true),
-	MT_COUNTER(PGWRITEBACK, "pgwriteback", PGWRITEBACK, true),
-	MT_COUNTER(THROTTLED, "throttled", THROTTLED, true),
-	MT_COUNTER(THROTTLED_US, "throttled_us", THROTTLED_US, true),
-	MT_COUNTER(SLAB_SHRINKS, "slab_shrinks", SLAB_SHRINKS, true),
-	MT_COUNTER(SLAB_SHRINK_NS, "slab_shrink_ns", SLAB_SHRINK_NS, true),
-	MT_COUNTER(KSWAPD_WAKEUPS, "kswapd_wakeups", KSWAPD_WAKEUPS, true),
-	MT_COUNTER(KSWAPD_WAKES, "kswapd_wakes", KSWAPD_WAKES, true),
-	MT_COUNTER(OOM_KILLS, "oom_kills", OOM_KILLS, false),
-	MT_COUNTER(KSM_MERGE_ATTEMPTS, "ksm_merge_attempts", KSM_MERGE_ATTEMPTS, false),
-	MT_COUNTER(KSM_MERGES, "ksm_merges", KSM_MERGES, false),
-	MT_COUNTER(KSM_MERGE_FAILURES, "ksm_merge_failures", KSM_MERGE_FAILURES, false),
-	MT_COUNTER(KSM_ENTERS, "ksm_enters", KSM_ENTERS, false),
-	MT_COUNTER(KSM_EXITS, "ksm_exits", KSM_EXITS, false),
+	MT_COUNTER_INFO_ROWS
 };
 
-static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_MEMCG) == MT_MEMCG_STALLS);
-static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_SOFTLIMIT) ==
-	      MT_SOFTLIMIT_STALLS);
-static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_AGENT) == MT_AGENT_STALLS);
+/*
+ * The order of the spec's cgroup-counters set that the store relies on:
+ * the page faults first (kept per CPU), a stall group (stalls, stall ns,
+ * reclaimed) per reclaim kind, in the kinds' order.
+ */
+static_assert(MT_FAULTS_USER < MT_NR_PCPU && MT_FAULTS_KERNEL < MT_NR_PCPU);
+#define MT_STALL_GROUP(K)						\
+	static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_##K) ==	\
+		      MT_##K##_STALLS &&					\
+		      MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_##K) + 1 ==	\
+		      MT_##K##_STALL_NS &&					\
+		      MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_##K) + 2 ==	\
+		      MT_##K##_RECLAIMED)
+MT_STALL_GROUP(DIRECT);
+MT_STALL_GROUP(MEMCG);
+MT_STALL_GROUP(SOFTLIMIT);
+MT_STALL_GROUP(AGENT);
 
 /* The hot counters of an entry, per CPU */
 struct mt_pcpu {
@@ -526,7 +507,6 @@ void mt_store_kick(void)
 	schedule_work(&mt_sync_work);
 }
 
-MT_PROBE_CHECK(cgroup_mkdir, mt_probe_cgroup_mkdir);
 /**
  * mt_probe_cgroup_mkdir() - a cgroup was created: track it soon
  * @data: unused
@@ -537,12 +517,14 @@ MT_PROBE_CHECK(cgroup_mkdir, mt_probe_cgroup_mkdir);
  * TRACE_CGROUP_PATH (trace_cgroup_path_lock held, interrupts off): must not
  * sleep or allocate, so only queue the sync work.
  */
-void mt_probe_cgroup_mkdir(void *data, struct cgroup *cgrp, const char *path)
+static void mt_probe_cgroup_mkdir(void *data, struct cgroup *cgrp,
+				  const char *path)
 {
 	mt_store_kick();
 }
 
-MT_PROBE_CHECK(cgroup_rmdir, mt_probe_cgroup_rmdir);
+MT_PROBE_CHECK(cgroup_mkdir, mt_probe_cgroup_mkdir);
+
 /**
  * mt_probe_cgroup_rmdir() - a cgroup was removed: retire its entry soon
  * @data: unused
@@ -551,10 +533,20 @@ MT_PROBE_CHECK(cgroup_rmdir, mt_probe_cgroup_rmdir);
  *
  * Context: as mt_probe_cgroup_mkdir().
  */
-void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp, const char *path)
+static void mt_probe_cgroup_rmdir(void *data, struct cgroup *cgrp,
+				  const char *path)
 {
 	mt_store_kick();
 }
+
+MT_PROBE_CHECK(cgroup_rmdir, mt_probe_cgroup_rmdir);
+
+static struct mt_hook mt_store_hook_rows[] = {
+	MT_HOOK("cgroup-mkdir", "cgroup_mkdir", mt_probe_cgroup_mkdir),
+	MT_HOOK("cgroup-rmdir", "cgroup_rmdir", mt_probe_cgroup_rmdir),
+};
+
+MT_HOOK_SET(mt_store_hooks, mt_store_hook_rows);
 
 /**
  * mt_store_find() - counters of the first cgroup with id >= *@id

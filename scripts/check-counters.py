@@ -1,22 +1,27 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""check-counters.py [SPEC] | --list: every place a cgroup counter is written agrees
-with the netlink spec (the one source of truth), as bpftool's
-test_bpftool_synctypes.py keeps its tables in sync.
+"""check-counters.py [--update] [SPEC] | --list: the cgroup counters come
+from the netlink spec (the one source of truth).
 
-The counters are the u64 attributes of the cgroup attribute-set that a
-cgroup-get reply carries, but id, parent-id and removed-ns.  Checked:
-  - kmod: enum mt_counter (memtally.h) and mt_counter_info[] (store.c)
-    have one row per counter the store counts, its debugfs name the
-    attribute's name with _ for -, its node flag set exactly when node-get
-    replies carry the attribute; the counters the store does not count
-    (KSM and DAMON gauges) are put by name in kmod/genl.c;
-  - tool: enum mt_counter and mt_cgroup_counters[] (userspace/decode.h)
-    have one row per counter, its JSON key the name with _ for -, its
-    --sort key the name, its node flag as the spec says, its help line
-    (--help, Prometheus HELP) the first line of the attribute's doc;
-  - the JSON schema: every counter's key is a property of a cgroups row
-    and of the recursive object.
+Generated from the spec (--update writes them):
+  - kmod/counters-gen.h: enum mt_counter and the rows of mt_counter_info[]
+    (store.c), one per counter the store counts: the u64 attributes of the
+    cgroup-counters set, in its order; a counter is a node counter when
+    node-get replies carry it;
+  - userspace/counters-gen.h: the tool's enum mt_counter and
+    mt_cgroup_counters[], one row per counter a cgroup-get reply carries
+    (its u64 attributes but id, parent-id and removed-ns), in the reply's
+    order: attribute, JSON key (the name with _ for -), column header,
+    --sort key (the name), kind (a counter when cgroup-counters has it,
+    else a gauge; damon-* gauges mean something only while a kdamond is
+    bound), node flag, help line (the first line of the attribute's doc,
+    for --help and Prometheus' HELP).
+Checked (as bpftool's test_bpftool_synctypes.py keeps its tables in sync):
+  - both generated files are what the spec gives;
+  - the gauges the store does not count are put by kmod/genl.c;
+  - the JSON schema (--update writes it): every counter's key is a property
+    of a cgroups row and of its recursive object, and required in both, in
+    the spec's order.
 Prints each disagreement and exits 1 if there is one.  --list prints the
 spec's counters, one a line (scripts/check-cli.sh).
 """
@@ -29,6 +34,11 @@ import yaml
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NOT_COUNTERS = ('id', 'parent-id', 'removed-ns')
+KMOD_GEN = 'kmod/counters-gen.h'
+TOOL_GEN = 'userspace/counters-gen.h'
+SCHEMA = 'Documentation/admin-guide/memtally.schema.json'
+NOTICE = ('Do not edit: scripts/check-counters.py --update writes it from\n'
+          ' * Documentation/netlink/specs/memtally.yaml.')
 
 
 def read(path):
@@ -40,11 +50,12 @@ def c_name(attr):
     return attr.upper().replace('-', '_')
 
 
-def main():
-    listing = sys.argv[1:2] == ['--list']
-    args = sys.argv[2:] if listing else sys.argv[1:]
-    spec_path = args[0] if args else \
-        os.path.join(TOP, 'Documentation/netlink/specs/memtally.yaml')
+def c_string(s):
+    return '"' + s.replace('\\', '\\\\').replace('"', '\\"') + '"'
+
+
+def load(spec_path):
+    """The spec's counters: (tool counters, store counters, node, docs)."""
     with open(spec_path) as f:
         spec = yaml.safe_load(f)
     sets = {s['name']: s for s in spec['attribute-sets']}
@@ -53,90 +64,158 @@ def main():
     reply = ops['cgroup-get']['dump']['reply']['attributes']
     counters = [a for a in reply
                 if cg[a]['type'] == 'u64' and a not in NOT_COUNTERS]
+    store = [a['name'] for a in sets['cgroup-counters']['attributes']
+             if cg[a['name']]['type'] == 'u64']
     node = set(ops['node-get']['dump']['reply']['attributes'])
+    return counters, store, node, cg
+
+
+def help_line(attr):
+    return attr.get('doc', '').split('\n')[0].strip().rstrip('.')
+
+
+def kmod_header(store, node):
+    out = ['/* SPDX-License-Identifier: GPL-2.0 */',
+           '/*', ' * ' + NOTICE, ' */',
+           '#ifndef _MEMTALLY_COUNTERS_GEN_H',
+           '#define _MEMTALLY_COUNTERS_GEN_H', '',
+           '/*',
+           ' * The counters the store counts per cgroup (and per node, the',
+           " * ones node-get carries): the spec's cgroup-counters set, in its",
+           ' * order.',
+           ' */',
+           'enum mt_counter {']
+    out += [f'\tMT_{c_name(a)},' for a in store]
+    out += ['\tMT_NR_COUNTERS', '};', '',
+            '/* the rows of mt_counter_info[]: debugfs name, attribute, node */',
+            '#define MT_COUNTER_INFO_ROWS \\']
+    rows = []
+    for a in store:
+        rows += [f'\t[MT_{c_name(a)}] = {{ "{a.replace("-", "_")}",',
+                 f'\t\tMEMTALLY_A_CGROUP_{c_name(a)}, '
+                 f'{"true" if a in node else "false"} }},']
+    out += [r + ' \\' for r in rows[:-1]] + [rows[-1]]
+    out += ['', '#endif /* _MEMTALLY_COUNTERS_GEN_H */', '']
+    return '\n'.join(out)
+
+
+def tool_header(counters, store, node, cg):
+    out = ['/* SPDX-License-Identifier: GPL-2.0 */',
+           '/*', ' * ' + NOTICE, ' */',
+           '#ifndef MT_COUNTERS_GEN_H',
+           '#define MT_COUNTERS_GEN_H', '',
+           '/* Indices of mt_cgroup_counters[], for the code that needs one */',
+           'enum mt_counter {']
+    out += [f'\tMT_CTR_{c_name(a)},' for a in counters]
+    out += ['\tMT_NR_CGROUP_COUNTERS', '};', '',
+            '/*',
+            ' * The counters of a cgroup, in the order of the spec\'s cgroup-get',
+            ' * reply: decoding, the table and JSON columns, sorting, the help',
+            ' * and the Prometheus metrics (prom.c) follow this table.',
+            ' */',
+            'static const struct mt_counter_col mt_cgroup_counters[] = {']
+    for a in counters:
+        if a in store:
+            kind = 'MT_CUMULATIVE'
+        elif a.startswith('damon-'):
+            kind = 'MT_DAMON_GAUGE'
+        else:
+            kind = 'MT_GAUGE'
+        out += [f'\t[MT_CTR_{c_name(a)}] = {{',
+                f'\t\t.attr = MEMTALLY_A_CGROUP_{c_name(a)},',
+                f'\t\t.json = "{a.replace("-", "_")}",',
+                f'\t\t.header = "{c_name(a)}",',
+                f'\t\t.sort = "{a}",',
+                f'\t\t.type = {kind},',
+                f'\t\t.node = {"true" if a in node else "false"},',
+                f'\t\t.help = {c_string(help_line(cg[a]))},',
+                '\t},']
+    out += ['};', '', '#endif /* MT_COUNTERS_GEN_H */', '']
+    return '\n'.join(out)
+
+
+def in_order(keys, counters):
+    """@keys with all the counters, in the spec's order, where the first
+    one is."""
+    is_ctr = set(counters)
+    lead = []
+    for k in keys:
+        if k in is_ctr:
+            break
+        lead.append(k)
+    return lead + counters + [k for k in keys if k not in is_ctr and k not in lead]
+
+
+def schema_text(schema, counters):
+    """The schema with every counter in a cgroups row and its "recursive"
+    object (properties and required), in the spec's order."""
+    keys = [a.replace('-', '_') for a in counters]
+    row = schema['$defs']['cgroups']['items']
+    for obj in (row, row['properties']['recursive']):
+        props = obj['properties']
+        obj['properties'] = {k: props.get(k, {'type': 'integer'})
+                             for k in in_order(list(props), keys)}
+        if 'required' in obj:
+            obj['required'] = in_order(obj['required'], keys)
+    return json.dumps(schema, indent=1) + '\n'
+
+
+def main():
+    argv = sys.argv[1:]
+    listing = argv[:1] == ['--list']
+    update = argv[:1] == ['--update']
+    args = argv[1:] if listing or update else argv
+    spec_path = args[0] if args else \
+        os.path.join(TOP, 'Documentation/netlink/specs/memtally.yaml')
+    counters, store, node, cg = load(spec_path)
     if listing:
         print('\n'.join(counters))
         return
+    generated = {KMOD_GEN: kmod_header(store, node),
+                 TOOL_GEN: tool_header(counters, store, node, cg)}
+    if update:
+        for path, text in generated.items():
+            with open(os.path.join(TOP, path), 'w') as f:
+                f.write(text)
     bad = []
 
-    # ---- kmod
-    hdr, store, genl = read('kmod/memtally.h'), read('kmod/store.c'), \
-        read('kmod/genl.c')
-    enum = re.search(r'enum mt_counter \{(.*?)\};', hdr, re.S).group(1)
-    kenum = [e for e in re.findall(r'\bMT_(\w+)', enum)
-             if e not in ('NR_PCPU', 'NR_COUNTERS')]
-    krows = re.findall(r'MT_COUNTER\((\w+), "(\w+)", (\w+), (true|false)\)',
-                       store)
-    if sorted(kenum) != sorted(r[0] for r in krows):
-        bad.append('kmod: enum mt_counter and mt_counter_info[] differ: '
-                   f'{sorted(set(kenum) ^ set(r[0] for r in krows))}')
-    kattrs = set()
-    for e, name, attr, is_node in krows:
-        a = attr.lower().replace('_', '-')
-        kattrs.add(a)
-        where = f'kmod/store.c: mt_counter_info[MT_{e}]'
-        if a not in counters:
-            bad.append(f'{where}: {a} is no counter of the spec')
-            continue
-        if e != attr:
-            bad.append(f'{where}: counts MEMTALLY_A_CGROUP_{attr}')
-        if name != attr.lower():
-            bad.append(f'{where}: debugfs name "{name}", not "{attr.lower()}"')
-        if (is_node == 'true') != (a in node):
-            bad.append(f'{where}: node {is_node}, but node-get '
-                       f'{"carries" if a in node else "does not carry"} {a}')
+    # ---- the generated tables
+    for path, text in generated.items():
+        try:
+            have = read(path)
+        except FileNotFoundError:
+            have = ''
+        if have != text:
+            old = set(re.findall(r'\bMT_(?:CTR_)?(\w+),', have))
+            new = set(re.findall(r'\bMT_(?:CTR_)?(\w+),', text))
+            what = [f'+{n.lower().replace("_", "-")}' for n in sorted(new - old)] + \
+                   [f'-{n.lower().replace("_", "-")}' for n in sorted(old - new)]
+            bad.append(f'{path}: not what the spec gives '
+                       f'({" ".join(what) or "a row differs"}); '
+                       'run scripts/check-counters.py --update')
+
+    # ---- the gauges the store does not count: kmod/genl.c puts them
+    genl = read('kmod/genl.c')
     for a in counters:
-        if a not in kattrs and \
+        if a not in store and \
            not re.search(r'\bMEMTALLY_A_CGROUP_' + c_name(a) + r'\b', genl):
-            bad.append(f'kmod: {a} is neither in mt_counter_info[] '
-                       '(kmod/store.c) nor put by kmod/genl.c')
+            bad.append(f'kmod: {a} is neither in the cgroup-counters set '
+                       '(the store counts those) nor put by kmod/genl.c')
 
-    # ---- tool
-    dec = read('userspace/decode.h')
-    tenum = re.search(r'enum mt_counter \{(.*?)\};', dec, re.S).group(1)
-    tenum = [e for e in re.findall(r'\bMT_CTR_(\w+)', tenum)]
-    trows = re.findall(r'\bMT_(NODE_COUNTER|COUNTER|GAUGE)\((\w+),\s*"(\w+)",'
-                       r'\s*"([\w-]+)",\s*\w+,\s*((?:"[^"]*"\s*)+)\)', dec)
-    tnames = [r[1] for r in trows]
-    if sorted(tenum) != sorted(tnames):
-        bad.append('userspace/decode.h: enum mt_counter and '
-                   'mt_cgroup_counters[] differ: '
-                   f'{sorted(set(tenum) ^ set(tnames))}')
-    for kind, name, key, sort, help_ in trows:
-        a = name.lower().replace('_', '-')
-        where = f'userspace/decode.h: mt_cgroup_counters[MT_CTR_{name}]'
-        if a not in counters:
-            bad.append(f'{where}: {a} is no counter of the spec')
-            continue
-        if key != a.replace('-', '_'):
-            bad.append(f'{where}: JSON key "{key}", not "{a.replace("-", "_")}"')
-        if sort != a:
-            bad.append(f'{where}: sort key "{sort}", not "{a}"')
-        if (kind == 'NODE_COUNTER') != (a in node):
-            bad.append(f'{where}: {"" if kind == "NODE_COUNTER" else "not "}'
-                       f'a node counter, but node-get '
-                       f'{"carries" if a in node else "does not carry"} {a}')
-        help_ = ''.join(re.findall(r'"([^"]*)"', help_))
-        want = cg[a].get('doc', '').split('\n')[0].rstrip('.')
-        if help_ != want:
-            bad.append(f'{where}: help "{help_}", but the spec\'s doc of {a} '
-                       f'begins "{want}"')
-    for a in counters:
-        if c_name(a) not in tnames:
-            bad.append(f'userspace/decode.h: no row of mt_cgroup_counters[] '
-                       f'for {a}')
-
-    # ---- JSON schema
-    schema = json.loads(read('Documentation/admin-guide/memtally.schema.json'))
-    row = schema['$defs']['cgroups']['items']['properties']
-    rec = row.get('recursive', {}).get('properties', {})
-    for a in counters:
-        key = a.replace('-', '_')
-        if key not in row:
-            bad.append(f'memtally.schema.json: a cgroups row has no "{key}"')
-        if key not in rec:
-            bad.append(f'memtally.schema.json: a cgroups row\'s "recursive" '
-                       f'has no "{key}"')
+    # ---- the JSON schema: a cgroups row and its "recursive" object
+    have = read(SCHEMA)
+    want = schema_text(json.loads(have), counters)
+    if update and have != want:
+        with open(os.path.join(TOP, SCHEMA), 'w') as f:
+            f.write(want)
+        have = want
+    if have != want:
+        row = json.loads(have)['$defs']['cgroups']['items']['properties']
+        missing = [a.replace('-', '_') for a in counters
+                   if a.replace('-', '_') not in row]
+        bad.append(f'{SCHEMA}: a cgroups row is not what the spec gives '
+                   f'({" ".join("+" + m for m in missing) or "order, required"}'
+                   '); run scripts/check-counters.py --update')
 
     for b in bad:
         print(b)

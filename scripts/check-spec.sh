@@ -6,7 +6,8 @@
 #   - the uapi header, include/uapi/linux/memtally.h;
 #   - the request policies, kmod/genl-gen.h (scripts/nl-policy.py keeps
 #     the policies of ynl's kernel source and leaves out its split ops);
-# and compare them with the files in the tree.  With --update, rewrite them.
+# and compare them with the files in the tree.  With --update, rewrite them,
+# and the counter tables too (scripts/check-counters.py --update).
 # MT_SPEC names another spec to generate from (the suite's check that a
 # spec change the files do not follow fails).
 set -euo pipefail
@@ -30,6 +31,7 @@ gen --mode kernel --source -o kernel.c
 if [ "${2:-}" = --update ]; then
 	cp "$tmp/memtally.h" "$top/include/uapi/linux/memtally.h"
 	cp "$tmp/genl-gen.h" "$top/kmod/genl-gen.h"
+	/usr/bin/python3 "$top/scripts/check-counters.py" --update "$spec"
 fi
 rc=0
 diff -u "$top/include/uapi/linux/memtally.h" "$tmp/memtally.h" || rc=1

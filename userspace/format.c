@@ -184,22 +184,29 @@ struct json_object *mt_config_json(const struct mt_status *st)
 	return o;
 }
 
+/* The counters the table shows without --all, in table order */
+static const enum mt_counter brief_cols[] = {
+	MT_CTR_FAULTS_USER, MT_CTR_FAULTS_KERNEL, MT_CTR_DIRECT_STALLS,
+	MT_CTR_MEMCG_STALLS, MT_CTR_PGSTEAL, MT_CTR_OOM_KILLS,
+};
+
 /*
- * The table of @v: PATH, ID and the counters marked brief, or with @all
- * every counter.  Return: 0 or -ENOMEM.
+ * The table of @v: PATH, ID and the brief counters, or with @all every
+ * counter.  Return: 0 or -ENOMEM.
  */
 int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all)
 {
 	bool right[CGROUP_COLS] = { false };	/* numbers right-aligned */
 	char (*num)[CGROUP_COLS - 1][U64_CHARS];
 	size_t ctr[MT_NR_CGROUP_COUNTERS];	/* counter of each column */
+	size_t nctr = all ? MT_NR_CGROUP_COUNTERS :
+			    sizeof(brief_cols) / sizeof(brief_cols[0]);
 	const char **cells;
 	int c, cols = 2;
 	size_t i;
 
-	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
-		if (all || mt_cgroup_counters[i].brief)
-			ctr[cols++ - 2] = i;
+	for (i = 0; i < nctr; i++)
+		ctr[cols++ - 2] = all ? i : brief_cols[i];
 	cells = calloc((n + 1) * cols, sizeof(*cells));
 	num = calloc(n + 1, sizeof(*num));
 	if (!cells || !num) {

@@ -99,7 +99,9 @@ static void counter_table(void)
 		snprintf(num[i], sizeof(num[i]), "%zu", 1000 + i);
 		row[2 + i] = num[i];
 		show.counters[i] = 1000 + i;
-		if (col->brief) {
+		if (i == MT_CTR_FAULTS_USER || i == MT_CTR_FAULTS_KERNEL ||
+		    i == MT_CTR_DIRECT_STALLS || i == MT_CTR_MEMCG_STALLS ||
+		    i == MT_CTR_PGSTEAL || i == MT_CTR_OOM_KILLS) {
 			bhead[nbrief] = col->header;
 			brow[nbrief++] = num[i];
 		}

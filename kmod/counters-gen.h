@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Do not edit: scripts/check-counters.py --update writes it from
+ * Documentation/netlink/specs/memtally.yaml.
+ */
+#ifndef _MEMTALLY_COUNTERS_GEN_H
+#define _MEMTALLY_COUNTERS_GEN_H
+
+/*
+ * The counters the store counts per cgroup (and per node, the
+ * ones node-get carries): the spec's cgroup-counters set, in its
+ * order.
+ */
+enum mt_counter {
+	MT_FAULTS_USER,
+	MT_FAULTS_KERNEL,
+	MT_DIRECT_STALLS,
+	MT_DIRECT_STALL_NS,
+	MT_DIRECT_RECLAIMED,
+	MT_MEMCG_STALLS,
+	MT_MEMCG_STALL_NS,
+	MT_MEMCG_RECLAIMED,
+	MT_SOFTLIMIT_STALLS,
+	MT_SOFTLIMIT_STALL_NS,
+	MT_SOFTLIMIT_RECLAIMED,
+	MT_AGENT_STALLS,
+	MT_AGENT_STALL_NS,
+	MT_AGENT_RECLAIMED,
+	MT_PGSCAN,
+	MT_PGSTEAL,
+	MT_PGDEACTIVATE,
+	MT_PGWRITEBACK,
+	MT_THROTTLED,
+	MT_THROTTLED_US,
+	MT_SLAB_SHRINKS,
+	MT_SLAB_SHRINK_NS,
+	MT_KSWAPD_WAKEUPS,
+	MT_KSWAPD_WAKES,
+	MT_OOM_KILLS,
+	MT_KSM_MERGE_ATTEMPTS,
+	MT_KSM_MERGES,
+	MT_KSM_MERGE_FAILURES,
+	MT_KSM_ENTERS,
+	MT_KSM_EXITS,
+	MT_NR_COUNTERS
+};
+
+/* the rows of mt_counter_info[]: debugfs name, attribute, node */
+#define MT_COUNTER_INFO_ROWS \
+	[MT_FAULTS_USER] = { "faults_user", \
+		MEMTALLY_A_CGROUP_FAULTS_USER, false }, \
+	[MT_FAULTS_KERNEL] = { "faults_kernel", \
+		MEMTALLY_A_CGROUP_FAULTS_KERNEL, false }, \
+	[MT_DIRECT_STALLS] = { "direct_stalls", \
+		MEMTALLY_A_CGROUP_DIRECT_STALLS, false }, \
+	[MT_DIRECT_STALL_NS] = { "direct_stall_ns", \
+		MEMTALLY_A_CGROUP_DIRECT_STALL_NS, false }, \
+	[MT_DIRECT_RECLAIMED] = { "direct_reclaimed", \
+		MEMTALLY_A_CGROUP_DIRECT_RECLAIMED, false }, \
+	[MT_MEMCG_STALLS] = { "memcg_stalls", \
+		MEMTALLY_A_CGROUP_MEMCG_STALLS, false }, \
+	[MT_MEMCG_STALL_NS] = { "memcg_stall_ns", \
+		MEMTALLY_A_CGROUP_MEMCG_STALL_NS, false }, \
+	[MT_MEMCG_RECLAIMED] = { "memcg_reclaimed", \
+		MEMTALLY_A_CGROUP_MEMCG_RECLAIMED, false }, \
+	[MT_SOFTLIMIT_STALLS] = { "softlimit_stalls", \
+		MEMTALLY_A_CGROUP_SOFTLIMIT_STALLS, false }, \
+	[MT_SOFTLIMIT_STALL_NS] = { "softlimit_stall_ns", \
+		MEMTALLY_A_CGROUP_SOFTLIMIT_STALL_NS, false }, \
+	[MT_SOFTLIMIT_RECLAIMED] = { "softlimit_reclaimed", \
+		MEMTALLY_A_CGROUP_SOFTLIMIT_RECLAIMED, false }, \
+	[MT_AGENT_STALLS] = { "agent_stalls", \
+		MEMTALLY_A_CGROUP_AGENT_STALLS, false }, \
+	[MT_AGENT_STALL_NS] = { "agent_stall_ns", \
+		MEMTALLY_A_CGROUP_AGENT_STALL_NS, false }, \
+	[MT_AGENT_RECLAIMED] = { "agent_reclaimed", \
+		MEMTALLY_A_CGROUP_AGENT_RECLAIMED, false }, \
+	[MT_PGSCAN] = { "pgscan", \
+		MEMTALLY_A_CGROUP_PGSCAN, true }, \
+	[MT_PGSTEAL] = { "pgsteal", \
+		MEMTALLY_A_CGROUP_PGSTEAL, true }, \
+	[MT_PGDEACTIVATE] = { "pgdeactivate", \
+		MEMTALLY_A_CGROUP_PGDEACTIVATE, true }, \
+	[MT_PGWRITEBACK] = { "pgwriteback", \
+		MEMTALLY_A_CGROUP_PGWRITEBACK, true }, \
+	[MT_THROTTLED] = { "throttled", \
+		MEMTALLY_A_CGROUP_THROTTLED, true }, \
+	[MT_THROTTLED_US] = { "throttled_us", \
+		MEMTALLY_A_CGROUP_THROTTLED_US, true }, \
+	[MT_SLAB_SHRINKS] = { "slab_shrinks", \
+		MEMTALLY_A_CGROUP_SLAB_SHRINKS, true }, \
+	[MT_SLAB_SHRINK_NS] = { "slab_shrink_ns", \
+		MEMTALLY_A_CGROUP_SLAB_SHRINK_NS, true }, \
+	[MT_KSWAPD_WAKEUPS] = { "kswapd_wakeups", \
+		MEMTALLY_A_CGROUP_KSWAPD_WAKEUPS, true }, \
+	[MT_KSWAPD_WAKES] = { "kswapd_wakes", \
+		MEMTALLY_A_CGROUP_KSWAPD_WAKES, true }, \
+	[MT_OOM_KILLS] = { "oom_kills", \
+		MEMTALLY_A_CGROUP_OOM_KILLS, false }, \
+	[MT_KSM_MERGE_ATTEMPTS] = { "ksm_merge_attempts", \
+		MEMTALLY_A_CGROUP_KSM_MERGE_ATTEMPTS, false }, \
+	[MT_KSM_MERGES] = { "ksm_merges", \
+		MEMTALLY_A_CGROUP_KSM_MERGES, false }, \
+	[MT_KSM_MERGE_FAILURES] = { "ksm_merge_failures", \
+		MEMTALLY_A_CGROUP_KSM_MERGE_FAILURES, false }, \
+	[MT_KSM_ENTERS] = { "ksm_enters", \
+		MEMTALLY_A_CGROUP_KSM_ENTERS, false }, \
+	[MT_KSM_EXITS] = { "ksm_exits", \
+		MEMTALLY_A_CGROUP_KSM_EXITS, false },
+
+#endif /* _MEMTALLY_COUNTERS_GEN_H */
