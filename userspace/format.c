@@ -641,3 +641,21 @@ size_t mt_cgroups_filter(struct mt_cgroup *v, size_t n, const char *prefix)
 			v[kept++] = v[i];
 	return kept;
 }
+
+/* @bytes as "512 B", "16.6 MB", "1.2 GB": units of 1000, as the verdict */
+void mt_bytes(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "kB", "MB", "GB", "TB", "PB" };
+	double v = bytes;
+	int u = -1;
+
+	if (bytes < 1000) {
+		snprintf(buf, len, "%" PRIu64 " B", bytes);
+		return;
+	}
+	while (v >= 999.95 && u < 4) {
+		v /= 1000;
+		u++;
+	}
+	snprintf(buf, len, "%.1f %s", v, units[u]);
+}

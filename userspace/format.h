@@ -26,6 +26,7 @@ struct json_object *mt_config_json(const struct mt_status *st);
 int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all);
 struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n);
 void mt_hist_print(FILE *f, const uint64_t *buckets);
+void mt_bytes(char *buf, size_t len, uint64_t bytes);
 void mt_stalls_print(FILE *f, const struct mt_cgroup *v, size_t n, int kind);
 struct json_object *mt_stalls_json(const struct mt_cgroup *v, size_t n,
 				   int kind);

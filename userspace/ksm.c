@@ -28,7 +28,7 @@ static const char ksm_usage[] =
 "                          [--timeout SEC] [--keep] [-j]\n"
 "\n"
 "Show what KSM saves: its state and settings from /sys/kernel/mm/ksm,\n"
-"the memory saved ((pages_sharing - pages_shared) * page size), the\n"
+"the memory saved ((pages_sharing + ksm_zero_pages) * page size), the\n"
 "dedup ratio (pages_sharing / pages_shared), and, with the memtally\n"
 "module, the cgroups whose processes have merged pages.\n"
 "\n"
@@ -161,7 +161,7 @@ struct report {
 	bool snap;		/* mod and rows from a snapshot */
 	struct mt_ksm mod;
 	struct mt_rows rows;	/* cgroups with merged pages, most first */
-	uint64_t merged;	/* their sum */
+	uint64_t merged;	/* what their shares are of: mt_ksm_whole() */
 	struct mt_cgmap map;
 	struct mt_ksm_proc *procs;	/* most merged first */
 	size_t nprocs;
@@ -198,6 +198,7 @@ static int module_load(struct report *r)
 		r->rows.v[n++] = r->rows.v[i];
 	}
 	r->rows.nr = n;
+	r->merged = mt_ksm_whole(r->mod.merging_pages, r->merged);
 	if (mt_cli_paths(&r->map, root, r->rows.v, n))
 		return -1;
 	r->module = true;
@@ -308,6 +309,7 @@ static int report_snap(struct report *r, const struct mt_snap *s)
 			r->rows.v[n++] = *cg;
 		}
 		r->rows.nr = n;
+		r->merged = mt_ksm_whole(r->mod.merging_pages, r->merged);
 		r->module = true;
 		r->snap = true;
 		mt_cgroups_sort(r->rows.v, n,
@@ -400,7 +402,6 @@ static void savings_print(const struct mt_ksm_savings *sv)
 
 static void global_print(const struct mt_ksm_sys *s)
 {
-	static const char *const run[] = { "stop", "run", "unmerge" };
 	char label[32];
 	int i;
 
@@ -409,8 +410,8 @@ static void global_print(const struct mt_ksm_sys *s)
 			continue;
 		snprintf(label, sizeof(label), "%s:", mt_ksm_files[i].name);
 		printf("%-20s%" PRId64, label, s->v[i]);
-		if (i == MT_KSM_RUN && s->v[i] >= 0 && s->v[i] <= 2)
-			printf(" (%s)", run[s->v[i]]);
+		if (i == MT_KSM_RUN)
+			printf(" (%s)", mt_ksm_run_name(s->v[i]));
 		putchar('\n');
 	}
 }

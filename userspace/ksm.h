@@ -40,9 +40,9 @@ struct mt_ksm_sys {
 };
 
 struct mt_ksm_savings {
-	uint64_t saved;		/* bytes: (pages_sharing - pages_shared) * page */
+	uint64_t saved;		/* bytes: (pages_sharing + zero pages) * page */
 	double ratio;		/* pages_sharing / pages_shared; NAN if 0 shared */
-	double pct;		/* of (sharing + shared) pages; NAN if none */
+	double pct;		/* saved of (saved + shared) pages; NAN if none */
 };
 
 /* By saved bytes, in MB of 10^6 bytes */
@@ -80,14 +80,18 @@ struct mt_ksm_proc {
 	bool has_zero_pages, has_profit;	/* 6.12 ksm_stat */
 };
 
-const char *mt_ksm_dir(void);
-int mt_ksm_read(const char *dir, struct mt_ksm_sys *s);
+/* ksmcalc.c: what KSM saves, for every view */
 void mt_ksm_calc(struct mt_ksm_savings *sv, const struct mt_ksm_sys *s,
 		 long page_size);
+const char *mt_ksm_run_name(int64_t run);
+uint64_t mt_ksm_whole(uint64_t module, uint64_t rows);
 uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole);
 enum mt_ksm_verdict mt_ksm_verdict(uint64_t saved);
 const char *mt_ksm_verdict_text(enum mt_ksm_verdict v);
-void mt_bytes(char *buf, size_t len, uint64_t bytes);
+
+/* ksmfs.c: the files of sysfs and procfs, and the trial */
+const char *mt_ksm_dir(void);
+int mt_ksm_read(const char *dir, struct mt_ksm_sys *s);
 int mt_ksm_writable(const char *dir);
 int mt_ksm_trial(const char *dir, struct mt_ksm_trial *t, int sfd);
 int mt_ksm_unmerge(const char *dir, struct mt_ksm_trial *t);

@@ -338,7 +338,7 @@ static void ksm_sys_write(FILE *f, const struct mt_ksm_sys *s, long page_size)
 	}
 	mt_ksm_calc(&sv, s, page_size);
 	single(f, "memtally_ksm_global_saved_bytes", "gauge",
-	       "Bytes KSM saves: (pages_sharing - pages_shared) * page size",
+	       "Bytes KSM saves: (pages_sharing + ksm_zero_pages) * page size",
 	       sv.saved, 1);
 }
 

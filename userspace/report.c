@@ -320,6 +320,7 @@ static int cg_cmp(const void *a, const void *b)
 static int cgroups_collect(const struct mt_snap *s, struct mt_report *r)
 {
 	struct json_object *files = mt_snap_files(s);
+	uint64_t merged = 0;
 	size_t cap = 0, i;
 	int err = 0;
 
@@ -335,8 +336,11 @@ static int cgroups_collect(const struct mt_snap *s, struct mt_report *r)
 	/* the module's rows, also of cgroups whose files were not read */
 	for (i = 0; i < s->nr_cgroups; i++) {
 		const struct mt_cgroup *row = &s->cgroups[i];
+		uint64_t m = row->counters[MT_CTR_KSM_MERGING_PAGES];
 		struct mt_rep_cgroup *cg;
 
+		/* a file's numbers may add up past 2^64: stop there */
+		merged = merged + m < merged ? UINT64_MAX : merged + m;
 		if (!row->path)
 			continue;	/* removed meanwhile */
 		cg = cg_get(r, row->path, strlen(row->path), &cap);
@@ -344,6 +348,7 @@ static int cgroups_collect(const struct mt_snap *s, struct mt_report *r)
 			return -ENOMEM;
 		cg->row = row;
 	}
+	r->ksm_merging_pages = mt_ksm_whole(r->ksm_merging_pages, merged);
 	if (r->nr_cgroups)
 		qsort(r->cgroups, r->nr_cgroups, sizeof(*r->cgroups), cg_cmp);
 	return 0;
@@ -1041,21 +1046,7 @@ static void ksm_savings(const struct mt_report *r, struct mt_ksm_savings *sv)
 	mt_ksm_calc(sv, &r->ksm, r->page_size);
 }
 
-static const char *ksm_run_name(int64_t run)
-{
-	switch (run) {
-	case 0:
-		return "stopped";
-	case 1:
-		return "running";
-	case 2:
-		return "unmerging";
-	default:
-		return "unknown";
-	}
-}
-
-/* A cgroup's share of the saved bytes, as memtally ksm computes it */
+/* A cgroup's share of the saved bytes (ksmcalc.c) */
 static uint64_t ksm_cg_saved(const struct mt_report *r,
 			     const struct mt_ksm_savings *sv,
 			     const struct mt_rep_cgroup *cg)
@@ -1078,7 +1069,7 @@ static void text_ksm(const struct mt_report *r, size_t top)
 
 	ksm_savings(r, &sv);
 	line("run", "%" PRId64 " (%s)", r->ksm.v[MT_KSM_RUN],
-	     ksm_run_name(r->ksm.v[MT_KSM_RUN]));
+	     mt_ksm_run_name(r->ksm.v[MT_KSM_RUN]));
 	line("pages", "shared %" PRId64 ", sharing %" PRId64 ", unshared %" PRId64 ", volatile %" PRId64,
 	     r->ksm.v[MT_KSM_PAGES_SHARED], r->ksm.v[MT_KSM_PAGES_SHARING],
 	     r->ksm.v[MT_KSM_PAGES_UNSHARED],

@@ -79,7 +79,8 @@ struct mt_report {
 	bool has_ksm;			/* /sys/kernel/mm/ksm */
 	struct mt_ksm_sys ksm;
 	bool has_ksm_mod;		/* the module's ksm-get */
-	uint64_t ksm_merging_pages;
+	uint64_t ksm_merging_pages;	/* a cgroup's share is of these:
+					 * mt_ksm_whole() */
 
 	bool has_module;
 	enum mt_rep_damon damon;

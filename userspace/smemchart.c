@@ -11,6 +11,7 @@
 
 #include "image.h"
 #include "ksm.h"
+#include "format.h"
 #include "smemchart.h"
 
 /* A colour per slice or bar, from a qualitative palette */
