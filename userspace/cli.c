@@ -13,6 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <sys/signalfd.h>
 
 #include "cli.h"
@@ -304,4 +308,152 @@ bool mt_sleep_until(int sfd, uint64_t deadline)
 			return true;
 	}
 	return false;
+}
+
+/* 0 or a positive errno: @f's data on disk, readable by node_exporter */
+static int file_finish(FILE *f)
+{
+	int fd = fileno(f);
+
+	errno = 0;
+	if (fflush(f) || ferror(f))
+		return errno ? errno : EIO;
+	if (fsync(fd) || fchmod(fd, 0644))
+		return errno;
+	return 0;
+}
+
+/* Best effort: the rename on disk too, not only the data */
+static void dir_sync(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int fd;
+
+	if (!dir)
+		return;
+	slash = strrchr(dir, '/');
+	if (slash)
+		slash[slash == dir] = '\0';	/* "/f" is in "/" */
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/**
+ * mt_write_atomic() - write @path with @write, all of it or nothing
+ *
+ * @write writes into PATH.XXXXXX, a new file beside @path (so on the same
+ * file system, and not *.prom, which node_exporter would read), which is
+ * synced, made 0644 and renamed over @path.  On any error the temporary
+ * file is removed and @path stays as it was.  Prints the error.
+ *
+ * Return: 0 or -1.
+ */
+int mt_write_atomic(const char *path, mt_writer_t write, const void *arg)
+{
+	static const char suffix[] = ".XXXXXX";
+	size_t len = strlen(path);
+	char *tmp = malloc(len + sizeof(suffix));
+	FILE *f;
+	int fd, err;
+
+	if (!tmp) {
+		mt_err("out of memory");
+		return -1;
+	}
+	memcpy(tmp, path, len);
+	memcpy(tmp + len, suffix, sizeof(suffix));
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		mt_err("writing %s: %s", path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = errno;
+		close(fd);
+	} else {
+		write(f, arg);
+		err = file_finish(f);
+		if (fclose(f) && !err)
+			err = errno;
+	}
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err) {
+		unlink(tmp);
+		mt_err("writing %s: %s", path, strerror(err));
+	} else {
+		dir_sync(path);
+	}
+	free(tmp);
+	return err ? -1 : 0;
+}
+
+/* @path, or standard output for "-".  Prints the error.  Return: 0 or -1. */
+int mt_write_output(const char *path, mt_writer_t write, const void *arg)
+{
+	if (strcmp(path, "-"))
+		return mt_write_atomic(path, write, arg);
+	write(stdout, arg);
+	if (!fflush(stdout) && !ferror(stdout))
+		return 0;
+	mt_err("write error: %s", strerror(errno ? errno : EIO));
+	return -1;
+}
+
+/* A unit of a number on the command line, and what it multiplies by */
+struct unit {
+	const char *name;
+	uint64_t mult;
+};
+
+/* A number with a unit from @units ("" last). */
+static int parse_unit(const char *s, uint64_t *v, const struct unit *units)
+{
+	uint64_t n;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno)
+		return -EINVAL;
+	for (;; units++) {
+		if (!strcasecmp(end, units->name))
+			break;
+		if (!units->name[0])
+			return -EINVAL;
+	}
+	if (n > UINT64_MAX / units->mult)
+		return -EINVAL;
+	*v = n * units->mult;
+	return 0;
+}
+
+/* DUR: 500ms, 60s, 5m, 1h, or microseconds.  Return: 0 or -EINVAL. */
+int mt_parse_dur(const char *s, uint64_t *us)
+{
+	static const struct unit units[] = {
+		{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 },
+		{ "m", 60000000 }, { "h", 3600000000ull }, { "", 1 },
+	};
+
+	return parse_unit(s, us, units);
+}
+
+/* SIZE: 4K, 2M, 1G, 1T (powers of 1024), or bytes.  0 or -EINVAL. */
+int mt_parse_size(const char *s, uint64_t *bytes)
+{
+	static const struct unit units[] = {
+		{ "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 },
+		{ "T", 1ull << 40 }, { "", 1 },
+	};
+
+	return parse_unit(s, bytes, units);
 }

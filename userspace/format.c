@@ -55,9 +55,16 @@ void mt_table_print(FILE *f, const bool *right, int ncols,
 	free(w);
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
+/* @key: @v, into object @o */
+void mt_json_put_u64(struct json_object *o, const char *key, uint64_t v)
 {
 	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+/* @key: @s, or null for NULL, into object @o */
+void mt_json_put_str(struct json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
 }
 
 static struct json_object *path_json(const char *path)
@@ -141,13 +148,13 @@ struct json_object *mt_status_json(const struct mt_status *st)
 			       json_object_new_string(st->version));
 	json_object_object_add(o, "kernel_release",
 			       json_object_new_string(st->kernel_release));
-	add_u64(o, "nr_cgroups", st->nr_cgroups);
-	add_u64(o, "unattributed", st->unattributed);
-	add_u64(o, "events_dropped", st->events_dropped);
-	add_u64(o, "reclaim_unpaired", st->reclaim_unpaired);
+	mt_json_put_u64(o, "nr_cgroups", st->nr_cgroups);
+	mt_json_put_u64(o, "unattributed", st->unattributed);
+	mt_json_put_u64(o, "events_dropped", st->events_dropped);
+	mt_json_put_u64(o, "reclaim_unpaired", st->reclaim_unpaired);
 	json_object_object_add(o, "reclaim_names_memcg",
 			       json_object_new_boolean(st->reclaim_names_memcg));
-	add_u64(o, "stall_threshold_us", st->stall_threshold_us);
+	mt_json_put_u64(o, "stall_threshold_us", st->stall_threshold_us);
 	for (i = 0; i < st->nr_hooks; i++) {
 		const struct mt_hook *h = &st->hooks[i];
 		struct json_object *hook = json_object_new_object();
@@ -180,7 +187,7 @@ struct json_object *mt_config_json(const struct mt_status *st)
 {
 	struct json_object *o = json_object_new_object();
 
-	add_u64(o, "stall_threshold_us", st->stall_threshold_us);
+	mt_json_put_u64(o, "stall_threshold_us", st->stall_threshold_us);
 	return o;
 }
 
@@ -258,7 +265,7 @@ static struct json_object *sums_json(const struct mt_sums *r)
 	size_t c;
 
 	for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
-		add_u64(o, mt_cgroup_counters[c].json, r->counters[c]);
+		mt_json_put_u64(o, mt_cgroup_counters[c].json, r->counters[c]);
 	for (c = 0; c < MT_NR_STALL_KINDS; c++)
 		json_object_object_add(o, mt_stall_kinds[c].hist_json,
 			u64_array(r->hist[c], MEMTALLY_HIST_BUCKETS));
@@ -278,10 +285,10 @@ struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n)
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "path", path_json(v[i].path));
-		add_u64(o, "id", v[i].id);
+		mt_json_put_u64(o, "id", v[i].id);
 		for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
-			add_u64(o, mt_cgroup_counters[c].json,
-				v[i].counters[c]);
+			mt_json_put_u64(o, mt_cgroup_counters[c].json,
+					v[i].counters[c]);
 		for (c = 0; c < MT_NR_STALL_KINDS; c++)
 			json_object_object_add(o, mt_stall_kinds[c].hist_json,
 				u64_array(v[i].hist[c], MEMTALLY_HIST_BUCKETS));
@@ -414,11 +421,11 @@ static struct json_object *stall_json(const struct mt_cgroup *cg, size_t k)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "path", path_json(cg->path));
-	add_u64(o, "id", cg->id);
+	mt_json_put_u64(o, "id", cg->id);
 	json_object_object_add(o, "kind", json_object_new_string(sk->name));
-	add_u64(o, "stalls", cg->counters[sk->stalls]);
-	add_u64(o, "stall_ns", cg->counters[sk->stall_ns]);
-	add_u64(o, "reclaimed", cg->counters[sk->reclaimed]);
+	mt_json_put_u64(o, "stalls", cg->counters[sk->stalls]);
+	mt_json_put_u64(o, "stall_ns", cg->counters[sk->stall_ns]);
+	mt_json_put_u64(o, "reclaimed", cg->counters[sk->reclaimed]);
 	json_object_object_add(o, "buckets",
 			       u64_array(cg->hist[k], MEMTALLY_HIST_BUCKETS));
 	return o;
@@ -470,23 +477,23 @@ struct json_object *mt_event_json(const struct mt_event *ev)
 
 	json_object_object_add(o, "event", json_object_new_string(stall ?
 			       "reclaim-stall" : "oom-kill"));
-	add_u64(o, "timestamp_ns", ev->timestamp_ns);
-	add_u64(o, "pid", ev->pid);
+	mt_json_put_u64(o, "timestamp_ns", ev->timestamp_ns);
+	mt_json_put_u64(o, "pid", ev->pid);
 	json_object_object_add(o, "comm", json_object_new_string(ev->comm));
-	add_u64(o, "cgroup_id", ev->cgroup_id);
+	mt_json_put_u64(o, "cgroup_id", ev->cgroup_id);
 	json_object_object_add(o, "path", path_json(ev->path));
 	if (stall) {
 		json_object_object_add(o, "reclaim_kind",
 			json_object_new_string(mt_kind_name(ev->reclaim_kind)));
-		add_u64(o, "stall_ns", ev->stall_ns);
-		add_u64(o, "reclaimed", ev->reclaimed);
+		mt_json_put_u64(o, "stall_ns", ev->stall_ns);
+		mt_json_put_u64(o, "reclaimed", ev->reclaimed);
 		return o;
 	}
 	if (ev->has_uid)
-		add_u64(o, "uid", ev->uid);
-	add_u64(o, "anon_rss", ev->anon_rss);
-	add_u64(o, "file_rss", ev->file_rss);
-	add_u64(o, "shmem_rss", ev->shmem_rss);
+		mt_json_put_u64(o, "uid", ev->uid);
+	mt_json_put_u64(o, "anon_rss", ev->anon_rss);
+	mt_json_put_u64(o, "file_rss", ev->file_rss);
+	mt_json_put_u64(o, "shmem_rss", ev->shmem_rss);
 	return o;
 }
 

@@ -131,14 +131,6 @@ static int settings_write(const char *dir, const struct mt_ksm_settings *s,
 	return err ? -1 : 0;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ull + ts.tv_nsec / 1000000;
-}
-
 static void bar_print(const struct mt_ksm_trial *t)
 {
 	uint64_t done = t->done < t->scans ? t->done : t->scans;
@@ -155,7 +147,8 @@ static void bar_print(const struct mt_ksm_trial *t)
 static int trial_wait(const char *dir, struct mt_ksm_trial *t, int64_t start,
 		      int sfd)
 {
-	uint64_t end = now_ms() + t->timeout_s * 1000, now;
+	uint64_t now, end = mt_now_ns(CLOCK_MONOTONIC) / 1000000 +
+			    t->timeout_s * 1000;
 	struct signalfd_siginfo si;
 	int64_t scans;
 	int err;
@@ -171,7 +164,7 @@ static int trial_wait(const char *dir, struct mt_ksm_trial *t, int64_t start,
 			bar_print(t);
 		if (t->done >= t->scans)
 			return 0;
-		now = now_ms();
+		now = mt_now_ns(CLOCK_MONOTONIC) / 1000000;
 		if (now >= end)
 			return -ETIMEDOUT;
 		if (mt_signalled(sfd, end - now < POLL_MS ? end - now : POLL_MS)) {

@@ -120,3 +120,59 @@ bad:
 	*n = 0;
 	return -EINVAL;
 }
+
+/*
+ * The avg10 of a line "some avg10=1.23 avg60=0.50 avg300=0.10 total=123"
+ * after @kind into @v[0], and the avg60, avg300 and total that follow it
+ * into @v[1], @v[2] and @total (0 when a line ends early)
+ */
+static bool psi_line(const char *line, const char *kind, double *v,
+		     uint64_t *total)
+{
+	size_t n = strlen(kind);
+	unsigned long long t = 0;
+	char *end;
+
+	if (strncmp(line, kind, n) || strncmp(line + n, " avg10=", 7))
+		return false;
+	line += n + 7;
+	if (*line < '0' || *line > '9')
+		return false;
+	v[0] = strtod(line, &end);
+	if (*end != ' ' && *end != '\n' && *end != '\0')
+		return false;
+	v[1] = v[2] = 0;
+	if (sscanf(end, " avg60=%lf avg300=%lf total=%llu", &v[1], &v[2],
+		   &t) < 3 || v[1] < 0 || v[2] < 0)
+		t = 0;
+	*total = t;
+	return true;
+}
+
+/*
+ * The figures of the text of a memory.pressure file into @p.
+ * Return: 0, or -EINVAL if it has no "some" line.
+ */
+int mt_psi_parse(const char *text, struct mt_psi *p)
+{
+	const char *line;
+	double v[3];
+
+	memset(p, 0, sizeof(*p));
+	for (line = text; line && *line; line = strchr(line, '\n'),
+	     line = line ? line + 1 : NULL) {
+		if (!p->has_some && psi_line(line, "some", v, &p->some_total)) {
+			p->has_some = true;
+			p->some = v[0];
+			p->some60 = v[1];
+			p->some300 = v[2];
+		} else if (!p->has_full &&
+			   psi_line(line, "full", v, &p->full_total)) {
+			p->has_full = true;
+			p->full = v[0];
+			p->full60 = v[1];
+			p->full300 = v[2];
+		}
+	}
+	return p->has_some ? 0 : -EINVAL;
+}

@@ -2,7 +2,7 @@
 /*
  * memtally: the text of /proc and cgroup files as a snapshot holds them
  * (meminfo, vmstat, swaps, memory.stat, memory.events, smaps_rollup,
- * status), parsed.  Pure: no file is opened here.
+ * status, memory.pressure), parsed.  Pure: no file is opened here.
  */
 #ifndef MT_PROCFILES_H
 #define MT_PROCFILES_H
@@ -23,5 +23,16 @@ struct mt_swap {
 };
 
 int mt_swaps_parse(const char *text, struct mt_swap **v, size_t *n);
+
+/* A memory.pressure (or /proc/pressure/memory): percent of wall time */
+struct mt_psi {
+	bool has_some, has_full;
+	double some, full;	/* avg10 */
+	double some60, full60;	/* avg60 */
+	double some300, full300;	/* avg300 */
+	uint64_t some_total, full_total;	/* us stalled */
+};
+
+int mt_psi_parse(const char *text, struct mt_psi *p);
 
 #endif

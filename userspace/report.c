@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memtally report: a comprehensive memory analysis in one command: the
- * memory overview, PSI, swap, faults, reclaim and OOM, KSM, DAMON, the top
- * consumers, then recommendations (recommend.c).  It reads a snapshot,
- * taken now or loaded from a file (--from), so both are one code path.
+ * memtally report: what a snapshot (live or a file) says, collected into
+ * struct mt_report section by section (pure: no I/O, fuzzed), and what the
+ * text (report_text.c) and JSON (report_json.c) views share: why a section
+ * is unavailable, which cgroups a list shows, KSM's savings.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,82 +17,10 @@
 #include "cli.h"
 #include "format.h"
 #include "ksm.h"
-#include "recommend.h"
 #include "report.h"
 #include "snapfile.h"
 
-#define DEFAULT_TOP	5
 #define KSM_SYS_DIR	"/sys/kernel/mm/ksm"
-
-static const char report_usage[] =
-"Usage: memtally report [--from FILE] [-n N] [-j]\n"
-"\n"
-"A comprehensive memory analysis: the memory overview (/proc/meminfo),\n"
-"memory pressure (PSI) of the system and of each cgroup, swap devices, page\n"
-"fault and major fault rates, reclaim stalls and OOM kills per cgroup, KSM,\n"
-"DAMON, the top cgroups (memory.current) and processes (PSS, else RSS),\n"
-"then recommendations, each with the data that triggered it (the rules and\n"
-"thresholds are in the admin guide, \"Reports\").  A section whose data is\n"
-"missing says so.  Without the memtally module the report is made from the\n"
-"files alone, without the per-cgroup counters, KSM per cgroup and DAMON.\n"
-"\n"
-"Options:\n"
-"      --from FILE  report on a snapshot (memtally snapshot -o FILE), maybe\n"
-"                   of another host, instead of this host now\n"
-"  -n, --top N      N cgroups and processes in each list (default 5)\n"
-"  -j, --json       print one JSON object\n"
-"  -h, --help       show this help\n";
-
-struct report_opts {
-	bool json;
-	bool help;
-	uint64_t top;
-	const char *from;
-};
-
-/* Return: 0, or MT_EXIT_USAGE after reporting the error. */
-static int report_parse(int argc, char **argv, struct report_opts *o)
-{
-	static const struct option longopts[] = {
-		{ "from", required_argument, NULL, 'f' },
-		{ "top",  required_argument, NULL, 'n' },
-		{ "json", no_argument,       NULL, 'j' },
-		{ "help", no_argument,       NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
-	while ((c = getopt_long(argc, argv, ":n:jh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			o->from = optarg;
-			break;
-		case 'n':
-			if (mt_parse_u64(optarg, &o->top) || !o->top ||
-			    o->top > 100000)
-				return mt_usage_err("report: --top takes a number from 1 to 100000, not '%s'",
-						    optarg);
-			break;
-		case 'j':
-			o->json = true;
-			break;
-		case 'h':
-			o->help = true;
-			break;
-		default:
-			return mt_getopt_err("report", c, argv);
-		}
-	}
-	if (optind < argc)
-		return mt_usage_err("report: unexpected argument '%s'",
-				    argv[optind]);
-	if (o->from && !o->from[0])
-		return mt_usage_err("report: --from takes a snapshot file");
-	return 0;
-}
-
-/* Collecting: the snapshot into a struct mt_report */
 
 static const char *uname_str(const struct mt_snap *s, const char *key)
 {
@@ -511,7 +436,7 @@ void mt_report_free(struct mt_report *r)
 
 /* Why a section cannot be shown, or NULL if it can */
 
-static const char no_module[] = "needs the memtally module (load it with: modprobe memtally)";
+const char mt_rep_no_module[] = "needs the memtally module (load it with: modprobe memtally)";
 
 static const char *why_memory(const struct mt_report *r)
 {
@@ -535,7 +460,7 @@ static const char *why_faults(const struct mt_report *r)
 
 static const char *why_reclaim(const struct mt_report *r)
 {
-	return r->has_module ? NULL : no_module;
+	return r->has_module ? NULL : mt_rep_no_module;
 }
 
 static const char *why_ksm(const struct mt_report *r)
@@ -547,7 +472,7 @@ static const char *why_damon(const struct mt_report *r)
 {
 	switch (r->damon) {
 	case MT_REP_DAMON_NO_MODULE:
-		return no_module;
+		return mt_rep_no_module;
 	case MT_REP_DAMON_UNSUPPORTED:
 		return "the memtally module has no DAMON support (load a newer one)";
 	case MT_REP_DAMON_UNBUILT:
@@ -579,27 +504,19 @@ static const char *why_top_procs(const struct mt_report *r)
 }
 
 /* The sections in order: their title, JSON key and why_ function */
-enum {
-	SEC_MEMORY, SEC_PRESSURE, SEC_SWAP, SEC_FAULTS, SEC_RECLAIM, SEC_KSM,
-	SEC_DAMON, SEC_TOP_CGROUPS, SEC_TOP_PROCS, NR_SECS
-};
-
-static const struct section {
-	const char *title, *key;
-	const char *(*why)(const struct mt_report *r);
-} sections[NR_SECS] = {
-	[SEC_MEMORY]	  = { "Memory (/proc/meminfo)", "memory", why_memory },
-	[SEC_PRESSURE]	  = { "Memory pressure (PSI, % of time)", "pressure",
+const struct mt_rep_section mt_rep_sections[MT_NR_REP_SECS] = {
+	[MT_REP_SEC_MEMORY]	  = { "Memory (/proc/meminfo)", "memory", why_memory },
+	[MT_REP_SEC_PRESSURE]	  = { "Memory pressure (PSI, % of time)", "pressure",
 			      why_pressure },
-	[SEC_SWAP]	  = { "Swap devices (/proc/swaps)", "swap", why_swap },
-	[SEC_FAULTS]	  = { "Page faults", "faults", why_faults },
-	[SEC_RECLAIM]	  = { "Reclaim stalls and OOM kills (since the module loaded)",
+	[MT_REP_SEC_SWAP]	  = { "Swap devices (/proc/swaps)", "swap", why_swap },
+	[MT_REP_SEC_FAULTS]	  = { "Page faults", "faults", why_faults },
+	[MT_REP_SEC_RECLAIM]	  = { "Reclaim stalls and OOM kills (since the module loaded)",
 			      "reclaim", why_reclaim },
-	[SEC_KSM]	  = { "KSM", "ksm", why_ksm },
-	[SEC_DAMON]	  = { "DAMON", "damon", why_damon },
-	[SEC_TOP_CGROUPS] = { "Top cgroups (memory.current, with descendants)",
+	[MT_REP_SEC_KSM]	  = { "KSM", "ksm", why_ksm },
+	[MT_REP_SEC_DAMON]	  = { "DAMON", "damon", why_damon },
+	[MT_REP_SEC_TOP_CGROUPS] = { "Top cgroups (memory.current, with descendants)",
 			      "top_cgroups", why_top_cgroups },
-	[SEC_TOP_PROCS]	  = { "Top processes", "top_processes",
+	[MT_REP_SEC_TOP_PROCS]	  = { "Top processes", "top_processes",
 			      why_top_procs },
 };
 
@@ -699,28 +616,25 @@ static int current_cmp(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
-enum { PICK_PSI, PICK_FAULTS, PICK_RECLAIM, PICK_KSM, PICK_WSS,
-       PICK_CURRENT };
-
 static bool pick_one(const struct mt_rep_cgroup *cg, int what)
 {
 	const uint64_t *c = cg->row ? cg->row->counters : NULL;
 
 	/* the root's pressure and memory.stat are the system's */
-	if (what != PICK_RECLAIM && what != PICK_KSM && what != PICK_WSS &&
-	    !strcmp(cg->path, "/"))
+	if (what != MT_REP_PICK_RECLAIM && what != MT_REP_PICK_KSM &&
+	    what != MT_REP_PICK_WSS && !strcmp(cg->path, "/"))
 		return false;
 	switch (what) {
-	case PICK_PSI:
+	case MT_REP_PICK_PSI:
 		return cg->has_psi && psi_nonzero(&cg->psi);
-	case PICK_FAULTS:
+	case MT_REP_PICK_FAULTS:
 		return cg->pgfault || cg->pgmajfault || cg_faults(cg);
-	case PICK_RECLAIM:
+	case MT_REP_PICK_RECLAIM:
 		return c && (c[MT_CTR_DIRECT_STALLS] || c[MT_CTR_MEMCG_STALLS] ||
 			     c[MT_CTR_SOFTLIMIT_STALLS] || c[MT_CTR_OOM_KILLS]);
-	case PICK_KSM:
+	case MT_REP_PICK_KSM:
 		return c && c[MT_CTR_KSM_MERGING_PAGES];
-	case PICK_WSS:
+	case MT_REP_PICK_WSS:
 		return c && (c[MT_CTR_DAMON_HOT] + c[MT_CTR_DAMON_WARM] +
 			     c[MT_CTR_DAMON_COLD]);
 	default:
@@ -732,8 +646,8 @@ static bool pick_one(const struct mt_rep_cgroup *cg, int what)
  * The cgroups a list shows, in its order, at most @top: a new array
  * (free() it) in @v.  Return: how many, or -1 (out of memory).
  */
-static ssize_t pick(const struct mt_report *r, int what, size_t top,
-		    const struct mt_rep_cgroup ***v)
+ssize_t mt_report_pick(const struct mt_report *r, int what, size_t top,
+		       const struct mt_rep_cgroup ***v)
 {
 	static int (*const cmp[])(const void *, const void *) = {
 		psi_cmp, faults_cmp, reclaim_cmp, ksm_cmp, wss_cmp,
@@ -752,829 +666,25 @@ static ssize_t pick(const struct mt_report *r, int what, size_t top,
 	return n < top ? n : top;
 }
 
-/* Text */
-
-static const char *bytes(char buf[static 32], uint64_t v)
-{
-	mt_bytes(buf, 32, v);
-	return buf;
-}
-
-static void line(const char *what, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void line(const char *what, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("  %-11s ", what);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-static void pct_of(char *buf, size_t len, uint64_t v, uint64_t total)
-{
-	char b[32];
-
-	if (total)
-		snprintf(buf, len, "%s (%.1f %%)", bytes(b, v),
-			 100.0 * v / total);
-	else
-		snprintf(buf, len, "%s", bytes(b, v));
-}
-
-static void text_memory(const struct mt_report *r, size_t top)
-{
-	uint64_t used = r->mem_total > r->mem_available ?
-			r->mem_total - r->mem_available : 0;
-	char b[64];
-
-	(void)top;
-	line("total", "%s", bytes(b, r->mem_total));
-	pct_of(b, sizeof(b), used, r->mem_total);
-	line("used", "%s (total - available)", b);
-	pct_of(b, sizeof(b), r->mem_free, r->mem_total);
-	line("free", "%s", b);
-	pct_of(b, sizeof(b), r->mem_available, r->mem_total);
-	line("available", "%s", b);
-	line("buffers", "%s", bytes(b, r->buffers));
-	line("cache", "%s (Cached + SReclaimable)", bytes(b, r->cached));
-	if (r->swap_total) {
-		char t[32];
-
-		pct_of(b, sizeof(b), r->swap_total - r->swap_free,
-		       r->swap_total);
-		line("swap", "%s, %s used", bytes(t, r->swap_total), b);
-	} else {
-		line("swap", "none");
-	}
-}
-
-/* A table: a header row, then rows of cells, numbers formatted in num */
-struct tab {
-	int ncols;
-	size_t n;		/* rows, without the header */
-	const char **cells;
-	char (*num)[32];
-};
-
-static int tab_init(struct tab *t, int ncols, size_t n,
-		    const char *const *head)
-{
-	int c;
-
-	t->ncols = ncols;
-	t->n = n;
-	t->cells = calloc((n + 1) * ncols, sizeof(*t->cells));
-	t->num = calloc((n + 1) * ncols, sizeof(*t->num));
-	if (!t->cells || !t->num) {
-		free(t->cells);
-		free(t->num);
-		return -1;
-	}
-	for (c = 0; c < ncols; c++)
-		t->cells[c] = head[c];
-	return 0;
-}
-
-static void tab_str(struct tab *t, size_t row, int col, const char *s)
-{
-	t->cells[(row + 1) * t->ncols + col] = s ? s : "-";
-}
-
-static void tab_num(struct tab *t, size_t row, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void tab_num(struct tab *t, size_t row, int col, const char *fmt, ...)
-{
-	size_t i = (row + 1) * t->ncols + col;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->num[i], sizeof(t->num[i]), fmt, ap);
-	va_end(ap);
-	t->cells[i] = t->num[i];
-}
-
-static void tab_bytes(struct tab *t, size_t row, int col, uint64_t v)
-{
-	size_t i = (row + 1) * t->ncols + col;
-
-	mt_bytes(t->num[i], sizeof(t->num[i]), v);
-	t->cells[i] = t->num[i];
-}
-
-/*
- * Print it indented by two blanks; @right_cols: the columns aligned right,
- * t->ncols of them (NULL: all but the first)
- */
-static void tab_print(struct tab *t, const bool *right_cols)
-{
-	bool *right = calloc(t->ncols, sizeof(*right));
-	char *buf = NULL, *l, *nl;
-	size_t len = 0;
-	FILE *f = right ? open_memstream(&buf, &len) : NULL;
-	int c;
-
-	for (c = 0; right && c < t->ncols; c++)
-		right[c] = right_cols ? right_cols[c] : c > 0;
-	if (f) {
-		mt_table_print(f, right, t->ncols, t->cells, t->n + 1);
-		fclose(f);
-		for (l = buf; l && *l; l = nl + 1) {
-			nl = strchr(l, '\n');
-			if (!nl)
-				break;
-			printf("  %.*s\n", (int)(nl - l), l);
-		}
-	}
-	free(buf);
-	free(right);
-	free(t->cells);
-	free(t->num);
-}
-
-static void psi_cells(struct tab *t, size_t row, const struct mt_psi *p)
-{
-	tab_num(t, row, 1, "%.2f", p->some);
-	tab_num(t, row, 2, "%.2f", p->some60);
-	tab_num(t, row, 3, "%.2f", p->some300);
-	if (p->has_full) {
-		tab_num(t, row, 4, "%.2f", p->full);
-		tab_num(t, row, 5, "%.2f", p->full60);
-		tab_num(t, row, 6, "%.2f", p->full300);
-	} else {
-		tab_str(t, row, 4, "-");
-		tab_str(t, row, 5, "-");
-		tab_str(t, row, 6, "-");
-	}
-}
-
-static void text_pressure(const struct mt_report *r, size_t top)
-{
-	static const char *const head[] = {
-		"WHERE", "SOME-AVG10", "SOME-AVG60", "SOME-AVG300",
-		"FULL-AVG10", "FULL-AVG60", "FULL-AVG300",
-	};
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_PSI, top, &v), i;
-	struct tab t;
-
-	if (n < 0 || tab_init(&t, 7, n + 1, head)) {
-		free(v);
-		return;
-	}
-	tab_str(&t, 0, 0, "system");
-	psi_cells(&t, 0, &r->psi);
-	for (i = 0; i < n; i++) {
-		tab_str(&t, i + 1, 0, v[i]->path);
-		psi_cells(&t, i + 1, &v[i]->psi);
-	}
-	tab_print(&t, NULL);
-	if (!n)
-		printf("  no cgroup has memory pressure\n");
-	free(v);
-}
-
-static void text_swap(const struct mt_report *r, size_t top)
-{
-	static const char *const head[] = {
-		"DEVICE", "TYPE", "SIZE", "USED", "PRIORITY",
-	};
-	struct tab t;
-	size_t i;
-
-	(void)top;
-	if (!r->nr_swaps) {
-		printf("  no swap device\n");
-		return;
-	}
-	if (tab_init(&t, 5, r->nr_swaps, head))
-		return;
-	for (i = 0; i < r->nr_swaps; i++) {
-		tab_str(&t, i, 0, r->swaps[i].name);
-		tab_str(&t, i, 1, r->swaps[i].type);
-		tab_bytes(&t, i, 2, r->swaps[i].size_kb << 10);
-		tab_bytes(&t, i, 3, r->swaps[i].used_kb << 10);
-		tab_num(&t, i, 4, "%d", r->swaps[i].prio);
-	}
-	tab_print(&t, (const bool[]){ false, false, true, true, true });
-}
-
-static double per_s(const struct mt_report *r, uint64_t v)
+/* @v per second of uptime */
+double mt_report_per_s(const struct mt_report *r, uint64_t v)
 {
 	return r->uptime_s > 0 ? v / r->uptime_s : 0;
 }
 
-static void text_faults(const struct mt_report *r, size_t top)
-{
-	static const char *const head[] = {
-		"CGROUP", "FAULTS-USER", "FAULTS-KERNEL", "PGFAULT",
-		"PGMAJFAULT",
-	};
-	const struct mt_rep_cgroup **v;
-	ssize_t n, i;
-	struct tab t;
-
-	printf("  system: %.1f faults/s, %.1f major faults/s (/proc/vmstat pgfault %" PRIu64 ", pgmajfault %" PRIu64 " over %.0f s since boot)\n",
-	       per_s(r, r->pgfault), per_s(r, r->pgmajfault), r->pgfault,
-	       r->pgmajfault, r->uptime_s);
-	n = pick(r, PICK_FAULTS, top, &v);
-	if (n > 0 && !tab_init(&t, 5, n, head)) {
-		for (i = 0; i < n; i++) {
-			const uint64_t *c = v[i]->row ? v[i]->row->counters :
-					    NULL;
-
-			tab_str(&t, i, 0, v[i]->path);
-			if (c) {
-				tab_num(&t, i, 1, "%" PRIu64,
-					c[MT_CTR_FAULTS_USER]);
-				tab_num(&t, i, 2, "%" PRIu64,
-					c[MT_CTR_FAULTS_KERNEL]);
-			} else {
-				tab_str(&t, i, 1, "-");
-				tab_str(&t, i, 2, "-");
-			}
-			if (v[i]->has_stat) {
-				tab_num(&t, i, 3, "%" PRIu64, v[i]->pgfault);
-				tab_num(&t, i, 4, "%" PRIu64,
-					v[i]->pgmajfault);
-			} else {
-				tab_str(&t, i, 3, "-");
-				tab_str(&t, i, 4, "-");
-			}
-		}
-		tab_print(&t, NULL);
-		printf("  (FAULTS-*: memtally, the cgroup's own tasks since the module loaded; PG*: memory.stat, with descendants)\n");
-	}
-	free(v);
-}
-
-static void text_reclaim(const struct mt_report *r, size_t top)
-{
-	static const char *const head[] = {
-		"CGROUP", "DIRECT-STALLS", "DIRECT-ms", "MEMCG-STALLS",
-		"MEMCG-ms", "OOM-KILLS",
-	};
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_RECLAIM, top, &v), i;
-	struct tab t;
-
-	if (n == 0)
-		printf("  no cgroup stalled in reclaim or had an OOM kill\n");
-	if (n > 0 && !tab_init(&t, 6, n, head)) {
-		for (i = 0; i < n; i++) {
-			const uint64_t *c = v[i]->row->counters;
-
-			tab_str(&t, i, 0, v[i]->path);
-			tab_num(&t, i, 1, "%" PRIu64, c[MT_CTR_DIRECT_STALLS]);
-			tab_num(&t, i, 2, "%.1f",
-				c[MT_CTR_DIRECT_STALL_NS] / 1e6);
-			tab_num(&t, i, 3, "%" PRIu64, c[MT_CTR_MEMCG_STALLS]);
-			tab_num(&t, i, 4, "%.1f",
-				c[MT_CTR_MEMCG_STALL_NS] / 1e6);
-			tab_num(&t, i, 5, "%" PRIu64, c[MT_CTR_OOM_KILLS]);
-		}
-		tab_print(&t, NULL);
-	}
-	free(v);
-}
-
 /* The KSM savings of /sys/kernel/mm/ksm */
-static void ksm_savings(const struct mt_report *r, struct mt_ksm_savings *sv)
+void mt_report_ksm_savings(const struct mt_report *r,
+			   struct mt_ksm_savings *sv)
 {
 	mt_ksm_calc(sv, &r->ksm, r->page_size);
 }
 
 /* A cgroup's share of the saved bytes (ksmcalc.c) */
-static uint64_t ksm_cg_saved(const struct mt_report *r,
-			     const struct mt_ksm_savings *sv,
-			     const struct mt_rep_cgroup *cg)
+uint64_t mt_report_ksm_cg_saved(const struct mt_report *r,
+				const struct mt_ksm_savings *sv,
+				const struct mt_rep_cgroup *cg)
 {
 	return mt_ksm_share(sv->saved,
 			    cg->row->counters[MT_CTR_KSM_MERGING_PAGES],
 			    r->ksm_merging_pages);
-}
-
-static void text_ksm(const struct mt_report *r, size_t top)
-{
-	static const char *const head[] = {
-		"CGROUP", "MERGING-PAGES", "SAVED (share)",
-	};
-	const struct mt_rep_cgroup **v;
-	struct mt_ksm_savings sv;
-	ssize_t n, i;
-	struct tab t;
-	char b[32];
-
-	ksm_savings(r, &sv);
-	line("run", "%" PRId64 " (%s)", r->ksm.v[MT_KSM_RUN],
-	     mt_ksm_run_name(r->ksm.v[MT_KSM_RUN]));
-	line("pages", "shared %" PRId64 ", sharing %" PRId64 ", unshared %" PRId64 ", volatile %" PRId64,
-	     r->ksm.v[MT_KSM_PAGES_SHARED], r->ksm.v[MT_KSM_PAGES_SHARING],
-	     r->ksm.v[MT_KSM_PAGES_UNSHARED],
-	     r->ksm.v[MT_KSM_PAGES_VOLATILE]);
-	line("saved", "%s", bytes(b, sv.saved));
-	if (isnan(sv.ratio))
-		line("ratio", "- (nothing shared)");
-	else
-		line("ratio", "%.2f (pages_sharing / pages_shared)", sv.ratio);
-	if (!r->has_module) {
-		printf("  per cgroup: %s\n", no_module);
-		return;
-	}
-	n = pick(r, PICK_KSM, top, &v);
-	if (n == 0)
-		printf("  no cgroup has KSM-merged pages\n");
-	if (n > 0 && !tab_init(&t, 3, n, head)) {
-		for (i = 0; i < n; i++) {
-			tab_str(&t, i, 0, v[i]->path);
-			tab_num(&t, i, 1, "%" PRIu64,
-				v[i]->row->counters[MT_CTR_KSM_MERGING_PAGES]);
-			tab_bytes(&t, i, 2, ksm_cg_saved(r, &sv, v[i]));
-		}
-		tab_print(&t, NULL);
-	}
-	free(v);
-}
-
-static void text_damon(const struct mt_report *r, size_t top)
-{
-	static const char *const head[] = {
-		"CGROUP", "WSS", "HOT", "WARM", "COLD",
-	};
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_WSS, top, &v), i;
-	struct tab t;
-	char b[32];
-
-	line("bound", "yes: %" PRIu64 " aggregations, %s seen in the last, hot above %u/s, cold below %u/s",
-	     r->damon_aggregations, bytes(b, r->damon_total),
-	     r->damon_hot_rate, r->damon_cold_rate);
-	if (n == 0)
-		printf("  no cgroup has DAMON numbers yet\n");
-	if (n > 0 && !tab_init(&t, 5, n, head)) {
-		for (i = 0; i < n; i++) {
-			const uint64_t *c = v[i]->row->counters;
-
-			tab_str(&t, i, 0, v[i]->path);
-			tab_bytes(&t, i, 1, c[MT_CTR_DAMON_WSS]);
-			tab_bytes(&t, i, 2, c[MT_CTR_DAMON_HOT]);
-			tab_bytes(&t, i, 3, c[MT_CTR_DAMON_WARM]);
-			tab_bytes(&t, i, 4, c[MT_CTR_DAMON_COLD]);
-		}
-		tab_print(&t, NULL);
-	}
-	free(v);
-}
-
-static void text_top_cgroups(const struct mt_report *r, size_t top)
-{
-	static const char *const head[] = { "CGROUP", "MEMORY.CURRENT" };
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_CURRENT, top, &v), i;
-	struct tab t;
-
-	if (n > 0 && !tab_init(&t, 2, n, head)) {
-		for (i = 0; i < n; i++) {
-			tab_str(&t, i, 0, v[i]->path);
-			tab_bytes(&t, i, 1, v[i]->current);
-		}
-		tab_print(&t, NULL);
-	}
-	free(v);
-}
-
-static void text_top_procs(const struct mt_report *r, size_t top)
-{
-	static const char *const head[] = {
-		"PID", "COMMAND", "CGROUP", "PSS", "RSS",
-	};
-	size_t n = r->nr_procs < top ? r->nr_procs : top, i;
-	static const bool right[] = { true, false, false, true, true };
-	struct tab t;
-
-	if (tab_init(&t, 5, n, head))
-		return;
-	for (i = 0; i < n; i++) {
-		const struct mt_rep_proc *p = &r->procs[i];
-
-		tab_num(&t, i, 0, "%d", p->pid);
-		tab_str(&t, i, 1, p->comm);
-		tab_str(&t, i, 2, p->cgroup);
-		if (p->has_pss)
-			tab_bytes(&t, i, 3, p->pss);
-		else
-			tab_str(&t, i, 3, "-");
-		tab_bytes(&t, i, 4, p->rss);
-	}
-	tab_print(&t, right);
-	if (!r->procs_pss)
-		printf("  (no smaps_rollup: by RSS)\n");
-}
-
-static void (*const text_fns[NR_SECS])(const struct mt_report *r,
-				       size_t top) = {
-	[SEC_MEMORY]		= text_memory,
-	[SEC_PRESSURE]		= text_pressure,
-	[SEC_SWAP]		= text_swap,
-	[SEC_FAULTS]		= text_faults,
-	[SEC_RECLAIM]		= text_reclaim,
-	[SEC_KSM]		= text_ksm,
-	[SEC_DAMON]		= text_damon,
-	[SEC_TOP_CGROUPS]	= text_top_cgroups,
-	[SEC_TOP_PROCS]		= text_top_procs,
-};
-
-/* The report as text, on stdout: what memtally report prints */
-void mt_report_print(const struct mt_report *r, const struct mt_recs *l,
-		     size_t top)
-{
-	const char *why;
-	size_t i;
-
-	printf("memtally report: %s, Linux %s, %s (%s)\n",
-	       r->host ? r->host : "?", r->release ? r->release : "?",
-	       r->time ? r->time : "?", r->source ? r->source : "live");
-	if (!r->has_module)
-		printf("Without the memtally module: no reclaim stalls, OOM kills or faults counted per cgroup, no KSM per cgroup, no DAMON (load it with: modprobe memtally)\n");
-	for (i = 0; i < NR_SECS; i++) {
-		printf("\n%s\n", sections[i].title);
-		why = sections[i].why(r);
-		if (why)
-			printf("  unavailable: %s\n", why);
-		else
-			text_fns[i](r, top);
-	}
-	printf("\nRecommendations\n");
-	if (!mt_recs_problems(l))
-		printf("  No problems found.\n");
-	for (i = 0; i < l->nr; i++)
-		printf("  [%s] %s: %s\n    because %s\n",
-		       mt_rec_severity_name(l->v[i].severity), l->v[i].rule,
-		       l->v[i].advice, l->v[i].evidence);
-}
-
-/* JSON */
-
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
-static void add_dbl(struct json_object *o, const char *key, double v)
-{
-	char s[32];
-
-	/* two decimals, as the files have them */
-	snprintf(s, sizeof(s), "%.2f", v);
-	json_object_object_add(o, key, json_object_new_double_s(v, s));
-}
-
-static void add_str(struct json_object *o, const char *key, const char *s)
-{
-	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
-}
-
-static struct json_object *json_memory(const struct mt_report *r, size_t top)
-{
-	struct json_object *o = json_object_new_object();
-
-	(void)top;
-	add_u64(o, "total_bytes", r->mem_total);
-	add_u64(o, "used_bytes", r->mem_total > r->mem_available ?
-		r->mem_total - r->mem_available : 0);
-	add_u64(o, "free_bytes", r->mem_free);
-	add_u64(o, "available_bytes", r->mem_available);
-	add_u64(o, "buffers_bytes", r->buffers);
-	add_u64(o, "cache_bytes", r->cached);
-	add_u64(o, "swap_total_bytes", r->swap_total);
-	add_u64(o, "swap_free_bytes", r->swap_free);
-	return o;
-}
-
-static struct json_object *psi_json(const struct mt_psi *p)
-{
-	struct json_object *o = json_object_new_object();
-
-	add_dbl(o, "some_avg10", p->some);
-	add_dbl(o, "some_avg60", p->some60);
-	add_dbl(o, "some_avg300", p->some300);
-	add_u64(o, "some_total_us", p->some_total);
-	if (p->has_full) {
-		add_dbl(o, "full_avg10", p->full);
-		add_dbl(o, "full_avg60", p->full60);
-		add_dbl(o, "full_avg300", p->full300);
-		add_u64(o, "full_total_us", p->full_total);
-	} else {
-		add_str(o, "full_avg10", NULL);
-		add_str(o, "full_avg60", NULL);
-		add_str(o, "full_avg300", NULL);
-		add_str(o, "full_total_us", NULL);
-	}
-	return o;
-}
-
-static struct json_object *json_pressure(const struct mt_report *r,
-					 size_t top)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *a = json_object_new_array(), *x;
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_PSI, top, &v), i;
-
-	json_object_object_add(o, "system", psi_json(&r->psi));
-	for (i = 0; i < n; i++) {
-		x = psi_json(&v[i]->psi);
-		add_str(x, "path", v[i]->path);
-		add_str(x, "file", v[i]->psi_file);
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "cgroups", a);
-	free(v);
-	return o;
-}
-
-static struct json_object *json_swap(const struct mt_report *r, size_t top)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *a = json_object_new_array(), *x;
-	size_t i;
-
-	(void)top;
-	for (i = 0; i < r->nr_swaps; i++) {
-		x = json_object_new_object();
-		add_str(x, "device", r->swaps[i].name);
-		add_str(x, "type", r->swaps[i].type);
-		add_u64(x, "size_bytes", r->swaps[i].size_kb << 10);
-		add_u64(x, "used_bytes", r->swaps[i].used_kb << 10);
-		json_object_object_add(x, "priority",
-				       json_object_new_int(r->swaps[i].prio));
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "devices", a);
-	return o;
-}
-
-static struct json_object *json_faults(const struct mt_report *r, size_t top)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *a = json_object_new_array(), *x;
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_FAULTS, top, &v), i;
-
-	add_u64(o, "pgfault", r->pgfault);
-	add_u64(o, "pgmajfault", r->pgmajfault);
-	add_dbl(o, "uptime_s", r->uptime_s);
-	add_dbl(o, "pgfault_per_s", per_s(r, r->pgfault));
-	add_dbl(o, "pgmajfault_per_s", per_s(r, r->pgmajfault));
-	for (i = 0; i < n; i++) {
-		const uint64_t *c = v[i]->row ? v[i]->row->counters : NULL;
-
-		x = json_object_new_object();
-		add_str(x, "path", v[i]->path);
-		json_object_object_add(x, "faults_user", c ?
-			json_object_new_uint64(c[MT_CTR_FAULTS_USER]) : NULL);
-		json_object_object_add(x, "faults_kernel", c ?
-			json_object_new_uint64(c[MT_CTR_FAULTS_KERNEL]) : NULL);
-		json_object_object_add(x, "pgfault", v[i]->has_stat ?
-			json_object_new_uint64(v[i]->pgfault) : NULL);
-		json_object_object_add(x, "pgmajfault", v[i]->has_stat ?
-			json_object_new_uint64(v[i]->pgmajfault) : NULL);
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "cgroups", a);
-	free(v);
-	return o;
-}
-
-static struct json_object *json_reclaim(const struct mt_report *r,
-					size_t top)
-{
-	static const enum mt_counter ctrs[] = {
-		MT_CTR_DIRECT_STALLS, MT_CTR_DIRECT_STALL_NS,
-		MT_CTR_MEMCG_STALLS, MT_CTR_MEMCG_STALL_NS,
-		MT_CTR_SOFTLIMIT_STALLS, MT_CTR_SOFTLIMIT_STALL_NS,
-		MT_CTR_OOM_KILLS,
-	};
-	struct json_object *o = json_object_new_object();
-	struct json_object *a = json_object_new_array(), *x;
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_RECLAIM, top, &v), i;
-	size_t c;
-
-	for (i = 0; i < n; i++) {
-		x = json_object_new_object();
-		add_str(x, "path", v[i]->path);
-		for (c = 0; c < sizeof(ctrs) / sizeof(ctrs[0]); c++)
-			add_u64(x, mt_cgroup_counters[ctrs[c]].json,
-				v[i]->row->counters[ctrs[c]]);
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "cgroups", a);
-	free(v);
-	return o;
-}
-
-static struct json_object *json_ksm(const struct mt_report *r, size_t top)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *a, *x;
-	const struct mt_rep_cgroup **v;
-	struct mt_ksm_savings sv;
-	ssize_t n, i;
-	int f;
-
-	ksm_savings(r, &sv);
-	for (f = 0; f < MT_NR_KSM_FILES; f++)
-		json_object_object_add(o, mt_ksm_files[f].name,
-				       r->ksm.has[f] ?
-				       json_object_new_int64(r->ksm.v[f]) :
-				       NULL);
-	add_u64(o, "page_size", r->page_size);
-	add_u64(o, "saved_bytes", sv.saved);
-	if (isnan(sv.ratio))
-		add_str(o, "ratio", NULL);
-	else
-		add_dbl(o, "ratio", sv.ratio);
-	if (!r->has_module) {
-		add_str(o, "cgroups", NULL);
-		return o;
-	}
-	a = json_object_new_array();
-	n = pick(r, PICK_KSM, top, &v);
-	for (i = 0; i < n; i++) {
-		x = json_object_new_object();
-		add_str(x, "path", v[i]->path);
-		add_u64(x, "merging_pages",
-			v[i]->row->counters[MT_CTR_KSM_MERGING_PAGES]);
-		add_u64(x, "saved_bytes", ksm_cg_saved(r, &sv, v[i]));
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "cgroups", a);
-	free(v);
-	return o;
-}
-
-static struct json_object *json_damon(const struct mt_report *r, size_t top)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *a = json_object_new_array(), *x;
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_WSS, top, &v), i;
-
-	add_u64(o, "aggregations", r->damon_aggregations);
-	add_u64(o, "total_bytes", r->damon_total);
-	add_u64(o, "hot_rate", r->damon_hot_rate);
-	add_u64(o, "cold_rate", r->damon_cold_rate);
-	for (i = 0; i < n; i++) {
-		const uint64_t *c = v[i]->row->counters;
-
-		x = json_object_new_object();
-		add_str(x, "path", v[i]->path);
-		add_u64(x, "wss_bytes", c[MT_CTR_DAMON_WSS]);
-		add_u64(x, "hot_bytes", c[MT_CTR_DAMON_HOT]);
-		add_u64(x, "warm_bytes", c[MT_CTR_DAMON_WARM]);
-		add_u64(x, "cold_bytes", c[MT_CTR_DAMON_COLD]);
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "cgroups", a);
-	free(v);
-	return o;
-}
-
-static struct json_object *json_top_cgroups(const struct mt_report *r,
-					    size_t top)
-{
-	struct json_object *a = json_object_new_array(), *x;
-	const struct mt_rep_cgroup **v;
-	ssize_t n = pick(r, PICK_CURRENT, top, &v), i;
-
-	for (i = 0; i < n; i++) {
-		x = json_object_new_object();
-		add_str(x, "path", v[i]->path);
-		add_u64(x, "memory_current_bytes", v[i]->current);
-		json_object_array_add(a, x);
-	}
-	free(v);
-	return a;
-}
-
-static struct json_object *json_top_procs(const struct mt_report *r,
-					  size_t top)
-{
-	struct json_object *a = json_object_new_array(), *x;
-	size_t i;
-
-	for (i = 0; i < r->nr_procs && i < top; i++) {
-		const struct mt_rep_proc *p = &r->procs[i];
-
-		x = json_object_new_object();
-		json_object_object_add(x, "pid", json_object_new_int(p->pid));
-		add_str(x, "comm", p->comm);
-		add_str(x, "cgroup", p->cgroup);
-		json_object_object_add(x, "pss_bytes", p->has_pss ?
-				       json_object_new_uint64(p->pss) : NULL);
-		add_u64(x, "rss_bytes", p->rss);
-		json_object_array_add(a, x);
-	}
-	return a;
-}
-
-static struct json_object *(*const json_fns[NR_SECS])(
-	const struct mt_report *r, size_t top) = {
-	[SEC_MEMORY]		= json_memory,
-	[SEC_PRESSURE]		= json_pressure,
-	[SEC_SWAP]		= json_swap,
-	[SEC_FAULTS]		= json_faults,
-	[SEC_RECLAIM]		= json_reclaim,
-	[SEC_KSM]		= json_ksm,
-	[SEC_DAMON]		= json_damon,
-	[SEC_TOP_CGROUPS]	= json_top_cgroups,
-	[SEC_TOP_PROCS]		= json_top_procs,
-};
-
-/**
- * mt_report_json() - the whole report as one object
- *
- * A section whose data is missing is null, and "unavailable" says why,
- * by the section's key.
- */
-struct json_object *mt_report_json(const struct mt_report *r,
-				   const struct mt_recs *l, size_t top)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *un = json_object_new_object();
-	struct json_object *a = json_object_new_array(), *x;
-	const char *why;
-	size_t i;
-
-	add_str(o, "source", r->source ? r->source : "live");
-	add_str(o, "time", r->time);
-	add_str(o, "host", r->host);
-	add_str(o, "kernel", r->release);
-	json_object_object_add(o, "module",
-			       json_object_new_boolean(r->has_module));
-	for (i = 0; i < NR_SECS; i++) {
-		why = sections[i].why(r);
-		if (why)
-			add_str(un, sections[i].key, why);
-		json_object_object_add(o, sections[i].key, why ? NULL :
-				       json_fns[i](r, top));
-	}
-	json_object_object_add(o, "unavailable", un);
-	for (i = 0; i < l->nr; i++) {
-		x = json_object_new_object();
-		add_str(x, "severity", mt_rec_severity_name(l->v[i].severity));
-		add_str(x, "rule", l->v[i].rule);
-		add_str(x, "advice", l->v[i].advice);
-		add_str(x, "evidence", l->v[i].evidence);
-		json_object_array_add(a, x);
-	}
-	json_object_object_add(o, "recommendations", a);
-	json_object_object_add(o, "problems",
-			       json_object_new_boolean(mt_recs_problems(l)));
-	return o;
-}
-
-int cmd_report(int argc, char **argv, bool json)
-{
-	struct report_opts o = { .json = json, .top = DEFAULT_TOP };
-	struct mt_report r;
-	struct mt_recs l;
-	struct mt_snap s;
-	int err;
-
-	if (report_parse(argc, argv, &o))
-		return MT_EXIT_USAGE;
-	if (o.help) {
-		fputs(report_usage, stdout);
-		return MT_EXIT_OK;
-	}
-	if (o.from ? mt_snap_load(o.from, &s) :
-	    mt_snap_take(MT_TAKE_MODULE | MT_TAKE_SYSTEM | MT_TAKE_PROCS, &s))
-		return MT_EXIT_RUNTIME;
-	err = mt_report_collect(&s, o.from, &r);
-	if (!err) {
-		err = mt_recommend(&r, &l);
-		if (err)
-			mt_report_free(&r);
-	}
-	if (err) {
-		mt_snap_free(&s);
-		mt_err("out of memory");
-		return MT_EXIT_RUNTIME;
-	}
-	if (o.json)
-		err = mt_json_print(stdout, mt_report_json(&r, &l, o.top));
-	else
-		mt_report_print(&r, &l, o.top);
-	mt_recs_free(&l);
-	mt_report_free(&r);
-	mt_snap_free(&s);
-	if (err) {
-		mt_err("out of memory");
-		return MT_EXIT_RUNTIME;
-	}
-	return MT_EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "decode.h"
 #include "ksm.h"
@@ -97,6 +98,38 @@ struct mt_report {
 int mt_report_collect(const struct mt_snap *s, const char *source,
 		      struct mt_report *r);
 void mt_report_free(struct mt_report *r);
+
+/* What the text and JSON views share (report.c) */
+enum mt_rep_sec {
+	MT_REP_SEC_MEMORY, MT_REP_SEC_PRESSURE, MT_REP_SEC_SWAP,
+	MT_REP_SEC_FAULTS, MT_REP_SEC_RECLAIM, MT_REP_SEC_KSM,
+	MT_REP_SEC_DAMON, MT_REP_SEC_TOP_CGROUPS, MT_REP_SEC_TOP_PROCS,
+	MT_NR_REP_SECS
+};
+
+/* A section: its title, its JSON key, why it cannot be shown (or NULL) */
+struct mt_rep_section {
+	const char *title, *key;
+	const char *(*why)(const struct mt_report *r);
+};
+
+extern const struct mt_rep_section mt_rep_sections[MT_NR_REP_SECS];
+extern const char mt_rep_no_module[];
+
+/* The lists of cgroups, each in its order */
+enum mt_rep_pick {
+	MT_REP_PICK_PSI, MT_REP_PICK_FAULTS, MT_REP_PICK_RECLAIM,
+	MT_REP_PICK_KSM, MT_REP_PICK_WSS, MT_REP_PICK_CURRENT,
+};
+
+ssize_t mt_report_pick(const struct mt_report *r, int what, size_t top,
+		       const struct mt_rep_cgroup ***v);
+double mt_report_per_s(const struct mt_report *r, uint64_t v);
+void mt_report_ksm_savings(const struct mt_report *r,
+			   struct mt_ksm_savings *sv);
+uint64_t mt_report_ksm_cg_saved(const struct mt_report *r,
+				const struct mt_ksm_savings *sv,
+				const struct mt_rep_cgroup *cg);
 
 struct mt_recs;
 void mt_report_print(const struct mt_report *r, const struct mt_recs *l,

@@ -20,25 +20,14 @@
 #include "prom.h"
 #include "snapfile.h"
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
-/* @s, or null for NULL */
-static void add_str(struct json_object *o, const char *key, const char *s)
-{
-	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
-}
-
 static struct json_object *ksm_json(const struct mt_ksm *k)
 {
 	struct json_object *o = json_object_new_object();
 
-	add_u64(o, "updated_ns", k->updated_ns);
-	add_u64(o, "merging_pages", k->merging_pages);
-	add_u64(o, "rmap_items", k->rmap_items);
-	add_u64(o, "zero_pages", k->zero_pages);
+	mt_json_put_u64(o, "updated_ns", k->updated_ns);
+	mt_json_put_u64(o, "merging_pages", k->merging_pages);
+	mt_json_put_u64(o, "rmap_items", k->rmap_items);
+	mt_json_put_u64(o, "zero_pages", k->zero_pages);
 	json_object_object_add(o, "full_scans", k->has_full_scans ?
 			       json_object_new_uint64(k->full_scans) : NULL);
 	return o;
@@ -52,23 +41,23 @@ static struct json_object *damon_json(const struct mt_damon_info *d)
 	size_t i;
 
 	json_object_object_add(o, "bound", json_object_new_boolean(d->b.bound));
-	add_u64(o, "kdamond_pid", d->b.kdamond_pid);
-	add_u64(o, "ops", d->b.ops);
-	add_u64(o, "sample_us", d->b.sample_us);
-	add_u64(o, "aggr_us", d->b.aggr_us);
+	mt_json_put_u64(o, "kdamond_pid", d->b.kdamond_pid);
+	mt_json_put_u64(o, "ops", d->b.ops);
+	mt_json_put_u64(o, "sample_us", d->b.sample_us);
+	mt_json_put_u64(o, "aggr_us", d->b.aggr_us);
 	for (i = 0; i < d->b.nr_targets; i++)
 		json_object_array_add(pids,
 			json_object_new_uint64(d->b.target_pids[i]));
 	json_object_object_add(o, "target_pids", pids);
-	add_u64(o, "wss_ring", d->b.wss_ring);
-	add_u64(o, "region_ring", d->b.region_ring);
-	add_u64(o, "aggregations", d->aggregations);
-	add_u64(o, "updated_ns", d->updated_ns);
-	add_u64(o, "total_bytes", d->total_bytes);
-	add_u64(o, "unattributed_bytes", d->unattributed_bytes);
-	add_u64(o, "probe_ns", d->probe_ns);
-	add_u64(o, "hot_rate", d->hot_rate);
-	add_u64(o, "cold_rate", d->cold_rate);
+	mt_json_put_u64(o, "wss_ring", d->b.wss_ring);
+	mt_json_put_u64(o, "region_ring", d->b.region_ring);
+	mt_json_put_u64(o, "aggregations", d->aggregations);
+	mt_json_put_u64(o, "updated_ns", d->updated_ns);
+	mt_json_put_u64(o, "total_bytes", d->total_bytes);
+	mt_json_put_u64(o, "unattributed_bytes", d->unattributed_bytes);
+	mt_json_put_u64(o, "probe_ns", d->probe_ns);
+	mt_json_put_u64(o, "hot_rate", d->hot_rate);
+	mt_json_put_u64(o, "cold_rate", d->cold_rate);
 	return o;
 }
 
@@ -81,7 +70,7 @@ static struct json_object *wss_json(const struct mt_wss_list *l)
 	for (i = 0; i < l->nr; i++) {
 		o = json_object_new_object();
 		v = json_object_new_array();
-		add_u64(o, "id", l->v[i].id);
+		mt_json_put_u64(o, "id", l->v[i].id);
 		for (k = 0; k < l->v[i].nr; k++) {
 			pair = json_object_new_array();
 			json_object_array_add(pair, json_object_new_uint64(
@@ -105,14 +94,14 @@ static struct json_object *regions_json(const struct mt_regions *l)
 		const struct mt_region *r = &l->v[i];
 
 		o = json_object_new_object();
-		add_u64(o, "seq", r->seq);
-		add_u64(o, "time_ns", r->time_ns);
-		add_u64(o, "start", r->start);
-		add_u64(o, "end", r->end);
-		add_u64(o, "nr_accesses", r->nr_accesses);
-		add_u64(o, "age_ms", r->age_ms);
-		add_u64(o, "cgroup_id", r->cgroup_id);
-		add_u64(o, "target", r->target);
+		mt_json_put_u64(o, "seq", r->seq);
+		mt_json_put_u64(o, "time_ns", r->time_ns);
+		mt_json_put_u64(o, "start", r->start);
+		mt_json_put_u64(o, "end", r->end);
+		mt_json_put_u64(o, "nr_accesses", r->nr_accesses);
+		mt_json_put_u64(o, "age_ms", r->age_ms);
+		mt_json_put_u64(o, "cgroup_id", r->cgroup_id);
+		mt_json_put_u64(o, "target", r->target);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -142,11 +131,11 @@ static struct json_object *uname_json(const struct utsname *u)
 {
 	struct json_object *o = json_object_new_object();
 
-	add_str(o, "sysname", u->sysname);
-	add_str(o, "nodename", u->nodename);
-	add_str(o, "release", u->release);
-	add_str(o, "version", u->version);
-	add_str(o, "machine", u->machine);
+	mt_json_put_str(o, "sysname", u->sysname);
+	mt_json_put_str(o, "nodename", u->nodename);
+	mt_json_put_str(o, "release", u->release);
+	mt_json_put_str(o, "version", u->version);
+	mt_json_put_str(o, "machine", u->machine);
 	return o;
 }
 
@@ -157,16 +146,16 @@ struct json_object *mt_snap_json(const struct mt_snap_in *in)
 	char time[48];
 
 	mt_iso_time(time, sizeof(time), in->time_ns);
-	add_str(o, "format", MT_SNAP_FORMAT);
+	mt_json_put_str(o, "format", MT_SNAP_FORMAT);
 	json_object_object_add(o, "version",
 			       json_object_new_int(MT_SNAP_VERSION));
-	add_str(o, "tool_version", MT_VERSION);
-	add_u64(o, "time_ns", in->time_ns);
-	add_str(o, "time", time);
-	add_u64(o, "boottime_ns", in->boottime_ns);
-	add_u64(o, "page_size", in->page_size);
+	mt_json_put_str(o, "tool_version", MT_VERSION);
+	mt_json_put_u64(o, "time_ns", in->time_ns);
+	mt_json_put_str(o, "time", time);
+	mt_json_put_u64(o, "boottime_ns", in->boottime_ns);
+	mt_json_put_u64(o, "page_size", in->page_size);
 	json_object_object_add(o, "uname", uname_json(in->uts));
-	add_str(o, "cgroup_root", in->cgroot);
+	mt_json_put_str(o, "cgroup_root", in->cgroot);
 	json_object_object_add(o, "module", in->mod && in->mod->st ?
 			       module_json(in) : NULL);
 	json_object_object_add(o, "files", in->files);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "decode.h"
+#include "procfiles.h"
 
 struct json_object;
 struct mt_ksm_savings;
@@ -24,15 +25,6 @@ enum mt_top_key {
 	MT_TOP_PSI_SOME,
 	MT_TOP_PSI_FULL,
 	MT_NR_TOP_KEYS
-};
-
-/* A memory.pressure (or /proc/pressure/memory): percent of wall time */
-struct mt_psi {
-	bool has_some, has_full;
-	double some, full;	/* avg10 */
-	double some60, full60;	/* avg60 */
-	double some300, full300;	/* avg300 */
-	uint64_t some_total, full_total;	/* us stalled */
 };
 
 /* A line of memtally top */
@@ -88,7 +80,6 @@ int mt_top_key_parse(const char *s, unsigned int *key);
 void mt_top_input_start(struct mt_top_input *in);
 int mt_top_input_key(struct mt_top_input *in, int ch);
 
-int mt_psi_parse(const char *text, struct mt_psi *p);
 int mt_psi_read(const char *root, const char *path, struct mt_psi *p);
 
 void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,

@@ -228,11 +228,6 @@ int mt_wss_print(FILE *f, const struct mt_wss_sample *v, size_t n,
 	return 0;
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
 static struct json_object *pct_json(const uint64_t *pct)
 {
 	struct json_object *o = json_object_new_object();
@@ -241,7 +236,7 @@ static struct json_object *pct_json(const uint64_t *pct)
 
 	for (i = 0; i < MT_WSS_PERCENTILES; i++) {
 		snprintf(key, sizeof(key), "%zu", 25 * i);
-		add_u64(o, key, pct[i]);
+		mt_json_put_u64(o, key, pct[i]);
 	}
 	return o;
 }
@@ -264,10 +259,10 @@ struct json_object *mt_wss_json(const char *cgroup,
 	a = json_object_new_array_ext(n);
 	for (i = 0; i < n; i++) {
 		s = json_object_new_object();
-		add_u64(s, "time_ns", v[i].time_ns);
-		add_u64(s, "ago_ns", now_ns > v[i].time_ns ?
-			now_ns - v[i].time_ns : 0);
-		add_u64(s, "bytes", v[i].bytes);
+		mt_json_put_u64(s, "time_ns", v[i].time_ns);
+		mt_json_put_u64(s, "ago_ns", now_ns > v[i].time_ns ?
+				now_ns - v[i].time_ns : 0);
+		mt_json_put_u64(s, "bytes", v[i].bytes);
 		if (i)
 			json_object_object_add(s, "change_bytes_per_s",
 				json_object_new_double(wss_change(&v[i - 1],
@@ -348,12 +343,12 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 			j = json_object_new_object();
 			json_object_object_add(j, "path", r[i].path ?
 				json_object_new_string(r[i].path) : NULL);
-			add_u64(j, "id", r[i].id);
-			add_u64(j, "samples", r[i].nr);
+			mt_json_put_u64(j, "id", r[i].id);
+			mt_json_put_u64(j, "samples", r[i].nr);
 			if (r[i].truncated)
 				json_object_object_add(j, "truncated",
 					json_object_new_boolean(true));
-			add_u64(j, "wss", r[i].last);
+			mt_json_put_u64(j, "wss", r[i].last);
 			json_object_object_add(j, "percentiles",
 					       pct_json(r[i].pct));
 			json_object_array_add(a, j);
@@ -387,14 +382,6 @@ out:
 	return err ? -1 : 0;
 }
 
-static uint64_t boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static int samples_show(const struct wss_opts *o, const struct mt_wss_list *l)
 {
 	struct json_object *j;
@@ -414,13 +401,13 @@ static int samples_show(const struct wss_opts *o, const struct mt_wss_list *l)
 	}
 	n = mt_wss_merge(l, v);
 	if (o->json) {
-		j = mt_wss_json(o->cgroup, v, n, boottime_ns());
+		j = mt_wss_json(o->cgroup, v, n, mt_now_ns(CLOCK_BOOTTIME));
 		if (j && cut)
 			json_object_object_add(j, "truncated",
 					       json_object_new_boolean(true));
 		err = mt_json_print(stdout, j);
 	} else {
-		err = mt_wss_print(stdout, v, n, boottime_ns());
+		err = mt_wss_print(stdout, v, n, mt_now_ns(CLOCK_BOOTTIME));
 		if (!err && cut)
 			fputs("note: truncated: only the newest samples fitted in the kernel's reply\n",
 			      stdout);

@@ -544,11 +544,6 @@ static int report_print(const struct report *r, bool processes)
 	return err ? -1 : 0;
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
 /* @v with one decimal, as printed; NAN is null */
 static void add_dec(struct json_object *o, const char *key, double v)
 {
@@ -568,8 +563,8 @@ static struct json_object *global_json(const struct report *r)
 		if (r->sys.has[i])
 			json_object_object_add(o, mt_ksm_files[i].name,
 				json_object_new_int64(r->sys.v[i]));
-	add_u64(o, "page_size", r->page_size);
-	add_u64(o, "saved_bytes", r->sv.saved);
+	mt_json_put_u64(o, "page_size", r->page_size);
+	mt_json_put_u64(o, "saved_bytes", r->sv.saved);
 	add_dec(o, "ratio", r->sv.ratio);
 	add_dec(o, "savings_pct", r->sv.pct);
 	return o;
@@ -580,13 +575,13 @@ static struct json_object *module_json(const struct report *r)
 	const struct mt_ksm *k = &r->mod;
 	struct json_object *o = json_object_new_object();
 
-	add_u64(o, "updated_ns", k->updated_ns);
-	add_u64(o, "age_ns", walk_age_ns(r));
-	add_u64(o, "merging_pages", k->merging_pages);
-	add_u64(o, "rmap_items", k->rmap_items);
-	add_u64(o, "zero_pages", k->zero_pages);
+	mt_json_put_u64(o, "updated_ns", k->updated_ns);
+	mt_json_put_u64(o, "age_ns", walk_age_ns(r));
+	mt_json_put_u64(o, "merging_pages", k->merging_pages);
+	mt_json_put_u64(o, "rmap_items", k->rmap_items);
+	mt_json_put_u64(o, "zero_pages", k->zero_pages);
 	if (k->has_full_scans)
-		add_u64(o, "full_scans", k->full_scans);
+		mt_json_put_u64(o, "full_scans", k->full_scans);
 	return o;
 }
 
@@ -601,13 +596,15 @@ static struct json_object *cgroups_json(const struct report *r)
 		o = json_object_new_object();
 		json_object_object_add(o, "path", cg->path ?
 				       json_object_new_string(cg->path) : NULL);
-		add_u64(o, "id", cg->id);
-		add_u64(o, "merging_pages",
-			cg->counters[MT_CTR_KSM_MERGING_PAGES]);
-		add_u64(o, "saved_bytes", cg_saved(r, cg));
+		mt_json_put_u64(o, "id", cg->id);
+		mt_json_put_u64(o, "merging_pages",
+				cg->counters[MT_CTR_KSM_MERGING_PAGES]);
+		mt_json_put_u64(o, "saved_bytes", cg_saved(r, cg));
 		add_dec(o, "share_pct", share(r, cg));
-		add_u64(o, "rmap_items", cg->counters[MT_CTR_KSM_RMAP_ITEMS]);
-		add_u64(o, "zero_pages", cg->counters[MT_CTR_KSM_ZERO_PAGES]);
+		mt_json_put_u64(o, "rmap_items",
+				cg->counters[MT_CTR_KSM_RMAP_ITEMS]);
+		mt_json_put_u64(o, "zero_pages",
+				cg->counters[MT_CTR_KSM_ZERO_PAGES]);
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -622,15 +619,15 @@ static struct json_object *procs_json(const struct report *r)
 		const struct mt_ksm_proc *p = &r->procs[i];
 
 		o = json_object_new_object();
-		add_u64(o, "pid", p->pid);
+		mt_json_put_u64(o, "pid", p->pid);
 		json_object_object_add(o, "comm",
 				       json_object_new_string(p->comm));
 		json_object_object_add(o, "cgroup", p->cgroup ?
 				json_object_new_string(p->cgroup) : NULL);
-		add_u64(o, "merging_pages", p->merging_pages);
-		add_u64(o, "rmap_items", p->rmap_items);
+		mt_json_put_u64(o, "merging_pages", p->merging_pages);
+		mt_json_put_u64(o, "rmap_items", p->rmap_items);
 		if (p->has_zero_pages)
-			add_u64(o, "zero_pages", p->zero_pages);
+			mt_json_put_u64(o, "zero_pages", p->zero_pages);
 		if (p->has_profit)
 			json_object_object_add(o, "profit",
 					json_object_new_int64(p->profit));
@@ -683,8 +680,8 @@ static int trial_print(const struct report *r, const struct mt_ksm_trial *t,
 	if (json) {
 		o = report_json(r, false);
 		j = json_object_new_object();
-		add_u64(j, "scans", t->scans);
-		add_u64(j, "scans_done", t->done);
+		mt_json_put_u64(j, "scans", t->scans);
+		mt_json_put_u64(j, "scans_done", t->done);
 		json_object_object_add(j, "timed_out",
 				       json_object_new_boolean(timed_out));
 		json_object_object_add(j, "kept",

@@ -365,11 +365,6 @@ static int view_rows(const struct smem_opts *o, const struct mt_snap *s,
 	return 0;
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
 static const char *const size_keys[MT_NR_SMEM] = {
 	"swap", "uss", "pss", "rss", "swap_pss",
 };
@@ -381,7 +376,7 @@ static void add_size(struct json_object *j, const struct mt_smem_row *r,
 	if (i == MT_SMEM_SWAPPSS && r->no_swappss)
 		json_object_object_add(j, size_keys[i], NULL);
 	else
-		add_u64(j, size_keys[i], r->v[i]);
+		mt_json_put_u64(j, size_keys[i], r->v[i]);
 }
 
 static struct json_object *row_json(const struct smem_opts *o,
@@ -392,8 +387,8 @@ static struct json_object *row_json(const struct smem_opts *o,
 
 	switch (o->view) {
 	case VIEW_PROCESS:
-		add_u64(j, "pid", r->pid);
-		add_u64(j, "uid", r->uid);
+		mt_json_put_u64(j, "pid", r->pid);
+		mt_json_put_u64(j, "uid", r->uid);
 		json_object_object_add(j, "cgroup", r->cgroup ?
 				       json_object_new_string(r->cgroup) :
 				       NULL);
@@ -401,7 +396,7 @@ static struct json_object *row_json(const struct smem_opts *o,
 				       json_object_new_string(r->name));
 		break;
 	case VIEW_USER:
-		add_u64(j, "uid", r->uid);
+		mt_json_put_u64(j, "uid", r->uid);
 		json_object_object_add(j, "user", json_object_new_string(
 			user_name(o, r->uid, buf, sizeof(buf))));
 		break;
@@ -412,7 +407,7 @@ static struct json_object *row_json(const struct smem_opts *o,
 		break;
 	}
 	if (o->view != VIEW_PROCESS)
-		add_u64(j, "processes", r->count);
+		mt_json_put_u64(j, "processes", r->count);
 	for (int i = 0; i < MT_NR_SMEM; i++)
 		add_size(j, r, i);
 	return j;
@@ -527,13 +522,13 @@ static int system_show(const struct smem_opts *o, const struct mt_snap *s,
 	if (o->json) {
 		j = json_object_new_object();
 		parts = json_object_new_object();
-		add_u64(j, "total", sys.total);
+		mt_json_put_u64(j, "total", sys.total);
 		for (i = 0; i < MT_NR_SYS; i++)
-			add_u64(parts, mt_sys_names[i], sys.v[i]);
+			mt_json_put_u64(parts, mt_sys_names[i], sys.v[i]);
 		json_object_object_add(j, "parts", parts);
-		add_u64(j, "over", sys.over);
-		add_u64(j, "processes", m->nr_procs);
-		add_u64(j, "unreadable", m->unreadable);
+		mt_json_put_u64(j, "over", sys.over);
+		mt_json_put_u64(j, "processes", m->nr_procs);
+		mt_json_put_u64(j, "unreadable", m->unreadable);
 		return mt_json_print(stdout, j) ? -1 : 0;
 	}
 	printf("%-8s %*s %7s\n", "AREA", w, "SIZE", "%");
@@ -656,7 +651,7 @@ static int smem_show(const struct smem_opts *o, const struct mt_snap *s)
 		for (i = 0; i < MT_NR_SMEM; i++)
 			add_size(a, &t, i);
 		json_object_object_add(j, "totals", a);
-		add_u64(j, "unreadable", m.unreadable);
+		mt_json_put_u64(j, "unreadable", m.unreadable);
 		err = mt_json_print(stdout, j);
 	} else {
 		err = table_print(o, v, n);

@@ -75,57 +75,6 @@ enum {
 	OPT_MIN_AGE, OPT_MIN_SIZE,
 };
 
-struct unit {
-	const char *name;
-	uint64_t mult;
-};
-
-/* A number with a unit from @units ("" last). */
-static int parse_unit(const char *s, uint64_t *v, const struct unit *units)
-{
-	uint64_t n;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno)
-		return -EINVAL;
-	for (;; units++) {
-		if (!strcasecmp(end, units->name))
-			break;
-		if (!units->name[0])
-			return -EINVAL;
-	}
-	if (n > UINT64_MAX / units->mult)
-		return -EINVAL;
-	*v = n * units->mult;
-	return 0;
-}
-
-/* DUR: 500ms, 60s, 5m, 1h, or microseconds.  Return: 0 or -EINVAL. */
-int mt_parse_dur(const char *s, uint64_t *us)
-{
-	static const struct unit units[] = {
-		{ "us", 1 }, { "ms", 1000 }, { "s", 1000000 },
-		{ "m", 60000000 }, { "h", 3600000000ull }, { "", 1 },
-	};
-
-	return parse_unit(s, us, units);
-}
-
-/* SIZE: 4K, 2M, 1G, 1T (powers of 1024), or bytes.  0 or -EINVAL. */
-int mt_parse_size(const char *s, uint64_t *bytes)
-{
-	static const struct unit units[] = {
-		{ "K", 1ull << 10 }, { "M", 1ull << 20 }, { "G", 1ull << 30 },
-		{ "T", 1ull << 40 }, { "", 1 },
-	};
-
-	return parse_unit(s, bytes, units);
-}
-
 /* A number from @min to @max; MT_EXIT_USAGE after reporting it if not */
 static int num_arg(const char *cmd, const char *s, uint64_t *v, uint64_t min,
 		   uint64_t max, const char *what)
@@ -673,14 +622,6 @@ struct report {
 	uint64_t aggr_us;	/* of memtally's kdamond */
 };
 
-static uint64_t boottime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /* The module's binding.  Prints the error.  Return: 0 or -1. */
 static int module_load(struct report *r)
 {
@@ -731,11 +672,6 @@ static int report_load(const char *root, struct report *r)
 	return err;
 }
 
-static void add_u64(struct json_object *o, const char *key, uint64_t v)
-{
-	json_object_object_add(o, key, json_object_new_uint64(v));
-}
-
 static struct json_object *cfg_json(const struct mt_damon_state *st,
 				    const struct mt_damon_cfg *c)
 {
@@ -746,14 +682,14 @@ static struct json_object *cfg_json(const struct mt_damon_state *st,
 	json_object_object_add(o, "pid", json_object_new_int(st->pid));
 	json_object_object_add(o, "operations",
 			json_object_new_string(c->vaddr ? "vaddr" : "paddr"));
-	add_u64(o, "sample_us", c->sample_us);
-	add_u64(o, "aggr_us", c->aggr_us);
-	add_u64(o, "update_us", c->update_us);
-	add_u64(o, "min_regions", c->min_regions);
-	add_u64(o, "max_regions", c->max_regions);
+	mt_json_put_u64(o, "sample_us", c->sample_us);
+	mt_json_put_u64(o, "aggr_us", c->aggr_us);
+	mt_json_put_u64(o, "update_us", c->update_us);
+	mt_json_put_u64(o, "min_regions", c->min_regions);
+	mt_json_put_u64(o, "max_regions", c->max_regions);
 	if (!c->vaddr) {
-		add_u64(o, "start", c->start);
-		add_u64(o, "end", c->end);
+		mt_json_put_u64(o, "start", c->start);
+		mt_json_put_u64(o, "end", c->end);
 		return o;
 	}
 	a = json_object_new_array();
@@ -777,11 +713,11 @@ static struct json_object *kdamond_json(const struct mt_kdamond *k, bool own)
 		return o;
 	json_object_object_add(o, "operations",
 			       json_object_new_string(k->ops));
-	add_u64(o, "sample_us", k->sample_us);
-	add_u64(o, "aggr_us", k->aggr_us);
-	add_u64(o, "update_us", k->update_us);
-	add_u64(o, "min_regions", k->min_regions);
-	add_u64(o, "max_regions", k->max_regions);
+	mt_json_put_u64(o, "sample_us", k->sample_us);
+	mt_json_put_u64(o, "aggr_us", k->aggr_us);
+	mt_json_put_u64(o, "update_us", k->update_us);
+	mt_json_put_u64(o, "min_regions", k->min_regions);
+	mt_json_put_u64(o, "max_regions", k->max_regions);
 	json_object_object_add(o, "nr_targets",
 			       json_object_new_int64(k->nr_targets));
 	json_object_object_add(o, "nr_schemes",
@@ -791,7 +727,7 @@ static struct json_object *kdamond_json(const struct mt_kdamond *k, bool own)
 
 static uint64_t age_ns(uint64_t then)
 {
-	uint64_t now = boottime_ns();
+	uint64_t now = mt_now_ns(CLOCK_BOOTTIME);
 
 	return now > then ? now - then : 0;
 }
@@ -804,26 +740,26 @@ static struct json_object *module_json(const struct mt_damon_info *in)
 	json_object_object_add(o, "bound", json_object_new_boolean(in->b.bound));
 	if (!in->b.bound)
 		return o;
-	add_u64(o, "kdamond_pid", in->b.kdamond_pid);
+	mt_json_put_u64(o, "kdamond_pid", in->b.kdamond_pid);
 	json_object_object_add(o, "operations", json_object_new_string(
 		in->b.ops == MEMTALLY_DAMON_OPS_VADDR ? "vaddr" : "paddr"));
-	add_u64(o, "sample_us", in->b.sample_us);
-	add_u64(o, "aggr_us", in->b.aggr_us);
+	mt_json_put_u64(o, "sample_us", in->b.sample_us);
+	mt_json_put_u64(o, "aggr_us", in->b.aggr_us);
 	a = json_object_new_array();
 	for (i = 0; i < in->b.nr_targets; i++)
 		json_object_array_add(a,
 			json_object_new_int64(in->b.target_pids[i]));
 	json_object_object_add(o, "target_pids", a);
-	add_u64(o, "wss_ring", in->b.wss_ring);
-	add_u64(o, "region_ring", in->b.region_ring);
-	add_u64(o, "aggregations", in->aggregations);
-	add_u64(o, "updated_ns", in->updated_ns);
-	add_u64(o, "age_ns", age_ns(in->updated_ns));
-	add_u64(o, "total_bytes", in->total_bytes);
-	add_u64(o, "unattributed_bytes", in->unattributed_bytes);
-	add_u64(o, "probe_ns", in->probe_ns);
-	add_u64(o, "hot_rate", in->hot_rate);
-	add_u64(o, "cold_rate", in->cold_rate);
+	mt_json_put_u64(o, "wss_ring", in->b.wss_ring);
+	mt_json_put_u64(o, "region_ring", in->b.region_ring);
+	mt_json_put_u64(o, "aggregations", in->aggregations);
+	mt_json_put_u64(o, "updated_ns", in->updated_ns);
+	mt_json_put_u64(o, "age_ns", age_ns(in->updated_ns));
+	mt_json_put_u64(o, "total_bytes", in->total_bytes);
+	mt_json_put_u64(o, "unattributed_bytes", in->unattributed_bytes);
+	mt_json_put_u64(o, "probe_ns", in->probe_ns);
+	mt_json_put_u64(o, "hot_rate", in->hot_rate);
+	mt_json_put_u64(o, "cold_rate", in->cold_rate);
 	json_object_object_add(o, "stale", mt_damon_stale_why(in->stale) ?
 		json_object_new_string(mt_damon_stale_why(in->stale)) : NULL);
 	return o;
@@ -835,15 +771,15 @@ static struct json_object *scheme_json(const struct mt_damos_stats *s,
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "action", json_object_new_string(s->action));
-	add_u64(o, "min_size", s->min_size);
-	add_u64(o, "min_age_aggregations", s->min_age);
-	add_u64(o, "min_age_us", s->min_age * aggr_us);
+	mt_json_put_u64(o, "min_size", s->min_size);
+	mt_json_put_u64(o, "min_age_aggregations", s->min_age);
+	mt_json_put_u64(o, "min_age_us", s->min_age * aggr_us);
 	json_object_object_add(o, "cgroup", s->memcg[0] ?
 			       json_object_new_string(s->memcg) : NULL);
-	add_u64(o, "nr_tried", s->nr_tried);
-	add_u64(o, "sz_tried", s->sz_tried);
-	add_u64(o, "nr_applied", s->nr_applied);
-	add_u64(o, "sz_applied", s->sz_applied);
+	mt_json_put_u64(o, "nr_tried", s->nr_tried);
+	mt_json_put_u64(o, "sz_tried", s->sz_tried);
+	mt_json_put_u64(o, "nr_applied", s->nr_applied);
+	mt_json_put_u64(o, "sz_applied", s->sz_applied);
 	return o;
 }
 

@@ -304,14 +304,6 @@ static struct json_object *files_read(const char *root, unsigned int what)
 	return files;
 }
 
-static uint64_t clock_ns(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 /*
  * The DAMON binding's working set samples and region ring, for wss and
  * heatmap from a snapshot.  A part that cannot be read (the binding went
@@ -387,8 +379,8 @@ struct json_object *mt_snapshot_take(unsigned int what)
 	uname(&uts);
 	in.uts = &uts;
 	in.cgroot = v2 ? root : NULL;
-	in.time_ns = clock_ns(CLOCK_REALTIME);
-	in.boottime_ns = clock_ns(CLOCK_BOOTTIME);
+	in.time_ns = mt_now_ns(CLOCK_REALTIME);
+	in.boottime_ns = mt_now_ns(CLOCK_BOOTTIME);
 	in.page_size = sysconf(_SC_PAGESIZE);
 	if (!err)
 		in.files = files_read(v2 ? root : NULL, what);
