@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <limits.h>
@@ -125,6 +126,30 @@ int mt_parse_u64(const char *s, uint64_t *v)
 	errno = 0;
 	*v = strtoull(s, &end, 10);
 	return *end || errno ? -EINVAL : 0;
+}
+
+/**
+ * mt_num_arg() - a number from @min to @max given on the command line
+ * @cmd: the command, for the error line
+ * @what: the option or argument ("--top", "INTERVAL")
+ * @s: what was given
+ * @min: the least it may be
+ * @max: the most it may be; UINT64_MAX: no limit
+ * @v: the number
+ *
+ * Return: 0, or MT_EXIT_USAGE after reporting "CMD: WHAT takes a number
+ * from MIN to MAX, not 'S'".
+ */
+int mt_num_arg(const char *cmd, const char *what, const char *s,
+	       uint64_t min, uint64_t max, uint64_t *v)
+{
+	if (!mt_parse_u64(s, v) && *v >= min && *v <= max)
+		return 0;
+	if (max == UINT64_MAX)
+		return mt_usage_err("%s: %s takes a number from %" PRIu64
+				    ", not '%s'", cmd, what, min, s);
+	return mt_usage_err("%s: %s takes a number from %" PRIu64 " to %"
+			    PRIu64 ", not '%s'", cmd, what, min, max, s);
 }
 
 /**

@@ -25,6 +25,8 @@ int mt_getopt_err(const char *cmd, int c, char **argv);
 int mt_parse_plain(const char *cmd, int argc, char **argv, bool *json,
 		   bool *help);
 int mt_parse_u64(const char *s, uint64_t *v);
+int mt_num_arg(const char *cmd, const char *what, const char *s,
+	       uint64_t min, uint64_t max, uint64_t *v);
 
 /* The cgroup2 root without a word: 0 or a negative errno */
 int mt_cli_cgroot_find(char *root, size_t len, bool *v1);

@@ -46,9 +46,10 @@ int config_parse(int argc, char **argv, struct config_opts *o)
 		switch (c) {
 		case OPT_STALL_THRESHOLD_US:
 			/* the module checks the range */
-			if (mt_parse_u64(optarg, &o->stall_threshold_us))
-				return mt_usage_err("config: --stall-threshold-us takes a number of microseconds, not '%s'",
-						    optarg);
+			if (mt_num_arg("config", "--stall-threshold-us",
+				       optarg, 0, UINT64_MAX,
+				       &o->stall_threshold_us))
+				return MT_EXIT_USAGE;
 			o->set = true;
 			break;
 		case 'j':

@@ -75,17 +75,6 @@ enum {
 	OPT_MIN_AGE, OPT_MIN_SIZE,
 };
 
-/* A number from @min to @max; MT_EXIT_USAGE after reporting it if not */
-static int num_arg(const char *cmd, const char *s, uint64_t *v, uint64_t min,
-		   uint64_t max, const char *what)
-{
-	if (mt_parse_u64(s, v) || *v < min || *v > max)
-		return mt_usage_err("%s: %s must be a number from %" PRIu64
-				    " to %" PRIu64 ", not '%s'", cmd, what,
-				    min, max, s);
-	return 0;
-}
-
 /* --paddr, --pid and --cgroup pick one kind of target */
 static int target_arg(struct damon_opts *o, int c, const char *arg)
 {
@@ -101,7 +90,7 @@ static int target_arg(struct damon_opts *o, int c, const char *arg)
 		o->cgroup = arg;
 		return 0;
 	}
-	if (num_arg("damon start", arg, &pid, 1, INT32_MAX, "--pid"))
+	if (mt_num_arg("damon start", "--pid", arg, 1, INT32_MAX, &pid))
 		return MT_EXIT_USAGE;
 	if (o->nr_pids == MT_DAMON_MAX_PIDS)
 		return mt_usage_err("damon start: at most %d --pid options",
@@ -120,26 +109,27 @@ static int start_arg(struct damon_opts *o, int c, const char *arg)
 	case OPT_CGROUP:
 		return target_arg(o, c, arg);
 	case OPT_SAMPLE:
-		return num_arg(cmd, arg, &o->sample_us, 1, UINT32_MAX,
-			       "--sample-us");
+		return mt_num_arg(cmd, "--sample-us", arg, 1, UINT32_MAX,
+				  &o->sample_us);
 	case OPT_AGGR:
-		return num_arg(cmd, arg, &o->aggr_us, 1, UINT32_MAX,
-			       "--aggr-us");
+		return mt_num_arg(cmd, "--aggr-us", arg, 1, UINT32_MAX,
+				  &o->aggr_us);
 	case OPT_UPDATE:
-		return num_arg(cmd, arg, &o->update_us, 1, UINT32_MAX,
-			       "--update-us");
+		return mt_num_arg(cmd, "--update-us", arg, 1, UINT32_MAX,
+				  &o->update_us);
 	case OPT_MIN_REGIONS:
-		return num_arg(cmd, arg, &o->min_regions, 3, UINT32_MAX,
-			       "--min-regions");
+		return mt_num_arg(cmd, "--min-regions", arg, 3, UINT32_MAX,
+				  &o->min_regions);
 	case OPT_MAX_REGIONS:
-		return num_arg(cmd, arg, &o->max_regions, 3, UINT32_MAX,
-			       "--max-regions");
+		return mt_num_arg(cmd, "--max-regions", arg, 3, UINT32_MAX,
+				  &o->max_regions);
 	case OPT_WSS_RING:
-		return num_arg(cmd, arg, &o->wss_ring, 1,
-			       MEMTALLY_DAMON_WSS_RING_MAX, "--wss-ring");
+		return mt_num_arg(cmd, "--wss-ring", arg, 1,
+				  MEMTALLY_DAMON_WSS_RING_MAX, &o->wss_ring);
 	default:
-		return num_arg(cmd, arg, &o->region_ring, 1,
-			       MEMTALLY_DAMON_REGION_RING_MAX, "--region-ring");
+		return mt_num_arg(cmd, "--region-ring", arg, 1,
+				  MEMTALLY_DAMON_REGION_RING_MAX,
+				  &o->region_ring);
 	}
 }
 

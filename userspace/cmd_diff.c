@@ -48,9 +48,9 @@ int diff_parse(int argc, char **argv, struct diff_opts *o)
 	while ((c = getopt_long(argc, argv, ":n:c:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			if (mt_parse_u64(optarg, &o->top) || !o->top)
-				return mt_usage_err("diff: --top takes a number above 0, not '%s'",
-						    optarg);
+			if (mt_num_arg("diff", "--top", optarg, 1, UINT64_MAX,
+				       &o->top))
+				return MT_EXIT_USAGE;
 			break;
 		case 'c':
 			o->cgroup = optarg;

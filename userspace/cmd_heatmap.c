@@ -58,9 +58,8 @@ static int dim_parse(const char *opt, const char *s, unsigned int *v)
 {
 	uint64_t u;
 
-	if (mt_parse_u64(s, &u) || !u || u > HEATMAP_MAX_PIXELS)
-		return mt_usage_err("heatmap: --%s takes a number from 1 to %d, not '%s'",
-				    opt, HEATMAP_MAX_PIXELS, s);
+	if (mt_num_arg("heatmap", opt, s, 1, HEATMAP_MAX_PIXELS, &u))
+		return MT_EXIT_USAGE;
 	*v = u;
 	return 0;
 }
@@ -90,11 +89,11 @@ int heatmap_parse(int argc, char **argv, struct heatmap_cli_opts *o)
 						    optarg);
 			break;
 		case 'W':
-			if (dim_parse("width", optarg, &o->width))
+			if (dim_parse("--width", optarg, &o->width))
 				return MT_EXIT_USAGE;
 			break;
 		case 'H':
-			if (dim_parse("height", optarg, &o->height))
+			if (dim_parse("--height", optarg, &o->height))
 				return MT_EXIT_USAGE;
 			break;
 		case 'c':

@@ -39,9 +39,8 @@ static int rate_parse(const char *opt, const char *s, uint32_t *v)
 {
 	uint64_t u;
 
-	if (mt_parse_u64(s, &u) || u > UINT32_MAX)
-		return mt_usage_err("hotcold: --%s takes a number of accesses per second, not '%s'",
-				    opt, s);
+	if (mt_num_arg("hotcold", opt, s, 0, UINT32_MAX, &u))
+		return MT_EXIT_USAGE;
 	*v = u;
 	return 0;
 }
@@ -66,12 +65,12 @@ int hotcold_parse(int argc, char **argv, struct hotcold_opts *o)
 			o->by_cgroup = true;
 			break;
 		case OPT_HOT:
-			if (rate_parse("hot", optarg, &o->hot))
+			if (rate_parse("--hot", optarg, &o->hot))
 				return MT_EXIT_USAGE;
 			o->set_hot = true;
 			break;
 		case OPT_COLD:
-			if (rate_parse("cold", optarg, &o->cold))
+			if (rate_parse("--cold", optarg, &o->cold))
 				return MT_EXIT_USAGE;
 			o->set_cold = true;
 			break;

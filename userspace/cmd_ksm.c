@@ -63,17 +63,6 @@ static const char trial_usage[] =
 
 enum { OPT_SCANS = 256, OPT_PAGES, OPT_SLEEP, OPT_TIMEOUT, OPT_KEEP, OPT_FROM };
 
-/* A number from @min to @max; MT_EXIT_USAGE after reporting it if not */
-static int num_arg(const char *s, uint64_t *v, uint64_t min, uint64_t max,
-		   const char *what)
-{
-	if (mt_parse_u64(s, v) || *v < min || *v > max)
-		return mt_usage_err("ksm trial: %s must be a number from %" PRIu64
-				    " to %" PRIu64 ", not '%s'", what, min,
-				    max, s);
-	return 0;
-}
-
 /* Return: 0, or MT_EXIT_USAGE after reporting the error. */
 int ksm_parse(int argc, char **argv, struct ksm_opts *o)
 {
@@ -112,23 +101,23 @@ int ksm_parse(int argc, char **argv, struct ksm_opts *o)
 			o->processes = true;
 			break;
 		case OPT_SCANS:
-			if (num_arg(optarg, &o->scans, 1, UINT32_MAX,
-				    "--scans"))
+			if (mt_num_arg("ksm trial", "--scans", optarg, 1,
+				       UINT32_MAX, &o->scans))
 				return MT_EXIT_USAGE;
 			break;
 		case OPT_PAGES:
-			if (num_arg(optarg, &o->pages_to_scan, 1, UINT32_MAX,
-				    "--pages-to-scan"))
+			if (mt_num_arg("ksm trial", "--pages-to-scan", optarg,
+				       1, UINT32_MAX, &o->pages_to_scan))
 				return MT_EXIT_USAGE;
 			break;
 		case OPT_SLEEP:
-			if (num_arg(optarg, &o->sleep_ms, 0, UINT32_MAX,
-				    "--sleep-ms"))
+			if (mt_num_arg("ksm trial", "--sleep-ms", optarg, 0,
+				       UINT32_MAX, &o->sleep_ms))
 				return MT_EXIT_USAGE;
 			break;
 		case OPT_TIMEOUT:
-			if (num_arg(optarg, &o->timeout_s, 1, UINT32_MAX,
-				    "--timeout"))
+			if (mt_num_arg("ksm trial", "--timeout", optarg, 1,
+				       UINT32_MAX, &o->timeout_s))
 				return MT_EXIT_USAGE;
 			break;
 		case OPT_KEEP:

@@ -39,15 +39,6 @@ static const char reclaim_usage[] =
 "  -j, --json         print a JSON object per line (per interval)\n"
 "  -h, --help         show this help\n";
 
-/* A number from 1 to @max; MT_EXIT_USAGE after reporting it if not */
-static int in_range(const char *s, uint64_t *v, uint64_t max, const char *what)
-{
-	if (mt_parse_u64(s, v) || !*v || *v > max)
-		return mt_usage_err("reclaim: %s must be a number from 1 to %"
-				    PRIu64 ", not '%s'", what, max, s);
-	return 0;
-}
-
 /* Return: 0, or MT_EXIT_USAGE after reporting the error. */
 int reclaim_parse(int argc, char **argv, struct reclaim_opts *o)
 {
@@ -89,10 +80,13 @@ int reclaim_parse(int argc, char **argv, struct reclaim_opts *o)
 				    argv[optind + 2]);
 	/* an INTERVAL in ns fits in 64 bits */
 	if ((optind < argc &&
-	     in_range(argv[optind], &o->interval, UINT32_MAX, "INTERVAL")) ||
+	     mt_num_arg("reclaim", "INTERVAL", argv[optind], 1, UINT32_MAX,
+			&o->interval)) ||
 	    (optind + 1 < argc &&
-	     in_range(argv[optind + 1], &o->count, UINT64_MAX, "COUNT")) ||
-	    (top && in_range(top, &o->top, UINT32_MAX, "--top")))
+	     mt_num_arg("reclaim", "COUNT", argv[optind + 1], 1, UINT64_MAX,
+			&o->count)) ||
+	    (top && mt_num_arg("reclaim", "--top", top, 1, UINT32_MAX,
+			       &o->top)))
 		return MT_EXIT_USAGE;
 	if (top && !o->by_cgroup)
 		return mt_usage_err("reclaim: --top needs --by-cgroup");

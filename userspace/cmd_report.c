@@ -72,10 +72,9 @@ static int report_parse(int argc, char **argv, struct report_opts *o)
 			o->from = optarg;
 			break;
 		case 'n':
-			if (mt_parse_u64(optarg, &o->top) || !o->top ||
-			    o->top > 100000)
-				return mt_usage_err("report: --top takes a number from 1 to 100000, not '%s'",
-						    optarg);
+			if (mt_num_arg("report", "--top", optarg, 1, 100000,
+				       &o->top))
+				return MT_EXIT_USAGE;
 			break;
 		case 'j':
 			o->json = true;

@@ -162,9 +162,9 @@ static int smem_parse(int argc, char **argv, struct smem_opts *o)
 						    optarg);
 			break;
 		case 'n':
-			if (mt_parse_u64(optarg, &o->top) || !o->top)
-				return mt_usage_err("smem: --top takes a number from 1, not '%s'",
-						    optarg);
+			if (mt_num_arg("smem", "--top", optarg, 1, UINT64_MAX,
+				       &o->top))
+				return MT_EXIT_USAGE;
 			break;
 		case 't':
 			o->totals = true;

@@ -102,9 +102,9 @@ int top_parse(int argc, char **argv, struct top_opts *o)
 						    optarg);
 			break;
 		case 'n':
-			if (mt_parse_u64(optarg, &o->count) || !o->count)
-				return mt_usage_err("top: -n takes a number from 1, not '%s'",
-						    optarg);
+			if (mt_num_arg("top", "-n", optarg, 1, UINT64_MAX,
+				       &o->count))
+				return MT_EXIT_USAGE;
 			break;
 		case 's':
 			if (mt_top_key_parse(optarg, &o->key))

@@ -439,7 +439,7 @@ static void tool_config_usage(void)
 	CHECK(tool(out, err, sizeof(out),
 		   ARGS("config", "--stall-threshold-us", "lots")) ==
 	      MT_EXIT_USAGE);
-	CHECK_STR(err, "memtally: config: --stall-threshold-us takes a number of microseconds, not 'lots'; see memtally --help\n");
+	CHECK_STR(err, "memtally: config: --stall-threshold-us takes a number from 0, not 'lots'; see memtally --help\n");
 	CHECK_STR(out, "");
 }
 
