@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "nl.h"
 
 #define HELP_INDENT	21	/* column of the option descriptions */

@@ -8,6 +8,7 @@
 #include <linux/memtally.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "nl.h"
 
 #define STR_(x)	#x

@@ -19,6 +19,7 @@
 #include <linux/memtally.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonfs.h"
 #include "damonnl.h"
 #include "ksm.h"

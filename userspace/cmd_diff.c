@@ -14,6 +14,7 @@
 #include <linux/memtally.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "snapfile.h"
 
 static const char diff_usage[] =
@@ -280,44 +281,31 @@ static int diff_print(FILE *f, const struct changes *l, size_t n,
 		      const struct mt_snap *a, const struct mt_snap *b,
 		      const char *only)
 {
+	static const char *const head[COLS] = {
+		"PATH", "COUNTER", "A", "B", "DELTA", "%",
+	};
 	static const bool right[COLS] = { false, false, true, true, true,
 					  true };
-	char (*num)[4][NUM_CHARS];
-	const char **cells;
+	struct mt_tab t;
 	size_t i;
 
-	cells = calloc((n + 1) * COLS, sizeof(*cells));
-	num = calloc(n + 1, sizeof(*num));
-	if (!cells || !num) {
-		free(cells);
-		free(num);
+	if (mt_tab_init(&t, COLS, n, head))
 		return -ENOMEM;
-	}
-	cells[0] = "PATH";
-	cells[1] = "COUNTER";
-	cells[2] = "A";
-	cells[3] = "B";
-	cells[4] = "DELTA";
-	cells[5] = "%";
 	for (i = 0; i < n; i++) {
 		const struct change *c = &l->v[i];
-		const char **row = &cells[(i + 1) * COLS];
 
-		fmt_u64(num[i][0], c->has_a, c->a);
-		fmt_u64(num[i][1], c->has_b, c->b);
-		fmt_delta(num[i][2], c);
-		fmt_pct(num[i][3], c);
-		row[0] = c->path ? c->path : "?";
-		row[1] = c->label;
-		row[2] = num[i][0];
-		row[3] = num[i][1];
-		row[4] = num[i][2];
-		row[5] = num[i][3];
+		mt_tab_str(&t, i, 0, c->path ? c->path : "?");
+		mt_tab_str(&t, i, 1, c->label);
+		fmt_u64(mt_tab_buf(&t, i, 2), c->has_a, c->a);
+		fmt_u64(mt_tab_buf(&t, i, 3), c->has_b, c->b);
+		fmt_delta(mt_tab_buf(&t, i, 4), c);
+		fmt_pct(mt_tab_buf(&t, i, 5), c);
 	}
 	if (n)
-		mt_table_print(f, right, COLS, cells, n + 1);
+		mt_tab_print(f, &t, right, "");
 	else
 		fputs("no changes\n", f);
+	mt_tab_free(&t);	/* printed or not */
 	for (i = 0; i < a->nr_cgroups; i++)
 		if (wanted(&a->cgroups[i], only) && !match(b, &a->cgroups[i]))
 			fprintf(f, "only in A: %s (%" PRIu64 ")\n",
@@ -328,8 +316,6 @@ static int diff_print(FILE *f, const struct changes *l, size_t n,
 			fprintf(f, "only in B: %s (%" PRIu64 ")\n",
 				b->cgroups[i].path ? b->cgroups[i].path : "?",
 				b->cgroups[i].id);
-	free(cells);
-	free(num);
 	return 0;
 }
 

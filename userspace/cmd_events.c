@@ -13,6 +13,7 @@
 #include <linux/memtally.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "nl.h"
 
 static const char events_usage[] =

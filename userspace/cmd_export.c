@@ -16,6 +16,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonnl.h"
 #include "ksm.h"
 #include "nl.h"

@@ -19,6 +19,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonnl.h"
 #include "damonview.h"
 #include "image.h"

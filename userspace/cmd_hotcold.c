@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonnl.h"
 #include "damonview.h"
 #include "ksm.h"
@@ -152,20 +153,18 @@ size_t mt_hotcold_rows(struct mt_cgroup *v, size_t n, struct mt_cgroup *total)
 
 #define HC_COLS	7
 
-static void row_cells(const struct mt_cgroup *cg, const char **cell,
-		      char (*num)[32])
+static void row_cells(struct mt_tab *t, size_t row,
+		      const struct mt_cgroup *cg)
 {
 	double pct[3];
 	int i;
 
 	mt_hotcold_shares(cg, pct);
-	cell[0] = cg->path ? cg->path : "?";
+	mt_tab_str(t, row, 0, cg->path ? cg->path : "?");
 	for (i = 0; i < 3; i++) {
-		mt_bytes(num[i], 32, cg->counters[MT_CTR_DAMON_HOT + i]);
-		snprintf(num[3 + i], 32, "%.1f%%", pct[i]);
+		mt_tab_bytes(t, row, 1 + i, cg->counters[MT_CTR_DAMON_HOT + i]);
+		mt_tab_num(t, row, 4 + i, "%.1f%%", pct[i]);
 	}
-	for (i = 0; i < 6; i++)
-		cell[1 + i] = num[i];
 }
 
 /* The thresholds line, then the rows @v[0..n) and @total */
@@ -177,27 +176,20 @@ int mt_hotcold_print(FILE *f, const struct mt_damon_info *info,
 					     true, true };
 	static const char *const head[HC_COLS] = { "PATH", "HOT", "WARM",
 		"COLD", "HOT%", "WARM%", "COLD%" };
-	char (*num)[6][32] = calloc(n + 1, sizeof(*num));
-	const char **cells = calloc((n + 2) * HC_COLS, sizeof(*cells));
+	struct mt_tab t;
 	char aggr[32];
 	size_t i;
 
-	if (!num || !cells) {
-		free(num);
-		free(cells);
+	if (mt_tab_init(&t, HC_COLS, n + 1, head))
 		return -ENOMEM;
-	}
 	mt_duration(aggr, sizeof(aggr), info->b.aggr_us * 1000ull);
 	fprintf(f, "hot: more than %" PRIu32 " accesses/s, cold: fewer than %"
 		PRIu32 " accesses/s, aggregation interval %s\n",
 		info->hot_rate, info->cold_rate, aggr);
-	memcpy(cells, head, sizeof(head));
 	for (i = 0; i < n; i++)
-		row_cells(&v[i], &cells[(i + 1) * HC_COLS], num[i]);
-	row_cells(total, &cells[(n + 1) * HC_COLS], num[n]);
-	mt_table_print(f, right, HC_COLS, cells, n + 2);
-	free(num);
-	free(cells);
+		row_cells(&t, i, &v[i]);
+	row_cells(&t, n, total);
+	mt_tab_print(f, &t, right, "");
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "ksm.h"
 #include "nl.h"
 #include "snapfile.h"
@@ -408,10 +409,10 @@ static void global_print(const struct mt_ksm_sys *s)
 /* PATH, MERGED, SAVED, SHARE, RMAP_ITEMS, ZERO_PAGES */
 static int cgroups_print(const struct report *r)
 {
-	enum { COLS = 6 };
-	static const bool right[COLS] = { false, true, true, true, true, true };
-	char (*num)[COLS - 1][32];
-	const char **cells;
+	static const char *const head[] = {
+		"PATH", "MERGED", "SAVED", "SHARE", "RMAP_ITEMS", "ZERO_PAGES",
+	};
+	struct mt_tab t;
 	size_t i;
 
 	if (!r->module) {
@@ -429,81 +430,56 @@ static int cgroups_print(const struct report *r)
 		puts("no cgroup has KSM-merged pages");
 		return 0;
 	}
-	cells = calloc((r->rows.nr + 1) * COLS, sizeof(*cells));
-	num = calloc(r->rows.nr, sizeof(*num));
-	if (!cells || !num) {
-		free(cells);
-		free(num);
+	if (mt_tab_init(&t, 6, r->rows.nr, head))
 		return -ENOMEM;
-	}
-	memcpy(cells, (const char *[COLS]){ "PATH", "MERGED", "SAVED",
-		"SHARE", "RMAP_ITEMS", "ZERO_PAGES" }, sizeof(*cells) * COLS);
 	for (i = 0; i < r->rows.nr; i++) {
 		const struct mt_cgroup *cg = &r->rows.v[i];
-		const char **row = &cells[(i + 1) * COLS];
 
-		snprintf(num[i][0], 32, "%" PRIu64,
-			 cg->counters[MT_CTR_KSM_MERGING_PAGES]);
-		mt_bytes(num[i][1], 32, cg_saved(r, cg));
-		snprintf(num[i][2], 32, "%.1f%%", share(r, cg));
-		snprintf(num[i][3], 32, "%" PRIu64,
-			 cg->counters[MT_CTR_KSM_RMAP_ITEMS]);
-		snprintf(num[i][4], 32, "%" PRIu64,
-			 cg->counters[MT_CTR_KSM_ZERO_PAGES]);
-		row[0] = cg->path ? cg->path : "?";
-		memcpy(&row[1], (const char *[COLS - 1]){ num[i][0], num[i][1],
-		       num[i][2], num[i][3], num[i][4] },
-		       sizeof(*row) * (COLS - 1));
+		mt_tab_str(&t, i, 0, cg->path ? cg->path : "?");
+		mt_tab_u64(&t, i, 1, cg->counters[MT_CTR_KSM_MERGING_PAGES]);
+		mt_tab_bytes(&t, i, 2, cg_saved(r, cg));
+		mt_tab_num(&t, i, 3, "%.1f%%", share(r, cg));
+		mt_tab_u64(&t, i, 4, cg->counters[MT_CTR_KSM_RMAP_ITEMS]);
+		mt_tab_u64(&t, i, 5, cg->counters[MT_CTR_KSM_ZERO_PAGES]);
 	}
-	mt_table_print(stdout, right, COLS, cells, r->rows.nr + 1);
-	free(cells);
-	free(num);
+	mt_tab_print(stdout, &t, NULL, "");
 	return 0;
 }
 
 /* PID, COMM, CGROUP, MERGED, RMAP_ITEMS, and ZERO and PROFIT on 6.12 */
 static int procs_print(const struct report *r)
 {
-	enum { COLS = 7 };
-	static const bool right[COLS] = { true, false, false, true, true,
-					  true, true };
-	const char *head[COLS] = { "PID", "COMM", "CGROUP", "MERGED",
-				   "RMAP_ITEMS", "ZERO", "PROFIT" };
-	char (*num)[5][32];
-	const char **cells;
+	static const char *const head[] = {
+		"PID", "COMM", "CGROUP", "MERGED", "RMAP_ITEMS", "ZERO",
+		"PROFIT",
+	};
+	static const bool right[] = { true, false, false, true, true, true,
+				      true };
+	struct mt_tab t;
 	size_t i;
-	int cols = 5;
 
 	if (!r->nprocs) {
 		puts("no process has KSM rmap items");
 		return 0;
 	}
-	if (r->procs[0].has_zero_pages)
-		cols = 7;	/* 6.12 ksm_stat has both */
-	cells = calloc((r->nprocs + 1) * cols, sizeof(*cells));
-	num = calloc(r->nprocs, sizeof(*num));
-	if (!cells || !num) {
-		free(cells);
-		free(num);
+	/* 6.12 ksm_stat has both ZERO and PROFIT */
+	if (mt_tab_init(&t, r->procs[0].has_zero_pages ? 7 : 5, r->nprocs,
+			head))
 		return -ENOMEM;
-	}
-	memcpy(cells, head, sizeof(*cells) * cols);
 	for (i = 0; i < r->nprocs; i++) {
 		const struct mt_ksm_proc *p = &r->procs[i];
-		const char **row = &cells[(i + 1) * cols];
 
-		snprintf(num[i][0], 32, "%d", p->pid);
-		snprintf(num[i][1], 32, "%" PRIu64, p->merging_pages);
-		snprintf(num[i][2], 32, "%" PRIu64, p->rmap_items);
-		snprintf(num[i][3], 32, "%" PRIu64, p->zero_pages);
-		snprintf(num[i][4], 32, "%" PRId64, p->profit);
-		memcpy(row, (const char *[COLS]){ num[i][0], p->comm,
-		       p->cgroup ? p->cgroup : "?", num[i][1], num[i][2],
-		       num[i][3], num[i][4] }, sizeof(*row) * cols);
+		mt_tab_num(&t, i, 0, "%d", p->pid);
+		mt_tab_str(&t, i, 1, p->comm);
+		mt_tab_str(&t, i, 2, p->cgroup ? p->cgroup : "?");
+		mt_tab_u64(&t, i, 3, p->merging_pages);
+		mt_tab_u64(&t, i, 4, p->rmap_items);
+		if (t.ncols == 7) {
+			mt_tab_u64(&t, i, 5, p->zero_pages);
+			mt_tab_num(&t, i, 6, "%" PRId64, p->profit);
+		}
 	}
-	mt_table_print(stdout, right, cols, cells, r->nprocs + 1);
-	free(cells);
-	free(num);
+	mt_tab_print(stdout, &t, right, "");
 	return 0;
 }
 

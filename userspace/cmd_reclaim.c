@@ -15,6 +15,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "nl.h"
 #include "rate.h"
 

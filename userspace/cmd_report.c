@@ -19,6 +19,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "format.h"
 #include "ksm.h"
 #include "recommend.h"

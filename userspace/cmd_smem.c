@@ -18,6 +18,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "image.h"
 #include "ksm.h"
 #include "smemcalc.h"

@@ -17,6 +17,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonnl.h"
 #include "format.h"
 #include "nl.h"

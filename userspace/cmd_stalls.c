@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "decode.h"
 #include "nl.h"
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "nl.h"
 
 static const char status_usage[] =

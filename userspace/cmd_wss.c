@@ -12,6 +12,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonnl.h"
 #include "damonview.h"
 #include "ksm.h"
@@ -182,10 +183,10 @@ static uint64_t change_bytes(double d)
 int mt_wss_print(FILE *f, const struct mt_wss_sample *v, size_t n,
 		 uint64_t now_ns)
 {
+	static const char *const head[WSS_COLS] = { "AGO", "WSS", "CHANGE/S" };
 	static const bool right[WSS_COLS] = { true, true, true };
 	uint64_t pct[MT_WSS_PERCENTILES];
-	char (*num)[WSS_COLS][32];
-	const char **cells;
+	struct mt_tab t;
 	char size[32];
 	size_t i;
 	double d;
@@ -193,38 +194,23 @@ int mt_wss_print(FILE *f, const struct mt_wss_sample *v, size_t n,
 	if (!n)
 		return fputs("no working set samples yet (none since the binding)\n",
 			     f) == EOF ? -EIO : 0;
-	cells = calloc((n + 1) * WSS_COLS, sizeof(*cells));
-	num = calloc(n + 1, sizeof(*num));
-	if (!cells || !num || mt_wss_percentiles(v, n, pct)) {
-		free(cells);
-		free(num);
+	if (mt_wss_percentiles(v, n, pct) || mt_tab_init(&t, WSS_COLS, n, head))
 		return -ENOMEM;
-	}
-	cells[0] = "AGO";
-	cells[1] = "WSS";
-	cells[2] = "CHANGE/S";
 	for (i = 0; i < n; i++) {
-		const char **row = &cells[(i + 1) * WSS_COLS];
-
-		mt_duration(num[i][0], 32, now_ns > v[i].time_ns ?
-			    now_ns - v[i].time_ns : 0);
-		mt_bytes(num[i][1], 32, v[i].bytes);
+		mt_duration(mt_tab_buf(&t, i, 0), MT_TAB_CHARS,
+			    now_ns > v[i].time_ns ? now_ns - v[i].time_ns : 0);
+		mt_tab_bytes(&t, i, 1, v[i].bytes);
 		d = i ? wss_change(&v[i - 1], &v[i]) : 0;
 		mt_bytes(size, sizeof(size), change_bytes(d));
-		snprintf(num[i][2], 32, i ? "%s%s/s" : "-",
-			 d < 0 ? "-" : "+", size);
-		row[0] = num[i][0];
-		row[1] = num[i][1];
-		row[2] = num[i][2];
+		mt_tab_num(&t, i, 2, i ? "%s%s/s" : "-", d < 0 ? "-" : "+",
+			   size);
 	}
-	mt_table_print(f, right, WSS_COLS, cells, n + 1);
+	mt_tab_print(f, &t, right, "");
 	fputs("\nPERCENTILE  WSS\n", f);
 	for (i = 0; i < MT_WSS_PERCENTILES; i++) {
 		mt_bytes(size, sizeof(size), pct[i]);
 		fprintf(f, "%10zu  %s\n", 25 * i, size);
 	}
-	free(cells);
-	free(num);
 	return 0;
 }
 
@@ -303,16 +289,14 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 	static const char *const head[BY_CGROUP_COLS] = { "PATH", "ID",
 		"SAMPLES", "WSS", "P50", "P100" };
 	struct wss_row *r = calloc(l->nr + 1, sizeof(*r));
-	char (*num)[BY_CGROUP_COLS - 1][32] = calloc(l->nr + 1, sizeof(*num));
-	const char **cells = calloc((l->nr + 1) * BY_CGROUP_COLS,
-				    sizeof(*cells));
 	struct json_object *a = NULL, *j;
+	struct mt_tab t = { 0 };
 	struct mt_cgmap map;
 	size_t i, n = 0;
-	int err = -ENOMEM, c;
+	int err = -ENOMEM;
 	bool cut = false;
 
-	if (!r || !num || !cells)
+	if (!r)
 		goto out;
 	err = mt_cgmap_load(&map, root);
 	if (err) {
@@ -333,12 +317,12 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 	if (err)
 		goto unmap;
 	qsort(r, n, sizeof(*r), row_cmp);
-	if (o->json)
-		a = json_object_new_array_ext(n);
-	memcpy(cells, head, sizeof(head));
+	if (o->json ? !(a = json_object_new_array_ext(n)) :
+	    mt_tab_init(&t, BY_CGROUP_COLS, n, head)) {
+		err = -ENOMEM;
+		goto unmap;
+	}
 	for (i = 0; i < n; i++) {
-		const char **row = &cells[(i + 1) * BY_CGROUP_COLS];
-
 		if (a) {
 			j = json_object_new_object();
 			json_object_object_add(j, "path", r[i].path ?
@@ -352,22 +336,21 @@ static int by_cgroup_show(const struct wss_opts *o, const char *root,
 			json_object_object_add(j, "percentiles",
 					       pct_json(r[i].pct));
 			json_object_array_add(a, j);
+			continue;
 		}
-		snprintf(num[i][0], 32, "%" PRIu64, r[i].id);
-		snprintf(num[i][1], 32, "%zu%s", r[i].nr,
-			 r[i].truncated ? "*" : "");
 		cut |= r[i].truncated;
-		mt_bytes(num[i][2], 32, r[i].last);
-		mt_bytes(num[i][3], 32, r[i].pct[2]);
-		mt_bytes(num[i][4], 32, r[i].pct[4]);
-		row[0] = r[i].path ? r[i].path : "?";
-		for (c = 1; c < BY_CGROUP_COLS; c++)
-			row[c] = num[i][c - 1];
+		mt_tab_str(&t, i, 0, r[i].path ? r[i].path : "?");
+		mt_tab_u64(&t, i, 1, r[i].id);
+		mt_tab_num(&t, i, 2, "%zu%s", r[i].nr,
+			   r[i].truncated ? "*" : "");
+		mt_tab_bytes(&t, i, 3, r[i].last);
+		mt_tab_bytes(&t, i, 4, r[i].pct[2]);
+		mt_tab_bytes(&t, i, 5, r[i].pct[4]);
 	}
 	if (a)
 		err = mt_json_print(stdout, a);
 	else
-		mt_table_print(stdout, right, BY_CGROUP_COLS, cells, n + 1);
+		mt_tab_print(stdout, &t, right, "");
 	if (!a && cut)
 		fputs("* truncated: only the newest samples fitted in the kernel's reply\n",
 		      stdout);
@@ -377,8 +360,6 @@ out:
 	if (err == -ENOMEM)
 		mt_err("out of memory");
 	free(r);
-	free(num);
-	free(cells);
 	return err ? -1 : 0;
 }
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,8 @@
  * @right: @ncols flags.  The widths are as many as the columns (out of
  * memory: none, the cells unaligned but all there).
  */
-void mt_table_print(FILE *f, const bool *right, int ncols,
-			const char **cells, size_t nrows)
+static void table_print(FILE *f, const char *indent, const bool *right,
+			int ncols, const char **cells, size_t nrows)
 {
 	int *w = calloc(ncols > 0 ? ncols : 1, sizeof(*w)), c, len;
 	size_t r;
@@ -38,6 +39,8 @@ void mt_table_print(FILE *f, const bool *right, int ncols,
 		}
 	for (r = 0; r < nrows; r++) {
 		const char **cell = &cells[r * ncols];
+
+		fputs(indent, f);
 
 		for (c = 0; c < ncols; c++) {
 			const char *sep = c ? "  " : "";
@@ -53,6 +56,112 @@ void mt_table_print(FILE *f, const bool *right, int ncols,
 		fputc('\n', f);
 	}
 	free(w);
+}
+
+void mt_table_print(FILE *f, const bool *right, int ncols,
+		    const char **cells, size_t nrows)
+{
+	table_print(f, "", right, ncols, cells, nrows);
+}
+
+/**
+ * mt_tab_init() - a table of @nrows rows under the header @head
+ * @t: the table
+ * @ncols: columns
+ * @nrows: rows, without the header
+ * @head: @ncols titles
+ *
+ * Fill it with mt_tab_str(), mt_tab_num() and mt_tab_bytes(); a cell left
+ * empty prints as "-".  Return: 0, or -ENOMEM.
+ */
+int mt_tab_init(struct mt_tab *t, int ncols, size_t nrows,
+		const char *const *head)
+{
+	size_t i;
+	int c;
+
+	t->ncols = ncols;
+	t->nrows = nrows;
+	t->cells = calloc((nrows + 1) * ncols, sizeof(*t->cells));
+	t->num = calloc((nrows + 1) * ncols, sizeof(*t->num));
+	if (!t->cells || !t->num) {
+		mt_tab_free(t);
+		return -ENOMEM;
+	}
+	for (c = 0; c < ncols; c++)
+		t->cells[c] = head[c];
+	for (i = ncols; i < (nrows + 1) * ncols; i++)
+		t->cells[i] = "-";
+	return 0;
+}
+
+/* Cell (@row, @col) is @s, which must live as long as the table; NULL: - */
+void mt_tab_str(struct mt_tab *t, size_t row, int col, const char *s)
+{
+	t->cells[(row + 1) * t->ncols + col] = s ? s : "-";
+}
+
+/* Cell (@row, @col) is printf(@fmt, ...), at most 31 characters */
+void mt_tab_num(struct mt_tab *t, size_t row, int col, const char *fmt, ...)
+{
+	size_t i = (row + 1) * t->ncols + col;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->num[i], sizeof(t->num[i]), fmt, ap);
+	va_end(ap);
+	t->cells[i] = t->num[i];
+}
+
+/* The buffer of cell (@row, @col), 32 bytes, for a text made elsewhere */
+char *mt_tab_buf(struct mt_tab *t, size_t row, int col)
+{
+	size_t i = (row + 1) * t->ncols + col;
+
+	t->cells[i] = t->num[i];
+	return t->num[i];
+}
+
+/* Cell (@row, @col) is @v in decimal */
+void mt_tab_u64(struct mt_tab *t, size_t row, int col, uint64_t v)
+{
+	mt_tab_num(t, row, col, "%" PRIu64, v);
+}
+
+/* Cell (@row, @col) is @v bytes as mt_bytes() says it */
+void mt_tab_bytes(struct mt_tab *t, size_t row, int col, uint64_t v)
+{
+	size_t i = (row + 1) * t->ncols + col;
+
+	mt_bytes(t->num[i], sizeof(t->num[i]), v);
+	t->cells[i] = t->num[i];
+}
+
+/*
+ * Print @t to @f, each line after @indent; @right: the columns aligned
+ * right, t->ncols flags (NULL: all but the first).  Frees @t.
+ */
+void mt_tab_print(FILE *f, struct mt_tab *t, const bool *right,
+		  const char *indent)
+{
+	bool *r = right ? NULL : calloc(t->ncols, sizeof(*r));
+	int c;
+
+	for (c = 1; r && c < t->ncols; c++)
+		r[c] = true;
+	if (right || r)		/* out of memory: nothing */
+		table_print(f, indent, right ? right : r, t->ncols, t->cells,
+			    t->nrows + 1);
+	free(r);
+	mt_tab_free(t);
+}
+
+void mt_tab_free(struct mt_tab *t)
+{
+	free(t->cells);
+	free(t->num);
+	t->cells = NULL;
+	t->num = NULL;
 }
 
 /* @key: @v, into object @o */
@@ -89,22 +198,18 @@ const char *mt_hook_state_name(uint32_t state)
 /* Return: 0 or -ENOMEM. */
 int mt_status_print(FILE *f, const struct mt_status *st)
 {
-	enum { COLS = 3, STATE_CHARS = 96 };
-	static const bool right[COLS] = { false, false, false };
-	const char **cells;
+	static const char *const head[] = { "HOOK", "TRACEPOINT", "STATE" };
+	static const bool right[] = { false, false, false };
+	enum { STATE_CHARS = 96 };
 	char (*state)[STATE_CHARS];
+	struct mt_tab t;
 	size_t i;
 
-	cells = calloc((st->nr_hooks + 1) * COLS, sizeof(*cells));
 	state = calloc(st->nr_hooks + 1, sizeof(*state));
-	if (!cells || !state) {
-		free(cells);
+	if (!state || mt_tab_init(&t, 3, st->nr_hooks, head)) {
 		free(state);
 		return -ENOMEM;
 	}
-	cells[0] = "HOOK";
-	cells[1] = "TRACEPOINT";
-	cells[2] = "STATE";
 	for (i = 0; i < st->nr_hooks; i++) {
 		const struct mt_hook *h = &st->hooks[i];
 
@@ -114,9 +219,9 @@ int mt_status_print(FILE *f, const struct mt_status *st)
 		else
 			snprintf(state[i], STATE_CHARS, "%s",
 				 mt_hook_state_name(h->state));
-		cells[(i + 1) * COLS] = h->name;
-		cells[(i + 1) * COLS + 1] = h->tracepoint;
-		cells[(i + 1) * COLS + 2] = state[i];
+		mt_tab_str(&t, i, 0, h->name);
+		mt_tab_str(&t, i, 1, h->tracepoint);
+		mt_tab_str(&t, i, 2, state[i]);
 	}
 	fprintf(f, "version:           %s\n", st->version);
 	fprintf(f, "kernel:            %s\n", st->kernel_release);
@@ -132,8 +237,7 @@ int mt_status_print(FILE *f, const struct mt_status *st)
 			st->stall_threshold_us);
 	else
 		fputs("stall threshold:   off\n\n", f);
-	mt_table_print(f, right, COLS, cells, st->nr_hooks + 1);
-	free(cells);
+	mt_tab_print(f, &t, right, "");
 	free(state);
 	return 0;
 }
@@ -203,48 +307,30 @@ static const enum mt_counter brief_cols[] = {
  */
 int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all)
 {
-	bool right[CGROUP_COLS] = { false };	/* numbers right-aligned */
-	char (*num)[CGROUP_COLS - 1][U64_CHARS];
+	const char *head[CGROUP_COLS] = { "PATH", "ID" };
 	size_t ctr[MT_NR_CGROUP_COUNTERS];	/* counter of each column */
 	size_t nctr = all ? MT_NR_CGROUP_COUNTERS :
 			    sizeof(brief_cols) / sizeof(brief_cols[0]);
-	const char **cells;
-	int c, cols = 2;
-	size_t i;
+	struct mt_tab t;
+	size_t i, c;
 
-	for (i = 0; i < nctr; i++)
-		ctr[cols++ - 2] = all ? i : brief_cols[i];
-	cells = calloc((n + 1) * cols, sizeof(*cells));
-	num = calloc(n + 1, sizeof(*num));
-	if (!cells || !num) {
-		free(cells);
-		free(num);
-		return -ENOMEM;
+	for (c = 0; c < nctr; c++) {
+		ctr[c] = all ? c : brief_cols[c];
+		head[2 + c] = mt_cgroup_counters[ctr[c]].header;
 	}
-	cells[0] = "PATH";
-	cells[1] = "ID";
-	for (c = 2; c < cols; c++)
-		cells[c] = mt_cgroup_counters[ctr[c - 2]].header;
-	for (c = 1; c < cols; c++)
-		right[c] = true;
+	if (mt_tab_init(&t, 2 + nctr, n, head))
+		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		const char **row = &cells[(i + 1) * cols];
-
-		snprintf(num[i][0], U64_CHARS, "%" PRIu64, v[i].id);
 		/* hierarchical counts where the caller computed them */
 		const uint64_t *counters = v[i].rec ? v[i].rec->counters :
 						      v[i].counters;
 
-		for (c = 2; c < cols; c++)
-			snprintf(num[i][c - 1], U64_CHARS, "%" PRIu64,
-				 counters[ctr[c - 2]]);
-		row[0] = v[i].path ? v[i].path : "?";
-		for (c = 1; c < cols; c++)
-			row[c] = num[i][c - 1];
+		mt_tab_str(&t, i, 0, v[i].path ? v[i].path : "?");
+		mt_tab_u64(&t, i, 1, v[i].id);
+		for (c = 0; c < nctr; c++)
+			mt_tab_u64(&t, i, 2 + c, counters[ctr[c]]);
 	}
-	mt_table_print(f, right, cols, cells, n + 1);
-	free(cells);
-	free(num);
+	mt_tab_print(f, &t, NULL, "");
 	return 0;
 }
 

@@ -17,6 +17,27 @@ enum {
 	MT_SORT_COUNTER,
 };
 
+/* A table built cell by cell, for mt_tab_print() */
+#define MT_TAB_CHARS	32	/* a cell made by mt_tab_num() and the like */
+struct mt_tab {
+	int ncols;
+	size_t nrows;		/* without the header */
+	const char **cells;	/* (nrows + 1) * ncols, the header first */
+	char (*num)[MT_TAB_CHARS];	/* the text of the cells made here */
+};
+
+int mt_tab_init(struct mt_tab *t, int ncols, size_t nrows,
+		const char *const *head);
+void mt_tab_str(struct mt_tab *t, size_t row, int col, const char *s);
+void mt_tab_num(struct mt_tab *t, size_t row, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+char *mt_tab_buf(struct mt_tab *t, size_t row, int col);
+void mt_tab_u64(struct mt_tab *t, size_t row, int col, uint64_t v);
+void mt_tab_bytes(struct mt_tab *t, size_t row, int col, uint64_t v);
+void mt_tab_print(FILE *f, struct mt_tab *t, const bool *right,
+		  const char *indent);
+void mt_tab_free(struct mt_tab *t);
+
 void mt_table_print(FILE *f, const bool *right, int ncols,
 		    const char **cells, size_t nrows);
 int mt_status_print(FILE *f, const struct mt_status *st);

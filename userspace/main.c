@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cmds.h"
 
 static const struct mt_cmd {
 	const char *name;

@@ -70,101 +70,19 @@ static void text_memory(const struct mt_report *r, size_t top)
 }
 
 /* A table: a header row, then rows of cells, numbers formatted in num */
-struct tab {
-	int ncols;
-	size_t n;		/* rows, without the header */
-	const char **cells;
-	char (*num)[32];
-};
-
-static int tab_init(struct tab *t, int ncols, size_t n,
-		    const char *const *head)
+static void psi_cells(struct mt_tab *t, size_t row, const struct mt_psi *p)
 {
-	int c;
-
-	t->ncols = ncols;
-	t->n = n;
-	t->cells = calloc((n + 1) * ncols, sizeof(*t->cells));
-	t->num = calloc((n + 1) * ncols, sizeof(*t->num));
-	if (!t->cells || !t->num) {
-		free(t->cells);
-		free(t->num);
-		return -1;
-	}
-	for (c = 0; c < ncols; c++)
-		t->cells[c] = head[c];
-	return 0;
-}
-
-static void tab_str(struct tab *t, size_t row, int col, const char *s)
-{
-	t->cells[(row + 1) * t->ncols + col] = s ? s : "-";
-}
-
-static void tab_num(struct tab *t, size_t row, int col, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static void tab_num(struct tab *t, size_t row, int col, const char *fmt, ...)
-{
-	size_t i = (row + 1) * t->ncols + col;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->num[i], sizeof(t->num[i]), fmt, ap);
-	va_end(ap);
-	t->cells[i] = t->num[i];
-}
-
-static void tab_bytes(struct tab *t, size_t row, int col, uint64_t v)
-{
-	size_t i = (row + 1) * t->ncols + col;
-
-	mt_bytes(t->num[i], sizeof(t->num[i]), v);
-	t->cells[i] = t->num[i];
-}
-
-/*
- * Print it indented by two blanks; @right_cols: the columns aligned right,
- * t->ncols of them (NULL: all but the first)
- */
-static void tab_print(struct tab *t, const bool *right_cols)
-{
-	bool *right = calloc(t->ncols, sizeof(*right));
-	char *buf = NULL, *l, *nl;
-	size_t len = 0;
-	FILE *f = right ? open_memstream(&buf, &len) : NULL;
-	int c;
-
-	for (c = 0; right && c < t->ncols; c++)
-		right[c] = right_cols ? right_cols[c] : c > 0;
-	if (f) {
-		mt_table_print(f, right, t->ncols, t->cells, t->n + 1);
-		fclose(f);
-		for (l = buf; l && *l; l = nl + 1) {
-			nl = strchr(l, '\n');
-			if (!nl)
-				break;
-			printf("  %.*s\n", (int)(nl - l), l);
-		}
-	}
-	free(buf);
-	free(right);
-	free(t->cells);
-	free(t->num);
-}
-
-static void psi_cells(struct tab *t, size_t row, const struct mt_psi *p)
-{
-	tab_num(t, row, 1, "%.2f", p->some);
-	tab_num(t, row, 2, "%.2f", p->some60);
-	tab_num(t, row, 3, "%.2f", p->some300);
+	mt_tab_num(t, row, 1, "%.2f", p->some);
+	mt_tab_num(t, row, 2, "%.2f", p->some60);
+	mt_tab_num(t, row, 3, "%.2f", p->some300);
 	if (p->has_full) {
-		tab_num(t, row, 4, "%.2f", p->full);
-		tab_num(t, row, 5, "%.2f", p->full60);
-		tab_num(t, row, 6, "%.2f", p->full300);
+		mt_tab_num(t, row, 4, "%.2f", p->full);
+		mt_tab_num(t, row, 5, "%.2f", p->full60);
+		mt_tab_num(t, row, 6, "%.2f", p->full300);
 	} else {
-		tab_str(t, row, 4, "-");
-		tab_str(t, row, 5, "-");
-		tab_str(t, row, 6, "-");
+		mt_tab_str(t, row, 4, "-");
+		mt_tab_str(t, row, 5, "-");
+		mt_tab_str(t, row, 6, "-");
 	}
 }
 
@@ -176,19 +94,19 @@ static void text_pressure(const struct mt_report *r, size_t top)
 	};
 	const struct mt_rep_cgroup **v;
 	ssize_t n = mt_report_pick(r, MT_REP_PICK_PSI, top, &v), i;
-	struct tab t;
+	struct mt_tab t;
 
-	if (n < 0 || tab_init(&t, 7, n + 1, head)) {
+	if (n < 0 || mt_tab_init(&t, 7, n + 1, head)) {
 		free(v);
 		return;
 	}
-	tab_str(&t, 0, 0, "system");
+	mt_tab_str(&t, 0, 0, "system");
 	psi_cells(&t, 0, &r->psi);
 	for (i = 0; i < n; i++) {
-		tab_str(&t, i + 1, 0, v[i]->path);
+		mt_tab_str(&t, i + 1, 0, v[i]->path);
 		psi_cells(&t, i + 1, &v[i]->psi);
 	}
-	tab_print(&t, NULL);
+	mt_tab_print(stdout, &t, NULL, "  ");
 	if (!n)
 		printf("  no cgroup has memory pressure\n");
 	free(v);
@@ -199,7 +117,7 @@ static void text_swap(const struct mt_report *r, size_t top)
 	static const char *const head[] = {
 		"DEVICE", "TYPE", "SIZE", "USED", "PRIORITY",
 	};
-	struct tab t;
+	struct mt_tab t;
 	size_t i;
 
 	(void)top;
@@ -207,16 +125,17 @@ static void text_swap(const struct mt_report *r, size_t top)
 		printf("  no swap device\n");
 		return;
 	}
-	if (tab_init(&t, 5, r->nr_swaps, head))
+	if (mt_tab_init(&t, 5, r->nr_swaps, head))
 		return;
 	for (i = 0; i < r->nr_swaps; i++) {
-		tab_str(&t, i, 0, r->swaps[i].name);
-		tab_str(&t, i, 1, r->swaps[i].type);
-		tab_bytes(&t, i, 2, r->swaps[i].size_kb << 10);
-		tab_bytes(&t, i, 3, r->swaps[i].used_kb << 10);
-		tab_num(&t, i, 4, "%d", r->swaps[i].prio);
+		mt_tab_str(&t, i, 0, r->swaps[i].name);
+		mt_tab_str(&t, i, 1, r->swaps[i].type);
+		mt_tab_bytes(&t, i, 2, r->swaps[i].size_kb << 10);
+		mt_tab_bytes(&t, i, 3, r->swaps[i].used_kb << 10);
+		mt_tab_num(&t, i, 4, "%d", r->swaps[i].prio);
 	}
-	tab_print(&t, (const bool[]){ false, false, true, true, true });
+	mt_tab_print(stdout, &t,
+		     (const bool[]){ false, false, true, true, true }, "  ");
 }
 static void text_faults(const struct mt_report *r, size_t top)
 {
@@ -226,37 +145,34 @@ static void text_faults(const struct mt_report *r, size_t top)
 	};
 	const struct mt_rep_cgroup **v;
 	ssize_t n, i;
-	struct tab t;
+	struct mt_tab t;
 
 	printf("  system: %.1f faults/s, %.1f major faults/s (/proc/vmstat pgfault %" PRIu64 ", pgmajfault %" PRIu64 " over %.0f s since boot)\n",
 	       mt_report_per_s(r, r->pgfault), mt_report_per_s(r, r->pgmajfault), r->pgfault,
 	       r->pgmajfault, r->uptime_s);
 	n = mt_report_pick(r, MT_REP_PICK_FAULTS, top, &v);
-	if (n > 0 && !tab_init(&t, 5, n, head)) {
+	if (n > 0 && !mt_tab_init(&t, 5, n, head)) {
 		for (i = 0; i < n; i++) {
 			const uint64_t *c = v[i]->row ? v[i]->row->counters :
 					    NULL;
 
-			tab_str(&t, i, 0, v[i]->path);
+			mt_tab_str(&t, i, 0, v[i]->path);
 			if (c) {
-				tab_num(&t, i, 1, "%" PRIu64,
-					c[MT_CTR_FAULTS_USER]);
-				tab_num(&t, i, 2, "%" PRIu64,
-					c[MT_CTR_FAULTS_KERNEL]);
+				mt_tab_u64(&t, i, 1, c[MT_CTR_FAULTS_USER]);
+				mt_tab_u64(&t, i, 2, c[MT_CTR_FAULTS_KERNEL]);
 			} else {
-				tab_str(&t, i, 1, "-");
-				tab_str(&t, i, 2, "-");
+				mt_tab_str(&t, i, 1, "-");
+				mt_tab_str(&t, i, 2, "-");
 			}
 			if (v[i]->has_stat) {
-				tab_num(&t, i, 3, "%" PRIu64, v[i]->pgfault);
-				tab_num(&t, i, 4, "%" PRIu64,
-					v[i]->pgmajfault);
+				mt_tab_u64(&t, i, 3, v[i]->pgfault);
+				mt_tab_u64(&t, i, 4, v[i]->pgmajfault);
 			} else {
-				tab_str(&t, i, 3, "-");
-				tab_str(&t, i, 4, "-");
+				mt_tab_str(&t, i, 3, "-");
+				mt_tab_str(&t, i, 4, "-");
 			}
 		}
-		tab_print(&t, NULL);
+		mt_tab_print(stdout, &t, NULL, "  ");
 		printf("  (FAULTS-*: memtally, the cgroup's own tasks since the module loaded; PG*: memory.stat, with descendants)\n");
 	}
 	free(v);
@@ -270,24 +186,24 @@ static void text_reclaim(const struct mt_report *r, size_t top)
 	};
 	const struct mt_rep_cgroup **v;
 	ssize_t n = mt_report_pick(r, MT_REP_PICK_RECLAIM, top, &v), i;
-	struct tab t;
+	struct mt_tab t;
 
 	if (n == 0)
 		printf("  no cgroup stalled in reclaim or had an OOM kill\n");
-	if (n > 0 && !tab_init(&t, 6, n, head)) {
+	if (n > 0 && !mt_tab_init(&t, 6, n, head)) {
 		for (i = 0; i < n; i++) {
 			const uint64_t *c = v[i]->row->counters;
 
-			tab_str(&t, i, 0, v[i]->path);
-			tab_num(&t, i, 1, "%" PRIu64, c[MT_CTR_DIRECT_STALLS]);
-			tab_num(&t, i, 2, "%.1f",
-				c[MT_CTR_DIRECT_STALL_NS] / 1e6);
-			tab_num(&t, i, 3, "%" PRIu64, c[MT_CTR_MEMCG_STALLS]);
-			tab_num(&t, i, 4, "%.1f",
-				c[MT_CTR_MEMCG_STALL_NS] / 1e6);
-			tab_num(&t, i, 5, "%" PRIu64, c[MT_CTR_OOM_KILLS]);
+			mt_tab_str(&t, i, 0, v[i]->path);
+			mt_tab_u64(&t, i, 1, c[MT_CTR_DIRECT_STALLS]);
+			mt_tab_num(&t, i, 2, "%.1f",
+				   c[MT_CTR_DIRECT_STALL_NS] / 1e6);
+			mt_tab_u64(&t, i, 3, c[MT_CTR_MEMCG_STALLS]);
+			mt_tab_num(&t, i, 4, "%.1f",
+				   c[MT_CTR_MEMCG_STALL_NS] / 1e6);
+			mt_tab_u64(&t, i, 5, c[MT_CTR_OOM_KILLS]);
 		}
-		tab_print(&t, NULL);
+		mt_tab_print(stdout, &t, NULL, "  ");
 	}
 	free(v);
 }
@@ -300,7 +216,7 @@ static void text_ksm(const struct mt_report *r, size_t top)
 	const struct mt_rep_cgroup **v;
 	struct mt_ksm_savings sv;
 	ssize_t n, i;
-	struct tab t;
+	struct mt_tab t;
 	char b[32];
 
 	mt_report_ksm_savings(r, &sv);
@@ -322,14 +238,15 @@ static void text_ksm(const struct mt_report *r, size_t top)
 	n = mt_report_pick(r, MT_REP_PICK_KSM, top, &v);
 	if (n == 0)
 		printf("  no cgroup has KSM-merged pages\n");
-	if (n > 0 && !tab_init(&t, 3, n, head)) {
+	if (n > 0 && !mt_tab_init(&t, 3, n, head)) {
 		for (i = 0; i < n; i++) {
-			tab_str(&t, i, 0, v[i]->path);
-			tab_num(&t, i, 1, "%" PRIu64,
-				v[i]->row->counters[MT_CTR_KSM_MERGING_PAGES]);
-			tab_bytes(&t, i, 2, mt_report_ksm_cg_saved(r, &sv, v[i]));
+			mt_tab_str(&t, i, 0, v[i]->path);
+			mt_tab_u64(&t, i, 1,
+				   v[i]->row->counters[MT_CTR_KSM_MERGING_PAGES]);
+			mt_tab_bytes(&t, i, 2,
+				     mt_report_ksm_cg_saved(r, &sv, v[i]));
 		}
-		tab_print(&t, NULL);
+		mt_tab_print(stdout, &t, NULL, "  ");
 	}
 	free(v);
 }
@@ -341,7 +258,7 @@ static void text_damon(const struct mt_report *r, size_t top)
 	};
 	const struct mt_rep_cgroup **v;
 	ssize_t n = mt_report_pick(r, MT_REP_PICK_WSS, top, &v), i;
-	struct tab t;
+	struct mt_tab t;
 	char b[32];
 
 	line("bound", "yes: %" PRIu64 " aggregations, %s seen in the last, hot above %u/s, cold below %u/s",
@@ -349,17 +266,17 @@ static void text_damon(const struct mt_report *r, size_t top)
 	     r->damon_hot_rate, r->damon_cold_rate);
 	if (n == 0)
 		printf("  no cgroup has DAMON numbers yet\n");
-	if (n > 0 && !tab_init(&t, 5, n, head)) {
+	if (n > 0 && !mt_tab_init(&t, 5, n, head)) {
 		for (i = 0; i < n; i++) {
 			const uint64_t *c = v[i]->row->counters;
 
-			tab_str(&t, i, 0, v[i]->path);
-			tab_bytes(&t, i, 1, c[MT_CTR_DAMON_WSS]);
-			tab_bytes(&t, i, 2, c[MT_CTR_DAMON_HOT]);
-			tab_bytes(&t, i, 3, c[MT_CTR_DAMON_WARM]);
-			tab_bytes(&t, i, 4, c[MT_CTR_DAMON_COLD]);
+			mt_tab_str(&t, i, 0, v[i]->path);
+			mt_tab_bytes(&t, i, 1, c[MT_CTR_DAMON_WSS]);
+			mt_tab_bytes(&t, i, 2, c[MT_CTR_DAMON_HOT]);
+			mt_tab_bytes(&t, i, 3, c[MT_CTR_DAMON_WARM]);
+			mt_tab_bytes(&t, i, 4, c[MT_CTR_DAMON_COLD]);
 		}
-		tab_print(&t, NULL);
+		mt_tab_print(stdout, &t, NULL, "  ");
 	}
 	free(v);
 }
@@ -369,14 +286,14 @@ static void text_top_cgroups(const struct mt_report *r, size_t top)
 	static const char *const head[] = { "CGROUP", "MEMORY.CURRENT" };
 	const struct mt_rep_cgroup **v;
 	ssize_t n = mt_report_pick(r, MT_REP_PICK_CURRENT, top, &v), i;
-	struct tab t;
+	struct mt_tab t;
 
-	if (n > 0 && !tab_init(&t, 2, n, head)) {
+	if (n > 0 && !mt_tab_init(&t, 2, n, head)) {
 		for (i = 0; i < n; i++) {
-			tab_str(&t, i, 0, v[i]->path);
-			tab_bytes(&t, i, 1, v[i]->current);
+			mt_tab_str(&t, i, 0, v[i]->path);
+			mt_tab_bytes(&t, i, 1, v[i]->current);
 		}
-		tab_print(&t, NULL);
+		mt_tab_print(stdout, &t, NULL, "  ");
 	}
 	free(v);
 }
@@ -388,23 +305,23 @@ static void text_top_procs(const struct mt_report *r, size_t top)
 	};
 	size_t n = r->nr_procs < top ? r->nr_procs : top, i;
 	static const bool right[] = { true, false, false, true, true };
-	struct tab t;
+	struct mt_tab t;
 
-	if (tab_init(&t, 5, n, head))
+	if (mt_tab_init(&t, 5, n, head))
 		return;
 	for (i = 0; i < n; i++) {
 		const struct mt_rep_proc *p = &r->procs[i];
 
-		tab_num(&t, i, 0, "%d", p->pid);
-		tab_str(&t, i, 1, p->comm);
-		tab_str(&t, i, 2, p->cgroup);
+		mt_tab_num(&t, i, 0, "%d", p->pid);
+		mt_tab_str(&t, i, 1, p->comm);
+		mt_tab_str(&t, i, 2, p->cgroup);
 		if (p->has_pss)
-			tab_bytes(&t, i, 3, p->pss);
+			mt_tab_bytes(&t, i, 3, p->pss);
 		else
-			tab_str(&t, i, 3, "-");
-		tab_bytes(&t, i, 4, p->rss);
+			mt_tab_str(&t, i, 3, "-");
+		mt_tab_bytes(&t, i, 4, p->rss);
 	}
-	tab_print(&t, right);
+	mt_tab_print(stdout, &t, right, "  ");
 	if (!r->procs_pss)
 		printf("  (no smaps_rollup: by RSS)\n");
 }

@@ -5,6 +5,7 @@
 
 #include "cgpath.h"
 #include "cli.h"
+#include "cmds.h"
 #include "damonnl.h"
 #include "ksm.h"
 #include "nl.h"

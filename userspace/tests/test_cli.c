@@ -13,6 +13,7 @@
 #include <linux/memtally.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "nl.h"
 #include "test.h"
 

@@ -7,6 +7,7 @@
 #include <linux/memtally.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonnl.h"
 #include "damonview.h"
 #include "decode.h"

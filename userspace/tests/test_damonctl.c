@@ -14,6 +14,7 @@
 #include <netlink/msg.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonfs.h"
 #include "test.h"
 #include "fakenl.h"

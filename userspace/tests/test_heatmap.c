@@ -6,6 +6,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonview.h"
 #include "test.h"
 

@@ -21,6 +21,7 @@
 #include <linux/memtally.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "ksm.h"
 #include "test.h"
 

@@ -16,6 +16,7 @@
 #include <netlink/genl/genl.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "damonnl.h"
 #include "ksm.h"
 #include "prom.h"

@@ -8,6 +8,7 @@
 #include <json.h>
 
 #include "cli.h"
+#include "cmds.h"
 #include "ksm.h"
 #include "toprows.h"
 #include "test.h"
