@@ -16,6 +16,7 @@ struct json_object;
 /* Percentiles 0, 25, 50, 75 and 100 */
 #define MT_WSS_PERCENTILES	5
 
+struct json_object *mt_wss_pct_json(const uint64_t *pct);
 size_t mt_wss_merge(const struct mt_wss_list *l, struct mt_wss_sample *out);
 int mt_wss_percentiles(const struct mt_wss_sample *v, size_t n,
 		       uint64_t pct[MT_WSS_PERCENTILES]);
