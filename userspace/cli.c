@@ -482,3 +482,120 @@ int mt_parse_size(const char *s, uint64_t *bytes)
 
 	return parse_unit(s, bytes, units);
 }
+
+/* The entry of @t named by @argv's words; NULL: none.  *@used: words */
+static const struct mt_subcmd *subcmd_match(const struct mt_subcmd *t,
+					    size_t n, int argc, char **argv,
+					    int *used)
+{
+	const struct mt_subcmd *best = NULL;
+	size_t i;
+
+	*used = 0;
+	for (i = 0; i < n; i++) {
+		const char *w = t[i].name;
+		int k = 1;
+
+		if (!*w)
+			continue;
+		for (;;) {
+			size_t len = strcspn(w, " ");
+
+			if (k >= argc || strlen(argv[k]) != len ||
+			    strncmp(argv[k], w, len))
+				break;
+			w += len;
+			if (!*w) {
+				if (k > *used) {
+					best = &t[i];
+					*used = k;
+				}
+				break;
+			}
+			w++;
+			k++;
+		}
+	}
+	return best;
+}
+
+/**
+ * mt_subcmd_parse() - the subcommand @argv names, from a command's table
+ * @cmd: the command ("damon")
+ * @t: its subcommands; the one marked dflt is taken without a word
+ * @n: how many
+ * @argc: the command's arguments, argv[0] the command
+ * @argv: them
+ * @used: set to the words of the subcommand's name
+ *
+ * A word where a subcommand may be named (not an option) that names none
+ * is an error: "CMD: unknown action 'WORD'" (or "CMD SUB: ..." after the
+ * words of a subcommand that has its own).  Return: the entry, or NULL
+ * after reporting the error.
+ */
+const struct mt_subcmd *mt_subcmd_parse(const char *cmd,
+					const struct mt_subcmd *t, size_t n,
+					int argc, char **argv, int *used)
+{
+	const struct mt_subcmd *e = subcmd_match(t, n, argc, argv, used);
+	const char *next = *used + 1 < argc ? argv[*used + 1] : NULL;
+	size_t i;
+
+	if (!e && (argc < 2 || argv[1][0] == '-')) {
+		for (i = 0; i < n; i++)
+			if (t[i].dflt)
+				return &t[i];
+	}
+	if (!e) {
+		mt_usage_err("%s: unknown action '%s'", cmd, argv[1]);
+		return NULL;
+	}
+	/* a word after a subcommand that has subcommands of its own */
+	if (next && next[0] != '-') {
+		size_t len = strlen(e->name);
+
+		for (i = 0; i < n; i++)
+			if (!strncmp(t[i].name, e->name, len) &&
+			    t[i].name[len] == ' ') {
+				mt_usage_err("%s %s: unknown action '%s'", cmd,
+					     e->name, next);
+				return NULL;
+			}
+	}
+	return e;
+}
+
+/**
+ * mt_subcmd_usage() - the Usage lines of a command, from its table
+ * @f: where to
+ * @cmd: the command ("damon")
+ * @t: its subcommands; those without args are parts of another's line
+ * @n: how many
+ *
+ * "Usage: memtally CMD NAME ARGS", then "       memtally CMD NAME ARGS"
+ * for each subcommand; the default's NAME in brackets; a line of ARGS
+ * after a newline aligned under the first.
+ */
+void mt_subcmd_usage(FILE *f, const char *cmd, const struct mt_subcmd *t,
+		     size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *a = t[i].args, *nl;
+		int w;
+
+		if (!a)
+			continue;
+		w = fprintf(f, "%s memtally %s%s%s%s%s ",
+			    i ? "      " : "Usage:", cmd, *t[i].name ? " " : "",
+			    t[i].dflt && *t[i].name ? "[" : "", t[i].name,
+			    t[i].dflt && *t[i].name ? "]" : "");
+		while ((nl = strchr(a, '\n'))) {
+			fprintf(f, "%.*s\n%*s", (int)(nl - a), a, w, "");
+			a = nl + 1;
+		}
+		fprintf(f, "%s\n", a);
+	}
+}
+

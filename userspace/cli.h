@@ -48,6 +48,21 @@ bool mt_signalled(int sfd, int timeout_ms);
 uint64_t mt_now_ns(clockid_t clock);
 bool mt_sleep_until(int sfd, uint64_t deadline);
 
+/* A subcommand of a command (damon start, ksm trial), for its parser */
+struct mt_subcmd {
+	const char *name;	/* its words: "start", "scheme pageout"; "" none */
+	const char *args;	/* its usage after them, lines split by \n;
+				 * NULL: part of another's usage line */
+	int id;			/* the command's own value for it */
+	bool dflt;		/* taken when no word names one */
+};
+
+const struct mt_subcmd *mt_subcmd_parse(const char *cmd,
+					const struct mt_subcmd *t, size_t n,
+					int argc, char **argv, int *used);
+void mt_subcmd_usage(FILE *f, const char *cmd, const struct mt_subcmd *t,
+		     size_t n);
+
 int mt_parse_dur(const char *s, uint64_t *us);
 int mt_parse_size(const char *s, uint64_t *bytes);
 

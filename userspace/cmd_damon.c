@@ -28,15 +28,26 @@
 #define STR_(x)	#x
 #define STR(x)	STR_(x)
 
+/* The subcommands; the Usage lines of --help are made from them */
+static const struct mt_subcmd damon_cmds[] = {
+	{ .name = "status", .args = "[-j]", .id = MT_DAMON_STATUS,
+	  .dflt = true },
+	{ .name = "start", .id = MT_DAMON_START,
+	  .args = "[--paddr | --pid PID... | --cgroup PATH]\n"
+		  "[--sample-us N] [--aggr-us N] [--update-us N]\n"
+		  "[--min-regions N] [--max-regions N]\n"
+		  "[--wss-ring K] [--region-ring M] [-j]" },
+	{ .name = "stop", .args = "[-j]", .id = MT_DAMON_STOP },
+	{ .name = "scheme", .id = MT_DAMON_SCHEME,
+	  .args = "[pageout --min-age DUR [--min-size SIZE]\n"
+		  "[--cgroup PATH] | off] [-j]" },
+	{ .name = "scheme pageout", .id = MT_DAMON_PAGEOUT },
+	{ .name = "scheme off", .id = MT_DAMON_SCHEME_OFF },
+};
+
+#define NR_DAMON_CMDS	(sizeof(damon_cmds) / sizeof(damon_cmds[0]))
+
 static const char damon_usage[] =
-"Usage: memtally damon [status] [-j]\n"
-"       memtally damon start [--paddr | --pid PID... | --cgroup PATH]\n"
-"                            [--sample-us N] [--aggr-us N] [--update-us N]\n"
-"                            [--min-regions N] [--max-regions N]\n"
-"                            [--wss-ring K] [--region-ring M] [-j]\n"
-"       memtally damon stop [-j]\n"
-"       memtally damon scheme [pageout --min-age DUR [--min-size SIZE]\n"
-"                             [--cgroup PATH] | off] [-j]\n"
 "\n"
 "Drive DAMON through /sys/kernel/mm/damon/admin for the memtally module.\n"
 "start adds a kdamond, only when there is no other (adding one would reset\n"
@@ -153,48 +164,6 @@ static int pageout_arg(struct damon_opts *o, int c, const char *arg)
 }
 
 /* The action words: "start", "scheme pageout"...  Return: words used. */
-static int action_parse(int argc, char **argv, struct damon_opts *o)
-{
-	static const char *const words[] = {
-		[MT_DAMON_STATUS] = "status", [MT_DAMON_START] = "start",
-		[MT_DAMON_STOP] = "stop", [MT_DAMON_SCHEME] = "scheme",
-	};
-	int i;
-
-	o->action = MT_DAMON_STATUS;
-	if (argc < 2 || argv[1][0] == '-')
-		return 0;
-	for (i = 0; i <= MT_DAMON_SCHEME; i++)
-		if (!strcmp(argv[1], words[i]))
-			break;
-	if (i > MT_DAMON_SCHEME)
-		return -1;
-	o->action = i;
-	if (i != MT_DAMON_SCHEME || argc < 3 || argv[2][0] == '-')
-		return 1;
-	if (!strcmp(argv[2], "pageout"))
-		o->action = MT_DAMON_PAGEOUT;
-	else if (!strcmp(argv[2], "off"))
-		o->action = MT_DAMON_SCHEME_OFF;
-	else
-		return -2;
-	return 2;
-}
-
-static const char *action_name(int action)
-{
-	static const char *const names[] = {
-		[MT_DAMON_STATUS] = "damon status",
-		[MT_DAMON_START] = "damon start",
-		[MT_DAMON_STOP] = "damon stop",
-		[MT_DAMON_SCHEME] = "damon scheme",
-		[MT_DAMON_PAGEOUT] = "damon scheme pageout",
-		[MT_DAMON_SCHEME_OFF] = "damon scheme off",
-	};
-
-	return names[action];
-}
-
 /* Return: 0, or MT_EXIT_USAGE after reporting the error. */
 int damon_parse(int argc, char **argv, struct damon_opts *o)
 {
@@ -221,8 +190,9 @@ int damon_parse(int argc, char **argv, struct damon_opts *o)
 		{ "help",     no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const struct mt_subcmd *sub;
 	const struct option *opts;
-	const char *cmd;
+	char cmd[32];
 	int c, used;
 
 	*o = (struct damon_opts){
@@ -230,15 +200,14 @@ int damon_parse(int argc, char **argv, struct damon_opts *o)
 		.update_us = 1000000, .min_regions = 10, .max_regions = 1000,
 		.min_size = 4096,
 	};
-	used = action_parse(argc, argv, o);
-	if (used == -1)
-		return mt_usage_err("damon: unknown action '%s'", argv[1]);
-	if (used == -2)
-		return mt_usage_err("damon scheme: unknown action '%s'",
-				    argv[2]);
+	sub = mt_subcmd_parse("damon", damon_cmds, NR_DAMON_CMDS, argc, argv,
+			      &used);
+	if (!sub)
+		return MT_EXIT_USAGE;
+	o->action = sub->id;
+	snprintf(cmd, sizeof(cmd), "damon %s", sub->name);
 	argc -= used;
 	argv += used;
-	cmd = action_name(o->action);
 	if (o->action != MT_DAMON_START && o->action != MT_DAMON_PAGEOUT)
 		return mt_parse_plain(cmd, argc, argv, &o->json, &o->help);
 	opts = o->action == MT_DAMON_START ? start_opts : pageout_opts;
@@ -1015,6 +984,7 @@ int cmd_damon(int argc, char **argv, bool json)
 	if (damon_parse(argc, argv, &o))
 		return MT_EXIT_USAGE;
 	if (o.help) {
+		mt_subcmd_usage(stdout, "damon", damon_cmds, NR_DAMON_CMDS);
 		fputs(damon_usage, stdout);
 		return MT_EXIT_OK;
 	}

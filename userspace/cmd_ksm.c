@@ -23,10 +23,16 @@
 #include "nl.h"
 #include "snapfile.h"
 
+/* The subcommands; the Usage lines of --help are made from them */
+static const struct mt_subcmd ksm_cmds[] = {
+	{ .name = "", .args = "[-p|--processes] [--from FILE] [-j]",
+	  .dflt = true },
+	{ .name = "trial", .id = 1,
+	  .args = "[--scans N] [--pages-to-scan P] [--sleep-ms S]\n"
+		  "[--timeout SEC] [--keep] [-j]" },
+};
+
 static const char ksm_usage[] =
-"Usage: memtally ksm [-p|--processes] [--from FILE] [-j]\n"
-"       memtally ksm trial [--scans N] [--pages-to-scan P] [--sleep-ms S]\n"
-"                          [--timeout SEC] [--keep] [-j]\n"
 "\n"
 "Show what KSM saves: its state and settings from /sys/kernel/mm/ksm,\n"
 "the memory saved ((pages_sharing + ksm_zero_pages) * page size), the\n"
@@ -42,8 +48,6 @@ static const char ksm_usage[] =
 "Run 'memtally ksm trial --help' for the trial.\n";
 
 static const char trial_usage[] =
-"Usage: memtally ksm trial [--scans N] [--pages-to-scan P] [--sleep-ms S]\n"
-"                          [--timeout SEC] [--keep] [-j]\n"
 "\n"
 "Run KSM hard (run=1 with the settings below) until it has done N more\n"
 "full scans, restore run, pages_to_scan and sleep_millisecs, and report\n"
@@ -84,15 +88,17 @@ int ksm_parse(int argc, char **argv, struct ksm_opts *o)
 		{ "help",          no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cmd = "ksm";
-	int c;
+	const struct mt_subcmd *sub;
+	const char *cmd;
+	int c, used;
 
-	if (argc > 1 && !strcmp(argv[1], "trial")) {
-		o->trial = true;
-		cmd = "ksm trial";
-		argc--;
-		argv++;
-	}
+	sub = mt_subcmd_parse("ksm", ksm_cmds, 2, argc, argv, &used);
+	if (!sub)
+		return MT_EXIT_USAGE;
+	o->trial = sub->id;
+	cmd = o->trial ? "ksm trial" : "ksm";
+	argc -= used;
+	argv += used;
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
 	while ((c = getopt_long(argc, argv, o->trial ? ":jh" : ":pjh",
 				o->trial ? trial_opts : show_opts,
@@ -773,6 +779,8 @@ int cmd_ksm(int argc, char **argv, bool json)
 	if (ksm_parse(argc, argv, &o))
 		return MT_EXIT_USAGE;
 	if (o.help) {
+		mt_subcmd_usage(stdout, "ksm", &ksm_cmds[o.trial],
+				o.trial ? 1 : 2);
 		fputs(o.trial ? trial_usage : ksm_usage, stdout);
 		return MT_EXIT_OK;
 	}

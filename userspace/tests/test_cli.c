@@ -347,6 +347,31 @@ static void tool_usage_errors(void)
 		CHECK(one_line(err) && strstr(err, "see memtally --help\n"));
 		CHECK_STR(out, "");
 	}
+	/* subcommands, from the commands' tables (mt_subcmd_parse()) */
+	tool(out, err, sizeof(out), ARGS("damon", "frob"));
+	CHECK_STR(err, "memtally: damon: unknown action 'frob'; see memtally --help\n");
+	tool(out, err, sizeof(out), ARGS("damon", "scheme", "frob"));
+	CHECK_STR(err, "memtally: damon scheme: unknown action 'frob'; see memtally --help\n");
+	tool(out, err, sizeof(out), ARGS("damon", "stop", "frob"));
+	CHECK_STR(err, "memtally: damon stop: unexpected argument 'frob'; see memtally --help\n");
+	tool(out, err, sizeof(out), ARGS("damon", "scheme", "off", "-x"));
+	CHECK(strstr(err, "memtally: damon scheme off: "));
+	tool(out, err, sizeof(out), ARGS("ksm", "frob"));
+	CHECK_STR(err, "memtally: ksm: unknown action 'frob'; see memtally --help\n");
+	tool(out, err, sizeof(out), ARGS("ksm", "trial", "frob"));
+	CHECK_STR(err, "memtally: ksm trial: unexpected argument 'frob'; see memtally --help\n");
+	/* and their Usage lines */
+	CHECK(tool(out, err, sizeof(out), ARGS("damon", "-h")) == 0);
+	CHECK(!strncmp(out, "Usage: memtally damon [status] [-j]\n"
+		       "       memtally damon start [--paddr | --pid PID... | --cgroup PATH]\n"
+		       "                            [--sample-us N] [--aggr-us N] [--update-us N]\n",
+		       strlen("Usage: memtally damon [status] [-j]\n"
+			      "       memtally damon start [--paddr | --pid PID... | --cgroup PATH]\n"
+			      "                            [--sample-us N] [--aggr-us N] [--update-us N]\n")));
+	CHECK(strstr(out, "\n       memtally damon scheme [pageout --min-age DUR [--min-size SIZE]\n"
+		      "                             [--cgroup PATH] | off] [-j]\n\n"));
+	CHECK(tool(out, err, sizeof(out), ARGS("ksm", "trial", "-h")) == 0);
+	CHECK(!strncmp(out, "Usage: memtally ksm trial [--scans N]", 37));
 	tool(out, err, sizeof(out), ARGS("cgroups", "--sort", "bogus"));
 	CHECK_STR(err, "memtally: cgroups: unknown sort key 'bogus' (path, id, faults-user, faults-kernel, direct-stalls, direct-stall-ns, direct-reclaimed, memcg-stalls, memcg-stall-ns, memcg-reclaimed, softlimit-stalls, softlimit-stall-ns, softlimit-reclaimed, agent-stalls, agent-stall-ns, agent-reclaimed, pgscan, pgsteal, pgdeactivate, pgwriteback, throttled, throttled-us, slab-shrinks, slab-shrink-ns, kswapd-wakeups, kswapd-wakes, oom-kills, ksm-merging-pages, ksm-rmap-items, ksm-zero-pages, ksm-merge-attempts, ksm-merges, ksm-merge-failures, ksm-enters, ksm-exits, damon-wss, damon-hot, damon-warm, damon-cold); see memtally --help\n");
 }
