@@ -599,3 +599,44 @@ void mt_subcmd_usage(FILE *f, const char *cmd, const struct mt_subcmd *t,
 	}
 }
 
+/* "a, b, c": the names @name gives, by index until NULL, into @buf */
+const char *mt_names_list(char *buf, size_t size,
+			  const char *(*name)(unsigned int i))
+{
+	const char *n;
+	unsigned int i;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; (n = name(i)) && len < size; i++)
+		len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "", n);
+	return buf;
+}
+
+/**
+ * mt_name_arg() - which of a list of names an option's value is
+ * @cmd: the command, for the error line
+ * @what: what the names are ("sort key", "kind")
+ * @s: what was given
+ * @name: the names by index, NULL past the last
+ * @v: the index of @s
+ *
+ * Return: 0, or MT_EXIT_USAGE after reporting "CMD: unknown WHAT 'S'
+ * (A, B, C)".
+ */
+int mt_name_arg(const char *cmd, const char *what, const char *s,
+		const char *(*name)(unsigned int i), unsigned int *v)
+{
+	char list[1024];
+	const char *n;
+	unsigned int i;
+
+	for (i = 0; (n = name(i)); i++)
+		if (!strcmp(s, n)) {
+			*v = i;
+			return 0;
+		}
+	return mt_usage_err("%s: unknown %s '%s' (%s)", cmd, what, s,
+			    mt_names_list(list, sizeof(list), name));
+}
+

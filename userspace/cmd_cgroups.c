@@ -73,19 +73,6 @@ static void cgroups_usage(void)
 }
 
 /* "path, id, faults-user, ...": the sort keys, for an error line */
-static const char *sort_keys(char *buf, size_t size)
-{
-	const char *name;
-	unsigned int k;
-	size_t len = 0;
-
-	buf[0] = '\0';
-	for (k = 0; (name = mt_sort_name(k)) && len < size; k++)
-		len += snprintf(buf + len, size - len, "%s%s",
-				k ? ", " : "", name);
-	return buf;
-}
-
 /* Return: 0, or MT_EXIT_USAGE after reporting the error. */
 int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 {
@@ -99,7 +86,6 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 		{ "help",   no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char keys[1024];
 	int c;
 
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
@@ -112,10 +98,9 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 			o->recursive = true;
 			break;
 		case 's':
-			if (mt_sort_parse(optarg, &o->sort))
-				return mt_usage_err("cgroups: unknown sort key '%s' (%s)",
-						    optarg,
-						    sort_keys(keys, sizeof(keys)));
+			if (mt_name_arg("cgroups", "sort key", optarg,
+					mt_sort_name, &o->sort))
+				return MT_EXIT_USAGE;
 			break;
 		case 'p':
 			o->prefix = optarg;

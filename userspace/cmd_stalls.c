@@ -29,17 +29,20 @@ static const char stalls_usage[] =
 "  -j, --json         print a JSON array\n"
 "  -h, --help         show this help\n";
 
+/* The name of reclaim kind @k, NULL past the last */
+static const char *kind_name(unsigned int k)
+{
+	return k < MT_NR_STALL_KINDS ? mt_stall_kinds[k].name : NULL;
+}
+
 static int kind_parse(const char *s, int *kind)
 {
-	size_t k;
+	unsigned int k;
 
-	for (k = 0; k < MT_NR_STALL_KINDS; k++)
-		if (!strcmp(s, mt_stall_kinds[k].name)) {
-			*kind = k;
-			return 0;
-		}
-	return mt_usage_err("stalls: unknown kind '%s' (direct, memcg, softlimit or agent)",
-			    s);
+	if (mt_name_arg("stalls", "kind", s, kind_name, &k))
+		return MT_EXIT_USAGE;
+	*kind = k;
+	return 0;
 }
 
 /* Return: 0, or MT_EXIT_USAGE after reporting the error. */

@@ -108,9 +108,9 @@ int top_parse(int argc, char **argv, struct top_opts *o)
 				return MT_EXIT_USAGE;
 			break;
 		case 's':
-			if (mt_top_key_parse(optarg, &o->key))
-				return mt_usage_err("top: unknown sort key '%s' (faults, stalls, oom, ksm, wss, psi-some, psi-full)",
-						    optarg);
+			if (mt_name_arg("top", "sort key", optarg,
+					mt_top_key_name, &o->key))
+				return MT_EXIT_USAGE;
 			break;
 		case 'p':
 			o->prefix = optarg;

@@ -679,20 +679,6 @@ const char *mt_sort_name(unsigned int key)
 					     NULL;
 }
 
-/* Return: 0, or -EINVAL for an unknown key. */
-int mt_sort_parse(const char *s, unsigned int *key)
-{
-	const char *name;
-	unsigned int k;
-
-	for (k = 0; (name = mt_sort_name(k)); k++)
-		if (!strcmp(s, name)) {
-			*key = k;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 static int u64_cmp(uint64_t a, uint64_t b)
 {
 	return (a > b) - (a < b);

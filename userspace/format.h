@@ -72,7 +72,6 @@ void mt_duration(char *buf, size_t len, uint64_t ns);
 void mt_iso_time(char *buf, size_t len, uint64_t ns);
 
 const char *mt_sort_name(unsigned int key);
-int mt_sort_parse(const char *s, unsigned int *key);
 void mt_cgroups_sort(struct mt_cgroup *v, size_t n, unsigned int key);
 size_t mt_cgroups_filter(struct mt_cgroup *v, size_t n, const char *prefix);
 struct mt_sums *mt_cgroups_recursive(struct mt_cgroup *v, size_t n);

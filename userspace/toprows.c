@@ -52,19 +52,6 @@ static const char *key_label(unsigned int key)
 	return name ? name : "?";
 }
 
-/* Return: 0, or -EINVAL for an unknown name */
-int mt_top_key_parse(const char *s, unsigned int *key)
-{
-	unsigned int k;
-
-	for (k = 0; k < MT_NR_TOP_KEYS; k++)
-		if (!strcmp(s, key_names[k])) {
-			*key = k;
-			return 0;
-		}
-	return -EINVAL;
-}
-
 /* Show the prompt, its line empty */
 void mt_top_input_start(struct mt_top_input *in)
 {

@@ -75,7 +75,6 @@ extern const char *const mt_top_heads[MT_NR_TOP_COLS];
 extern const bool mt_top_right[MT_NR_TOP_COLS];
 
 const char *mt_top_key_name(unsigned int key);
-int mt_top_key_parse(const char *s, unsigned int *key);
 
 void mt_top_input_start(struct mt_top_input *in);
 int mt_top_input_key(struct mt_top_input *in, int ch);

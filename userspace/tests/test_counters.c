@@ -11,6 +11,7 @@
 #include <netlink/msg.h>
 #include <linux/memtally.h>
 
+#include "cli.h"
 #include "format.h"
 #include "test.h"
 
@@ -83,7 +84,7 @@ static void counter_table(void)
 		nlmsg_free(msg);
 
 		/* a --sort key: descending by this counter, not by another */
-		CHECK(mt_sort_parse(col->sort, &key) == 0);
+		CHECK(mt_name_arg("test", "sort key", col->sort, mt_sort_name, &key) == 0);
 		CHECK_U64(key, MT_SORT_COUNTER + i);
 		CHECK_STR(mt_sort_name(key), col->sort);
 		for (j = 0; j < 3; j++) {

@@ -6,6 +6,7 @@
 #include <json.h>
 #include <linux/memtally.h>
 
+#include "cli.h"
 #include "format.h"
 #include "test.h"
 
@@ -288,12 +289,12 @@ static void sort_keys(void)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		memcpy(v, sample, sizeof(v));
-		CHECK(mt_sort_parse(cases[i].key, &key) == 0);
+		CHECK(mt_name_arg("test", "sort key", cases[i].key, mt_sort_name, &key) == 0);
 		mt_cgroups_sort(v, ARRAY_SIZE(v), key);
 		check_ids(v, ARRAY_SIZE(v), cases[i].ids, ARRAY_SIZE(v));
 	}
-	CHECK(mt_sort_parse("faults", &key) == -EINVAL);
-	CHECK(mt_sort_parse("", &key) == -EINVAL);
+	CHECK(mt_name_arg("test", "sort key", "faults", mt_sort_name, &key) == MT_EXIT_USAGE);
+	CHECK(mt_name_arg("test", "sort key", "", mt_sort_name, &key) == MT_EXIT_USAGE);
 	/* a key past the last counter: by path, never past counters[] */
 	for (key = MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS;
 	     key < MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS + 3; key++) {
