@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "recommend.h"
 
 static const char *const severity_names[MT_NR_REC_SEVERITIES] = {
@@ -226,8 +227,9 @@ static void rule_majfault(struct rec_run *run)
 static void rule_ksm(struct rec_run *run)
 {
 	const struct mt_report *r = run->r;
+	struct mt_ksm_savings sv;
 	int64_t shared, sharing;
-	double ratio;
+	char saved[32];
 
 	if (!r->has_ksm || r->ksm.v[MT_KSM_RUN] != 1)
 		return;
@@ -239,20 +241,25 @@ static void rule_ksm(struct rec_run *run)
 		    shared);
 		return;
 	}
-	ratio = (double)sharing / shared;
-	if (ratio > MT_REC_KSM_KEEP_ABOVE)
-		rec(run, MT_REC_KEEP, "ksm-ratio", "KSM merges well: keep it on",
-		    "/sys/kernel/mm/ksm: pages_sharing/pages_shared = %" PRId64 "/%" PRId64 " = %.2f > %.2f",
-		    sharing, shared, ratio, MT_REC_KSM_KEEP_ABOVE);
-	else if (ratio >= MT_REC_KSM_DISABLE_BELOW)
-		rec(run, MT_REC_MONITOR, "ksm-ratio", "KSM saves some memory: watch whether it is worth ksmd's CPU (memtally ksm trial)",
-		    "/sys/kernel/mm/ksm: pages_sharing/pages_shared = %" PRId64 "/%" PRId64 " = %.2f, between %.2f and %.2f",
-		    sharing, shared, ratio, MT_REC_KSM_DISABLE_BELOW,
-		    MT_REC_KSM_KEEP_ABOVE);
-	else
-		rec(run, MT_REC_INFO, "ksm-ratio", "KSM saves little for its CPU: disable it (echo 0 > /sys/kernel/mm/ksm/run)",
-		    "/sys/kernel/mm/ksm: pages_sharing/pages_shared = %" PRId64 "/%" PRId64 " = %.2f < %.2f",
-		    sharing, shared, ratio, MT_REC_KSM_DISABLE_BELOW);
+	/* the trial's verdict, by the bytes saved (ksmcalc.c) */
+	mt_ksm_calc(&sv, &r->ksm, r->page_size);
+	mt_bytes(saved, sizeof(saved), sv.saved);
+	switch (mt_ksm_verdict(sv.saved)) {
+	case MT_KSM_KEEP:
+		rec(run, MT_REC_KEEP, "ksm-saved", "KSM saves much memory: keep it on",
+		    "/sys/kernel/mm/ksm: %s saved > 100 MB (pages_sharing %" PRId64 ", pages_shared %" PRId64 ", ratio %.2f)",
+		    saved, sharing, shared, sv.ratio);
+		break;
+	case MT_KSM_CONSIDER:
+		rec(run, MT_REC_MONITOR, "ksm-saved", "KSM saves some memory: watch whether it is worth ksmd's CPU (memtally ksm trial)",
+		    "/sys/kernel/mm/ksm: %s saved, from 20 to 100 MB (pages_sharing %" PRId64 ", pages_shared %" PRId64 ", ratio %.2f)",
+		    saved, sharing, shared, sv.ratio);
+		break;
+	default:
+		rec(run, MT_REC_INFO, "ksm-saved", "KSM saves little for its CPU: disable it (echo 0 > /sys/kernel/mm/ksm/run)",
+		    "/sys/kernel/mm/ksm: %s saved < 20 MB (pages_sharing %" PRId64 ", pages_shared %" PRId64 ", ratio %.2f)",
+		    saved, sharing, shared, sv.ratio);
+	}
 }
 
 /* DAMON, per cgroup: a large working set of rarely accessed memory, cold */

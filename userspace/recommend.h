@@ -17,9 +17,7 @@
 #define MT_REC_PSI_SOME_AVG10	10.0	/* some avg10 above: monitor */
 /* memcg reclaim stalls of a cgroup (the module's counter) above: monitor */
 #define MT_REC_MEMCG_STALLS	0
-/* KSM: pages_sharing / pages_shared */
-#define MT_REC_KSM_KEEP_ABOVE	5.0	/* above: keep KSM on */
-#define MT_REC_KSM_DISABLE_BELOW 2.0	/* below: disable it; between: monitor */
+/* KSM: the trial's verdict by the bytes saved (ksm.h MT_KSM_KEEP_ABOVE) */
 /* Major faults per second since boot (/proc/vmstat pgmajfault) */
 #define MT_REC_MAJFLT_PER_S	100.0
 /* DAMON, per cgroup: only cgroups with at least this many bytes seen */
