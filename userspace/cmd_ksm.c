@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "ksm.h"
+#include "ksmfs.h"
 #include "nl.h"
 #include "snapfile.h"
 

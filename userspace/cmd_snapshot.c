@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "ksmfs.h"
 #include "damonnl.h"
 #include "format.h"
 #include "nl.h"

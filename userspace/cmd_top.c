@@ -25,6 +25,7 @@
 #include "cmds.h"
 #include "damonnl.h"
 #include "ksm.h"
+#include "ksmfs.h"
 #include "nl.h"
 #include "toprows.h"
 

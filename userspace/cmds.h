@@ -87,6 +87,8 @@ struct ksm_opts {
 
 int ksm_parse(int argc, char **argv, struct ksm_opts *o);
 int cmd_ksm(int argc, char **argv, bool json);
+struct mt_snap;
+int mt_ksm_snap_show(const struct mt_snap *s, bool json, bool processes);
 
 struct wss_opts {
 	bool json;

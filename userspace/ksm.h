@@ -80,7 +80,7 @@ struct mt_ksm_proc {
 	bool has_zero_pages, has_profit;	/* 6.12 ksm_stat */
 };
 
-/* ksmcalc.c: what KSM saves, for every view */
+/* ksm.c: what KSM saves, for every view */
 void mt_ksm_calc(struct mt_ksm_savings *sv, const struct mt_ksm_sys *s,
 		 long page_size);
 const char *mt_ksm_run_name(int64_t run);
@@ -88,20 +88,5 @@ uint64_t mt_ksm_whole(uint64_t module, uint64_t rows);
 uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole);
 enum mt_ksm_verdict mt_ksm_verdict(uint64_t saved);
 const char *mt_ksm_verdict_text(enum mt_ksm_verdict v);
-
-/* ksmfs.c: the files of sysfs and procfs, and the trial */
-const char *mt_ksm_dir(void);
-int mt_ksm_read(const char *dir, struct mt_ksm_sys *s);
-int mt_ksm_writable(const char *dir);
-int mt_ksm_trial(const char *dir, struct mt_ksm_trial *t, int sfd);
-int mt_ksm_unmerge(const char *dir, struct mt_ksm_trial *t);
-int mt_ksm_proc_read(const char *piddir, struct mt_ksm_proc *p);
-/* The parsers of mt_ksm_proc_read(), on an open file (tests, fuzzers) */
-void mt_ksm_stat_parse(FILE *f, struct mt_ksm_proc *p);
-char *mt_proc_cgroup_parse(FILE *f);
-int mt_ksm_procs(const char *proc, struct mt_ksm_proc **v, size_t *n);
-struct mt_snap;
-int mt_ksm_snap_show(const struct mt_snap *s, bool json, bool processes);
-void mt_ksm_procs_free(struct mt_ksm_proc *v, size_t n);
 
 #endif

@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "ksm.h"
+#include "ksmfs.h"
 #include "sysfs.h"
 
 #define POLL_MS		100	/* full_scans is read this often */

@@ -241,7 +241,7 @@ static void rule_ksm(struct rec_run *run)
 		    shared);
 		return;
 	}
-	/* the trial's verdict, by the bytes saved (ksmcalc.c) */
+	/* the trial's verdict, by the bytes saved (ksm.c) */
 	mt_ksm_calc(&sv, &r->ksm, r->page_size);
 	mt_bytes(saved, sizeof(saved), sv.saved);
 	switch (mt_ksm_verdict(sv.saved)) {

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "format.h"
 #include "ksm.h"
+#include "ksmfs.h"
 #include "report.h"
 #include "snapfile.h"
 
@@ -679,7 +680,7 @@ void mt_report_ksm_savings(const struct mt_report *r,
 	mt_ksm_calc(sv, &r->ksm, r->page_size);
 }
 
-/* A cgroup's share of the saved bytes (ksmcalc.c) */
+/* A cgroup's share of the saved bytes (ksm.c) */
 uint64_t mt_report_ksm_cg_saved(const struct mt_report *r,
 				const struct mt_ksm_savings *sv,
 				const struct mt_rep_cgroup *cg)

@@ -10,6 +10,7 @@
 #include <json.h>
 
 #include "ksm.h"
+#include "ksmfs.h"
 #include "procfiles.h"
 #include "smemcalc.h"
 #include "snapfile.h"

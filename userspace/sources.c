@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "ksmfs.h"
 #include "sources.h"
 
 /*

@@ -13,6 +13,7 @@
 
 #include "fuzz.h"
 #include "ksm.h"
+#include "ksmfs.h"
 #include "sysfs.h"
 
 static void sysfs_num(const uint8_t *data, size_t size, bool sign)

@@ -6,6 +6,7 @@
  * --processes, as text and as JSON.
  */
 #include "fuzz.h"
+#include "cmds.h"
 #include "ksm.h"
 #include "snapfile.h"
 

@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "ksm.h"
+#include "ksmfs.h"
 #include "test.h"
 
 /* A fake KSM directory: name, content */

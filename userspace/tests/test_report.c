@@ -281,7 +281,7 @@ static size_t ksm_case(int run_, int shared, int sharing, const char *rule,
 }
 
 /*
- * The advice on KSM is the trial's verdict (mt_ksm_verdict(), ksmcalc.c):
+ * The advice on KSM is the trial's verdict (mt_ksm_verdict(), ksm.c):
  * by the bytes saved, pages_sharing 4 KiB pages here: keep above 100 MB
  * (24415 pages = 100003840 bytes), disable below 20 MB (4882 pages =
  * 19996672 bytes), watch between; a high ratio alone is no reason.
