@@ -21,7 +21,8 @@ Checked (as bpftool's test_bpftool_synctypes.py keeps its tables in sync):
   - the gauges the store does not count are put by kmod/genl.c;
   - the JSON schema (--update writes it): every counter's key is a property
     of a cgroups row and of its recursive object, and required in both, in
-    the spec's order.
+    the spec's order;
+  - the admin guide defines every counter (a definition list term).
 Prints each disagreement and exits 1 if there is one.  --list prints the
 spec's counters, one a line (scripts/check-cli.sh).
 """
@@ -37,6 +38,7 @@ NOT_COUNTERS = ('id', 'parent-id', 'removed-ns')
 KMOD_GEN = 'kmod/counters-gen.h'
 TOOL_GEN = 'userspace/counters-gen.h'
 SCHEMA = 'Documentation/admin-guide/memtally.schema.json'
+GUIDE = 'Documentation/admin-guide/memtally.rst'
 NOTICE = ('Do not edit: scripts/check-counters.py --update writes it from\n'
           ' * Documentation/netlink/specs/memtally.yaml.')
 
@@ -216,6 +218,18 @@ def main():
         bad.append(f'{SCHEMA}: a cgroups row is not what the spec gives '
                    f'({" ".join("+" + m for m in missing) or "order, required"}'
                    '); run scripts/check-counters.py --update')
+
+    # ---- the admin guide: a definition list term for every counter (the
+    # Counters section, DAMON's numbers in the DAMON section)
+    lines = read(GUIDE).split('\n')
+    terms = set()
+    for i, line in enumerate(lines[:-1]):
+        if line and not line[0].isspace() and lines[i + 1].startswith('  '):
+            terms.update(t.strip() for t in line.split(','))
+    for a in counters:
+        if a not in terms:
+            bad.append(f'{GUIDE}: no definition of {a} (the Counters '
+                       'section)')
 
     for b in bad:
         print(b)

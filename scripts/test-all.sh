@@ -150,7 +150,8 @@ counters_bite() {
 	[ $rc -ne 0 ] &&
 	grep -q "^kmod/counters-gen.h: not what the spec gives (+test-counter)" <<< "$out" &&
 	grep -q "^userspace/counters-gen.h: not what the spec gives (+test-counter)" <<< "$out" &&
-	grep -q "^Documentation/admin-guide/memtally.schema.json: a cgroups row is not what the spec gives (+test_counter)" <<< "$out"
+	grep -q "^Documentation/admin-guide/memtally.schema.json: a cgroups row is not what the spec gives (+test_counter)" <<< "$out" &&
+	grep -q "^Documentation/admin-guide/memtally.rst: no definition of test-counter" <<< "$out"
 }
 step counters-change-caught counters_bite
 
@@ -276,8 +277,9 @@ refuses_old() {
 step unsupported-kernel-refused refuses_old
 
 # A new counter is three edits (the admin guide's Architecture): made in a
-# copy of the tree, the spec gains test-counter, the user page fault probe
-# counts it; check-spec.sh --update generates the rest; then the module
+# copy of the tree, the spec gains test-counter (and the admin guide its
+# definition), the user page fault probe counts it; check-spec.sh --update
+# generates the rest; then the module
 # builds (6.12's headers) with its debugfs column, and the tool with its
 # column, JSON key, --sort key, help and metric (counter_table checks each
 # for every counter of the table).  The tests that compare whole outputs
@@ -291,6 +293,8 @@ new_counter() {
 	cp -a Kbuild Makefile dkms.conf kmod include userspace scripts Documentation "$t/" &&
 	spec_with_counter Documentation/netlink/specs/memtally.yaml \
 		"$t/Documentation/netlink/specs/memtally.yaml" &&
+	sed -i 's/^Attribution$/test-counter\n  A counter only the spec has.\n\n&/' \
+		"$t/Documentation/admin-guide/memtally.rst" &&
 	sed -i 's/^\tmt_count_current(MT_FAULTS_USER, 1);$/&\n\tmt_count_current(MT_TEST_COUNTER, 1);/' \
 		"$t/kmod/hook_fault.c" &&
 	grep -q MT_TEST_COUNTER "$t/kmod/hook_fault.c" &&
