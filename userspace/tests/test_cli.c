@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cmds.h"
 #include "nl.h"
+#include "toprows.h"
 #include "test.h"
 
 #define ARGC(argv) ((int)(sizeof(argv) / sizeof((argv)[0])) - 1)
@@ -292,7 +293,8 @@ static bool one_line(const char *err)
 
 static void tool_help(void)
 {
-	char out[4096], err[4096];
+	char out[4096], err[4096], top[4096];
+	unsigned int k;
 
 	CHECK(tool(out, err, sizeof(out), ARGS("--help")) == 0);
 	CHECK(!strncmp(out, "Usage: memtally", 15) && strstr(out, "cgroups"));
@@ -308,6 +310,12 @@ static void tool_help(void)
 	CHECK(tool(out, err, sizeof(out), ARGS("stalls", "-h")) == 0);
 	CHECK(STARTS(out, "Usage: memtally stalls"));
 	CHECK(strstr(out, "--kind KIND"));
+	/* the help names every name --kind and top --sort take */
+	for (k = 0; k < MT_NR_STALL_KINDS; k++)
+		CHECK(strstr(out, mt_stall_kinds[k].name));
+	CHECK(tool(top, err, sizeof(top), ARGS("top", "-h")) == 0);
+	for (k = 0; mt_top_key_name(k); k++)
+		CHECK(strstr(top, mt_top_key_name(k)));
 	CHECK(tool(out, err, sizeof(out), ARGS("events", "-h")) == 0);
 	CHECK(STARTS(out, "Usage: memtally events"));
 	CHECK(strstr(out, "needs\nCAP_SYS_ADMIN"));

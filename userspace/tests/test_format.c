@@ -289,12 +289,17 @@ static void sort_keys(void)
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		memcpy(v, sample, sizeof(v));
-		CHECK(mt_name_arg("test", "sort key", cases[i].key, mt_sort_name, &key) == 0);
+		CHECK(mt_name_arg("test", "sort key", cases[i].key,
+				  mt_sort_name, &key) == 0);
 		mt_cgroups_sort(v, ARRAY_SIZE(v), key);
 		check_ids(v, ARRAY_SIZE(v), cases[i].ids, ARRAY_SIZE(v));
 	}
-	CHECK(mt_name_arg("test", "sort key", "faults", mt_sort_name, &key) == MT_EXIT_USAGE);
-	CHECK(mt_name_arg("test", "sort key", "", mt_sort_name, &key) == MT_EXIT_USAGE);
+	quiet(true);
+	CHECK(mt_name_arg("test", "sort key", "faults", mt_sort_name,
+			  &key) == MT_EXIT_USAGE);
+	CHECK(mt_name_arg("test", "sort key", "", mt_sort_name,
+			  &key) == MT_EXIT_USAGE);
+	quiet(false);
 	/* a key past the last counter: by path, never past counters[] */
 	for (key = MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS;
 	     key < MT_SORT_COUNTER + MT_NR_CGROUP_COUNTERS + 3; key++) {

@@ -171,12 +171,17 @@ static void top_keys(void)
 	unsigned int k, key;
 
 	for (k = 0; mt_top_key_name(k); k++) {
-		CHECK(mt_name_arg("top", "sort key", mt_top_key_name(k), mt_top_key_name, &key) == 0);
+		CHECK(mt_name_arg("top", "sort key", mt_top_key_name(k),
+				  mt_top_key_name, &key) == 0);
 		CHECK_U64(key, k);
 	}
 	CHECK_U64(k, MT_NR_TOP_KEYS);
-	CHECK(mt_name_arg("top", "sort key", "psi", mt_top_key_name, &key) == MT_EXIT_USAGE);
-	CHECK(mt_name_arg("top", "sort key", "", mt_top_key_name, &key) == MT_EXIT_USAGE);
+	quiet(true);
+	CHECK(mt_name_arg("top", "sort key", "psi", mt_top_key_name,
+			  &key) == MT_EXIT_USAGE);
+	CHECK(mt_name_arg("top", "sort key", "", mt_top_key_name,
+			  &key) == MT_EXIT_USAGE);
+	quiet(false);
 }
 
 static void top_psi(void)
