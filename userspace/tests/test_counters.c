@@ -84,7 +84,8 @@ static void counter_table(void)
 		nlmsg_free(msg);
 
 		/* a --sort key: descending by this counter, not by another */
-		CHECK(mt_name_arg("test", "sort key", col->sort, mt_sort_name, &key) == 0);
+		CHECK(mt_name_arg("test", "sort key", col->sort, mt_sort_name,
+				  &key) == 0);
 		CHECK_U64(key, MT_SORT_COUNTER + i);
 		CHECK_STR(mt_sort_name(key), col->sort);
 		for (j = 0; j < 3; j++) {
