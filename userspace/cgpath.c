@@ -237,6 +237,41 @@ int mt_cgpath_id(const char *root, const char *path, uint64_t *id)
 	return 0;
 }
 
+/**
+ * mt_cgpath_canon() - @path below @root as the kernel resolves it
+ * @root: the cgroup2 mount
+ * @path: "/a/b", "a//b/", "/a/../a/b"...
+ * @buf: "/a/b"; "/" for the root
+ * @len: its size
+ *
+ * Return: 0, or -1 with errno set (ENOENT: no such directory; EXDEV: it
+ * resolves to outside @root).
+ */
+int mt_cgpath_canon(const char *root, const char *path, char *buf,
+		    size_t len)
+{
+	char full[PATH_MAX], real[PATH_MAX], rroot[PATH_MAX];
+	size_t n;
+
+	if (snprintf(full, sizeof(full), "%s/%s", root, path) >=
+	    (int)sizeof(full)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (!realpath(*root ? root : "/", rroot) || !realpath(full, real))
+		return -1;
+	n = strcmp(rroot, "/") ? strlen(rroot) : 0;
+	if (strncmp(real, rroot, n) || (real[n] && real[n] != '/')) {
+		errno = EXDEV;
+		return -1;
+	}
+	if (snprintf(buf, len, "%s", real[n] ? real + n : "/") >= (int)len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Whether @path is @prefix or below it, component by component: "/a"
  * covers "/a" and "/a/b" but not "/ab"; "/" covers every path.

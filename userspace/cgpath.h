@@ -39,6 +39,8 @@ void mt_cgmap_free(struct mt_cgmap *map);
 const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id);
 void mt_cgnames_free(struct mt_cgnames *c);
 int mt_cgpath_id(const char *root, const char *path, uint64_t *id);
+int mt_cgpath_canon(const char *root, const char *path, char *buf,
+		    size_t len);
 bool mt_path_has_prefix(const char *path, const char *prefix);
 int mt_path_cmp(const char *a, const char *b);
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* memtally cgroups: the counters of every tracked cgroup, or of one. */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -133,12 +134,24 @@ static int cgroups_show(const struct cgroups_opts *o, const char *root,
 			uint64_t id, struct mt_rows *l)
 {
 	struct mt_sums *rec = NULL;
-	struct mt_cgmap map;
+	struct mt_cgmap map = { 0 };
+	char one[PATH_MAX];
 	size_t n = l->nr, i, kept;
 	int err;
 
-	if (mt_cli_paths(&map, root, l->v, n))
+	/*
+	 * One cgroup asked for by its path: its row is that path, as the
+	 * kernel resolves it; no walk of the whole hierarchy for its name
+	 */
+	if (o->cgroup && !o->recursive && n == 1) {
+		if (mt_cgpath_canon(root, o->cgroup, one, sizeof(one))) {
+			mt_err("%s: %s", o->cgroup, strerror(errno));
+			return -1;
+		}
+		l->v[0].path = one;
+	} else if (mt_cli_paths(&map, root, l->v, n)) {
 		return -1;
+	}
 	if (o->recursive) {
 		/* a module from before parent-id: every row would be a root */
 		for (i = 0; i < n && !l->v[i].parent_id; i++)

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..55"
+echo "1..56"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -56,6 +56,12 @@ if [ -n "$faults" ] && [ "$faults" -ge 3000 ] && [ "$faults" -lt 3200 ]; then
 else
 	nok "cgroups --cgroup /tt counts 3000 touched pages" "$out"
 fi
+# the row of one cgroup is named by its path as the kernel resolves it
+out=$(memtally cgroups --cgroup /tt//sub/../ --json 2>&1)
+case $out in
+'[{"path":"/tt","id":'"$(stat -c %i $cg/tt)"',"faults_user":'*) ok "cgroups --cgroup /tt//sub/../ names its row /tt" ;;
+*) nok "cgroups --cgroup /tt//sub/../ names its row /tt" "$out" ;;
+esac
 
 # hierarchical counts: 3000 pages touched in /th/job stay in /th's after
 # the job's cgroup is removed (the dump start brings the module up to date)

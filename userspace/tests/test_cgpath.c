@@ -218,6 +218,27 @@ static void cgpath_to_id(void)
 	CHECK_U64(id, 42);
 }
 
+/* the path a row of --cgroup P shows: P as the kernel resolves it */
+static void cgpath_canonical(void)
+{
+	char buf[PATH_MAX];
+
+	CHECK(mt_cgpath_canon(tree, "/a//b/", buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "/a/b");
+	CHECK(mt_cgpath_canon(tree, "a/./b", buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "/a/b");
+	CHECK(mt_cgpath_canon(tree, "/a/b/../../a", buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "/a");
+	CHECK(mt_cgpath_canon(tree, "/", buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, "/");
+	CHECK(mt_cgpath_canon(tree, "/nope", buf, sizeof(buf)) == -1 &&
+	      errno == ENOENT);
+	CHECK(mt_cgpath_canon(tree, "/..", buf, sizeof(buf)) == -1 &&
+	      errno == EXDEV);
+	CHECK(mt_cgpath_canon(tree, "/a/b", buf, 3) == -1 &&
+	      errno == ENAMETOOLONG);
+}
+
 static void path_prefix(void)
 {
 	CHECK(mt_path_has_prefix("/a", "/a"));
@@ -300,6 +321,7 @@ void test_cgpath(void)
 	RUN(cgmap_tree);
 	RUN(cgnames_storm);
 	RUN(cgpath_to_id);
+	RUN(cgpath_canonical);
 	RUN(path_prefix);
 	RUN(path_order);
 	RUN(tool_cgroup_v1);
