@@ -53,7 +53,7 @@ const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
  * the page faults first (kept per CPU), a stall group (stalls, stall ns,
  * reclaimed) per reclaim kind, in the kinds' order.
  */
-static_assert(MT_FAULTS_USER < MT_NR_PCPU && MT_FAULTS_KERNEL < MT_NR_PCPU);
+static_assert(MT_FAULTS_USER == 0 && MT_FAULTS_KERNEL == 1);
 #define MT_STALL_GROUP(K)						\
 	static_assert(MT_STALL_COUNTERS(MEMTALLY_RECLAIM_KIND_##K) ==	\
 		      MT_##K##_STALLS &&					\

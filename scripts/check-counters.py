@@ -155,10 +155,16 @@ def schema_text(schema, counters):
     row = schema['$defs']['cgroups']['items']
     for obj in (row, row['properties']['recursive']):
         props = obj['properties']
+        # a plain integer other than the id is a counter: one the spec no
+        # longer has goes
+        gone = {k for k, v in props.items()
+                if v == {'type': 'integer'} and k != 'id' and k not in keys}
         obj['properties'] = {k: props.get(k, {'type': 'integer'})
-                             for k in in_order(list(props), keys)}
+                             for k in in_order(list(props), keys)
+                             if k not in gone}
         if 'required' in obj:
-            obj['required'] = in_order(obj['required'], keys)
+            obj['required'] = [k for k in in_order(obj['required'], keys)
+                               if k not in gone]
     return json.dumps(schema, indent=1) + '\n'
 
 
@@ -213,10 +219,11 @@ def main():
         have = want
     if have != want:
         row = json.loads(have)['$defs']['cgroups']['items']['properties']
-        missing = [a.replace('-', '_') for a in counters
-                   if a.replace('-', '_') not in row]
+        wrow = json.loads(want)['$defs']['cgroups']['items']['properties']
+        what = ['+' + k for k in wrow if k not in row] + \
+               ['-' + k for k in row if k not in wrow]
         bad.append(f'{SCHEMA}: a cgroups row is not what the spec gives '
-                   f'({" ".join("+" + m for m in missing) or "order, required"}'
+                   f'({" ".join(what) or "order, required"}'
                    '); run scripts/check-counters.py --update')
 
     # ---- the admin guide: a definition list term for every counter (the

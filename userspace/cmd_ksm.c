@@ -189,7 +189,8 @@ static int module_load(struct report *r)
 	if (err || mt_cli_cgroot(root, sizeof(root)))
 		return -1;
 	for (i = 0; i < r->rows.nr; i++) {
-		if (!r->rows.v[i].counters[MT_CTR_KSM_MERGING_PAGES])
+		if (!r->rows.v[i].counters[MT_CTR_KSM_MERGING_PAGES] &&
+		    !r->rows.v[i].counters[MT_CTR_KSM_ZERO_PAGES])
 			continue;
 		r->merged += r->rows.v[i].counters[MT_CTR_KSM_MERGING_PAGES];
 		r->rows.v[n++] = r->rows.v[i];
@@ -297,7 +298,8 @@ static int report_snap(struct report *r, const struct mt_snap *s)
 		for (i = 0; i < s->nr_cgroups; i++) {
 			const struct mt_cgroup *cg = &s->cgroups[i];
 
-			if (!cg->counters[MT_CTR_KSM_MERGING_PAGES])
+			if (!cg->counters[MT_CTR_KSM_MERGING_PAGES] &&
+			    !cg->counters[MT_CTR_KSM_ZERO_PAGES])
 				continue;
 			/* a file's numbers may add up past 2^64: stop there */
 			r->merged += cg->counters[MT_CTR_KSM_MERGING_PAGES];
@@ -370,8 +372,8 @@ static double share(const struct report *r, const struct mt_cgroup *cg)
 /* The cgroup's share of the saved bytes */
 static uint64_t cg_saved(const struct report *r, const struct mt_cgroup *cg)
 {
-	return mt_ksm_share(r->sv.saved, cg->counters[MT_CTR_KSM_MERGING_PAGES],
-			    r->merged);
+	return mt_ksm_cg_saved(&r->sv, cg->counters[MT_CTR_KSM_MERGING_PAGES],
+			       r->merged, cg->counters[MT_CTR_KSM_ZERO_PAGES]);
 }
 
 static uint64_t walk_age_ns(const struct report *r)

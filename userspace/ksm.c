@@ -39,6 +39,8 @@ void mt_ksm_calc(struct mt_ksm_savings *sv, const struct mt_ksm_sys *s,
 				    pages(s, MT_KSM_ZERO_PAGES) : 0);
 
 	sv->saved = saved * page_size;
+	sv->merged = sharing * page_size;
+	sv->page_size = page_size;
 	sv->ratio = shared ? (double)sharing / shared : NAN;
 	sv->pct = shared + saved ? 100.0 * saved / (shared + saved) : NAN;
 }
@@ -88,6 +90,27 @@ uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole)
 	if (part >= whole)
 		return saved;
 	return (double)saved * part / whole;
+}
+
+/**
+ * mt_ksm_cg_saved() - what KSM saves for one cgroup
+ * @sv: what it saves in all (mt_ksm_calc())
+ * @merging: the cgroup's pages merged into KSM pages (ksm-merging-pages)
+ * @whole: every process's (mt_ksm_whole())
+ * @zero: the cgroup's pages merged with the zero page (ksm-zero-pages)
+ *
+ * Its share of the pages merged into KSM pages, by @merging, plus its
+ * zero pages, each of which saves a page of its own.
+ * Return: bytes, never more than @sv->saved.
+ */
+uint64_t mt_ksm_cg_saved(const struct mt_ksm_savings *sv, uint64_t merging,
+			 uint64_t whole, uint64_t zero)
+{
+	uint64_t v = mt_ksm_share(sv->merged, merging, whole);
+	uint64_t z = zero < UINT64_MAX / 65536 ? zero * sv->page_size :
+		     UINT64_MAX;
+
+	return z < sv->saved - v ? v + z : sv->saved;
 }
 
 enum mt_ksm_verdict mt_ksm_verdict(uint64_t saved)

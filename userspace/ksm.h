@@ -41,6 +41,8 @@ struct mt_ksm_sys {
 
 struct mt_ksm_savings {
 	uint64_t saved;		/* bytes: (pages_sharing + zero pages) * page */
+	uint64_t merged;	/* of them pages_sharing * page */
+	long page_size;
 	double ratio;		/* pages_sharing / pages_shared; NAN if 0 shared */
 	double pct;		/* saved of (saved + shared) pages; NAN if none */
 };
@@ -86,6 +88,8 @@ void mt_ksm_calc(struct mt_ksm_savings *sv, const struct mt_ksm_sys *s,
 const char *mt_ksm_run_name(int64_t run);
 uint64_t mt_ksm_whole(uint64_t module, uint64_t rows);
 uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole);
+uint64_t mt_ksm_cg_saved(const struct mt_ksm_savings *sv, uint64_t merging,
+			 uint64_t whole, uint64_t zero);
 enum mt_ksm_verdict mt_ksm_verdict(uint64_t saved);
 const char *mt_ksm_verdict_text(enum mt_ksm_verdict v);
 

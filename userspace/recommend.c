@@ -235,14 +235,14 @@ static void rule_ksm(struct rec_run *run)
 		return;
 	shared = r->ksm.v[MT_KSM_PAGES_SHARED];
 	sharing = r->ksm.v[MT_KSM_PAGES_SHARING];
-	if (shared <= 0) {
+	mt_ksm_calc(&sv, &r->ksm, r->page_size);
+	if (!sv.saved) {
 		rec(run, MT_REC_INFO, "ksm-idle", "KSM runs but merged nothing: no mergeable memory (madvise MADV_MERGEABLE or prctl PR_SET_MEMORY_MERGE); turn it off to save ksmd's CPU",
-		    "/sys/kernel/mm/ksm: run=1, pages_shared=%" PRId64,
-		    shared);
+		    "/sys/kernel/mm/ksm: run=1, pages_sharing=%" PRId64 ", no zero pages",
+		    sharing);
 		return;
 	}
 	/* the trial's verdict, by the bytes saved (ksm.c) */
-	mt_ksm_calc(&sv, &r->ksm, r->page_size);
 	mt_bytes(saved, sizeof(saved), sv.saved);
 	switch (mt_ksm_verdict(sv.saved)) {
 	case MT_KSM_KEEP:

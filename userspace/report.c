@@ -634,7 +634,8 @@ static bool pick_one(const struct mt_rep_cgroup *cg, int what)
 		return c && (c[MT_CTR_DIRECT_STALLS] || c[MT_CTR_MEMCG_STALLS] ||
 			     c[MT_CTR_SOFTLIMIT_STALLS] || c[MT_CTR_OOM_KILLS]);
 	case MT_REP_PICK_KSM:
-		return c && c[MT_CTR_KSM_MERGING_PAGES];
+		return c && (c[MT_CTR_KSM_MERGING_PAGES] ||
+			     c[MT_CTR_KSM_ZERO_PAGES]);
 	case MT_REP_PICK_WSS:
 		return c && (c[MT_CTR_DAMON_HOT] + c[MT_CTR_DAMON_WARM] +
 			     c[MT_CTR_DAMON_COLD]);
@@ -685,7 +686,7 @@ uint64_t mt_report_ksm_cg_saved(const struct mt_report *r,
 				const struct mt_ksm_savings *sv,
 				const struct mt_rep_cgroup *cg)
 {
-	return mt_ksm_share(sv->saved,
-			    cg->row->counters[MT_CTR_KSM_MERGING_PAGES],
-			    r->ksm_merging_pages);
+	return mt_ksm_cg_saved(sv, cg->row->counters[MT_CTR_KSM_MERGING_PAGES],
+			       r->ksm_merging_pages,
+			       cg->row->counters[MT_CTR_KSM_ZERO_PAGES]);
 }

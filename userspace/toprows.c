@@ -120,8 +120,12 @@ void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 	const uint64_t *c;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		merged += cur[i].counters[MT_CTR_KSM_MERGING_PAGES];
+	for (i = 0; i < n; i++) {
+		uint64_t m = cur[i].counters[MT_CTR_KSM_MERGING_PAGES];
+
+		/* a file's numbers may add up past 2^64: stop there */
+		merged = merged + m < merged ? UINT64_MAX : merged + m;
+	}
 	for (i = 0; i < n; i++) {
 		struct mt_top_row *r = &out[i];
 
@@ -144,8 +148,9 @@ void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 		}
 		r->oom = c[MT_CTR_OOM_KILLS];
 		r->has_ksm = ksm;
-		r->ksm_saved = ksm ? mt_ksm_share(ksm->saved,
-				c[MT_CTR_KSM_MERGING_PAGES], merged) : 0;
+		r->ksm_saved = ksm ? mt_ksm_cg_saved(ksm,
+				c[MT_CTR_KSM_MERGING_PAGES], merged,
+				c[MT_CTR_KSM_ZERO_PAGES]) : 0;
 		r->has_wss = wss;
 		r->wss = wss ? c[MT_CTR_DAMON_WSS] : 0;
 	}

@@ -294,6 +294,7 @@ static bool one_line(const char *err)
 static void tool_help(void)
 {
 	char out[4096], err[4096], top[4096];
+	const char *opt, *end = NULL;
 	unsigned int k;
 
 	CHECK(tool(out, err, sizeof(out), ARGS("--help")) == 0);
@@ -310,12 +311,21 @@ static void tool_help(void)
 	CHECK(tool(out, err, sizeof(out), ARGS("stalls", "-h")) == 0);
 	CHECK(STARTS(out, "Usage: memtally stalls"));
 	CHECK(strstr(out, "--kind KIND"));
-	/* the help names every name --kind and top --sort take */
-	for (k = 0; k < MT_NR_STALL_KINDS; k++)
-		CHECK(strstr(out, mt_stall_kinds[k].name));
+	/*
+	 * the help of --kind and of top's --sort names every name they take
+	 * (the option's lines, up to the next option)
+	 */
+	opt = strstr(out, "--kind KIND");
+	CHECK(opt && (end = strstr(opt, "\n  -")));
+	for (k = 0; opt && end && k < MT_NR_STALL_KINDS; k++)
+		CHECK(memmem(opt, end - opt, mt_stall_kinds[k].name,
+			     strlen(mt_stall_kinds[k].name)));
 	CHECK(tool(top, err, sizeof(top), ARGS("top", "-h")) == 0);
-	for (k = 0; mt_top_key_name(k); k++)
-		CHECK(strstr(top, mt_top_key_name(k)));
+	opt = strstr(top, "--sort KEY");
+	CHECK(opt && (end = strstr(opt, "\n  -")));
+	for (k = 0; opt && end && mt_top_key_name(k); k++)
+		CHECK(memmem(opt, end - opt, mt_top_key_name(k),
+			     strlen(mt_top_key_name(k))));
 	CHECK(tool(out, err, sizeof(out), ARGS("events", "-h")) == 0);
 	CHECK(STARTS(out, "Usage: memtally events"));
 	CHECK(strstr(out, "needs\nCAP_SYS_ADMIN"));

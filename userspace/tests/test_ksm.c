@@ -129,6 +129,17 @@ static void formulas(void)
 	mt_ksm_calc(&sv, &s, 4096);
 	CHECK_U64(sv.saved, 4180 * 4096);
 	CHECK(fabs(sv.pct - 100.0 * 4180 / 4196) < 1e-9);
+	/*
+	 * a cgroup's: its share of the merges into KSM pages by its merged
+	 * pages, plus its own zero pages (a cgroup with only zero pages
+	 * saves those); never more than the whole
+	 */
+	CHECK_U64(mt_ksm_cg_saved(&sv, 2048, 4096, 100),
+		  2040 * 4096 + 100 * 4096);
+	CHECK_U64(mt_ksm_cg_saved(&sv, 0, 4096, 50), 50 * 4096);
+	CHECK_U64(mt_ksm_cg_saved(&sv, 4096, 4096, 100), 4180 * 4096);
+	CHECK_U64(mt_ksm_cg_saved(&sv, 4096, 4096, UINT64_MAX), 4180 * 4096);
+	CHECK_U64(mt_ksm_cg_saved(&sv, 0, 0, 0), 0);
 	s.v[MT_KSM_ZERO_PAGES] = 0;
 	s.has[MT_KSM_ZERO_PAGES] = false;
 	/* a snapshot's pages_sharing without pages_shared (not a kernel's) */

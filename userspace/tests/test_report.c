@@ -248,6 +248,9 @@ static void report_psi_cgroup(void)
 }
 
 /* KSM ratio @sharing/@shared with run @run_: the rule and its severity */
+/* ksm_zero_pages of ksm_case()'s KSM directory: NULL, none (6.1) */
+static const char *ksm_zero;
+
 static size_t ksm_case(int run_, int shared, int sharing, const char *rule,
 		       enum mt_rec_severity *sev)
 {
@@ -267,6 +270,8 @@ static size_t ksm_case(int run_, int shared, int sharing, const char *rule,
 	file_set(o, "/sys/kernel/mm/ksm/pages_shared", s);
 	snprintf(s, sizeof(s), "%d\n", sharing);
 	file_set(o, "/sys/kernel/mm/ksm/pages_sharing", s);
+	if (ksm_zero)
+		file_set(o, "/sys/kernel/mm/ksm/ksm_zero_pages", ksm_zero);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		snprintf(s, sizeof(s), "/sys/kernel/mm/ksm/%s", names[i]);
 		file_set(o, s, "0\n");
@@ -305,6 +310,12 @@ static void report_ksm(void)
 	CHECK(ksm_case(1, 0, 0, "ksm-saved", &sev) == 0);
 	CHECK(ksm_case(0, 100, 24415, "ksm-saved", &sev) == 0);	/* off */
 	CHECK(ksm_case(0, 0, 0, "ksm-idle", &sev) == 0);
+	/* only empty pages merged (use_zero_pages): saved, not idle */
+	ksm_zero = "100\n";
+	CHECK(ksm_case(1, 0, 0, "ksm-idle", &sev) == 0);
+	CHECK(ksm_case(1, 0, 0, "ksm-saved", &sev) == 1);
+	CHECK(sev == MT_REC_INFO);
+	ksm_zero = NULL;
 }
 
 static void report_oom_stalls(void)

@@ -46,7 +46,9 @@ static const struct mt_cgroup cur[] = {
  * KSM saves 801000 bytes; the cgroups' merged pages are 10 + 0 + 256 + 1
  * + 0 = 267: a page's share is 3000 bytes, as memtally ksm shares them
  */
-static const struct mt_ksm_savings ksm = { .saved = 267 * 3000 };
+static const struct mt_ksm_savings ksm = {
+	.saved = 267 * 3000, .merged = 267 * 3000, .page_size = 4096,
+};
 
 static void rows(struct mt_top_row *r, bool wss)
 {
