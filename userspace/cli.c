@@ -600,8 +600,8 @@ void mt_subcmd_usage(FILE *f, const char *cmd, const struct mt_subcmd *t,
 }
 
 /* "a, b, c": the names @name gives, by index until NULL, into @buf */
-const char *mt_names_list(char *buf, size_t size,
-			  const char *(*name)(unsigned int i))
+static const char *mt_names_list(char *buf, size_t size,
+				 const char *(*name)(unsigned int i))
 {
 	const char *n;
 	unsigned int i;

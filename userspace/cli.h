@@ -63,8 +63,6 @@ const struct mt_subcmd *mt_subcmd_parse(const char *cmd,
 void mt_subcmd_usage(FILE *f, const char *cmd, const struct mt_subcmd *t,
 		     size_t n);
 
-const char *mt_names_list(char *buf, size_t size,
-			  const char *(*name)(unsigned int i));
 int mt_name_arg(const char *cmd, const char *what, const char *s,
 		const char *(*name)(unsigned int i), unsigned int *v);
 int mt_parse_dur(const char *s, uint64_t *us);

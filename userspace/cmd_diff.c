@@ -301,11 +301,12 @@ static int diff_print(FILE *f, const struct changes *l, size_t n,
 		fmt_delta(mt_tab_buf(&t, i, 4), c);
 		fmt_pct(mt_tab_buf(&t, i, 5), c);
 	}
-	if (n)
+	if (n) {
 		mt_tab_print(f, &t, right, "");
-	else
+	} else {
 		fputs("no changes\n", f);
-	mt_tab_free(&t);	/* printed or not */
+		mt_tab_free(&t);
+	}
 	for (i = 0; i < a->nr_cgroups; i++)
 		if (wanted(&a->cgroups[i], only) && !match(b, &a->cgroups[i]))
 			fprintf(f, "only in A: %s (%" PRIu64 ")\n",

@@ -83,7 +83,7 @@ uint64_t mt_ksm_whole(uint64_t module, uint64_t rows)
  * Return: @saved * @part / @whole; 0 if @whole is 0, and never more than
  * @saved (a snapshot's numbers need not agree: @part above @whole).
  */
-uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole)
+static uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole)
 {
 	if (!whole)
 		return 0;

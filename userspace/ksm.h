@@ -87,7 +87,6 @@ void mt_ksm_calc(struct mt_ksm_savings *sv, const struct mt_ksm_sys *s,
 		 long page_size);
 const char *mt_ksm_run_name(int64_t run);
 uint64_t mt_ksm_whole(uint64_t module, uint64_t rows);
-uint64_t mt_ksm_share(uint64_t saved, uint64_t part, uint64_t whole);
 uint64_t mt_ksm_cg_saved(const struct mt_ksm_savings *sv, uint64_t merging,
 			 uint64_t whole, uint64_t zero);
 enum mt_ksm_verdict mt_ksm_verdict(uint64_t saved);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memtally top: what each cgroup did between two dumps (rates per second,
- * as memtally reclaim computes them), with its OOM kills, its share of
- * KSM's saving (as memtally ksm computes it), DAMON working set and
+ * as memtally reclaim computes them), with its OOM kills, what KSM saves
+ * for it (mt_ksm_cg_saved(), among the cgroups shown), DAMON working set and
  * memory pressure; filtered by path and sorted.
  * Pure: no netlink, no terminal, so that the unit tests call it.
  */
@@ -108,7 +108,8 @@ int mt_top_input_key(struct mt_top_input *in, int ch)
  * @out[i]: the row of @cur[i] (its path, PSI left empty): rates over @secs
  * since its row in @prev (sorted by id; none: since it was created), or
  * no rates if @secs is 0.  @ksm: what KSM saves (NULL: a kernel without
- * KSM), of which each row shows its share by its merged pages.  @wss: a
+ * KSM), of which each row shows its share by its merged pages among
+ * @cur's, plus its zero pages (mt_ksm_cg_saved()).  @wss: a
  * DAMON context is bound.
  */
 void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
