@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * memtally: cgroup paths.  The id of a cgroup v2 cgroup is the inode number
- * of its directory, so ids map to paths by walking the cgroup2 mount, and a
- * path maps to an id by stat().  Paths are relative to the mount: "/",
+ * of its directory and its kernfs file handle: a path maps to an id by
+ * stat(), an id to a path by opening its handle (root) or by walking the
+ * cgroup2 mount.  Paths are relative to the mount: "/",
  * "/a/b".  A root is kept without trailing slashes, "/" as "".
  */
+#include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
 
 #include "cgpath.h"
 
@@ -83,38 +88,77 @@ int mt_cgroot(const char *mtab, char *buf, size_t len, bool *v1)
 	return err;
 }
 
-/* nftw() passes no argument to its callback: the walk in progress. */
-static struct {
-	struct mt_cgmap *map;
-	size_t cap;
-	size_t rootlen;
-} walk;
-
-static int walk_dir(const char *fpath, const struct stat *st, int type,
-		    struct FTW *ftw)
+static int cgmap_add(struct mt_cgmap *map, uint64_t id, const char *path)
 {
-	const char *rel = fpath + walk.rootlen;
-	struct mt_cgmap *map = walk.map;
 	struct mt_cgent *ent;
+	size_t cap = map->cap ? map->cap : 64;
 
-	(void)ftw;
-	/* unreadable directories are still cgroups */
-	if (type != FTW_D && type != FTW_DNR)
-		return 0;
-	if (map->nr == walk.cap) {
-		walk.cap = walk.cap ? 2 * walk.cap : 64;
-		ent = realloc(map->ent, walk.cap * sizeof(*ent));
+	if (map->nr == map->cap) {
+		while (cap <= map->nr)
+			cap *= 2;
+		ent = realloc(map->ent, cap * sizeof(*ent));
 		if (!ent)
 			return -ENOMEM;
 		map->ent = ent;
+		map->cap = cap;
 	}
 	ent = &map->ent[map->nr];
-	ent->id = st->st_ino;
-	ent->path = strdup(*rel ? rel : "/");
+	ent->id = id;
+	ent->path = strdup(*path ? path : "/");
 	if (!ent->path)
 		return -ENOMEM;
 	map->nr++;
 	return 0;
+}
+
+/*
+ * Adds directory @fd, at @path (of @len bytes, room for PATH_MAX), and the
+ * directories below it; closes @fd.  readdir() gives each entry's type, so
+ * only directories are opened and no file is stat()ed; the id is the
+ * directory's inode, from one fstat() each, which also keeps the walk on
+ * @dev, the cgroup2 file system.
+ */
+static int walk_dir(struct mt_cgmap *map, int fd, dev_t dev, char *path,
+		    size_t len)
+{
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+	int sub, ret;
+
+	if (fstat(fd, &st) || st.st_dev != dev) {
+		close(fd);
+		return 0;	/* removed meanwhile, or another mount */
+	}
+	ret = cgmap_add(map, st.st_ino, path);
+	d = ret ? NULL : fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return ret ? ret : -errno;
+	}
+	while (!ret && (e = readdir(d))) {
+		if ((e->d_type != DT_DIR && e->d_type != DT_UNKNOWN) ||
+		    !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (len + 1 + strlen(e->d_name) >= PATH_MAX) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		sprintf(path + len, "/%s", e->d_name);
+		sub = openat(dirfd(d), e->d_name,
+			     O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub >= 0)
+			ret = walk_dir(map, sub, dev, path,
+				       len + 1 + strlen(e->d_name));
+		/* unreadable directories are still cgroups */
+		else if (errno == EACCES &&
+			 !fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+			 st.st_dev == dev)
+			ret = cgmap_add(map, st.st_ino, path);
+		path[len] = '\0';
+	}
+	closedir(d);
+	return ret;
 }
 
 static int cgent_cmp(const void *a, const void *b)
@@ -131,19 +175,140 @@ static int cgent_cmp(const void *a, const void *b)
  */
 int mt_cgmap_load(struct mt_cgmap *map, const char *root)
 {
-	int ret;
+	char path[PATH_MAX] = "";
+	struct stat st;
+	int fd, ret;
 
-	map->ent = NULL;
-	map->nr = 0;
-	walk.map = map;
-	walk.cap = 0;
-	walk.rootlen = strlen(root);
-	/* stay on the cgroup2 file system, do not follow symlinks */
-	ret = nftw(*root ? root : "/", walk_dir, 16, FTW_PHYS | FTW_MOUNT);
+	*map = (struct mt_cgmap){ 0 };
+	fd = open(*root ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	ret = walk_dir(map, fd, st.st_dev, path, 0);
 	if (ret) {
-		ret = ret == -1 ? -errno : ret;
 		mt_cgmap_free(map);
 		return ret;
+	}
+	qsort(map->ent, map->nr, sizeof(*map->ent), cgent_cmp);
+	return 0;
+}
+
+/**
+ * mt_cgmount_open() - open cgroup2 mount @root for mt_cgid_path()
+ *
+ * Return: a file descriptor, -EOPNOTSUPP if @root is no cgroup2 file
+ * system (a directory standing in for one), or another negative errno.
+ */
+int mt_cgmount_open(const char *root)
+{
+	struct statfs sfs;
+	int fd = open(*root ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstatfs(fd, &sfs))
+		err = -errno;
+	else if (sfs.f_type != CGROUP2_SUPER_MAGIC)
+		err = -EOPNOTSUPP;
+	if (err)
+		close(fd);
+	return err ? err : fd;
+}
+
+/* The kernel's file handle of a cgroup: its id (include/linux/exportfs.h) */
+#define MT_FILEID_KERNFS	0xfe
+
+/**
+ * mt_cgid_path() - the path of cgroup @id below cgroup2 mount @mnt
+ * @mnt: from mt_cgmount_open()
+ * @root: its path, as mt_cgroot() gives it
+ * @buf: "/a/b", "/" for the root
+ * @len: its size
+ *
+ * One cgroup without a walk: the id is the cgroup's kernfs file handle
+ * (as systemd's cg_cgroupid_open() and bpftool use it), opened, and the
+ * path of the open directory read back from /proc/self/fd.
+ *
+ * Return: 0; -ESTALE if no cgroup has the id (removed: ids are not used
+ * again); -EPERM without CAP_DAC_READ_SEARCH, -EXDEV if the path is not
+ * below @root (another mount namespace's view), or another negative errno:
+ * then walk (mt_cgmap_load()).
+ */
+int mt_cgid_path(int mnt, const char *root, uint64_t id, char *buf,
+		 size_t len)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h = { .fh = { .handle_bytes = sizeof(id),
+			.handle_type = MT_FILEID_KERNFS }, .id = id };
+	char link[64], path[PATH_MAX];
+	size_t n = strlen(root);
+	ssize_t got;
+	int fd, err = 0;
+
+	fd = open_by_handle_at(mnt, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	got = readlink(link, path, sizeof(path));
+	if (got < 0)
+		err = -errno;
+	close(fd);
+	if (err)
+		return err;
+	if ((size_t)got >= sizeof(path))
+		return -ENAMETOOLONG;
+	path[got] = '\0';
+	/* removed between the open and the readlink */
+	if (got > 10 && !strcmp(path + got - 10, " (deleted)"))
+		return -ESTALE;
+	if (strncmp(path, root, n) || (path[n] && path[n] != '/'))
+		return -EXDEV;
+	if (snprintf(buf, len, "%s", path[n] ? path + n : "/") >= (int)len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/**
+ * mt_cgmap_ids() - map the paths of the cgroups @ids[@n]
+ *
+ * Each by its file handle (mt_cgid_path()) where the kernel lets this
+ * process open one, and an id of a cgroup removed meanwhile is left out;
+ * else (not root, not a cgroup2 mount) every cgroup, by walking
+ * (mt_cgmap_load()).  Either way a lookup in @map gives each path.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mt_cgmap_ids(struct mt_cgmap *map, const char *root, const uint64_t *ids,
+		 size_t n)
+{
+	char path[PATH_MAX];
+	int mnt = mt_cgmount_open(root), err = 0;
+	size_t i;
+
+	*map = (struct mt_cgmap){ 0 };
+	for (i = 0; mnt >= 0 && i < n && !err; i++) {
+		err = mt_cgid_path(mnt, root, ids[i], path, sizeof(path));
+		if (!err)
+			err = cgmap_add(map, ids[i], path);
+		else if (err == -ESTALE)
+			err = 0;
+	}
+	if (mnt >= 0)
+		close(mnt);
+	if (mnt < 0 || (err && err != -ENOMEM)) {
+		mt_cgmap_free(map);
+		return mt_cgmap_load(map, root);
+	}
+	if (err) {
+		mt_cgmap_free(map);
+		return err;
 	}
 	qsort(map->ent, map->nr, sizeof(*map->ent), cgent_cmp);
 	return 0;
@@ -165,8 +330,7 @@ void mt_cgmap_free(struct mt_cgmap *map)
 	for (i = 0; i < map->nr; i++)
 		free(map->ent[i].path);
 	free(map->ent);
-	map->ent = NULL;
-	map->nr = 0;
+	*map = (struct mt_cgmap){ 0 };
 }
 
 static bool cgnames_gone(const struct mt_cgnames *c, uint64_t id)
@@ -179,15 +343,54 @@ static bool cgnames_gone(const struct mt_cgnames *c, uint64_t id)
 	return false;
 }
 
+static void cgnames_forget(struct mt_cgnames *c, uint64_t id)
+{
+	c->gone[c->next] = id;
+	c->next = (c->next + 1) % MT_CGNAMES_GONE;
+	if (c->ngone < MT_CGNAMES_GONE)
+		c->ngone++;
+}
+
+/* Looks @id up by its file handle; false if that cannot tell (walk). */
+static bool cgnames_by_handle(struct mt_cgnames *c, uint64_t id)
+{
+	char path[PATH_MAX];
+	size_t i;
+	int err;
+
+	if (!c->mnt)
+		c->mnt = mt_cgmount_open(c->root) + 1;	/* 0: not yet */
+	if (c->mnt <= 0)
+		return false;
+	err = mt_cgid_path(c->mnt - 1, c->root, id, path, sizeof(path));
+	if (err == -ESTALE) {
+		cgnames_forget(c, id);
+		return true;
+	}
+	if (err || cgmap_add(&c->map, id, path)) {
+		close(c->mnt - 1);
+		c->mnt = -1;	/* walk from now on */
+		return false;
+	}
+	/* keep the map sorted: move the new entry into its place */
+	for (i = c->map.nr - 1; i && c->map.ent[i - 1].id > id; i--) {
+		struct mt_cgent t = c->map.ent[i];
+
+		c->map.ent[i] = c->map.ent[i - 1];
+		c->map.ent[i - 1] = t;
+	}
+	return true;
+}
+
 /**
  * mt_cgnames_path() - the path of cgroup @id, or NULL if there is none
  *
- * The map is loaded for an id new to it, so that a cgroup created since
- * resolves.  An id that walk does not find either is of a cgroup removed
- * meanwhile: ids are not used again, so it is remembered (the latest
- * MT_CGNAMES_GONE of them), and a storm of events of a removed cgroup
- * walks cgroupfs once, not once per event.  The path is @c's until the
- * next call.
+ * A new id is looked up by its file handle (mt_cgid_path()); where that
+ * cannot be, the map is walked again, so that a cgroup created since
+ * resolves.  An id of a cgroup removed meanwhile is remembered (the latest
+ * MT_CGNAMES_GONE of them; ids are not used again), so a storm of events
+ * of a removed cgroup costs one lookup, not one per event.  The path is
+ * @c's until it is freed.
  */
 const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id)
 {
@@ -195,23 +398,26 @@ const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id)
 
 	if (path || cgnames_gone(c, id))
 		return path;
+	if (cgnames_by_handle(c, id)) {
+		c->lookups++;
+		return mt_cgmap_path(&c->map, id);
+	}
 	mt_cgmap_free(&c->map);
 	c->walks++;
 	if (mt_cgmap_load(&c->map, c->root))
 		return NULL;	/* not found for sure: not remembered */
 	path = mt_cgmap_path(&c->map, id);
-	if (!path) {
-		c->gone[c->next] = id;
-		c->next = (c->next + 1) % MT_CGNAMES_GONE;
-		if (c->ngone < MT_CGNAMES_GONE)
-			c->ngone++;
-	}
+	if (!path)
+		cgnames_forget(c, id);
 	return path;
 }
 
 void mt_cgnames_free(struct mt_cgnames *c)
 {
 	mt_cgmap_free(&c->map);
+	if (c->mnt > 0)
+		close(c->mnt - 1);
+	c->mnt = 0;
 }
 
 /**

@@ -13,10 +13,10 @@ struct mt_cgent {
 	char *path;
 };
 
-/* Every cgroup directory below a cgroup2 root, sorted by id. */
+/* Cgroup directories below a cgroup2 root, sorted by id. */
 struct mt_cgmap {
 	struct mt_cgent *ent;
-	size_t nr;
+	size_t nr, cap;
 };
 
 /* Removed cgroups mt_cgnames_path() remembers, the latest */
@@ -26,14 +26,21 @@ struct mt_cgmap {
 struct mt_cgnames {
 	const char *root;	/* the cgroup2 root */
 	struct mt_cgmap map;	/* empty until the first lookup */
+	int mnt;		/* the root open + 1; 0: not yet; < 0: walk */
+	unsigned long lookups;	/* ids looked up by their file handles */
 	unsigned long walks;	/* how often the map was loaded */
-	uint64_t gone[MT_CGNAMES_GONE];	/* ids no walk found, a ring */
+	uint64_t gone[MT_CGNAMES_GONE];	/* ids of no cgroup, a ring */
 	size_t ngone, next;	/* how many of them; the next slot */
 };
 
 int mt_cgroot(const char *mtab, char *buf, size_t len, bool *v1);
 int mt_cgroot_parse(FILE *f, char *buf, size_t len, bool *v1);
 int mt_cgmap_load(struct mt_cgmap *map, const char *root);
+int mt_cgmap_ids(struct mt_cgmap *map, const char *root, const uint64_t *ids,
+		 size_t n);
+int mt_cgmount_open(const char *root);
+int mt_cgid_path(int mnt, const char *root, uint64_t id, char *buf,
+		 size_t len);
 const char *mt_cgmap_path(const struct mt_cgmap *map, uint64_t id);
 void mt_cgmap_free(struct mt_cgmap *map);
 const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id);

@@ -252,14 +252,21 @@ int mt_cli_unbound(void)
 
 /*
  * The paths of rows @v (NULL for a cgroup removed meanwhile) from @map,
- * loaded now, so that cgroups created meanwhile resolve; free it after.
+ * looked up now (mt_cgmap_ids()), so that cgroups created meanwhile
+ * resolve; free it after.
  */
 int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 		 size_t n)
 {
-	int err = mt_cgmap_load(map, root);
+	uint64_t *ids = calloc(n + 1, sizeof(*ids));
 	size_t i;
+	int err = ids ? 0 : -ENOMEM;
 
+	for (i = 0; ids && i < n; i++)
+		ids[i] = v[i].id;
+	if (!err)
+		err = mt_cgmap_ids(map, root, ids, n);
+	free(ids);
 	if (err) {
 		mt_err("%s: %s", root, strerror(-err));
 		return -1;

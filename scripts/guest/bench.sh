@@ -226,6 +226,19 @@ fi
 # from the guest's own accounting (Slab + Percpu of /proc/meminfo) before
 # and after loading it with N cgroups there
 meminfo_kb() { awk '$1 == "Slab:" || $1 == "Percpu:" {s += $2} END {print s}' /proc/meminfo; }
+# the tool as users run it, against reading every memory.stat (<stat> s):
+# the median of 3 runs, and the bytes it prints
+tool_bench() {	# tool_bench <cgroups> <stat seconds> <memtally arguments...>
+	local n=$1 stat=$2 r
+	shift 2
+	: > /tmp/tool
+	for r in 1 2 3; do
+		/tests/cg_read run memtally "$@" >> /tmp/tool || return
+	done
+	sort -n -k2 /tmp/tool | sed -n 2p | awk -v n="$n" -v s="$stat" -v c="memtally $*" '{
+		printf "bench tool-%d %s: %ss, %d bytes (%.0f per cgroup), %.1fx the time of reading every memory.stat\n", n, c, $2, $1, $1 / n, $2 / s
+	}'
+}
 cgroups_bench() {
 	local n=$1 i dump stat k0 k1 ncpu
 	mkdir -p $cg/many
@@ -241,6 +254,12 @@ cgroups_bench() {
 	stat=$(median < /tmp/stat)
 	echo "bench cgroups-$n: one netlink dump ${dump}s, each memory.stat ${stat}s," \
 		"dump faster by $(awk -v a="$stat" -v b="$dump" 'BEGIN {printf "%.1f", a / b}')x"
+	tool_bench "$n" "$stat" cgroups
+	tool_bench "$n" "$stat" cgroups --json
+	tool_bench "$n" "$stat" cgroups --cgroup /many/c5
+	tool_bench "$n" "$stat" top -b -n 2 -d 0.1
+	tool_bench "$n" "$stat" export --prometheus -
+	tool_bench "$n" "$stat" report
 	rmmod memtally
 	sync
 	echo 3 > /proc/sys/vm/drop_caches

@@ -201,6 +201,70 @@ static void cgnames_storm(void)
 	mt_cgnames_free(&c);
 }
 
+/*
+ * Ids to paths by file handle, on this host's own cgroup2 mount where it
+ * lets us make cgroups (root): the path of a live cgroup, -ESTALE for one
+ * removed; events' lookups walk nothing.
+ */
+static void cgid_handles(void)
+{
+	char root[PATH_MAX], dir[PATH_MAX + 32], sub[PATH_MAX + 34], buf[PATH_MAX];
+	struct mt_cgnames c = { .root = root };
+	uint64_t ids[3];
+	struct mt_cgmap map;
+	struct stat st;
+	int mnt;
+
+	if (mt_cgroot("/proc/self/mounts", root, sizeof(root), NULL)) {
+		fprintf(stderr, "  skipped: no cgroup2 mount here\n");
+		t_skipped_case = true;
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s/memtally-test.%d", root, (int)getpid());
+	snprintf(sub, sizeof(sub), "%s/b", dir);
+	if (mkdir(dir, 0755) || mkdir(sub, 0755)) {
+		fprintf(stderr, "  skipped: cannot make cgroups in %s: %s\n",
+			root, strerror(errno));
+		rmdir(dir);
+		t_skipped_case = true;
+		return;
+	}
+	CHECK(!stat(dir, &st));
+	ids[0] = st.st_ino;
+	CHECK(!stat(sub, &st));
+	ids[1] = st.st_ino;
+	mnt = mt_cgmount_open(root);
+	CHECK(mnt >= 0);
+	CHECK(mt_cgid_path(mnt, root, ids[1], buf, sizeof(buf)) == 0);
+	CHECK_STR(buf, sub + strlen(root));
+	CHECK(mt_cgid_path(mnt, root, ids[1], buf, 4) == -ENAMETOOLONG);
+	CHECK_STR(mt_cgnames_path(&c, ids[1]), sub + strlen(root));
+	CHECK(!rmdir(sub));
+	CHECK(mt_cgid_path(mnt, root, ids[1], buf, sizeof(buf)) == -ESTALE);
+	/* an event of the removed cgroup: known; then new ones, looked up */
+	CHECK_STR(mt_cgnames_path(&c, ids[1]), sub + strlen(root));
+	CHECK(!mt_cgnames_path(&c, ids[1] + 1000000));
+	CHECK(!mt_cgnames_path(&c, ids[1] + 1000000));
+	CHECK_STR(mt_cgnames_path(&c, ids[0]), dir + strlen(root));
+	CHECK_U64(c.lookups, 3);
+	CHECK_U64(c.walks, 0);
+	mt_cgnames_free(&c);
+
+	ids[2] = ids[1] + 1000000;
+	CHECK(mt_cgmap_ids(&map, root, ids, 3) == 0);
+	CHECK_U64(map.nr, 1);
+	CHECK_STR(mt_cgmap_path(&map, ids[0]), dir + strlen(root));
+	CHECK(!mt_cgmap_path(&map, ids[1]));
+	mt_cgmap_free(&map);
+	/* a directory standing in for cgroup2: walked */
+	CHECK(mt_cgmount_open(tree) == -EOPNOTSUPP);
+	CHECK(mt_cgmap_ids(&map, tree, ids, 1) == 0);
+	CHECK_U64(map.nr, 5);
+	mt_cgmap_free(&map);
+	close(mnt);
+	CHECK(!rmdir(dir));
+}
+
 static void cgpath_to_id(void)
 {
 	uint64_t id = 0;
@@ -320,6 +384,7 @@ void test_cgpath(void)
 	RUN(cgroot_mtab);
 	RUN(cgmap_tree);
 	RUN(cgnames_storm);
+	RUN(cgid_handles);
 	RUN(cgpath_to_id);
 	RUN(cgpath_canonical);
 	RUN(path_prefix);
