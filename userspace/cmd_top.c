@@ -203,18 +203,40 @@ static int snap_take(struct top *t, struct snap *s)
 	return ksm_take(t, s);
 }
 
-/* The shown rows of the last refresh, after a new key or prefix */
+/* The memory.pressure of the rows @v[0, @n) that have not read it yet */
+static void psi_fill(const struct top *t, struct mt_top_row *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].path && !v[i].psi_read) {
+			mt_psi_read(t->root, v[i].path, &v[i].psi);
+			v[i].psi_read = true;
+		}
+}
+
+/*
+ * The shown rows of the last refresh, after a new key or prefix.  Only
+ * the rows on the screen read their memory.pressure (all of them in
+ * batch mode), but every row to sort by it.
+ */
 static void select_rows(struct top *t)
 {
+	size_t fit;
+
+	if (t->key == MT_TOP_PSI_SOME || t->key == MT_TOP_PSI_FULL)
+		psi_fill(t, t->all, t->nall);
 	memcpy(t->shown, t->all, t->nall * sizeof(*t->all));
 	t->nshown = mt_top_select(t->shown, t->nall, t->prefix, t->key);
+	fit = t->o->batch || LINES < 3 ? t->nshown : (size_t)LINES - 3;
+	psi_fill(t, t->shown, fit < t->nshown ? fit : t->nshown);
 }
 
 /* Rows from prev to cur (no rates without prev).  Return: 0 or -1. */
 static int rows_build(struct top *t, const struct snap *prev)
 {
 	const struct snap *cur = t->cur;
-	size_t i, n = cur->cg.nr;
+	size_t n = cur->cg.nr;
 	void *a, *b;
 
 	a = realloc(t->all, (n + 1) * sizeof(*t->all));
@@ -231,9 +253,6 @@ static int rows_build(struct top *t, const struct snap *prev)
 	mt_top_rows(t->all, prev ? prev->cg.v : NULL, prev ? prev->cg.nr : 0,
 		    cur->cg.v, n, t->secs, cur->ksm ? &cur->ksm_sv : NULL,
 		    cur->wss);
-	for (i = 0; i < n; i++)
-		if (t->all[i].path)
-			mt_psi_read(t->root, t->all[i].path, &t->all[i].psi);
 	t->nall = n;
 	select_rows(t);
 	return 0;

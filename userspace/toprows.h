@@ -40,6 +40,7 @@ struct mt_top_row {
 	uint64_t ksm_saved;	/* bytes: its share of KSM's saving */
 	bool has_wss;		/* a DAMON context is bound */
 	uint64_t wss;		/* bytes */
+	bool psi_read;		/* psi was read (only for the rows shown) */
 	struct mt_psi psi;
 };
 
