@@ -24,11 +24,15 @@
 #include "sources.h"
 
 static const char export_usage[] =
-"Usage: memtally export --prometheus FILE [-j]\n"
+"Usage: memtally export --prometheus FILE [-a] [-p PATH] [-D DEPTH] [-j]\n"
 "\n"
 "Write the counters of every tracked cgroup, their stall histograms, the\n"
 "node rows, the module's status and hooks, KSM's numbers and, while a\n"
 "DAMON context is bound, its bytes per cgroup, in Prometheus' text format.\n"
+"A cgroup's counter that is 0 is left out, and so is the histogram of a\n"
+"stall kind it never had (a counter appears with its first event), so\n"
+"that thousands of idle cgroups cost a scrape little; --all writes them.\n"
+"Every cgroup sample has the labels cgroup (its id) and path.\n"
 "FILE is replaced at once (a temporary file beside it is renamed over it),\n"
 "so node_exporter's textfile collector reads the old or the new numbers,\n"
 "never a part.  If anything cannot be read (the module is not loaded,\n"
@@ -40,6 +44,10 @@ static const char export_usage[] =
 "      --prometheus FILE  write FILE, such as\n"
 "                         /var/lib/prometheus/node-exporter/memtally.prom;\n"
 "                         - for standard output\n"
+"  -a, --all              every counter and histogram, 0 too\n"
+"  -p, --prefix PATH      only PATH and the cgroups below it\n"
+"  -D, --cgroup-depth N   only cgroups N or fewer levels below the root\n"
+"                         (0: the root cgroup alone)\n"
 "  -j, --json             print what was written as one JSON object\n"
 "  -h, --help             show this help\n";
 
@@ -50,17 +58,34 @@ int export_parse(int argc, char **argv, struct export_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "prometheus", required_argument, NULL, OPT_PROMETHEUS },
+		{ "all",        no_argument,       NULL, 'a' },
+		{ "prefix",     required_argument, NULL, 'p' },
+		{ "cgroup-depth", required_argument, NULL, 'D' },
 		{ "json",       no_argument,       NULL, 'j' },
 		{ "help",       no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t v;
 	int c;
 
+	o->depth = -1;
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
-	while ((c = getopt_long(argc, argv, ":jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ap:D:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_PROMETHEUS:
 			o->prometheus = optarg;
+			break;
+		case 'a':
+			o->all = true;
+			break;
+		case 'p':
+			o->prefix = optarg;
+			break;
+		case 'D':
+			if (mt_num_arg("export", "--cgroup-depth", optarg, 0,
+				       INT_MAX, &v))
+				return MT_EXIT_USAGE;
+			o->depth = v;
 			break;
 		case 'j':
 			o->json = true;
@@ -77,6 +102,8 @@ int export_parse(int argc, char **argv, struct export_opts *o)
 				    argv[optind]);
 	if (o->help)
 		return 0;
+	if (o->prefix && o->prefix[0] != '/')
+		return mt_usage_err("export: a cgroup path starts with / (the cgroup2 mount)");
 	if (!o->prometheus || !o->prometheus[0])
 		return mt_usage_err("export: --prometheus FILE is required");
 	if (o->json && !strcmp(o->prometheus, "-"))
@@ -113,6 +140,31 @@ static int json_report(const char *path, const struct mt_prom *p)
 	return -1;
 }
 
+/* How many levels below the root cgroup @path is: "/" 0, "/a/b" 2 */
+static int path_depth(const char *path)
+{
+	int n = 0;
+
+	for (; *path; path++)
+		n += *path == '/' && path[1];
+	return n;
+}
+
+/* Leaves out of @s's export the cgroups @o does not ask for */
+static void export_pick(const struct export_opts *o, struct mt_sources *s)
+{
+	struct mt_cgroup *v = s->cgroups.v;
+	size_t i, n = s->p.nr_cgroups;
+
+	if (o->prefix)
+		n = mt_cgroups_filter(v, n, o->prefix);
+	for (i = 0; o->depth >= 0 && i < n; i++)
+		if (v[i].path && path_depth(v[i].path) > o->depth)
+			v[i].path = NULL;	/* left out, as a removed one */
+	s->p.nr_cgroups = n;
+	s->p.all = o->all;
+}
+
 /**
  * mt_export_write() - write what mt_sources_read() (returning @err) read
  *
@@ -128,6 +180,8 @@ int mt_export_write(const struct export_opts *o, struct mt_sources *s, int err)
 
 	if (err)
 		s->p = (struct mt_prom){ .error = mt_err_last() };
+	else
+		export_pick(o, s);
 	ret = prom_output(o->prometheus, &s->p);
 	if (!ret && o->json)
 		ret = json_report(o->prometheus, &s->p);

@@ -155,7 +155,10 @@ int damon_start_bound(const char *root, const struct damon_opts *o,
 struct export_opts {
 	bool json;
 	bool help;
+	bool all;		/* zeros too */
 	const char *prometheus;	/* the file; "-": standard output */
+	const char *prefix;	/* only the cgroups below it */
+	int depth;		/* only cgroups as deep; -1: all */
 };
 
 int export_parse(int argc, char **argv, struct export_opts *o);

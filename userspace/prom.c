@@ -16,6 +16,7 @@
 #include "damonnl.h"
 #include "format.h"
 #include "ksm.h"
+#include "procfiles.h"
 #include "prom.h"
 
 #define NAME_CHARS	96
@@ -204,7 +205,7 @@ static void status_write(FILE *f, const struct mt_status *st)
 		}
 }
 
-/* Counter @c of every cgroup with a path */
+/* Counter @c of every cgroup with a path: where it is not 0, or @p->all */
 static void counter_write(FILE *f, const struct mt_prom *p, size_t c)
 {
 	const struct mt_counter_col *col = &mt_cgroup_counters[c];
@@ -215,7 +216,7 @@ static void counter_write(FILE *f, const struct mt_prom *p, size_t c)
 	mt_prom_name(name, sizeof(name), "memtally_", col, &scale);
 	family(f, name, type_name(col), col->help);
 	for (i = 0; i < p->nr_cgroups; i++)
-		if (p->cgroups[i].path)
+		if (p->cgroups[i].path && (p->cgroups[i].counters[c] || p->all))
 			cgroup_sample(f, name, "", &p->cgroups[i],
 				      p->cgroups[i].counters[c], scale);
 }
@@ -246,6 +247,18 @@ static void hist_write(FILE *f, const char *name, const struct mt_cgroup *cg,
 	cgroup_sample(f, name, "_count", cg, sum, 1);
 }
 
+/* Whether @cg had a stall of kind @k */
+static bool hist_any(const struct mt_cgroup *cg, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+		if (cg->hist[k][i])
+			return true;
+	return false;
+}
+
+/* Each cgroup's histograms: of the kinds it had, or every one with all */
 static void hists_write(FILE *f, const struct mt_prom *p)
 {
 	char name[NAME_CHARS], help[HELP_CHARS];
@@ -259,7 +272,8 @@ static void hists_write(FILE *f, const struct mt_prom *p)
 			 mt_stall_kinds[k].name);
 		family(f, name, "histogram", help);
 		for (i = 0; i < p->nr_cgroups; i++)
-			if (p->cgroups[i].path)
+			if (p->cgroups[i].path &&
+			    (p->all || hist_any(&p->cgroups[i], k)))
 				hist_write(f, name, &p->cgroups[i], k);
 	}
 }
@@ -318,8 +332,35 @@ static const char *const ksm_file_help[MT_KSM_PAGES_TO_SCAN] = {
 	[MT_KSM_ZERO_PAGES]	= "Pages KSM merged with the zero page",
 };
 
-static void ksm_sys_write(FILE *f, const struct mt_ksm_sys *s, long page_size)
+/*
+ * What KSM saves for each cgroup, as every view shows it
+ * (mt_ksm_cg_saved()): where it is not 0, or every cgroup with @p->all
+ */
+static void ksm_cgroups_write(FILE *f, const struct mt_prom *p,
+			      const struct mt_ksm_savings *sv)
 {
+	const char *name = "memtally_ksm_saved_bytes";
+	uint64_t whole = 0, v;
+	size_t i;
+
+	for (i = 0; i < p->nr_cgroups; i++)
+		whole += p->cgroups[i].counters[MT_CTR_KSM_MERGING_PAGES];
+	whole = mt_ksm_whole(p->ksm ? p->ksm->merging_pages : 0, whole);
+	family(f, name, "gauge",
+	       "Bytes KSM saves for the cgroup: its share of the merged pages by its merging pages, plus its zero pages");
+	for (i = 0; i < p->nr_cgroups; i++) {
+		const struct mt_cgroup *cg = &p->cgroups[i];
+
+		v = mt_ksm_cg_saved(sv, cg->counters[MT_CTR_KSM_MERGING_PAGES],
+				    whole, cg->counters[MT_CTR_KSM_ZERO_PAGES]);
+		if (cg->path && (v || p->all))
+			cgroup_sample(f, name, "", cg, v, 1);
+	}
+}
+
+static void ksm_sys_write(FILE *f, const struct mt_prom *p)
+{
+	const struct mt_ksm_sys *s = p->ksm_sys;
 	char name[NAME_CHARS];
 	struct mt_ksm_savings sv;
 	bool counter;
@@ -336,10 +377,11 @@ static void ksm_sys_write(FILE *f, const struct mt_ksm_sys *s, long page_size)
 		/* general_profit may be negative */
 		fprintf(f, "%s %" PRId64 "\n", name, s->v[i]);
 	}
-	mt_ksm_calc(&sv, s, page_size);
+	mt_ksm_calc(&sv, s, p->page_size);
 	single(f, "memtally_ksm_global_saved_bytes", "gauge",
 	       "Bytes KSM saves: (pages_sharing + ksm_zero_pages) * page size",
 	       sv.saved, 1);
+	ksm_cgroups_write(f, p, &sv);
 }
 
 static void damon_write(FILE *f, const struct mt_damon_info *d)
@@ -348,6 +390,9 @@ static void damon_write(FILE *f, const struct mt_damon_info *d)
 	       "Whether a DAMON context is bound to the module", d->b.bound, 1);
 	if (!d->b.bound)
 		return;
+	single(f, "memtally_damon_stale", "gauge",
+	       "Whether the bound DAMON context stopped or changed: the numbers are from before",
+	       d->stale != 0, 1);
 	single(f, "memtally_damon_aggregations_total", "counter",
 	       "DAMON aggregations the module attributed", d->aggregations, 1);
 	single(f, "memtally_damon_total_bytes", "gauge",
@@ -358,13 +403,30 @@ static void damon_write(FILE *f, const struct mt_damon_info *d)
 	       d->unattributed_bytes, 1);
 }
 
+/* The system's memory pressure: rate() of these is PSI's share of time */
+static void psi_write(FILE *f, const struct mt_psi *psi)
+{
+	if (psi->has_some)
+		single(f, "memtally_pressure_memory_some_seconds_total",
+		       "counter",
+		       "Time some tasks stalled on memory (/proc/pressure/memory)",
+		       psi->some_total, US);
+	if (psi->has_full)
+		single(f, "memtally_pressure_memory_full_seconds_total",
+		       "counter",
+		       "Time all non-idle tasks stalled on memory (/proc/pressure/memory)",
+		       psi->full_total, US);
+}
+
 /**
  * mt_prom_write() - @p as Prometheus text
  *
  * Without the module's status only memtally_up 0, after a comment with
- * the error that kept export from reading it, if there is one.  The DAMON gauges of the
- * cgroups are there while a context is bound; a cgroup without a path (it
- * was removed meanwhile) is left out.  The caller checks ferror(@f).
+ * the error that kept export from reading it, if there is one.  The DAMON
+ * gauges of the cgroups are there while a context is bound; a cgroup
+ * without a path (removed meanwhile, or not asked for) is left out, and
+ * so are its counters that are 0 and its histograms of stall kinds it
+ * never had, but with @p->all.  The caller checks ferror(@f).
  */
 void mt_prom_write(FILE *f, const struct mt_prom *p)
 {
@@ -388,7 +450,9 @@ void mt_prom_write(FILE *f, const struct mt_prom *p)
 	if (p->ksm)
 		ksm_module_write(f, p->ksm);
 	if (p->ksm_sys)
-		ksm_sys_write(f, p->ksm_sys, p->page_size);
+		ksm_sys_write(f, p);
 	if (p->damon)
 		damon_write(f, p->damon);
+	if (p->psi)
+		psi_write(f, p->psi);
 }

@@ -11,6 +11,7 @@
 
 struct mt_damon_info;
 struct mt_ksm_sys;
+struct mt_psi;
 
 /* What memtally export writes; NULL or 0 leaves a part out. */
 struct mt_prom {
@@ -23,7 +24,9 @@ struct mt_prom {
 	const struct mt_ksm_sys *ksm_sys;	/* /sys/kernel/mm/ksm */
 	long page_size;			/* for the KSM savings */
 	const struct mt_damon_info *damon;	/* damon-get */
+	const struct mt_psi *psi;	/* /proc/pressure/memory */
 	const char *error;		/* with st NULL: why, or NULL */
+	bool all;			/* cgroups' zero counters too */
 };
 
 void mt_prom_write(FILE *f, const struct mt_prom *p);

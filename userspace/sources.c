@@ -12,6 +12,7 @@
 
 #include "ksmfs.h"
 #include "sources.h"
+#include "sysfs.h"
 
 /*
  * A request an older module may not know (genetlink: -EOPNOTSUPP): then
@@ -45,6 +46,16 @@ static int ksm_sys_load(struct mt_sources *s)
 	return 0;
 }
 
+/* /proc/pressure/memory, if the kernel has PSI (CONFIG_PSI, not psi=0) */
+static void psi_load(struct mt_sources *s)
+{
+	char text[512];
+
+	if (!mt_sysfs_read("/proc/pressure", "memory", text, sizeof(text)) &&
+	    !mt_psi_parse(text, &s->psi))
+		s->p.psi = &s->psi;
+}
+
 /* The rest, once the status came.  Prints the error.  Return: 0 or -1. */
 static int sources_load(struct mt_sources *s, struct mt_nl *nl)
 {
@@ -73,6 +84,7 @@ static int sources_load(struct mt_sources *s, struct mt_nl *nl)
 	if (ret < 0)
 		return -1;
 	s->p.damon = ret ? NULL : &s->damon;
+	psi_load(s);
 	return ksm_sys_load(s);
 }
 

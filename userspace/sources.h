@@ -9,6 +9,7 @@
 #include "damonnl.h"
 #include "ksm.h"
 #include "nl.h"
+#include "procfiles.h"
 #include "prom.h"
 
 /* What export and snapshot read; each part may be missing (see mt_prom) */
@@ -19,6 +20,7 @@ struct mt_sources {
 	struct mt_ksm ksm;
 	struct mt_ksm_sys ksm_sys;
 	struct mt_damon_info damon;
+	struct mt_psi psi;
 	struct mt_prom p;	/* what was read: NULL or 0 if not */
 };
 

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..56"
+echo "1..59"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -358,6 +358,47 @@ if [ $rc -eq 0 ] && [ -z "$out" ] && grep -qx 'memtally_up 1' /tmp/m.prom &&
 	ok "export --prometheus writes memtally_up 1 and the faults of /tt"
 else
 	nok "export --prometheus writes memtally_up 1 and the faults of /tt" "rc=$rc" "$out" "$(head -n 40 /tmp/m.prom 2>&1)"
+fi
+
+# an idle cgroup: left out by default (no counter of 0), there with --all
+mkdir $cg/idle
+memtally export --prometheus /tmp/d.prom > /tmp/d.err 2>&1
+memtally export --prometheus /tmp/a.prom --all >> /tmp/d.err 2>&1
+zeros=$(grep -c '^memtally_[a-z_]*{cgroup="[0-9]*",path="[^"]*"} 0$' /tmp/d.prom)
+if ! grep -q 'path="/idle"' /tmp/d.prom && [ "$zeros" = 0 ] &&
+   grep -q '^memtally_faults_user_total{cgroup="[0-9]*",path="/idle"} 0$' /tmp/a.prom &&
+   grep -q '^memtally_memcg_stall_seconds_count{cgroup="[0-9]*",path="/idle"} 0$' /tmp/a.prom &&
+   grep -q '^memtally_faults_user_total{cgroup="[0-9]*",path="/tt"} [1-9]' /tmp/d.prom &&
+   [ ! -s /tmp/d.err ]; then
+	ok "export leaves out counters of 0 ($(wc -c < /tmp/d.prom) bytes), --all writes them ($(wc -c < /tmp/a.prom) bytes)"
+else
+	nok "export leaves out counters of 0, --all writes them" "$zeros zeros" "$(cat /tmp/d.err)" "$(grep idle /tmp/d.prom | head -n 5)"
+fi
+rmdir $cg/idle
+
+memtally export --prometheus /tmp/p.prom --prefix /tt --all > /tmp/d.err 2>&1
+memtally export --prometheus /tmp/r.prom --cgroup-depth 0 --all >> /tmp/d.err 2>&1
+paths=$(grep -o 'path="[^"]*"' /tmp/p.prom | sort -u | tr '\n' ' ')
+rpaths=$(grep -o 'path="[^"]*"' /tmp/r.prom | sort -u | tr '\n' ' ')
+case "$paths|$rpaths" in
+'path="/tt" |path="/" ') [ ! -s /tmp/d.err ] &&
+	ok "export --prefix /tt and --cgroup-depth 0 export those cgroups only" ||
+	nok "export --prefix /tt and --cgroup-depth 0 export those cgroups only" "$(cat /tmp/d.err)" ;;
+*) nok "export --prefix /tt and --cgroup-depth 0 export those cgroups only" "--prefix /tt: $paths" "--cgroup-depth 0: $rpaths" ;;
+esac
+
+# the host's memory pressure totals, as /proc/pressure/memory has them
+if [ -r /proc/pressure/memory ]; then
+	want=$(sed -n 's/^full .*total=\([0-9]*\)$/\1/p' /proc/pressure/memory)
+	got=$(sed -n 's/^memtally_pressure_memory_full_seconds_total \([0-9.]*\)$/\1/p' /tmp/d.prom)
+	# the file was read before, so its total is at most the one now
+	if [ -n "$got" ] && awk -v g="$got" -v w="$want" 'BEGIN {exit !(g * 1e6 <= w + 0.5)}'; then
+		ok "export has PSI's memory full total ($got s; /proc/pressure/memory now: $want us)"
+	else
+		nok "export has PSI's memory full total" "export: $got" "/proc/pressure/memory: $(cat /proc/pressure/memory)"
+	fi
+else
+	ok "export has PSI's memory full total # SKIP no /proc/pressure/memory (a kernel without PSI)"
 fi
 
 # ---- KSM ---------------------------------------------------------------

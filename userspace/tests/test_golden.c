@@ -27,6 +27,7 @@
 #include "../damonview.h"
 #include "../format.h"
 #include "../ksm.h"
+#include "../procfiles.h"
 #include "../prom.h"
 #include "../rate.h"
 #include "../snapfile.h"
@@ -429,9 +430,11 @@ static void g_hotcold_json(FILE *f, const struct golden_in *in)
 /* memtally export --prometheus of everything the snapshot has */
 static void g_export(FILE *f, const struct golden_in *in)
 {
+	const char *pressure = mt_snap_file(&in->snap, "/proc/pressure/memory");
 	struct mt_damon_info d;
 	struct mt_ksm_sys sys;
 	struct mt_status st;
+	struct mt_psi psi;
 	struct mt_ksm k;
 	struct mt_prom p = {
 		.cgroups = in->snap.cgroups,
@@ -450,6 +453,8 @@ static void g_export(FILE *f, const struct golden_in *in)
 	if (!mt_snap_damon(&in->snap, &d))
 		p.damon = &d;
 	mt_snap_ksm_sys(&in->snap, &sys);
+	if (pressure && !mt_psi_parse(pressure, &psi))
+		p.psi = &psi;
 	mt_prom_write(f, &p);
 	mt_damon_info_free(&d);
 	mt_status_free(&st);

@@ -54,6 +54,12 @@ static const struct mt_status status = {
 	.reclaim_unpaired = 2,
 };
 
+/* /proc/pressure/memory: 1.5 s and 0.25 s stalled */
+static const struct mt_psi psi = {
+	.has_some = true, .has_full = true,
+	.some_total = 1500000, .full_total = 250000,
+};
+
 /* Two cgroups (one with an awkward name, one gone), a node, KSM, DAMON */
 static void golden_input(struct mt_prom *p, struct mt_cgroup cg[3],
 			 struct mt_cgroup *node, struct mt_ksm *ksm,
@@ -101,7 +107,7 @@ static void golden_input(struct mt_prom *p, struct mt_cgroup cg[3],
 	*p = (struct mt_prom){
 		.st = &status, .cgroups = cg, .nr_cgroups = 3,
 		.nodes = node, .nr_nodes = 1, .ksm = ksm, .ksm_sys = sys,
-		.page_size = 4096, .damon = damon,
+		.page_size = 4096, .damon = damon, .psi = &psi,
 	};
 }
 
@@ -345,12 +351,33 @@ static void prom_parts(void)
 	CHECK(!strstr(out, "memtally_node_"));
 	CHECK(!strstr(out, "memtally_ksm_module"));
 	CHECK(!strstr(out, "memtally_ksm_global"));
+	/* an idle cgroup: its families are there, without its zeros */
+	CHECK(has_line(out, "# TYPE memtally_faults_user_total counter"));
+	CHECK(!strstr(out, "path=\"/x\""));
+	free(out);
+	p.all = true;
+	CAPTURE(out, mt_prom_write(f, &p));
 	CHECK(has_line(out, "memtally_faults_user_total{cgroup=\"2\",path=\"/x\"} 0"));
+	CHECK(has_line(out, "memtally_memcg_stall_seconds_count{cgroup=\"2\",path=\"/x\"} 0"));
 	free(out);
 	damon.b.bound = true;
 	CAPTURE(out, mt_prom_write(f, &p));
 	CHECK(has_line(out, "memtally_damon_wss{cgroup=\"2\",path=\"/x\"} 0"));
 	CHECK(has_line(out, "memtally_damon_bound 1"));
+	free(out);
+
+	/* by default: what is not 0, and the histograms of stalls it had */
+	p.all = false;
+	cg.counters[MT_CTR_FAULTS_USER] = 12;
+	cg.counters[MT_CTR_MEMCG_STALLS] = 1;
+	cg.hist[MEMTALLY_RECLAIM_KIND_MEMCG][2] = 1;
+	CAPTURE(out, mt_prom_write(f, &p));
+	CHECK(has_line(out, "memtally_faults_user_total{cgroup=\"2\",path=\"/x\"} 12"));
+	CHECK(has_line(out, "memtally_memcg_stalls_total{cgroup=\"2\",path=\"/x\"} 1"));
+	CHECK(!strstr(out, "memtally_faults_kernel_total{"));
+	CHECK(has_line(out, "memtally_memcg_stall_seconds_count{cgroup=\"2\",path=\"/x\"} 1"));
+	CHECK(has_line(out, "memtally_memcg_stall_seconds_bucket{cgroup=\"2\",path=\"/x\",le=\"0.000002\"} 0"));
+	CHECK(!strstr(out, "memtally_direct_stall_seconds_count{"));
 	free(out);
 }
 
