@@ -183,7 +183,7 @@ static int cgroups_show(const struct cgroups_opts *o, const char *root,
 		}
 	}
 	mt_cgroups_sort(l->v, n, o->sort);
-	err = o->json ? mt_json_print(stdout, mt_cgroups_json(l->v, n)) :
+	err = o->json ? mt_cgroups_json_write(stdout, l->v, n) :
 			mt_cgroups_print(stdout, l->v, n, o->all);
 	if (err)
 		mt_err("out of memory");

@@ -46,6 +46,7 @@ void mt_config_print(FILE *f, const struct mt_status *st);
 struct json_object *mt_config_json(const struct mt_status *st);
 int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all);
 struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n);
+int mt_cgroups_json_write(FILE *f, const struct mt_cgroup *v, size_t n);
 void mt_hist_print(FILE *f, const uint64_t *buckets);
 void mt_bytes(char *buf, size_t len, uint64_t bytes);
 void mt_json_put_u64(struct json_object *o, const char *key, uint64_t v);

@@ -59,6 +59,7 @@ static void rows_show(struct mt_rows *l, uint8_t opt)
 	mt_cgroups_sort(l->v, l->nr, key);
 	mt_cgroups_print(fuzz_null(), l->v, l->nr, opt & 0x80);
 	mt_json_print(fuzz_null(), mt_cgroups_json(l->v, l->nr));
+	mt_cgroups_json_write(fuzz_null(), l->v, l->nr);
 	mt_stalls_print(fuzz_null(), l->v, l->nr, opt % MT_NR_STALL_KINDS);
 	mt_json_print(fuzz_null(), mt_stalls_json(l->v, l->nr,
 						  opt % MT_NR_STALL_KINDS));

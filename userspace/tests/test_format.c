@@ -253,6 +253,37 @@ static void cgroups_json(void)
 	free(out);
 }
 
+/*
+ * cgroups --json writes its rows as it goes: the bytes of the json-c tree
+ * (mt_cgroups_json()), for every kind of row: no path, bytes a path may
+ * hold, the largest numbers, hierarchical counts, none at all.
+ */
+static void cgroups_json_stream(void)
+{
+	struct mt_cgroup v[] = {
+		CG(1, "/", 10, 20),
+		CG(4242, "/a \"b\"\\c\nd\xff\x01/\xc3\xa9", UINT64_MAX, 3),
+		CG(77, NULL, 0, 1),
+	};
+	struct mt_sums rec = { 0 };
+	char *tree = NULL, *stream = NULL;
+	size_t i, n;
+
+	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
+		rec.counters[i] = 1000 + i;
+	rec.hist[MEMTALLY_RECLAIM_KIND_DIRECT][3] = 5;
+	v[0].hist[MEMTALLY_RECLAIM_KIND_MEMCG][19] = UINT64_MAX;
+	v[0].damon_age[2] = 7;
+	v[1].rec = &rec;
+	for (n = 0; n <= ARRAY_SIZE(v); n++) {
+		CAPTURE(tree, mt_json_print(f, mt_cgroups_json(v, n)));
+		CAPTURE(stream, mt_cgroups_json_write(f, v, n));
+		CHECK_STR(stream, tree);
+		free(tree);
+		free(stream);
+	}
+}
+
 static const struct mt_cgroup sample[] = {
 	CG(10, "/b", 5, 1),
 	CG(3, "/a/x", 5, 9),
@@ -720,6 +751,7 @@ void test_format(void)
 	RUN(cgroups_text);
 	RUN(table_wide);
 	RUN(cgroups_json);
+	RUN(cgroups_json_stream);
 	RUN(sort_keys);
 	RUN(filter_prefix);
 	RUN(recursive_sums);
