@@ -3,7 +3,8 @@
 #
 # Build everything and run every test; what CI runs (.ci/run).
 #   host:  checkpatch --strict, kernel-doc, spec == uapi header, man page,
-#          the tool's unit tests, promtool on the export's golden text,
+#          the tool's unit tests, promtool on the export's golden text and
+#          on contrib/'s alert rules, the dashboard's metrics,
 #          its parsers under libFuzzer, the Debian packages installed
 #          and purged
 #   per kernel of the matrix (Debian 6.1, Debian 6.12 from backports,
@@ -202,6 +203,20 @@ step cli-change-caught cli_bites
 
 # memtally export's golden text, parsed and linted by a real parser
 step promtool make -C userspace check-prom
+
+# contrib/: the alert rules, checked and run on their test series by
+# promtool; the dashboard and the rules query only what a real guest's
+# export (6.12: DAMON bound, KSM on) has, the PSI rules with the report's
+# thresholds
+contrib_rules() {
+	local p
+	p=$(scripts/promtool.sh) &&
+	(cd contrib/prometheus && "$p" check rules memtally.rules.yml &&
+		"$p" test rules memtally.rules.test.yml)
+}
+step contrib-alert-rules contrib_rules
+step contrib-metrics-exported /usr/bin/python3 scripts/check-contrib.py \
+	userspace/tests/golden/6.12/out/export.prom
 
 # the JSON of every command against the one schema of the admin guide: the
 # check bites (self-test: a key renamed anywhere in a golden output fails),

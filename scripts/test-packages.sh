@@ -176,6 +176,38 @@ systemd-analyze verify /lib/systemd/system/memtally-export.timer > "$dir/verify.
 	die "memtally-export.timer is not enabled"
 log "memtally-export.timer installed and enabled"
 
+# the timer's service where the module is not loaded (this host cannot load
+# it): exit code 1, one plain line, and memtally_up 0 in the file
+if [ -d /sys/module/memtally ]; then
+	log "export without the module: not tried (memtally is loaded here)"
+else
+	cmd=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/memtally-export.service)
+	cmd=${cmd/\/var\/lib\/prometheus\/node-exporter\/memtally.prom/$dir/m.prom}
+	[[ $cmd == *"$dir/m.prom" ]] || die "memtally-export.service runs: $cmd"
+	rc=0
+	out=$($cmd 2>&1) || rc=$?
+	[ "$rc" = 1 ] || die "export without the module: exit code $rc"
+	[ "$out" = "memtally: the memtally module is not loaded (load it with: modprobe memtally, or insmod memtally.ko)" ] ||
+		die "export without the module says: $out"
+	grep -qx 'memtally_up 0' "$dir/m.prom" || die "export without the module wrote: $(cat "$dir/m.prom")"
+	log "export without the module: $out"
+fi
+
+# contrib/ as shipped; the module is loaded at boot only where the admin
+# links the modules-load.d file
+for f in /usr/share/memtally/grafana/memtally.json \
+	/usr/share/memtally/prometheus/memtally.rules.yml \
+	/usr/share/memtally-dkms/modules-load.d/memtally.conf; do
+	[ -s "$f" ] || die "no $f"
+done
+cmp /usr/share/memtally/grafana/memtally.json contrib/grafana/memtally.json ||
+	die "the packaged dashboard is not contrib's"
+[ "$(grep -v '^#' /usr/share/memtally-dkms/modules-load.d/memtally.conf)" = memtally ] ||
+	die "modules-load.d/memtally.conf loads: $(grep -v '^#' /usr/share/memtally-dkms/modules-load.d/memtally.conf)"
+[ -z "$(grep -rlx memtally /etc/modules-load.d /usr/lib/modules-load.d /lib/modules-load.d 2> /dev/null)" ] ||
+	die "memtally is loaded at boot without being asked"
+log "dashboard, alert rules and the opt-in modules-load.d file installed"
+
 # ---- remove, purge ---------------------------------------------------------
 apt-get -o DPkg::Lock::Timeout=600 remove -y memtally-dkms memtally > "$dir/remove.log" 2>&1 ||
 	{ cat "$dir/remove.log"; die "apt-get remove"; }
