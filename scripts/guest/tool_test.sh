@@ -380,8 +380,9 @@ memtally export --prometheus /tmp/p.prom --prefix /tt --all > /tmp/d.err 2>&1
 memtally export --prometheus /tmp/r.prom --cgroup-depth 0 --all >> /tmp/d.err 2>&1
 paths=$(grep -o 'path="[^"]*"' /tmp/p.prom | sort -u | tr '\n' ' ')
 rpaths=$(grep -o 'path="[^"]*"' /tmp/r.prom | sort -u | tr '\n' ' ')
-case "$paths|$rpaths" in
-'path="/tt" |path="/" ') [ ! -s /tmp/d.err ] &&
+others=$(echo "$paths" | tr ' ' '\n' | grep -v '^path="/tt[/"]' | grep -c .)
+case "$others|$paths|$rpaths" in
+'0|path="/tt" '*'|path="/" ') [ ! -s /tmp/d.err ] &&
 	ok "export --prefix /tt and --cgroup-depth 0 export those cgroups only" ||
 	nok "export --prefix /tt and --cgroup-depth 0 export those cgroups only" "$(cat /tmp/d.err)" ;;
 *) nok "export --prefix /tt and --cgroup-depth 0 export those cgroups only" "--prefix /tt: $paths" "--cgroup-depth 0: $rpaths" ;;
