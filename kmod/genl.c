@@ -256,7 +256,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 	struct cgroup *cgrp;
 	u64 found = id;
 
-	if (mt_store_find(&found, snap, true) && found == id)
+	if (mt_store_find(&found, snap, true, 0) && found == id)
 		return true;
 	/* walk the hierarchy only for a cgroup that exists */
 	cgrp = cgroup_get_from_id(id);
@@ -265,7 +265,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 	cgroup_put(cgrp);
 	mt_store_sync();
 	found = id;
-	return mt_store_find(&found, snap, true) && found == id;
+	return mt_store_find(&found, snap, true, 0) && found == id;
 }
 
 static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -278,6 +278,12 @@ static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *in
 	err = mt_genl_may_read(skb, info->extack);
 	if (err)
 		return err;
+	if (info->attrs[MEMTALLY_A_CGROUP_ANCESTOR_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MEMTALLY_A_CGROUP_ANCESTOR_ID],
+				    "a do request takes no ancestor id; use a dump");
+		return -EINVAL;
+	}
 	if (GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_CGROUP_ID)) {
 		NL_SET_ERR_MSG(info->extack, "missing cgroup id");
 		return -EINVAL;
@@ -317,8 +323,31 @@ out:
 /* where a cgroup-get dump goes on, in cb->ctx */
 struct mt_cgroup_dump_ctx {
 	u64 next_id;		/* the lowest cgroup id not yet sent */
+	u64 ancestor;		/* only it and below; 0: every cgroup */
 	bool include_removed;	/* tombstones too */
 };
+
+/* The ancestor-id of a dump request, which must be a tracked cgroup */
+static int mt_genl_dump_ancestor(struct nlattr *attr, u64 *ancestor,
+				 struct netlink_ext_ack *extack)
+{
+	struct mt_snapshot *snap;
+	bool found;
+
+	*ancestor = 0;
+	if (!attr)
+		return 0;
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* not on the stack */
+	if (!snap)
+		return -ENOMEM;
+	*ancestor = nla_get_u64(attr);
+	found = mt_genl_lookup(*ancestor, snap);
+	kfree(snap);
+	if (found)
+		return 0;
+	NL_SET_ERR_MSG_ATTR(extack, attr, "no cgroup with this id");
+	return -ENOENT;
+}
 
 static int memtally_nl_cgroup_get_start(struct netlink_callback *cb)
 {
@@ -339,13 +368,14 @@ static int memtally_nl_cgroup_get_start(struct netlink_callback *cb)
 	/* Start from the hierarchy as it is now, with fresh KSM sums. */
 	mt_store_sync();
 	mt_ksm_refresh();
-	return 0;
+	return mt_genl_dump_ancestor(attrs ? attrs[MEMTALLY_A_CGROUP_ANCESTOR_ID] :
+				     NULL, &ctx->ancestor, cb->extack);
 }
 
 /*
- * Resumable from cb->ctx.  Rows come in ascending id order, so none twice;
- * a cgroup tracked or retired while the dump spans several messages flags
- * the rest NLM_F_DUMP_INTR.
+ * Resumable from cb->ctx.  Rows come in ascending id order, so none twice
+ * (with an ancestor, only its subtree's); a cgroup tracked or retired
+ * while the dump spans several messages flags the rest NLM_F_DUMP_INTR.
  */
 static int memtally_nl_cgroup_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -359,7 +389,7 @@ static int memtally_nl_cgroup_get_dumpit(struct sk_buff *skb, struct netlink_cal
 	if (!snap)
 		return -ENOMEM;
 	cb->seq = mt_store_changes() + 1;	/* 0 would mean "unknown" */
-	while (mt_store_find(&id, snap, ctx->include_removed)) {
+	while (mt_store_find(&id, snap, ctx->include_removed, ctx->ancestor)) {
 		err = mt_genl_put_row(skb, snap, false,
 				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, cb);

@@ -163,7 +163,8 @@ static inline void mt_count_current(enum mt_counter c, u64 n)
 	mt_count_task(current, c, n);
 }
 
-bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed);
+bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed,
+		   u64 below);
 bool mt_store_find_node(int *nid, struct mt_snapshot *snap);
 unsigned int mt_store_nr_cgroups(void);
 unsigned int mt_store_changes(void);

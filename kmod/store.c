@@ -548,35 +548,81 @@ static struct mt_hook mt_store_hook_rows[] = {
 
 MT_HOOK_SET(mt_store_hooks, mt_store_hook_rows);
 
+/* The live or removed cgroup @id.  Under rcu_read_lock(). */
+static struct mt_cgroup *mt_store_entry(u64 id)
+{
+	struct mt_cgroup *e = xa_load(&mt_cgroups, id);
+
+	return e ? e : xa_load(&mt_tombs, id);
+}
+
+/*
+ * Whether cgroup @e is @below or a descendant of it, by the parent ids of
+ * the cgroups the store keeps, live or removed.  Ids are never used
+ * twice, so the chain has no loop; a parent the store no longer keeps
+ * ends it.  Under rcu_read_lock().
+ */
+static bool mt_store_is_below(const struct mt_cgroup *e, u64 below)
+{
+	while (e && e->id != below)
+		e = e->parent_id ? mt_store_entry(e->parent_id) : NULL;
+	return e;
+}
+
+/*
+ * The first cgroup with id >= *@index, live or, with @removed, a tombstone
+ * not yet expired; *@index is its id.  Under rcu_read_lock().
+ */
+static struct mt_cgroup *mt_store_next(unsigned long *index, bool removed)
+{
+	u64 now = ktime_get_boottime_ns();
+	unsigned long tindex = *index;
+	struct mt_cgroup *e, *t;
+
+	e = xa_find(&mt_cgroups, index, ULONG_MAX, XA_PRESENT);
+	if (!removed)
+		return e;
+	/* the sync work frees expired ones, when it runs: skip them */
+	t = xa_find(&mt_tombs, &tindex, ULONG_MAX, XA_PRESENT);
+	while (t && now - READ_ONCE(t->removed_ns) >= MT_TOMB_AGE)
+		t = xa_find_after(&mt_tombs, &tindex, ULONG_MAX, XA_PRESENT);
+	if (t && (!e || tindex < *index)) {
+		*index = tindex;
+		return t;
+	}
+	return e;
+}
+
 /**
  * mt_store_find() - counters of the first cgroup with id >= *@id
  * @id: in: lowest id wanted; out: id of the cgroup found
  * @snap: filled with the cgroup's counters summed over all CPUs
  * @removed: removed cgroups (tombstones) count too
+ * @below: only cgroup @below and its descendants; 0: every cgroup
  *
  * Context: process context (it reads DAMON numbers under a seqcount whose
  * writer runs with interrupts on).
  * Return: true if a cgroup was found.
  */
-bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed)
+bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed,
+		   u64 below)
 {
-	unsigned long index = *id, tindex = *id;
-	u64 now = ktime_get_boottime_ns();
-	struct mt_cgroup *e, *t;
+	unsigned long index = *id;
+	struct mt_cgroup *e;
 	struct mt_damon_cg *cg;
 	struct mt_gone *g;
 	int i, k;
 
 	rcu_read_lock();
-	e = xa_find(&mt_cgroups, &index, ULONG_MAX, XA_PRESENT);
-	if (removed) {
-		/* the sync work frees expired ones, when it runs: skip them */
-		t = xa_find(&mt_tombs, &tindex, ULONG_MAX, XA_PRESENT);
-		while (t && now - READ_ONCE(t->removed_ns) >= MT_TOMB_AGE)
-			t = xa_find_after(&mt_tombs, &tindex, ULONG_MAX,
-					  XA_PRESENT);
-		if (t && (!e || tindex < index))
-			e = t;
+	/* a cgroup not below: the next one, letting the CPU go in between */
+	while ((e = mt_store_next(&index, removed)) && below &&
+	       !mt_store_is_below(e, below)) {
+		rcu_read_unlock();
+		if (index == ULONG_MAX)
+			return false;
+		index++;
+		cond_resched();
+		rcu_read_lock();
 	}
 	if (e) {
 		snap->id = e->id;

@@ -80,6 +80,23 @@ static int cg_dump(struct mt_nl *nl, struct id_set *s, struct mt_nl_result *res)
 	return err ? err : res->error;
 }
 
+/* A dump of cgroup @ancestor's subtree, with @removed its tombstones */
+static int cg_dump_below(struct mt_nl *nl, uint64_t ancestor, bool removed,
+			 struct id_set *s, struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_ANCESTOR_ID, &ancestor,
+		  sizeof(ancestor));
+	if (removed)
+		mt_nl_put(&req, MEMTALLY_A_CGROUP_INCLUDE_REMOVED, NULL, 0);
+	err = mt_nl_talk(nl, &req, ids_cb, s, res);
+	return err ? err : res->error;
+}
+
 static bool ids_has(const struct id_set *s, uint64_t id)
 {
 	for (int i = 0; i < s->n; i++)
@@ -325,11 +342,76 @@ TEST_F(mt, dump_many)
 	for (i = 1; i < ids.n; i++)	/* ascending: no duplicates */
 		EXPECT_LT(ids.ids[i - 1], ids.ids[i]);
 	free(ids.ids);
+	/* the subtree alone, resumed across skbs too */
+	ASSERT_EQ(0, cg_dump_below(&self->nl, cg_id(CG_ROOT "/mt_many"), false,
+				   &ids, &res)) TH_LOG("%s", res.extack);
+	EXPECT_GT(self->nl.recvs, 1);
+	EXPECT_EQ(MANY + 1, ids.n);
+	for (i = found = 0; i < MANY; i++)
+		found += ids_has(&ids, want[i]);
+	EXPECT_EQ(MANY, found);
+	free(ids.ids);
 	for (i = 0; i < MANY; i++) {
 		snprintf(name, sizeof(name), "mt_many/c%d", i);
 		ASSERT_EQ(0, cg_remove(name));
 	}
 	ASSERT_EQ(0, cg_remove("mt_many"));
+}
+
+/*
+ * A dump with an ancestor id: that cgroup and its descendants, however
+ * deep, not a sibling whose name it prefixes; its removed ones with
+ * include-removed; the root's is the whole dump.  An untracked ancestor
+ * and an ancestor in a do request are errors that say so.
+ */
+TEST_F(mt, dump_subtree)
+{
+	uint64_t sub, a, x, b, subx, bogus = 0x7fffffffffffULL, one = 1;
+	struct mt_nl_result res;
+	struct id_set ids, all;
+
+	sub = cg_make("mt_sub");
+	a = cg_make("mt_sub/a");
+	x = cg_make("mt_sub/a/x");
+	b = cg_make("mt_sub/b");
+	subx = cg_make("mt_subx");
+	ASSERT_TRUE(sub && a && x && b && subx);
+	ASSERT_EQ(0, cg_remove("mt_sub/b"));
+
+	ASSERT_EQ(0, cg_dump_below(&self->nl, sub, false, &ids, &res))
+		TH_LOG("%s", res.extack);
+	EXPECT_EQ(3, ids.n);
+	EXPECT_TRUE(ids_has(&ids, sub) && ids_has(&ids, a) && ids_has(&ids, x));
+	EXPECT_FALSE(ids_has(&ids, b) || ids_has(&ids, subx));
+	free(ids.ids);
+	ASSERT_EQ(0, cg_dump_below(&self->nl, sub, true, &ids, &res));
+	EXPECT_EQ(4, ids.n);
+	EXPECT_TRUE(ids_has(&ids, b));
+	free(ids.ids);
+	ASSERT_EQ(0, cg_dump_below(&self->nl, a, false, &ids, &res));
+	EXPECT_EQ(2, ids.n);
+	free(ids.ids);
+
+	ASSERT_EQ(0, cg_dump_below(&self->nl, 1, false, &ids, &res));
+	ASSERT_EQ(0, cg_dump(&self->nl, &all, &res));
+	EXPECT_EQ(all.n, ids.n);
+	free(ids.ids);
+	free(all.ids);
+
+	EXPECT_EQ(-ENOENT, cg_dump_below(&self->nl, bogus, false, &ids, &res));
+	if (mt_dump_start_has_extack())
+		EXPECT_STREQ("no cgroup with this id", res.extack);
+	free(ids.ids);
+	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
+					  MEMTALLY_A_CGROUP_ANCESTOR_ID, &one,
+					  sizeof(one), &res));
+	EXPECT_STREQ("a do request takes no ancestor id; use a dump",
+		     res.extack);
+
+	EXPECT_EQ(0, cg_remove("mt_sub/a/x"));
+	EXPECT_EQ(0, cg_remove("mt_sub/a"));
+	EXPECT_EQ(0, cg_remove("mt_sub"));
+	EXPECT_EQ(0, cg_remove("mt_subx"));
 }
 
 TEST_F(mt, unknown_id)

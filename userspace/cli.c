@@ -213,6 +213,22 @@ int mt_cli_cgroups(struct mt_nl *nl, const char *path, uint64_t id,
 }
 
 /*
+ * Appends to @l the rows of cgroup @path (its @id) and those below it, or
+ * with an older module every cgroup's (filter them by path).
+ */
+int mt_cli_cgroups_below(struct mt_nl *nl, const char *path, uint64_t id,
+			 struct mt_rows *l)
+{
+	int err = mt_nl_cgroups_below(nl, id, l);
+
+	if (err == -ENOENT)
+		mt_err("no cgroup %s tracked by memtally", path);
+	else if (err)
+		mt_nl_report(nl, "reading cgroups", err);
+	return err ? -1 : 0;
+}
+
+/*
  * The damon-get reply into @info, for the commands that read DAMON numbers:
  * with @need_bound, that a context is bound is an error.  An older module
  * does not know the command (genetlink: -EOPNOTSUPP).

@@ -200,6 +200,7 @@ int cmd_cgroups(int argc, char **argv, bool json)
 	char root[PATH_MAX];
 	struct mt_nl nl;
 	uint64_t id = 0;
+	bool below;
 	int err;
 
 	if (cgroups_parse(argc, argv, &o))
@@ -208,12 +209,17 @@ int cmd_cgroups(int argc, char **argv, bool json)
 		cgroups_usage();
 		return MT_EXIT_OK;
 	}
+	below = o.prefix && !o.recursive;
 	if (mt_cli_cgroot(root, sizeof(root)) ||
 	    (o.cgroup && mt_cli_cgroup_id(root, o.cgroup, &id)) ||
+	    (below && mt_cli_cgroup_id(root, o.prefix, &id)) ||
 	    mt_nl_open(&nl))
 		return MT_EXIT_RUNTIME;
-	/* hierarchical counts need every cgroup: a dump */
-	err = mt_cli_cgroups(&nl, o.recursive ? NULL : o.cgroup, id, &l);
+	/* hierarchical counts need every cgroup: a dump; --prefix its subtree */
+	if (below)
+		err = mt_cli_cgroups_below(&nl, o.prefix, id, &l);
+	else
+		err = mt_cli_cgroups(&nl, o.recursive ? NULL : o.cgroup, id, &l);
 	if (!err)
 		err = cgroups_show(&o, root, id, &l);
 	mt_rows_free(&l);

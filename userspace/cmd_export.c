@@ -200,5 +200,5 @@ int cmd_export(int argc, char **argv, bool json)
 		fputs(export_usage, stdout);
 		return MT_EXIT_OK;
 	}
-	return mt_export_write(&o, &s, mt_sources_read(&s));
+	return mt_export_write(&o, &s, mt_sources_read(&s, o.prefix));
 }

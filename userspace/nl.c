@@ -347,13 +347,16 @@ static int node_reply(struct nlattr *attrs, int len, void *arg)
 #define MT_DUMP_TRIES	10
 
 /*
- * Appends to @l the rows of every tracked cgroup, or with @id of that one.
- * A dump that cgroups made or removed meanwhile interrupted (its rows may
- * mix two states of the hierarchy) is dumped again, MT_DUMP_TRIES times at
- * most; if every one was interrupted, the last one's rows are kept and a
- * line on standard error says so.
+ * Appends to @l the rows of a cgroup-get request: with @attr 0 a dump of
+ * every tracked cgroup, else one with attribute @attr of value @v (a do
+ * by id, or a dump of an ancestor's subtree).  A dump that cgroups made or
+ * removed meanwhile interrupted (its rows may mix two states of the
+ * hierarchy) is dumped again, MT_DUMP_TRIES times at most; if every one
+ * was interrupted, the last one's rows are kept and a line on standard
+ * error says so.
  */
-int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l)
+static int cgroups_get(struct mt_nl *nl, int attr, uint64_t v, int flags,
+		       struct mt_rows *l)
 {
 	size_t start = l->nr;
 	struct nl_msg *msg;
@@ -361,8 +364,8 @@ int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l)
 
 	do {
 		l->nr = start;	/* rows own nothing yet */
-		msg = mt_nl_msg(nl, MEMTALLY_CMD_CGROUP_GET, id ? 0 : NLM_F_DUMP);
-		if (msg && id && nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, *id)) {
+		msg = mt_nl_msg(nl, MEMTALLY_CMD_CGROUP_GET, flags);
+		if (msg && attr && nla_put_u64(msg, attr, v)) {
 			nlmsg_free(msg);
 			msg = NULL;
 		}
@@ -374,6 +377,27 @@ int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l)
 		err = 0;
 	}
 	return err;
+}
+
+/* Appends to @l the rows of every tracked cgroup, or with @id of that one. */
+int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l)
+{
+	return id ? cgroups_get(nl, MEMTALLY_A_CGROUP_ID, *id, 0, l) :
+		    cgroups_get(nl, 0, 0, NLM_F_DUMP, l);
+}
+
+/*
+ * Appends to @l the rows of cgroup @ancestor and every cgroup below it.
+ * A module older than ancestor-id refuses the attribute (-EINVAL): then
+ * every cgroup's, for the caller to filter by path.
+ */
+int mt_nl_cgroups_below(struct mt_nl *nl, uint64_t ancestor,
+			struct mt_rows *l)
+{
+	int err = cgroups_get(nl, MEMTALLY_A_CGROUP_ANCESTOR_ID, ancestor,
+			      NLM_F_DUMP, l);
+
+	return err == -EINVAL ? mt_nl_cgroups(nl, NULL, l) : err;
 }
 
 /* Appends to @l the row of every NUMA node. */

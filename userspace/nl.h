@@ -46,6 +46,8 @@ void mt_nl_report(const struct mt_nl *nl, const char *what, int err);
 
 int mt_nl_status(struct mt_nl *nl, struct mt_status *st);
 int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l);
+int mt_nl_cgroups_below(struct mt_nl *nl, uint64_t ancestor,
+			struct mt_rows *l);
 int mt_nl_ksm(struct mt_nl *nl, struct mt_ksm *k);
 int mt_nl_nodes(struct mt_nl *nl, struct mt_rows *l);
 void mt_rows_free(struct mt_rows *l);

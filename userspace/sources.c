@@ -56,14 +56,30 @@ static void psi_load(struct mt_sources *s)
 		s->p.psi = &s->psi;
 }
 
+/*
+ * The cgroups: every one, or with @below (a path) that one and those under
+ * it.  Prints the error.  Return: 0 or -1.
+ */
+static int cgroups_load(struct mt_sources *s, struct mt_nl *nl,
+			const char *root, const char *below)
+{
+	uint64_t id;
+
+	if (!below)
+		return mt_cli_cgroups(nl, NULL, 0, &s->cgroups);
+	return mt_cli_cgroup_id(root, below, &id) ||
+	       mt_cli_cgroups_below(nl, below, id, &s->cgroups) ? -1 : 0;
+}
+
 /* The rest, once the status came.  Prints the error.  Return: 0 or -1. */
-static int sources_load(struct mt_sources *s, struct mt_nl *nl)
+static int sources_load(struct mt_sources *s, struct mt_nl *nl,
+			const char *below)
 {
 	char root[PATH_MAX];
 	int ret;
 
 	if (mt_cli_cgroot(root, sizeof(root)) ||
-	    mt_cli_cgroups(nl, NULL, 0, &s->cgroups) ||
+	    cgroups_load(s, nl, root, below) ||
 	    mt_cli_paths(&s->map, root, s->cgroups.v, s->cgroups.nr))
 		return -1;
 	mt_cgroups_sort(s->cgroups.v, s->cgroups.nr, MT_SORT_PATH);
@@ -102,7 +118,7 @@ void mt_sources_free(struct mt_sources *s)
  *
  * Return: 0 or -1.
  */
-int mt_sources_load(struct mt_sources *s, struct mt_nl *nl)
+int mt_sources_load(struct mt_sources *s, struct mt_nl *nl, const char *below)
 {
 	int err;
 
@@ -113,11 +129,12 @@ int mt_sources_load(struct mt_sources *s, struct mt_nl *nl)
 		return -1;
 	}
 	s->p.st = &s->st;
-	return sources_load(s, nl) ? -1 : 0;
+	return sources_load(s, nl, below) ? -1 : 0;
 }
 
 /**
  * mt_sources_read() - the status, cgroups, nodes, KSM and DAMON numbers
+ * @below: only this cgroup's and those below it (a path); NULL: every one
  *
  * What an older module does not know is left out (NULL in @s->p), as is
  * KSM's sysfs on a kernel without KSM.  Prints the error; without the
@@ -126,7 +143,7 @@ int mt_sources_load(struct mt_sources *s, struct mt_nl *nl)
  *
  * Return: 0, -ENOENT if the module is not loaded, or -1.
  */
-int mt_sources_read(struct mt_sources *s)
+int mt_sources_read(struct mt_sources *s, const char *below)
 {
 	struct mt_nl nl;
 	int err;
@@ -135,7 +152,7 @@ int mt_sources_read(struct mt_sources *s)
 	err = mt_nl_open_errno(&nl);
 	if (err)
 		return err == -ENOENT ? err : -1;
-	err = mt_sources_load(s, &nl);
+	err = mt_sources_load(s, &nl, below);
 	mt_nl_close(&nl);
 	return err;
 }

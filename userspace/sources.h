@@ -24,8 +24,8 @@ struct mt_sources {
 	struct mt_prom p;	/* what was read: NULL or 0 if not */
 };
 
-int mt_sources_read(struct mt_sources *s);
-int mt_sources_load(struct mt_sources *s, struct mt_nl *nl);
+int mt_sources_read(struct mt_sources *s, const char *below);
+int mt_sources_load(struct mt_sources *s, struct mt_nl *nl, const char *below);
 int mt_export_write(const struct export_opts *o, struct mt_sources *s,
 		    int err);
 void mt_sources_free(struct mt_sources *s);

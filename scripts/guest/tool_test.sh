@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..59"
+echo "1..60"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -85,6 +85,12 @@ if echo "$out" | grep -q '^/tt ' && echo "$out" | grep -q '^/tt/sub ' &&
 else
 	nok "cgroups --prefix is path-component aware" "$out"
 fi
+out=$(memtally cgroups --prefix /nonexistent 2>&1)
+rc=$?
+case "$rc|$out" in
+"1|memtally: /nonexistent: no such cgroup") ok "cgroups --prefix of no cgroup: one plain line" ;;
+*) nok "cgroups --prefix of no cgroup: one plain line" "rc=$rc" "$out" ;;
+esac
 
 out=$(memtally cgroups --json 2>&1)
 case $out in
