@@ -30,8 +30,9 @@ static const char export_usage[] =
 "node rows, the module's status and hooks, KSM's numbers and, while a\n"
 "DAMON context is bound, its bytes per cgroup, in Prometheus' text format.\n"
 "A cgroup's counter that is 0 is left out, and so is the histogram of a\n"
-"stall kind it never had (a counter appears with its first event), so\n"
-"that thousands of idle cgroups cost a scrape little; --all writes them.\n"
+"stall kind it never had (a counter appears with its first event), and a\n"
+"cgroup that never counted anything, so that thousands of idle cgroups\n"
+"cost a scrape little; --all writes them.\n"
 "Every cgroup sample has the labels cgroup (its id) and path.\n"
 "FILE is replaced at once (a temporary file beside it is renamed over it),\n"
 "so node_exporter's textfile collector reads the old or the new numbers,\n"
@@ -156,8 +157,8 @@ static void export_pick(const struct export_opts *o, struct mt_sources *s)
 	struct mt_cgroup *v = s->cgroups.v;
 	size_t i, n = s->p.nr_cgroups;
 
-	if (o->prefix)
-		n = mt_cgroups_filter(v, n, o->prefix);
+	if (o->prefix)	/* as the kernel resolves it */
+		n = mt_cgroups_filter(v, n, s->below);
 	for (i = 0; o->depth >= 0 && i < n; i++)
 		if (v[i].path && path_depth(v[i].path) > o->depth)
 			v[i].path = NULL;	/* left out, as a removed one */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <linux/memtally.h>
 
@@ -205,10 +206,46 @@ static void status_write(FILE *f, const struct mt_status *st)
 		}
 }
 
-/* Counter @c of every cgroup with a path: where it is not 0, or @p->all */
-static void counter_write(FILE *f, const struct mt_prom *p, size_t c)
+/*
+ * Whether cgroup @cg counted anything: a counter, a gauge or a stall not
+ * 0.  Its gauges are written, 0 too, so that one falling to 0 reads 0 and
+ * does not go stale; a cgroup that never counted anything is left out.
+ */
+static bool row_active(const struct mt_cgroup *cg)
+{
+	size_t i, k;
+
+	for (i = 0; i < MT_NR_CGROUP_COUNTERS; i++)
+		if (cg->counters[i])
+			return true;
+	for (k = 0; k < MT_NR_STALL_KINDS; k++)
+		for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+			if (cg->hist[k][i])
+				return true;
+	return false;
+}
+
+/*
+ * Whether row @i's sample of value @v goes out: the row has a path and
+ * @p->all, or it is a counter not 0, or a gauge of an active row
+ * (@active: row_active() of each row; NULL: every row is)
+ */
+static bool row_sample(const struct mt_prom *p, const bool *active, size_t i,
+		       uint64_t v, bool gauge)
+{
+	if (!p->cgroups[i].path)
+		return false;
+	if (p->all)
+		return true;
+	return gauge ? !active || active[i] : v != 0;
+}
+
+/* Column @c of every cgroup with a path, as row_sample() says */
+static void counter_write(FILE *f, const struct mt_prom *p, const bool *active,
+			  size_t c)
 {
 	const struct mt_counter_col *col = &mt_cgroup_counters[c];
+	bool gauge = col->type != MT_CUMULATIVE;
 	char name[NAME_CHARS];
 	uint64_t scale;
 	size_t i;
@@ -216,7 +253,7 @@ static void counter_write(FILE *f, const struct mt_prom *p, size_t c)
 	mt_prom_name(name, sizeof(name), "memtally_", col, &scale);
 	family(f, name, type_name(col), col->help);
 	for (i = 0; i < p->nr_cgroups; i++)
-		if (p->cgroups[i].path && (p->cgroups[i].counters[c] || p->all))
+		if (row_sample(p, active, i, p->cgroups[i].counters[c], gauge))
 			cgroup_sample(f, name, "", &p->cgroups[i],
 				      p->cgroups[i].counters[c], scale);
 }
@@ -334,9 +371,10 @@ static const char *const ksm_file_help[MT_KSM_PAGES_TO_SCAN] = {
 
 /*
  * What KSM saves for each cgroup, as every view shows it
- * (mt_ksm_cg_saved()): where it is not 0, or every cgroup with @p->all
+ * (mt_ksm_cg_saved()): a gauge, as row_sample() says
  */
 static void ksm_cgroups_write(FILE *f, const struct mt_prom *p,
+			      const bool *active,
 			      const struct mt_ksm_savings *sv)
 {
 	const char *name = "memtally_ksm_saved_bytes";
@@ -353,12 +391,12 @@ static void ksm_cgroups_write(FILE *f, const struct mt_prom *p,
 
 		v = mt_ksm_cg_saved(sv, cg->counters[MT_CTR_KSM_MERGING_PAGES],
 				    whole, cg->counters[MT_CTR_KSM_ZERO_PAGES]);
-		if (cg->path && (v || p->all))
+		if (row_sample(p, active, i, v, true))
 			cgroup_sample(f, name, "", cg, v, 1);
 	}
 }
 
-static void ksm_sys_write(FILE *f, const struct mt_prom *p)
+static void ksm_sys_write(FILE *f, const struct mt_prom *p, const bool *active)
 {
 	const struct mt_ksm_sys *s = p->ksm_sys;
 	char name[NAME_CHARS];
@@ -381,7 +419,7 @@ static void ksm_sys_write(FILE *f, const struct mt_prom *p)
 	single(f, "memtally_ksm_global_saved_bytes", "gauge",
 	       "Bytes KSM saves: (pages_sharing + ksm_zero_pages) * page size",
 	       sv.saved, 1);
-	ksm_cgroups_write(f, p, &sv);
+	ksm_cgroups_write(f, p, active, &sv);
 }
 
 static void damon_write(FILE *f, const struct mt_damon_info *d)
@@ -425,13 +463,15 @@ static void psi_write(FILE *f, const struct mt_psi *psi)
  * the error that kept export from reading it, if there is one.  The DAMON
  * gauges of the cgroups are there while a context is bound; a cgroup
  * without a path (removed meanwhile, or not asked for) is left out, and
- * so are its counters that are 0 and its histograms of stall kinds it
- * never had, but with @p->all.  The caller checks ferror(@f).
+ * so are its counters that are 0, its histograms of stall kinds it never
+ * had, and all of a cgroup that never counted anything, but with
+ * @p->all (row_sample()).  The caller checks ferror(@f).
  */
 void mt_prom_write(FILE *f, const struct mt_prom *p)
 {
 	bool bound = p->damon && p->damon->b.bound;
-	size_t c;
+	bool *active;
+	size_t c, i;
 
 	if (!p->st && p->error && p->error[0]) {
 		fputs("# memtally export failed: ", f);
@@ -442,15 +482,20 @@ void mt_prom_write(FILE *f, const struct mt_prom *p)
 	if (!p->st)
 		return;
 	status_write(f, p->st);
+	/* without memory for it, every row's gauges */
+	active = calloc(p->nr_cgroups + 1, sizeof(*active));
+	for (i = 0; active && i < p->nr_cgroups; i++)
+		active[i] = row_active(&p->cgroups[i]);
 	for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
 		if (mt_cgroup_counters[c].type != MT_DAMON_GAUGE || bound)
-			counter_write(f, p, c);
+			counter_write(f, p, active, c);
 	hists_write(f, p);
 	nodes_write(f, p);
 	if (p->ksm)
 		ksm_module_write(f, p->ksm);
 	if (p->ksm_sys)
-		ksm_sys_write(f, p);
+		ksm_sys_write(f, p, active);
+	free(active);
 	if (p->damon)
 		damon_write(f, p->damon);
 	if (p->psi)

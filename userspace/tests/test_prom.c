@@ -375,6 +375,9 @@ static void prom_parts(void)
 	CHECK(has_line(out, "memtally_faults_user_total{cgroup=\"2\",path=\"/x\"} 12"));
 	CHECK(has_line(out, "memtally_memcg_stalls_total{cgroup=\"2\",path=\"/x\"} 1"));
 	CHECK(!strstr(out, "memtally_faults_kernel_total{"));
+	/* its gauges, 0 too: one falling to 0 reads 0, not stale */
+	CHECK(has_line(out, "memtally_ksm_merging_pages{cgroup=\"2\",path=\"/x\"} 0"));
+	CHECK(has_line(out, "memtally_damon_wss{cgroup=\"2\",path=\"/x\"} 0"));
 	CHECK(has_line(out, "memtally_memcg_stall_seconds_count{cgroup=\"2\",path=\"/x\"} 1"));
 	CHECK(has_line(out, "memtally_memcg_stall_seconds_bucket{cgroup=\"2\",path=\"/x\",le=\"0.000002\"} 0"));
 	CHECK(!strstr(out, "memtally_direct_stall_seconds_count{"));
