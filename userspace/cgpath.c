@@ -356,11 +356,13 @@ static bool cgnames_by_handle(struct mt_cgnames *c, uint64_t id)
 {
 	char path[PATH_MAX];
 	size_t i;
-	int err;
+	int err, fd;
 
-	if (!c->mnt)
-		c->mnt = mt_cgmount_open(c->root) + 1;	/* 0: not yet */
-	if (c->mnt <= 0)
+	if (!c->mnt) {	/* the first lookup: open the mount once */
+		fd = mt_cgmount_open(c->root);
+		c->mnt = fd < 0 ? -1 : fd + 1;
+	}
+	if (c->mnt < 0)
 		return false;
 	err = mt_cgid_path(c->mnt - 1, c->root, id, path, sizeof(path));
 	if (err == -ESTALE) {

@@ -213,6 +213,20 @@ int mt_cli_cgroups(struct mt_nl *nl, const char *path, uint64_t id,
 }
 
 /*
+ * @path below cgroup2 mount @root as the kernel resolves it ("/a//b/" ->
+ * "/a/b"), into @buf of @len bytes.  Prints the error.  Return: 0 or -1.
+ */
+int mt_cli_cgroup_canon(const char *root, const char *path, char *buf,
+			size_t len)
+{
+	if (!mt_cgpath_canon(root, path, buf, len))
+		return 0;
+	mt_err("%s: %s", path, errno == ENOENT ? "no such cgroup" :
+	       strerror(errno));
+	return -1;
+}
+
+/*
  * Appends to @l the rows of cgroup @path (its @id) and those below it, or
  * with an older module every cgroup's (filter them by path).
  */

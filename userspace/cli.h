@@ -38,6 +38,8 @@ int mt_cli_cgroups(struct mt_nl *nl, const char *path, uint64_t id,
 		   struct mt_rows *l);
 int mt_cli_cgroups_below(struct mt_nl *nl, const char *path, uint64_t id,
 			 struct mt_rows *l);
+int mt_cli_cgroup_canon(const char *root, const char *path, char *buf,
+			size_t len);
 int mt_cli_damon(struct mt_nl *nl, struct mt_damon_info *info,
 		 bool need_bound);
 int mt_cli_unbound(void);

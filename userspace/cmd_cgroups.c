@@ -197,7 +197,7 @@ int cmd_cgroups(int argc, char **argv, bool json)
 {
 	struct cgroups_opts o = { .json = json, .sort = MT_SORT_PATH };
 	struct mt_rows l = { 0 };
-	char root[PATH_MAX];
+	char root[PATH_MAX], prefix[PATH_MAX];
 	struct mt_nl nl;
 	uint64_t id = 0;
 	bool below;
@@ -212,9 +212,13 @@ int cmd_cgroups(int argc, char **argv, bool json)
 	below = o.prefix && !o.recursive;
 	if (mt_cli_cgroot(root, sizeof(root)) ||
 	    (o.cgroup && mt_cli_cgroup_id(root, o.cgroup, &id)) ||
-	    (below && mt_cli_cgroup_id(root, o.prefix, &id)) ||
+	    (o.prefix && mt_cli_cgroup_canon(root, o.prefix, prefix,
+					     sizeof(prefix))) ||
+	    (below && mt_cli_cgroup_id(root, prefix, &id)) ||
 	    mt_nl_open(&nl))
 		return MT_EXIT_RUNTIME;
+	if (o.prefix)	/* rows' paths are as the kernel resolves them */
+		o.prefix = prefix;
 	/* hierarchical counts need every cgroup: a dump; --prefix its subtree */
 	if (below)
 		err = mt_cli_cgroups_below(&nl, o.prefix, id, &l);

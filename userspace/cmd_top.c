@@ -217,19 +217,17 @@ static void psi_fill(const struct top *t, struct mt_top_row *v, size_t n)
 
 /*
  * The shown rows of the last refresh, after a new key or prefix.  Only
- * the rows on the screen read their memory.pressure (all of them in
- * batch mode), but every row to sort by it.
+ * the rows printed read their memory.pressure (draw() those on the
+ * screen; every row in batch mode), but every row to sort by it.
  */
 static void select_rows(struct top *t)
 {
-	size_t fit;
-
 	if (t->key == MT_TOP_PSI_SOME || t->key == MT_TOP_PSI_FULL)
 		psi_fill(t, t->all, t->nall);
 	memcpy(t->shown, t->all, t->nall * sizeof(*t->all));
 	t->nshown = mt_top_select(t->shown, t->nall, t->prefix, t->key);
-	fit = t->o->batch || LINES < 3 ? t->nshown : (size_t)LINES - 3;
-	psi_fill(t, t->shown, fit < t->nshown ? fit : t->nshown);
+	if (t->o->batch)
+		psi_fill(t, t->shown, t->nshown);
 }
 
 /* Rows from prev to cur (no rates without prev).  Return: 0 or -1. */
@@ -396,6 +394,9 @@ static void draw(struct top *t, const char *msg)
 			 col == sort_cols[t->key] ? "v" : "");
 		w[col] = strlen(cells[0][col]);
 	}
+	/* the rows on the screen, at its size now, read their pressure */
+	psi_fill(t, t->shown, max < 0 ? 0 : (size_t)max < t->nshown ?
+			      (size_t)max : t->nshown);
 	for (i = 0; i < t->nshown && (int)i < max; i++) {
 		mt_top_cells(cells[1], &t->shown[i]);
 		for (col = 0; col < MT_NR_TOP_COLS; col++)

@@ -58,7 +58,8 @@ static void psi_load(struct mt_sources *s)
 
 /*
  * The cgroups: every one, or with @below (a path) that one and those under
- * it.  Prints the error.  Return: 0 or -1.
+ * it (@s->below: its path as the kernel resolves it).  Prints the error.
+ * Return: 0 or -1.
  */
 static int cgroups_load(struct mt_sources *s, struct mt_nl *nl,
 			const char *root, const char *below)
@@ -67,8 +68,9 @@ static int cgroups_load(struct mt_sources *s, struct mt_nl *nl,
 
 	if (!below)
 		return mt_cli_cgroups(nl, NULL, 0, &s->cgroups);
-	return mt_cli_cgroup_id(root, below, &id) ||
-	       mt_cli_cgroups_below(nl, below, id, &s->cgroups) ? -1 : 0;
+	return mt_cli_cgroup_canon(root, below, s->below, sizeof(s->below)) ||
+	       mt_cli_cgroup_id(root, s->below, &id) ||
+	       mt_cli_cgroups_below(nl, s->below, id, &s->cgroups) ? -1 : 0;
 }
 
 /* The rest, once the status came.  Prints the error.  Return: 0 or -1. */

@@ -3,6 +3,8 @@
 #ifndef MT_SOURCES_H
 #define MT_SOURCES_H
 
+#include <limits.h>
+
 #include "cgpath.h"
 #include "cli.h"
 #include "cmds.h"
@@ -21,6 +23,7 @@ struct mt_sources {
 	struct mt_ksm_sys ksm_sys;
 	struct mt_damon_info damon;
 	struct mt_psi psi;
+	char below[PATH_MAX];	/* mt_sources_read()'s below, resolved */
 	struct mt_prom p;	/* what was read: NULL or 0 if not */
 };
 

@@ -79,11 +79,12 @@ fi
 rmdir $cg/th
 
 out=$(memtally cgroups --prefix /tt 2>&1)
+out2=$(memtally cgroups --prefix //tt/sub/.. 2>&1)
 if echo "$out" | grep -q '^/tt ' && echo "$out" | grep -q '^/tt/sub ' &&
-   ! echo "$out" | grep -q '^/ttx '; then
-	ok "cgroups --prefix is path-component aware"
+   ! echo "$out" | grep -q '^/ttx ' && [ "$out2" = "$out" ]; then
+	ok "cgroups --prefix is path-component aware, and as the kernel resolves it"
 else
-	nok "cgroups --prefix is path-component aware" "$out"
+	nok "cgroups --prefix is path-component aware, and as the kernel resolves it" "$out" "//tt/sub/..: $out2"
 fi
 out=$(memtally cgroups --prefix /nonexistent 2>&1)
 rc=$?
@@ -366,11 +367,12 @@ else
 	nok "export --prometheus writes memtally_up 1 and the faults of /tt" "rc=$rc" "$out" "$(head -n 40 /tmp/m.prom 2>&1)"
 fi
 
-# an idle cgroup: left out by default (no counter of 0), there with --all
+# an idle cgroup: left out by default (no counter of 0; gauges only of
+# cgroups that counted something), there with --all
 mkdir $cg/idle
 memtally export --prometheus /tmp/d.prom > /tmp/d.err 2>&1
 memtally export --prometheus /tmp/a.prom --all >> /tmp/d.err 2>&1
-zeros=$(grep -c '^memtally_[a-z_]*{cgroup="[0-9]*",path="[^"]*"} 0$' /tmp/d.prom)
+zeros=$(grep -c '^memtally_[a-z_]*_total{cgroup="[0-9]*",path="[^"]*"} 0$' /tmp/d.prom)
 if ! grep -q 'path="/idle"' /tmp/d.prom && [ "$zeros" = 0 ] &&
    grep -q '^memtally_faults_user_total{cgroup="[0-9]*",path="/idle"} 0$' /tmp/a.prom &&
    grep -q '^memtally_memcg_stall_seconds_count{cgroup="[0-9]*",path="/idle"} 0$' /tmp/a.prom &&

@@ -171,6 +171,7 @@ static void cgnames_storm(void)
 	CHECK_STR(mt_cgnames_path(&c, ino("/a/b")), "/a/b");
 	CHECK_STR(mt_cgnames_path(&c, ino("/ab")), "/ab");
 	CHECK_U64(c.walks, 1);
+	CHECK(c.mnt == -1);	/* no cgroup2 here: not opened again */
 	/* a removed cgroup, event after event */
 	for (i = 0; i < 1000; i++)
 		CHECK(!mt_cgnames_path(&c, UINT64_MAX - 7));
