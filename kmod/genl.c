@@ -174,14 +174,16 @@ static int mt_genl_put_counters(struct sk_buff *msg,
 	unsigned int i;
 
 	for (i = 0; i < MT_NR_COUNTERS; i++) {
-		if (node && !mt_counter_info[i].node)
+		/* a counter of 0 is not sent: readers take absent for 0 */
+		if ((node && !mt_counter_info[i].node) || !c->v[i])
 			continue;
 		if (nla_put_u64_64bit(msg, mt_counter_info[i].attr, c->v[i],
 				      MEMTALLY_A_CGROUP_PAD))
 			return -EMSGSIZE;
 	}
 	for (i = 0; i < MT_NR_KINDS && !node; i++)
-		if (nla_put(msg, mt_hist_attr[i], sizeof(c->hist[i]),
+		if (memchr_inv(c->hist[i], 0, sizeof(c->hist[i])) &&
+		    nla_put(msg, mt_hist_attr[i], sizeof(c->hist[i]),
 			    c->hist[i]))
 			return -EMSGSIZE;
 	return 0;
@@ -237,7 +239,8 @@ static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 	    (!node && mt_genl_put_lineage(msg, s)))
 		goto cancel;
 	for (i = 0; i < MT_NR_KSM && !node; i++)
-		if (nla_put_u64_64bit(msg, mt_ksm_attr[i], s->ksm[i],
+		if (s->ksm[i] &&
+		    nla_put_u64_64bit(msg, mt_ksm_attr[i], s->ksm[i],
 				      MEMTALLY_A_CGROUP_PAD))
 			goto cancel;
 	if (s->has_damon && mt_genl_put_damon_row(msg, &s->damon))

@@ -588,7 +588,8 @@ static void node_cb(const struct nlmsghdr *nlh, void *ctx)
 	struct nodes *s = ctx;
 
 	s->n++;
-	if (a && mt_nl_u64(a) == 0 && mt_nl_attr(nlh, MEMTALLY_A_CGROUP_PGSCAN) &&
+	/* a counter of 0 is not sent: a node row has no cgroup counter */
+	if (a && mt_nl_u64(a) == 0 &&
 	    !mt_nl_attr(nlh, MEMTALLY_A_CGROUP_FAULTS_USER))
 		s->node0++;
 }

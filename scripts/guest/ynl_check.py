@@ -59,7 +59,7 @@ def row(path, cid, pages):
     if not pages <= faults < pages + 200:
         fail(f'faults-user {faults} for {pages} touched pages')
     for h in HISTS:
-        v = r.get(h)
+        v = r.get(h, [0] * HIST_BUCKETS)   # absent: no stall of the kind
         if not (isinstance(v, list) and len(v) == HIST_BUCKETS and
                 all(isinstance(x, int) for x in v)):
             fail(f'{h} is not {HIST_BUCKETS} numbers: {v!r}')
