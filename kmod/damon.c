@@ -292,6 +292,38 @@ void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st)
 }
 
 /**
+ * mt_damon_cg_changed() - whether mt_damon_cg_read() may give other numbers
+ *	than when a reader last asked
+ * @cg: the cgroup's numbers
+ * @seen: mt_damon_pub_n when the reader last asked (0: never); updated
+ *
+ * The numbers change when an aggregation is published in which the cgroup
+ * has bytes, or had bytes in the one the reader saw (they drop to 0).
+ * May say changed when they are not: never the reverse.
+ *
+ * Context: process context under RCU (the caller found @cg there), as
+ * mt_damon_cg_read().
+ * Return: true if they may have changed.
+ */
+bool mt_damon_cg_changed(struct mt_damon_cg *cg, u64 *seen)
+{
+	unsigned int seq;
+	bool changed;
+	u64 now, pub;
+
+	do {
+		seq = read_seqcount_begin(&mt_damon_pub_seq);
+		now = mt_damon_pub_n;
+		pub = cg->pub_n;
+	} while (read_seqcount_retry(&mt_damon_pub_seq, seq));
+	if (now == *seen)
+		return false;
+	changed = pub >= *seen;
+	*seen = now;
+	return changed;
+}
+
+/**
  * mt_damon_cg_samples() - the working set samples of a cgroup, oldest first
  * @cg: the cgroup's numbers
  * @buf: room for @max samples

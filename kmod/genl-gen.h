@@ -18,10 +18,11 @@ static struct netlink_range_validation memtally_a_config_stall_threshold_us_rang
 };
 
 /* MEMTALLY_CMD_CGROUP_GET - do */
-static const struct nla_policy memtally_cgroup_get_do_nl_policy[MEMTALLY_A_CGROUP_ANCESTOR_ID + 1] = {
+static const struct nla_policy memtally_cgroup_get_do_nl_policy[MEMTALLY_A_CGROUP_SINCE_GEN + 1] = {
 	[MEMTALLY_A_CGROUP_ID] = NLA_POLICY_MIN(NLA_U64, 1),
 	[MEMTALLY_A_CGROUP_INCLUDE_REMOVED] = { .type = NLA_FLAG, },
 	[MEMTALLY_A_CGROUP_ANCESTOR_ID] = NLA_POLICY_MIN(NLA_U64, 1),
+	[MEMTALLY_A_CGROUP_SINCE_GEN] = { .type = NLA_U64, },
 };
 
 /* MEMTALLY_CMD_CONFIG_SET - do */

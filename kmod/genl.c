@@ -214,11 +214,12 @@ static int mt_genl_put_lineage(struct sk_buff *msg,
 
 /*
  * One row: a cgroup (cgroup-get) or a node (node-get, @node true); @cb is
- * the dump it is part of, NULL for a do request.
+ * the dump it is part of, NULL for a do request; @gen, if not 0, its
+ * dump-gen.
  */
 static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 			   bool node, u32 portid, u32 seq,
-			   struct netlink_callback *cb)
+			   struct netlink_callback *cb, u64 gen)
 {
 	const struct mt_counters *c = &s->c;
 	unsigned int i;
@@ -233,6 +234,9 @@ static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 		genl_dump_check_consistent(cb, hdr);
 	if (node ? nla_put_u32(msg, MEMTALLY_A_CGROUP_NODE, s->id) :
 		   nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_ID, s->id,
+				     MEMTALLY_A_CGROUP_PAD))
+		goto cancel;
+	if (gen && nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_DUMP_GEN, gen,
 				     MEMTALLY_A_CGROUP_PAD))
 		goto cancel;
 	if (mt_genl_put_counters(msg, c, node) ||
@@ -259,7 +263,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 	struct cgroup *cgrp;
 	u64 found = id;
 
-	if (mt_store_find(&found, snap, true, 0) && found == id)
+	if (mt_store_find(&found, snap, true) && found == id)
 		return true;
 	/* walk the hierarchy only for a cgroup that exists */
 	cgrp = cgroup_get_from_id(id);
@@ -268,7 +272,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 	cgroup_put(cgrp);
 	mt_store_sync();
 	found = id;
-	return mt_store_find(&found, snap, true, 0) && found == id;
+	return mt_store_find(&found, snap, true) && found == id;
 }
 
 static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -285,6 +289,12 @@ static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *in
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[MEMTALLY_A_CGROUP_ANCESTOR_ID],
 				    "a do request takes no ancestor id; use a dump");
+		return -EINVAL;
+	}
+	if (info->attrs[MEMTALLY_A_CGROUP_SINCE_GEN]) {
+		NL_SET_ERR_MSG_ATTR(info->extack,
+				    info->attrs[MEMTALLY_A_CGROUP_SINCE_GEN],
+				    "a do request takes no since-gen; use a dump");
 		return -EINVAL;
 	}
 	if (GENL_REQ_ATTR_CHECK(info, MEMTALLY_A_CGROUP_ID)) {
@@ -312,7 +322,7 @@ static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *in
 		goto out;
 	}
 	err = mt_genl_put_row(msg, snap, false, info->snd_portid,
-			      info->snd_seq, NULL);
+			      info->snd_seq, NULL, 0);
 	if (err) {
 		nlmsg_free(msg);
 		goto out;
@@ -323,11 +333,14 @@ out:
 	return err;
 }
 
+#define MT_GENL_STALE \
+	"since-gen is too old (or of an earlier load) to tell what changed since; dump with 0"
+
 /* where a cgroup-get dump goes on, in cb->ctx */
 struct mt_cgroup_dump_ctx {
 	u64 next_id;		/* the lowest cgroup id not yet sent */
-	u64 ancestor;		/* only it and below; 0: every cgroup */
-	bool include_removed;	/* tombstones too */
+	struct mt_dump d;	/* what it lists */
+	bool put_gen;		/* since-gen asked: the next row has dump-gen */
 };
 
 /* The ancestor-id of a dump request, which must be a tracked cgroup */
@@ -356,6 +369,7 @@ static int memtally_nl_cgroup_get_start(struct netlink_callback *cb)
 {
 	struct mt_cgroup_dump_ctx *ctx = (void *)cb->ctx;
 	struct nlattr **attrs = mt_genl_dump_attrs(cb);
+	struct nlattr *since;
 	int err;
 
 	err = mt_genl_may_read(cb->skb, cb->extack);
@@ -367,12 +381,21 @@ static int memtally_nl_cgroup_get_start(struct netlink_callback *cb)
 				    "a dump takes no cgroup id; use a do request");
 		return -EINVAL;
 	}
-	ctx->include_removed = attrs && attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED];
+	ctx->d.removed = attrs && attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED];
+	since = attrs ? attrs[MEMTALLY_A_CGROUP_SINCE_GEN] : NULL;
+	ctx->put_gen = since;
+	ctx->d.since = since ? nla_get_u64(since) : 0;
 	/* Start from the hierarchy as it is now, with fresh KSM sums. */
-	mt_store_sync();
+	mt_store_refresh();
 	mt_ksm_refresh();
-	return mt_genl_dump_ancestor(attrs ? attrs[MEMTALLY_A_CGROUP_ANCESTOR_ID] :
-				     NULL, &ctx->ancestor, cb->extack);
+	err = mt_genl_dump_ancestor(attrs ? attrs[MEMTALLY_A_CGROUP_ANCESTOR_ID] :
+				    NULL, &ctx->d.below, cb->extack);
+	if (err)
+		return err;
+	err = mt_store_dump_begin(&ctx->d);
+	if (err)
+		NL_SET_ERR_MSG_ATTR(cb->extack, since, MT_GENL_STALE);
+	return err;
 }
 
 /*
@@ -385,22 +408,30 @@ static int memtally_nl_cgroup_get_dumpit(struct sk_buff *skb, struct netlink_cal
 	struct mt_cgroup_dump_ctx *ctx = (void *)cb->ctx;
 	u64 id = ctx->next_id;
 	struct mt_snapshot *snap;
-	int err = 0;
+	int err = 0, found;
 
 	NL_ASSERT_DUMP_CTX_FITS(struct mt_cgroup_dump_ctx);
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* not on the stack */
 	if (!snap)
 		return -ENOMEM;
 	cb->seq = mt_store_changes() + 1;	/* 0 would mean "unknown" */
-	while (mt_store_find(&id, snap, ctx->include_removed, ctx->ancestor)) {
+	while ((found = mt_store_dump_next(&id, snap, &ctx->d)) > 0) {
 		err = mt_genl_put_row(skb, snap, false,
 				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, cb);
-		if (err || id == U64_MAX)
+				      cb->nlh->nlmsg_seq, cb,
+				      ctx->put_gen ? ctx->d.gen : 0);
+		if (err)
+			break;
+		ctx->put_gen = false;
+		if (id == U64_MAX)
 			break;
 		id++;
 	}
 	kfree(snap);
+	if (found < 0) {
+		NL_SET_ERR_MSG(cb->extack, MT_GENL_STALE);
+		return found;
+	}
 	ctx->next_id = id;
 	if (err == -EMSGSIZE && skb->len)
 		return skb->len;
@@ -432,7 +463,7 @@ static int memtally_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callb
 	while (mt_store_find_node(&nid, snap)) {
 		err = mt_genl_put_row(skb, snap, true,
 				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, cb);
+				      cb->nlh->nlmsg_seq, cb, 0);
 		if (err)
 			break;
 		nid++;

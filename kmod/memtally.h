@@ -163,8 +163,26 @@ static inline void mt_count_current(enum mt_counter c, u64 n)
 	mt_count_task(current, c, n);
 }
 
-bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed,
-		   u64 below);
+bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed);
+
+/**
+ * struct mt_dump - what a cgroup-get dump lists
+ * @below: only this cgroup and its descendants; 0: every cgroup
+ * @since: only what changed since this generation; 0: everything
+ * @gen: the dump's own generation, for the reader's next @since
+ * @removed: removed cgroups (tombstones) too
+ */
+struct mt_dump {
+	u64 below;
+	u64 since;
+	u64 gen;
+	bool removed;
+};
+
+int mt_store_dump_begin(struct mt_dump *d);
+int mt_store_dump_next(u64 *id, struct mt_snapshot *snap,
+		       const struct mt_dump *d);
+void mt_store_refresh(void);
 bool mt_store_find_node(int *nid, struct mt_snapshot *snap);
 unsigned int mt_store_nr_cgroups(void);
 unsigned int mt_store_changes(void);
@@ -248,6 +266,7 @@ void mt_damon_cg_free(struct mt_damon_cg *cg);
 void mt_damon_cg_free_rcu(struct mt_damon_cg *cg);
 void mt_damon_cg_start(struct mt_damon_cg *cg);
 void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st);
+bool mt_damon_cg_changed(struct mt_damon_cg *cg, u64 *seen);
 u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
 			u32 max);
 void mt_damon_task_exit(struct task_struct *p);

@@ -9,7 +9,9 @@
  * The hot counters (page faults, once per fault on every CPU) are per CPU;
  * the rest, counted in reclaim, OOM and KSM paths that do far more work
  * per event, are atomic64_t shared by all CPUs, which keeps an entry near
- * 1000 bytes plus 16 bytes per CPU.
+ * 1000 bytes plus 24 bytes per CPU (the fault counters and a flag that
+ * something of the entry changed, for dumps of what changed: see
+ * mt_scan_gen).
  *
  * Entries are created and retired only by mt_store_sync(), in process
  * context under mt_store_lock: a mark-and-sweep walk of the hierarchy that
@@ -66,9 +68,13 @@ MT_STALL_GROUP(MEMCG);
 MT_STALL_GROUP(SOFTLIMIT);
 MT_STALL_GROUP(AGENT);
 
-/* The hot counters of an entry, per CPU */
+/*
+ * The hot counters of an entry, per CPU, and whether anything of the entry
+ * changed on this CPU since a dump last looked (see mt_store_seen())
+ */
 struct mt_pcpu {
 	u64 v[MT_NR_PCPU];
+	unsigned long changed;
 };
 
 #define MT_NR_SHARED	(MT_NR_COUNTERS - MT_NR_PCPU)
@@ -83,6 +89,9 @@ struct mt_cgroup {
 	u64 parent_id;			/* 0 for the root cgroup */
 	unsigned long gen;		/* last sync that saw the cgroup */
 	u64 removed_ns;			/* CLOCK_BOOTTIME of retirement, 0: live */
+	u64 seen_gen;			/* under mt_scan_lock: see mt_store_seen() */
+	u64 seen_by;			/* under mt_scan_lock: the dump that stamped */
+	u64 damon_seen;			/* under mt_scan_lock: mt_damon_cg_changed() */
 	struct list_head link;		/* retiring, then the tombstones' FIFO */
 	struct mt_gone __rcu *gone;	/* written under mt_store_lock */
 	struct mt_pcpu __percpu *pcpu;
@@ -109,6 +118,28 @@ static unsigned long mt_changes;	/* entries added or retired */
 static u32 mt_damon_ring;		/* under mt_store_lock; see damon.c */
 static bool mt_damon_on;		/* under mt_store_lock: give entries DAMON numbers */
 static DEFINE_PER_CPU(u64, mt_unattributed);
+static atomic_t mt_sync_pending;	/* a cgroup was made or removed */
+
+/*
+ * Generations, for dumps of what changed since an earlier dump.  Every
+ * cgroup-get dump starts a generation and looks at each entry it passes
+ * under mt_scan_lock: if anything of it changed since a dump last looked
+ * (a counter, a KSM gauge, its DAMON numbers, its removed descendants, its
+ * removal), the entry is stamped with the current generation (seen_gen)
+ * and the dump's own (seen_by).  As the stamps are made under the lock
+ * that orders the dumps, a change after the dump of G read an entry is
+ * stamped G or later by whichever dump sees it first, and stamped G only
+ * by another dump than G's, which reads each entry once.  So a dump since
+ * G sends the entries stamped later than G, or G by another dump.
+ * Freeing a tombstone loses what it would have told: a dump
+ * since a generation up to mt_floor_live (the tombstone's removal), or
+ * mt_floor_all (the tombstone itself, for readers of removed cgroups), is
+ * refused.  Generations start at the wall clock of the load, so that one
+ * of an earlier load is refused too.
+ */
+static DEFINE_MUTEX(mt_scan_lock);
+static u64 mt_scan_gen;			/* under mt_scan_lock */
+static u64 mt_floor_live, mt_floor_all;	/* under mt_scan_lock */
 /* [nr_node_ids], one allocation per possible node */
 static struct mt_node_counters __percpu **mt_nodes;
 
@@ -155,6 +186,17 @@ static struct mt_cgroup *mt_lookup(u64 id)
 	return e;
 }
 
+/*
+ * Something of @e changed: after the change is visible (smp_wmb()), flag
+ * it on this CPU for mt_store_seen().  Any context: a per-CPU store.
+ */
+static inline void mt_changed(struct mt_cgroup *e)
+{
+	/* the change before the flag: pairs with the xchg() that clears it */
+	smp_wmb();
+	this_cpu_write(e->pcpu->changed, 1);
+}
+
 static void mt_sync_workfn(struct work_struct *work)
 {
 	mt_store_sync();
@@ -173,7 +215,8 @@ static DECLARE_WORK(mt_sync_work, mt_sync_workfn);
  * task's css_set and the entry (freed by call_rcu()) alive, as
  * rcu_read_lock() would: 6.x tracepoints call their probes so, 7.x does not
  * (memtally.h).  Does a lockless lookup and a per-CPU add (a single
- * instruction on x86) or an atomic add, both NMI-safe.  An event whose
+ * instruction on x86) or an atomic add, then a per-CPU store of the
+ * entry's changed flag, all NMI-safe.  An event whose
  * cgroup has no entry yet counts as unattributed.
  */
 void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
@@ -182,12 +225,15 @@ void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
 
 	preempt_disable_notrace();
 	e = mt_lookup(cgroup_id(task_dfl_cgroup(task)));
-	if (unlikely(!e))
+	if (unlikely(!e)) {
 		this_cpu_inc(mt_unattributed);
-	else if (c < MT_NR_PCPU)
-		this_cpu_add(e->pcpu->v[c], n);
-	else
-		atomic64_add(n, &e->shared[c - MT_NR_PCPU]);
+	} else {
+		if (c < MT_NR_PCPU)
+			this_cpu_add(e->pcpu->v[c], n);
+		else
+			atomic64_add(n, &e->shared[c - MT_NR_PCPU]);
+		mt_changed(e);
+	}
 	preempt_enable_notrace();
 }
 
@@ -253,6 +299,7 @@ void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 		atomic64_add(ns, &e->shared[c + 1 - MT_NR_PCPU]);
 		atomic64_add(reclaimed, &e->shared[c + 2 - MT_NR_PCPU]);
 		atomic64_inc(&e->hist[kind][mt_hist_bucket(ns)]);
+		mt_changed(e);
 	} else {
 		this_cpu_inc(mt_unattributed);
 	}
@@ -297,6 +344,8 @@ static int mt_store_add(u64 id, u64 parent_id, unsigned long gen)
 	e->id = id;
 	e->parent_id = parent_id;
 	e->gen = gen;
+	/* new: the next dump since any generation sends it */
+	per_cpu_ptr(e->pcpu, cpumask_first(cpu_possible_mask))->changed = 1;
 	/* its DAMON numbers start with the aggregations from here on */
 	if (cg)
 		mt_damon_cg_start(cg);
@@ -380,12 +429,70 @@ static void mt_store_fold(struct mt_cgroup *e)
 	eg = rcu_dereference_protected(e->gone, lockdep_is_held(&mt_store_lock));
 	if (eg)
 		mt_counters_add(&pg->c, &eg->c);
+	mt_changed(p);
+}
+
+/*
+ * The generation of the last change to @e that a dump saw, looking now for
+ * dump @by (0: none): a change flagged since the last look is stamped with
+ * the current generation and @by.  Clearing a flag (a full barrier) comes
+ * before the caller reads the counters, so a change that read misses flags
+ * again.  Under mt_scan_lock and rcu_read_lock().
+ */
+static u64 mt_store_seen(struct mt_cgroup *e, u64 by)
+{
+	struct mt_damon_cg *cg = rcu_dereference(e->damon);
+	bool changed = false;
+	unsigned long *f;
+	int cpu;
+
+	lockdep_assert_held(&mt_scan_lock);
+	for_each_possible_cpu(cpu) {
+		f = &per_cpu_ptr(e->pcpu, cpu)->changed;
+		if (READ_ONCE(*f) && xchg(f, 0))
+			changed = true;
+	}
+	if (cg && mt_damon_cg_changed(cg, &e->damon_seen))
+		changed = true;
+	if (changed) {
+		e->seen_gen = mt_scan_gen;
+		e->seen_by = by;
+	}
+	return e->seen_gen;
+}
+
+/* Whether dump @d sends @e, looking at it.  As mt_store_seen(). */
+static bool mt_store_sends(struct mt_cgroup *e, const struct mt_dump *d)
+{
+	u64 seen = mt_store_seen(e, d->gen);
+
+	return !d->since || seen > d->since ||
+	       (seen == d->since && e->seen_by != seen);
+}
+
+/*
+ * Take @e out of @xa for good: readers since a generation that would have
+ * been sent its last change (its removal), and every reader of removed
+ * cgroups, can no longer be told what changed.  Under mt_store_lock.
+ */
+static void mt_store_drop(struct xarray *xa, struct mt_cgroup *e)
+{
+	u64 seen;
+
+	mutex_lock(&mt_scan_lock);
+	xa_erase(xa, e->id);
+	rcu_read_lock();
+	seen = mt_store_seen(e, 0);
+	rcu_read_unlock();
+	mt_floor_live = max(mt_floor_live, seen);
+	mt_floor_all = mt_scan_gen;
+	mutex_unlock(&mt_scan_lock);
 }
 
 /* Free tombstone @e after readers.  Under mt_store_lock. */
 static void mt_tomb_free(struct mt_cgroup *e)
 {
-	xa_erase(&mt_tombs, e->id);
+	mt_store_drop(&mt_tombs, e);
 	list_del(&e->link);
 	mt_nr_tombs--;
 	/* a dump that lists tombstones sees that it changed */
@@ -408,9 +515,13 @@ static void mt_store_retire(struct mt_cgroup *e)
 	/* the numbers of what it holds now (nothing) are not kept */
 	cg = rcu_replace_pointer(e->damon, NULL, lockdep_is_held(&mt_store_lock));
 	mt_damon_cg_free_rcu(cg);
+	mt_changed(e);
 	/* a tombstone before it leaves: a do by id finds one or the other */
 	kept = !xa_insert(&mt_tombs, e->id, e, GFP_KERNEL);
-	xa_erase(&mt_cgroups, e->id);
+	if (kept)
+		xa_erase(&mt_cgroups, e->id);
+	else
+		mt_store_drop(&mt_cgroups, e);
 	WRITE_ONCE(mt_nr, mt_nr - 1);
 	WRITE_ONCE(mt_changes, mt_changes + 1);
 	if (!kept) {
@@ -455,6 +566,8 @@ void mt_store_sync(void)
 	int err;
 
 	mutex_lock(&mt_store_lock);
+	/* a cgroup made or removed from here on syncs again */
+	atomic_set(&mt_sync_pending, 0);
 	gen = ++mt_gen;
 
 	rcu_read_lock();
@@ -504,7 +617,30 @@ next:
  */
 void mt_store_kick(void)
 {
+	atomic_set(&mt_sync_pending, 1);
 	schedule_work(&mt_sync_work);
+}
+
+/**
+ * mt_store_refresh() - bring the store in line for a reader
+ *
+ * Syncs if a cgroup was made or removed since the last sync (or the
+ * cgroup hooks that say so are not attached); else only frees the
+ * tombstones that expired.  A cgroup made or removed before the call is
+ * then in the store as it is.
+ *
+ * Context: process context, may sleep.
+ */
+void mt_store_refresh(void)
+{
+	if (atomic_read(&mt_sync_pending) || !mt_hook_attached("cgroup-mkdir") ||
+	    !mt_hook_attached("cgroup-rmdir")) {
+		mt_store_sync();
+		return;
+	}
+	mutex_lock(&mt_store_lock);
+	mt_store_expire();
+	mutex_unlock(&mt_store_lock);
 }
 
 /**
@@ -593,60 +729,139 @@ static struct mt_cgroup *mt_store_next(unsigned long *index, bool removed)
 	return e;
 }
 
+/* Fill @snap with the numbers of @e.  Under rcu_read_lock(). */
+static void mt_store_fill(struct mt_cgroup *e, struct mt_snapshot *snap)
+{
+	struct mt_damon_cg *cg;
+	struct mt_gone *g;
+	int i, k;
+
+	snap->id = e->id;
+	snap->parent_id = e->parent_id;
+	snap->removed_ns = READ_ONCE(e->removed_ns);
+	mt_sum(e, &snap->c);
+	/* a removed cgroup holds no KSM pages */
+	for (i = 0; i < MT_NR_KSM; i++)
+		snap->ksm[i] = snap->removed_ns ? 0 : READ_ONCE(e->ksm[i]);
+	g = rcu_dereference(e->gone);
+	snap->has_gone = g;
+	for (i = 0; g && i < MT_NR_COUNTERS; i++)
+		snap->gone.v[i] = READ_ONCE(g->c.v[i]);
+	for (k = 0; g && k < MT_NR_KINDS; k++)
+		for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+			snap->gone.hist[k][i] = READ_ONCE(g->c.hist[k][i]);
+	cg = rcu_dereference(e->damon);
+	snap->has_damon = cg;
+	if (cg)
+		mt_damon_cg_read(cg, &snap->damon);
+}
+
 /**
  * mt_store_find() - counters of the first cgroup with id >= *@id
  * @id: in: lowest id wanted; out: id of the cgroup found
  * @snap: filled with the cgroup's counters summed over all CPUs
  * @removed: removed cgroups (tombstones) count too
- * @below: only cgroup @below and its descendants; 0: every cgroup
  *
  * Context: process context (it reads DAMON numbers under a seqcount whose
  * writer runs with interrupts on).
  * Return: true if a cgroup was found.
  */
-bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed,
-		   u64 below)
+bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed)
 {
 	unsigned long index = *id;
 	struct mt_cgroup *e;
-	struct mt_damon_cg *cg;
-	struct mt_gone *g;
-	int i, k;
 
 	rcu_read_lock();
-	/* a cgroup not below: the next one, letting the CPU go in between */
-	while ((e = mt_store_next(&index, removed)) && below &&
-	       !mt_store_is_below(e, below)) {
-		rcu_read_unlock();
-		if (index == ULONG_MAX)
-			return false;
-		index++;
-		cond_resched();
-		rcu_read_lock();
-	}
+	e = mt_store_next(&index, removed);
 	if (e) {
-		snap->id = e->id;
-		snap->parent_id = e->parent_id;
-		snap->removed_ns = READ_ONCE(e->removed_ns);
-		mt_sum(e, &snap->c);
-		/* a removed cgroup holds no KSM pages */
-		for (i = 0; i < MT_NR_KSM; i++)
-			snap->ksm[i] = snap->removed_ns ? 0 : READ_ONCE(e->ksm[i]);
-		g = rcu_dereference(e->gone);
-		snap->has_gone = g;
-		for (i = 0; g && i < MT_NR_COUNTERS; i++)
-			snap->gone.v[i] = READ_ONCE(g->c.v[i]);
-		for (k = 0; g && k < MT_NR_KINDS; k++)
-			for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
-				snap->gone.hist[k][i] = READ_ONCE(g->c.hist[k][i]);
-		cg = rcu_dereference(e->damon);
-		snap->has_damon = cg;
-		if (cg)
-			mt_damon_cg_read(cg, &snap->damon);
+		mt_store_fill(e, snap);
 		*id = e->id;
 	}
 	rcu_read_unlock();
 	return e;
+}
+
+/* Whether a dump since @since can be told what changed.  Under mt_scan_lock. */
+static bool mt_store_since_ok(u64 since, bool removed)
+{
+	return !since ||
+	       (since > (removed ? mt_floor_all : mt_floor_live) &&
+		since <= mt_scan_gen);
+}
+
+/**
+ * mt_store_dump_begin() - start a generation for a cgroup-get dump
+ * @d: the dump; @d->gen is set
+ *
+ * Return: 0, or -ESTALE if what changed since @d->since can no longer be
+ * told (see mt_scan_gen).
+ */
+int mt_store_dump_begin(struct mt_dump *d)
+{
+	int err = 0;
+
+	mutex_lock(&mt_scan_lock);
+	if (mt_store_since_ok(d->since, d->removed))
+		d->gen = ++mt_scan_gen;
+	else
+		err = -ESTALE;
+	mutex_unlock(&mt_scan_lock);
+	return err;
+}
+
+/**
+ * mt_store_dump_next() - the next row of a cgroup-get dump
+ * @id: in: lowest id wanted; out: id of the cgroup found
+ * @snap: filled with the cgroup's counters summed over all CPUs
+ * @d: what the dump lists, from mt_store_dump_begin()
+ *
+ * Looks at every entry it passes for changes (mt_store_seen()); with
+ * @d->since, only a cgroup that changed since is a row (mt_store_sends()),
+ * removed ones too (so that the reader drops them).
+ *
+ * Context: process context, may sleep.
+ * Return: 1 if a cgroup was found, 0 if none is left, -ESTALE if what
+ * changed since @d->since can no longer be told (a tombstone it would
+ * have listed was freed meanwhile).
+ */
+int mt_store_dump_next(u64 *id, struct mt_snapshot *snap,
+		       const struct mt_dump *d)
+{
+	bool removed = d->removed || d->since;
+	unsigned long index = *id;
+	unsigned int passed = 0;
+	struct mt_cgroup *e;
+	int ret = -ESTALE;
+
+	mutex_lock(&mt_scan_lock);
+	if (!mt_store_since_ok(d->since, d->removed))
+		goto out;
+	rcu_read_lock();
+	while ((e = mt_store_next(&index, removed))) {
+		if ((!d->below || mt_store_is_below(e, d->below)) &&
+		    mt_store_sends(e, d))
+			break;
+		if (index == ULONG_MAX) {
+			e = NULL;
+			break;
+		}
+		index++;
+		/* between the cgroups it passes, let the CPU go */
+		if (++passed % 64 == 0) {
+			rcu_read_unlock();
+			cond_resched();
+			rcu_read_lock();
+		}
+	}
+	if (e) {
+		mt_store_fill(e, snap);
+		*id = e->id;
+	}
+	rcu_read_unlock();
+	ret = e ? 1 : 0;
+out:
+	mutex_unlock(&mt_scan_lock);
+	return ret;
 }
 
 /**
@@ -710,10 +925,12 @@ void mt_store_ksm_publish(void)
 
 	rcu_read_lock();
 	xa_for_each(&mt_cgroups, index, e) {
-		for (i = 0; i < MT_NR_KSM; i++) {
-			WRITE_ONCE(e->ksm[i], e->ksm_next[i]);
-			e->ksm_next[i] = 0;
+		if (memcmp(e->ksm, e->ksm_next, sizeof(e->ksm))) {
+			for (i = 0; i < MT_NR_KSM; i++)
+				WRITE_ONCE(e->ksm[i], e->ksm_next[i]);
+			mt_changed(e);
 		}
+		memset(e->ksm_next, 0, sizeof(e->ksm_next));
 		/* xa_for_each() goes on from the index: safe to let go */
 		if (++n % 256 == 0) {
 			rcu_read_unlock();
@@ -838,6 +1055,7 @@ void mt_store_damon_install(struct mt_damon_cgs *set)
 		old = rcu_replace_pointer(e->damon, cg,
 					  lockdep_is_held(&mt_store_lock));
 		mt_damon_cg_free_rcu(old);
+		mt_changed(e);
 	}
 	mutex_unlock(&mt_store_lock);
 	for (; i < set->nr; i++)
@@ -958,6 +1176,11 @@ int mt_store_init(void)
 		}
 	}
 	mt_store_sync();
+	/* the first reader syncs: hooks attached after this sync say nothing */
+	atomic_set(&mt_sync_pending, 1);
+	mt_floor_live = ktime_get_real_ns();
+	mt_floor_all = mt_floor_live;
+	mt_scan_gen = mt_floor_live;
 	return 0;
 }
 

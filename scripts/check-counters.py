@@ -10,7 +10,7 @@ Generated from the spec (--update writes them):
     node-get replies carry it;
   - userspace/counters-gen.h: the tool's enum mt_counter and
     mt_cgroup_counters[], one row per counter a cgroup-get reply carries
-    (its u64 attributes but id, parent-id and removed-ns), in the reply's
+    (its u64 attributes but id, parent-id, removed-ns and dump-gen), in the reply's
     order: attribute, JSON key (the name with _ for -), column header,
     --sort key (the name), kind (a counter when cgroup-counters has it,
     else a gauge; damon-* gauges mean something only while a kdamond is
@@ -34,7 +34,7 @@ import sys
 import yaml
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NOT_COUNTERS = ('id', 'parent-id', 'removed-ns')
+NOT_COUNTERS = ('id', 'parent-id', 'removed-ns', 'dump-gen')
 KMOD_GEN = 'kmod/counters-gen.h'
 TOOL_GEN = 'userspace/counters-gen.h'
 SCHEMA = 'Documentation/admin-guide/memtally.schema.json'

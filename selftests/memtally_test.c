@@ -414,6 +414,195 @@ TEST_F(mt, dump_subtree)
 	EXPECT_EQ(0, cg_remove("mt_subx"));
 }
 
+/* The rows of a dump since a generation, and the dump-gen it gave */
+struct rowset {
+	struct mt_row *r;
+	int n, cap;
+	uint64_t gen;	/* of the first row; 0 if no row had one */
+	int gens;	/* rows with a dump-gen */
+};
+
+static void rowset_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct rowset *s = ctx;
+
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->r = realloc(s->r, s->cap * sizeof(*s->r));
+	}
+	mt_row_parse(nlh, &s->r[s->n]);
+	if (s->r[s->n].v[MEMTALLY_A_CGROUP_DUMP_GEN] && !s->gens++)
+		s->gen = s->r[s->n].v[MEMTALLY_A_CGROUP_DUMP_GEN];
+	s->n++;
+}
+
+static int cg_dump_since(struct mt_nl *nl, uint64_t since, struct rowset *s,
+			 struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+	int err;
+
+	free(s->r);
+	memset(s, 0, sizeof(*s));
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP);
+	mt_nl_put(&req, MEMTALLY_A_CGROUP_SINCE_GEN, &since, sizeof(since));
+	err = mt_nl_talk(nl, &req, rowset_cb, s, res);
+	return err ? err : res->error;
+}
+
+static const struct mt_row *rowset_find(const struct rowset *s, uint64_t id)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->r[i].id == id)
+			return &s->r[i];
+	return NULL;
+}
+
+/* A child in cgroup @name writes to @n fresh pages, then exits. */
+static int touch_in(const char *name, unsigned long n)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED || cg_enter(name))
+			_exit(1);
+		madvise(p, n * PAGE, MADV_NOHUGEPAGE);
+		for (unsigned long i = 0; i < n; i++)
+			p[i * PAGE] = 1;
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * A dump since a generation: since 0 lists every cgroup and gives a
+ * generation in its first row; since that one, only the cgroups that
+ * counted something (not an idle one), and a removed one as a tombstone
+ * without include-removed.  A generation the module never gave, or in a
+ * do request, is an error that says so.
+ */
+TEST_F(mt, dump_since)
+{
+	uint64_t a, b, g, bogus = UINT64_MAX, one = 1;
+	struct rowset s = { 0 };
+	struct mt_nl_result res;
+	const struct mt_row *r;
+	struct id_set all;
+
+	a = cg_make("mt_since_a");
+	b = cg_make("mt_since_b");
+	ASSERT_TRUE(a && b);
+	ASSERT_EQ(0, cg_dump_since(&self->nl, 0, &s, &res)) TH_LOG("%s", res.extack);
+	ASSERT_EQ(1, s.gens);
+	ASSERT_EQ(0, cg_dump(&self->nl, &all, &res));
+	EXPECT_EQ(all.n, s.n);
+	free(all.ids);
+	EXPECT_TRUE(rowset_find(&s, a) && rowset_find(&s, b));
+	g = s.gen;
+
+	/* nothing in them since */
+	ASSERT_EQ(0, cg_dump_since(&self->nl, g, &s, &res)) TH_LOG("%s", res.extack);
+	TH_LOG("since %llu: %d rows", (unsigned long long)g, s.n);
+	EXPECT_FALSE(rowset_find(&s, a) || rowset_find(&s, b));
+	EXPECT_LE(s.gens, 1);
+	if (s.gens)
+		g = s.gen;
+
+	ASSERT_EQ(0, touch_in("mt_since_a", NPAGES));
+	ASSERT_EQ(0, cg_dump_since(&self->nl, g, &s, &res)) TH_LOG("%s", res.extack);
+	TH_LOG("since %llu: %d rows", (unsigned long long)g, s.n);
+	r = rowset_find(&s, a);
+	ASSERT_TRUE(r);
+	EXPECT_GE(r->v[MEMTALLY_A_CGROUP_FAULTS_USER], NPAGES);
+	EXPECT_FALSE(rowset_find(&s, b));
+	ASSERT_EQ(1, s.gens);
+	EXPECT_GT(s.gen, g);
+	g = s.gen;
+
+	/* a removed cgroup comes once, as a tombstone */
+	ASSERT_EQ(0, cg_remove("mt_since_b"));
+	ASSERT_EQ(0, cg_dump_since(&self->nl, g, &s, &res)) TH_LOG("%s", res.extack);
+	r = rowset_find(&s, b);
+	ASSERT_TRUE(r);
+	EXPECT_GT(r->v[MEMTALLY_A_CGROUP_REMOVED_NS], 0);
+	g = s.gen;
+	ASSERT_EQ(0, cg_dump_since(&self->nl, g, &s, &res));
+	EXPECT_FALSE(rowset_find(&s, b));
+
+	EXPECT_EQ(-ESTALE, cg_dump_since(&self->nl, bogus, &s, &res));
+	if (mt_dump_start_has_extack())
+		EXPECT_STREQ("since-gen is too old (or of an earlier load) to tell what changed since; dump with 0",
+			     res.extack);
+	EXPECT_EQ(-ESTALE, cg_dump_since(&self->nl, one, &s, &res));
+	EXPECT_EQ(-EINVAL, mt_raw_request(&self->nl, MEMTALLY_CMD_CGROUP_GET, 0,
+					  MEMTALLY_A_CGROUP_SINCE_GEN, &one,
+					  sizeof(one), &res));
+	EXPECT_STREQ("a do request takes no since-gen; use a dump", res.extack);
+	free(s.r);
+	EXPECT_EQ(0, cg_remove("mt_since_a"));
+}
+
+/*
+ * Numbers kept from dumps since a generation are the module's: two readers
+ * that take turns, each merging the rows of its dumps while a cgroup
+ * faults on every CPU (each dump clears what changed for the other too),
+ * end, once the faults stop, with that cgroup's count exactly.
+ */
+TEST_F(mt, dump_since_misses_nothing)
+{
+	uint64_t id, g[2] = { 0 }, kept[2] = { 0 };
+	struct rowset s = { 0 };
+	struct mt_nl_result res;
+	const struct mt_row *r;
+	struct cg_counts c;
+	pid_t pid[2];
+	int i, rounds;
+
+	id = cg_make("mt_since_busy");
+	ASSERT_NE(0, id);
+	for (i = 0; i < 2; i++) {
+		pid[i] = fork();
+		ASSERT_GE(pid[i], 0);
+		if (pid[i] == 0) {
+			if (cg_enter("mt_since_busy"))
+				_exit(1);
+			for (;;)
+				if (touch_in("mt_since_busy", 64))
+					_exit(1);
+		}
+	}
+	for (rounds = 0; rounds < 200; rounds++) {
+		int k = rounds % 2;
+
+		ASSERT_EQ(0, cg_dump_since(&self->nl, g[k], &s, &res)) TH_LOG("%s", res.extack);
+		r = rowset_find(&s, id);
+		if (r)
+			kept[k] = r->v[MEMTALLY_A_CGROUP_FAULTS_USER];
+		if (s.gens)
+			g[k] = s.gen;
+		if (rounds == 150) {	/* the children and theirs */
+			ASSERT_EQ(0, cg_write("mt_since_busy", "cgroup.kill", "1"));
+			for (i = 0; i < 2; i++)
+				waitpid(pid[i], NULL, 0);
+		}
+	}
+	free(s.r);
+	ASSERT_EQ(0, cg_get(&self->nl, id, &c, &res));
+	TH_LOG("%llu user faults, %llu and %llu kept from the dumps since",
+	       (unsigned long long)c.faults_user, (unsigned long long)kept[0],
+	       (unsigned long long)kept[1]);
+	EXPECT_GT(c.faults_user, 64);
+	EXPECT_EQ(c.faults_user, kept[0]);
+	EXPECT_EQ(c.faults_user, kept[1]);
+	EXPECT_EQ(0, cg_remove("mt_since_busy"));
+}
+
 TEST_F(mt, unknown_id)
 {
 	struct mt_nl_result res;
