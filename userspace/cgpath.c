@@ -351,11 +351,13 @@ static void cgnames_forget(struct mt_cgnames *c, uint64_t id)
 		c->ngone++;
 }
 
-/* Looks @id up by its file handle; false if that cannot tell (walk). */
-static bool cgnames_by_handle(struct mt_cgnames *c, uint64_t id)
+/*
+ * Adds @id's path to the end of the map by its file handle, or remembers
+ * it removed; false if that cannot tell (walk).
+ */
+static bool cgnames_handle_add(struct mt_cgnames *c, uint64_t id)
 {
 	char path[PATH_MAX];
-	size_t i;
 	int err, fd;
 
 	if (!c->mnt) {	/* the first lookup: open the mount once */
@@ -367,6 +369,7 @@ static bool cgnames_by_handle(struct mt_cgnames *c, uint64_t id)
 	err = mt_cgid_path(c->mnt - 1, c->root, id, path, sizeof(path));
 	if (err == -ESTALE) {
 		cgnames_forget(c, id);
+		c->lookups++;
 		return true;
 	}
 	if (err || cgmap_add(&c->map, id, path)) {
@@ -374,6 +377,19 @@ static bool cgnames_by_handle(struct mt_cgnames *c, uint64_t id)
 		c->mnt = -1;	/* walk from now on */
 		return false;
 	}
+	c->lookups++;
+	return true;
+}
+
+/* Looks @id up by its file handle; false if that cannot tell (walk). */
+static bool cgnames_by_handle(struct mt_cgnames *c, uint64_t id)
+{
+	size_t i, nr = c->map.nr;
+
+	if (!cgnames_handle_add(c, id))
+		return false;
+	if (c->map.nr == nr)	/* removed */
+		return true;
 	/* keep the map sorted: move the new entry into its place */
 	for (i = c->map.nr - 1; i && c->map.ent[i - 1].id > id; i--) {
 		struct mt_cgent t = c->map.ent[i];
@@ -400,10 +416,8 @@ const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id)
 
 	if (path || cgnames_gone(c, id))
 		return path;
-	if (cgnames_by_handle(c, id)) {
-		c->lookups++;
+	if (cgnames_by_handle(c, id))
 		return mt_cgmap_path(&c->map, id);
-	}
 	mt_cgmap_free(&c->map);
 	c->walks++;
 	if (mt_cgmap_load(&c->map, c->root))
@@ -412,6 +426,58 @@ const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id)
 	if (!path)
 		cgnames_forget(c, id);
 	return path;
+}
+
+/**
+ * mt_cgnames_ids() - look up at once the @n ids of @ids not yet known
+ *
+ * As mt_cgnames_path() would for each, but the map is sorted once: the
+ * paths are then mt_cgmap_path(&@c->map, id).  A walk (where file handles
+ * cannot be used) makes a new map: paths taken from the old one are gone.
+ *
+ * Return: 0 or a negative errno.
+ */
+int mt_cgnames_ids(struct mt_cgnames *c, const uint64_t *ids, size_t n)
+{
+	size_t i, sorted = c->map.nr;
+	struct mt_cgmap known;
+
+	for (i = 0; i < n; i++) {
+		known = (struct mt_cgmap){ .ent = c->map.ent, .nr = sorted };
+		if (mt_cgmap_path(&known, ids[i]) || cgnames_gone(c, ids[i]) ||
+		    cgnames_handle_add(c, ids[i]))
+			continue;
+		mt_cgmap_free(&c->map);
+		c->walks++;
+		return mt_cgmap_load(&c->map, c->root);
+	}
+	qsort(c->map.ent, c->map.nr, sizeof(*c->map.ent), cgent_cmp);
+	return 0;
+}
+
+static int id_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Forget the paths of the @n cgroups @ids (sorted), removed: a reader that
+ * runs for long keeps only the paths of the cgroups that are there.
+ */
+void mt_cgnames_drop(struct mt_cgnames *c, const uint64_t *ids, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; n && i < c->map.nr; i++) {
+		if (bsearch(&c->map.ent[i].id, ids, n, sizeof(*ids), id_cmp))
+			free(c->map.ent[i].path);
+		else
+			c->map.ent[k++] = c->map.ent[i];
+	}
+	if (n)
+		c->map.nr = k;
 }
 
 void mt_cgnames_free(struct mt_cgnames *c)

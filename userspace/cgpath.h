@@ -44,6 +44,8 @@ int mt_cgid_path(int mnt, const char *root, uint64_t id, char *buf,
 const char *mt_cgmap_path(const struct mt_cgmap *map, uint64_t id);
 void mt_cgmap_free(struct mt_cgmap *map);
 const char *mt_cgnames_path(struct mt_cgnames *c, uint64_t id);
+int mt_cgnames_ids(struct mt_cgnames *c, const uint64_t *ids, size_t n);
+void mt_cgnames_drop(struct mt_cgnames *c, const uint64_t *ids, size_t n);
 void mt_cgnames_free(struct mt_cgnames *c);
 int mt_cgpath_id(const char *root, const char *path, uint64_t *id);
 int mt_cgpath_canon(const char *root, const char *path, char *buf,

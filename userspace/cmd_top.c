@@ -135,8 +135,7 @@ int top_parse(int argc, char **argv, struct top_opts *o)
 
 /* The counters at one moment, sorted by id, with their paths */
 struct snap {
-	struct mt_rows cg;
-	struct mt_cgmap map;	/* the rows' paths point into it */
+	struct mt_rows cg;	/* the paths point into top.names */
 	bool wss;		/* a DAMON context is bound */
 	bool ksm;		/* the kernel has KSM: ksm_sv */
 	struct mt_ksm_savings ksm_sv;
@@ -150,6 +149,10 @@ struct top {
 	char root[PATH_MAX];
 	uint64_t page_size;
 	struct mt_nl nl;
+	struct mt_cgroups_reader rd;	/* each snap reads what changed */
+	struct mt_cgnames names;	/* the paths of the rows */
+	uint64_t *gone;		/* ids of the rows the last snap dropped */
+	size_t ngone;
 	struct snap s[2];
 	struct snap *prev, *cur;
 	struct mt_top_row *all, *shown;	/* of the last refresh */
@@ -161,7 +164,6 @@ struct top {
 static void snap_free(struct snap *s)
 {
 	mt_rows_free(&s->cg);
-	mt_cgmap_free(&s->map);
 }
 
 /*
@@ -184,15 +186,80 @@ static int ksm_take(struct top *t, struct snap *s)
 	return 0;
 }
 
-/* Prints the error.  Return: 0 or -1. */
+/*
+ * The ids of @old's rows that @cur (both sorted by id) no longer has, into
+ * t->gone, for their paths to be dropped once no row points to them.
+ * Return: 0 or -1 (out of memory, printed).
+ */
+static int gone_note(struct top *t, const struct mt_rows *old,
+		     const struct mt_rows *cur)
+{
+	size_t i, j = 0;
+	void *v;
+
+	v = realloc(t->gone, (old->nr + 1) * sizeof(*t->gone));
+	if (!v) {
+		mt_err("out of memory");
+		return -1;
+	}
+	t->gone = v;
+	t->ngone = 0;
+	for (i = 0; i < old->nr; i++) {
+		while (j < cur->nr && cur->v[j].id < old->v[i].id)
+			j++;
+		if (j == cur->nr || cur->v[j].id != old->v[i].id)
+			t->gone[t->ngone++] = old->v[i].id;
+	}
+	return 0;
+}
+
+/*
+ * The paths of @s's rows that have none: rows copied from the last snap
+ * keep theirs, unless a walk made a new map.  Return: 0 or -1 (printed).
+ */
+static int paths_fill(struct top *t, struct snap *s)
+{
+	unsigned long walks = t->names.walks;
+	uint64_t *ids = calloc(s->cg.nr + 1, sizeof(*ids));
+	size_t i, n = 0;
+	int err = ids ? 0 : -ENOMEM;
+
+	for (i = 0; ids && i < s->cg.nr; i++)
+		if (!s->cg.v[i].path)
+			ids[n++] = s->cg.v[i].id;
+	if (!err)
+		err = mt_cgnames_ids(&t->names, ids, n);
+	free(ids);
+	if (err) {
+		mt_err("%s: %s", t->root, strerror(-err));
+		return -1;
+	}
+	for (i = 0; i < s->cg.nr; i++)
+		if (!s->cg.v[i].path || walks != t->names.walks)
+			s->cg.v[i].path = mt_cgmap_path(&t->names.map,
+							s->cg.v[i].id);
+	return 0;
+}
+
+/*
+ * Every cgroup's row into @s: what changed since the other snap, and the
+ * other's rows for the rest.  Prints the error.  Return: 0 or -1.
+ */
 static int snap_take(struct top *t, struct snap *s)
 {
+	const struct snap *old = s == &t->s[0] ? &t->s[1] : &t->s[0];
 	struct mt_damon_info info = { 0 };
+	int err;
 
-	s->cg.nr = 0;
-	mt_cgmap_free(&s->map);
-	if (mt_cli_cgroups(&t->nl, NULL, 0, &s->cg) ||
-	    mt_cli_paths(&s->map, t->root, s->cg.v, s->cg.nr))
+	/* the rows that pointed to them were in @s, which is made anew */
+	mt_cgnames_drop(&t->names, t->gone, t->ngone);
+	t->ngone = 0;
+	err = mt_nl_cgroups_update(&t->nl, &t->rd, &old->cg, &s->cg);
+	if (err) {
+		mt_nl_report(&t->nl, "reading cgroups", err);
+		return -1;
+	}
+	if (gone_note(t, &old->cg, &s->cg) || paths_fill(t, s))
 		return -1;
 	s->mono_ns = mt_now_ns(CLOCK_MONOTONIC);
 	s->real_ns = mt_now_ns(CLOCK_REALTIME);
@@ -610,9 +677,12 @@ int cmd_top(int argc, char **argv, bool json)
 	t.page_size = sysconf(_SC_PAGESIZE);
 	if (mt_cli_cgroot(t.root, sizeof(t.root)) || mt_nl_open(&t.nl))
 		return MT_EXIT_RUNTIME;
+	t.names.root = t.root;
 	err = o.batch ? batch(&t) : view(&t);
 	snap_free(&t.s[0]);
 	snap_free(&t.s[1]);
+	mt_cgnames_free(&t.names);
+	free(t.gone);
 	free(t.all);
 	free(t.shown);
 	mt_nl_close(&t.nl);

@@ -338,6 +338,22 @@ static int cgroup_reply(struct nlattr *attrs, int len, void *arg)
 	return add_row(arg, attrs, len, mt_cgroup_decode);
 }
 
+/* The rows of a dump since a generation, and the one it gives */
+struct since_reply {
+	struct mt_rows *l;
+	uint64_t gen;
+};
+
+static int cgroup_since_reply(struct nlattr *attrs, int len, void *arg)
+{
+	struct since_reply *r = arg;
+	struct nlattr *g = nla_find(attrs, len, MEMTALLY_A_CGROUP_DUMP_GEN);
+
+	if (g && !r->gen && nla_len(g) == sizeof(uint64_t))
+		r->gen = nla_get_u64(g);
+	return add_row(r->l, attrs, len, mt_cgroup_decode);
+}
+
 static int node_reply(struct nlattr *attrs, int len, void *arg)
 {
 	return add_row(arg, attrs, len, mt_node_decode);
@@ -345,6 +361,32 @@ static int node_reply(struct nlattr *attrs, int len, void *arg)
 
 /* dumps cut short by cgroups made or removed meanwhile: tries in all */
 #define MT_DUMP_TRIES	10
+
+/* cgroups_get() with the replies fed to @parse(@arg), which fills @l */
+static int cgroups_exchange(struct mt_nl *nl, int attr, uint64_t v,
+			    int flags, struct mt_rows *l,
+			    mt_nl_parse_t parse, void *arg)
+{
+	size_t start = l->nr;
+	struct nl_msg *msg;
+	int err, tries = 0;
+
+	do {
+		l->nr = start;	/* rows own nothing yet */
+		msg = mt_nl_msg(nl, MEMTALLY_CMD_CGROUP_GET, flags);
+		if (msg && attr && nla_put_u64(msg, attr, v)) {
+			nlmsg_free(msg);
+			msg = NULL;
+		}
+		err = mt_nl_exchange(nl, msg, parse, arg);
+	} while (err == -EAGAIN && ++tries < MT_DUMP_TRIES);
+	if (err == -EAGAIN) {
+		mt_err("cgroups were made or removed during each of %d dumps: the last is shown, and may mix the hierarchy before and after a change",
+		       MT_DUMP_TRIES);
+		err = 0;
+	}
+	return err;
+}
 
 /*
  * Appends to @l the rows of a cgroup-get request: with @attr 0 a dump of
@@ -358,25 +400,7 @@ static int node_reply(struct nlattr *attrs, int len, void *arg)
 static int cgroups_get(struct mt_nl *nl, int attr, uint64_t v, int flags,
 		       struct mt_rows *l)
 {
-	size_t start = l->nr;
-	struct nl_msg *msg;
-	int err, tries = 0;
-
-	do {
-		l->nr = start;	/* rows own nothing yet */
-		msg = mt_nl_msg(nl, MEMTALLY_CMD_CGROUP_GET, flags);
-		if (msg && attr && nla_put_u64(msg, attr, v)) {
-			nlmsg_free(msg);
-			msg = NULL;
-		}
-		err = mt_nl_exchange(nl, msg, cgroup_reply, l);
-	} while (err == -EAGAIN && ++tries < MT_DUMP_TRIES);
-	if (err == -EAGAIN) {
-		mt_err("cgroups were made or removed during each of %d dumps: the last is shown, and may mix the hierarchy before and after a change",
-		       MT_DUMP_TRIES);
-		err = 0;
-	}
-	return err;
+	return cgroups_exchange(nl, attr, v, flags, l, cgroup_reply, l);
 }
 
 /* Appends to @l the rows of every tracked cgroup, or with @id of that one. */
@@ -398,6 +422,100 @@ int mt_nl_cgroups_below(struct mt_nl *nl, uint64_t ancestor,
 			      NLM_F_DUMP, l);
 
 	return err == -EINVAL ? mt_nl_cgroups(nl, NULL, l) : err;
+}
+
+/*
+ * Appends to @l the rows of the cgroups that changed since generation
+ * *@gen (0: of every cgroup), removed ones as tombstones, in id order; sets
+ * *@gen to the generation for the next call (unchanged if no row came).
+ * Return: 0, -ESTALE if the module can no longer tell (call with 0),
+ * -EINVAL from a module without since-gen, or another negative errno.
+ */
+int mt_nl_cgroups_since(struct mt_nl *nl, uint64_t *gen, struct mt_rows *l)
+{
+	struct since_reply r = { .l = l };
+	int err;
+
+	err = cgroups_exchange(nl, MEMTALLY_A_CGROUP_SINCE_GEN, *gen,
+			       NLM_F_DUMP, l, cgroup_since_reply, &r);
+	if (!err && r.gen)
+		*gen = r.gen;
+	return err;
+}
+
+/*
+ * @out: the rows of @old (sorted by id) with those of @changed (sorted by
+ * id, from mt_nl_cgroups_since()) in their place; a removed cgroup's row
+ * is left out unless @removed.  Return: 0 or -ENOMEM.
+ */
+int mt_rows_merge(struct mt_rows *out, const struct mt_rows *old,
+		  const struct mt_rows *changed, bool removed)
+{
+	size_t i = 0, j = 0, n = old->nr + changed->nr;
+	const struct mt_cgroup *r;
+
+	out->nr = 0;
+	if (n > out->cap) {
+		void *v = realloc(out->v, n * sizeof(*out->v));
+
+		if (!v)
+			return -ENOMEM;
+		out->v = v;
+		out->cap = n;
+	}
+	while (i < old->nr || j < changed->nr) {
+		if (j == changed->nr ||
+		    (i < old->nr && old->v[i].id < changed->v[j].id)) {
+			r = &old->v[i++];
+		} else {
+			if (i < old->nr && old->v[i].id == changed->v[j].id)
+				i++;
+			r = &changed->v[j++];
+			if (r->removed_ns && !removed)
+				continue;
+		}
+		out->v[out->nr++] = *r;
+	}
+	return 0;
+}
+
+/**
+ * mt_nl_cgroups_update() - every tracked cgroup's row, from the last ones
+ * @rd: the reader's state; zeroed before the first call
+ * @old: the rows of the last call (sorted by id), empty for the first
+ * @out: the rows, sorted by id; @old's unchanged rows are copied
+ *
+ * Reads only the cgroups that changed since @old where the module can tell
+ * (since-gen), else every cgroup's.  @out and @old are distinct.
+ * Return: 0 or a negative errno.
+ */
+int mt_nl_cgroups_update(struct mt_nl *nl, struct mt_cgroups_reader *rd,
+			 const struct mt_rows *old, struct mt_rows *out)
+{
+	struct mt_rows changed = { 0 };
+	int err;
+
+	out->nr = 0;
+	if (!rd->plain && rd->gen) {
+		err = mt_nl_cgroups_since(nl, &rd->gen, &changed);
+		if (!err) {
+			rd->since++;
+			err = mt_rows_merge(out, old, &changed, false);
+		}
+		mt_rows_free(&changed);
+		if (err != -ESTALE)
+			return err;
+	}
+	rd->full++;
+	rd->gen = 0;
+	if (!rd->plain) {
+		err = mt_nl_cgroups_since(nl, &rd->gen, out);
+		if (err != -EINVAL)
+			return err;
+		rd->plain = true;	/* a module without since-gen */
+		out->nr = 0;
+	}
+	return mt_nl_cgroups(nl, NULL, out);
 }
 
 /* Appends to @l the row of every NUMA node. */

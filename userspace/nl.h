@@ -3,6 +3,7 @@
 #ifndef MT_NL_H
 #define MT_NL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,13 @@ struct mt_rows {
 	size_t nr, cap;
 };
 
+/* The state of a reader of every cgroup's rows, again and again */
+struct mt_cgroups_reader {
+	uint64_t gen;		/* of the rows last read; 0: none */
+	bool plain;		/* the module has no since-gen: full dumps */
+	unsigned long full, since;	/* reads of each kind */
+};
+
 int mt_nl_connect(struct mt_nl *nl, const char *family);
 int mt_nl_open(struct mt_nl *nl);
 int mt_nl_open_errno(struct mt_nl *nl);
@@ -48,6 +56,11 @@ int mt_nl_status(struct mt_nl *nl, struct mt_status *st);
 int mt_nl_cgroups(struct mt_nl *nl, const uint64_t *id, struct mt_rows *l);
 int mt_nl_cgroups_below(struct mt_nl *nl, uint64_t ancestor,
 			struct mt_rows *l);
+int mt_nl_cgroups_since(struct mt_nl *nl, uint64_t *gen, struct mt_rows *l);
+int mt_rows_merge(struct mt_rows *out, const struct mt_rows *old,
+		  const struct mt_rows *changed, bool removed);
+int mt_nl_cgroups_update(struct mt_nl *nl, struct mt_cgroups_reader *rd,
+			 const struct mt_rows *old, struct mt_rows *out);
 int mt_nl_ksm(struct mt_nl *nl, struct mt_ksm *k);
 int mt_nl_nodes(struct mt_nl *nl, struct mt_rows *l);
 void mt_rows_free(struct mt_rows *l);

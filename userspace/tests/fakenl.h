@@ -26,6 +26,9 @@
 
 static const void *fake_reply;
 static size_t fake_len;
+/* the answer to the next request, if any (fake_then()) */
+static const void *fake_reply2;
+static size_t fake_len2;
 
 static inline int fake_recv(struct nl_sock *sk, struct sockaddr_nl *from,
 			    unsigned char **buf, struct ucred **creds)
@@ -34,6 +37,11 @@ static inline int fake_recv(struct nl_sock *sk, struct sockaddr_nl *from,
 
 	(void)sk;
 	(void)creds;
+	if (!n && fake_len2) {	/* the next request's */
+		fake_reply = fake_reply2;
+		n = fake_len2;
+		fake_len2 = 0;
+	}
 	if (!n)
 		return -NLE_BAD_SOCK;
 	fake_len = 0;
@@ -73,6 +81,13 @@ static inline int fake_open(struct mt_nl *nl, const void *reply, size_t len)
 	return 0;
 }
 
+/* After the first reply, the next request is answered @len bytes at @reply */
+static inline void fake_then(const void *reply, size_t len)
+{
+	fake_reply2 = reply;
+	fake_len2 = len;
+}
+
 /* Appends the message @msg (freed) to @buf at @len: a fake reply */
 static inline void fake_append(char *buf, size_t *len, struct nl_msg *msg)
 {
@@ -94,6 +109,34 @@ static inline struct nl_msg *fake_status_msg(void)
 	nla_put_string(msg, MEMTALLY_A_STATUS_KERNEL_RELEASE, "6.12.0");
 	nla_put_u64(msg, MEMTALLY_A_STATUS_NR_CGROUPS, 3);
 	nla_put_u64(msg, MEMTALLY_A_STATUS_UNATTRIBUTED, 0);
+	return msg;
+}
+
+/* A cgroup-get dump row of cgroup @id with @faults user faults; @gen: dump-gen */
+static inline struct nl_msg *fake_cgroup_msg(uint64_t id, uint64_t faults,
+					     uint64_t removed_ns, uint64_t gen)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, NLM_F_MULTI,
+		    MEMTALLY_CMD_CGROUP_GET, MEMTALLY_FAMILY_VERSION);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, id);
+	if (gen)
+		nla_put_u64(msg, MEMTALLY_A_CGROUP_DUMP_GEN, gen);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_PARENT_ID, id > 1 ? 1 : 0);
+	if (removed_ns)
+		nla_put_u64(msg, MEMTALLY_A_CGROUP_REMOVED_NS, removed_ns);
+	if (faults)
+		nla_put_u64(msg, MEMTALLY_A_CGROUP_FAULTS_USER, faults);
+	return msg;
+}
+
+/* The end of a dump, with its errno (0: a complete one) */
+static inline struct nl_msg *fake_done_msg(int err)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI);
+
+	nlmsg_append(msg, &err, sizeof(err), NLMSG_ALIGNTO);
 	return msg;
 }
 

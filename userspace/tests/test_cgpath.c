@@ -165,7 +165,7 @@ static void cgnames_storm(void)
 {
 	struct mt_cgnames c = { .root = tree };
 	char path[PATH_MAX];
-	uint64_t id;
+	uint64_t id, two[2];
 	int i;
 
 	CHECK_STR(mt_cgnames_path(&c, ino("/a/b")), "/a/b");
@@ -199,6 +199,17 @@ static void cgnames_storm(void)
 	CHECK(!mt_cgnames_path(&c, UINT64_MAX - 7));	/* forgotten */
 	CHECK_U64(c.walks, 7 + MT_CGNAMES_GONE);
 	rmdir(path);
+	mt_cgnames_free(&c);
+
+	/* at once: one walk finds any number of ids, then none is needed */
+	c = (struct mt_cgnames){ .root = tree };
+	two[0] = ino("/a");
+	two[1] = ino("/a/b");
+	CHECK(mt_cgnames_ids(&c, two, 2) == 0);
+	CHECK_U64(c.walks, 1);
+	CHECK_STR(mt_cgmap_path(&c.map, two[1]), "/a/b");
+	CHECK(mt_cgnames_ids(&c, two, 2) == 0);
+	CHECK_U64(c.walks, 1);
 	mt_cgnames_free(&c);
 }
 
@@ -252,6 +263,19 @@ static void cgid_handles(void)
 	mt_cgnames_free(&c);
 
 	ids[2] = ids[1] + 1000000;
+	/* at once, as top does for the rows without a path: no walk */
+	c = (struct mt_cgnames){ .root = root };
+	CHECK(mt_cgnames_ids(&c, ids, 3) == 0);
+	CHECK_U64(c.map.nr, 1);
+	CHECK_U64(c.lookups, 3);
+	CHECK(mt_cgnames_ids(&c, ids, 3) == 0);
+	CHECK_U64(c.lookups, 3);	/* known, or known removed */
+	CHECK_STR(mt_cgmap_path(&c.map, ids[0]), dir + strlen(root));
+	mt_cgnames_drop(&c, ids, 1);
+	CHECK_U64(c.map.nr, 0);
+	CHECK_U64(c.walks, 0);
+	mt_cgnames_free(&c);
+
 	CHECK(mt_cgmap_ids(&map, root, ids, 3) == 0);
 	CHECK_U64(map.nr, 1);
 	CHECK_STR(mt_cgmap_path(&map, ids[0]), dir + strlen(root));

@@ -213,6 +213,151 @@ static void status_replies(void)
 	mt_nl_close(&nl);
 }
 
+static struct mt_rows rows_of(const uint64_t *ids, const uint64_t *faults,
+			      const uint64_t *removed, size_t n)
+{
+	struct mt_rows l = { calloc(n + 1, sizeof(*l.v)), n, n };
+
+	for (size_t i = 0; i < n; i++) {
+		l.v[i].id = ids[i];
+		l.v[i].counters[MT_CTR_FAULTS_USER] = faults[i];
+		l.v[i].removed_ns = removed ? removed[i] : 0;
+	}
+	return l;
+}
+
+/* Changed rows replace old ones by id; removed ones go unless asked for */
+static void rows_merge(void)
+{
+	static const uint64_t oid[] = { 1, 3, 5, 9 }, of[] = { 10, 30, 50, 90 };
+	static const uint64_t cid[] = { 2, 3, 5, 7 }, cf[] = { 20, 31, 51, 70 };
+	static const uint64_t crm[] = { 0, 0, 123, 0 };
+	struct mt_rows old = rows_of(oid, of, NULL, 4);
+	struct mt_rows ch = rows_of(cid, cf, crm, 4), out = { 0 };
+	static const uint64_t want[] = { 1, 2, 3, 7, 9 }, wantf[] = { 10, 20, 31, 70, 90 };
+
+	CHECK(mt_rows_merge(&out, &old, &ch, false) == 0);
+	CHECK_U64(out.nr, 5);
+	for (size_t i = 0; i < out.nr && i < 5; i++) {
+		CHECK_U64(out.v[i].id, want[i]);
+		CHECK_U64(out.v[i].counters[MT_CTR_FAULTS_USER], wantf[i]);
+	}
+	CHECK(mt_rows_merge(&out, &old, &ch, true) == 0);
+	CHECK_U64(out.nr, 6);
+	CHECK_U64(out.v[3].id, 5);
+	CHECK_U64(out.v[3].removed_ns, 123);
+	/* nothing changed: the old rows */
+	ch.nr = 0;
+	CHECK(mt_rows_merge(&out, &old, &ch, false) == 0);
+	CHECK_U64(out.nr, 4);
+	mt_rows_free(&old);
+	mt_rows_free(&ch);
+	mt_rows_free(&out);
+}
+
+/*
+ * A dump since a generation: the first row's dump-gen is the next one; a
+ * dump with no row keeps the generation.  An update merges what changed,
+ * dumps everything again after ESTALE, and plainly with a module that
+ * refuses since-gen (EINVAL), from then on.
+ */
+static void cgroups_since(void)
+{
+	struct mt_cgroups_reader rd = { 0 };
+	struct mt_rows l = { 0 }, old = { 0 };
+	char buf[2048], buf2[2048];
+	size_t len = 0, len2 = 0;
+	uint64_t gen = 5;
+	struct mt_nl nl;
+
+	fake_append(buf, &len, fake_cgroup_msg(1, 100, 0, 77));
+	fake_append(buf, &len, fake_cgroup_msg(4, 40, 0, 0));
+	fake_append(buf, &len, fake_done_msg(0));
+	CHECK(fake_open(&nl, buf, len) == 0);
+	CHECK(mt_nl_cgroups_since(&nl, &gen, &l) == 0);
+	CHECK_U64(gen, 77);
+	CHECK_U64(l.nr, 2);
+	mt_nl_close(&nl);
+
+	len = 0;
+	fake_append(buf, &len, fake_done_msg(0));
+	CHECK(fake_open(&nl, buf, len) == 0);
+	l.nr = 0;
+	CHECK(mt_nl_cgroups_since(&nl, &gen, &l) == 0);
+	CHECK_U64(gen, 77);
+	CHECK_U64(l.nr, 0);
+	mt_nl_close(&nl);
+
+	/* update: the first one dumps everything (since 0) */
+	len = 0;
+	fake_append(buf, &len, fake_cgroup_msg(1, 100, 0, 80));
+	fake_append(buf, &len, fake_cgroup_msg(4, 40, 0, 0));
+	fake_append(buf, &len, fake_cgroup_msg(6, 60, 0, 0));
+	fake_append(buf, &len, fake_done_msg(0));
+	CHECK(fake_open(&nl, buf, len) == 0);
+	CHECK(mt_nl_cgroups_update(&nl, &rd, &old, &l) == 0);
+	CHECK_U64(rd.gen, 80);
+	CHECK_U64(l.nr, 3);
+	CHECK_U64(rd.full, 1);
+	mt_nl_close(&nl);
+
+	/* then what changed: 4 counted, 6 was removed */
+	old = l;
+	l = (struct mt_rows){ 0 };
+	len = 0;
+	fake_append(buf, &len, fake_cgroup_msg(4, 44, 0, 81));
+	fake_append(buf, &len, fake_cgroup_msg(6, 60, 999, 0));
+	fake_append(buf, &len, fake_done_msg(0));
+	CHECK(fake_open(&nl, buf, len) == 0);
+	CHECK(mt_nl_cgroups_update(&nl, &rd, &old, &l) == 0);
+	CHECK_U64(rd.gen, 81);
+	CHECK_U64(rd.since, 1);
+	CHECK_U64(l.nr, 2);
+	CHECK_U64(l.v[0].counters[MT_CTR_FAULTS_USER], 100);
+	CHECK_U64(l.v[1].counters[MT_CTR_FAULTS_USER], 44);
+	mt_nl_close(&nl);
+
+	/* ESTALE: everything again */
+	mt_rows_free(&old);
+	old = l;
+	l = (struct mt_rows){ 0 };
+	len = 0;
+	fake_append(buf, &len, fake_done_msg(-ESTALE));
+	fake_append(buf2, &len2, fake_cgroup_msg(1, 101, 0, 90));
+	fake_append(buf2, &len2, fake_done_msg(0));
+	CHECK(fake_open(&nl, buf, len) == 0);
+	fake_then(buf2, len2);
+	CHECK(mt_nl_cgroups_update(&nl, &rd, &old, &l) == 0);
+	CHECK_U64(rd.gen, 90);
+	CHECK_U64(rd.full, 2);
+	CHECK_U64(l.nr, 1);
+	CHECK_U64(l.v[0].counters[MT_CTR_FAULTS_USER], 101);
+	mt_nl_close(&nl);
+
+	/* a module without since-gen refuses it: plain dumps from now on */
+	len = len2 = 0;
+	fake_append(buf, &len, fake_done_msg(-ESTALE));
+	fake_append(buf2, &len2, fake_done_msg(-EINVAL));
+	CHECK(fake_open(&nl, buf, len) == 0);
+	fake_then(buf2, len2);
+	CHECK(mt_nl_cgroups_update(&nl, &rd, &old, &l) != 0);
+	mt_nl_close(&nl);
+	len = len2 = 0;
+	fake_append(buf, &len, fake_done_msg(-EINVAL));
+	fake_append(buf2, &len2, fake_cgroup_msg(3, 3, 0, 0));
+	fake_append(buf2, &len2, fake_done_msg(0));
+	rd = (struct mt_cgroups_reader){ 0 };
+	CHECK(fake_open(&nl, buf, len) == 0);
+	fake_then(buf2, len2);
+	CHECK(mt_nl_cgroups_update(&nl, &rd, &old, &l) == 0);
+	CHECK(rd.plain);
+	CHECK_U64(l.nr, 1);
+	CHECK_U64(l.v[0].id, 3);
+	mt_nl_close(&nl);
+	mt_rows_free(&old);
+	mt_rows_free(&l);
+}
+
 void test_nl(void)
 {
 	RUN(extack_error);
@@ -220,4 +365,6 @@ void test_nl(void)
 	RUN(error_lines);
 	RUN(exchange_nlctrl);
 	RUN(status_replies);
+	RUN(rows_merge);
+	RUN(cgroups_since);
 }
