@@ -288,14 +288,26 @@ int mt_cli_unbound(void)
 int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 		 size_t n)
 {
+	return mt_cli_paths_if(map, root, v, n, NULL);
+}
+
+/*
+ * mt_cli_paths() for the rows @want says (NULL: every row); the others'
+ * path is NULL, as a removed cgroup's.
+ */
+int mt_cli_paths_if(struct mt_cgmap *map, const char *root,
+		    struct mt_cgroup *v, size_t n,
+		    bool (*want)(const struct mt_cgroup *))
+{
 	uint64_t *ids = calloc(n + 1, sizeof(*ids));
-	size_t i;
+	size_t i, k = 0;
 	int err = ids ? 0 : -ENOMEM;
 
 	for (i = 0; ids && i < n; i++)
-		ids[i] = v[i].id;
+		if (!want || want(&v[i]))
+			ids[k++] = v[i].id;
 	if (!err)
-		err = mt_cgmap_ids(map, root, ids, n);
+		err = mt_cgmap_ids(map, root, ids, k);
 	free(ids);
 	if (err) {
 		mt_err("%s: %s", root, strerror(-err));

@@ -43,6 +43,9 @@ int mt_cli_cgroup_canon(const char *root, const char *path, char *buf,
 int mt_cli_damon(struct mt_nl *nl, struct mt_damon_info *info,
 		 bool need_bound);
 int mt_cli_unbound(void);
+int mt_cli_paths_if(struct mt_cgmap *map, const char *root,
+		    struct mt_cgroup *v, size_t n,
+		    bool (*want)(const struct mt_cgroup *));
 int mt_cli_paths(struct mt_cgmap *map, const char *root, struct mt_cgroup *v,
 		 size_t n);
 

@@ -201,5 +201,7 @@ int cmd_export(int argc, char **argv, bool json)
 		fputs(export_usage, stdout);
 		return MT_EXIT_OK;
 	}
-	return mt_export_write(&o, &s, mt_sources_read(&s, o.prefix));
+	/* the paths of only the cgroups written, unless --all */
+	return mt_export_write(&o, &s, mt_sources_read(&s, o.prefix,
+				o.all ? NULL : mt_prom_row_active));
 }

@@ -370,7 +370,7 @@ struct json_object *mt_snapshot_take(unsigned int what)
 	}
 	/* the module first: its cgroups' files then are there too */
 	if (what & MT_TAKE_MODULE) {
-		err = mt_sources_read(&s, NULL);
+		err = mt_sources_read(&s, NULL, NULL);
 		if (err == -ENOENT)
 			err = 0;	/* said */
 		else if (!err)

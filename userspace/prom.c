@@ -211,7 +211,7 @@ static void status_write(FILE *f, const struct mt_status *st)
  * 0.  Its gauges are written, 0 too, so that one falling to 0 reads 0 and
  * does not go stale; a cgroup that never counted anything is left out.
  */
-static bool row_active(const struct mt_cgroup *cg)
+bool mt_prom_row_active(const struct mt_cgroup *cg)
 {
 	size_t i, k;
 
@@ -228,7 +228,7 @@ static bool row_active(const struct mt_cgroup *cg)
 /*
  * Whether row @i's sample of value @v goes out: the row has a path and
  * @p->all, or it is a counter not 0, or a gauge of an active row
- * (@active: row_active() of each row; NULL: every row is)
+ * (@active: mt_prom_row_active() of each row; NULL: every row is)
  */
 static bool row_sample(const struct mt_prom *p, const bool *active, size_t i,
 		       uint64_t v, bool gauge)
@@ -485,7 +485,7 @@ void mt_prom_write(FILE *f, const struct mt_prom *p)
 	/* without memory for it, every row's gauges */
 	active = calloc(p->nr_cgroups + 1, sizeof(*active));
 	for (i = 0; active && i < p->nr_cgroups; i++)
-		active[i] = row_active(&p->cgroups[i]);
+		active[i] = mt_prom_row_active(&p->cgroups[i]);
 	for (c = 0; c < MT_NR_CGROUP_COUNTERS; c++)
 		if (mt_cgroup_counters[c].type != MT_DAMON_GAUGE || bound)
 			counter_write(f, p, active, c);

@@ -30,6 +30,7 @@ struct mt_prom {
 };
 
 void mt_prom_write(FILE *f, const struct mt_prom *p);
+bool mt_prom_row_active(const struct mt_cgroup *cg);
 void mt_prom_escape(FILE *f, const char *s, bool quote);
 void mt_prom_name(char *buf, size_t len, const char *prefix,
 		  const struct mt_counter_col *col, uint64_t *scale);

@@ -73,16 +73,20 @@ static int cgroups_load(struct mt_sources *s, struct mt_nl *nl,
 	       mt_cli_cgroups_below(nl, s->below, id, &s->cgroups) ? -1 : 0;
 }
 
-/* The rest, once the status came.  Prints the error.  Return: 0 or -1. */
+/*
+ * The rest, once the status came; only the paths of the cgroups @want
+ * says (NULL: all).  Prints the error.  Return: 0 or -1.
+ */
 static int sources_load(struct mt_sources *s, struct mt_nl *nl,
-			const char *below)
+			const char *below,
+			bool (*want)(const struct mt_cgroup *))
 {
 	char root[PATH_MAX];
 	int ret;
 
 	if (mt_cli_cgroot(root, sizeof(root)) ||
 	    cgroups_load(s, nl, root, below) ||
-	    mt_cli_paths(&s->map, root, s->cgroups.v, s->cgroups.nr))
+	    mt_cli_paths_if(&s->map, root, s->cgroups.v, s->cgroups.nr, want))
 		return -1;
 	mt_cgroups_sort(s->cgroups.v, s->cgroups.nr, MT_SORT_PATH);
 	s->p.cgroups = s->cgroups.v;
@@ -120,7 +124,8 @@ void mt_sources_free(struct mt_sources *s)
  *
  * Return: 0 or -1.
  */
-int mt_sources_load(struct mt_sources *s, struct mt_nl *nl, const char *below)
+int mt_sources_load(struct mt_sources *s, struct mt_nl *nl, const char *below,
+		    bool (*want)(const struct mt_cgroup *))
 {
 	int err;
 
@@ -131,12 +136,14 @@ int mt_sources_load(struct mt_sources *s, struct mt_nl *nl, const char *below)
 		return -1;
 	}
 	s->p.st = &s->st;
-	return sources_load(s, nl, below) ? -1 : 0;
+	return sources_load(s, nl, below, want) ? -1 : 0;
 }
 
 /**
  * mt_sources_read() - the status, cgroups, nodes, KSM and DAMON numbers
  * @below: only this cgroup's and those below it (a path); NULL: every one
+ * @want: only these cgroups' paths are looked up (the others' are NULL);
+ *	NULL: every cgroup's
  *
  * What an older module does not know is left out (NULL in @s->p), as is
  * KSM's sysfs on a kernel without KSM.  Prints the error; without the
@@ -145,7 +152,8 @@ int mt_sources_load(struct mt_sources *s, struct mt_nl *nl, const char *below)
  *
  * Return: 0, -ENOENT if the module is not loaded, or -1.
  */
-int mt_sources_read(struct mt_sources *s, const char *below)
+int mt_sources_read(struct mt_sources *s, const char *below,
+		    bool (*want)(const struct mt_cgroup *))
 {
 	struct mt_nl nl;
 	int err;
@@ -154,7 +162,7 @@ int mt_sources_read(struct mt_sources *s, const char *below)
 	err = mt_nl_open_errno(&nl);
 	if (err)
 		return err == -ENOENT ? err : -1;
-	err = mt_sources_load(s, &nl, below);
+	err = mt_sources_load(s, &nl, below, want);
 	mt_nl_close(&nl);
 	return err;
 }

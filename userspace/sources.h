@@ -27,8 +27,10 @@ struct mt_sources {
 	struct mt_prom p;	/* what was read: NULL or 0 if not */
 };
 
-int mt_sources_read(struct mt_sources *s, const char *below);
-int mt_sources_load(struct mt_sources *s, struct mt_nl *nl, const char *below);
+int mt_sources_read(struct mt_sources *s, const char *below,
+		    bool (*want)(const struct mt_cgroup *));
+int mt_sources_load(struct mt_sources *s, struct mt_nl *nl, const char *below,
+		    bool (*want)(const struct mt_cgroup *));
 int mt_export_write(const struct export_opts *o, struct mt_sources *s,
 		    int err);
 void mt_sources_free(struct mt_sources *s);

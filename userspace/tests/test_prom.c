@@ -592,7 +592,7 @@ static int export_fake(const char *path, const void *reply, size_t len,
 	if (fake_open(&nl, reply, len))
 		return -1;
 	quiet(true);
-	ret = mt_sources_load(&s, &nl, NULL);
+	ret = mt_sources_load(&s, &nl, NULL, mt_prom_row_active);
 	mt_nl_close(&nl);
 	ret = mt_export_write(&o, &s, ret);
 	quiet(false);
