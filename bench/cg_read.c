@@ -7,6 +7,11 @@
  *                         read and parsed the way cAdvisor or below do
  *                         (the directories by readdir(), no file stat()ed)
  *   cg_read run CMD...    CMD run as a user runs it, its output read
+ *   cg_read handles       a dump's ids to paths, each by its kernfs file
+ *                         handle as the tool does it (only that is timed)
+ *   cg_read since DIR N   a dump since the generation of a first dump, after
+ *                         a process in each of DIR/c1 .. DIR/cN touched
+ *                         memory (only the dump is timed)
  *
  * Prints "<rows> <seconds>", for run "<bytes of output> <seconds>".
  */
@@ -25,16 +30,55 @@
 
 static long rows;
 static unsigned long long sink;
+static unsigned long long *ids;
 
 static void row_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	const struct nlattr *a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_FAULTS_USER);
+	const struct nlattr *id = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_ID);
 
 	sink += a ? mt_nl_u64(a) : 0;
+	if (ids && id && rows < 1 << 20)
+		ids[rows] = mt_nl_u64(id);
 	rows++;
 }
 
-static int dump(void)
+/* the path of each of the @n cgroups @ids, as the tool's mt_cgid_path() */
+static int handles(long n)
+{
+	struct {
+		struct file_handle fh;
+		unsigned long long id;
+	} h = { .fh = { .handle_bytes = 8, .handle_type = 0xfe } };
+	char link[64], path[4096];
+	int mnt = open("/sys/fs/cgroup", O_RDONLY | O_DIRECTORY), fd;
+
+	for (long i = 0; i < n; i++) {
+		h.id = ids[i];
+		fd = open_by_handle_at(mnt, &h.fh, O_RDONLY | O_DIRECTORY);
+		if (fd < 0)
+			continue;
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		sink += readlink(link, path, sizeof(path));
+		close(fd);
+	}
+	close(mnt);
+	return mnt < 0 ? -1 : 0;
+}
+
+static unsigned long long gen;
+
+static void gen_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	const struct nlattr *a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_DUMP_GEN);
+
+	if (a && !gen)
+		gen = mt_nl_u64(a);
+	row_cb(nlh, ctx);
+}
+
+/* one cgroup-get dump; with @since non-NULL, since that generation */
+static int dump_since(const unsigned long long *since)
 {
 	struct mt_nl_result res;
 	struct mt_nl_req req;
@@ -45,12 +89,49 @@ static int dump(void)
 		return -1;
 	}
 	mt_nl_req_init(&req, nl.family, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP);
-	if (mt_nl_talk(&nl, &req, row_cb, NULL, &res) || res.error) {
-		fprintf(stderr, "cg_read: dump failed\n");
+	if (since)
+		mt_nl_put(&req, MEMTALLY_A_CGROUP_SINCE_GEN, since,
+			  sizeof(*since));
+	if (mt_nl_talk(&nl, &req, since ? gen_cb : row_cb, NULL, &res) ||
+	    res.error) {
+		fprintf(stderr, "cg_read: dump failed: %s\n", res.extack);
 		return -1;
 	}
 	mt_nl_close(&nl);
 	return 0;
+}
+
+static int dump(void)
+{
+	return dump_since(NULL);
+}
+
+/* a process in each of @dir/c1 .. c@n touches 16 fresh pages */
+static int touch_cgroups(const char *dir, int n)
+{
+	char path[4096];
+	int i, status, err = 0;
+
+	for (i = 1; i <= n; i++) {
+		pid_t pid = fork();
+
+		if (!pid) {
+			char *p;
+			FILE *f;
+
+			snprintf(path, sizeof(path), "%s/c%d/cgroup.procs", dir, i);
+			f = fopen(path, "w");
+			if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f))
+				_exit(1);
+			p = malloc(16 << 12);
+			for (int k = 0; p && k < 16 << 12; k += 1 << 12)
+				p[k] = 1;
+			_exit(!p);
+		}
+		if (pid < 0 || waitpid(pid, &status, 0) < 0 || status)
+			err = -1;
+	}
+	return err;
 }
 
 /* every "key value" line of a memory.stat, summed into the sink */
@@ -118,14 +199,38 @@ int main(int argc, char **argv)
 	struct timespec t0, t1;
 	int err;
 
+	if (!strcmp(argv[1 < argc ? 1 : 0], "handles")) {
+		ids = calloc(1 << 20, sizeof(*ids));
+		if (!ids || dump())
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		err = handles(rows);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (err)
+			return 1;
+		printf("%ld %.6f\n", rows, (t1.tv_sec - t0.tv_sec) +
+		       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+		return 0;
+	}
 	if (argc < 2 || (strcmp(argv[1], "dump") && argc < 3) ||
+	    (!strcmp(argv[1], "since") && argc < 4) ||
 	    (strcmp(argv[1], "dump") && strcmp(argv[1], "stat") &&
-	     strcmp(argv[1], "run"))) {
-		fprintf(stderr, "usage: cg_read dump | cg_read stat DIR | cg_read run CMD...\n");
+	     strcmp(argv[1], "run") && strcmp(argv[1], "since"))) {
+		fprintf(stderr, "usage: cg_read dump | cg_read handles | cg_read stat DIR | cg_read run CMD... | cg_read since DIR N\n");
 		return 2;
 	}
+	if (!strcmp(argv[1], "since")) {
+		unsigned long long zero = 0;
+
+		if (dump_since(&zero) || !gen ||
+		    touch_cgroups(argv[2], atoi(argv[3])))
+			return 1;
+		rows = 0;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (!strcmp(argv[1], "dump"))
+	if (!strcmp(argv[1], "since"))
+		err = dump_since(&gen);
+	else if (!strcmp(argv[1], "dump"))
 		err = dump();
 	else if (!strcmp(argv[1], "run"))
 		err = run(argv + 2);

@@ -239,6 +239,26 @@ tool_bench() {	# tool_bench <cgroups> <stat seconds> <memtally arguments...>
 		printf "bench tool-%d %s: %ss, %d bytes (%.0f per cgroup), %.1fx the time of reading every memory.stat\n", n, c, $2, $1, $1 / n, $2 / s
 	}'
 }
+# memtally events during a stall storm (the reclaim workload, an event for
+# every stall): the tool's CPU time per event, from /proc/PID/stat
+events_bench() {	# events_bench <cgroups>
+	local n=$1 pid ev ticks
+	memtally config --stall-threshold-us 1 > /dev/null || return
+	memtally events -j > /tmp/events &
+	pid=$!
+	sleep 2
+	run squeeze 128 2 > /dev/null
+	sleep 2
+	ticks=$(awk '{print $14 + $15}' /proc/$pid/stat)
+	kill $pid
+	wait $pid 2> /dev/null
+	memtally config --stall-threshold-us 0 > /dev/null
+	ev=$(grep -c "^{" /tmp/events)
+	# /proc/PID/stat counts in USER_HZ, 100 on Linux (no getconf here)
+	awk -v n="$n" -v e="$ev" -v t="$ticks" -v hz=100 'BEGIN {
+		printf "bench tool-%d memtally events: %d stall events, %.0f us of the tool'"'"'s CPU per event\n", n, e, e ? t / hz * 1e6 / e : 0
+	}'
+}
 cgroups_bench() {
 	local n=$1 i dump stat k0 k1 ncpu
 	mkdir -p $cg/many
@@ -254,12 +274,24 @@ cgroups_bench() {
 	stat=$(median < /tmp/stat)
 	echo "bench cgroups-$n: one netlink dump ${dump}s, each memory.stat ${stat}s," \
 		"dump faster by $(awk -v a="$stat" -v b="$dump" 'BEGIN {printf "%.1f", a / b}')x"
+	# what the tool adds to the dump for every row it shows: the path
+	for r in 1 2 3; do /tests/cg_read handles; done | sort -n -k2 | sed -n 2p |
+		awk -v n="$n" '{printf "bench cgroups-%d: %d ids to paths by file handle, as the tool does: %ss\n", n, $1, $2}'
+	# what top and export read again: the cgroups that changed since
+	: > /tmp/since
+	for r in $(seq "$ROUNDS"); do
+		/tests/cg_read since $cg/many 100 >> /tmp/since
+	done
+	sort -n -k2 /tmp/since | sed -n "$(((ROUNDS + 1) / 2))p" | awk -v n="$n" -v d="$dump" '{
+		printf "bench cgroups-%d: a dump since the last one, 100 cgroups active: %ss (%d rows), %.1fx faster than a full dump (goal >= 20x at 10000)\n", n, $2, $1, d / $2
+	}'
 	tool_bench "$n" "$stat" cgroups
 	tool_bench "$n" "$stat" cgroups --json
 	tool_bench "$n" "$stat" cgroups --cgroup /many/c5
 	tool_bench "$n" "$stat" top -b -n 2 -d 0.1
 	tool_bench "$n" "$stat" export --prometheus -
 	tool_bench "$n" "$stat" report
+	events_bench "$n"
 	rmmod memtally
 	sync
 	echo 3 > /proc/sys/vm/drop_caches
