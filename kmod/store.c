@@ -119,6 +119,8 @@ static u32 mt_damon_ring;		/* under mt_store_lock; see damon.c */
 static bool mt_damon_on;		/* under mt_store_lock: give entries DAMON numbers */
 static DEFINE_PER_CPU(u64, mt_unattributed);
 static atomic_t mt_sync_pending;	/* a cgroup was made or removed */
+/* the KSM walk (one at a time): it added to an entry; the last one did */
+static bool mt_ksm_added, mt_ksm_any;
 
 /*
  * Generations, for dumps of what changed since an earlier dump.  Every
@@ -706,27 +708,106 @@ static bool mt_store_is_below(const struct mt_cgroup *e, u64 below)
 }
 
 /*
+ * The first tombstone with id >= *@tindex not expired at @now; *@tindex is
+ * its id.  The sync work frees expired ones when it runs: they are
+ * skipped.  Under rcu_read_lock().
+ */
+static struct mt_cgroup *mt_tomb_find(unsigned long *tindex, u64 now)
+{
+	struct mt_cgroup *t = xa_find(&mt_tombs, tindex, ULONG_MAX, XA_PRESENT);
+
+	while (t && now - READ_ONCE(t->removed_ns) >= MT_TOMB_AGE)
+		t = xa_find_after(&mt_tombs, tindex, ULONG_MAX, XA_PRESENT);
+	return t;
+}
+
+/*
  * The first cgroup with id >= *@index, live or, with @removed, a tombstone
  * not yet expired; *@index is its id.  Under rcu_read_lock().
  */
 static struct mt_cgroup *mt_store_next(unsigned long *index, bool removed)
 {
-	u64 now = ktime_get_boottime_ns();
 	unsigned long tindex = *index;
 	struct mt_cgroup *e, *t;
 
 	e = xa_find(&mt_cgroups, index, ULONG_MAX, XA_PRESENT);
 	if (!removed)
 		return e;
-	/* the sync work frees expired ones, when it runs: skip them */
-	t = xa_find(&mt_tombs, &tindex, ULONG_MAX, XA_PRESENT);
-	while (t && now - READ_ONCE(t->removed_ns) >= MT_TOMB_AGE)
-		t = xa_find_after(&mt_tombs, &tindex, ULONG_MAX, XA_PRESENT);
+	t = mt_tomb_find(&tindex, ktime_get_boottime_ns());
 	if (t && (!e || tindex < *index)) {
 		*index = tindex;
 		return t;
 	}
 	return e;
+}
+
+/*
+ * A walk in id order over the live cgroups and, with removed ones, the
+ * tombstones not yet expired: the two xarrays merged, the live ones by an
+ * xa_state, which steps from one entry to the next without a lookup from
+ * the top.  Under rcu_read_lock(), let go only between mt_walk_step() and
+ * mt_walk_resume().
+ */
+struct mt_walk {
+	struct xa_state *xas;		/* over mt_cgroups */
+	struct mt_cgroup *e;		/* at xas->xa_index; NULL: no more */
+	unsigned long tindex;		/* the id of @t */
+	struct mt_cgroup *t;		/* the next tombstone; NULL: no more */
+	u64 now;			/* of the walk, for tombstones' expiry */
+};
+
+static struct mt_cgroup *mt_walk_live(struct mt_walk *w)
+{
+	struct mt_cgroup *e;
+
+	do {
+		e = xas_next_entry(w->xas, ULONG_MAX);
+	} while (xas_retry(w->xas, e));
+	return e;
+}
+
+/* Start @w at @index (@xas there); @removed: tombstones too */
+static void mt_walk_start(struct mt_walk *w, struct xa_state *xas,
+			  unsigned long index, bool removed)
+{
+	w->xas = xas;
+	w->now = ktime_get_boottime_ns();
+	w->e = mt_walk_live(w);
+	w->tindex = index;
+	w->t = removed ? mt_tomb_find(&w->tindex, w->now) : NULL;
+}
+
+/* The walk's cgroup: the lower id of the two, the live one for the same */
+static struct mt_cgroup *mt_walk_cur(const struct mt_walk *w)
+{
+	if (w->t && (!w->e || w->tindex < w->xas->xa_index))
+		return w->t;
+	return w->e;
+}
+
+/* On past cgroup @cur (from mt_walk_cur()), in both xarrays */
+static void mt_walk_step(struct mt_walk *w, const struct mt_cgroup *cur)
+{
+	if (w->e && w->xas->xa_index == cur->id)
+		w->e = mt_walk_live(w);
+	if (w->t && w->tindex == cur->id) {
+		w->t = NULL;
+		if (w->tindex != ULONG_MAX) {
+			w->tindex++;
+			w->t = mt_tomb_find(&w->tindex, w->now);
+		}
+	}
+}
+
+/* Go on after rcu_read_lock() was let go: look the next ones up again */
+static void mt_walk_resume(struct mt_walk *w)
+{
+	if (w->e) {
+		xas_set(w->xas, w->xas->xa_index);
+		w->e = mt_walk_live(w);
+	}
+	if (w->t)
+		w->t = mt_tomb_find(&w->tindex, w->now);
 }
 
 /* Fill @snap with the numbers of @e.  Under rcu_read_lock(). */
@@ -827,30 +908,28 @@ int mt_store_dump_begin(struct mt_dump *d)
 int mt_store_dump_next(u64 *id, struct mt_snapshot *snap,
 		       const struct mt_dump *d)
 {
-	bool removed = d->removed || d->since;
-	unsigned long index = *id;
+	XA_STATE(xas, &mt_cgroups, *id);
 	unsigned int passed = 0;
 	struct mt_cgroup *e;
+	struct mt_walk w;
 	int ret = -ESTALE;
 
 	mutex_lock(&mt_scan_lock);
 	if (!mt_store_since_ok(d->since, d->removed))
 		goto out;
 	rcu_read_lock();
-	while ((e = mt_store_next(&index, removed))) {
+	mt_walk_start(&w, &xas, *id, d->removed || d->since);
+	while ((e = mt_walk_cur(&w))) {
 		if ((!d->below || mt_store_is_below(e, d->below)) &&
 		    mt_store_sends(e, d))
 			break;
-		if (index == ULONG_MAX) {
-			e = NULL;
-			break;
-		}
-		index++;
+		mt_walk_step(&w, e);
 		/* between the cgroups it passes, let the CPU go */
 		if (++passed % 64 == 0) {
 			rcu_read_unlock();
 			cond_resched();
 			rcu_read_lock();
+			mt_walk_resume(&w);
 		}
 	}
 	if (e) {
@@ -909,6 +988,7 @@ void mt_store_ksm_add(u64 id, const u64 *v)
 		return;
 	for (i = 0; i < MT_NR_KSM; i++)
 		e->ksm_next[i] += v[i];
+	mt_ksm_added = true;
 }
 
 /**
@@ -923,6 +1003,11 @@ void mt_store_ksm_publish(void)
 	unsigned int n = 0;
 	int i;
 
+	/* no KSM pages then or now (the usual case): nothing to change */
+	if (!mt_ksm_added && !mt_ksm_any)
+		return;
+	mt_ksm_any = mt_ksm_added;
+	mt_ksm_added = false;
 	rcu_read_lock();
 	xa_for_each(&mt_cgroups, index, e) {
 		if (memcmp(e->ksm, e->ksm_next, sizeof(e->ksm))) {

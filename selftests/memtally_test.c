@@ -549,6 +549,41 @@ TEST_F(mt, dump_since)
 }
 
 /*
+ * A reader whose generation predates a cgroup's removal must hear of it:
+ * once the module forgets that tombstone (more than the 256 it keeps were
+ * removed since), a dump since that generation is refused with ESTALE,
+ * and a dump since 0 starts over.
+ */
+TEST_F(mt, dump_since_stale)
+{
+	struct rowset s = { 0 };
+	struct mt_nl_result res;
+	struct mt_row r;
+	uint64_t g, id;
+	char name[64];
+	int i;
+
+	ASSERT_NE(0, cg_make("mt_stale"));
+	ASSERT_EQ(0, cg_dump_since(&self->nl, 0, &s, &res)) TH_LOG("%s", res.extack);
+	g = s.gen;
+	ASSERT_EQ(0, cg_remove("mt_stale"));
+	for (i = 0; i < 260; i++) {	/* each tracked (a do syncs), removed */
+		snprintf(name, sizeof(name), "mt_stale%d", i);
+		id = cg_make(name);
+		ASSERT_NE(0, id);
+		ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res)) TH_LOG("%s", res.extack);
+		ASSERT_EQ(0, cg_remove(name));
+	}
+	EXPECT_EQ(-ESTALE, cg_dump_since(&self->nl, g, &s, &res));
+	if (mt_dump_start_has_extack())
+		EXPECT_STREQ("since-gen is too old (or of an earlier load) to tell what changed since; dump with 0",
+			     res.extack);
+	EXPECT_EQ(0, cg_dump_since(&self->nl, 0, &s, &res)) TH_LOG("%s", res.extack);
+	EXPECT_EQ(1, s.gens);
+	free(s.r);
+}
+
+/*
  * Numbers kept from dumps since a generation are the module's: two readers
  * that take turns, each merging the rows of its dumps while a cgroup
  * faults on every CPU (each dump clears what changed for the other too),
