@@ -2,8 +2,8 @@
 /*
  * mt_merge: a KSM workload.  mt_merge PAGES same|distinct [SECONDS]: fill
  * PAGES anonymous pages with one content (same) or each its own
- * (distinct), mark them MADV_MERGEABLE, then stay alive for SECONDS
- * (default: until killed).
+ * (distinct), mark them MADV_MERGEABLE, say "ready" on stdout, then stay
+ * alive for SECONDS (default: until killed).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +40,8 @@ int main(int argc, char **argv)
 		perror("mt_merge: madvise");
 		return 1;
 	}
+	printf("ready\n");
+	fflush(stdout);
 	if (argc > 3)
 		sleep(atoi(argv[3]));
 	else

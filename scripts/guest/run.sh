@@ -14,9 +14,13 @@ done
 for t in $suites; do
 	[ -x "$t" ] || continue
 	echo "MT-SUITE $t"
+	t0=$(cut -d. -f1 /proc/uptime)
 	case $t in
 	damon_test) ./"$t" -T paddr_memcg_v1 ;;	# memcg_v1.sh runs it
 	*) ./"$t" ;;
 	esac
-	echo "MT-SUITE-END $t rc=$?"
+	rc=$?
+	# how long it took, for the suite's budget (a TAP comment)
+	echo "# time: $t $(($(cut -d. -f1 /proc/uptime) - t0)) s"
+	echo "MT-SUITE-END $t rc=$rc"
 done

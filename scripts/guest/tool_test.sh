@@ -418,9 +418,14 @@ echo 123 > $ksm/pages_to_scan
 echo 45 > $ksm/sleep_millisecs
 before="$(cat $ksm/run) $(cat $ksm/pages_to_scan) $(cat $ksm/sleep_millisecs)"
 mkdir -p $cg/kt
-sh -c "echo \$\$ > $cg/kt/cgroup.procs && exec /tests/mt_merge 4096 same" &
+sh -c "echo \$\$ > $cg/kt/cgroup.procs && exec /tests/mt_merge 4096 same" > /tmp/kt.ready &
 merger=$!
-sleep 1
+# its pages filled and mergeable (a debug kernel takes more than a second)
+i=0
+while ! grep -q ready /tmp/kt.ready && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 kt_before=$(cat $cg/kt/memory.current)
 
 out=$(su -s /bin/sh -c 'memtally ksm trial' nobody 2>&1)
@@ -551,7 +556,7 @@ json_out reclaim-by-cgroup-rates.jsonl reclaim 1 1 --by-cgroup --json
 json_out ksm ksm --json
 json_out ksm-processes ksm -p --json
 # (ksmd runs only while some memory is mergeable)
-/tests/mt_merge 512 same 100 &
+/tests/mt_merge 512 same 100 > /dev/null &
 mpid=$!
 json_out ksm-trial ksm trial --scans 1 --timeout 100 --json
 kill $mpid
