@@ -82,7 +82,7 @@ static int cgroups_show(struct seq_file *m, void *v)
 	for (i = 0; i < MT_NR_COUNTERS; i++)
 		seq_printf(m, " %14s", mt_counter_info[i].name);
 	seq_puts(m, " path\n");
-	while (mt_store_find(&id, snap, false)) {
+	while (mt_store_find(&id, snap)) {
 		seq_printf(m, "%-12llu", snap->id);
 		for (i = 0; i < MT_NR_COUNTERS; i++)
 			seq_printf(m, " %14llu", snap->c.v[i]);
@@ -153,7 +153,7 @@ static int damon_show(struct seq_file *m, void *v)
 		   di->cold_rate);
 	seq_printf(m, "%-12s %14s %14s %14s %14s\n", "id", "wss", "hot", "warm",
 		   "cold");
-	while (mt_store_find(&id, snap, false)) {
+	while (mt_store_find(&id, snap)) {
 		if (snap->has_damon)
 			seq_printf(m, "%-12llu %14llu %14llu %14llu %14llu\n",
 				   snap->id, snap->damon.wss, snap->damon.hot,

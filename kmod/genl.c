@@ -214,12 +214,11 @@ static int mt_genl_put_lineage(struct sk_buff *msg,
 
 /*
  * One row: a cgroup (cgroup-get) or a node (node-get, @node true); @cb is
- * the dump it is part of, NULL for a do request; @gen, if not 0, its
- * dump-gen.
+ * the dump it is part of, NULL for a do request.
  */
 static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 			   bool node, u32 portid, u32 seq,
-			   struct netlink_callback *cb, u64 gen)
+			   struct netlink_callback *cb)
 {
 	const struct mt_counters *c = &s->c;
 	unsigned int i;
@@ -234,9 +233,6 @@ static int mt_genl_put_row(struct sk_buff *msg, const struct mt_snapshot *s,
 		genl_dump_check_consistent(cb, hdr);
 	if (node ? nla_put_u32(msg, MEMTALLY_A_CGROUP_NODE, s->id) :
 		   nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_ID, s->id,
-				     MEMTALLY_A_CGROUP_PAD))
-		goto cancel;
-	if (gen && nla_put_u64_64bit(msg, MEMTALLY_A_CGROUP_DUMP_GEN, gen,
 				     MEMTALLY_A_CGROUP_PAD))
 		goto cancel;
 	if (mt_genl_put_counters(msg, c, node) ||
@@ -257,13 +253,32 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* The first message of a dump since a generation: only its dump-gen @gen */
+static int mt_genl_put_gen(struct sk_buff *skb, struct netlink_callback *cb,
+			   u64 gen)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &mt_genl_family, NLM_F_MULTI, MEMTALLY_CMD_CGROUP_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u64_64bit(skb, MEMTALLY_A_CGROUP_DUMP_GEN, gen,
+			      MEMTALLY_A_CGROUP_PAD)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
 /* The store's entry for @id; a cgroup created moments ago is synced first. */
 static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 {
 	struct cgroup *cgrp;
-	u64 found = id;
 
-	if (mt_store_find(&found, snap, true) && found == id)
+	if (mt_store_get(id, snap))
 		return true;
 	/* walk the hierarchy only for a cgroup that exists */
 	cgrp = cgroup_get_from_id(id);
@@ -271,8 +286,7 @@ static bool mt_genl_lookup(u64 id, struct mt_snapshot *snap)
 		return false;
 	cgroup_put(cgrp);
 	mt_store_sync();
-	found = id;
-	return mt_store_find(&found, snap, true) && found == id;
+	return mt_store_get(id, snap);
 }
 
 static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -322,7 +336,7 @@ static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *in
 		goto out;
 	}
 	err = mt_genl_put_row(msg, snap, false, info->snd_portid,
-			      info->snd_seq, NULL, 0);
+			      info->snd_seq, NULL);
 	if (err) {
 		nlmsg_free(msg);
 		goto out;
@@ -340,7 +354,7 @@ out:
 struct mt_cgroup_dump_ctx {
 	u64 next_id;		/* the lowest cgroup id not yet sent */
 	struct mt_dump d;	/* what it lists */
-	bool put_gen;		/* since-gen asked: the next row has dump-gen */
+	bool put_gen;		/* since-gen asked: dump-gen not sent yet */
 };
 
 /* The ancestor-id of a dump request, which must be a tracked cgroup */
@@ -408,25 +422,30 @@ static int memtally_nl_cgroup_get_dumpit(struct sk_buff *skb, struct netlink_cal
 	struct mt_cgroup_dump_ctx *ctx = (void *)cb->ctx;
 	u64 id = ctx->next_id;
 	struct mt_snapshot *snap;
-	int err = 0, found;
+	int err = 0, found = 0;
 
 	NL_ASSERT_DUMP_CTX_FITS(struct mt_cgroup_dump_ctx);
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* not on the stack */
 	if (!snap)
 		return -ENOMEM;
 	cb->seq = mt_store_changes() + 1;	/* 0 would mean "unknown" */
+	if (ctx->put_gen) {
+		err = mt_genl_put_gen(skb, cb, ctx->d.gen);
+		if (err)
+			goto out;
+		ctx->put_gen = false;
+	}
 	while ((found = mt_store_dump_next(&id, snap, &ctx->d)) > 0) {
 		err = mt_genl_put_row(skb, snap, false,
 				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, cb,
-				      ctx->put_gen ? ctx->d.gen : 0);
+				      cb->nlh->nlmsg_seq, cb);
 		if (err)
 			break;
-		ctx->put_gen = false;
 		if (id == U64_MAX)
 			break;
 		id++;
 	}
+out:
 	kfree(snap);
 	if (found < 0) {
 		NL_SET_ERR_MSG(cb->extack, MT_GENL_STALE);
@@ -463,7 +482,7 @@ static int memtally_nl_node_get_dumpit(struct sk_buff *skb, struct netlink_callb
 	while (mt_store_find_node(&nid, snap)) {
 		err = mt_genl_put_row(skb, snap, true,
 				      NETLINK_CB(cb->skb).portid,
-				      cb->nlh->nlmsg_seq, cb, 0);
+				      cb->nlh->nlmsg_seq, cb);
 		if (err)
 			break;
 		nid++;

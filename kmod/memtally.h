@@ -163,7 +163,8 @@ static inline void mt_count_current(enum mt_counter c, u64 n)
 	mt_count_task(current, c, n);
 }
 
-bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed);
+bool mt_store_find(u64 *id, struct mt_snapshot *snap);
+bool mt_store_get(u64 id, struct mt_snapshot *snap);
 
 /**
  * struct mt_dump - what a cgroup-get dump lists

@@ -549,15 +549,14 @@ static void mt_store_expire(void)
 	}
 }
 
-/**
- * mt_store_sync() - bring the store in line with the cgroup hierarchy
- *
- * Context: process context, may sleep.  Walks the hierarchy under RCU; to
- * allocate an entry it pins the current position with css_tryget(), leaves
- * the RCU section, and resumes the walk from the pinned position, which
- * css_next_descendant_pre() allows even if the cgroup was removed meanwhile.
+/*
+ * Bring the store in line with the cgroup hierarchy.  Under mt_store_lock.
+ * Walks the hierarchy under RCU; to allocate an entry it pins the current
+ * position with css_tryget(), leaves the RCU section, and resumes the walk
+ * from the pinned position, which css_next_descendant_pre() allows even if
+ * the cgroup was removed meanwhile.
  */
-void mt_store_sync(void)
+static void mt_store_sync_locked(void)
 {
 	struct cgroup_subsys_state *root = &cgrp_dfl_root.cgrp.self;
 	struct cgroup_subsys_state *pos, *next;
@@ -567,9 +566,13 @@ void mt_store_sync(void)
 	u64 parent;
 	int err;
 
-	mutex_lock(&mt_store_lock);
-	/* a cgroup made or removed from here on syncs again */
-	atomic_set(&mt_sync_pending, 0);
+	lockdep_assert_held(&mt_store_lock);
+	/*
+	 * A cgroup made or removed from here on syncs again; the full
+	 * barrier orders clearing the flag before the walk, which sees
+	 * every cgroup whose mt_store_kick() came before.
+	 */
+	atomic_xchg(&mt_sync_pending, 0);
 	gen = ++mt_gen;
 
 	rcu_read_lock();
@@ -589,9 +592,12 @@ void mt_store_sync(void)
 		parent = pos->parent ? cgroup_id(pos->parent->cgroup) : 0;
 		rcu_read_unlock();
 		err = mt_store_add(id, parent, gen);
-		if (err)
+		if (err) {
 			pr_warn_ratelimited("cannot track cgroup %llu: %d\n",
 					    id, err);
+			/* the next reader tries again */
+			atomic_set(&mt_sync_pending, 1);
+		}
 		rcu_read_lock();
 		next = css_next_descendant_pre(pos, root);
 		css_put(pos);
@@ -609,6 +615,17 @@ next:
 	list_for_each_entry_safe(e, tmp, &retiring, link)
 		mt_store_retire(e);
 	mt_store_expire();
+}
+
+/**
+ * mt_store_sync() - bring the store in line with the cgroup hierarchy
+ *
+ * Context: process context, may sleep.
+ */
+void mt_store_sync(void)
+{
+	mutex_lock(&mt_store_lock);
+	mt_store_sync_locked();
 	mutex_unlock(&mt_store_lock);
 }
 
@@ -619,7 +636,9 @@ next:
  */
 void mt_store_kick(void)
 {
-	atomic_set(&mt_sync_pending, 1);
+	/* the cgroup made or removed before the flag */
+	smp_mb__before_atomic();
+	atomic_inc(&mt_sync_pending);
 	schedule_work(&mt_sync_work);
 }
 
@@ -629,19 +648,19 @@ void mt_store_kick(void)
  * Syncs if a cgroup was made or removed since the last sync (or the
  * cgroup hooks that say so are not attached); else only frees the
  * tombstones that expired.  A cgroup made or removed before the call is
- * then in the store as it is.
+ * then in the store as it is: the flag is read under mt_store_lock, so a
+ * sync that cleared it (under the lock) has finished its walk.
  *
  * Context: process context, may sleep.
  */
 void mt_store_refresh(void)
 {
-	if (atomic_read(&mt_sync_pending) || !mt_hook_attached("cgroup-mkdir") ||
-	    !mt_hook_attached("cgroup-rmdir")) {
-		mt_store_sync();
-		return;
-	}
 	mutex_lock(&mt_store_lock);
-	mt_store_expire();
+	if (atomic_read(&mt_sync_pending) || !mt_hook_attached("cgroup-mkdir") ||
+	    !mt_hook_attached("cgroup-rmdir"))
+		mt_store_sync_locked();
+	else
+		mt_store_expire();
 	mutex_unlock(&mt_store_lock);
 }
 
@@ -708,44 +727,21 @@ static bool mt_store_is_below(const struct mt_cgroup *e, u64 below)
 }
 
 /*
- * The first tombstone with id >= *@tindex not expired at @now; *@tindex is
- * its id.  The sync work frees expired ones when it runs: they are
- * skipped.  Under rcu_read_lock().
+ * The first tombstone with id >= *@tindex; *@tindex is its id.  One that
+ * expired is still listed until the sync frees it (mt_store_drop()), so
+ * that a dump since a generation never skips a removal it was not told
+ * of.  Under rcu_read_lock().
  */
-static struct mt_cgroup *mt_tomb_find(unsigned long *tindex, u64 now)
+static struct mt_cgroup *mt_tomb_find(unsigned long *tindex)
 {
-	struct mt_cgroup *t = xa_find(&mt_tombs, tindex, ULONG_MAX, XA_PRESENT);
-
-	while (t && now - READ_ONCE(t->removed_ns) >= MT_TOMB_AGE)
-		t = xa_find_after(&mt_tombs, tindex, ULONG_MAX, XA_PRESENT);
-	return t;
+	return xa_find(&mt_tombs, tindex, ULONG_MAX, XA_PRESENT);
 }
 
 /*
- * The first cgroup with id >= *@index, live or, with @removed, a tombstone
- * not yet expired; *@index is its id.  Under rcu_read_lock().
- */
-static struct mt_cgroup *mt_store_next(unsigned long *index, bool removed)
-{
-	unsigned long tindex = *index;
-	struct mt_cgroup *e, *t;
-
-	e = xa_find(&mt_cgroups, index, ULONG_MAX, XA_PRESENT);
-	if (!removed)
-		return e;
-	t = mt_tomb_find(&tindex, ktime_get_boottime_ns());
-	if (t && (!e || tindex < *index)) {
-		*index = tindex;
-		return t;
-	}
-	return e;
-}
-
-/*
- * A walk in id order over the live cgroups and, with removed ones, the
- * tombstones not yet expired: the two xarrays merged, the live ones by an
- * xa_state, which steps from one entry to the next without a lookup from
- * the top.  Under rcu_read_lock(), let go only between mt_walk_step() and
+ * A walk in id order over the live cgroups and the tombstones: the two
+ * xarrays merged, the live ones by an xa_state, which steps from one
+ * entry to the next without a lookup from the top.  Under
+ * rcu_read_lock(), let go only between mt_walk_step() and
  * mt_walk_resume().
  */
 struct mt_walk {
@@ -753,7 +749,6 @@ struct mt_walk {
 	struct mt_cgroup *e;		/* at xas->xa_index; NULL: no more */
 	unsigned long tindex;		/* the id of @t */
 	struct mt_cgroup *t;		/* the next tombstone; NULL: no more */
-	u64 now;			/* of the walk, for tombstones' expiry */
 };
 
 static struct mt_cgroup *mt_walk_live(struct mt_walk *w)
@@ -766,15 +761,14 @@ static struct mt_cgroup *mt_walk_live(struct mt_walk *w)
 	return e;
 }
 
-/* Start @w at @index (@xas there); @removed: tombstones too */
+/* Start @w at @index (@xas there) */
 static void mt_walk_start(struct mt_walk *w, struct xa_state *xas,
-			  unsigned long index, bool removed)
+			  unsigned long index)
 {
 	w->xas = xas;
-	w->now = ktime_get_boottime_ns();
 	w->e = mt_walk_live(w);
 	w->tindex = index;
-	w->t = removed ? mt_tomb_find(&w->tindex, w->now) : NULL;
+	w->t = mt_tomb_find(&w->tindex);
 }
 
 /* The walk's cgroup: the lower id of the two, the live one for the same */
@@ -794,7 +788,7 @@ static void mt_walk_step(struct mt_walk *w, const struct mt_cgroup *cur)
 		w->t = NULL;
 		if (w->tindex != ULONG_MAX) {
 			w->tindex++;
-			w->t = mt_tomb_find(&w->tindex, w->now);
+			w->t = mt_tomb_find(&w->tindex);
 		}
 	}
 }
@@ -807,7 +801,7 @@ static void mt_walk_resume(struct mt_walk *w)
 		w->e = mt_walk_live(w);
 	}
 	if (w->t)
-		w->t = mt_tomb_find(&w->tindex, w->now);
+		w->t = mt_tomb_find(&w->tindex);
 }
 
 /* Fill @snap with the numbers of @e.  Under rcu_read_lock(). */
@@ -838,26 +832,45 @@ static void mt_store_fill(struct mt_cgroup *e, struct mt_snapshot *snap)
 }
 
 /**
- * mt_store_find() - counters of the first cgroup with id >= *@id
+ * mt_store_find() - counters of the first live cgroup with id >= *@id
  * @id: in: lowest id wanted; out: id of the cgroup found
  * @snap: filled with the cgroup's counters summed over all CPUs
- * @removed: removed cgroups (tombstones) count too
  *
  * Context: process context (it reads DAMON numbers under a seqcount whose
  * writer runs with interrupts on).
  * Return: true if a cgroup was found.
  */
-bool mt_store_find(u64 *id, struct mt_snapshot *snap, bool removed)
+bool mt_store_find(u64 *id, struct mt_snapshot *snap)
 {
 	unsigned long index = *id;
 	struct mt_cgroup *e;
 
 	rcu_read_lock();
-	e = mt_store_next(&index, removed);
+	e = xa_find(&mt_cgroups, &index, ULONG_MAX, XA_PRESENT);
 	if (e) {
 		mt_store_fill(e, snap);
 		*id = e->id;
 	}
+	rcu_read_unlock();
+	return e;
+}
+
+/**
+ * mt_store_get() - counters of cgroup @id, live or removed
+ * @id: the cgroup
+ * @snap: filled with the cgroup's counters summed over all CPUs
+ *
+ * Context: as mt_store_find().
+ * Return: true if the store has the cgroup.
+ */
+bool mt_store_get(u64 id, struct mt_snapshot *snap)
+{
+	struct mt_cgroup *e;
+
+	rcu_read_lock();
+	e = mt_store_entry(id);
+	if (e)
+		mt_store_fill(e, snap);
 	rcu_read_unlock();
 	return e;
 }
@@ -896,9 +909,10 @@ int mt_store_dump_begin(struct mt_dump *d)
  * @snap: filled with the cgroup's counters summed over all CPUs
  * @d: what the dump lists, from mt_store_dump_begin()
  *
- * Looks at every entry it passes for changes (mt_store_seen()); with
- * @d->since, only a cgroup that changed since is a row (mt_store_sends()),
- * removed ones too (so that the reader drops them).
+ * Looks at every entry it passes for changes (mt_store_seen()),
+ * tombstones too; with @d->since, only a cgroup that changed since is a
+ * row (mt_store_sends()), removed ones too (so that the reader drops
+ * them); else removed ones only with @d->removed.
  *
  * Context: process context, may sleep.
  * Return: 1 if a cgroup was found, 0 if none is left, -ESTALE if what
@@ -918,10 +932,11 @@ int mt_store_dump_next(u64 *id, struct mt_snapshot *snap,
 	if (!mt_store_since_ok(d->since, d->removed))
 		goto out;
 	rcu_read_lock();
-	mt_walk_start(&w, &xas, *id, d->removed || d->since);
+	mt_walk_start(&w, &xas, *id);
 	while ((e = mt_walk_cur(&w))) {
 		if ((!d->below || mt_store_is_below(e, d->below)) &&
-		    mt_store_sends(e, d))
+		    mt_store_sends(e, d) &&
+		    (!READ_ONCE(e->removed_ns) || d->removed || d->since))
 			break;
 		mt_walk_step(&w, e);
 		/* between the cgroups it passes, let the CPU go */

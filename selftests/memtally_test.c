@@ -418,22 +418,29 @@ TEST_F(mt, dump_subtree)
 struct rowset {
 	struct mt_row *r;
 	int n, cap;
-	uint64_t gen;	/* of the first row; 0 if no row had one */
-	int gens;	/* rows with a dump-gen */
+	uint64_t gen;	/* of the first message; 0 if none had one */
+	int gens;	/* messages with a dump-gen */
+	int msgs;	/* messages */
+	bool gen_first;	/* the first message had only dump-gen */
 };
 
 static void rowset_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	struct rowset *s = ctx;
+	struct mt_row *r;
 
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 64;
 		s->r = realloc(s->r, s->cap * sizeof(*s->r));
 	}
-	mt_row_parse(nlh, &s->r[s->n]);
-	if (s->r[s->n].v[MEMTALLY_A_CGROUP_DUMP_GEN] && !s->gens++)
-		s->gen = s->r[s->n].v[MEMTALLY_A_CGROUP_DUMP_GEN];
-	s->n++;
+	r = &s->r[s->n];
+	mt_row_parse(nlh, r);
+	if (r->v[MEMTALLY_A_CGROUP_DUMP_GEN] && !s->gens++)
+		s->gen = r->v[MEMTALLY_A_CGROUP_DUMP_GEN];
+	if (!s->msgs++)
+		s->gen_first = r->v[MEMTALLY_A_CGROUP_DUMP_GEN] && !r->id;
+	if (r->id)	/* a row; else the message of dump-gen */
+		s->n++;
 }
 
 static int cg_dump_since(struct mt_nl *nl, uint64_t since, struct rowset *s,
@@ -482,17 +489,19 @@ static int touch_in(const char *name, unsigned long n)
 
 /*
  * A dump since a generation: since 0 lists every cgroup and gives a
- * generation in its first row; since that one, only the cgroups that
- * counted something (not an idle one), and a removed one as a tombstone
- * without include-removed.  A generation the module never gave, or in a
- * do request, is an error that says so.
+ * generation in its first message, alone; since that one, only the
+ * cgroups that counted something (not an idle one), and a removed one as a
+ * tombstone without include-removed; a dump of nothing gives a generation
+ * too.  A generation the module never gave, or in a do request, is an
+ * error that says so.
  */
 TEST_F(mt, dump_since)
 {
-	uint64_t a, b, g, bogus = UINT64_MAX, one = 1;
+	uint64_t a, b, c, g, bogus = UINT64_MAX, one = 1;
 	struct rowset s = { 0 };
 	struct mt_nl_result res;
 	const struct mt_row *r;
+	struct mt_row row;
 	struct id_set all;
 
 	a = cg_make("mt_since_a");
@@ -500,6 +509,7 @@ TEST_F(mt, dump_since)
 	ASSERT_TRUE(a && b);
 	ASSERT_EQ(0, cg_dump_since(&self->nl, 0, &s, &res)) TH_LOG("%s", res.extack);
 	ASSERT_EQ(1, s.gens);
+	EXPECT_TRUE(s.gen_first);
 	ASSERT_EQ(0, cg_dump(&self->nl, &all, &res));
 	EXPECT_EQ(all.n, s.n);
 	free(all.ids);
@@ -510,9 +520,10 @@ TEST_F(mt, dump_since)
 	ASSERT_EQ(0, cg_dump_since(&self->nl, g, &s, &res)) TH_LOG("%s", res.extack);
 	TH_LOG("since %llu: %d rows", (unsigned long long)g, s.n);
 	EXPECT_FALSE(rowset_find(&s, a) || rowset_find(&s, b));
-	EXPECT_LE(s.gens, 1);
-	if (s.gens)
-		g = s.gen;
+	ASSERT_EQ(1, s.gens);
+	EXPECT_TRUE(s.gen_first);
+	EXPECT_GT(s.gen, g);
+	g = s.gen;
 
 	ASSERT_EQ(0, touch_in("mt_since_a", NPAGES));
 	ASSERT_EQ(0, cg_dump_since(&self->nl, g, &s, &res)) TH_LOG("%s", res.extack);
@@ -534,6 +545,20 @@ TEST_F(mt, dump_since)
 	g = s.gen;
 	ASSERT_EQ(0, cg_dump_since(&self->nl, g, &s, &res));
 	EXPECT_FALSE(rowset_find(&s, b));
+
+	/*
+	 * one removed before a dump since 0 (which lists live cgroups only)
+	 * does not come in the dump since that one
+	 */
+	c = cg_make("mt_since_c");
+	ASSERT_NE(0, c);
+	ASSERT_EQ(0, mt_row_get(&self->nl, c, &row, &res)) TH_LOG("%s", res.extack);
+	ASSERT_EQ(0, cg_remove("mt_since_c"));
+	ASSERT_EQ(0, cg_dump_since(&self->nl, 0, &s, &res)) TH_LOG("%s", res.extack);
+	EXPECT_FALSE(rowset_find(&s, c));
+	g = s.gen;
+	ASSERT_EQ(0, cg_dump_since(&self->nl, g, &s, &res)) TH_LOG("%s", res.extack);
+	EXPECT_FALSE(rowset_find(&s, c));
 
 	EXPECT_EQ(-ESTALE, cg_dump_since(&self->nl, bogus, &s, &res));
 	if (mt_dump_start_has_extack())

@@ -344,13 +344,16 @@ struct since_reply {
 	uint64_t gen;
 };
 
+/* The first message has dump-gen only; the rows come after it */
 static int cgroup_since_reply(struct nlattr *attrs, int len, void *arg)
 {
 	struct since_reply *r = arg;
 	struct nlattr *g = nla_find(attrs, len, MEMTALLY_A_CGROUP_DUMP_GEN);
 
-	if (g && !r->gen && nla_len(g) == sizeof(uint64_t))
+	if (g && nla_len(g) == sizeof(uint64_t))
 		r->gen = nla_get_u64(g);
+	if (!nla_find(attrs, len, MEMTALLY_A_CGROUP_ID))
+		return g ? 0 : -EBADMSG;
 	return add_row(r->l, attrs, len, mt_cgroup_decode);
 }
 
@@ -427,7 +430,8 @@ int mt_nl_cgroups_below(struct mt_nl *nl, uint64_t ancestor,
 /*
  * Appends to @l the rows of the cgroups that changed since generation
  * *@gen (0: of every cgroup), removed ones as tombstones, in id order; sets
- * *@gen to the generation for the next call (unchanged if no row came).
+ * *@gen to the generation for the next call (of the last dump, if cgroups
+ * made or removed meanwhile made it dump again).
  * Return: 0, -ESTALE if the module can no longer tell (call with 0),
  * -EINVAL from a module without since-gen, or another negative errno.
  */

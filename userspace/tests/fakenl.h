@@ -112,17 +112,26 @@ static inline struct nl_msg *fake_status_msg(void)
 	return msg;
 }
 
-/* A cgroup-get dump row of cgroup @id with @faults user faults; @gen: dump-gen */
+/* The first message of a cgroup-get dump since a generation: dump-gen @gen */
+static inline struct nl_msg *fake_gen_msg(uint64_t gen)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, NLM_F_MULTI,
+		    MEMTALLY_CMD_CGROUP_GET, MEMTALLY_FAMILY_VERSION);
+	nla_put_u64(msg, MEMTALLY_A_CGROUP_DUMP_GEN, gen);
+	return msg;
+}
+
+/* A cgroup-get dump row of cgroup @id with @faults user faults */
 static inline struct nl_msg *fake_cgroup_msg(uint64_t id, uint64_t faults,
-					     uint64_t removed_ns, uint64_t gen)
+					     uint64_t removed_ns)
 {
 	struct nl_msg *msg = nlmsg_alloc();
 
 	genlmsg_put(msg, 0, 0, FAKE_FAMILY, 0, NLM_F_MULTI,
 		    MEMTALLY_CMD_CGROUP_GET, MEMTALLY_FAMILY_VERSION);
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_ID, id);
-	if (gen)
-		nla_put_u64(msg, MEMTALLY_A_CGROUP_DUMP_GEN, gen);
 	nla_put_u64(msg, MEMTALLY_A_CGROUP_PARENT_ID, id > 1 ? 1 : 0);
 	if (removed_ns)
 		nla_put_u64(msg, MEMTALLY_A_CGROUP_REMOVED_NS, removed_ns);

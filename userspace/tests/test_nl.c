@@ -256,8 +256,8 @@ static void rows_merge(void)
 }
 
 /*
- * A dump since a generation: the first row's dump-gen is the next one; a
- * dump with no row keeps the generation.  An update merges what changed,
+ * A dump since a generation: its first message, dump-gen alone and no
+ * row, is the next one, also in a dump of nothing.  An update merges what changed,
  * dumps everything again after ESTALE, and plainly with a module that
  * refuses since-gen (EINVAL), from then on.
  */
@@ -270,8 +270,9 @@ static void cgroups_since(void)
 	uint64_t gen = 5;
 	struct mt_nl nl;
 
-	fake_append(buf, &len, fake_cgroup_msg(1, 100, 0, 77));
-	fake_append(buf, &len, fake_cgroup_msg(4, 40, 0, 0));
+	fake_append(buf, &len, fake_gen_msg(77));
+	fake_append(buf, &len, fake_cgroup_msg(1, 100, 0));
+	fake_append(buf, &len, fake_cgroup_msg(4, 40, 0));
 	fake_append(buf, &len, fake_done_msg(0));
 	CHECK(fake_open(&nl, buf, len) == 0);
 	CHECK(mt_nl_cgroups_since(&nl, &gen, &l) == 0);
@@ -279,20 +280,32 @@ static void cgroups_since(void)
 	CHECK_U64(l.nr, 2);
 	mt_nl_close(&nl);
 
+	/* nothing changed: a generation all the same */
 	len = 0;
+	fake_append(buf, &len, fake_gen_msg(78));
 	fake_append(buf, &len, fake_done_msg(0));
 	CHECK(fake_open(&nl, buf, len) == 0);
 	l.nr = 0;
 	CHECK(mt_nl_cgroups_since(&nl, &gen, &l) == 0);
-	CHECK_U64(gen, 77);
+	CHECK_U64(gen, 78);
+	CHECK_U64(l.nr, 0);
+	mt_nl_close(&nl);
+
+	/* no generation (never from a module with since-gen): kept */
+	len = 0;
+	fake_append(buf, &len, fake_done_msg(0));
+	CHECK(fake_open(&nl, buf, len) == 0);
+	CHECK(mt_nl_cgroups_since(&nl, &gen, &l) == 0);
+	CHECK_U64(gen, 78);
 	CHECK_U64(l.nr, 0);
 	mt_nl_close(&nl);
 
 	/* update: the first one dumps everything (since 0) */
 	len = 0;
-	fake_append(buf, &len, fake_cgroup_msg(1, 100, 0, 80));
-	fake_append(buf, &len, fake_cgroup_msg(4, 40, 0, 0));
-	fake_append(buf, &len, fake_cgroup_msg(6, 60, 0, 0));
+	fake_append(buf, &len, fake_gen_msg(80));
+	fake_append(buf, &len, fake_cgroup_msg(1, 100, 0));
+	fake_append(buf, &len, fake_cgroup_msg(4, 40, 0));
+	fake_append(buf, &len, fake_cgroup_msg(6, 60, 0));
 	fake_append(buf, &len, fake_done_msg(0));
 	CHECK(fake_open(&nl, buf, len) == 0);
 	CHECK(mt_nl_cgroups_update(&nl, &rd, &old, &l) == 0);
@@ -305,8 +318,9 @@ static void cgroups_since(void)
 	old = l;
 	l = (struct mt_rows){ 0 };
 	len = 0;
-	fake_append(buf, &len, fake_cgroup_msg(4, 44, 0, 81));
-	fake_append(buf, &len, fake_cgroup_msg(6, 60, 999, 0));
+	fake_append(buf, &len, fake_gen_msg(81));
+	fake_append(buf, &len, fake_cgroup_msg(4, 44, 0));
+	fake_append(buf, &len, fake_cgroup_msg(6, 60, 999));
 	fake_append(buf, &len, fake_done_msg(0));
 	CHECK(fake_open(&nl, buf, len) == 0);
 	CHECK(mt_nl_cgroups_update(&nl, &rd, &old, &l) == 0);
@@ -323,7 +337,8 @@ static void cgroups_since(void)
 	l = (struct mt_rows){ 0 };
 	len = 0;
 	fake_append(buf, &len, fake_done_msg(-ESTALE));
-	fake_append(buf2, &len2, fake_cgroup_msg(1, 101, 0, 90));
+	fake_append(buf2, &len2, fake_gen_msg(90));
+	fake_append(buf2, &len2, fake_cgroup_msg(1, 101, 0));
 	fake_append(buf2, &len2, fake_done_msg(0));
 	CHECK(fake_open(&nl, buf, len) == 0);
 	fake_then(buf2, len2);
@@ -344,7 +359,7 @@ static void cgroups_since(void)
 	mt_nl_close(&nl);
 	len = len2 = 0;
 	fake_append(buf, &len, fake_done_msg(-EINVAL));
-	fake_append(buf2, &len2, fake_cgroup_msg(3, 3, 0, 0));
+	fake_append(buf2, &len2, fake_cgroup_msg(3, 3, 0));
 	fake_append(buf2, &len2, fake_done_msg(0));
 	rd = (struct mt_cgroups_reader){ 0 };
 	CHECK(fake_open(&nl, buf, len) == 0);
