@@ -292,6 +292,17 @@ void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st)
 }
 
 /**
+ * mt_damon_pub_count() - how many aggregations were published since load
+ *
+ * Context: any.
+ * Return: the count; it changes when any cgroup's numbers may have.
+ */
+u64 mt_damon_pub_count(void)
+{
+	return READ_ONCE(mt_damon_pub_n);
+}
+
+/**
  * mt_damon_cg_changed() - whether mt_damon_cg_read() may give other numbers
  *	than when a reader last asked
  * @cg: the cgroup's numbers

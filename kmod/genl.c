@@ -353,7 +353,7 @@ out:
 /* where a cgroup-get dump goes on, in cb->ctx */
 struct mt_cgroup_dump_ctx {
 	u64 next_id;		/* the lowest cgroup id not yet sent */
-	struct mt_dump d;	/* what it lists */
+	struct mt_dump *d;	/* what it lists; freed by the done callback */
 	bool put_gen;		/* since-gen asked: dump-gen not sent yet */
 };
 
@@ -384,6 +384,7 @@ static int memtally_nl_cgroup_get_start(struct netlink_callback *cb)
 	struct mt_cgroup_dump_ctx *ctx = (void *)cb->ctx;
 	struct nlattr **attrs = mt_genl_dump_attrs(cb);
 	struct nlattr *since;
+	struct mt_dump *d;
 	int err;
 
 	err = mt_genl_may_read(cb->skb, cb->extack);
@@ -395,21 +396,42 @@ static int memtally_nl_cgroup_get_start(struct netlink_callback *cb)
 				    "a dump takes no cgroup id; use a do request");
 		return -EINVAL;
 	}
-	ctx->d.removed = attrs && attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED];
+	d = kzalloc(sizeof(*d), GFP_KERNEL);
+	if (!d)
+		return -ENOMEM;
+	d->removed = attrs && attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED];
 	since = attrs ? attrs[MEMTALLY_A_CGROUP_SINCE_GEN] : NULL;
-	ctx->put_gen = since;
-	ctx->d.since = since ? nla_get_u64(since) : 0;
+	d->since = since ? nla_get_u64(since) : 0;
 	/* Start from the hierarchy as it is now, with fresh KSM sums. */
 	mt_store_refresh();
 	mt_ksm_refresh();
 	err = mt_genl_dump_ancestor(attrs ? attrs[MEMTALLY_A_CGROUP_ANCESTOR_ID] :
-				    NULL, &ctx->d.below, cb->extack);
-	if (err)
-		return err;
-	err = mt_store_dump_begin(&ctx->d);
-	if (err)
+				    NULL, &d->below, cb->extack);
+	if (!err)
+		err = mt_store_dump_begin(d);
+	if (err == -ESTALE)
 		NL_SET_ERR_MSG_ATTR(cb->extack, since, MT_GENL_STALE);
-	return err;
+	if (err) {
+		/* the done callback runs only after a start that succeeded */
+		mt_store_dump_end(d);
+		kfree(d);
+		return err;
+	}
+	ctx->d = d;
+	ctx->put_gen = since;
+	return 0;
+}
+
+static int memtally_nl_cgroup_get_done(struct netlink_callback *cb)
+{
+	struct mt_cgroup_dump_ctx *ctx = (void *)cb->ctx;
+
+	if (ctx->d) {
+		mt_store_dump_end(ctx->d);
+		kfree(ctx->d);
+		ctx->d = NULL;
+	}
+	return 0;
 }
 
 /*
@@ -430,12 +452,12 @@ static int memtally_nl_cgroup_get_dumpit(struct sk_buff *skb, struct netlink_cal
 		return -ENOMEM;
 	cb->seq = mt_store_changes() + 1;	/* 0 would mean "unknown" */
 	if (ctx->put_gen) {
-		err = mt_genl_put_gen(skb, cb, ctx->d.gen);
+		err = mt_genl_put_gen(skb, cb, ctx->d->gen);
 		if (err)
 			goto out;
 		ctx->put_gen = false;
 	}
-	while ((found = mt_store_dump_next(&id, snap, &ctx->d)) > 0) {
+	while ((found = mt_store_dump_next(&id, snap, ctx->d)) > 0) {
 		err = mt_genl_put_row(skb, snap, false,
 				      NETLINK_CB(cb->skb).portid,
 				      cb->nlh->nlmsg_seq, cb);
@@ -645,6 +667,7 @@ static const struct genl_ops mt_genl_ops[] = {
 		.doit	= memtally_nl_cgroup_get_doit,
 		.start	= memtally_nl_cgroup_get_start,
 		.dumpit	= memtally_nl_cgroup_get_dumpit,
+		.done	= memtally_nl_cgroup_get_done,
 		.policy	= memtally_cgroup_get_do_nl_policy,
 		.maxattr = ARRAY_SIZE(memtally_cgroup_get_do_nl_policy) - 1,
 	},

@@ -172,17 +172,23 @@ bool mt_store_get(u64 id, struct mt_snapshot *snap);
  * @since: only what changed since this generation; 0: everything
  * @gen: the dump's own generation, for the reader's next @since
  * @removed: removed cgroups (tombstones) too
+ * @ids: with @since, the ids of the cgroups to send, in order
+ * @nr: how many
+ * @pos: the first not yet sent
  */
 struct mt_dump {
 	u64 below;
 	u64 since;
 	u64 gen;
 	bool removed;
+	u64 *ids;
+	u32 nr;
+	u32 pos;
 };
 
 int mt_store_dump_begin(struct mt_dump *d);
-int mt_store_dump_next(u64 *id, struct mt_snapshot *snap,
-		       const struct mt_dump *d);
+int mt_store_dump_next(u64 *id, struct mt_snapshot *snap, struct mt_dump *d);
+void mt_store_dump_end(struct mt_dump *d);
 void mt_store_refresh(void);
 bool mt_store_find_node(int *nid, struct mt_snapshot *snap);
 unsigned int mt_store_nr_cgroups(void);
@@ -268,6 +274,7 @@ void mt_damon_cg_free_rcu(struct mt_damon_cg *cg);
 void mt_damon_cg_start(struct mt_damon_cg *cg);
 void mt_damon_cg_read(struct mt_damon_cg *cg, struct mt_damon_stats *st);
 bool mt_damon_cg_changed(struct mt_damon_cg *cg, u64 *seen);
+u64 mt_damon_pub_count(void);
 u32 mt_damon_cg_samples(struct mt_damon_cg *cg, struct mt_wss_sample *buf,
 			u32 max);
 void mt_damon_task_exit(struct task_struct *p);

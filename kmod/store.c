@@ -9,8 +9,8 @@
  * The hot counters (page faults, once per fault on every CPU) are per CPU;
  * the rest, counted in reclaim, OOM and KSM paths that do far more work
  * per event, are atomic64_t shared by all CPUs, which keeps an entry near
- * 1000 bytes plus 24 bytes per CPU (the fault counters and a flag that
- * something of the entry changed, for dumps of what changed: see
+ * 1000 bytes plus 16 bytes per CPU (the fault counters) and a bit per CPU
+ * that something of it changed, for dumps of what changed (see
  * mt_scan_gen).
  *
  * Entries are created and retired only by mt_store_sync(), in process
@@ -38,6 +38,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <trace/events/cgroup.h>
@@ -68,13 +69,9 @@ MT_STALL_GROUP(MEMCG);
 MT_STALL_GROUP(SOFTLIMIT);
 MT_STALL_GROUP(AGENT);
 
-/*
- * The hot counters of an entry, per CPU, and whether anything of the entry
- * changed on this CPU since a dump last looked (see mt_store_seen())
- */
+/* The hot counters of an entry, per CPU */
 struct mt_pcpu {
 	u64 v[MT_NR_PCPU];
-	unsigned long changed;
 };
 
 #define MT_NR_SHARED	(MT_NR_COUNTERS - MT_NR_PCPU)
@@ -89,10 +86,15 @@ struct mt_cgroup {
 	u64 parent_id;			/* 0 for the root cgroup */
 	unsigned long gen;		/* last sync that saw the cgroup */
 	u64 removed_ns;			/* CLOCK_BOOTTIME of retirement, 0: live */
-	u64 seen_gen;			/* under mt_scan_lock: see mt_store_seen() */
-	u64 seen_by;			/* under mt_scan_lock: the dump that stamped */
+	u64 seen_gen;			/* under mt_scan_lock: see mt_store_stamp() */
 	u64 damon_seen;			/* under mt_scan_lock: mt_damon_cg_changed() */
-	struct list_head link;		/* retiring, then the tombstones' FIFO */
+	u32 slot;			/* its bit in mt_dirty, its index in mt_slots */
+	/* off every list (under mt_store_lock) before it is RCU-freed */
+	union {
+		struct list_head link;	/* retiring, then the tombstones' FIFO */
+		struct rcu_head rcu;
+	};
+	struct list_head seen_link;	/* in mt_seen, once stamped */
 	struct mt_gone __rcu *gone;	/* written under mt_store_lock */
 	struct mt_pcpu __percpu *pcpu;
 	atomic64_t shared[MT_NR_SHARED];	/* counters MT_NR_PCPU and up */
@@ -100,7 +102,6 @@ struct mt_cgroup {
 	u64 ksm[MT_NR_KSM];		/* published by the KSM walk */
 	u64 ksm_next[MT_NR_KSM];	/* the walk in progress */
 	struct mt_damon_cg __rcu *damon;	/* once anything was bound */
-	struct rcu_head rcu;
 };
 
 static struct kmem_cache *mt_cgroup_cache;
@@ -123,18 +124,20 @@ static atomic_t mt_sync_pending;	/* a cgroup was made or removed */
 static bool mt_ksm_added, mt_ksm_any;
 
 /*
- * Generations, for dumps of what changed since an earlier dump.  Every
- * cgroup-get dump starts a generation and looks at each entry it passes
- * under mt_scan_lock: if anything of it changed since a dump last looked
- * (a counter, a KSM gauge, its DAMON numbers, its removed descendants, its
- * removal), the entry is stamped with the current generation (seen_gen)
- * and the dump's own (seen_by).  As the stamps are made under the lock
- * that orders the dumps, a change after the dump of G read an entry is
- * stamped G or later by whichever dump sees it first, and stamped G only
- * by another dump than G's, which reads each entry once.  So a dump since
- * G sends the entries stamped later than G, or G by another dump.
- * Freeing a tombstone loses what it would have told: a dump
- * since a generation up to mt_floor_live (the tombstone's removal), or
+ * Generations, for dumps of what changed since an earlier dump.  Whatever
+ * changes something of an entry (a counter, a KSM gauge, its removed
+ * descendants, its removal) sets the entry's bit in its CPU's dirty map
+ * after the change (mt_changed()).  Every cgroup-get dump starts a
+ * generation under mt_scan_lock and takes the bits set since the last one
+ * (mt_store_harvest()): each of those entries is stamped with the new
+ * generation (seen_gen) and moved to the end of mt_seen, which so stays in
+ * stamp order; DAMON numbers, which change for every cgroup with each
+ * aggregation, are looked at in every entry when one was published since.
+ * The dump reads its rows after that, so a change it may miss sets a bit
+ * again and is stamped by a later dump.  A dump since G therefore sends the
+ * entries stamped later than G: the tail of mt_seen, not a walk of every
+ * entry.  Freeing a tombstone loses what it would have told: a dump since
+ * a generation up to mt_floor_live (the tombstone's removal), or
  * mt_floor_all (the tombstone itself, for readers of removed cgroups), is
  * refused.  Generations start at the wall clock of the load, so that one
  * of an earlier load is refused too.
@@ -142,6 +145,19 @@ static bool mt_ksm_added, mt_ksm_any;
 static DEFINE_MUTEX(mt_scan_lock);
 static u64 mt_scan_gen;			/* under mt_scan_lock */
 static u64 mt_floor_live, mt_floor_all;	/* under mt_scan_lock */
+static LIST_HEAD(mt_seen);		/* under mt_scan_lock: by seen_gen */
+static u64 mt_damon_looked;		/* under mt_scan_lock: DAMON's pub count */
+
+/*
+ * Slots: a small number per entry (live or tombstone), its bit in the
+ * per-CPU dirty maps, which come in chunks of MT_DIRTY_BITS slots,
+ * allocated as the slots grow and kept until unload.
+ */
+#define MT_DIRTY_BITS	4096
+#define MT_DIRTY_WORDS	(MT_DIRTY_BITS / BITS_PER_LONG)
+#define MT_DIRTY_CHUNKS	256		/* a million entries */
+static DEFINE_XARRAY_ALLOC(mt_slots);	/* slot -> entry; under mt_store_lock */
+static unsigned long __percpu *mt_dirty[MT_DIRTY_CHUNKS];
 /* [nr_node_ids], one allocation per possible node */
 static struct mt_node_counters __percpu **mt_nodes;
 
@@ -189,14 +205,21 @@ static struct mt_cgroup *mt_lookup(u64 id)
 }
 
 /*
- * Something of @e changed: after the change is visible (smp_wmb()), flag
- * it on this CPU for mt_store_seen().  Any context: a per-CPU store.
+ * Something of @e changed: after the change is visible (smp_wmb()), set
+ * its bit in this CPU's dirty map for mt_store_harvest().  Any context: a
+ * per-CPU read-modify-write that interrupts and NMIs cannot split
+ * (this_cpu_or()).  The harvest's xchg() of a word between its read and
+ * its write at worst leaves other bits set again (an entry reported
+ * changed that was not): never loses this one.
  */
 static inline void mt_changed(struct mt_cgroup *e)
 {
-	/* the change before the flag: pairs with the xchg() that clears it */
+	unsigned long __percpu *chunk = READ_ONCE(mt_dirty[e->slot / MT_DIRTY_BITS]);
+	unsigned int bit = e->slot % MT_DIRTY_BITS;
+
+	/* the change before the bit: pairs with the xchg() that takes it */
 	smp_wmb();
-	this_cpu_write(e->pcpu->changed, 1);
+	this_cpu_or(chunk[bit / BITS_PER_LONG], BIT(bit % BITS_PER_LONG));
 }
 
 static void mt_sync_workfn(struct work_struct *work)
@@ -308,6 +331,49 @@ void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 	rcu_read_unlock();
 }
 
+/*
+ * Give @e a slot and make sure every CPU's dirty map has its bit.  Under
+ * mt_store_lock.
+ */
+static int mt_store_slot(struct mt_cgroup *e)
+{
+	unsigned long __percpu *chunk;
+	u32 k;
+	int err;
+
+	err = xa_alloc(&mt_slots, &e->slot, e,
+		       XA_LIMIT(0, MT_DIRTY_CHUNKS * MT_DIRTY_BITS - 1),
+		       GFP_KERNEL);
+	if (err)
+		return err;
+	k = e->slot / MT_DIRTY_BITS;
+	if (mt_dirty[k])
+		return 0;
+	chunk = __alloc_percpu(MT_DIRTY_BITS / BITS_PER_BYTE,
+			       sizeof(unsigned long));
+	if (!chunk) {
+		xa_erase(&mt_slots, e->slot);
+		return -ENOMEM;
+	}
+	/* zeroed before a probe or the harvest can see it */
+	smp_store_release(&mt_dirty[k], chunk);
+	return 0;
+}
+
+/*
+ * Take @e's slot back, once nothing can find it by id.  Its bit may still
+ * be set, or be set by a probe that found it earlier: the next entry in
+ * the slot is then reported changed once more than it did, no harm.
+ * Under mt_store_lock.
+ */
+static void mt_store_unslot(struct mt_cgroup *e)
+{
+	mutex_lock(&mt_scan_lock);
+	xa_erase(&mt_slots, e->slot);
+	list_del_init(&e->seen_link);
+	mutex_unlock(&mt_scan_lock);
+}
+
 static void mt_cgroup_free(struct mt_cgroup *e)
 {
 	kfree(rcu_dereference_protected(e->gone, 1));
@@ -346,16 +412,23 @@ static int mt_store_add(u64 id, u64 parent_id, unsigned long gen)
 	e->id = id;
 	e->parent_id = parent_id;
 	e->gen = gen;
-	/* new: the next dump since any generation sends it */
-	per_cpu_ptr(e->pcpu, cpumask_first(cpu_possible_mask))->changed = 1;
+	INIT_LIST_HEAD(&e->seen_link);
 	/* its DAMON numbers start with the aggregations from here on */
 	if (cg)
 		mt_damon_cg_start(cg);
-	err = xa_insert(&mt_cgroups, id, e, GFP_KERNEL);
+	err = mt_store_slot(e);
 	if (err) {
 		mt_cgroup_free(e);
 		return err;
 	}
+	err = xa_insert(&mt_cgroups, id, e, GFP_KERNEL);
+	if (err) {
+		mt_store_unslot(e);
+		mt_cgroup_free(e);
+		return err;
+	}
+	/* new: the next dump since any generation sends it */
+	mt_changed(e);
 	WRITE_ONCE(mt_nr, mt_nr + 1);
 	WRITE_ONCE(mt_changes, mt_changes + 1);
 	return 0;
@@ -435,41 +508,78 @@ static void mt_store_fold(struct mt_cgroup *e)
 }
 
 /*
- * The generation of the last change to @e that a dump saw, looking now for
- * dump @by (0: none): a change flagged since the last look is stamped with
- * the current generation and @by.  Clearing a flag (a full barrier) comes
- * before the caller reads the counters, so a change that read misses flags
- * again.  Under mt_scan_lock and rcu_read_lock().
+ * Stamp @e with the current generation: a dump since an earlier one sends
+ * it.  Under mt_scan_lock and rcu_read_lock().
  */
-static u64 mt_store_seen(struct mt_cgroup *e, u64 by)
+static void mt_store_stamp(struct mt_cgroup *e)
 {
-	struct mt_damon_cg *cg = rcu_dereference(e->damon);
-	bool changed = false;
-	unsigned long *f;
+	e->seen_gen = mt_scan_gen;
+	list_move_tail(&e->seen_link, &mt_seen);
+}
+
+/*
+ * Stamp every entry whose bit a CPU set since the last harvest, and those
+ * whose DAMON numbers may have changed.  Taking a word with xchg() (a full
+ * barrier) comes before the caller reads the counters, so a change that
+ * read misses sets its bit again.  Under mt_scan_lock.
+ */
+static void mt_store_harvest(void)
+{
+	unsigned long __percpu *chunk;
+	struct mt_damon_cg *cg;
+	unsigned long *w, bits;
+	struct mt_cgroup *e;
+	unsigned long index;
+	unsigned int k, i, b;
+	u64 pub;
 	int cpu;
 
 	lockdep_assert_held(&mt_scan_lock);
-	for_each_possible_cpu(cpu) {
-		f = &per_cpu_ptr(e->pcpu, cpu)->changed;
-		if (READ_ONCE(*f) && xchg(f, 0))
-			changed = true;
+	rcu_read_lock();
+	for (k = 0; k < MT_DIRTY_CHUNKS; k++) {
+		/* pairs with the release in mt_store_slot(): zeroed */
+		chunk = smp_load_acquire(&mt_dirty[k]);
+		if (!chunk)
+			break;
+		for_each_possible_cpu(cpu) {
+			w = per_cpu_ptr(chunk, cpu);
+			for (i = 0; i < MT_DIRTY_WORDS; i++) {
+				if (!READ_ONCE(w[i]))
+					continue;
+				bits = xchg(&w[i], 0);
+				for_each_set_bit(b, &bits, BITS_PER_LONG) {
+					e = xa_load(&mt_slots, k * MT_DIRTY_BITS +
+						    i * BITS_PER_LONG + b);
+					if (e)
+						mt_store_stamp(e);
+				}
+			}
+		}
 	}
-	if (cg && mt_damon_cg_changed(cg, &e->damon_seen))
-		changed = true;
-	if (changed) {
-		e->seen_gen = mt_scan_gen;
-		e->seen_by = by;
+	/* an aggregation published since the last look: each one's numbers */
+	pub = mt_damon_pub_count();
+	if (pub != mt_damon_looked) {
+		mt_damon_looked = pub;
+		xa_for_each(&mt_slots, index, e) {
+			cg = rcu_dereference(e->damon);
+			if (cg && mt_damon_cg_changed(cg, &e->damon_seen))
+				mt_store_stamp(e);
+		}
 	}
-	return e->seen_gen;
+	rcu_read_unlock();
 }
 
-/* Whether dump @d sends @e, looking at it.  As mt_store_seen(). */
-static bool mt_store_sends(struct mt_cgroup *e, const struct mt_dump *d)
+/* Whether @e's bit is set on any CPU.  Under mt_scan_lock. */
+static bool mt_store_dirty(const struct mt_cgroup *e)
 {
-	u64 seen = mt_store_seen(e, d->gen);
+	unsigned long __percpu *chunk = mt_dirty[e->slot / MT_DIRTY_BITS];
+	unsigned int bit = e->slot % MT_DIRTY_BITS;
+	int cpu;
 
-	return !d->since || seen > d->since ||
-	       (seen == d->since && e->seen_by != seen);
+	for_each_possible_cpu(cpu)
+		if (test_bit(bit, per_cpu_ptr(chunk, cpu)))
+			return true;
+	return false;
 }
 
 /*
@@ -483,11 +593,12 @@ static void mt_store_drop(struct xarray *xa, struct mt_cgroup *e)
 
 	mutex_lock(&mt_scan_lock);
 	xa_erase(xa, e->id);
-	rcu_read_lock();
-	seen = mt_store_seen(e, 0);
-	rcu_read_unlock();
+	/* a change no dump took yet: the last dump's readers missed it */
+	seen = mt_store_dirty(e) ? mt_scan_gen : e->seen_gen;
 	mt_floor_live = max(mt_floor_live, seen);
 	mt_floor_all = mt_scan_gen;
+	xa_erase(&mt_slots, e->slot);
+	list_del_init(&e->seen_link);
 	mutex_unlock(&mt_scan_lock);
 }
 
@@ -883,61 +994,115 @@ static bool mt_store_since_ok(u64 since, bool removed)
 		since <= mt_scan_gen);
 }
 
+static int mt_cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The ids of the entries stamped since @d->since, in id order, into
+ * @d->ids.  Under mt_scan_lock.
+ */
+static int mt_store_dump_since(struct mt_dump *d)
+{
+	struct mt_cgroup *e;
+	u32 n = 0;
+
+	list_for_each_entry_reverse(e, &mt_seen, seen_link) {
+		if (e->seen_gen <= d->since)
+			break;
+		n++;
+	}
+	d->ids = kvmalloc_array(max(n, 1U), sizeof(*d->ids), GFP_KERNEL);
+	if (!d->ids)
+		return -ENOMEM;
+	list_for_each_entry_reverse(e, &mt_seen, seen_link) {
+		if (e->seen_gen <= d->since)
+			break;
+		d->ids[d->nr++] = e->id;
+	}
+	sort(d->ids, d->nr, sizeof(*d->ids), mt_cmp_u64, NULL);
+	return 0;
+}
+
 /**
  * mt_store_dump_begin() - start a generation for a cgroup-get dump
- * @d: the dump; @d->gen is set
+ * @d: the dump, zeroed but for @below, @since and @removed; @d->gen is set
  *
- * Return: 0, or -ESTALE if what changed since @d->since can no longer be
- * told (see mt_scan_gen).
+ * Takes what changed since the last dump (mt_store_harvest()); a dump
+ * since a generation then knows its rows.  Free with mt_store_dump_end().
+ *
+ * Context: process context, may sleep.
+ * Return: 0, -ENOMEM, or -ESTALE if what changed since @d->since can no
+ * longer be told (see mt_scan_gen).
  */
 int mt_store_dump_begin(struct mt_dump *d)
 {
 	int err = 0;
 
 	mutex_lock(&mt_scan_lock);
-	if (mt_store_since_ok(d->since, d->removed))
-		d->gen = ++mt_scan_gen;
-	else
+	if (!mt_store_since_ok(d->since, d->removed)) {
 		err = -ESTALE;
+		goto out;
+	}
+	d->gen = ++mt_scan_gen;
+	mt_store_harvest();
+	if (d->since)
+		err = mt_store_dump_since(d);
+out:
 	mutex_unlock(&mt_scan_lock);
 	return err;
 }
 
 /**
- * mt_store_dump_next() - the next row of a cgroup-get dump
- * @id: in: lowest id wanted; out: id of the cgroup found
- * @snap: filled with the cgroup's counters summed over all CPUs
- * @d: what the dump lists, from mt_store_dump_begin()
- *
- * Looks at every entry it passes for changes (mt_store_seen()),
- * tombstones too; with @d->since, only a cgroup that changed since is a
- * row (mt_store_sends()), removed ones too (so that the reader drops
- * them); else removed ones only with @d->removed.
- *
- * Context: process context, may sleep.
- * Return: 1 if a cgroup was found, 0 if none is left, -ESTALE if what
- * changed since @d->since can no longer be told (a tombstone it would
- * have listed was freed meanwhile).
+ * mt_store_dump_end() - free what mt_store_dump_begin() allocated
+ * @d: the dump
  */
-int mt_store_dump_next(u64 *id, struct mt_snapshot *snap,
-		       const struct mt_dump *d)
+void mt_store_dump_end(struct mt_dump *d)
 {
-	XA_STATE(xas, &mt_cgroups, *id);
+	kvfree(d->ids);
+	d->ids = NULL;
+}
+
+/*
+ * The next cgroup of a dump since a generation: of @d->ids, the first
+ * with an id >= @id (in @d->below's subtree).  Under mt_scan_lock and
+ * rcu_read_lock().
+ */
+static struct mt_cgroup *mt_store_next_since(u64 id, struct mt_dump *d)
+{
+	struct mt_cgroup *e;
+
+	for (; d->pos < d->nr; d->pos++) {
+		if (d->ids[d->pos] < id)
+			continue;
+		/* a tombstone freed since would have made the dump stale */
+		e = mt_store_entry(d->ids[d->pos]);
+		if (e && (!d->below || mt_store_is_below(e, d->below)))
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The next cgroup of a dump of every one: the first with an id >= @id (in
+ * @d->below's subtree), removed ones only with @d->removed.  Under
+ * mt_scan_lock and rcu_read_lock().
+ */
+static struct mt_cgroup *mt_store_next_all(u64 id, const struct mt_dump *d)
+{
+	XA_STATE(xas, &mt_cgroups, id);
 	unsigned int passed = 0;
 	struct mt_cgroup *e;
 	struct mt_walk w;
-	int ret = -ESTALE;
 
-	mutex_lock(&mt_scan_lock);
-	if (!mt_store_since_ok(d->since, d->removed))
-		goto out;
-	rcu_read_lock();
-	mt_walk_start(&w, &xas, *id);
+	mt_walk_start(&w, &xas, id);
 	while ((e = mt_walk_cur(&w))) {
 		if ((!d->below || mt_store_is_below(e, d->below)) &&
-		    mt_store_sends(e, d) &&
-		    (!READ_ONCE(e->removed_ns) || d->removed || d->since))
-			break;
+		    (!READ_ONCE(e->removed_ns) || d->removed))
+			return e;
 		mt_walk_step(&w, e);
 		/* between the cgroups it passes, let the CPU go */
 		if (++passed % 64 == 0) {
@@ -947,6 +1112,34 @@ int mt_store_dump_next(u64 *id, struct mt_snapshot *snap,
 			mt_walk_resume(&w);
 		}
 	}
+	return NULL;
+}
+
+/**
+ * mt_store_dump_next() - the next row of a cgroup-get dump
+ * @id: in: lowest id wanted; out: id of the cgroup found
+ * @snap: filled with the cgroup's counters summed over all CPUs
+ * @d: what the dump lists, from mt_store_dump_begin()
+ *
+ * With @d->since, only a cgroup stamped since is a row, removed ones too
+ * (so that the reader drops them); else every cgroup, removed ones only
+ * with @d->removed.
+ *
+ * Context: process context, may sleep.
+ * Return: 1 if a cgroup was found, 0 if none is left, -ESTALE if what
+ * changed since @d->since can no longer be told (a tombstone it would
+ * have listed was freed meanwhile).
+ */
+int mt_store_dump_next(u64 *id, struct mt_snapshot *snap, struct mt_dump *d)
+{
+	struct mt_cgroup *e;
+	int ret = -ESTALE;
+
+	mutex_lock(&mt_scan_lock);
+	if (!mt_store_since_ok(d->since, d->removed))
+		goto out;
+	rcu_read_lock();
+	e = d->since ? mt_store_next_since(*id, d) : mt_store_next_all(*id, d);
 	if (e) {
 		mt_store_fill(e, snap);
 		*id = e->id;
@@ -1295,6 +1488,7 @@ void mt_store_exit(void)
 {
 	struct mt_cgroup *e;
 	unsigned long index;
+	unsigned int k;
 
 	cancel_work_sync(&mt_sync_work);
 	mutex_lock(&mt_store_lock);
@@ -1312,6 +1506,9 @@ void mt_store_exit(void)
 	mutex_unlock(&mt_store_lock);
 	xa_destroy(&mt_cgroups);
 	xa_destroy(&mt_tombs);
+	xa_destroy(&mt_slots);
+	for (k = 0; k < MT_DIRTY_CHUNKS; k++)
+		free_percpu(mt_dirty[k]);
 	mt_store_free_nodes();
 	/* wait for the RCU callbacks of entries retired earlier */
 	rcu_barrier();

@@ -345,16 +345,94 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static void ids_add(struct dump_ids *d, uint64_t id)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 1024;
+		d->v = realloc(d->v, d->cap * sizeof(*d->v));
+	}
+	d->v[d->n++] = id;
+}
+
+/* A reader of what changed, as memtally top is: the cgroups it has live */
+struct since_reader {
+	uint64_t gen;
+	struct dump_ids live;	/* sorted */
+	struct dump_ids got, gone;	/* of the last dump */
+	long since, stale;
+};
+
+static void since_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct since_reader *rd = ctx;
+	struct mt_row r;
+
+	mt_row_parse(nlh, &r);
+	if (!r.id)	/* the first message: the generation */
+		rd->gen = r.v[MEMTALLY_A_CGROUP_DUMP_GEN];
+	else
+		ids_add(r.v[MEMTALLY_A_CGROUP_REMOVED_NS] ? &rd->gone : &rd->got,
+			r.id);
+}
+
+/*
+ * A dump since the reader's generation merged into its live cgroups: the
+ * rows added, the tombstones dropped; refused (ESTALE), a dump since 0.
+ */
+static int since_read(struct mt_nl *nl, struct since_reader *rd)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+	int i, k;
+
+	for (;;) {
+		rd->got.n = rd->gone.n = 0;
+		mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_CGROUP_GET,
+			       NLM_F_DUMP);
+		mt_nl_put(&req, MEMTALLY_A_CGROUP_SINCE_GEN, &rd->gen,
+			  sizeof(rd->gen));
+		if (mt_nl_talk(nl, &req, since_cb, rd, &res))
+			return -EIO;
+		if (res.error != -ESTALE)
+			break;
+		rd->stale++;
+		rd->gen = 0;
+		rd->live.n = 0;
+	}
+	if (res.error)
+		return res.error;
+	rd->since++;
+	for (i = 0; i < rd->got.n; i++)
+		ids_add(&rd->live, rd->got.v[i]);
+	qsort(rd->live.v, rd->live.n, sizeof(uint64_t), cmp_u64);
+	qsort(rd->gone.v, rd->gone.n, sizeof(uint64_t), cmp_u64);
+	for (i = k = 0; i < rd->live.n; i++) {
+		if (k && rd->live.v[k - 1] == rd->live.v[i])
+			continue;
+		if (bsearch(&rd->live.v[i], rd->gone.v, rd->gone.n,
+			    sizeof(uint64_t), cmp_u64))
+			continue;
+		rd->live.v[k++] = rd->live.v[i];
+	}
+	rd->live.n = k;
+	return 0;
+}
+
 /*
  * N cgroups are made and then removed one by one while dumps run back to
  * back.  Each dump must list ids in ascending order (so none twice) and
  * none of a cgroup whose rmdir had returned before the dump was asked for.
+ * A reader of dumps since a generation alongside (the module forgets most
+ * removals before it asks again: each slot is used many times) must not
+ * keep such a cgroup either, and ends with the cgroups of a full dump.
  * At the end the module tracks what it tracked before.
  */
 TEST(many_cgroups)
 {
 	long n = env_long("MT_STRESS_CGROUPS", 10000);
 	struct dump_ids d = { 0 };
+	struct since_reader rd = { 0 };
+	long since_kept = 0;
 	struct mt_nl_result res;
 	struct churn_log *log;
 	struct mt_nl_req req;
@@ -414,6 +492,13 @@ TEST(many_cgroups)
 			violations += bsearch(&d.v[i], removed, done,
 					      sizeof(*removed), cmp_u64) != NULL;
 		}
+		done = log->removed;
+		memcpy(removed, log->id, done * sizeof(*removed));
+		qsort(removed, done, sizeof(*removed), cmp_u64);
+		ASSERT_EQ(0, since_read(&nl, &rd));
+		for (i = 0; i < rd.live.n; i++)
+			since_kept += bsearch(&rd.live.v[i], removed, done,
+					      sizeof(*removed), cmp_u64) != NULL;
 	}
 	ASSERT_EQ(0, WEXITSTATUS(status)) TH_LOG("the maker failed at %d/%d",
 						  log->made, log->removed);
@@ -421,13 +506,24 @@ TEST(many_cgroups)
 	d.n = 0;
 	ASSERT_EQ(0, mt_nl_talk(&nl, &req, dump_cb, &d, &res));
 	final_dump = d.n;
+	ASSERT_EQ(0, since_read(&nl, &rd));
 	TH_LOG("%ld cgroups made and removed; %ld dumps during it, %ld rows checked; %ld out of order, %ld of removed cgroups; %d rows before, %d after",
 	       n, dumps, checked, unordered, violations, base_dump, final_dump);
+	TH_LOG("dumps since a generation: %ld, %ld refused (ESTALE), %ld removed cgroups kept; %d cgroups at the end",
+	       rd.since, rd.stale, since_kept, rd.live.n);
 	EXPECT_GT(dumps, 1);
 	EXPECT_EQ(0, unordered);
 	EXPECT_EQ(0, violations);
+	EXPECT_EQ(0, since_kept);
 	EXPECT_EQ(base_dump, final_dump);
+	qsort(d.v, d.n, sizeof(*d.v), cmp_u64);
+	ASSERT_EQ(d.n, rd.live.n);
+	for (int i = 0; i < d.n; i++)
+		EXPECT_EQ(d.v[i], rd.live.v[i]);
 	free(d.v);
+	free(rd.live.v);
+	free(rd.got.v);
+	free(rd.gone.v);
 	free(removed);
 	munmap(log, logsz);
 	mt_nl_close(&nl);
