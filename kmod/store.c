@@ -88,13 +88,14 @@ struct mt_cgroup {
 	u64 removed_ns;			/* CLOCK_BOOTTIME of retirement, 0: live */
 	u64 seen_gen;			/* under mt_scan_lock: see mt_store_stamp() */
 	u64 damon_seen;			/* under mt_scan_lock: mt_damon_cg_changed() */
-	u32 slot;			/* its bit in mt_dirty, its index in mt_slots */
 	/* off every list (under mt_store_lock) before it is RCU-freed */
 	union {
 		struct list_head link;	/* retiring, then the tombstones' FIFO */
 		struct rcu_head rcu;
 	};
 	struct list_head seen_link;	/* in mt_seen, once stamped */
+	/* its bit in mt_dirty, its index in mt_slots; by @pcpu for the probes */
+	u32 slot;
 	struct mt_gone __rcu *gone;	/* written under mt_store_lock */
 	struct mt_pcpu __percpu *pcpu;
 	atomic64_t shared[MT_NR_SHARED];	/* counters MT_NR_PCPU and up */
