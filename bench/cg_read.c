@@ -13,7 +13,8 @@
  *                         a process in each of DIR/c1 .. DIR/cN touched
  *                         memory (only the dump is timed)
  *
- * Prints "<rows> <seconds>", for run "<bytes of output> <seconds>".
+ * The dumps are timed on a socket opened before.  Prints "<rows>
+ * <seconds>", for run "<bytes of output> <seconds>".
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -67,27 +68,37 @@ static int handles(long n)
 }
 
 static unsigned long long gen;
+static struct mt_nl nl;
 
+/* the first message has only dump-gen; the rows come after it */
 static void gen_cb(const struct nlmsghdr *nlh, void *ctx)
 {
 	const struct nlattr *a = mt_nl_attr(nlh, MEMTALLY_A_CGROUP_DUMP_GEN);
 
-	if (a && !gen)
+	if (a)
 		gen = mt_nl_u64(a);
-	row_cb(nlh, ctx);
+	if (mt_nl_attr(nlh, MEMTALLY_A_CGROUP_ID))
+		row_cb(nlh, ctx);
 }
 
-/* one cgroup-get dump; with @since non-NULL, since that generation */
-static int dump_since(const unsigned long long *since)
+static int nl_open(void)
 {
-	struct mt_nl_result res;
-	struct mt_nl_req req;
-	struct mt_nl nl;
-
 	if (mt_nl_open(&nl, MEMTALLY_FAMILY_NAME) || !nl.family) {
 		fprintf(stderr, "cg_read: memtally is not loaded\n");
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * one cgroup-get dump on the socket nl_open() opened; with @since
+ * non-NULL, since that generation
+ */
+static int dump_since(const unsigned long long *since)
+{
+	struct mt_nl_result res;
+	struct mt_nl_req req;
+
 	mt_nl_req_init(&req, nl.family, MEMTALLY_CMD_CGROUP_GET, NLM_F_DUMP);
 	if (since)
 		mt_nl_put(&req, MEMTALLY_A_CGROUP_SINCE_GEN, since,
@@ -97,7 +108,6 @@ static int dump_since(const unsigned long long *since)
 		fprintf(stderr, "cg_read: dump failed: %s\n", res.extack);
 		return -1;
 	}
-	mt_nl_close(&nl);
 	return 0;
 }
 
@@ -201,7 +211,7 @@ int main(int argc, char **argv)
 
 	if (!strcmp(argv[1 < argc ? 1 : 0], "handles")) {
 		ids = calloc(1 << 20, sizeof(*ids));
-		if (!ids || dump())
+		if (!ids || nl_open() || dump())
 			return 1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		err = handles(rows);
@@ -219,6 +229,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: cg_read dump | cg_read handles | cg_read stat DIR | cg_read run CMD... | cg_read since DIR N\n");
 		return 2;
 	}
+	if ((!strcmp(argv[1], "since") || !strcmp(argv[1], "dump")) &&
+	    nl_open())
+		return 1;
 	if (!strcmp(argv[1], "since")) {
 		unsigned long long zero = 0;
 
