@@ -674,7 +674,19 @@ smpid=$!
 mkdir -p $cg/sm/share
 sh -c "echo \$\$ > $cg/sm/share/cgroup.procs && exec /tests/mt_share 2048 600" &
 shpid=$!
-sleep 2
+# until every page is in (a debug kernel beside another guest takes more
+# than the 2 s this once slept): /sm's 16 MiB, and /sm/share's two
+# processes with their 8 MiB each
+rss_kb() { awk '$1 == "VmRSS:" {print $2}' /proc/$1/status 2> /dev/null; }
+i=0
+while [ $i -lt 600 ]; do
+	set -- $(cat $cg/sm/share/cgroup.procs)
+	[ "$(rss_kb $smpid)" -ge 16384 ] 2> /dev/null && [ $# -eq 2 ] &&
+		[ "$(rss_kb $1)" -ge 8192 ] 2> /dev/null &&
+		[ "$(rss_kb $2)" -ge 8192 ] 2> /dev/null && break
+	sleep 0.1
+	i=$((i + 1))
+done
 smuss() { sed -n 's/.*"cgroup":"\/sm","processes":1,"swap":[0-9]*,"uss":\([0-9]*\).*/\1/p'; }
 out=$(memtally smem -b cgroup --json 2>&1)
 uss=$(echo "$out" | smuss)
