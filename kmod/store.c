@@ -157,7 +157,8 @@ static u64 mt_damon_looked;		/* under mt_scan_lock: DAMON's pub count */
 #define MT_DIRTY_BITS	4096
 #define MT_DIRTY_WORDS	(MT_DIRTY_BITS / BITS_PER_LONG)
 #define MT_DIRTY_CHUNKS	256		/* a million entries */
-static DEFINE_XARRAY_ALLOC(mt_slots);	/* slot -> entry; under mt_store_lock */
+/* slot -> entry: added under mt_store_lock, erased under both locks, RCU */
+static DEFINE_XARRAY_ALLOC(mt_slots);
 static unsigned long __percpu *mt_dirty[MT_DIRTY_CHUNKS];
 /* [nr_node_ids], one allocation per possible node */
 static struct mt_node_counters __percpu **mt_nodes;
@@ -241,8 +242,8 @@ static DECLARE_WORK(mt_sync_work, mt_sync_workfn);
  * task's css_set and the entry (freed by call_rcu()) alive, as
  * rcu_read_lock() would: 6.x tracepoints call their probes so, 7.x does not
  * (memtally.h).  Does a lockless lookup and a per-CPU add (a single
- * instruction on x86) or an atomic add, then a per-CPU store of the
- * entry's changed flag, all NMI-safe.  An event whose
+ * instruction on x86) or an atomic add, then sets the entry's bit in this
+ * CPU's dirty map (mt_changed()), all NMI-safe.  An event whose
  * cgroup has no entry yet counts as unattributed.
  */
 void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
@@ -531,7 +532,7 @@ static void mt_store_harvest(void)
 	unsigned long *w, bits;
 	struct mt_cgroup *e;
 	unsigned long index;
-	unsigned int k, i, b;
+	unsigned int k, i, b, n = 0;
 	u64 pub;
 	int cpu;
 
@@ -565,6 +566,12 @@ static void mt_store_harvest(void)
 			cg = rcu_dereference(e->damon);
 			if (cg && mt_damon_cg_changed(cg, &e->damon_seen))
 				mt_store_stamp(e);
+			/* xa_for_each() goes on from the index: safe to let go */
+			if (++n % 256 == 0) {
+				rcu_read_unlock();
+				cond_resched();
+				rcu_read_lock();
+			}
 		}
 	}
 	rcu_read_unlock();

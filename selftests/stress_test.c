@@ -325,26 +325,6 @@ struct dump_ids {
 	int n, cap;
 };
 
-static void dump_cb(const struct nlmsghdr *nlh, void *ctx)
-{
-	struct dump_ids *d = ctx;
-	struct mt_row r;
-
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 1024;
-		d->v = realloc(d->v, d->cap * sizeof(*d->v));
-	}
-	mt_row_parse(nlh, &r);
-	d->v[d->n++] = r.id;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void ids_add(struct dump_ids *d, uint64_t id)
 {
 	if (d->n == d->cap) {
@@ -352,6 +332,21 @@ static void ids_add(struct dump_ids *d, uint64_t id)
 		d->v = realloc(d->v, d->cap * sizeof(*d->v));
 	}
 	d->v[d->n++] = id;
+}
+
+static void dump_cb(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct mt_row r;
+
+	mt_row_parse(nlh, &r);
+	ids_add(ctx, r.id);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /* A reader of what changed, as memtally top is: the cgroups it has live */
