@@ -8,13 +8,14 @@
  * counters to the cgroup of the mm's owner (each mm once, however many
  * tasks share it), and publishes the sums.  The walk sleeps between
  * batches of pids, so its cost grows with the number of processes but
- * nothing waits on it longer than one batch.  The result is cached for a
- * second: a burst of requests walks once.  A row read while another
- * request's walk publishes may mix two walks' values for that row; the
- * totals of ksm-get never do.
+ * nothing waits on it longer than one batch.  Every request is answered
+ * by a walk that started after it came (the numbers change without
+ * telling, so an older walk's may be wrong); requests that come while a
+ * walk runs share the next one.  A row read while another request's walk
+ * publishes may mix two walks' values for that row; the totals of ksm-get
+ * never do.
  */
 #include <linux/cgroup.h>
-#include <linux/jiffies.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/pid.h>
@@ -28,10 +29,8 @@
 #include "compat.h"
 
 static DEFINE_MUTEX(mt_ksm_lock);	/* one walk at a time */
-static unsigned long mt_ksm_walked;	/* jiffies of the last walk */
-static bool mt_ksm_done;		/* a walk has happened */
 static u64 mt_ksm_sums[MT_NR_KSM];	/* over all processes; mt_ksm_lock */
-static u64 mt_ksm_ns;			/* CLOCK_BOOTTIME of the last walk */
+static u64 mt_ksm_ns;	/* CLOCK_BOOTTIME the last walk started; mt_ksm_lock */
 static DEFINE_PER_CPU(u64, mt_full_scans);
 
 /*
@@ -122,21 +121,25 @@ static void mt_ksm_walk(void)
 	mt_store_ksm_publish();
 	for (i = 0; i < MT_NR_KSM; i++)
 		mt_ksm_sums[i] = sums[i];
-	mt_ksm_ns = ktime_get_boottime_ns();
 }
 
 /**
- * mt_ksm_refresh() - walk the processes unless the last walk is recent
+ * mt_ksm_refresh() - walk the processes unless a walk started since the call
+ *
+ * A walk that started after this call (another request's, which held
+ * mt_ksm_lock meanwhile) saw everything this one would: its numbers are
+ * as fresh.  Otherwise walk now.
  *
  * Context: process context, may sleep.
  */
 void mt_ksm_refresh(void)
 {
+	u64 called = ktime_get_boottime_ns();
+
 	mutex_lock(&mt_ksm_lock);
-	if (!mt_ksm_done || time_after(jiffies, mt_ksm_walked + HZ)) {
+	if (mt_ksm_ns <= called) {
+		mt_ksm_ns = ktime_get_boottime_ns();
 		mt_ksm_walk();
-		mt_ksm_walked = jiffies;
-		mt_ksm_done = true;
 	}
 	mutex_unlock(&mt_ksm_lock);
 }

@@ -221,10 +221,10 @@ static int report_load(struct report *r, const char *dir)
 	if (mt_ksm_read(dir, &r->sys))
 		return -1;
 	r->page_size = sysconf(_SC_PAGESIZE);
-	r->now_ns = mt_now_ns(CLOCK_BOOTTIME);
 	mt_ksm_calc(&r->sv, &r->sys, r->page_size);
 	if (module_load(r))
 		return -1;
+	r->now_ns = mt_now_ns(CLOCK_BOOTTIME);	/* after the walk it ages */
 	err = mt_ksm_procs("/proc", &r->procs, &r->nprocs);
 	if (err) {
 		mt_err("/proc: %s", strerror(-err));
