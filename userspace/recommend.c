@@ -148,28 +148,19 @@ static void rule_swap(struct rec_run *run)
 static void rule_oom(struct rec_run *run)
 {
 	const struct mt_report *r = run->r;
-	size_t i, j, n;
+	size_t i;
 
 	for (i = 0; i < r->nr_cgroups; i++) {
 		const struct mt_rep_cgroup *cg = &r->cgroups[i];
-		uint64_t kills = 0, child = 0;
+		uint64_t kills = 0;
 		char advice[400];
 
-		n = strlen(cg->path);
 		if (cg->row) {
 			kills = cg->row->counters[MT_CTR_OOM_KILLS];
 		} else if (!r->has_module && cg->has_events) {
 			/* memory.events counts descendants' kills too */
-			for (j = 0; j < r->nr_cgroups; j++) {
-				const char *p = r->cgroups[j].path;
-
-				if (j != i && r->cgroups[j].has_events &&
-				    !strncmp(p, cg->path, n) &&
-				    (p[n] == '/' || n == 1) &&
-				    !strchr(p + n + (n > 1) , '/'))
-					child += r->cgroups[j].oom_kill;
-			}
-			kills = cg->oom_kill > child ? cg->oom_kill - child : 0;
+			kills = cg->oom_kill > cg->children_oom_kill ?
+				cg->oom_kill - cg->children_oom_kill : 0;
 		}
 		if (!kills)
 			continue;

@@ -6,7 +6,9 @@
  * is unavailable, which cgroups a list shows, KSM's savings.
  */
 #include <errno.h>
+#include <search.h>
 #include <inttypes.h>
+#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,32 +133,51 @@ static void damon_collect(const struct mt_snap *s, struct mt_report *r)
 	r->damon_cold_rate = mt_json_u64(d, "cold_rate");
 }
 
-/* The cgroup of @path ("/a"), added if new.  Return: it, or NULL (ENOMEM) */
+/*
+ * The cgroup of @path ("/a", @len bytes), added if new, found in @h (a
+ * table of r->cgroups' paths to their indexes).  Return: it, or NULL
+ * (ENOMEM).
+ */
 static struct mt_rep_cgroup *cg_get(struct mt_report *r, const char *path,
-				    size_t len, size_t *cap)
+				    size_t len, size_t *cap,
+				    struct hsearch_data *h)
 {
 	struct mt_rep_cgroup *cg;
-	size_t i;
+	ENTRY e, *found;
 
 	/* a snapshot lists a cgroup's files together: the last one first */
-	for (i = r->nr_cgroups; i--; )
-		if (strlen(r->cgroups[i].path) == len &&
-		    !strncmp(r->cgroups[i].path, path, len))
-			return &r->cgroups[i];
+	if (r->nr_cgroups) {
+		cg = &r->cgroups[r->nr_cgroups - 1];
+		if (!strncmp(cg->path, path, len) && !cg->path[len])
+			return cg;
+	}
+	e.key = strndup(path, len);
+	if (!e.key)
+		return NULL;
+	if (hsearch_r(e, FIND, &found, h)) {
+		free(e.key);
+		return &r->cgroups[(uintptr_t)found->data];
+	}
 	if (r->nr_cgroups == *cap) {
 		size_t ncap = *cap ? 2 * *cap : 64;
 
 		cg = realloc(r->cgroups, ncap * sizeof(*cg));
-		if (!cg)
+		if (!cg) {
+			free(e.key);
 			return NULL;
+		}
 		r->cgroups = cg;
 		*cap = ncap;
 	}
+	e.data = (void *)(uintptr_t)r->nr_cgroups;
+	/* the table was made for every cgroup there can be: no ENOMEM */
+	if (!hsearch_r(e, ENTER, &found, h)) {
+		free(e.key);
+		return NULL;
+	}
 	cg = &r->cgroups[r->nr_cgroups];
 	memset(cg, 0, sizeof(*cg));
-	cg->path = strndup(path, len);
-	if (!cg->path)
-		return NULL;
+	cg->path = e.key;	/* the table's key too: lives as long */
 	r->nr_cgroups++;
 	return cg;
 }
@@ -186,7 +207,7 @@ static bool memcg_v1(const char *text)
 
 /* One cgroup file @key (absolute) with contents @text (NULL: absent) */
 static int cg_file(struct mt_report *r, const char *key, const char *text,
-		   size_t *cap)
+		   size_t *cap, struct hsearch_data *h)
 {
 	size_t rootlen, len = strlen(key), f, flen;
 	struct mt_rep_cgroup *cg;
@@ -209,7 +230,7 @@ static int cg_file(struct mt_report *r, const char *key, const char *text,
 	/* "/" for the root: the path between the root and the file name */
 	path = key + rootlen - (rootlen == 1);
 	len = key + len - flen - path;
-	cg = cg_get(r, len ? path : "/", len ? len : 1, cap);
+	cg = cg_get(r, len ? path : "/", len ? len : 1, cap, h);
 	if (!cg)
 		return -ENOMEM;
 	if (!text)
@@ -243,20 +264,68 @@ static int cg_cmp(const void *a, const void *b)
 		      ((const struct mt_rep_cgroup *)b)->path);
 }
 
+/* bsearch(): the cgroup whose path is the first @len bytes of @key */
+struct path_key {
+	const char *path;
+	size_t len;
+};
+
+static int path_key_cmp(const void *k, const void *e)
+{
+	const struct path_key *key = k;
+	const char *p = ((const struct mt_rep_cgroup *)e)->path;
+	int c = strncmp(key->path, p, key->len);
+
+	return c ? c : -!!p[key->len];
+}
+
+/*
+ * Each cgroup's children's memory.events oom_kill, for the kills of its
+ * own (memory.events counts descendants'): by each one's parent, found in
+ * the sorted list.  A cgroup whose parent is not there adds to nothing.
+ */
+static void children_oom_collect(struct mt_report *r)
+{
+	struct mt_rep_cgroup *parent;
+	struct path_key key;
+	const char *slash;
+	size_t i;
+
+	for (i = 0; i < r->nr_cgroups; i++) {
+		if (!r->cgroups[i].has_events)
+			continue;
+		key.path = r->cgroups[i].path;
+		slash = strrchr(key.path, '/');
+		if (!slash || !slash[1])
+			continue;	/* the root, or not a path */
+		key.len = slash == key.path ? 1 : (size_t)(slash - key.path);
+		parent = bsearch(&key, r->cgroups, r->nr_cgroups,
+				 sizeof(*r->cgroups), path_key_cmp);
+		if (parent && parent->has_events)
+			parent->children_oom_kill += r->cgroups[i].oom_kill;
+	}
+}
+
 static int cgroups_collect(const struct mt_snap *s, struct mt_report *r)
 {
 	struct json_object *files = mt_snap_files(s);
+	struct hsearch_data h = { 0 };
 	uint64_t merged = 0;
 	size_t cap = 0, i;
 	int err = 0;
 
+	/* every cgroup comes from a file or a row: the table's size */
+	if (!hcreate_r((files ? json_object_object_length(files) : 0) +
+		       s->nr_cgroups + 1, &h))
+		return -ENOMEM;
 	if (files) {
 		json_object_object_foreach(files, key, val) {
 			err = cg_file(r, key, json_object_is_type(val,
 				      json_type_string) ?
-				      json_object_get_string(val) : NULL, &cap);
+				      json_object_get_string(val) : NULL, &cap,
+				      &h);
 			if (err)
-				return err;
+				goto out;
 		}
 	}
 	/* the module's rows, also of cgroups whose files were not read */
@@ -269,15 +338,20 @@ static int cgroups_collect(const struct mt_snap *s, struct mt_report *r)
 		merged = merged + m < merged ? UINT64_MAX : merged + m;
 		if (!row->path)
 			continue;	/* removed meanwhile */
-		cg = cg_get(r, row->path, strlen(row->path), &cap);
-		if (!cg)
-			return -ENOMEM;
+		cg = cg_get(r, row->path, strlen(row->path), &cap, &h);
+		if (!cg) {
+			err = -ENOMEM;
+			goto out;
+		}
 		cg->row = row;
 	}
 	r->ksm_merging_pages = mt_ksm_whole(r->ksm_merging_pages, merged);
 	if (r->nr_cgroups)
 		qsort(r->cgroups, r->nr_cgroups, sizeof(*r->cgroups), cg_cmp);
-	return 0;
+	children_oom_collect(r);
+out:
+	hdestroy_r(&h);	/* the keys are the cgroups' paths: kept */
+	return err;
 }
 
 static uint64_t proc_size(const struct mt_rep_proc *p)

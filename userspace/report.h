@@ -32,6 +32,7 @@ struct mt_rep_cgroup {
 	uint64_t pgfault, pgmajfault;	/* memory.stat */
 	bool has_events;
 	uint64_t oom_kill;		/* memory.events (with descendants) */
+	uint64_t children_oom_kill;	/* of its children that have it */
 	const struct mt_cgroup *row;	/* the module's row, or NULL */
 };
 
