@@ -47,6 +47,16 @@ struct reclaim_opts {
 int reclaim_parse(int argc, char **argv, struct reclaim_opts *o);
 int cmd_reclaim(int argc, char **argv, bool json);
 
+struct vmstat_opts {
+	bool json;
+	bool help;
+	uint64_t interval;	/* seconds */
+	uint64_t count;		/* lines; 0: until a signal */
+};
+
+int vmstat_parse(int argc, char **argv, struct vmstat_opts *o);
+int cmd_vmstat(int argc, char **argv, bool json);
+
 struct stalls_opts {
 	bool json;
 	bool help;

@@ -22,6 +22,7 @@ static const struct mt_cmd {
 	{ "status",  cmd_status,  "module version, kernel release and hooks" },
 	{ "cgroups", cmd_cgroups, "counters of each cgroup" },
 	{ "reclaim", cmd_reclaim, "reclaim activity, like sar -B" },
+	{ "vmstat",  cmd_vmstat,  "memory, swap, stalls and PSI, like vmstat 1" },
 	{ "stalls",  cmd_stalls,  "reclaim stalls of each cgroup, histograms" },
 	{ "events",  cmd_events,  "OOM kills and long reclaim stalls, live" },
 	{ "config",  cmd_config,  "show or change the module's settings" },

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..60"
+echo "1..62"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -127,7 +127,9 @@ if [ $rc -eq 2 ]; then ok "a bad option exits 2"; else nok "a bad option exits 2
 grep -q zram0 /proc/swaps || /tests/zram-swap.sh 256M > /dev/null
 mkdir -p $cg/sq
 echo 24M > $cg/sq/memory.max
+sq0=$(cut -d' ' -f1 /proc/uptime)
 sh -c "echo \$\$ > $cg/sq/cgroup.procs && exec /tests/mt_touch 16384"
+sq1=$(cut -d' ' -f1 /proc/uptime)
 
 out=$(memtally stalls --cgroup /sq 2>&1)
 case $out in
@@ -170,6 +172,44 @@ if [ "$(echo "$out" | grep -c '"pgsteal_per_s"')" -eq 2 ]; then
 else
 	nok "reclaim 1 2 --json prints two intervals" "$out"
 fi
+
+# vmstat over an interval that holds a whole squeeze (twice as long as the
+# first one took, and 3 s): its stalls are the squeezed cgroup's stalls as
+# the module counted them, its so is pswpout of /proc/vmstat read before
+# and after (the idle guest swaps for nothing else), and buff and swpd are
+# /proc/meminfo's Buffers and SwapTotal - SwapFree read right after
+secs=$(awk -v a="$sq0" -v b="$sq1" 'BEGIN {printf "%d", 2 * (b - a) + 3}')
+mkdir -p $cg/sq2
+echo 24M > $cg/sq2/memory.max
+out0=$(grep '^pswpout ' /proc/vmstat | cut -d' ' -f2)
+memtally vmstat "$secs" 1 --json > /tmp/vmstat.json 2>&1 &
+vpid=$!
+sleep 1
+sh -c "echo \$\$ > $cg/sq2/cgroup.procs && exec /tests/mt_touch 16384"
+wait $vpid
+out1=$(grep '^pswpout ' /proc/vmstat | cut -d' ' -f2)
+mi=$(cat /proc/meminfo)
+out=$(cat /tmp/vmstat.json)
+kb() { echo "$mi" | awk -v k="$1:" '$1 == k {print $2}'; }
+num() { echo "$out" | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
+sq2=$(memtally cgroups --cgroup /sq2 --json)
+want_stalls=$(( $(echo "$sq2" | sed -n 's/.*"memcg_stalls":\([0-9]*\).*/\1/p') + $(echo "$sq2" | sed -n 's/.*"direct_stalls":\([0-9]*\).*/\1/p') ))
+want_so=$(( (out1 - out0) * 4 ))	# KiB: 4 KiB pages (x86-64)
+want_swpd=$(( $(kb SwapTotal) - $(kb SwapFree) ))
+if awk -v i="$(num interval_s)" -v st="$(num stalls_per_s)" -v so="$(num so_kb_per_s)" \
+	-v ws="$want_stalls" -v wso="$want_so" -v b="$(num buff_kb)" -v wb="$(kb Buffers)" \
+	-v sw="$(num swpd_kb)" -v wsw="$want_swpd" 'function near(g, w, slack) {
+		d = g - w; if (d < 0) d = -d; return d <= w * 0.01 + slack
+	} BEGIN {
+		exit !(ws > 0 && wso > 0 && int(st * i + 0.5) == ws && near(so * i, wso, i) &&
+		       near(b, wb, 64) && near(sw, wsw, 64))
+	}'; then
+	ok "vmstat ${secs} 1: the squeeze's $want_stalls stalls, so = pswpout ($want_so KiB), buff and swpd = /proc/meminfo"
+else
+	nok "vmstat: the squeeze's stalls, so = pswpout, buff and swpd = /proc/meminfo" \
+		"stalls $want_stalls, pswpout $want_so KiB, Buffers $(kb Buffers), swpd $want_swpd" "$out"
+fi
+rmdir $cg/sq2
 
 # ---- report under a memcg squeeze --------------------------------------
 if [ ! -e /proc/pressure/memory ]; then
@@ -553,6 +593,7 @@ json_out reclaim-tt reclaim --cgroup /tt --json
 json_out reclaim-by-cgroup reclaim --by-cgroup --json
 json_out reclaim-rates.jsonl reclaim 1 2 --json
 json_out reclaim-by-cgroup-rates.jsonl reclaim 1 1 --by-cgroup --json
+json_out vmstat.jsonl vmstat 1 2 --json
 json_out ksm ksm --json
 json_out ksm-processes ksm -p --json
 # (ksmd runs only while some memory is mergeable)
@@ -638,6 +679,8 @@ tout=$(unset TERM; memtally top -b -n 1 2>&1)
 trc=$?
 rout=$(memtally report 2> /dev/null)
 rrc=$?
+vout=$(memtally vmstat 2> /tmp/vmstat.err)
+vrc=$?
 insmod /memtally.ko
 case "$rc $out" in
 "1 "*"not loaded"*) ok "module not loaded: one line with the fix" ;;
@@ -650,6 +693,13 @@ case "$erc $eout" in
 *) nok "export without the module: memtally_up 0, exit code 1" "rc=$erc" "$eout" ;;
 esac
 
+# vmstat's columns of /proc stand; stalls/s is - and one line says why
+if [ $vrc -eq 0 ] && [ "$(cat /tmp/vmstat.err)" = "memtally: the memtally module is not loaded: no stalls/s (load it with: modprobe memtally)" ] &&
+   echo "$vout" | awk 'NR == 2 && $2 ~ /^[0-9]+$/ && $8 == "-" {f = 1} END {exit !f}'; then
+	ok "vmstat without the module: the memory columns, stalls/s -, one line says why"
+else
+	nok "vmstat without the module: the memory columns, stalls/s -, one line says why" "rc=$vrc" "$(cat /tmp/vmstat.err)" "$vout"
+fi
 case "$trc $tout" in
 "1 memtally: the memtally module is not loaded"*)
 	[ "$(echo "$tout" | wc -l)" -eq 1 ] &&

@@ -94,6 +94,7 @@ void test_prom(void);
 void test_snap(void);
 void test_top(void);
 void test_report(void);
+void test_vmstat(void);
 void test_golden(void);
 void test_smem(void);
 

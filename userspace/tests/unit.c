@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 	test_snap();
 	test_top();
 	test_report();
+	test_vmstat();
 	test_smem();
 	test_golden();
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally vmstat: the memory and swap columns of vmstat(8), computed as
+ * procps computes them, beside what vmstat lacks: reclaim stalls per second
+ * (the module) and the share of the interval tasks stalled on memory
+ * (PSI).  Lines align like vmstat's and sar's: fixed-width columns.
+ */
+#include <math.h>
+#include <string.h>
+#include <json.h>
+
+#include "procfiles.h"
+#include "vmstat.h"
+
+#define COL_WIDTH	9	/* at least */
+
+static const struct vm_col {
+	const char *head;	/* as vmstat names it */
+	const char *json;	/* with its unit */
+	int decimals;
+} cols[MT_NR_VM] = {
+	[MT_VM_SWPD]	= { "swpd", "swpd_kb", 0 },
+	[MT_VM_FREE]	= { "free", "free_kb", 0 },
+	[MT_VM_BUFF]	= { "buff", "buff_kb", 0 },
+	[MT_VM_CACHE]	= { "cache", "cache_kb", 0 },
+	[MT_VM_SI]	= { "si", "si_kb_per_s", 0 },
+	[MT_VM_SO]	= { "so", "so_kb_per_s", 0 },
+	[MT_VM_STALLS]	= { "stalls/s", "stalls_per_s", 2 },
+	[MT_VM_SOME]	= { "some%", "psi_some_pct", 2 },
+	[MT_VM_FULL]	= { "full%", "psi_full_pct", 2 },
+};
+
+/**
+ * mt_vm_parse() - what the files of one moment say
+ * @s: filled in
+ * @meminfo: /proc/meminfo, or NULL if it could not be read
+ * @vmstat: /proc/vmstat, or NULL
+ * @pressure: /proc/pressure/memory, or NULL (a kernel without PSI)
+ */
+void mt_vm_parse(struct mt_vm_sample *s, const char *meminfo,
+		 const char *vmstat, const char *pressure)
+{
+	uint64_t swap_total, swap_free, cached, srecl;
+	struct mt_psi psi;
+
+	memset(s, 0, sizeof(*s));
+	s->has_meminfo = !mt_kv_get(meminfo, "MemFree", &s->free_kb) &&
+			 !mt_kv_get(meminfo, "Buffers", &s->buff_kb) &&
+			 !mt_kv_get(meminfo, "Cached", &cached) &&
+			 !mt_kv_get(meminfo, "SReclaimable", &srecl) &&
+			 !mt_kv_get(meminfo, "SwapTotal", &swap_total) &&
+			 !mt_kv_get(meminfo, "SwapFree", &swap_free);
+	if (s->has_meminfo) {
+		s->cache_kb = cached + srecl;
+		s->swpd_kb = swap_total > swap_free ? swap_total - swap_free : 0;
+	}
+	s->has_swapio = !mt_kv_get(vmstat, "pswpin", &s->pswpin) &&
+			!mt_kv_get(vmstat, "pswpout", &s->pswpout);
+	if (pressure && !mt_psi_parse(pressure, &psi)) {
+		s->has_some = psi.has_some;
+		s->has_full = psi.has_full;
+		s->some_us = psi.some_total;
+		s->full_us = psi.full_total;
+	}
+}
+
+/* @cur - @prev (counters since boot never go back; 0 if they seem to) */
+static double delta(uint64_t prev, uint64_t cur)
+{
+	return cur > prev ? (double)(cur - prev) : 0;
+}
+
+/**
+ * mt_vm_calc() - a line from two samples @secs seconds apart
+ * @l: filled in; NAN where a sample lacks what a column needs
+ * @prev: the earlier sample
+ * @cur: the later one: the gauges (swpd, free, buff, cache) are its own
+ * @secs: seconds between them, > 0
+ * @page_kb: KiB in a page (pswpin and pswpout count pages)
+ * @stalls: reclaim stalls in the interval, NULL without the module
+ */
+void mt_vm_calc(struct mt_vm_line *l, const struct mt_vm_sample *prev,
+		const struct mt_vm_sample *cur, double secs, long page_kb,
+		const uint64_t *stalls)
+{
+	size_t i;
+
+	for (i = 0; i < MT_NR_VM; i++)
+		l->v[i] = NAN;
+	if (cur->has_meminfo) {
+		l->v[MT_VM_SWPD] = cur->swpd_kb;
+		l->v[MT_VM_FREE] = cur->free_kb;
+		l->v[MT_VM_BUFF] = cur->buff_kb;
+		l->v[MT_VM_CACHE] = cur->cache_kb;
+	}
+	if (secs <= 0)
+		return;
+	if (prev->has_swapio && cur->has_swapio) {
+		l->v[MT_VM_SI] = delta(prev->pswpin, cur->pswpin) * page_kb / secs;
+		l->v[MT_VM_SO] = delta(prev->pswpout, cur->pswpout) * page_kb / secs;
+	}
+	if (stalls)
+		l->v[MT_VM_STALLS] = *stalls / secs;
+	/* PSI's totals are in us; read a moment apart from the clock */
+	if (prev->has_some && cur->has_some)
+		l->v[MT_VM_SOME] = fmin(100, delta(prev->some_us, cur->some_us) /
+					1e4 / secs);
+	if (prev->has_full && cur->has_full)
+		l->v[MT_VM_FULL] = fmin(100, delta(prev->full_us, cur->full_us) /
+					1e4 / secs);
+}
+
+static int width(size_t i)
+{
+	int n = strlen(cols[i].head);
+
+	return n > COL_WIDTH ? n : COL_WIDTH;
+}
+
+/* The header line */
+void mt_vm_header(FILE *f)
+{
+	size_t i;
+
+	fputs("TIME    ", f);
+	for (i = 0; i < MT_NR_VM; i++)
+		fprintf(f, "  %*s", width(i), cols[i].head);
+	fputc('\n', f);
+}
+
+static void cell(char *buf, size_t len, const struct mt_vm_line *l, size_t i)
+{
+	if (isnan(l->v[i]))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.*f", cols[i].decimals, l->v[i]);
+}
+
+/* A line at @time (HH:MM:SS) */
+void mt_vm_print(FILE *f, const char *time, const struct mt_vm_line *l)
+{
+	char num[32];
+	size_t i;
+
+	fprintf(f, "%-8s", time);
+	for (i = 0; i < MT_NR_VM; i++) {
+		cell(num, sizeof(num), l, i);
+		fprintf(f, "  %*s", width(i), num);
+	}
+	fputc('\n', f);
+}
+
+/* Adds to @o the numbers of a line, as printed; "-" is null */
+void mt_vm_json(struct json_object *o, const struct mt_vm_line *l)
+{
+	char num[32];
+	size_t i;
+
+	for (i = 0; i < MT_NR_VM; i++) {
+		cell(num, sizeof(num), l, i);
+		json_object_object_add(o, cols[i].json, isnan(l->v[i]) ? NULL :
+				       cols[i].decimals ?
+				       json_object_new_double_s(l->v[i], num) :
+				       json_object_new_int64(llround(l->v[i])));
+	}
+}
