@@ -6,9 +6,7 @@
  * is unavailable, which cgroups a list shows, KSM's savings.
  */
 #include <errno.h>
-#include <search.h>
 #include <inttypes.h>
-#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,50 +132,35 @@ static void damon_collect(const struct mt_snap *s, struct mt_report *r)
 }
 
 /*
- * The cgroup of @path ("/a", @len bytes), added if new, found in @h (a
- * table of r->cgroups' paths to their indexes).  Return: it, or NULL
- * (ENOMEM).
+ * The cgroup of @path ("/a", @len bytes): the last one if it has that path
+ * (a snapshot lists a cgroup's files together), else a new one.  A path
+ * may so come twice: cg_merge() joins them once the list is sorted.
+ * Return: it, or NULL (ENOMEM).
  */
 static struct mt_rep_cgroup *cg_get(struct mt_report *r, const char *path,
-				    size_t len, size_t *cap,
-				    struct hsearch_data *h)
+				    size_t len, size_t *cap)
 {
 	struct mt_rep_cgroup *cg;
-	ENTRY e, *found;
 
-	/* a snapshot lists a cgroup's files together: the last one first */
 	if (r->nr_cgroups) {
 		cg = &r->cgroups[r->nr_cgroups - 1];
 		if (!strncmp(cg->path, path, len) && !cg->path[len])
 			return cg;
 	}
-	e.key = strndup(path, len);
-	if (!e.key)
-		return NULL;
-	if (hsearch_r(e, FIND, &found, h)) {
-		free(e.key);
-		return &r->cgroups[(uintptr_t)found->data];
-	}
 	if (r->nr_cgroups == *cap) {
 		size_t ncap = *cap ? 2 * *cap : 64;
 
 		cg = realloc(r->cgroups, ncap * sizeof(*cg));
-		if (!cg) {
-			free(e.key);
+		if (!cg)
 			return NULL;
-		}
 		r->cgroups = cg;
 		*cap = ncap;
 	}
-	e.data = (void *)(uintptr_t)r->nr_cgroups;
-	/* the table was made for every cgroup there can be: no ENOMEM */
-	if (!hsearch_r(e, ENTER, &found, h)) {
-		free(e.key);
-		return NULL;
-	}
 	cg = &r->cgroups[r->nr_cgroups];
 	memset(cg, 0, sizeof(*cg));
-	cg->path = e.key;	/* the table's key too: lives as long */
+	cg->path = strndup(path, len);
+	if (!cg->path)
+		return NULL;
 	r->nr_cgroups++;
 	return cg;
 }
@@ -207,7 +190,7 @@ static bool memcg_v1(const char *text)
 
 /* One cgroup file @key (absolute) with contents @text (NULL: absent) */
 static int cg_file(struct mt_report *r, const char *key, const char *text,
-		   size_t *cap, struct hsearch_data *h)
+		   size_t *cap)
 {
 	size_t rootlen, len = strlen(key), f, flen;
 	struct mt_rep_cgroup *cg;
@@ -230,7 +213,7 @@ static int cg_file(struct mt_report *r, const char *key, const char *text,
 	/* "/" for the root: the path between the root and the file name */
 	path = key + rootlen - (rootlen == 1);
 	len = key + len - flen - path;
-	cg = cg_get(r, len ? path : "/", len ? len : 1, cap, h);
+	cg = cg_get(r, len ? path : "/", len ? len : 1, cap);
 	if (!cg)
 		return -ENOMEM;
 	if (!text)
@@ -306,26 +289,63 @@ static void children_oom_collect(struct mt_report *r)
 	}
 }
 
+/* What @b knows and @a does not, into @a; @b's own allocations freed */
+static void cg_join(struct mt_rep_cgroup *a, struct mt_rep_cgroup *b)
+{
+	if (!a->has_psi && b->has_psi) {
+		a->has_psi = true;
+		a->psi = b->psi;
+		free(a->psi_file);
+		a->psi_file = b->psi_file;
+		b->psi_file = NULL;
+	}
+	if (!a->has_current && b->has_current) {
+		a->has_current = true;
+		a->current = b->current;
+	}
+	if (!a->has_stat && b->has_stat) {
+		a->has_stat = true;
+		a->pgfault = b->pgfault;
+		a->pgmajfault = b->pgmajfault;
+	}
+	if (!a->has_events && b->has_events) {
+		a->has_events = true;
+		a->oom_kill = b->oom_kill;
+	}
+	if (!a->row)
+		a->row = b->row;
+	free(b->path);
+	free(b->psi_file);
+}
+
+/* The sorted list with each path once: the first of a path keeps all */
+static void cg_merge(struct mt_report *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nr_cgroups; i++) {
+		if (n && !strcmp(r->cgroups[n - 1].path, r->cgroups[i].path))
+			cg_join(&r->cgroups[n - 1], &r->cgroups[i]);
+		else
+			r->cgroups[n++] = r->cgroups[i];
+	}
+	r->nr_cgroups = n;
+}
+
 static int cgroups_collect(const struct mt_snap *s, struct mt_report *r)
 {
 	struct json_object *files = mt_snap_files(s);
-	struct hsearch_data h = { 0 };
 	uint64_t merged = 0;
 	size_t cap = 0, i;
-	int err = 0;
+	int err;
 
-	/* every cgroup comes from a file or a row: the table's size */
-	if (!hcreate_r((files ? json_object_object_length(files) : 0) +
-		       s->nr_cgroups + 1, &h))
-		return -ENOMEM;
 	if (files) {
 		json_object_object_foreach(files, key, val) {
 			err = cg_file(r, key, json_object_is_type(val,
 				      json_type_string) ?
-				      json_object_get_string(val) : NULL, &cap,
-				      &h);
+				      json_object_get_string(val) : NULL, &cap);
 			if (err)
-				goto out;
+				return err;
 		}
 	}
 	/* the module's rows, also of cgroups whose files were not read */
@@ -338,20 +358,18 @@ static int cgroups_collect(const struct mt_snap *s, struct mt_report *r)
 		merged = merged + m < merged ? UINT64_MAX : merged + m;
 		if (!row->path)
 			continue;	/* removed meanwhile */
-		cg = cg_get(r, row->path, strlen(row->path), &cap, &h);
-		if (!cg) {
-			err = -ENOMEM;
-			goto out;
-		}
+		cg = cg_get(r, row->path, strlen(row->path), &cap);
+		if (!cg)
+			return -ENOMEM;
 		cg->row = row;
 	}
 	r->ksm_merging_pages = mt_ksm_whole(r->ksm_merging_pages, merged);
+	/* sorted, then a path's entries (its files, its row) joined */
 	if (r->nr_cgroups)
 		qsort(r->cgroups, r->nr_cgroups, sizeof(*r->cgroups), cg_cmp);
+	cg_merge(r);
 	children_oom_collect(r);
-out:
-	hdestroy_r(&h);	/* the keys are the cgroups' paths: kept */
-	return err;
+	return 0;
 }
 
 static uint64_t proc_size(const struct mt_rep_proc *p)
