@@ -11,6 +11,7 @@
  * family is not netnsok: it only exists in the initial network namespace.
  */
 #include <linux/capability.h>
+#include <linux/time64.h>
 #include <linux/cgroup.h>
 #include <linux/utsname.h>
 #include <net/genetlink.h>
@@ -321,7 +322,7 @@ static int memtally_nl_cgroup_get_doit(struct sk_buff *skb, struct genl_info *in
 	snap = kmalloc(sizeof(*snap), GFP_KERNEL);	/* ~2 KiB: not on the stack */
 	if (!snap)
 		return -ENOMEM;
-	mt_ksm_refresh();
+	mt_ksm_refresh(NSEC_PER_SEC);	/* a row's gauges: a second old at most */
 	if (!mt_genl_lookup(id, snap)) {
 		NL_SET_ERR_MSG_ATTR(info->extack,
 				    info->attrs[MEMTALLY_A_CGROUP_ID],
@@ -402,9 +403,9 @@ static int memtally_nl_cgroup_get_start(struct netlink_callback *cb)
 	d->removed = attrs && attrs[MEMTALLY_A_CGROUP_INCLUDE_REMOVED];
 	since = attrs ? attrs[MEMTALLY_A_CGROUP_SINCE_GEN] : NULL;
 	d->since = since ? nla_get_u64(since) : 0;
-	/* Start from the hierarchy as it is now, with fresh KSM sums. */
+	/* Start from the hierarchy as it is now, with KSM sums <= 1 s old. */
 	mt_store_refresh();
-	mt_ksm_refresh();
+	mt_ksm_refresh(NSEC_PER_SEC);
 	err = mt_genl_dump_ancestor(attrs ? attrs[MEMTALLY_A_CGROUP_ANCESTOR_ID] :
 				    NULL, &d->below, cb->extack);
 	if (!err)
@@ -526,7 +527,7 @@ static int memtally_nl_ksm_get_doit(struct sk_buff *skb, struct genl_info *info)
 	err = mt_genl_may_read(skb, info->extack);
 	if (err)
 		return err;
-	mt_ksm_refresh();
+	mt_ksm_refresh(0);	/* from a walk that started after the request */
 	ns = mt_ksm_read(sums);
 	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
 	if (!msg)

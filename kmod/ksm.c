@@ -8,12 +8,15 @@
  * counters to the cgroup of the mm's owner (each mm once, however many
  * tasks share it), and publishes the sums.  The walk sleeps between
  * batches of pids, so its cost grows with the number of processes but
- * nothing waits on it longer than one batch.  Every request is answered
- * by a walk that started after it came (the numbers change without
- * telling, so an older walk's may be wrong); requests that come while a
- * walk runs share the next one.  A row read while another request's walk
- * publishes may mix two walks' values for that row; the totals of ksm-get
- * never do.
+ * nothing waits on it longer than one batch.  ksm-get, the request for
+ * KSM numbers, is answered by a walk that started after it came (the
+ * numbers change without telling, so an older walk's may be wrong);
+ * requests that come while a walk runs share the next one.  A dump or a
+ * cgroup's row takes a walk at most a second old, so that a tool refreshing
+ * often does not walk each time, and memtally ksm's rows (a dump right
+ * after its ksm-get) come from the ksm-get's walk.  A row read while
+ * another request's walk publishes may mix two walks' values for that row;
+ * the totals of ksm-get never do.
  */
 #include <linux/cgroup.h>
 #include <linux/mutex.h>
@@ -124,20 +127,19 @@ static void mt_ksm_walk(void)
 }
 
 /**
- * mt_ksm_refresh() - walk the processes unless a walk started since the call
- *
- * A walk that started after this call (another request's, which held
- * mt_ksm_lock meanwhile) saw everything this one would: its numbers are
- * as fresh.  Otherwise walk now.
+ * mt_ksm_refresh() - walk the processes unless the last walk is recent enough
+ * @max_age_ns: how long before this call the walk used may have started; 0:
+ *	after it (a walk that started after the call, another request's that
+ *	held mt_ksm_lock meanwhile, saw everything this one would)
  *
  * Context: process context, may sleep.
  */
-void mt_ksm_refresh(void)
+void mt_ksm_refresh(u64 max_age_ns)
 {
 	u64 called = ktime_get_boottime_ns();
 
 	mutex_lock(&mt_ksm_lock);
-	if (mt_ksm_ns <= called) {
+	if (!mt_ksm_ns || mt_ksm_ns + max_age_ns <= called) {
 		mt_ksm_ns = ktime_get_boottime_ns();
 		mt_ksm_walk();
 	}

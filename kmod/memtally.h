@@ -289,7 +289,7 @@ int mt_damon_regions(u64 *gen, u64 *pos, u64 *end,
 void mt_damon_exit(void);
 
 /* ksm.c: KSM per cgroup, from a walk of all processes */
-void mt_ksm_refresh(void);
+void mt_ksm_refresh(u64 max_age_ns);
 u64 mt_ksm_read(u64 *sums);
 bool mt_ksm_full_scans(u64 *n);
 void mt_ksm_full_scan_done(void);
