@@ -85,7 +85,10 @@ struct sample {
 	uint64_t mono_ns, real_ns;
 };
 
-/* All of @path into @buf; NULL if it cannot be read (said by the caller) */
+/*
+ * @path into @buf (16 KiB for meminfo and 64 KiB for vmstat are several
+ * times what they hold); NULL if it cannot be read: its columns are -.
+ */
 static const char *read_text(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "re");
@@ -99,26 +102,43 @@ static const char *read_text(const char *path, char *buf, size_t len)
 	return n ? buf : NULL;
 }
 
-/* Prints the error.  Return: 0 or -1. */
-static int sample_take(struct mt_nl *nl, struct sample *s)
+/*
+ * The module's rows into @s, if @nl.  A caller without the capability to
+ * read them gets the /proc columns all the same: one line says why, and
+ * *@nl becomes NULL.  Prints the error.  Return: 0 or -1.
+ */
+static int rows_take(struct mt_nl **nl, struct sample *s)
 {
-	static char meminfo[16384], vmstat[65536], pressure[512];
 	int err;
 
 	s->cg.nr = 0;
 	s->node.nr = 0;
-	if (nl) {
-		err = mt_cli_cgroups(nl, NULL, 0, &s->cg);
-		if (!err) {
-			err = mt_nl_nodes(nl, &s->node);
-			if (err)
-				mt_nl_report(nl, "reading nodes", err);
-		}
-		if (err)
-			return -1;
-		mt_cgroups_sort(s->cg.v, s->cg.nr, MT_SORT_ID);
-		mt_cgroups_sort(s->node.v, s->node.nr, MT_SORT_ID);
+	if (!*nl)
+		return 0;
+	err = mt_nl_cgroups(*nl, NULL, &s->cg);
+	if (!err)
+		err = mt_nl_nodes(*nl, &s->node);
+	if (err == -EPERM) {
+		mt_err("reading the module's counters needs CAP_PERFMON or CAP_SYS_ADMIN: no stalls/s");
+		*nl = NULL;
+		return 0;
 	}
+	if (err) {
+		mt_nl_report(*nl, "reading cgroups", err);
+		return -1;
+	}
+	mt_cgroups_sort(s->cg.v, s->cg.nr, MT_SORT_ID);
+	mt_cgroups_sort(s->node.v, s->node.nr, MT_SORT_ID);
+	return 0;
+}
+
+/* Prints the error.  Return: 0 or -1. */
+static int sample_take(struct mt_nl **nl, struct sample *s)
+{
+	static char meminfo[16384], vmstat[65536], pressure[512];
+
+	if (rows_take(nl, s))
+		return -1;
 	mt_vm_parse(&s->vm, read_text("/proc/meminfo", meminfo, sizeof(meminfo)),
 		    read_text("/proc/vmstat", vmstat, sizeof(vmstat)),
 		    read_text("/proc/pressure/memory", pressure,
@@ -128,31 +148,19 @@ static int sample_take(struct mt_nl *nl, struct sample *s)
 	return 0;
 }
 
-/* Reclaim stalls of every kind from @prev to @cur, cgroups and nodes */
+/* Reclaim stalls from @prev to @cur.  Prints the error.  Return: 0 or -1 */
 static int stalls(const struct sample *prev, const struct sample *cur,
 		  uint64_t *n)
 {
-	static const int kinds[] = {
-		MT_CTR_DIRECT_STALLS, MT_CTR_MEMCG_STALLS,
-		MT_CTR_SOFTLIMIT_STALLS, MT_CTR_AGENT_STALLS,
-	};
-	uint64_t sum[MT_NR_CGROUP_COUNTERS] = { 0 };
-	size_t nr = cur->cg.nr > cur->node.nr ? cur->cg.nr : cur->node.nr, i;
-	struct mt_cgroup *d = calloc(nr + 1, sizeof(*d));
+	uint64_t c, k;
 
-	if (!d) {
+	if (mt_vm_stalls(prev->cg.v, prev->cg.nr, cur->cg.v, cur->cg.nr, &c) ||
+	    mt_vm_stalls(prev->node.v, prev->node.nr, cur->node.v,
+			 cur->node.nr, &k)) {
 		mt_err("out of memory");
 		return -1;
 	}
-	mt_cgroups_delta(d, prev->cg.v, prev->cg.nr, cur->cg.v, cur->cg.nr);
-	mt_counters_add(sum, d, cur->cg.nr);
-	mt_cgroups_delta(d, prev->node.v, prev->node.nr, cur->node.v,
-			 cur->node.nr);
-	mt_counters_add(sum, d, cur->node.nr);
-	free(d);
-	*n = 0;
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-		*n += sum[kinds[i]];
+	*n = c + k;
 	return 0;
 }
 
@@ -204,16 +212,25 @@ static int watch(struct mt_nl *nl, const struct vmstat_opts *o,
 		mt_err("signalfd: %s", strerror(errno));
 		return -1;
 	}
-	if (sample_take(nl, prev))
+	if (sample_take(&nl, prev))
 		goto out;
-	if (!o->json)
+	/* the header says the first sample is taken: out at once */
+	if (!o->json) {
 		mt_vm_header(stdout);
+		if (fflush(stdout)) {
+			mt_err("write error: %s", strerror(errno));
+			goto out;
+		}
+	}
 	deadline = prev->mono_ns;
 	for (k = 0; !o->count || k < o->count; k++) {
+		/* stopped (SIGSTOP) or late: the next interval from now */
+		if (deadline + o->interval * 1000000000 < mt_now_ns(CLOCK_MONOTONIC))
+			deadline = mt_now_ns(CLOCK_MONOTONIC);
 		deadline += o->interval * 1000000000;
 		if (mt_sleep_until(sfd, deadline))
 			break;
-		if (sample_take(nl, cur))
+		if (sample_take(&nl, cur))
 			goto out;
 		if (mt_signalled(sfd, 0))	/* nothing after a signal */
 			break;

@@ -5,11 +5,14 @@
  * (the module) and the share of the interval tasks stalled on memory
  * (PSI).  Lines align like vmstat's and sar's: fixed-width columns.
  */
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <json.h>
 
 #include "procfiles.h"
+#include "rate.h"
 #include "vmstat.h"
 
 #define COL_WIDTH	9	/* at least */
@@ -108,6 +111,39 @@ void mt_vm_calc(struct mt_vm_line *l, const struct mt_vm_sample *prev,
 	if (prev->has_full && cur->has_full)
 		l->v[MT_VM_FULL] = fmin(100, delta(prev->full_us, cur->full_us) /
 					1e4 / secs);
+}
+
+/**
+ * mt_vm_stalls() - reclaim stalls of every kind from rows @prev to @cur
+ * @prev: the earlier rows, sorted by id
+ * @nprev: how many
+ * @cur: the later rows
+ * @n: how many
+ * @stalls: the direct, memcg, soft limit and agent stalls the rows of
+ *	@cur counted since their rows in @prev (or since they were created)
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int mt_vm_stalls(const struct mt_cgroup *prev, size_t nprev,
+		 const struct mt_cgroup *cur, size_t n, uint64_t *stalls)
+{
+	static const int kinds[] = {
+		MT_CTR_DIRECT_STALLS, MT_CTR_MEMCG_STALLS,
+		MT_CTR_SOFTLIMIT_STALLS, MT_CTR_AGENT_STALLS,
+	};
+	uint64_t sum[MT_NR_CGROUP_COUNTERS] = { 0 };
+	struct mt_cgroup *d = calloc(n + 1, sizeof(*d));
+	size_t i;
+
+	if (!d)
+		return -ENOMEM;
+	mt_cgroups_delta(d, prev, nprev, cur, n);
+	mt_counters_add(sum, d, n);
+	free(d);
+	*stalls = 0;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		*stalls += sum[kinds[i]];
+	return 0;
 }
 
 static int width(size_t i)

@@ -8,10 +8,12 @@
 #define MT_VMSTAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 struct json_object;
+struct mt_cgroup;
 
 /* The columns, in their order */
 enum mt_vm_col {
@@ -46,6 +48,8 @@ struct mt_vm_line {
 void mt_vm_calc(struct mt_vm_line *l, const struct mt_vm_sample *prev,
 		const struct mt_vm_sample *cur, double secs, long page_kb,
 		const uint64_t *stalls);
+int mt_vm_stalls(const struct mt_cgroup *prev, size_t nprev,
+		 const struct mt_cgroup *cur, size_t n, uint64_t *stalls);
 void mt_vm_header(FILE *f);
 void mt_vm_print(FILE *f, const char *time, const struct mt_vm_line *l);
 void mt_vm_json(struct json_object *o, const struct mt_vm_line *l);

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..62"
+echo "1..63"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -174,40 +174,45 @@ else
 fi
 
 # vmstat over an interval that holds a whole squeeze (twice as long as the
-# first one took, and 3 s): its stalls are the squeezed cgroup's stalls as
-# the module counted them, its so is pswpout of /proc/vmstat read before
-# and after (the idle guest swaps for nothing else), and buff and swpd are
-# /proc/meminfo's Buffers and SwapTotal - SwapFree read right after
+# first one took, and 3 s; the squeeze starts once vmstat printed its
+# header, after its first sample): its stalls are the squeezed cgroup's
+# stalls as the module counted them, its so is the change of pswpout
+# (/proc/vmstat, read before and after: the idle guest swaps for nothing
+# else), both within 3 %; swpd, cache and free are /proc/meminfo's, read
+# right after (within 1 %, 5 % and 5 %)
 secs=$(awk -v a="$sq0" -v b="$sq1" 'BEGIN {printf "%d", 2 * (b - a) + 3}')
 mkdir -p $cg/sq2
 echo 24M > $cg/sq2/memory.max
 out0=$(grep '^pswpout ' /proc/vmstat | cut -d' ' -f2)
-memtally vmstat "$secs" 1 --json > /tmp/vmstat.json 2>&1 &
+memtally vmstat "$secs" 1 > /tmp/vmstat.txt 2>&1 &
 vpid=$!
-sleep 1
+i=0
+while ! grep -q '^TIME' /tmp/vmstat.txt && [ $i -lt 600 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 sh -c "echo \$\$ > $cg/sq2/cgroup.procs && exec /tests/mt_touch 16384"
 wait $vpid
 out1=$(grep '^pswpout ' /proc/vmstat | cut -d' ' -f2)
 mi=$(cat /proc/meminfo)
-out=$(cat /tmp/vmstat.json)
+out=$(cat /tmp/vmstat.txt)
 kb() { echo "$mi" | awk -v k="$1:" '$1 == k {print $2}'; }
-num() { echo "$out" | sed -n "s/.*\"$1\":\([0-9.]*\).*/\1/p"; }
 sq2=$(memtally cgroups --cgroup /sq2 --json)
 want_stalls=$(( $(echo "$sq2" | sed -n 's/.*"memcg_stalls":\([0-9]*\).*/\1/p') + $(echo "$sq2" | sed -n 's/.*"direct_stalls":\([0-9]*\).*/\1/p') ))
 want_so=$(( (out1 - out0) * 4 ))	# KiB: 4 KiB pages (x86-64)
-want_swpd=$(( $(kb SwapTotal) - $(kb SwapFree) ))
-if awk -v i="$(num interval_s)" -v st="$(num stalls_per_s)" -v so="$(num so_kb_per_s)" \
-	-v ws="$want_stalls" -v wso="$want_so" -v b="$(num buff_kb)" -v wb="$(kb Buffers)" \
-	-v sw="$(num swpd_kb)" -v wsw="$want_swpd" 'function near(g, w, slack) {
-		d = g - w; if (d < 0) d = -d; return d <= w * 0.01 + slack
-	} BEGIN {
-		exit !(ws > 0 && wso > 0 && int(st * i + 0.5) == ws && near(so * i, wso, i) &&
-		       near(b, wb, 64) && near(sw, wsw, 64))
-	}'; then
-	ok "vmstat ${secs} 1: the squeeze's $want_stalls stalls, so = pswpout ($want_so KiB), buff and swpd = /proc/meminfo"
+if echo "$out" | awk -v i="$secs" -v ws="$want_stalls" -v wso="$want_so" \
+	-v wsw="$(( $(kb SwapTotal) - $(kb SwapFree) ))" -v wf="$(kb MemFree)" \
+	-v wc="$(( $(kb Cached) + $(kb SReclaimable) ))" 'function near(g, w, share, slack) {
+		d = g - w; if (d < 0) d = -d; return d <= w * share + slack
+	} NR == 2 {
+		ok = ws > 0 && wso > 0 && wsw > 0 && near($8 * i, ws, 0.03, 1) &&
+		     near($7 * i, wso, 0.03, i) && near($2, wsw, 0.01, 64) &&
+		     near($5, wc, 0.05, 256) && near($3, wf, 0.05, 1024)
+	} END {exit !ok}'; then
+	ok "vmstat ${secs} 1: the squeeze's $want_stalls stalls, so = pswpout ($want_so KiB), swpd, cache, free = /proc/meminfo"
 else
-	nok "vmstat: the squeeze's stalls, so = pswpout, buff and swpd = /proc/meminfo" \
-		"stalls $want_stalls, pswpout $want_so KiB, Buffers $(kb Buffers), swpd $want_swpd" "$out"
+	nok "vmstat: the squeeze's stalls, so = pswpout, swpd, cache, free = /proc/meminfo" \
+		"stalls $want_stalls, pswpout $want_so KiB over ${secs} s" "$mi" "$out"
 fi
 rmdir $cg/sq2
 
@@ -336,6 +341,17 @@ case "$rc $out" in
 "1 memtally: permission denied: receiving events needs CAP_SYS_ADMIN"*) ok "events as non-root: which capability" ;;
 *) nok "events as non-root: which capability" "rc=$rc" "$out" ;;
 esac
+
+# vmstat as non-root: the /proc columns, stalls/s -, one line says why
+# (the line on standard error comes at the first sample, before the header)
+out=$(su -s /bin/sh -c 'memtally vmstat 2>&1' nobody)
+rc=$?
+if [ $rc -eq 0 ] && [ "$(echo "$out" | head -n 1)" = "memtally: reading the module's counters needs CAP_PERFMON or CAP_SYS_ADMIN: no stalls/s" ] &&
+   echo "$out" | awk 'NR == 3 && $3 ~ /^[0-9]+$/ && $8 == "-" {f = 1} END {exit !f}'; then
+	ok "vmstat as non-root: the memory columns, stalls/s -, one line says which capability"
+else
+	nok "vmstat as non-root: the memory columns, stalls/s -, one line says which capability" "rc=$rc" "$out"
+fi
 
 # an OOM kill seen by a subscriber, which exits 0 on SIGINT
 mkdir -p $cg/oomt

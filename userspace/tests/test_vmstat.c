@@ -9,6 +9,7 @@
 #include <json.h>
 
 #include "cmds.h"
+#include "rate.h"
 #include "vmstat.h"
 #include "test.h"
 
@@ -133,6 +134,37 @@ static void vmstat_backwards(void)
 	CHECK_NEAR(l.v[MT_VM_SOME], 0);
 }
 
+/*
+ * Stalls of every kind, per id between two dumps: a cgroup created since
+ * counts from 0, one removed since is gone, a recreated one (its counter
+ * went back) adds nothing; other counters are not stalls.
+ */
+static void vmstat_stalls(void)
+{
+	static const struct mt_cgroup prev[] = {	/* sorted by id */
+		{ .id = 1, .counters = { [MT_CTR_DIRECT_STALLS] = 10,
+					 [MT_CTR_MEMCG_STALLS] = 5 } },
+		{ .id = 2, .counters = { [MT_CTR_MEMCG_STALLS] = 100 } },
+		{ .id = 4, .counters = { [MT_CTR_AGENT_STALLS] = 50 } },
+	};
+	static const struct mt_cgroup cur[] = {
+		{ .id = 4, .counters = { [MT_CTR_AGENT_STALLS] = 53,
+					 [MT_CTR_PGSCAN] = 1000 } },
+		{ .id = 1, .counters = { [MT_CTR_DIRECT_STALLS] = 12,
+					 [MT_CTR_MEMCG_STALLS] = 9,
+					 [MT_CTR_SOFTLIMIT_STALLS] = 1 } },
+		{ .id = 7, .counters = { [MT_CTR_MEMCG_STALLS] = 20 } },
+		{ .id = 2, .counters = { [MT_CTR_MEMCG_STALLS] = 3 } },
+	};
+	uint64_t n = 99;
+
+	/* 1: 2 + 4 + 1, 4: 3, 7: 20, 2: went back, 0 */
+	CHECK(mt_vm_stalls(prev, 3, cur, 4, &n) == 0);
+	CHECK_U64(n, 30);
+	CHECK(mt_vm_stalls(NULL, 0, NULL, 0, &n) == 0);
+	CHECK_U64(n, 0);
+}
+
 static void vmstat_usage(void)
 {
 	char out[4096], err[4096];
@@ -150,5 +182,6 @@ void test_vmstat(void)
 	RUN(vmstat_columns);
 	RUN(vmstat_missing);
 	RUN(vmstat_backwards);
+	RUN(vmstat_stalls);
 	RUN(vmstat_usage);
 }
