@@ -237,9 +237,10 @@ host_json() {
 	$t smem -b mapping -n 20 --json > "$d/smem-mapping.json" 2> /dev/null &&
 	$t smem -b system --json > "$d/smem-system.json" 2> /dev/null &&
 	$t snapshot -o "$d/snapshot.json" 2> /dev/null &&
+	$t vmstat 1 2 --json > "$d/vmstat.jsonl" 2> /dev/null &&
 	{ [ ! -d /sys/kernel/mm/ksm ] || { $t ksm --json > "$d/ksm.json" &&
 		$t ksm -p --json > "$d/ksm-processes.json"; }; } &&
-	/usr/bin/python3 scripts/check-json.py "$schema" "$d"/*.json
+	/usr/bin/python3 scripts/check-json.py "$schema" "$d"/*.json "$d"/*.jsonl
 }
 step json-schema-host host_json
 
