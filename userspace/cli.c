@@ -384,6 +384,20 @@ bool mt_sleep_until(int sfd, uint64_t deadline)
 	return false;
 }
 
+/*
+ * The deadline @interval ns after @deadline (CLOCK_MONOTONIC), or @interval
+ * from now if that has passed (the process was stopped, or a sample took
+ * longer than the interval): a late loop goes on from now instead of
+ * making up for lost time with a burst of intervals of nothing.
+ */
+uint64_t mt_next_deadline(uint64_t deadline, uint64_t interval)
+{
+	uint64_t now = mt_now_ns(CLOCK_MONOTONIC);
+
+	deadline += interval;
+	return deadline > now ? deadline : now + interval;
+}
+
 /* 0 or a positive errno: @f's data on disk, readable by node_exporter */
 static int file_finish(FILE *f)
 {

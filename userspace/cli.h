@@ -54,6 +54,7 @@ int mt_signalfd_undo(void);
 bool mt_signalled(int sfd, int timeout_ms);
 uint64_t mt_now_ns(clockid_t clock);
 bool mt_sleep_until(int sfd, uint64_t deadline);
+uint64_t mt_next_deadline(uint64_t deadline, uint64_t interval);
 
 /* A subcommand of a command (damon start, ksm trial), for its parser */
 struct mt_subcmd {

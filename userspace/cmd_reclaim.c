@@ -267,7 +267,7 @@ static int watch(struct mt_nl *nl, const struct reclaim_opts *o,
 		goto fail;
 	deadline = prev->mono_ns;
 	for (k = 0; !o->count || k < o->count; k++) {
-		deadline += o->interval * 1000000000;
+		deadline = mt_next_deadline(deadline, o->interval * 1000000000);
 		if (mt_sleep_until(sfd, deadline))
 			break;
 		if (snap_take(nl, o, root, cur))

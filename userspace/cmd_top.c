@@ -378,7 +378,8 @@ static int batch(struct top *t)
 		goto out;
 	deadline = t->cur->mono_ns;
 	for (k = 0; !t->o->count || k < t->o->count; k++) {
-		deadline += (uint64_t)(t->o->interval * 1e9);
+		deadline = mt_next_deadline(deadline,
+					    (uint64_t)(t->o->interval * 1e9));
 		if (mt_sleep_until(sfd, deadline))
 			break;
 		if (step(t))
@@ -591,7 +592,8 @@ static int view_loop(struct top *t, int sfd)
 	draw(t, msg);
 	deadline = t->cur->mono_ns;
 	for (;;) {
-		deadline += (uint64_t)(t->o->interval * 1e9);
+		deadline = mt_next_deadline(deadline,
+					    (uint64_t)(t->o->interval * 1e9));
 		while ((now = mt_now_ns(CLOCK_MONOTONIC)) < deadline) {
 			ms = (deadline - now + 999999) / 1000000;
 			if (poll(p, 2, ms > INT_MAX ? INT_MAX : (int)ms) < 0 &&

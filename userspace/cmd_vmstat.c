@@ -224,10 +224,7 @@ static int watch(struct mt_nl *nl, const struct vmstat_opts *o,
 	}
 	deadline = prev->mono_ns;
 	for (k = 0; !o->count || k < o->count; k++) {
-		/* stopped (SIGSTOP) or late: the next interval from now */
-		if (deadline + o->interval * 1000000000 < mt_now_ns(CLOCK_MONOTONIC))
-			deadline = mt_now_ns(CLOCK_MONOTONIC);
-		deadline += o->interval * 1000000000;
+		deadline = mt_next_deadline(deadline, o->interval * 1000000000);
 		if (mt_sleep_until(sfd, deadline))
 			break;
 		if (sample_take(&nl, cur))

@@ -507,8 +507,22 @@ bool t_utf8_ok(const char *s, size_t len)
 	return ok;
 }
 
+/* A loop that fell behind (SIGSTOP) goes on from now, an interval at a time */
+static void next_deadline(void)
+{
+	uint64_t now = mt_now_ns(CLOCK_MONOTONIC), d;
+
+	/* on time: an interval after the last deadline */
+	CHECK_U64(mt_next_deadline(now + 5000000000ULL, 1000000000),
+		  now + 6000000000ULL);
+	/* ten intervals late: one interval from now, not ten at once */
+	d = mt_next_deadline(now - 10000000000ULL, 1000000000);
+	CHECK(d >= now + 1000000000 && d < now + 2000000000);
+}
+
 void test_cli(void)
 {
+	RUN(next_deadline);
 	RUN(parse_status);
 	RUN(parse_cgroups);
 	RUN(parse_cgroups_errors);
