@@ -42,6 +42,7 @@ enum mt_counter {
 	MT_KSM_MERGE_FAILURES,
 	MT_KSM_ENTERS,
 	MT_KSM_EXITS,
+	MT_STALL_HIST_MISSED,
 	MT_NR_COUNTERS
 };
 
@@ -106,6 +107,8 @@ enum mt_counter {
 	[MT_KSM_ENTERS] = { "ksm_enters", \
 		MEMTALLY_A_CGROUP_KSM_ENTERS, false }, \
 	[MT_KSM_EXITS] = { "ksm_exits", \
-		MEMTALLY_A_CGROUP_KSM_EXITS, false },
+		MEMTALLY_A_CGROUP_KSM_EXITS, false }, \
+	[MT_STALL_HIST_MISSED] = { "stall_hist_missed", \
+		MEMTALLY_A_CGROUP_STALL_HIST_MISSED, false },
 
 #endif /* _MEMTALLY_COUNTERS_GEN_H */

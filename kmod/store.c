@@ -9,9 +9,10 @@
  * The hot counters (page faults, once per fault on every CPU) are per CPU;
  * the rest, counted in reclaim, OOM and KSM paths that do far more work
  * per event, are atomic64_t shared by all CPUs, which keeps an entry near
- * 1000 bytes plus 16 bytes per CPU (the fault counters) and a bit per CPU
+ * 400 bytes plus 16 bytes per CPU (the fault counters) and a bit per CPU
  * that something of it changed, for dumps of what changed (see
- * mt_scan_gen).
+ * mt_scan_gen).  The stall histograms (640 bytes) come with a cgroup's
+ * first stall (mt_hist_get()): most cgroups never stall.
  *
  * Entries are created and retired only by mt_store_sync(), in process
  * context under mt_store_lock: a mark-and-sweep walk of the hierarchy that
@@ -76,6 +77,11 @@ struct mt_pcpu {
 
 #define MT_NR_SHARED	(MT_NR_COUNTERS - MT_NR_PCPU)
 
+/* An entry's stall latency histograms; see mt_hist_get() */
+struct mt_hist {
+	atomic64_t b[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
+};
+
 /* Removed descendants' final counts, summed; see mt_store_retire() */
 struct mt_gone {
 	struct mt_counters c;
@@ -99,7 +105,7 @@ struct mt_cgroup {
 	struct mt_gone __rcu *gone;	/* written under mt_store_lock */
 	struct mt_pcpu __percpu *pcpu;
 	atomic64_t shared[MT_NR_SHARED];	/* counters MT_NR_PCPU and up */
-	atomic64_t hist[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
+	struct mt_hist *hist;		/* set once (mt_hist_get()), then kept */
 	u64 ksm[MT_NR_KSM];		/* published by the KSM walk */
 	u64 ksm_next[MT_NR_KSM];	/* the walk in progress */
 	struct mt_damon_cg __rcu *damon;	/* once anything was bound */
@@ -224,6 +230,65 @@ static inline void mt_changed(struct mt_cgroup *e)
 	this_cpu_or(chunk[bit / BITS_PER_LONG], BIT(bit % BITS_PER_LONG));
 }
 
+/*
+ * Histograms: a probe cannot allocate, so the first stall of a cgroup
+ * takes the histograms from a spare, one per CPU, and the refill work
+ * allocates a new spare.  A spare is taken and given with xchg() and
+ * cmpxchg(), atomic against every CPU (the work fills other CPUs' spares),
+ * so any CPU's will do and the caller need not stay on one.
+ */
+static struct kmem_cache *mt_hist_cache;
+static DEFINE_PER_CPU(struct mt_hist *, mt_hist_spare);
+
+/* Give every CPU a spare; GFP_KERNEL.  Process context. */
+static void mt_hist_refill(void)
+{
+	struct mt_hist *h;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (READ_ONCE(*per_cpu_ptr(&mt_hist_spare, cpu)))
+			continue;
+		h = kmem_cache_zalloc(mt_hist_cache, GFP_KERNEL | __GFP_NOWARN);
+		if (!h)
+			return;
+		if (cmpxchg(per_cpu_ptr(&mt_hist_spare, cpu), NULL, h))
+			kmem_cache_free(mt_hist_cache, h);
+	}
+}
+
+static void mt_hist_workfn(struct work_struct *work)
+{
+	mt_hist_refill();
+}
+
+static DECLARE_WORK(mt_hist_work, mt_hist_workfn);
+
+/*
+ * The histograms of @e, given them from this CPU's spare if it has none,
+ * or NULL when there is no spare.  Task context (schedule_work()); the
+ * caller keeps @e alive (RCU).  Two first stalls of one cgroup may race:
+ * cmpxchg() publishes one spare (zeroed before, a full barrier orders
+ * that), the loser gives its own back.
+ */
+static struct mt_hist *mt_hist_get(struct mt_cgroup *e)
+{
+	struct mt_hist *h = READ_ONCE(e->hist), *old;
+
+	if (likely(h))
+		return h;
+	h = xchg(raw_cpu_ptr(&mt_hist_spare), NULL);
+	schedule_work(&mt_hist_work);
+	if (!h)
+		return NULL;
+	old = cmpxchg(&e->hist, NULL, h);
+	if (!old)
+		return h;
+	if (cmpxchg(raw_cpu_ptr(&mt_hist_spare), NULL, h))
+		kmem_cache_free(mt_hist_cache, h);
+	return old;
+}
+
 static void mt_sync_workfn(struct work_struct *work)
 {
 	mt_store_sync();
@@ -312,12 +377,14 @@ static unsigned int mt_hist_bucket(u64 ns)
  * @ns: how long it stalled
  * @reclaimed: pages the reclaim freed
  *
- * Context: task context (a tracepoint probe).
+ * Context: task context (a tracepoint probe), any locks held: takes none
+ * but the workqueue's to queue the refill of a spare it took.
  */
 void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 {
 	enum mt_counter c = MT_STALL_COUNTERS(kind);
 	struct mt_cgroup *e;
+	struct mt_hist *h;
 
 	rcu_read_lock();
 	e = xa_load(&mt_cgroups, cgroup_id(task_dfl_cgroup(current)));
@@ -325,7 +392,12 @@ void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 		atomic64_inc(&e->shared[c - MT_NR_PCPU]);
 		atomic64_add(ns, &e->shared[c + 1 - MT_NR_PCPU]);
 		atomic64_add(reclaimed, &e->shared[c + 2 - MT_NR_PCPU]);
-		atomic64_inc(&e->hist[kind][mt_hist_bucket(ns)]);
+		h = mt_hist_get(e);
+		if (likely(h))
+			atomic64_inc(&h->b[kind][mt_hist_bucket(ns)]);
+		else
+			atomic64_inc(&e->shared[MT_STALL_HIST_MISSED -
+						MT_NR_PCPU]);
 		mt_changed(e);
 	} else {
 		this_cpu_inc(mt_unattributed);
@@ -378,6 +450,8 @@ static void mt_store_unslot(struct mt_cgroup *e)
 
 static void mt_cgroup_free(struct mt_cgroup *e)
 {
+	if (e->hist)
+		kmem_cache_free(mt_hist_cache, e->hist);
 	kfree(rcu_dereference_protected(e->gone, 1));
 	mt_damon_cg_free(rcu_dereference_protected(e->damon, 1));
 	free_percpu(e->pcpu);
@@ -443,6 +517,7 @@ static bool mt_css_online(struct cgroup_subsys_state *css)
 
 static void mt_sum(const struct mt_cgroup *e, struct mt_counters *sum)
 {
+	const struct mt_hist *h = READ_ONCE(e->hist);
 	int cpu, i, k;
 
 	memset(sum, 0, sizeof(*sum));
@@ -454,9 +529,9 @@ static void mt_sum(const struct mt_cgroup *e, struct mt_counters *sum)
 	}
 	for (i = MT_NR_PCPU; i < MT_NR_COUNTERS; i++)
 		sum->v[i] = atomic64_read(&e->shared[i - MT_NR_PCPU]);
-	for (k = 0; k < MT_NR_KINDS; k++)
+	for (k = 0; h && k < MT_NR_KINDS; k++)
 		for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
-			sum->hist[k][i] = atomic64_read(&e->hist[k][i]);
+			sum->hist[k][i] = atomic64_read(&h->b[k][i]);
 }
 
 /* Add @src to @dst. */
@@ -1444,10 +1519,21 @@ static void mt_store_free_nodes(void)
 {
 	int nid;
 
-	for (nid = 0; nid < nr_node_ids; nid++)
+	for (nid = 0; mt_nodes && nid < nr_node_ids; nid++)
 		free_percpu(mt_nodes[nid]);
 	kfree(mt_nodes);
 	mt_nodes = NULL;
+}
+
+static void mt_hist_free_spares(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (*per_cpu_ptr(&mt_hist_spare, cpu))
+			kmem_cache_free(mt_hist_cache,
+					xchg(per_cpu_ptr(&mt_hist_spare, cpu),
+					     NULL));
 }
 
 /**
@@ -1461,21 +1547,16 @@ int mt_store_init(void)
 	int nid;
 
 	mt_cgroup_cache = KMEM_CACHE(mt_cgroup, 0);
-	if (!mt_cgroup_cache)
-		return -ENOMEM;
+	mt_hist_cache = KMEM_CACHE(mt_hist, 0);
 	mt_nodes = kcalloc(nr_node_ids, sizeof(*mt_nodes), GFP_KERNEL);
-	if (!mt_nodes) {
-		kmem_cache_destroy(mt_cgroup_cache);
-		return -ENOMEM;
-	}
+	if (!mt_cgroup_cache || !mt_hist_cache || !mt_nodes)
+		goto err;
 	for_each_node(nid) {
 		mt_nodes[nid] = alloc_percpu(struct mt_node_counters);
-		if (!mt_nodes[nid]) {
-			mt_store_free_nodes();
-			kmem_cache_destroy(mt_cgroup_cache);
-			return -ENOMEM;
-		}
+		if (!mt_nodes[nid])
+			goto err;
 	}
+	mt_hist_refill();
 	mt_store_sync();
 	/* the first reader syncs: hooks attached after this sync say nothing */
 	atomic_set(&mt_sync_pending, 1);
@@ -1483,6 +1564,12 @@ int mt_store_init(void)
 	mt_floor_all = mt_floor_live;
 	mt_scan_gen = mt_floor_live;
 	return 0;
+err:
+	mt_hist_free_spares();
+	mt_store_free_nodes();
+	kmem_cache_destroy(mt_hist_cache);
+	kmem_cache_destroy(mt_cgroup_cache);
+	return -ENOMEM;
 }
 
 /**
@@ -1499,6 +1586,8 @@ void mt_store_exit(void)
 	unsigned int k;
 
 	cancel_work_sync(&mt_sync_work);
+	cancel_work_sync(&mt_hist_work);
+	mt_hist_free_spares();
 	mutex_lock(&mt_store_lock);
 	xa_for_each(&mt_cgroups, index, e) {
 		xa_erase(&mt_cgroups, index);
@@ -1520,5 +1609,6 @@ void mt_store_exit(void)
 	mt_store_free_nodes();
 	/* wait for the RCU callbacks of entries retired earlier */
 	rcu_barrier();
+	kmem_cache_destroy(mt_hist_cache);
 	kmem_cache_destroy(mt_cgroup_cache);
 }

@@ -148,6 +148,8 @@ TEST_F(rc, memcg_reclaim)
 		  hist_sum(r.hist[MEMTALLY_RECLAIM_KIND_MEMCG], 0));
 	EXPECT_EQ(r.v[MEMTALLY_A_CGROUP_DIRECT_STALLS],
 		  hist_sum(r.hist[MEMTALLY_RECLAIM_KIND_DIRECT], 0));
+	/* its first stall took the histograms from a spare (store.c) */
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_STALL_HIST_MISSED]);
 	/* the idle cgroup did no reclaim */
 	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_MEMCG_STALLS]);
 	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_PGSCAN]);

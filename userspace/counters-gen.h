@@ -41,6 +41,7 @@ enum mt_counter {
 	MT_CTR_KSM_MERGE_FAILURES,
 	MT_CTR_KSM_ENTERS,
 	MT_CTR_KSM_EXITS,
+	MT_CTR_STALL_HIST_MISSED,
 	MT_CTR_DAMON_WSS,
 	MT_CTR_DAMON_HOT,
 	MT_CTR_DAMON_WARM,
@@ -350,6 +351,15 @@ static const struct mt_counter_col mt_cgroup_counters[] = {
 		.type = MT_CUMULATIVE,
 		.node = false,
 		.help = "KSM-mergeable address spaces of the cgroup torn down",
+	},
+	[MT_CTR_STALL_HIST_MISSED] = {
+		.attr = MEMTALLY_A_CGROUP_STALL_HIST_MISSED,
+		.json = "stall_hist_missed",
+		.header = "STALL_HIST_MISSED",
+		.sort = "stall-hist-missed",
+		.type = MT_CUMULATIVE,
+		.node = false,
+		.help = "Reclaim stalls of the cgroup that are in no latency histogram",
 	},
 	[MT_CTR_DAMON_WSS] = {
 		.attr = MEMTALLY_A_CGROUP_DAMON_WSS,

@@ -545,6 +545,23 @@ static bool stalls_shown(const struct mt_cgroup *cg, size_t k, int kind)
 	       cg->counters[mt_stall_kinds[k].stalls];
 }
 
+/*
+ * Stalls of kind @k of @cg in no bucket: the module had no histograms
+ * ready for the cgroup's first stall (its stall-hist-missed).  Only then:
+ * a read between a stall's count and its bucket is no miss.
+ */
+static uint64_t stalls_unbucketed(const struct mt_cgroup *cg, size_t k)
+{
+	uint64_t stalls = cg->counters[mt_stall_kinds[k].stalls], sum = 0;
+	size_t i;
+
+	if (!cg->counters[MT_CTR_STALL_HIST_MISSED])
+		return 0;
+	for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
+		sum += cg->hist[k][i];
+	return stalls > sum ? stalls - sum : 0;
+}
+
 static void stall_print(FILE *f, const struct mt_cgroup *cg, size_t k)
 {
 	const struct mt_stall_kind *sk = &mt_stall_kinds[k];
@@ -558,6 +575,9 @@ static void stall_print(FILE *f, const struct mt_cgroup *cg, size_t k)
 		cg->path ? cg->path : "?", cg->id, sk->name, stalls, total,
 		avg, cg->counters[sk->reclaimed]);
 	mt_hist_print(f, cg->hist[k]);
+	if (stalls_unbucketed(cg, k))
+		fprintf(f, "%" PRIu64 " of the stalls are in no bucket: the module had no histogram ready for the cgroup's first stall\n",
+			stalls_unbucketed(cg, k));
 }
 
 /*
@@ -594,6 +614,7 @@ static struct json_object *stall_json(const struct mt_cgroup *cg, size_t k)
 	mt_json_put_u64(o, "reclaimed", cg->counters[sk->reclaimed]);
 	json_object_object_add(o, "buckets",
 			       u64_array(cg->hist[k], MEMTALLY_HIST_BUCKETS));
+	mt_json_put_u64(o, "unbucketed", stalls_unbucketed(cg, k));
 	return o;
 }
 

@@ -192,7 +192,7 @@ static void cgroups_text(void)
 	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  MEMCG_STALLS  PGSTEAL  OOM_KILLS\n");
 	free(out);
 	CAPTURE(out, mt_cgroups_print(f, v, 0, true));
-	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  DIRECT_STALL_NS  DIRECT_RECLAIMED  MEMCG_STALLS  MEMCG_STALL_NS  MEMCG_RECLAIMED  SOFTLIMIT_STALLS  SOFTLIMIT_STALL_NS  SOFTLIMIT_RECLAIMED  AGENT_STALLS  AGENT_STALL_NS  AGENT_RECLAIMED  PGSCAN  PGSTEAL  PGDEACTIVATE  PGWRITEBACK  THROTTLED  THROTTLED_US  SLAB_SHRINKS  SLAB_SHRINK_NS  KSWAPD_WAKEUPS  KSWAPD_WAKES  OOM_KILLS  KSM_MERGING_PAGES  KSM_RMAP_ITEMS  KSM_ZERO_PAGES  KSM_MERGE_ATTEMPTS  KSM_MERGES  KSM_MERGE_FAILURES  KSM_ENTERS  KSM_EXITS  DAMON_WSS  DAMON_HOT  DAMON_WARM  DAMON_COLD\n");
+	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  DIRECT_STALL_NS  DIRECT_RECLAIMED  MEMCG_STALLS  MEMCG_STALL_NS  MEMCG_RECLAIMED  SOFTLIMIT_STALLS  SOFTLIMIT_STALL_NS  SOFTLIMIT_RECLAIMED  AGENT_STALLS  AGENT_STALL_NS  AGENT_RECLAIMED  PGSCAN  PGSTEAL  PGDEACTIVATE  PGWRITEBACK  THROTTLED  THROTTLED_US  SLAB_SHRINKS  SLAB_SHRINK_NS  KSWAPD_WAKEUPS  KSWAPD_WAKES  OOM_KILLS  KSM_MERGING_PAGES  KSM_RMAP_ITEMS  KSM_ZERO_PAGES  KSM_MERGE_ATTEMPTS  KSM_MERGES  KSM_MERGE_FAILURES  KSM_ENTERS  KSM_EXITS  STALL_HIST_MISSED  DAMON_WSS  DAMON_HOT  DAMON_WARM  DAMON_COLD\n");
 	free(out);
 }
 
@@ -564,7 +564,7 @@ static void stalls_json(void)
 	CHECK(a && json_object_is_type(a, json_type_array));
 	CHECK_U64(json_object_array_length(a), 2);
 	o = json_object_array_get_idx(a, 0);
-	CHECK_U64(json_object_object_length(o), 7);
+	CHECK_U64(json_object_object_length(o), 8);
 	CHECK_STR(jstr(o, "path"), "/a");
 	CHECK_U64(juint(o, "id"), 5);
 	CHECK_STR(jstr(o, "kind"), "direct");
@@ -585,6 +585,55 @@ static void stalls_json(void)
 	CAPTURE(out, mt_json_print(f, mt_stalls_json(stall_rows, 2,
 					MEMTALLY_RECLAIM_KIND_SOFTLIMIT)));
 	CHECK_STR(out, "[]\n");
+	free(out);
+}
+
+/*
+ * Stalls the module counted in no bucket (stall-hist-missed): said per
+ * kind, as the stalls the buckets lack; without the counter a shortfall is
+ * a read between a stall's count and its bucket, and nothing is said.
+ */
+static void stalls_unbucketed(void)
+{
+	struct mt_cgroup rows[2] = {
+		{ .id = 7, .path = "/m",
+		  .counters = { [MT_CTR_MEMCG_STALLS] = 5,
+				[MT_CTR_MEMCG_STALL_NS] = 5000,
+				[MT_CTR_DIRECT_STALLS] = 1,
+				[MT_CTR_DIRECT_STALL_NS] = 1000,
+				[MT_CTR_STALL_HIST_MISSED] = 3 },
+		  .hist[MEMTALLY_RECLAIM_KIND_MEMCG] = { 0, 2 },
+		  .hist[MEMTALLY_RECLAIM_KIND_DIRECT] = { 0, 1 } },
+		{ .id = 8, .path = "/r",
+		  .counters = { [MT_CTR_MEMCG_STALLS] = 2,
+				[MT_CTR_MEMCG_STALL_NS] = 2000 },
+		  .hist[MEMTALLY_RECLAIM_KIND_MEMCG] = { 0, 1 } },
+	};
+	struct json_object *a;
+	char *out = NULL;
+
+	CAPTURE(out, (mt_stalls_print(f, rows, 2, -1), 0));
+	CHECK_STR(out,
+		  "/m (7) direct: 1 stalls, total 1.0us, average 1.0us, reclaimed 0 pages\n"
+		  "     usecs               : count     distribution\n"
+		  "         2 -> 3          : 1        |****************************************|\n"
+		  "\n"
+		  "/m (7) memcg: 5 stalls, total 5.0us, average 1.0us, reclaimed 0 pages\n"
+		  "     usecs               : count     distribution\n"
+		  "         2 -> 3          : 2        |****************************************|\n"
+		  "3 of the stalls are in no bucket: the module had no histogram ready for the cgroup's first stall\n"
+		  "\n"
+		  "/r (8) memcg: 2 stalls, total 2.0us, average 1.0us, reclaimed 0 pages\n"
+		  "     usecs               : count     distribution\n"
+		  "         2 -> 3          : 1        |****************************************|\n");
+	free(out);
+	CAPTURE(out, mt_json_print(f, mt_stalls_json(rows, 2, -1)));
+	a = json_tokener_parse(out);
+	CHECK(a && json_object_array_length(a) == 3);
+	CHECK_U64(juint(json_object_array_get_idx(a, 0), "unbucketed"), 0);
+	CHECK_U64(juint(json_object_array_get_idx(a, 1), "unbucketed"), 3);
+	CHECK_U64(juint(json_object_array_get_idx(a, 2), "unbucketed"), 0);
+	json_object_put(a);
 	free(out);
 }
 
@@ -761,6 +810,7 @@ void test_format(void)
 	RUN(hist_sums);
 	RUN(stalls_text);
 	RUN(stalls_json);
+	RUN(stalls_unbucketed);
 	RUN(event_text);
 	RUN(event_json);
 	RUN(json_utf8);
