@@ -84,6 +84,15 @@ static int sources_load(struct mt_sources *s, struct mt_nl *nl,
 	char root[PATH_MAX];
 	int ret;
 
+	/*
+	 * KSM first: ksm-get makes a fresh walk of all processes, and the
+	 * dump's rows then take their KSM gauges from it (a dump reuses a
+	 * walk up to a second old): rows and sums of one walk.
+	 */
+	ret = optional(nl, mt_nl_ksm(nl, &s->ksm), "reading the KSM numbers");
+	if (ret < 0)
+		return -1;
+	s->p.ksm = ret ? NULL : &s->ksm;
 	if (mt_cli_cgroot(root, sizeof(root)) ||
 	    cgroups_load(s, nl, root, below) ||
 	    mt_cli_paths_if(&s->map, root, s->cgroups.v, s->cgroups.nr, want))
@@ -97,10 +106,6 @@ static int sources_load(struct mt_sources *s, struct mt_nl *nl,
 	mt_cgroups_sort(s->nodes.v, s->nodes.nr, MT_SORT_ID);
 	s->p.nodes = s->nodes.v;
 	s->p.nr_nodes = s->nodes.nr;
-	ret = optional(nl, mt_nl_ksm(nl, &s->ksm), "reading the KSM numbers");
-	if (ret < 0)
-		return -1;
-	s->p.ksm = ret ? NULL : &s->ksm;
 	ret = optional(nl, mt_nl_damon_get(nl, &s->damon),
 		       "reading the DAMON binding");
 	if (ret < 0)

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..63"
+echo "1..64"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -546,6 +546,22 @@ if [ $rc -eq 130 ] && [ "$during" = "1 5000 10" ] && [ "$before" = "$after" ]; t
 	ok "ksm trial: SIGINT restores every setting ($during -> $after)"
 else
 	nok "ksm trial: SIGINT restores every setting" "rc=$rc before=$before during=$during after=$after" "$(cat /tmp/trial.out)"
+fi
+# A snapshot's cgroup rows and KSM sums are of one walk of all processes:
+# a row reuses a walk up to a second old, so a dump just before saw /kt's
+# pages merged; unmerging them all (run=2, synchronous) and a snapshot at
+# once must show /kt with what the sums say, none.
+memtally cgroups --cgroup /kt > /dev/null 2>&1
+echo 2 > $ksm/run
+out=$(memtally snapshot -o /tmp/k.json 2>&1); rc=$?
+echo 0 > $ksm/run
+kt_m=$(grep -o '"path":"/kt"[^}]*' /tmp/k.json | sed -n 's/.*"ksm_merging_pages":\([0-9]*\).*/\1/p')
+sum_m=$(grep -o '"ksm":{[^}]*' /tmp/k.json | sed -n 's/.*"merging_pages":\([0-9]*\).*/\1/p')
+if [ $rc -eq 0 ] && [ "$kt_m" = 0 ] && [ "$sum_m" = 0 ]; then
+	ok "snapshot after unmerging: /kt's row and the KSM sums of one walk (0 merging pages)"
+else
+	nok "snapshot after unmerging: /kt's row and the KSM sums of one walk (0 merging pages)" \
+		"rc=$rc /kt row: $kt_m, sums: $sum_m" "$out"
 fi
 kill $merger
 wait $merger 2> /dev/null

@@ -603,7 +603,8 @@ static int export_fake(const char *path, const void *reply, size_t len,
 /*
  * Any failure to read, not only a missing module, replaces the file that
  * said memtally_up 1 with memtally_up 0 and why: the status refused
- * (permission), or the cgroups after the status (a netlink error)
+ * (permission), or the first read after the status (the KSM numbers: a
+ * netlink error)
  */
 static void export_read_errors(void)
 {
@@ -628,7 +629,7 @@ static void export_read_errors(void)
 	CHECK(export_fake(path, buf, len, &got) == MT_EXIT_RUNTIME);
 	CHECK(got && has_line(got, "memtally_up 0"));
 	CHECK(got && !has_line(got, "memtally_up 1"));
-	CHECK(got && has_line(got, "# memtally export failed: reading cgroups: Input/output error; libnl: Bad socket"));
+	CHECK(got && has_line(got, "# memtally export failed: reading the KSM numbers: Input/output error; libnl: Bad socket"));
 	CHECK(got && !strstr(got, "memtally_cgroups"));
 	free(got);
 
