@@ -10,11 +10,13 @@
 #include <linux/cgroup.h>
 #include <linux/damon.h>
 #include <linux/memcontrol.h>
+#include <linux/migrate.h>
 #include <linux/mm_types.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <net/genetlink.h>
 #include <trace/events/damon.h>
+#include <trace/events/migrate.h>
 #include <trace/events/oom.h>
 #include <trace/events/sched.h>
 #include <trace/events/vmscan.h>
@@ -233,6 +235,30 @@ static inline bool mt_memcg_on_dfl(void)
 #define MT_DAMON_AGGREGATED_ARGS					\
 	unsigned int target_id, struct damon_region *r,			\
 	unsigned int nr_regions
+#endif
+
+/*
+ * migrate:mm_migrate_pages: 6.12 adds the large folios split before
+ * migrating (large_folio_split), 7.x passes the reason as an enum
+ * migrate_reason, an int before.
+ */
+#ifdef MT_HAVE_MIGRATE_REASON_ENUM
+#define MT_MIGRATE_REASON_T	enum migrate_reason
+#else
+#define MT_MIGRATE_REASON_T	int
+#endif
+#ifdef MT_HAVE_MIGRATE_LARGE_FOLIO_SPLIT
+#define MT_MIGRATE_PAGES_ARGS						\
+	unsigned long succeeded, unsigned long failed,			\
+	unsigned long thp_succeeded, unsigned long thp_failed,		\
+	unsigned long thp_split, unsigned long large_folio_split,	\
+	enum migrate_mode mode, MT_MIGRATE_REASON_T reason
+#else
+#define MT_MIGRATE_PAGES_ARGS						\
+	unsigned long succeeded, unsigned long failed,			\
+	unsigned long thp_succeeded, unsigned long thp_failed,		\
+	unsigned long thp_split, enum migrate_mode mode,		\
+	MT_MIGRATE_REASON_T reason
 #endif
 
 #endif /* _MEMTALLY_COMPAT_H */

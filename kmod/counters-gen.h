@@ -43,6 +43,11 @@ enum mt_counter {
 	MT_KSM_ENTERS,
 	MT_KSM_EXITS,
 	MT_STALL_HIST_MISSED,
+	MT_MIGRATED,
+	MT_MIGRATE_FAILED,
+	MT_THP_MIGRATED,
+	MT_THP_MIGRATE_FAILED,
+	MT_THP_SPLIT,
 	MT_NR_COUNTERS
 };
 
@@ -109,6 +114,16 @@ enum mt_counter {
 	[MT_KSM_EXITS] = { "ksm_exits", \
 		MEMTALLY_A_CGROUP_KSM_EXITS, false }, \
 	[MT_STALL_HIST_MISSED] = { "stall_hist_missed", \
-		MEMTALLY_A_CGROUP_STALL_HIST_MISSED, false },
+		MEMTALLY_A_CGROUP_STALL_HIST_MISSED, false }, \
+	[MT_MIGRATED] = { "migrated", \
+		MEMTALLY_A_CGROUP_MIGRATED, true }, \
+	[MT_MIGRATE_FAILED] = { "migrate_failed", \
+		MEMTALLY_A_CGROUP_MIGRATE_FAILED, true }, \
+	[MT_THP_MIGRATED] = { "thp_migrated", \
+		MEMTALLY_A_CGROUP_THP_MIGRATED, true }, \
+	[MT_THP_MIGRATE_FAILED] = { "thp_migrate_failed", \
+		MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED, true }, \
+	[MT_THP_SPLIT] = { "thp_split", \
+		MEMTALLY_A_CGROUP_THP_SPLIT, true },
 
 #endif /* _MEMTALLY_COUNTERS_GEN_H */

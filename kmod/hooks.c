@@ -31,6 +31,7 @@ static const struct mt_hook_set *const mt_hook_sets[] = {
 	&mt_reclaim_hooks,
 	&mt_events_hooks,
 	&mt_ksm_hooks,
+	&mt_migrate_hooks,
 	&mt_damon_hooks,
 };
 

@@ -406,6 +406,7 @@ extern const struct mt_hook_set mt_pair_hooks;		/* pair.c */
 extern const struct mt_hook_set mt_reclaim_hooks;	/* hook_reclaim.c */
 extern const struct mt_hook_set mt_events_hooks;	/* events.c */
 extern const struct mt_hook_set mt_ksm_hooks;		/* hook_ksm.c */
+extern const struct mt_hook_set mt_migrate_hooks;	/* hook_migrate.c */
 extern const struct mt_hook_set mt_damon_hooks;		/* damon.c */
 
 int mt_hooks_attach(void);

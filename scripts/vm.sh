@@ -155,6 +155,7 @@ mt_initramfs() {
 	files=$(mt_rootfs_modules "$abi")
 	mt_pack_modules "$root/lib/modules-rootfs" $files
 	cp "$MT_TOP/selftests/memtally_test" "$MT_TOP/selftests/reclaim_test" \
+	   "$MT_TOP/selftests/migrate_test" \
 	   "$MT_TOP/selftests/ksm_test" "$MT_TOP/selftests/damon_test" \
 	   "$MT_TOP/selftests/nl_fuzz" "$MT_TOP/selftests/stress_test" \
 	   "$MT_TOP/selftests/mt_touch" "$MT_TOP/selftests/mt_merge" \

@@ -329,7 +329,7 @@ static void nodes_write(FILE *f, const struct mt_prom *p)
 			continue;
 		mt_prom_name(name, sizeof(name), "memtally_node_", col, &scale);
 		snprintf(help, sizeof(help),
-			 "%s, by kswapd or in interrupt context", col->help);
+			 "%s, by kernel threads (kswapd, kcompactd) or in interrupt context", col->help);
 		family(f, name, type_name(col), help);
 		for (i = 0; i < p->nr_nodes; i++) {
 			fprintf(f, "%s{node=\"%" PRIu64 "\"} ", name,

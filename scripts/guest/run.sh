@@ -4,7 +4,7 @@
 # command line, see scripts/try.sh); each prints TAP.  mt.env.VAR=value on
 # the command line sets VAR for the suites.
 cd /tests || exit 1
-suites="memcg_v1.sh tool_test.sh ynl.sh memtally_test reclaim_test ksm_test damon_test nl_fuzz stress_test damon_test.sh"
+suites="memcg_v1.sh tool_test.sh ynl.sh memtally_test reclaim_test migrate_test ksm_test damon_test nl_fuzz stress_test damon_test.sh"
 for a in $(cat /proc/cmdline); do
 	case $a in
 	mt.suites=*) suites=$(echo "${a#mt.suites=}" | tr , ' ') ;;

@@ -391,7 +391,7 @@ static void tool_usage_errors(void)
 	CHECK(tool(out, err, sizeof(out), ARGS("ksm", "trial", "-h")) == 0);
 	CHECK(!strncmp(out, "Usage: memtally ksm trial [--scans N]", 37));
 	tool(out, err, sizeof(out), ARGS("cgroups", "--sort", "bogus"));
-	CHECK_STR(err, "memtally: cgroups: unknown sort key 'bogus' (path, id, faults-user, faults-kernel, direct-stalls, direct-stall-ns, direct-reclaimed, memcg-stalls, memcg-stall-ns, memcg-reclaimed, softlimit-stalls, softlimit-stall-ns, softlimit-reclaimed, agent-stalls, agent-stall-ns, agent-reclaimed, pgscan, pgsteal, pgdeactivate, pgwriteback, throttled, throttled-us, slab-shrinks, slab-shrink-ns, kswapd-wakeups, kswapd-wakes, oom-kills, ksm-merging-pages, ksm-rmap-items, ksm-zero-pages, ksm-merge-attempts, ksm-merges, ksm-merge-failures, ksm-enters, ksm-exits, stall-hist-missed, damon-wss, damon-hot, damon-warm, damon-cold); see memtally --help\n");
+	CHECK_STR(err, "memtally: cgroups: unknown sort key 'bogus' (path, id, faults-user, faults-kernel, direct-stalls, direct-stall-ns, direct-reclaimed, memcg-stalls, memcg-stall-ns, memcg-reclaimed, softlimit-stalls, softlimit-stall-ns, softlimit-reclaimed, agent-stalls, agent-stall-ns, agent-reclaimed, pgscan, pgsteal, pgdeactivate, pgwriteback, throttled, throttled-us, slab-shrinks, slab-shrink-ns, kswapd-wakeups, kswapd-wakes, oom-kills, ksm-merging-pages, ksm-rmap-items, ksm-zero-pages, ksm-merge-attempts, ksm-merges, ksm-merge-failures, ksm-enters, ksm-exits, stall-hist-missed, migrated, migrate-failed, thp-migrated, thp-migrate-failed, thp-split, damon-wss, damon-hot, damon-warm, damon-cold); see memtally --help\n");
 }
 
 static void tool_no_such_cgroup(void)

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally: page migration per cgroup (migrate:mm_migrate_pages).
+ *
+ * migrate_pages() fires mm_migrate_pages once at its end, on every path,
+ * with the base pages it migrated and failed to and the THPs it moved
+ * whole, failed to move and split: the same numbers it adds to
+ * /proc/vmstat (pgmigrate_success, pgmigrate_fail, thp_migration_*).
+ * Whoever called it did the work: a task's cgroup (direct compaction,
+ * NUMA balancing faults, move_pages(2), mbind(2), soft offline, the writer
+ * of compact_memory), or for a kernel thread (kcompactd, khugepaged,
+ * kdamond, a kworker migrating a cpuset's pages) the row of the node it
+ * runs on: the event names no node, and kcompactd runs on its node's CPUs.
+ */
+#include <linux/migrate.h>
+#include <linux/sched.h>
+#include <linux/topology.h>
+#include <trace/events/migrate.h>
+
+#include "memtally.h"
+#include "compat.h"
+
+/* Count @n for the current task's cgroup, or a kernel thread's node */
+static void mt_migrate_count(enum mt_counter c, unsigned long n)
+{
+	if (!n)
+		return;
+	if (current->flags & PF_KTHREAD)
+		mt_count_node(c, n, numa_node_id());
+	else
+		mt_count_current(c, n);
+}
+
+/*
+ * A migrate_pages() call ended: @succeeded and @failed base pages, THPs
+ * moved whole (@thp_succeeded), failed to (@thp_failed, split ones too)
+ * and split to move their pages (@thp_split); 6.12 and later also pass the
+ * large folios of any order split (large_folio_split, not counted), and
+ * every kernel the mode and reason (MT_MIGRATE_PAGES_ARGS).
+ *
+ * Context: migrate_pages(), process context (it sleeps: folio locks,
+ * cond_resched()), any task or kernel thread; the tracepoint calls the
+ * probe with preemption off on 6.x, preemptible on 7.x.  Counting is a
+ * lockless lookup and atomic adds (mt_count_task(), mt_count_node()).
+ */
+static void mt_probe_migrate_pages(void *data, MT_MIGRATE_PAGES_ARGS)
+{
+	mt_migrate_count(MT_MIGRATED, succeeded);
+	mt_migrate_count(MT_MIGRATE_FAILED, failed);
+	mt_migrate_count(MT_THP_MIGRATED, thp_succeeded);
+	mt_migrate_count(MT_THP_MIGRATE_FAILED, thp_failed);
+	mt_migrate_count(MT_THP_SPLIT, thp_split);
+}
+
+MT_PROBE_CHECK(mm_migrate_pages, mt_probe_migrate_pages);
+
+static struct mt_hook mt_migrate_hook_rows[] = {
+	MT_HOOK("migrate", "mm_migrate_pages", mt_probe_migrate_pages),
+};
+
+MT_HOOK_SET(mt_migrate_hooks, mt_migrate_hook_rows);
