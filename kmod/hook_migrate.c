@@ -10,7 +10,10 @@
  * NUMA balancing faults, move_pages(2), mbind(2), soft offline, the writer
  * of compact_memory), or for a kernel thread (kcompactd, khugepaged,
  * kdamond, a kworker migrating a cpuset's pages) the row of the node it
- * runs on: the event names no node, and kcompactd runs on its node's CPUs.
+ * runs on: the event names no node.  kcompactd runs on its node's CPUs,
+ * but a node without CPUs (a CXL memory tier) has its kernel threads on
+ * other nodes' CPUs, and unbound kworkers run anywhere: their work lands
+ * in the row of the node they ran on.
  */
 #include <linux/migrate.h>
 #include <linux/sched.h>

@@ -9,9 +9,10 @@
  * counted for the cgroup of the task that does them, or for the node's row
  * when kswapd (or an interrupt) does them (mt_count_reclaim()).
  *
- * No probe here may sleep, lock or allocate (memtally.h says what context
- * probes run in).  Unless noted, the tracepoint fires in task context: the
- * reclaiming task, or kswapd.  Where a tracepoint's prototype differs
+ * No probe here may sleep or allocate, nor lock but to queue a work
+ * (mt_count_stall(); memtally.h says what context probes run in).
+ * Unless noted, the tracepoint fires in task context: the reclaiming
+ * task, or kswapd.  Where a tracepoint's prototype differs
  * between kernels, compat.h gives its argument list.
  */
 #include <linux/memcontrol.h>

@@ -33,6 +33,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/cgroup.h>
+#include <linux/llist.h>
 #include <linux/math64.h>
 #include <linux/mutex.h>
 #include <linux/nodemask.h>
@@ -79,7 +80,10 @@ struct mt_pcpu {
 
 /* An entry's stall latency histograms; see mt_hist_get() */
 struct mt_hist {
-	atomic64_t b[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
+	union {
+		atomic64_t b[MT_NR_KINDS][MEMTALLY_HIST_BUCKETS];
+		struct llist_node unused;	/* a spare left over */
+	};
 };
 
 /* Removed descendants' final counts, summed; see mt_store_retire() */
@@ -231,14 +235,25 @@ static inline void mt_changed(struct mt_cgroup *e)
 }
 
 /*
- * Histograms: a probe cannot allocate, so the first stall of a cgroup
- * takes the histograms from a spare, one per CPU, and the refill work
- * allocates a new spare.  A spare is taken and given with xchg() and
+ * Histograms: a probe cannot allocate (nor free), so the first stall of a
+ * cgroup takes the histograms from a spare, one per CPU, and the refill
+ * work allocates a new spare.  A spare is taken and given with xchg() and
  * cmpxchg(), atomic against every CPU (the work fills other CPUs' spares),
- * so any CPU's will do and the caller need not stay on one.
+ * so any CPU's will do and the caller need not stay on one.  A spare no
+ * slot has room for goes to mt_hist_unused, for the work to free.
  */
 static struct kmem_cache *mt_hist_cache;
 static DEFINE_PER_CPU(struct mt_hist *, mt_hist_spare);
+static LLIST_HEAD(mt_hist_unused);
+
+/* Free the spares left over */
+static void mt_hist_drain(void)
+{
+	struct mt_hist *h, *t;
+
+	llist_for_each_entry_safe(h, t, llist_del_all(&mt_hist_unused), unused)
+		kmem_cache_free(mt_hist_cache, h);
+}
 
 /* Give every CPU a spare; GFP_KERNEL.  Process context. */
 static void mt_hist_refill(void)
@@ -246,6 +261,7 @@ static void mt_hist_refill(void)
 	struct mt_hist *h;
 	int cpu;
 
+	mt_hist_drain();
 	for_each_possible_cpu(cpu) {
 		if (READ_ONCE(*per_cpu_ptr(&mt_hist_spare, cpu)))
 			continue;
@@ -264,10 +280,35 @@ static void mt_hist_workfn(struct work_struct *work)
 
 static DECLARE_WORK(mt_hist_work, mt_hist_workfn);
 
+/* A spare: this CPU's, else another's; NULL when none is left */
+static struct mt_hist *mt_hist_take(void)
+{
+	struct mt_hist *h = xchg(raw_cpu_ptr(&mt_hist_spare), NULL);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		if (h)
+			break;
+		h = xchg(per_cpu_ptr(&mt_hist_spare, cpu), NULL);
+	}
+	return h;
+}
+
+/* Give unused spare @h back: to an empty slot, else for the work to free */
+static void mt_hist_give(struct mt_hist *h)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		if (!cmpxchg(per_cpu_ptr(&mt_hist_spare, cpu), NULL, h))
+			return;
+	llist_add(&h->unused, &mt_hist_unused);
+}
+
 /*
- * The histograms of @e, given them from this CPU's spare if it has none,
- * or NULL when there is no spare.  Task context (schedule_work()); the
- * caller keeps @e alive (RCU).  Two first stalls of one cgroup may race:
+ * The histograms of @e, given them from a spare if it has none, or NULL
+ * when there is no spare.  Task context (schedule_work()); the caller
+ * keeps @e alive (RCU).  Two first stalls of one cgroup may race:
  * cmpxchg() publishes one spare (zeroed before, a full barrier orders
  * that), the loser gives its own back.
  */
@@ -277,15 +318,14 @@ static struct mt_hist *mt_hist_get(struct mt_cgroup *e)
 
 	if (likely(h))
 		return h;
-	h = xchg(raw_cpu_ptr(&mt_hist_spare), NULL);
+	h = mt_hist_take();
 	schedule_work(&mt_hist_work);
 	if (!h)
 		return NULL;
 	old = cmpxchg(&e->hist, NULL, h);
 	if (!old)
 		return h;
-	if (cmpxchg(raw_cpu_ptr(&mt_hist_spare), NULL, h))
-		kmem_cache_free(mt_hist_cache, h);
+	mt_hist_give(h);
 	return old;
 }
 
@@ -377,8 +417,9 @@ static unsigned int mt_hist_bucket(u64 ns)
  * @ns: how long it stalled
  * @reclaimed: pages the reclaim freed
  *
- * Context: task context (a tracepoint probe), any locks held: takes none
- * but the workqueue's to queue the refill of a spare it took.
+ * Context: task context (a tracepoint probe).  Takes no lock but the
+ * workqueue's (schedule_work(): the pool's, a wakeup's), to refill a spare
+ * it took: the reclaim end tracepoints fire under none of them.
  */
 void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 {
@@ -1527,13 +1568,15 @@ static void mt_store_free_nodes(void)
 
 static void mt_hist_free_spares(void)
 {
+	struct mt_hist *h;
 	int cpu;
 
-	for_each_possible_cpu(cpu)
-		if (*per_cpu_ptr(&mt_hist_spare, cpu))
-			kmem_cache_free(mt_hist_cache,
-					xchg(per_cpu_ptr(&mt_hist_spare, cpu),
-					     NULL));
+	for_each_possible_cpu(cpu) {
+		h = xchg(per_cpu_ptr(&mt_hist_spare, cpu), NULL);
+		if (h)
+			kmem_cache_free(mt_hist_cache, h);
+	}
+	mt_hist_drain();
 }
 
 /**
