@@ -42,14 +42,6 @@ FIXTURE_TEARDOWN(mg)
 	mt_nl_close(&self->nl);
 }
 
-static int wait_status(pid_t pid)
-{
-	int status = -1;
-
-	waitpid(pid, &status, 0);
-	return status;
-}
-
 /*
  * N written, private anonymous base pages soft-offlined with
  * madvise(MADV_SOFT_OFFLINE): soft_offline_in_use_page() calls
@@ -77,19 +69,15 @@ TEST_F(mg, soft_offline_counts_each_page)
 	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
 	pid = fork();
 	if (pid == 0) {
-		size_t len = SOFT_PAGES * PAGE, k;
+		size_t len = SOFT_PAGES * PAGE;
 		char *p;
 
 		if (cg_enter("mt_mig"))
 			_exit(3);
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
+		/* base pages: a THP would be split first, outside migrate_pages() */
+		p = anon_touched(len);
+		if (!p)
 			_exit(4);
-		/* a THP would be split first, outside migrate_pages() */
-		madvise(p, len, MADV_NOHUGEPAGE);
-		for (k = 0; k < len; k += PAGE)
-			p[k] = 1;
 		_exit(madvise(p, len, MADV_SOFT_OFFLINE) ? 10 + errno : 0);
 	}
 	ASSERT_EQ(0, wait_status(pid));
@@ -164,13 +152,9 @@ TEST_F(mg, compaction_by_writer_as_tracefs)
 
 		if (cg_enter("mt_cmp"))
 			_exit(3);
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
+		p = anon_touched(len);
+		if (!p)
 			_exit(4);
-		madvise(p, len, MADV_NOHUGEPAGE);
-		for (k = 0; k < len; k += PAGE)
-			p[k] = 1;
 		for (k = 0; k < len; k += 2 * PAGE)
 			madvise(p + k, PAGE, MADV_DONTNEED);
 		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)

@@ -7,8 +7,10 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/genetlink.h>
 
@@ -176,6 +178,33 @@ bool mt_dump_start_has_extack(void)
 	uname(&u);
 	sscanf(u.release, "%d.%d", &major, &minor);
 	return major > 6 || (major == 6 && minor >= 12);
+}
+
+/*
+ * @len bytes of private anonymous memory in base pages (no THP), each page
+ * written once; NULL if mmap() fails
+ */
+char *anon_touched(size_t len)
+{
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t i;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (i = 0; i < len; i += PAGE)
+		p[i] = 1;
+	return p;
+}
+
+/* The wait status of child @pid, -1 if waitpid() failed */
+int wait_status(pid_t pid)
+{
+	int status = -1;
+
+	waitpid(pid, &status, 0);
+	return status;
 }
 
 /* The number at the start of file @path, or -1 */

@@ -6,7 +6,9 @@
 #define MT_LIB_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <linux/memtally.h>
 
 #include "mt_nl.h"
@@ -48,6 +50,8 @@ int mt_raw_request(struct mt_nl *nl, uint8_t cmd, uint16_t flags,
 		   struct mt_nl_result *res);
 bool mt_dump_start_has_extack(void);
 long file_long(const char *path);
+char *anon_touched(size_t len);
+int wait_status(pid_t pid);
 int file_write(const char *path, const char *val);
 
 #endif

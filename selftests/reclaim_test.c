@@ -44,29 +44,11 @@ static pid_t squeeze(const char *cg, unsigned long mib)
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		unsigned long len = mib * MIB, i;
-		char *p;
-
 		if (cg_enter(cg))
 			_exit(3);
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p == MAP_FAILED)
-			_exit(4);
-		madvise(p, len, MADV_NOHUGEPAGE);
-		for (i = 0; i < len; i += PAGE)
-			p[i] = 1;
-		_exit(0);
+		_exit(anon_touched(mib * MIB) ? 0 : 4);
 	}
 	return pid;
-}
-
-static int wait_status(pid_t pid)
-{
-	int status = -1;
-
-	waitpid(pid, &status, 0);
-	return status;
 }
 
 static uint64_t hist_sum(const uint64_t *h, int from)
