@@ -21,7 +21,8 @@ Checked (as bpftool's test_bpftool_synctypes.py keeps its tables in sync):
   - the gauges the store does not count are put by kmod/genl.c;
   - the JSON schema (--update writes it): every counter's key is a property
     of a cgroups row and of its recursive object, and required in both, in
-    the spec's order;
+    the spec's order; and a property (not required: older snapshots lack
+    the newer ones) of a snapshot's module cgroups and nodes rows;
   - the admin guide defines every counter (a definition list term).
 Prints each disagreement and exits 1 if there is one.  --list prints the
 spec's counters, one a line (scripts/check-cli.sh).
@@ -165,6 +166,17 @@ def schema_text(schema, counters):
         if 'required' in obj:
             obj['required'] = [k for k in in_order(obj['required'], keys)
                                if k not in gone]
+    # a snapshot's module rows (cgroups and nodes): every counter is a
+    # property, in the spec's order; none is removed and the required ones
+    # stay those of the first snapshot format, so that an older snapshot
+    # (without the newer counters, or with one the spec has since dropped)
+    # still reads
+    mod = schema['$defs']['snapshot']['properties']['module']['properties']
+    for rows in ('cgroups', 'nodes'):
+        obj = mod[rows]['items']
+        props = obj['properties']
+        obj['properties'] = {k: props.get(k, {'type': ['integer', 'null']})
+                             for k in in_order(list(props), keys)}
     return json.dumps(schema, indent=1) + '\n'
 
 
@@ -218,13 +230,23 @@ def main():
             f.write(want)
         have = want
     if have != want:
-        row = json.loads(have)['$defs']['cgroups']['items']['properties']
-        wrow = json.loads(want)['$defs']['cgroups']['items']['properties']
-        what = ['+' + k for k in wrow if k not in row] + \
-               ['-' + k for k in row if k not in wrow]
-        bad.append(f'{SCHEMA}: a cgroups row is not what the spec gives '
-                   f'({" ".join(what) or "order, required"}'
-                   '); run scripts/check-counters.py --update')
+        def rows(text):
+            d = json.loads(text)['$defs']
+            mod = d['snapshot']['properties']['module']['properties']
+            return {'a cgroups row': d['cgroups']['items'],
+                    "a snapshot's cgroups row": mod['cgroups']['items'],
+                    "a snapshot's nodes row": mod['nodes']['items']}
+        for name, wobj in rows(want).items():
+            hobj = rows(have)[name]
+            if hobj == wobj and list(hobj['properties']) == \
+               list(wobj['properties']):
+                continue
+            row, wrow = hobj['properties'], wobj['properties']
+            what = ['+' + k for k in wrow if k not in row] + \
+                   ['-' + k for k in row if k not in wrow]
+            bad.append(f'{SCHEMA}: {name} is not what the spec gives '
+                       f'({" ".join(what) or "order, required"}'
+                       '); run scripts/check-counters.py --update')
 
     # ---- the admin guide: a definition list term for every counter (the
     # Counters section, DAMON's numbers in the DAMON section)
