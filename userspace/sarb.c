@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtally reclaim: the paging columns of sar -B, from /proc/vmstat.
+ *
+ * As sysstat computes them, but for reclaim: the kernel counts the pages
+ * kswapd and direct reclaim scan and reclaim in pgscan_kswapd,
+ * pgscan_direct (and pgscan_khugepaged, 6.2+) only for global reclaim
+ * (shrink_inactive_list(), evict_folios(): "if (!cgroup_reclaim(sc))"),
+ * and every reclaim's pages in pgscan_anon/file and pgsteal_anon/file.  On
+ * a host whose memory pressure comes from memory.max and memory.high, sar's
+ * pgscank/s and pgscand/s stay 0 while its pgsteal/s (every pgsteal_* line
+ * summed, so anon/file and kswapd/direct: twice on 6.x) is not.  Here
+ * pgscanc/s is the cgroup reclaim (the rest of pgscan_anon + pgscan_file),
+ * pgsteal/s every reclaimer's pages once (pgsteal_anon + pgsteal_file),
+ * and %vmeff their ratio.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "procfiles.h"
+#include "sarb.h"
+
+/* @key's value in @text, or 0 (a counter this kernel does not have) */
+static uint64_t kv0(const char *text, const char *key)
+{
+	uint64_t v = 0;
+
+	return mt_kv_get(text, key, &v) ? 0 : v;
+}
+
+/**
+ * mt_sarb_parse() - the counters of one /proc/vmstat
+ * @s: filled in; @s->ok false if @vmstat is NULL or lacks a counter every
+ *	kernel memtally serves has (pgscan_khugepaged, 6.2+, may be absent)
+ * @vmstat: its text, or NULL
+ */
+void mt_sarb_parse(struct mt_sarb_sample *s, const char *vmstat)
+{
+	uint64_t anon, file, sanon, sfile;
+
+	memset(s, 0, sizeof(*s));
+	s->ok = vmstat &&
+		!mt_kv_get(vmstat, "pgpgin", &s->pgpgin) &&
+		!mt_kv_get(vmstat, "pgpgout", &s->pgpgout) &&
+		!mt_kv_get(vmstat, "pgfault", &s->pgfault) &&
+		!mt_kv_get(vmstat, "pgmajfault", &s->pgmajfault) &&
+		!mt_kv_get(vmstat, "pgfree", &s->pgfree) &&
+		!mt_kv_get(vmstat, "pgscan_kswapd", &s->scan_kswapd) &&
+		!mt_kv_get(vmstat, "pgscan_direct", &s->scan_direct) &&
+		!mt_kv_get(vmstat, "pgscan_anon", &anon) &&
+		!mt_kv_get(vmstat, "pgscan_file", &file) &&
+		!mt_kv_get(vmstat, "pgsteal_anon", &sanon) &&
+		!mt_kv_get(vmstat, "pgsteal_file", &sfile);
+	if (!s->ok)
+		return;
+	s->scan_direct += kv0(vmstat, "pgscan_khugepaged");
+	s->scan = anon + file;
+	s->steal = sanon + sfile;
+}
+
+/* (@cur - @prev) / @secs; 0 if the counter seems to go back */
+static double rate(uint64_t prev, uint64_t cur, double secs)
+{
+	return cur > prev ? (cur - prev) / secs : 0;
+}
+
+/**
+ * mt_sarb_calc() - the columns over an interval
+ * @v: MT_NR_SB values, NAN where they cannot be told
+ * @prev: the sample at its start
+ * @cur: at its end
+ * @secs: its length
+ */
+void mt_sarb_calc(double *v, const struct mt_sarb_sample *prev,
+		  const struct mt_sarb_sample *cur, double secs)
+{
+	double scan;
+	int i;
+
+	if (!prev->ok || !cur->ok || secs <= 0) {
+		for (i = 0; i < MT_NR_SB; i++)
+			v[i] = NAN;
+		return;
+	}
+	v[MT_SB_PGPGIN] = rate(prev->pgpgin, cur->pgpgin, secs);
+	v[MT_SB_PGPGOUT] = rate(prev->pgpgout, cur->pgpgout, secs);
+	v[MT_SB_FAULT] = rate(prev->pgfault, cur->pgfault, secs);
+	v[MT_SB_MAJFLT] = rate(prev->pgmajfault, cur->pgmajfault, secs);
+	v[MT_SB_PGFREE] = rate(prev->pgfree, cur->pgfree, secs);
+	v[MT_SB_PGSCANK] = rate(prev->scan_kswapd, cur->scan_kswapd, secs);
+	v[MT_SB_PGSCAND] = rate(prev->scan_direct, cur->scan_direct, secs);
+	scan = rate(prev->scan, cur->scan, secs);
+	v[MT_SB_PGSCANC] = fmax(scan - v[MT_SB_PGSCANK] - v[MT_SB_PGSCAND], 0);
+	v[MT_SB_PGSTEAL] = rate(prev->steal, cur->steal, secs);
+	v[MT_SB_VMEFF] = scan > 0 ? 100 * v[MT_SB_PGSTEAL] / scan : NAN;
+}

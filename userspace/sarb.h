@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * memtally reclaim: the paging columns of sar -B from two samples of
+ * /proc/vmstat.  Pure: the text is read elsewhere.
+ */
+#ifndef MT_SARB_H
+#define MT_SARB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct json_object;
+
+/* The columns, in sar's order; pgscanc is memtally's */
+enum mt_sarb_col {
+	MT_SB_PGPGIN,	/* KiB/s read from disk: pgpgin (already KiB) */
+	MT_SB_PGPGOUT,	/* KiB/s written: pgpgout */
+	MT_SB_FAULT,	/* page faults/s, minor and major: pgfault */
+	MT_SB_MAJFLT,	/* major faults/s: pgmajfault */
+	MT_SB_PGFREE,	/* pages freed/s: pgfree */
+	MT_SB_PGSCANK,	/* pages kswapd scanned/s: pgscan_kswapd */
+	MT_SB_PGSCAND,	/* direct reclaim: pgscan_direct + pgscan_khugepaged */
+	MT_SB_PGSCANC,	/* cgroup reclaim, which the two above leave out */
+	MT_SB_PGSTEAL,	/* pages reclaimed/s, every reclaimer */
+	MT_SB_VMEFF,	/* 100 * pgsteal / pgscan, NAN with nothing scanned */
+	MT_NR_SB,
+};
+
+/* The /proc/vmstat counters the columns come from (since boot) */
+struct mt_sarb_sample {
+	bool ok;		/* every one was there */
+	uint64_t pgpgin, pgpgout, pgfault, pgmajfault, pgfree;
+	uint64_t scan_kswapd, scan_direct;	/* direct: + khugepaged */
+	uint64_t scan, steal;	/* every reclaimer: _anon + _file */
+};
+
+void mt_sarb_parse(struct mt_sarb_sample *s, const char *vmstat);
+void mt_sarb_calc(double *v, const struct mt_sarb_sample *prev,
+		  const struct mt_sarb_sample *cur, double secs);
+
+#endif
