@@ -140,7 +140,11 @@ def self_test(schema):
               "hooks": [{"name": "faults-user",
                          "tracepoint": "page_fault_user",
                          "state": "attached", "errno": 0}]}
-    rates = {"time": "2026-11-22T13:00:00Z", "pgscan_per_s": 10.5,
+    rates = {"time": "2026-11-22T13:00:00Z", "interval_s": 1.001,
+             "pgpgin_kb_per_s": 0.0, "pgpgout_kb_per_s": 4.0,
+             "fault_per_s": 12.0, "majflt_per_s": 0.0,
+             "pgfree_per_s": 30.0, "pgscank_per_s": 0.0,
+             "pgscand_per_s": 0.0, "pgscanc_per_s": 10.5,
              "pgsteal_per_s": 9.0, "vmeff_pct": 85.71,
              "direct_stalls_per_s": 0.0, "memcg_stalls_per_s": 1.0,
              "slab_ms_per_s": None, "throttled_per_s": 0.0,

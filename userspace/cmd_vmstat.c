@@ -182,7 +182,7 @@ static int report(const struct vmstat_opts *o, bool module,
 	mt_vm_calc(&l, &prev->vm, &cur->vm, secs, page_kb, module ? &n : NULL);
 	if (!o->json) {
 		strftime(hms, sizeof(hms), "%H:%M:%S", localtime_r(&sec, &tm));
-		mt_vm_print(stdout, hms, &l);
+		mt_cols_print(stdout, hms, mt_vm_cols, l.v, MT_NR_VM, NULL);
 		return 0;
 	}
 	mt_iso_time(iso, sizeof(iso), cur->real_ns);
@@ -191,7 +191,7 @@ static int report(const struct vmstat_opts *o, bool module,
 	snprintf(num, sizeof(num), "%.3f", secs);
 	json_object_object_add(j, "interval_s",
 			       json_object_new_double_s(secs, num));
-	mt_vm_json(j, &l);
+	mt_cols_json(j, mt_vm_cols, l.v, MT_NR_VM);
 	if (mt_json_print(stdout, j)) {
 		mt_err("out of memory");
 		return -1;
@@ -216,7 +216,7 @@ static int watch(struct mt_nl *nl, const struct vmstat_opts *o,
 		goto out;
 	/* the header says the first sample is taken: out at once */
 	if (!o->json) {
-		mt_vm_header(stdout);
+		mt_cols_header(stdout, mt_vm_cols, MT_NR_VM, false);
 		if (fflush(stdout)) {
 			mt_err("write error: %s", strerror(errno));
 			goto out;

@@ -38,7 +38,8 @@ struct reclaim_opts {
 	bool json;
 	bool help;
 	bool by_cgroup;		/* the top cgroups rather than their sum */
-	uint64_t interval;	/* seconds; 0: totals since the module loaded */
+	bool all;		/* the module's columns too */
+	uint64_t interval;	/* seconds */
 	uint64_t count;		/* lines (intervals); 0: until a signal */
 	uint64_t top;		/* with by_cgroup */
 	const char *cgroup;	/* only this cgroup */

@@ -1,43 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memtally reclaim: what the counters did between two snapshots, per
- * second (or since the module loaded, from an empty snapshot), in sar -B
- * style lines: fixed-width columns, so that lines of intervals align.
- * A counter that went backwards (its cgroup was recreated) did nothing.
+ * memtally reclaim: what the module's counters did between two snapshots,
+ * per second (the columns of --all and --by-cgroup; sarb.c has sar's).  A
+ * counter that went backwards (its cgroup was recreated) did nothing.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json.h>
 
 #include "rate.h"
 
-#define COL_WIDTH	9	/* at least */
-
-static const struct reclaim_col {
+/* The counter each column comes from, and its unit's scale */
+static const struct {
 	int ctr;		/* enum mt_counter; -1 for %vmeff */
-	double scale;		/* from the counter's unit */
-	bool rate;		/* per second over an interval */
-	const char *head;	/* column header; "/s" follows for a rate */
-	const char *json;	/* JSON key; "_per_s" follows for a rate */
-} cols[] = {
-	[MT_RC_PGSCAN]		= { MT_CTR_PGSCAN, 1, true,
-				    "pgscan", "pgscan" },
-	[MT_RC_PGSTEAL]		= { MT_CTR_PGSTEAL, 1, true,
-				    "pgsteal", "pgsteal" },
-	[MT_RC_VMEFF]		= { -1, 1, false, "%vmeff", "vmeff_pct" },
-	[MT_RC_DIRECT]		= { MT_CTR_DIRECT_STALLS, 1, true,
-				    "direct", "direct_stalls" },
-	[MT_RC_MEMCG]		= { MT_CTR_MEMCG_STALLS, 1, true,
-				    "memcg", "memcg_stalls" },
-	[MT_RC_SLAB_MS]		= { MT_CTR_SLAB_SHRINK_NS, 1e-6, true,
-				    "slab-ms", "slab_ms" },
-	[MT_RC_THROTTLED]	= { MT_CTR_THROTTLED, 1, true,
-				    "throttled", "throttled" },
-	[MT_RC_PGWRITEBACK]	= { MT_CTR_PGWRITEBACK, 1, true,
-				    "pgwriteback", "pgwriteback" },
-	[MT_RC_OOM_KILLS]	= { MT_CTR_OOM_KILLS, 1, false,
-				    "oom-kills", "oom_kills" },
+	double scale;
+	bool rate;		/* per second; else a count over the interval */
+} from[MT_NR_RC] = {
+	[MT_RC_PGSCAN]		= { MT_CTR_PGSCAN, 1, true },
+	[MT_RC_PGSTEAL]		= { MT_CTR_PGSTEAL, 1, true },
+	[MT_RC_VMEFF]		= { -1, 1, false },
+	[MT_RC_DIRECT]		= { MT_CTR_DIRECT_STALLS, 1, true },
+	[MT_RC_MEMCG]		= { MT_CTR_MEMCG_STALLS, 1, true },
+	[MT_RC_SLAB_MS]		= { MT_CTR_SLAB_SHRINK_NS, 1e-6, true },
+	[MT_RC_THROTTLED]	= { MT_CTR_THROTTLED, 1, true },
+	[MT_RC_PGWRITEBACK]	= { MT_CTR_PGWRITEBACK, 1, true },
+	[MT_RC_OOM_KILLS]	= { MT_CTR_OOM_KILLS, 1, false },
+};
+
+/* The columns */
+const struct mt_col mt_reclaim_cols[MT_NR_RC] = {
+	[MT_RC_PGSCAN]		= { "pgscan/s", "pgscan_per_s", 2 },
+	[MT_RC_PGSTEAL]		= { "pgsteal/s", "pgsteal_per_s", 2 },
+	[MT_RC_VMEFF]		= { "%vmeff", "vmeff_pct", 2 },
+	[MT_RC_DIRECT]		= { "direct/s", "direct_stalls_per_s", 2 },
+	[MT_RC_MEMCG]		= { "memcg/s", "memcg_stalls_per_s", 2 },
+	[MT_RC_SLAB_MS]		= { "slab-ms/s", "slab_ms_per_s", 2 },
+	[MT_RC_THROTTLED]	= { "throttled/s", "throttled_per_s", 2 },
+	[MT_RC_PGWRITEBACK]	= { "pgwriteback/s", "pgwriteback_per_s", 2 },
+	[MT_RC_OOM_KILLS]	= { "oom-kills", "oom_kills", 0 },
 };
 
 /* @d = @cur - @prev, counter by counter; one that went backwards is 0 */
@@ -89,92 +89,69 @@ void mt_counters_add(uint64_t *sum, const struct mt_cgroup *v, size_t n)
 			sum[c] += v[i].counters[c];
 }
 
-/* The line of counter deltas @d over @secs seconds; 0 for totals */
-void mt_reclaim_calc(struct mt_reclaim *r, const uint64_t *d, double secs)
+/**
+ * mt_reclaim_calc() - the module's columns over an interval
+ * @v: MT_NR_RC values; %vmeff NAN when nothing was scanned
+ * @d: the counters' deltas over the interval
+ * @secs: its length, > 0
+ */
+void mt_reclaim_calc(double *v, const uint64_t *d, double secs)
 {
 	size_t i;
 
-	r->rates = secs > 0;
 	for (i = 0; i < MT_NR_RC; i++) {
-		if (cols[i].ctr < 0)
+		if (from[i].ctr < 0)
 			continue;
-		r->v[i] = d[cols[i].ctr] * cols[i].scale;
-		if (r->rates && cols[i].rate)
-			r->v[i] /= secs;
+		v[i] = d[from[i].ctr] * from[i].scale;
+		if (from[i].rate)
+			v[i] /= secs;
 	}
-	r->v[MT_RC_VMEFF] = d[MT_CTR_PGSCAN] ?
+	v[MT_RC_VMEFF] = d[MT_CTR_PGSCAN] ?
 		100.0 * d[MT_CTR_PGSTEAL] / d[MT_CTR_PGSCAN] : NAN;
 }
 
-static bool per_s(size_t i, bool rates)
+/**
+ * mt_reclaim_line_cols() - the columns of a line (not --by-cgroup)
+ * @c: MT_RECLAIM_LINE_MAX columns, filled in
+ * @all: the module's after sar's
+ *
+ * Return: how many.
+ */
+size_t mt_reclaim_line_cols(struct mt_col *c, bool all)
 {
-	return rates && cols[i].rate;
+	size_t n = MT_NR_RC - MT_RC_DIRECT;
+
+	memcpy(c, mt_sarb_cols, sizeof(mt_sarb_cols));
+	if (!all)
+		return MT_NR_SB;
+	memcpy(&c[MT_NR_SB], &mt_reclaim_cols[MT_RC_DIRECT], n * sizeof(*c));
+	return MT_NR_SB + n;
 }
 
-/* Return: the width of column @i */
-static int head(char *buf, size_t len, size_t i, bool rates)
+/**
+ * mt_reclaim_line() - the values of a line (not --by-cgroup)
+ * @v: MT_RECLAIM_LINE_MAX values, as mt_reclaim_line_cols() orders them
+ * @prev: /proc/vmstat's or memory.stat's counters at the interval's start
+ * @cur: at its end
+ * @secs: its length, > 0
+ * @all: the module's columns too
+ * @d: what the module's counters did in the interval (the rows' sum), or
+ *	NULL without the module: its columns are NAN
+ */
+void mt_reclaim_line(double *v, const struct mt_sarb_sample *prev,
+		     const struct mt_sarb_sample *cur, double secs,
+		     bool all, const uint64_t *d)
 {
-	int n = snprintf(buf, len, "%s%s", cols[i].head,
-			 per_s(i, rates) ? "/s" : "");
-
-	return n > COL_WIDTH ? n : COL_WIDTH;
-}
-
-/* Two decimals for rates and %vmeff, none for counts */
-static void cell(char *buf, size_t len, const struct mt_reclaim *r, size_t i)
-{
-	if (isnan(r->v[i]))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, i == MT_RC_VMEFF || per_s(i, r->rates) ?
-			 "%.2f" : "%.0f", r->v[i]);
-}
-
-/* The header line; PATH last with @path */
-void mt_reclaim_header(FILE *f, bool rates, bool path)
-{
-	char buf[32];
-	size_t i;
-	int w;
-
-	fputs("TIME    ", f);
-	for (i = 0; i < MT_NR_RC; i++) {
-		w = head(buf, sizeof(buf), i, rates);
-		fprintf(f, "  %*s", w, buf);
-	}
-	fputs(path ? "  PATH\n" : "\n", f);
-}
-
-/* A line at @time (HH:MM:SS); @path, if not NULL, last */
-void mt_reclaim_print(FILE *f, const char *time, const struct mt_reclaim *r,
-		      const char *path)
-{
-	char buf[32], num[32];
-	size_t i;
-	int w;
-
-	fprintf(f, "%-8s", time);
-	for (i = 0; i < MT_NR_RC; i++) {
-		w = head(buf, sizeof(buf), i, r->rates);
-		cell(num, sizeof(num), r, i);
-		fprintf(f, "  %*s", w, num);
-	}
-	if (path)
-		fprintf(f, "  %s", path);
-	fputc('\n', f);
-}
-
-/* Adds to @o the numbers of a line, as printed; "-" is null. */
-void mt_reclaim_json(struct json_object *o, const struct mt_reclaim *r)
-{
-	char key[32], num[32];
+	double rc[MT_NR_RC];
 	size_t i;
 
-	for (i = 0; i < MT_NR_RC; i++) {
-		snprintf(key, sizeof(key), "%s%s", cols[i].json,
-			 per_s(i, r->rates) ? "_per_s" : "");
-		cell(num, sizeof(num), r, i);
-		json_object_object_add(o, key, isnan(r->v[i]) ? NULL :
-				       json_object_new_double_s(r->v[i], num));
-	}
+	mt_sarb_calc(v, prev, cur, secs);
+	if (!all)
+		return;
+	for (i = MT_RC_DIRECT; i < MT_NR_RC; i++)
+		rc[i] = NAN;
+	if (d)
+		mt_reclaim_calc(rc, d, secs);
+	memcpy(&v[MT_NR_SB], &rc[MT_RC_DIRECT],
+	       (MT_NR_RC - MT_RC_DIRECT) * sizeof(*v));
 }

@@ -13,12 +13,32 @@
  * pgscanc/s is the cgroup reclaim (the rest of pgscan_anon + pgscan_file),
  * pgsteal/s every reclaimer's pages once (pgsteal_anon + pgsteal_file),
  * and %vmeff their ratio.
+ *
+ * A cgroup's memory.stat counts its pages every reclaim scanned, by who
+ * scanned them: pgscan_kswapd, and pgscan_direct for a task's reclaim,
+ * global or the cgroup's own (memory.max, memory.high): the kernel cannot
+ * tell them apart there, so a cgroup's pgscanc/s is unknown (-), and so
+ * are pgpgin/s, pgpgout/s and pgfree/s, which memory.stat does not have.
  */
 #include <math.h>
 #include <string.h>
 
 #include "procfiles.h"
 #include "sarb.h"
+
+/* The columns: as sar names them; pgscanc/s is memtally's */
+const struct mt_col mt_sarb_cols[MT_NR_SB] = {
+	[MT_SB_PGPGIN]	= { "pgpgin/s", "pgpgin_kb_per_s", 2 },
+	[MT_SB_PGPGOUT]	= { "pgpgout/s", "pgpgout_kb_per_s", 2 },
+	[MT_SB_FAULT]	= { "fault/s", "fault_per_s", 2 },
+	[MT_SB_MAJFLT]	= { "majflt/s", "majflt_per_s", 2 },
+	[MT_SB_PGFREE]	= { "pgfree/s", "pgfree_per_s", 2 },
+	[MT_SB_PGSCANK]	= { "pgscank/s", "pgscank_per_s", 2 },
+	[MT_SB_PGSCAND]	= { "pgscand/s", "pgscand_per_s", 2 },
+	[MT_SB_PGSCANC]	= { "pgscanc/s", "pgscanc_per_s", 2 },
+	[MT_SB_PGSTEAL]	= { "pgsteal/s", "pgsteal_per_s", 2 },
+	[MT_SB_VMEFF]	= { "%vmeff", "vmeff_pct", 2 },
+};
 
 /* @key's value in @text, or 0 (a counter this kernel does not have) */
 static uint64_t kv0(const char *text, const char *key)
@@ -58,6 +78,26 @@ void mt_sarb_parse(struct mt_sarb_sample *s, const char *vmstat)
 	s->steal = sanon + sfile;
 }
 
+/**
+ * mt_sarb_parse_cgroup() - the counters of a cgroup's memory.stat
+ * @s: filled in; @s->ok false if @memstat is NULL or lacks one
+ * @memstat: its text, or NULL
+ */
+void mt_sarb_parse_cgroup(struct mt_sarb_sample *s, const char *memstat)
+{
+	memset(s, 0, sizeof(*s));
+	s->cgroup = true;
+	s->ok = memstat &&
+		!mt_kv_get(memstat, "pgfault", &s->pgfault) &&
+		!mt_kv_get(memstat, "pgmajfault", &s->pgmajfault) &&
+		!mt_kv_get(memstat, "pgscan_kswapd", &s->scan_kswapd) &&
+		!mt_kv_get(memstat, "pgscan_direct", &s->scan_direct) &&
+		!mt_kv_get(memstat, "pgscan", &s->scan) &&
+		!mt_kv_get(memstat, "pgsteal", &s->steal);
+	if (s->ok)
+		s->scan_direct += kv0(memstat, "pgscan_khugepaged");
+}
+
 /* (@cur - @prev) / @secs; 0 if the counter seems to go back */
 static double rate(uint64_t prev, uint64_t cur, double secs)
 {
@@ -68,7 +108,7 @@ static double rate(uint64_t prev, uint64_t cur, double secs)
  * mt_sarb_calc() - the columns over an interval
  * @v: MT_NR_SB values, NAN where they cannot be told
  * @prev: the sample at its start
- * @cur: at its end
+ * @cur: at its end, of the same file
  * @secs: its length
  */
 void mt_sarb_calc(double *v, const struct mt_sarb_sample *prev,
@@ -93,4 +133,7 @@ void mt_sarb_calc(double *v, const struct mt_sarb_sample *prev,
 	v[MT_SB_PGSCANC] = fmax(scan - v[MT_SB_PGSCANK] - v[MT_SB_PGSCAND], 0);
 	v[MT_SB_PGSTEAL] = rate(prev->steal, cur->steal, secs);
 	v[MT_SB_VMEFF] = scan > 0 ? 100 * v[MT_SB_PGSTEAL] / scan : NAN;
+	if (cur->cgroup)
+		v[MT_SB_PGPGIN] = v[MT_SB_PGPGOUT] = v[MT_SB_PGFREE] =
+			v[MT_SB_PGSCANC] = NAN;
 }

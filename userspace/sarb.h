@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * memtally reclaim: the paging columns of sar -B from two samples of
- * /proc/vmstat.  Pure: the text is read elsewhere.
+ * /proc/vmstat, or of a cgroup's memory.stat.  Pure: the text is read
+ * elsewhere.
  */
 #ifndef MT_SARB_H
 #define MT_SARB_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
-struct json_object;
+#include "cols.h"
 
 /* The columns, in sar's order; pgscanc is memtally's */
 enum mt_sarb_col {
@@ -27,15 +27,20 @@ enum mt_sarb_col {
 	MT_NR_SB,
 };
 
-/* The /proc/vmstat counters the columns come from (since boot) */
+extern const struct mt_col mt_sarb_cols[MT_NR_SB];
+
+/* The counters the columns come from (since boot, or since the cgroup
+ * was made) */
 struct mt_sarb_sample {
 	bool ok;		/* every one was there */
+	bool cgroup;		/* memory.stat: no pgpgin, pgpgout, pgfree */
 	uint64_t pgpgin, pgpgout, pgfault, pgmajfault, pgfree;
 	uint64_t scan_kswapd, scan_direct;	/* direct: + khugepaged */
-	uint64_t scan, steal;	/* every reclaimer: _anon + _file */
+	uint64_t scan, steal;	/* every reclaimer */
 };
 
 void mt_sarb_parse(struct mt_sarb_sample *s, const char *vmstat);
+void mt_sarb_parse_cgroup(struct mt_sarb_sample *s, const char *memstat);
 void mt_sarb_calc(double *v, const struct mt_sarb_sample *prev,
 		  const struct mt_sarb_sample *cur, double secs);
 

@@ -3,25 +3,19 @@
  * memtally vmstat: the memory and swap columns of vmstat(8), computed as
  * procps computes them, beside what vmstat lacks: reclaim stalls per second
  * (the module) and the share of the interval tasks stalled on memory
- * (PSI).  Lines align like vmstat's and sar's: fixed-width columns.
+ * (PSI).  cols.c prints the lines.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json.h>
 
 #include "procfiles.h"
 #include "rate.h"
 #include "vmstat.h"
 
-#define COL_WIDTH	9	/* at least */
-
-static const struct vm_col {
-	const char *head;	/* as vmstat names it */
-	const char *json;	/* with its unit */
-	int decimals;
-} cols[MT_NR_VM] = {
+/* The columns: as vmstat names them, in JSON with their units */
+const struct mt_col mt_vm_cols[MT_NR_VM] = {
 	[MT_VM_SWPD]	= { "swpd", "swpd_kb", 0 },
 	[MT_VM_FREE]	= { "free", "free_kb", 0 },
 	[MT_VM_BUFF]	= { "buff", "buff_kb", 0 },
@@ -144,59 +138,4 @@ int mt_vm_stalls(const struct mt_cgroup *prev, size_t nprev,
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		*stalls += sum[kinds[i]];
 	return 0;
-}
-
-static int width(size_t i)
-{
-	int n = strlen(cols[i].head);
-
-	return n > COL_WIDTH ? n : COL_WIDTH;
-}
-
-/* The header line */
-void mt_vm_header(FILE *f)
-{
-	size_t i;
-
-	fputs("TIME    ", f);
-	for (i = 0; i < MT_NR_VM; i++)
-		fprintf(f, "  %*s", width(i), cols[i].head);
-	fputc('\n', f);
-}
-
-static void cell(char *buf, size_t len, const struct mt_vm_line *l, size_t i)
-{
-	if (isnan(l->v[i]))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%.*f", cols[i].decimals, l->v[i]);
-}
-
-/* A line at @time (HH:MM:SS) */
-void mt_vm_print(FILE *f, const char *time, const struct mt_vm_line *l)
-{
-	char num[32];
-	size_t i;
-
-	fprintf(f, "%-8s", time);
-	for (i = 0; i < MT_NR_VM; i++) {
-		cell(num, sizeof(num), l, i);
-		fprintf(f, "  %*s", width(i), num);
-	}
-	fputc('\n', f);
-}
-
-/* Adds to @o the numbers of a line, as printed; "-" is null */
-void mt_vm_json(struct json_object *o, const struct mt_vm_line *l)
-{
-	char num[32];
-	size_t i;
-
-	for (i = 0; i < MT_NR_VM; i++) {
-		cell(num, sizeof(num), l, i);
-		json_object_object_add(o, cols[i].json, isnan(l->v[i]) ? NULL :
-				       cols[i].decimals ?
-				       json_object_new_double_s(l->v[i], num) :
-				       json_object_new_int64(llround(l->v[i])));
-	}
 }

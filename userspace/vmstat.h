@@ -10,9 +10,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
-struct json_object;
+#include "cols.h"
+
 struct mt_cgroup;
 
 /* The columns, in their order */
@@ -28,6 +28,8 @@ enum mt_vm_col {
 	MT_VM_FULL,	/* % of it all non-idle tasks stalled on memory */
 	MT_NR_VM,
 };
+
+extern const struct mt_col mt_vm_cols[MT_NR_VM];
 
 /* What one moment's files say; a part that could not be read is false */
 struct mt_vm_sample {
@@ -50,8 +52,5 @@ void mt_vm_calc(struct mt_vm_line *l, const struct mt_vm_sample *prev,
 		const uint64_t *stalls);
 int mt_vm_stalls(const struct mt_cgroup *prev, size_t nprev,
 		 const struct mt_cgroup *cur, size_t n, uint64_t *stalls);
-void mt_vm_header(FILE *f);
-void mt_vm_print(FILE *f, const char *time, const struct mt_vm_line *l);
-void mt_vm_json(struct json_object *o, const struct mt_vm_line *l);
 
 #endif

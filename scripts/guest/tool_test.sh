@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..64"
+echo "1..66"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -162,50 +162,66 @@ fi
 
 out=$(memtally reclaim 2>&1)
 case $out in
-*pgscan*pgsteal*vmeff*) ok "reclaim prints totals" ;;
-*) nok "reclaim prints totals" "$out" ;;
+"TIME       pgpgin/s  pgpgout/s    fault/s   majflt/s   pgfree/s  pgscank/s  pgscand/s  pgscanc/s  pgsteal/s     %vmeff
+"*) ok "reclaim prints a line of sar -B's columns" ;;
+*) nok "reclaim prints a line of sar -B's columns" "$out" ;;
 esac
 
-out=$(memtally reclaim 1 2 --json 2>&1)
-if [ "$(echo "$out" | grep -c '"pgsteal_per_s"')" -eq 2 ]; then
-	ok "reclaim 1 2 --json prints two intervals"
+out=$(memtally reclaim 1 2 --json --all 2>&1)
+if [ "$(echo "$out" | grep -c '"pgscanc_per_s":.*"memcg_stalls_per_s":[0-9]')" -eq 2 ]; then
+	ok "reclaim 1 2 --json --all prints two intervals with the module's columns"
 else
-	nok "reclaim 1 2 --json prints two intervals" "$out"
+	nok "reclaim 1 2 --json --all prints two intervals with the module's columns" "$out"
 fi
 
-# vmstat over an interval that holds a whole squeeze (twice as long as the
-# first one took, and 3 s; the squeeze starts once vmstat printed its
-# header, after its first sample): its stalls are the squeezed cgroup's
-# stalls as the module counted them, its so is the change of pswpout
-# (/proc/vmstat, read before and after: the idle guest swaps for nothing
-# else), both within 3 %; swpd, cache and free are /proc/meminfo's, read
-# right after (within 1 %, 5 % and 5 %; 7.3 frees the squeeze's swap when
-# it exits, 6.x keeps some in use)
+# vmstat and reclaim over an interval that holds a whole squeeze (twice
+# as long as the first one took, and 3 s; the squeeze starts once each
+# printed its header, after its first sample).  vmstat: its stalls are the
+# squeezed cgroup's stalls as the module counted them, its so is the
+# change of pswpout (/proc/vmstat, read before and after: the idle guest
+# swaps for nothing else), both within 3 %; swpd, cache and free are
+# /proc/meminfo's, read right after (within 1 %, 5 % and 5 %; 7.3 frees
+# the squeeze's swap when it exits, 6.x keeps some in use).  reclaim
+# --all: pgscanc and pgsteal are the changes of /proc/vmstat's cgroup
+# reclaim scan (pgscan_anon + pgscan_file - kswapd - direct - khugepaged)
+# and pgsteal_anon + pgsteal_file, memcg/s the cgroup's memcg stalls;
+# reclaim -c: the fresh cgroup's memory.stat after (pgfault, pgmajfault,
+# pgscan_direct, pgsteal), with - where memory.stat has nothing; all
+# within 3 %.
 secs=$(awk -v a="$sq0" -v b="$sq1" 'BEGIN {printf "%d", 2 * (b - a) + 3}')
 mkdir -p $cg/sq2
 echo 24M > $cg/sq2/memory.max
-out0=$(grep '^pswpout ' /proc/vmstat | cut -d' ' -f2)
+vm0=$(cat /proc/vmstat)
 memtally vmstat "$secs" 1 > /tmp/vmstat.txt 2>&1 &
 vpid=$!
+memtally reclaim "$secs" 1 --all > /tmp/reclaim.txt 2>&1 &
+rpid=$!
+memtally reclaim "$secs" 1 -c /sq2 > /tmp/reclaim-sq2.txt 2>&1 &
+cpid=$!
 i=0
-while ! grep -qs '^TIME' /tmp/vmstat.txt && [ $i -lt 600 ]; do
+while ! { grep -qs '^TIME' /tmp/vmstat.txt && grep -qs '^TIME' /tmp/reclaim.txt &&
+	  grep -qs '^TIME' /tmp/reclaim-sq2.txt; } && [ $i -lt 600 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
 sh -c "echo \$\$ > $cg/sq2/cgroup.procs && exec /tests/mt_touch 16384"
-wait $vpid
-out1=$(grep '^pswpout ' /proc/vmstat | cut -d' ' -f2)
+wait $vpid $rpid $cpid
+vm1=$(cat /proc/vmstat)
 mi=$(cat /proc/meminfo)
 out=$(cat /tmp/vmstat.txt)
 kb() { echo "$mi" | awk -v k="$1:" '$1 == k {print $2}'; }
+vm() { echo "$2" | awk -v k="$1" '$1 == k {v = $2} END {print v + 0}'; }	# 0 if absent
+dvm() { echo $(( $(vm "$1" "$vm1") - $(vm "$1" "$vm0") )); }
 sq2=$(memtally cgroups --cgroup /sq2 --json)
-want_stalls=$(( $(echo "$sq2" | sed -n 's/.*"memcg_stalls":\([0-9]*\).*/\1/p') + $(echo "$sq2" | sed -n 's/.*"direct_stalls":\([0-9]*\).*/\1/p') ))
-want_so=$(( (out1 - out0) * 4 ))	# KiB: 4 KiB pages (x86-64)
+memcg_stalls=$(echo "$sq2" | sed -n 's/.*"memcg_stalls":\([0-9]*\).*/\1/p')
+want_stalls=$(( memcg_stalls + $(echo "$sq2" | sed -n 's/.*"direct_stalls":\([0-9]*\).*/\1/p') ))
+want_so=$(( $(dvm pswpout) * 4 ))	# KiB: 4 KiB pages (x86-64)
+near='function near(g, w, share, slack) {
+		d = g - w; if (d < 0) d = -d; return d <= w * share + slack
+	}'
 if echo "$out" | awk -v i="$secs" -v ws="$want_stalls" -v wso="$want_so" \
 	-v wsw="$(( $(kb SwapTotal) - $(kb SwapFree) ))" -v wf="$(kb MemFree)" \
-	-v wc="$(( $(kb Cached) + $(kb SReclaimable) ))" 'function near(g, w, share, slack) {
-		d = g - w; if (d < 0) d = -d; return d <= w * share + slack
-	} NR == 2 {
+	-v wc="$(( $(kb Cached) + $(kb SReclaimable) ))" "$near"' NR == 2 {
 		ok = ws > 0 && wso > 0 && near($8 * i, ws, 0.03, 1) &&
 		     near($7 * i, wso, 0.03, i) && near($2, wsw, 0.01, 64) &&
 		     near($5, wc, 0.05, 256) && near($3, wf, 0.05, 1024)
@@ -214,6 +230,33 @@ if echo "$out" | awk -v i="$secs" -v ws="$want_stalls" -v wso="$want_so" \
 else
 	nok "vmstat: the squeeze's stalls, so = pswpout, swpd, cache, free = /proc/meminfo" \
 		"stalls $want_stalls, pswpout $want_so KiB over ${secs} s" "$mi" "$out"
+fi
+want_scanc=$(( $(dvm pgscan_anon) + $(dvm pgscan_file) - $(dvm pgscan_kswapd) - $(dvm pgscan_direct) - $(dvm pgscan_khugepaged) ))
+want_steal=$(( $(dvm pgsteal_anon) + $(dvm pgsteal_file) ))
+out=$(cat /tmp/reclaim.txt)
+if echo "$out" | awk -v i="$secs" -v wc="$want_scanc" -v wst="$want_steal" \
+	-v wm="$memcg_stalls" "$near"' NR == 2 {
+		ok = wc > 0 && wst > 0 && wm > 0 && near($9 * i, wc, 0.03, i) &&
+		     near($10 * i, wst, 0.03, i) && near($13 * i, wm, 0.03, 1)
+	} END {exit !ok}'; then
+	ok "reclaim ${secs} 1 --all: pgscanc ($want_scanc) and pgsteal ($want_steal) = /proc/vmstat's cgroup reclaim, memcg/s = the squeeze's $memcg_stalls stalls"
+else
+	nok "reclaim --all: pgscanc and pgsteal = /proc/vmstat's cgroup reclaim, memcg/s = the squeeze's stalls" \
+		"pgscanc $want_scanc, pgsteal $want_steal, memcg stalls $memcg_stalls over ${secs} s" "$out"
+fi
+ms=$(cat $cg/sq2/memory.stat)
+out=$(cat /tmp/reclaim-sq2.txt)
+if echo "$out" | awk -v i="$secs" -v wf="$(vm pgfault "$ms")" \
+	-v wmaj="$(vm pgmajfault "$ms")" -v wst="$(vm pgsteal "$ms")" \
+	-v wd="$(( $(vm pgscan_direct "$ms") + $(vm pgscan_khugepaged "$ms") ))" "$near"' NR == 2 {
+		ok = wf > 0 && wst > 0 && wd > 0 && $2 == "-" && $6 == "-" &&
+		     $9 == "-" && near($4 * i, wf, 0.03, i) &&
+		     near($5 * i, wmaj, 0.03, i) && near($8 * i, wd, 0.03, i) &&
+		     near($10 * i, wst, 0.03, i)
+	} END {exit !ok}'; then
+	ok "reclaim ${secs} 1 -c /sq2: fault, majflt, pgscand, pgsteal = its memory.stat"
+else
+	nok "reclaim -c /sq2: fault, majflt, pgscand, pgsteal = its memory.stat" "$ms" "$out"
 fi
 rmdir $cg/sq2
 
@@ -622,10 +665,10 @@ json_out cgroups-recursive cgroups --recursive --json
 json_out stalls stalls --json
 json_out stalls-memcg stalls --kind memcg --json
 json_out reclaim reclaim --json
-json_out reclaim-tt reclaim --cgroup /tt --json
+json_out reclaim-all reclaim --all --json
+json_out reclaim-tt reclaim --cgroup /tt --all --json
 json_out reclaim-by-cgroup reclaim --by-cgroup --json
 json_out reclaim-rates.jsonl reclaim 1 2 --json
-json_out reclaim-by-cgroup-rates.jsonl reclaim 1 1 --by-cgroup --json
 json_out vmstat.jsonl vmstat 1 2 --json
 json_out ksm ksm --json
 json_out ksm-processes ksm -p --json

@@ -8,6 +8,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/memtally.h>
@@ -160,11 +161,15 @@ static void parse_reclaim(void)
 		{ { "reclaim", "-c", "a" }, false },
 		{ { "reclaim", "-c" }, false },
 		{ { "reclaim", "--by-cgroup" }, true },
+		{ { "reclaim", "--all", "-c", "/a" }, true },
+		{ { "reclaim", "-a", "-b" }, true },
 		{ { "reclaim", "--bogus" }, false },
 	};
 
 	CHECK(reclaim_parse(ARGC(plain), plain, &o) == 0);
-	CHECK(!o.interval && !o.count && !o.json && !o.by_cgroup && !o.cgroup);
+	/* one line over a second */
+	CHECK(o.interval == 1 && o.count == 1 && !o.json && !o.by_cgroup &&
+	      !o.cgroup && !o.all);
 	CHECK_U64(o.top, 10);
 	CHECK(reclaim_parse(ARGC(watch), watch, &o) == 0);
 	CHECK(o.interval == 5 && o.count == 3 && o.json);
@@ -412,10 +417,7 @@ static void tool_no_such_cgroup(void)
 static void tool_not_loaded(void)
 {
 	static char *const cmds[][6] = {
-		{ "reclaim", NULL },
-		{ "reclaim", "1", "2", NULL },
 		{ "reclaim", "--by-cgroup", "--json", NULL },
-		{ "reclaim", "-c", "/", "1", NULL },
 		{ "stalls", NULL },
 		{ "stalls", "--cgroup", "/", "--kind", "memcg", NULL },
 		{ "events", NULL },
@@ -450,6 +452,64 @@ static void tool_not_loaded(void)
 		CHECK_STR(out, "");
 	}
 	unsetenv("MEMTALLY_CGROUP_ROOT");
+	rmdir(dir);
+}
+
+/*
+ * reclaim without the module: sar's columns all the same, the module's
+ * (--all) null after one line that says why; a cgroup's from its
+ * memory.stat (a made-up one), where pgpgin, pgpgout, pgfree and pgscanc
+ * are unknown
+ */
+static void tool_reclaim_no_module(void)
+{
+	static const char stat[] =
+		"pgfault 10\npgmajfault 2\npgscan 8\npgsteal 4\n"
+		"pgscan_kswapd 3\npgscan_direct 5\npgsteal_kswapd 1\n"
+		"pgsteal_direct 3\n";
+	char dir[] = "/tmp/memtally-root.XXXXXX", path[PATH_MAX];
+	char out[4096], err[4096];
+	struct mt_nl nl;
+	int ret = mt_nl_connect(&nl, MEMTALLY_FAMILY_NAME);
+	FILE *f;
+
+	if (ret != -ENOENT) {
+		if (!ret)
+			mt_nl_close(&nl);
+		t_skipped_case = true;
+		return;
+	}
+	CHECK(tool(out, err, sizeof(out), ARGS("reclaim", "-j")) == MT_EXIT_OK);
+	CHECK_STR(err, "");
+	CHECK(strchr(out, '\n') == out + strlen(out) - 1 &&
+	      strstr(out, "\"pgscanc_per_s\":") &&
+	      !strstr(out, "direct_stalls"));
+	CHECK(tool(out, err, sizeof(out), ARGS("reclaim", "-a", "-j")) ==
+	      MT_EXIT_OK);
+	CHECK_STR(err, "memtally: the memtally module is not loaded: its columns are - (load it with: modprobe memtally)\n");
+	CHECK(strstr(out, "\"direct_stalls_per_s\":null,") &&
+	      strstr(out, "\"oom_kills\":null}"));
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	CHECK(mkdir(path, 0700) == 0);
+	snprintf(path, sizeof(path), "%s/a/memory.stat", dir);
+	f = fopen(path, "w");
+	CHECK(f && fputs(stat, f) >= 0 && fclose(f) == 0);
+	setenv("MEMTALLY_CGROUP_ROOT", dir, 1);
+	CHECK(tool(out, err, sizeof(out), ARGS("reclaim", "-c", "/a", "-j")) ==
+	      MT_EXIT_OK);
+	CHECK_STR(err, "");
+	CHECK(strstr(out, "\"path\":\"/a\",\"id\":") &&
+	      strstr(out, "\"pgpgin_kb_per_s\":null,\"pgpgout_kb_per_s\":null,\"fault_per_s\":0.00,") &&
+	      strstr(out, "\"pgscanc_per_s\":null,") &&
+	      strstr(out, "\"vmeff_pct\":null}"));
+	CHECK(tool(out, err, sizeof(out), ARGS("reclaim", "-c", "/b")) ==
+	      MT_EXIT_RUNTIME);
+	CHECK_STR(err, "memtally: /b: no such cgroup\n");
+	unsetenv("MEMTALLY_CGROUP_ROOT");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/a", dir);
+	rmdir(path);
 	rmdir(dir);
 }
 
@@ -535,6 +595,7 @@ void test_cli(void)
 	RUN(tool_usage_errors);
 	RUN(tool_no_such_cgroup);
 	RUN(tool_not_loaded);
+	RUN(tool_reclaim_no_module);
 	RUN(tool_config_usage);
 	RUN(signals);
 }

@@ -476,60 +476,100 @@ static void reclaim_add(uint64_t *sum, const struct mt_cgroup *prev,
 	free(d);
 }
 
+/* The id of the row at @path in @s, 0 if none */
+static uint64_t id_of(const struct mt_snap *s, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr_cgroups; i++)
+		if (s->cgroups[i].path && !strcmp(s->cgroups[i].path, path))
+			return s->cgroups[i].id;
+	return 0;
+}
+
 /*
- * memtally reclaim at the time of a snapshot: without @rates, the totals
- * since the module loaded of snapshot.json; with them, the line of
- * `memtally reclaim INTERVAL` at snapshot-2.json: system-wide rates since
- * snapshot.json over the interval between them
+ * The line of `memtally reclaim 5` at snapshot-2.json (its first sample at
+ * snapshot.json): the paging columns from their /proc/vmstat, or with
+ * @cgroup from its memory.stat; with @all, the module's columns from every
+ * cgroup and node row
  */
 static void reclaim(FILE *f, const struct golden_in *in, bool json,
-		    bool rates)
+		    bool all, const char *cgroup)
 {
-	const struct mt_snap *a = &in->snap, *b = rates ? &in->snap2 : a;
+	const struct mt_snap *a = &in->snap, *b = &in->snap2;
 	uint64_t sum[MT_NR_CGROUP_COUNTERS] = { 0 };
 	uint64_t ns = mt_snap_u64(b, "time_ns");
+	double v[MT_RECLAIM_LINE_MAX];
+	struct mt_col c[MT_RECLAIM_LINE_MAX];
+	struct mt_sarb_sample sa, sb;
 	time_t sec = ns / 1000000000;
-	char hms[16], iso[48];
+	char hms[16], iso[48], path[256], num[32];
 	struct json_object *j;
-	struct mt_reclaim r;
 	struct tm tm;
+	size_t n;
 
-	reclaim_add(sum, a->cgroups, rates ? a->nr_cgroups : 0, b->cgroups,
-		    b->nr_cgroups);
-	reclaim_add(sum, a->nodes, rates ? a->nr_nodes : 0, b->nodes,
-		    b->nr_nodes);
-	mt_reclaim_calc(&r, sum, rates ? in->secs : 0);
+	if (cgroup) {
+		snprintf(path, sizeof(path), "%s%s/memory.stat",
+			 mt_snap_string(a, "cgroup_root"),
+			 cgroup);
+		mt_sarb_parse_cgroup(&sa, mt_snap_file(a, path));
+		mt_sarb_parse_cgroup(&sb, mt_snap_file(b, path));
+	} else {
+		mt_sarb_parse(&sa, mt_snap_file(a, "/proc/vmstat"));
+		mt_sarb_parse(&sb, mt_snap_file(b, "/proc/vmstat"));
+	}
+	reclaim_add(sum, a->cgroups, a->nr_cgroups, b->cgroups, b->nr_cgroups);
+	reclaim_add(sum, a->nodes, a->nr_nodes, b->nodes, b->nr_nodes);
+	n = mt_reclaim_line_cols(c, all);
+	mt_reclaim_line(v, &sa, &sb, in->secs, all, sum);
 	strftime(hms, sizeof(hms), "%H:%M:%S", localtime_r(&sec, &tm));
 	mt_iso_time(iso, sizeof(iso), ns);
 	if (!json) {
-		mt_reclaim_header(f, rates, false);
-		mt_reclaim_print(f, hms, &r, NULL);
+		mt_cols_header(f, c, n, false);
+		mt_cols_print(f, hms, c, v, n, NULL);
 		return;
 	}
 	j = json_object_new_object();
 	json_object_object_add(j, "time", json_object_new_string(iso));
-	mt_reclaim_json(j, &r);
+	snprintf(num, sizeof(num), "%.3f", in->secs);
+	json_object_object_add(j, "interval_s",
+			       json_object_new_double_s(in->secs, num));
+	if (cgroup) {
+		json_object_object_add(j, "path", json_object_new_string(cgroup));
+		json_object_object_add(j, "id", json_object_new_uint64(id_of(b, cgroup)));
+	}
+	mt_cols_json(j, c, v, n);
 	json_out(f, j);
 }
 
 static void g_reclaim(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, false, false);
+	reclaim(f, in, false, false, NULL);
 }
 
 static void g_reclaim_json(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, true, false);
+	reclaim(f, in, true, false, NULL);
 }
 
-static void g_reclaim_rates(FILE *f, const struct golden_in *in)
+static void g_reclaim_all(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, false, true);
+	reclaim(f, in, false, true, NULL);
 }
 
-static void g_reclaim_rates_json(FILE *f, const struct golden_in *in)
+static void g_reclaim_all_json(FILE *f, const struct golden_in *in)
 {
-	reclaim(f, in, true, true);
+	reclaim(f, in, true, true, NULL);
+}
+
+static void g_reclaim_cgroup(FILE *f, const struct golden_in *in)
+{
+	reclaim(f, in, false, false, "/squeeze");
+}
+
+static void g_reclaim_cgroup_json(FILE *f, const struct golden_in *in)
+{
+	reclaim(f, in, true, false, "/squeeze");
 }
 
 /* wss: every cgroup's samples summed; nothing without a binding */
@@ -627,8 +667,10 @@ static const struct golden_fmt fmts[] = {
 	{ "heatmap.json", g_heatmap_json },
 	{ "reclaim.txt", g_reclaim },
 	{ "reclaim.json", g_reclaim_json },
-	{ "reclaim-rates.txt", g_reclaim_rates },
-	{ "reclaim-rates.json", g_reclaim_rates_json },
+	{ "reclaim-all.txt", g_reclaim_all },
+	{ "reclaim-all.json", g_reclaim_all_json },
+	{ "reclaim-cgroup.txt", g_reclaim_cgroup },
+	{ "reclaim-cgroup.json", g_reclaim_cgroup_json },
 	{ "status.txt", g_status },
 	{ "status.json", g_status_json },
 	{ "config.txt", g_config },

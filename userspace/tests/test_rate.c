@@ -85,16 +85,16 @@ static void cgroup_recreated(void)
 	const struct mt_cgroup after[] = { ROW(1, 30, 20, 1, 0, 0, 0, 0, 0) };
 	uint64_t sum[MT_NR_CGROUP_COUNTERS] = { 0 };
 	struct mt_cgroup d[1];
-	struct mt_reclaim r;
+	double v[MT_NR_RC];
 	size_t i;
 
 	mt_cgroups_delta(d, ROWS(before), ROWS(after));
 	mt_counters_add(sum, d, 1);
-	mt_reclaim_calc(&r, sum, 1);
+	mt_reclaim_calc(v, sum, 1);
 	for (i = 0; i < MT_NR_RC; i++)
 		if (i != MT_RC_VMEFF)
-			CHECK_NEAR(r.v[i], 0);
-	CHECK(isnan(r.v[MT_RC_VMEFF]));
+			CHECK_NEAR(v[i], 0);
+	CHECK(isnan(v[MT_RC_VMEFF]));
 }
 
 /* System-wide: every cgroup row and every node row, over 2 seconds */
@@ -102,7 +102,7 @@ static void system_rates(void)
 {
 	uint64_t sum[MT_NR_CGROUP_COUNTERS] = { 0 };
 	struct mt_cgroup d[3];
-	struct mt_reclaim r;
+	double v[MT_NR_RC];
 
 	mt_cgroups_delta(d, ROWS(prev), ROWS(cur));
 	mt_counters_add(sum, d, 3);
@@ -110,31 +110,30 @@ static void system_rates(void)
 	mt_counters_add(sum, d, 2);
 	CHECK_U64(sum[MT_CTR_PGSCAN], 0 + 200 + 20 + 200 + 80);
 	CHECK_U64(sum[MT_CTR_PGSTEAL], 0 + 200 + 10 + 200 + 40);
-	mt_reclaim_calc(&r, sum, 2);
-	CHECK(r.rates);
-	CHECK_NEAR(r.v[MT_RC_PGSCAN], 250);
-	CHECK_NEAR(r.v[MT_RC_PGSTEAL], 225);
-	CHECK_NEAR(r.v[MT_RC_VMEFF], 90);
-	CHECK_NEAR(r.v[MT_RC_DIRECT], 1);
-	CHECK_NEAR(r.v[MT_RC_MEMCG], 2);
-	CHECK_NEAR(r.v[MT_RC_SLAB_MS], 4);	/* 8 ms in 2 s */
-	CHECK_NEAR(r.v[MT_RC_THROTTLED], 1);
-	CHECK_NEAR(r.v[MT_RC_PGWRITEBACK], 5);
-	CHECK_NEAR(r.v[MT_RC_OOM_KILLS], 1);	/* a count, not a rate */
+	mt_reclaim_calc(v, sum, 2);
+	CHECK_NEAR(v[MT_RC_PGSCAN], 250);
+	CHECK_NEAR(v[MT_RC_PGSTEAL], 225);
+	CHECK_NEAR(v[MT_RC_VMEFF], 90);
+	CHECK_NEAR(v[MT_RC_DIRECT], 1);
+	CHECK_NEAR(v[MT_RC_MEMCG], 2);
+	CHECK_NEAR(v[MT_RC_SLAB_MS], 4);	/* 8 ms in 2 s */
+	CHECK_NEAR(v[MT_RC_THROTTLED], 1);
+	CHECK_NEAR(v[MT_RC_PGWRITEBACK], 5);
+	CHECK_NEAR(v[MT_RC_OOM_KILLS], 1);	/* a count, not a rate */
 }
 
 static void vmeff_nothing_scanned(void)
 {
 	uint64_t d[MT_NR_CGROUP_COUNTERS] = { [MT_CTR_PGSTEAL] = 5 };
-	struct mt_reclaim r;
+	double v[MT_NR_RC];
 	char *out = NULL;
 	size_t len;
 	FILE *f;
 
-	mt_reclaim_calc(&r, d, 1);
-	CHECK(isnan(r.v[MT_RC_VMEFF]));
+	mt_reclaim_calc(v, d, 1);
+	CHECK(isnan(v[MT_RC_VMEFF]));
 	f = open_memstream(&out, &len);
-	mt_reclaim_print(f, "12:00:01", &r, NULL);
+	mt_cols_print(f, "12:00:01", mt_reclaim_cols, v, MT_NR_RC, NULL);
 	fclose(f);
 	CHECK_STR(out, "12:00:01       0.00       5.00          -       0.00       0.00       0.00         0.00           0.00          0\n");
 	free(out);
@@ -143,15 +142,15 @@ static void vmeff_nothing_scanned(void)
 static void rate_lines(void)
 {
 	const struct mt_cgroup row[] = { ROW(1, 200, 200, 2, 4, 6000000, 2, 10, 1) };
-	struct mt_reclaim r;
+	double v[MT_NR_RC];
 	char *out = NULL;
 	size_t len;
 	FILE *f;
 
-	mt_reclaim_calc(&r, row[0].counters, 2);
+	mt_reclaim_calc(v, row[0].counters, 2);
 	f = open_memstream(&out, &len);
-	mt_reclaim_header(f, true, false);
-	mt_reclaim_print(f, "12:00:01", &r, NULL);
+	mt_cols_header(f, mt_reclaim_cols, MT_NR_RC, false);
+	mt_cols_print(f, "12:00:01", mt_reclaim_cols, v, MT_NR_RC, NULL);
 	fclose(f);
 	CHECK_STR(out,
 		"TIME       pgscan/s  pgsteal/s     %vmeff   direct/s    memcg/s  slab-ms/s  throttled/s  pgwriteback/s  oom-kills\n"
@@ -159,27 +158,27 @@ static void rate_lines(void)
 	free(out);
 }
 
-static void total_lines(void)
+/* A line of --by-cgroup: PATH last */
+static void path_lines(void)
 {
 	const struct mt_cgroup row[] = { ROW(1, 300, 250, 3, 4, 6400000, 2, 10, 1) };
-	struct mt_reclaim r;
+	double v[MT_NR_RC];
 	char *out = NULL;
 	size_t len;
 	FILE *f;
 
-	mt_reclaim_calc(&r, row[0].counters, 0);
-	CHECK(!r.rates);
+	mt_reclaim_calc(v, row[0].counters, 1);
 	f = open_memstream(&out, &len);
-	mt_reclaim_header(f, false, true);
-	mt_reclaim_print(f, "12:00:01", &r, "/a");
+	mt_cols_header(f, mt_reclaim_cols, MT_NR_RC, true);
+	mt_cols_print(f, "12:00:01", mt_reclaim_cols, v, MT_NR_RC, "/a");
 	fclose(f);
 	CHECK_STR(out,
-		"TIME         pgscan    pgsteal     %vmeff     direct      memcg    slab-ms  throttled  pgwriteback  oom-kills  PATH\n"
-		"12:00:01        300        250      83.33          3          4          6          2           10          1  /a\n");
+		"TIME       pgscan/s  pgsteal/s     %vmeff   direct/s    memcg/s  slab-ms/s  throttled/s  pgwriteback/s  oom-kills  PATH\n"
+		"12:00:01     300.00     250.00      83.33       3.00       4.00       6.40         2.00          10.00          1  /a\n");
 	free(out);
 }
 
-static char *json_line(const struct mt_reclaim *r)
+static char *json_line(const double *v)
 {
 	struct json_object *o = json_object_new_object();
 	char *out = NULL;
@@ -188,7 +187,7 @@ static char *json_line(const struct mt_reclaim *r)
 
 	f = open_memstream(&out, &len);
 	json_object_object_add(o, "time", json_object_new_string("t"));
-	mt_reclaim_json(o, r);
+	mt_cols_json(o, mt_reclaim_cols, v, MT_NR_RC);
 	CHECK(mt_json_print(f, o) == 0);
 	fclose(f);
 	return out;
@@ -198,22 +197,17 @@ static void rate_json(void)
 {
 	const struct mt_cgroup row[] = { ROW(1, 300, 250, 3, 4, 6400000, 2, 10, 1) };
 	uint64_t none[MT_NR_CGROUP_COUNTERS] = { 0 };
-	struct mt_reclaim r;
+	double v[MT_NR_RC];
 	char *out;
 
-	mt_reclaim_calc(&r, row[0].counters, 2);
-	out = json_line(&r);
+	mt_reclaim_calc(v, row[0].counters, 2);
+	out = json_line(v);
 	CHECK_STR(out, "{\"time\":\"t\",\"pgscan_per_s\":150.00,\"pgsteal_per_s\":125.00,\"vmeff_pct\":83.33,\"direct_stalls_per_s\":1.50,\"memcg_stalls_per_s\":2.00,\"slab_ms_per_s\":3.20,\"throttled_per_s\":1.00,\"pgwriteback_per_s\":5.00,\"oom_kills\":1}\n");
 	free(out);
 
-	mt_reclaim_calc(&r, row[0].counters, 0);
-	out = json_line(&r);
-	CHECK_STR(out, "{\"time\":\"t\",\"pgscan\":300,\"pgsteal\":250,\"vmeff_pct\":83.33,\"direct_stalls\":3,\"memcg_stalls\":4,\"slab_ms\":6,\"throttled\":2,\"pgwriteback\":10,\"oom_kills\":1}\n");
-	free(out);
-
 	/* nothing scanned: %vmeff is null */
-	mt_reclaim_calc(&r, none, 1);
-	out = json_line(&r);
+	mt_reclaim_calc(v, none, 1);
+	out = json_line(v);
 	CHECK(strstr(out, "\"vmeff_pct\":null,"));
 	free(out);
 }
@@ -226,6 +220,6 @@ void test_rate(void)
 	RUN(system_rates);
 	RUN(vmeff_nothing_scanned);
 	RUN(rate_lines);
-	RUN(total_lines);
+	RUN(path_lines);
 	RUN(rate_json);
 }

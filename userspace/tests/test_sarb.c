@@ -124,6 +124,43 @@ static void sarb_split(void)
 	CHECK(isnan(v[MT_SB_VMEFF]));	/* nothing scanned */
 }
 
+/* 6.1's /squeeze (the same captures): its memory.stat's lines */
+static const char c61a[] =
+	"pgscan 191220\npgsteal 94498\npgscan_kswapd 0\npgscan_direct 191220\n"
+	"pgsteal_kswapd 0\npgsteal_direct 94498\npgfault 180702\n"
+	"pgmajfault 82152\n";
+static const char c61b[] =
+	"pgscan 288712\npgsteal 143684\npgscan_kswapd 0\npgscan_direct 288712\n"
+	"pgsteal_kswapd 0\npgsteal_direct 143684\npgfault 279068\n"
+	"pgmajfault 131338\n";
+
+/*
+ * Over 5 s: fault 98366 / 5, majflt 49186 / 5; the cgroup's own reclaim
+ * (memory.max) is in its pgscan_direct: pgscand 97492 / 5; pgsteal
+ * 49186 / 5, %vmeff 100 * 49186 / 97492 = 50.45132...; no pgpgin,
+ * pgpgout, pgfree or pgscanc in memory.stat.
+ */
+static void sarb_cgroup_61(void)
+{
+	struct mt_sarb_sample a, b;
+	double v[MT_NR_SB];
+
+	mt_sarb_parse_cgroup(&a, c61a);
+	mt_sarb_parse_cgroup(&b, c61b);
+	CHECK(a.ok && b.ok);
+	mt_sarb_calc(v, &a, &b, 5);
+	CHECK(isnan(v[MT_SB_PGPGIN]) && isnan(v[MT_SB_PGPGOUT]) &&
+	      isnan(v[MT_SB_PGFREE]) && isnan(v[MT_SB_PGSCANC]));
+	NEAR(v[MT_SB_FAULT], 19673.2);
+	NEAR(v[MT_SB_MAJFLT], 9837.2);
+	NEAR(v[MT_SB_PGSCANK], 0);
+	NEAR(v[MT_SB_PGSCAND], 19498.4);
+	NEAR(v[MT_SB_PGSTEAL], 9837.2);
+	NEAR(v[MT_SB_VMEFF], 4918600.0 / 97492);
+	mt_sarb_parse_cgroup(&b, "pgfault 1\n");	/* cgroup v1, or a file cut short */
+	CHECK(!b.ok);
+}
+
 /* A /proc/vmstat without a counter, or none: every column unknown */
 static void sarb_missing(void)
 {
@@ -145,6 +182,7 @@ void test_sarb(void)
 {
 	RUN(sarb_61);
 	RUN(sarb_612);
+	RUN(sarb_cgroup_61);
 	RUN(sarb_split);
 	RUN(sarb_missing);
 }

@@ -106,12 +106,12 @@ static void vmstat_missing(void)
 	f = fmemopen(line, sizeof(line), "w");
 	CHECK(f != NULL);
 	if (f) {
-		mt_vm_print(f, "12:00:00", &l);
+		mt_cols_print(f, "12:00:00", mt_vm_cols, l.v, MT_NR_VM, NULL);
 		fclose(f);
 		CHECK_STR(line, "12:00:00     124284     550000       1300     131000          -          -          -          -          -\n");
 	}
 	o = json_object_new_object();
-	mt_vm_json(o, &l);
+	mt_cols_json(o, mt_vm_cols, l.v, MT_NR_VM);
 	CHECK_STR(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN),
 		  "{\"swpd_kb\":124284,\"free_kb\":550000,\"buff_kb\":1300,\"cache_kb\":131000,\"si_kb_per_s\":null,\"so_kb_per_s\":null,\"stalls_per_s\":null,\"psi_some_pct\":null,\"psi_full_pct\":null}");
 	json_object_put(o);
