@@ -25,8 +25,22 @@ echo
 echo '$ memtally stalls --cgroup /demo/db'
 memtally stalls --cgroup /demo/db
 echo
-echo '$ memtally reclaim --by-cgroup --top 3'
-memtally reclaim --by-cgroup --top 3
+# reclaim as sar -B over 3 s in which db runs again (once the first
+# sample is taken: the header says so), then the cgroups whose tasks
+# reclaimed most in the next 3 s, in which it runs a third time
+echo '$ memtally reclaim 3 1 --all    # db runs again'
+memtally reclaim 3 1 --all > /tmp/demo-reclaim.txt 2>&1 &
+i=0
+until grep -qs '^TIME' /tmp/demo-reclaim.txt || [ $i -ge 300 ]; do sleep 0.1; i=$((i + 1)); done
+run db 5000
+wait
+cat /tmp/demo-reclaim.txt
+echo
+echo '$ memtally reclaim 3 1 --by-cgroup --top 3    # and again'
+memtally reclaim 3 1 --by-cgroup --top 3 &
+sleep 1
+run db 5000
+wait
 echo
 echo '$ cat /sys/kernel/debug/memtally/cgroups'
 cat /sys/kernel/debug/memtally/cgroups
