@@ -30,7 +30,7 @@ static const char reclaim_usage[] =
 "The paging lines of sar -B: a line every INTERVAL seconds (default 1),\n"
 "COUNT times (default: until interrupted; without INTERVAL, one line).\n"
 "Every line is over the interval before it.  System-wide from /proc/vmstat,\n"
-"or of one cgroup from its memory.stat (--cgroup).\n"
+"or of one cgroup and its descendants from its memory.stat (--cgroup).\n"
 "\n"
 "Columns, as sar -B computes them: pgpgin/s and pgpgout/s (KiB/s read\n"
 "from and written to disk), fault/s and majflt/s (page faults, major\n"

@@ -4,7 +4,8 @@
  *
  * As sysstat computes them, but for reclaim: the kernel counts the pages
  * kswapd and direct reclaim scan and reclaim in pgscan_kswapd,
- * pgscan_direct (and pgscan_khugepaged, 6.2+) only for global reclaim
+ * pgscan_direct (and pgscan_khugepaged, 6.2+, and pgscan_proactive, 6.16+:
+ * a task's reclaim all the same, here in pgscand) only for global reclaim
  * (shrink_inactive_list(), evict_folios(): "if (!cgroup_reclaim(sc))"),
  * and every reclaim's pages in pgscan_anon/file and pgsteal_anon/file.  On
  * a host whose memory pressure comes from memory.max and memory.high, sar's
@@ -16,7 +17,8 @@
  *
  * A cgroup's memory.stat counts its pages every reclaim scanned, by who
  * scanned them: pgscan_kswapd, and pgscan_direct for a task's reclaim,
- * global or the cgroup's own (memory.max, memory.high): the kernel cannot
+ * global or the cgroup's own (memory.max, memory.high; memory.reclaim in
+ * pgscan_proactive from 6.16, here in pgscand too): the kernel cannot
  * tell them apart there, so a cgroup's pgscanc/s is unknown (-), and so
  * are pgpgin/s, pgpgout/s and pgfree/s, which memory.stat does not have.
  */
@@ -73,7 +75,8 @@ void mt_sarb_parse(struct mt_sarb_sample *s, const char *vmstat)
 		!mt_kv_get(vmstat, "pgsteal_file", &sfile);
 	if (!s->ok)
 		return;
-	s->scan_direct += kv0(vmstat, "pgscan_khugepaged");
+	s->scan_direct += kv0(vmstat, "pgscan_khugepaged") +
+			  kv0(vmstat, "pgscan_proactive");
 	s->scan = anon + file;
 	s->steal = sanon + sfile;
 }
@@ -95,7 +98,8 @@ void mt_sarb_parse_cgroup(struct mt_sarb_sample *s, const char *memstat)
 		!mt_kv_get(memstat, "pgscan", &s->scan) &&
 		!mt_kv_get(memstat, "pgsteal", &s->steal);
 	if (s->ok)
-		s->scan_direct += kv0(memstat, "pgscan_khugepaged");
+		s->scan_direct += kv0(memstat, "pgscan_khugepaged") +
+				  kv0(memstat, "pgscan_proactive");
 }
 
 /* (@cur - @prev) / @secs; 0 if the counter seems to go back */

@@ -20,7 +20,7 @@ enum mt_sarb_col {
 	MT_SB_MAJFLT,	/* major faults/s: pgmajfault */
 	MT_SB_PGFREE,	/* pages freed/s: pgfree */
 	MT_SB_PGSCANK,	/* pages kswapd scanned/s: pgscan_kswapd */
-	MT_SB_PGSCAND,	/* direct reclaim: pgscan_direct + pgscan_khugepaged */
+	MT_SB_PGSCAND,	/* a task's: pgscan_direct, _khugepaged, _proactive */
 	MT_SB_PGSCANC,	/* cgroup reclaim, which the two above leave out */
 	MT_SB_PGSTEAL,	/* pages reclaimed/s, every reclaimer */
 	MT_SB_VMEFF,	/* 100 * pgsteal / pgscan, NAN with nothing scanned */
@@ -35,7 +35,7 @@ struct mt_sarb_sample {
 	bool ok;		/* every one was there */
 	bool cgroup;		/* memory.stat: no pgpgin, pgpgout, pgfree */
 	uint64_t pgpgin, pgpgout, pgfault, pgmajfault, pgfree;
-	uint64_t scan_kswapd, scan_direct;	/* direct: + khugepaged */
+	uint64_t scan_kswapd, scan_direct;	/* direct: + khugepaged, proactive */
 	uint64_t scan, steal;	/* every reclaimer */
 };
 

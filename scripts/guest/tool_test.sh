@@ -183,7 +183,8 @@ fi
 # /proc/meminfo's, read right after (within 1 %, 5 % and 5 %; 7.3 frees
 # the squeeze's swap when it exits, 6.x keeps some in use).  reclaim
 # --all: pgscanc and pgsteal are the changes of /proc/vmstat's cgroup
-# reclaim scan (pgscan_anon + pgscan_file - kswapd - direct - khugepaged)
+# reclaim scan (pgscan_anon + pgscan_file - kswapd - direct - khugepaged
+# - proactive)
 # and pgsteal_anon + pgsteal_file, memcg/s the cgroup's memcg stalls;
 # reclaim -c: the fresh cgroup's memory.stat after (pgfault, pgmajfault,
 # pgscan_direct, pgsteal), with - where memory.stat has nothing; all
@@ -231,7 +232,7 @@ else
 	nok "vmstat: the squeeze's stalls, so = pswpout, swpd, cache, free = /proc/meminfo" \
 		"stalls $want_stalls, pswpout $want_so KiB over ${secs} s" "$mi" "$out"
 fi
-want_scanc=$(( $(dvm pgscan_anon) + $(dvm pgscan_file) - $(dvm pgscan_kswapd) - $(dvm pgscan_direct) - $(dvm pgscan_khugepaged) ))
+want_scanc=$(( $(dvm pgscan_anon) + $(dvm pgscan_file) - $(dvm pgscan_kswapd) - $(dvm pgscan_direct) - $(dvm pgscan_khugepaged) - $(dvm pgscan_proactive) ))
 want_steal=$(( $(dvm pgsteal_anon) + $(dvm pgsteal_file) ))
 out=$(cat /tmp/reclaim.txt)
 if echo "$out" | awk -v i="$secs" -v wc="$want_scanc" -v wst="$want_steal" \
@@ -248,7 +249,7 @@ ms=$(cat $cg/sq2/memory.stat)
 out=$(cat /tmp/reclaim-sq2.txt)
 if echo "$out" | awk -v i="$secs" -v wf="$(vm pgfault "$ms")" \
 	-v wmaj="$(vm pgmajfault "$ms")" -v wst="$(vm pgsteal "$ms")" \
-	-v wd="$(( $(vm pgscan_direct "$ms") + $(vm pgscan_khugepaged "$ms") ))" "$near"' NR == 2 {
+	-v wd="$(( $(vm pgscan_direct "$ms") + $(vm pgscan_khugepaged "$ms") + $(vm pgscan_proactive "$ms") ))" "$near"' NR == 2 {
 		ok = wf > 0 && wst > 0 && wd > 0 && $2 == "-" && $6 == "-" &&
 		     $9 == "-" && near($4 * i, wf, 0.03, i) &&
 		     near($5 * i, wmaj, 0.03, i) && near($8 * i, wd, 0.03, i) &&

@@ -92,7 +92,8 @@ static void sarb_612(void)
 
 /*
  * Every reclaimer in 1 s: kswapd scanned 100, direct 50 and khugepaged 10
- * (pgscand 60), 260 in all, so cgroup reclaim 100; 130 reclaimed (the
+ * (pgscand 60), 260 in all, so cgroup reclaim 100; then node proactive
+ * reclaim (7.x) scans 20 more: pgscand 80, cgroup reclaim still 100; 130 reclaimed (the
  * per-reclaimer pgsteal_* lines are not added again); %vmeff 50.  A
  * counter that went back gives 0, not a huge rate.
  */
@@ -108,7 +109,12 @@ static void sarb_split(void)
 		"pgscan_kswapd 100\npgscan_direct 50\npgscan_khugepaged 10\n"
 		"pgscan_anon 200\npgscan_file 60\npgsteal_anon 100\n"
 		"pgsteal_file 30\npgsteal_kswapd 90\npgsteal_direct 40\n";
-	struct mt_sarb_sample sa, sb;
+	static const char c[] =
+		"pgpgin 0\npgpgout 0\npgfault 7\npgmajfault 0\npgfree 0\n"
+		"pgscan_kswapd 100\npgscan_direct 50\npgscan_khugepaged 10\n"
+		"pgscan_proactive 20\npgscan_anon 220\npgscan_file 60\n"
+		"pgsteal_anon 100\npgsteal_file 30\n";
+	struct mt_sarb_sample sa, sb, sc;
 	double v[MT_NR_SB];
 
 	mt_sarb_parse(&sa, a);
@@ -119,6 +125,10 @@ static void sarb_split(void)
 	NEAR(v[MT_SB_PGSCANC], 100);
 	NEAR(v[MT_SB_PGSTEAL], 130);
 	NEAR(v[MT_SB_VMEFF], 50);
+	mt_sarb_parse(&sc, c);
+	mt_sarb_calc(v, &sa, &sc, 1);
+	NEAR(v[MT_SB_PGSCAND], 80);
+	NEAR(v[MT_SB_PGSCANC], 100);
 	mt_sarb_calc(v, &sb, &sa, 1);
 	NEAR(v[MT_SB_FAULT], 0);
 	CHECK(isnan(v[MT_SB_VMEFF]));	/* nothing scanned */
