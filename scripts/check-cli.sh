@@ -64,8 +64,10 @@ for c in $cmds; do
 			{ echo "$c: $o is not in $man"; bad=1; }
 	done
 done
-differ "cgroups --sort keys (--help: the spec's counters)" \
-	"$( { echo path; echo id; /usr/bin/python3 scripts/check-counters.py --list; } | sort)" \
+# and the memory.stat keys of --memstat (userspace/memstat.c's table)
+differ "cgroups --sort keys (--help: the spec's counters, memstat.c's keys)" \
+	"$( { echo path; echo id; /usr/bin/python3 scripts/check-counters.py --list
+	      sed -n 's/^\t\[MT_MS_[A-Z_]*\][\t ]*= { "\([a-z_]*\)".*/\1/p' userspace/memstat.c; } | sort)" \
 	"$(cw cgroups --sort '')"
 [ $bad -eq 0 ] && echo "$(echo "$cmds" | wc -l) commands: help, completion and man page agree"
 exit $bad

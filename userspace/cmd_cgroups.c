@@ -9,13 +9,14 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "memstat.h"
 #include "nl.h"
 
 #define HELP_INDENT	21	/* column of the option descriptions */
 #define HELP_WIDTH	80
 
 static const char cgroups_usage_head[] =
-"Usage: memtally cgroups [-j] [-a] [-r] [-s KEY] [-p PATH | -c PATH]\n"
+"Usage: memtally cgroups [-j] [-a] [-m] [-r] [-s KEY] [-p PATH | -c PATH]\n"
 "\n"
 "Show the counters of the cgroups memtally tracks.  A PATH is relative to\n"
 "the cgroup2 mount: / or /system.slice.\n"
@@ -23,7 +24,13 @@ static const char cgroups_usage_head[] =
 "Options:\n"
 "  -a, --all          every counter, not only faults-user, faults-kernel,\n"
 "                     direct-stalls, memcg-stalls, pgsteal and oom-kills\n"
-"                     (JSON has every counter and histogram anyway)\n";
+"                     (JSON has every counter and histogram anyway)\n"
+"  -m, --memstat      then what the cgroups' memory.stat counts and the\n"
+"                     module does not (with descendants): pgmajfault,\n"
+"                     workingset_refault_anon and _file, pswpin, zswpin,\n"
+"                     thp_fault_alloc; with --all also workingset_activate_*\n"
+"                     and _restore_*, pswpout, zswpout (- where the kernel\n"
+"                     lacks one); read for the rows shown only\n";
 static const char cgroups_usage_tail[] =
 "  -r, --recursive    hierarchical counts: each cgroup's own, its live\n"
 "                     descendants' and its removed descendants' (KSM and\n"
@@ -68,9 +75,21 @@ static void cgroups_usage(void)
 			 !mt_sort_name(k + 2) ? " or" : ",");
 		col = help_words(col, word);
 	}
-	help_words(col, "counters sort in descending order");
+	col = help_words(col, "counters sort in descending order; a");
+	help_words(col, "--memstat key sorts by it, in descending order");
 	putchar('\n');
 	fputs(cgroups_usage_tail, stdout);
+}
+
+/* 1 + the memory.stat key @s names, or 0 */
+static int ms_key(const char *s)
+{
+	int k;
+
+	for (k = 0; k < MT_NR_MS; k++)
+		if (!strcmp(s, mt_ms_keys[k].key))
+			return k + 1;
+	return 0;
 }
 
 /* "path, id, faults-user, ...": the sort keys, for an error line */
@@ -79,6 +98,7 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "all",    no_argument,       NULL, 'a' },
+		{ "memstat", no_argument,      NULL, 'm' },
 		{ "recursive", no_argument,    NULL, 'r' },
 		{ "sort",   required_argument, NULL, 's' },
 		{ "prefix", required_argument, NULL, 'p' },
@@ -90,16 +110,21 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 	int c;
 
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
-	while ((c = getopt_long(argc, argv, ":ars:p:c:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":amrs:p:c:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			o->all = true;
+			break;
+		case 'm':
+			o->memstat = true;
 			break;
 		case 'r':
 			o->recursive = true;
 			break;
 		case 's':
-			if (mt_name_arg("cgroups", "sort key", optarg,
+			o->ms_sort = ms_key(optarg);
+			if (!o->ms_sort &&
+			    mt_name_arg("cgroups", "sort key", optarg,
 					mt_sort_name, &o->sort))
 				return MT_EXIT_USAGE;
 			break;
@@ -122,6 +147,9 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 	if (optind < argc)
 		return mt_usage_err("cgroups: unexpected argument '%s'",
 				    argv[optind]);
+	if (o->ms_sort && !o->memstat)
+		return mt_usage_err("cgroups: sorting by %s needs --memstat",
+				    mt_ms_keys[o->ms_sort - 1].key);
 	if (o->prefix && o->cgroup)
 		return mt_usage_err("cgroups: --prefix and --cgroup exclude each other");
 	if ((o->prefix && o->prefix[0] != '/') ||
@@ -130,9 +158,58 @@ int cgroups_parse(int argc, char **argv, struct cgroups_opts *o)
 	return 0;
 }
 
+/*
+ * The memory.stat of each row of @v (an unknown path, or a file that
+ * cannot be read: not ok), and v[i].ms set.  Return: the array (free it),
+ * or NULL after the error.
+ */
+static struct mt_memstat *memstat_read(const char *root, struct mt_cgroup *v,
+				       size_t n)
+{
+	struct mt_memstat *ms = calloc(n + 1, sizeof(*ms));
+	size_t i;
+
+	if (!ms) {
+		mt_err("out of memory");
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		if (v[i].path)
+			mt_memstat_read(&ms[i], root, v[i].path);
+		v[i].ms = &ms[i];
+	}
+	return ms;
+}
+
+static int ms_key_of;	/* the key memstat_cmp() compares */
+
+/* Descending; a row without the key last; then as they were (stable) */
+static int memstat_cmp(const void *a, const void *b)
+{
+	const struct mt_cgroup *x = a, *y = b;
+	uint32_t bit = 1u << ms_key_of;
+	bool hx = x->ms->ok && x->ms->has & bit;
+	bool hy = y->ms->ok && y->ms->has & bit;
+	uint64_t vx = hx ? x->ms->v[ms_key_of] : 0;
+	uint64_t vy = hy ? y->ms->v[ms_key_of] : 0;
+
+	if (hx != hy)
+		return hy - hx;
+	if (vx != vy)
+		return vx < vy ? 1 : -1;
+	return (x > y) - (x < y);
+}
+
+static void memstat_sort(struct mt_cgroup *v, size_t n, int key)
+{
+	ms_key_of = key;
+	qsort(v, n, sizeof(*v), memstat_cmp);
+}
+
 static int cgroups_show(const struct cgroups_opts *o, const char *root,
 			uint64_t id, struct mt_rows *l)
 {
+	struct mt_memstat *ms = NULL;
 	struct mt_sums *rec = NULL;
 	struct mt_cgmap map = { 0 };
 	char one[PATH_MAX];
@@ -183,6 +260,15 @@ static int cgroups_show(const struct cgroups_opts *o, const char *root,
 		}
 	}
 	mt_cgroups_sort(l->v, n, o->sort);
+	if (o->memstat) {
+		ms = memstat_read(root, l->v, n);
+		if (!ms) {
+			err = -1;
+			goto out;
+		}
+		if (o->ms_sort)
+			memstat_sort(l->v, n, o->ms_sort - 1);
+	}
 	err = o->json ? mt_cgroups_json_write(stdout, l->v, n) :
 			mt_cgroups_print(stdout, l->v, n, o->all);
 	if (err)
@@ -190,6 +276,7 @@ static int cgroups_show(const struct cgroups_opts *o, const char *root,
 out:
 	mt_cgmap_free(&map);
 	free(rec);
+	free(ms);
 	return err;
 }
 

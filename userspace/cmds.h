@@ -29,6 +29,8 @@ struct cgroups_opts {
 	const char *prefix;	/* only this cgroup and those below it */
 	const char *cgroup;	/* only this cgroup, by a do request */
 	bool recursive;		/* hierarchical counts (a whole dump) */
+	bool memstat;		/* the rows' memory.stat columns too */
+	int ms_sort;		/* sort by memory.stat key ms_sort - 1; 0: no */
 };
 
 int cgroups_parse(int argc, char **argv, struct cgroups_opts *o);

@@ -9,6 +9,7 @@
 #include <linux/memtally.h>
 
 struct nlattr;
+struct mt_memstat;
 
 struct mt_hook {
 	char *name;
@@ -108,6 +109,8 @@ struct mt_cgroup {
 	uint64_t hist[MT_NR_STALL_KINDS][MEMTALLY_HIST_BUCKETS];
 	/* bytes of the last DAMON aggregation by idle age (damon-age-hist) */
 	uint64_t damon_age[MEMTALLY_DAMON_AGE_BUCKETS];
+	/* its memory.stat, when the caller read it for every row; else NULL */
+	const struct mt_memstat *ms;
 };
 
 /* An oom-kill-ntf or reclaim-stall-ntf notification */

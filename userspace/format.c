@@ -16,6 +16,7 @@
 
 #include "cgpath.h"
 #include "format.h"
+#include "memstat.h"
 
 #define CGROUP_COLS	(2 + MT_NR_CGROUP_COUNTERS)	/* path, id, counters */
 #define U64_CHARS	21	/* UINT64_MAX in decimal, and a NUL */
@@ -319,14 +320,18 @@ static const enum mt_counter brief_cols[] = {
 
 /*
  * The table of @v: PATH, ID and the brief counters, or with @all every
- * counter.  Return: 0 or -ENOMEM.
+ * counter; then, if the rows have their memory.stat (ms), its brief keys
+ * or with @all all (- where a row's could not be read or this kernel
+ * lacks the key).  Return: 0 or -ENOMEM.
  */
 int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all)
 {
-	const char *head[CGROUP_COLS] = { "PATH", "ID" };
+	const char *head[CGROUP_COLS + MT_NR_MS] = { "PATH", "ID" };
 	size_t ctr[MT_NR_CGROUP_COUNTERS];	/* counter of each column */
+	size_t key[MT_NR_MS];			/* memory.stat key of each */
 	size_t nctr = all ? MT_NR_CGROUP_COUNTERS :
 			    sizeof(brief_cols) / sizeof(brief_cols[0]);
+	size_t nms = 0;
 	struct mt_tab t;
 	size_t i, c;
 
@@ -334,20 +339,69 @@ int mt_cgroups_print(FILE *f, const struct mt_cgroup *v, size_t n, bool all)
 		ctr[c] = all ? c : brief_cols[c];
 		head[2 + c] = mt_cgroup_counters[ctr[c]].header;
 	}
-	if (mt_tab_init(&t, 2 + nctr, n, head))
+	for (c = 0; n && v[0].ms && c < MT_NR_MS; c++)
+		if (all || mt_ms_keys[c].brief) {
+			key[nms] = c;
+			head[2 + nctr + nms++] = mt_ms_keys[c].header;
+		}
+	if (mt_tab_init(&t, 2 + nctr + nms, n, head))
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		/* hierarchical counts where the caller computed them */
 		const uint64_t *counters = v[i].rec ? v[i].rec->counters :
 						      v[i].counters;
+		const struct mt_memstat *ms = v[i].ms;
 
 		mt_tab_str(&t, i, 0, v[i].path ? v[i].path : "?");
 		mt_tab_u64(&t, i, 1, v[i].id);
 		for (c = 0; c < nctr; c++)
 			mt_tab_u64(&t, i, 2 + c, counters[ctr[c]]);
+		for (c = 0; c < nms; c++) {
+			if (ms && ms->ok && ms->has & (1u << key[c]))
+				mt_tab_u64(&t, i, 2 + nctr + c, ms->v[key[c]]);
+			else
+				mt_tab_str(&t, i, 2 + nctr + c, "-");
+		}
 	}
 	mt_tab_print(f, &t, NULL, "");
 	return 0;
+}
+
+/* A row's memory.stat: its keys, null where this kernel lacks one; null
+ * if it could not be read */
+static struct json_object *memstat_json(const struct mt_memstat *ms)
+{
+	struct json_object *o;
+	size_t k;
+
+	if (!ms->ok)
+		return NULL;
+	o = json_object_new_object();
+	for (k = 0; k < MT_NR_MS; k++)
+		json_object_object_add(o, mt_ms_keys[k].key,
+				       ms->has & (1u << k) ?
+				       json_object_new_uint64(ms->v[k]) : NULL);
+	return o;
+}
+
+/* memstat_json(), written */
+static void memstat_write(FILE *f, const struct mt_memstat *ms)
+{
+	size_t k;
+
+	if (!ms->ok) {
+		fputs(",\"memory_stat\":null", f);
+		return;
+	}
+	for (k = 0; k < MT_NR_MS; k++) {
+		fprintf(f, "%s\"%s\":", k ? "," : ",\"memory_stat\":{",
+			mt_ms_keys[k].key);
+		if (ms->has & (1u << k))
+			fprintf(f, "%" PRIu64, ms->v[k]);
+		else
+			fputs("null", f);
+	}
+	fputc('}', f);
 }
 
 static struct json_object *u64_array(const uint64_t *v, size_t n)
@@ -400,6 +454,9 @@ struct json_object *mt_cgroups_json(const struct mt_cgroup *v, size_t n)
 		if (v[i].rec)
 			json_object_object_add(o, "recursive",
 					       sums_json(v[i].rec));
+		if (v[i].ms)
+			json_object_object_add(o, "memory_stat",
+					       memstat_json(v[i].ms));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -463,6 +520,8 @@ int mt_cgroups_json_write(FILE *f, const struct mt_cgroup *v, size_t n)
 			sums_write(f, v[i].rec->counters, v[i].rec->hist, true);
 			fputc('}', f);
 		}
+		if (v[i].ms)
+			memstat_write(f, v[i].ms);
 		fputc('}', f);
 	}
 	fputs("]\n", f);

@@ -5,8 +5,10 @@
  * cgroup's pages went through (a refault is charged to the cgroup of the
  * page), where the module counts what a cgroup's own tasks did.  Which
  * kernel has which key: pswpin and pswpout from Linux 6.15 (Debian's 6.1
- * and 6.12 have neither), zswpin/zswpout with CONFIG_ZSWAP (both), and
- * thp_fault_fallback from 6.13; a key a kernel lacks is unknown (has).
+ * and 6.12 have neither), zswpin and zswpout with CONFIG_ZSWAP (Debian's
+ * kernels have it), thp_fault_alloc with CONFIG_TRANSPARENT_HUGEPAGE; a
+ * key a kernel lacks is unknown (not in has).  No kernel's memory.stat
+ * counts THP fault fallbacks (thp_fault_fallback is /proc/vmstat's).
  */
 #include <errno.h>
 #include <limits.h>
@@ -30,7 +32,6 @@ const struct mt_ms_info mt_ms_keys[MT_NR_MS] = {
 	[MT_MS_ZSWPIN]		= { "zswpin", "ZSWPIN", true },
 	[MT_MS_ZSWPOUT]		= { "zswpout", "ZSWPOUT", false },
 	[MT_MS_THP_FAULT_ALLOC]	= { "thp_fault_alloc", "THP_FAULT_ALLOC", true },
-	[MT_MS_THP_FAULT_FALLBACK] = { "thp_fault_fallback", "THP_FAULT_FALLBACK", false },
 };
 
 /**

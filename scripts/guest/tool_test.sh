@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..66"
+echo "1..68"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -158,6 +158,38 @@ if [ -n "$stalls" ] && [ "$stalls" -gt 0 ] && [ "$stalls" = "$buckets" ]; then
 	ok "stalls --json: buckets sum to the stall count ($stalls)"
 else
 	nok "stalls --json: buckets sum to the stall count" "$out"
+fi
+
+# cgroups --memstat: the squeezed cgroup's memory.stat as the kernel
+# shows it (its tasks are gone: nothing changes it), null for a key this
+# kernel lacks (pswpin before 7.x); sorted by a memory.stat key, every
+# row's in descending order
+out=$(memtally cgroups --memstat --cgroup /sq --json 2>&1)
+ms=$(cat $cg/sq/memory.stat)
+want=
+for k in pgmajfault workingset_refault_anon workingset_refault_file \
+	 workingset_activate_anon workingset_activate_file workingset_restore_anon \
+	 workingset_restore_file pswpin pswpout zswpin zswpout thp_fault_alloc; do
+	v=$(echo "$ms" | awk -v k=$k '$1 == k {print $2}')
+	want="$want${want:+,}\"$k\":${v:-null}"
+done
+maj=$(echo "$ms" | awk '$1 == "pgmajfault" {print $2}')
+ref=$(echo "$ms" | awk '$1 == "workingset_refault_anon" {print $2}')
+case $out in
+*"\"memory_stat\":{$want}"*)
+	if [ "${maj:-0}" -gt 0 ] && [ "${ref:-0}" -gt 0 ]; then
+		ok "cgroups --memstat: the squeezed cgroup's memory.stat ($maj major faults, $ref anon refaults)"
+	else
+		nok "cgroups --memstat: the squeeze made major faults and refaults" "$ms"
+	fi ;;
+*) nok "cgroups --memstat: the squeezed cgroup's memory.stat" "want {$want}" "$out" ;;
+esac
+out=$(memtally cgroups --memstat --sort pgmajfault --json 2>&1)
+if echo "$out" | grep -o '"pgmajfault":[0-9]*' | cut -d: -f2 |
+	awk 'NR > 1 && $1 > last {bad = 1} {last = $1; n++} END {exit bad || n < 2}'; then
+	ok "cgroups --memstat --sort pgmajfault: rows in descending order"
+else
+	nok "cgroups --memstat --sort pgmajfault: rows in descending order" "$out"
 fi
 
 out=$(memtally reclaim 2>&1)
@@ -663,6 +695,7 @@ json_out config config --json
 json_out cgroups cgroups --json
 json_out cgroups-tt cgroups --cgroup /tt --json
 json_out cgroups-recursive cgroups --recursive --json
+json_out cgroups-memstat cgroups --memstat --json
 json_out stalls stalls --json
 json_out stalls-memcg stalls --kind memcg --json
 json_out reclaim reclaim --json

@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "format.h"
+#include "memstat.h"
 #include "test.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -265,6 +266,7 @@ static void cgroups_json_stream(void)
 		CG(4242, "/a \"b\"\\c\nd\xff\x01/\xc3\xa9", UINT64_MAX, 3),
 		CG(77, NULL, 0, 1),
 	};
+	struct mt_memstat ms[2] = { 0 };
 	struct mt_sums rec = { 0 };
 	char *tree = NULL, *stream = NULL;
 	size_t i, n;
@@ -282,6 +284,67 @@ static void cgroups_json_stream(void)
 		free(tree);
 		free(stream);
 	}
+	/* with memory.stat: one read (a key missing), one not */
+	mt_memstat_parse(&ms[0], "pgmajfault 3\nzswpin 18446744073709551615\n");
+	v[0].ms = &ms[0];
+	v[1].ms = &ms[1];
+	v[2].ms = &ms[1];
+	CAPTURE(tree, mt_json_print(f, mt_cgroups_json(v, 3)));
+	CAPTURE(stream, mt_cgroups_json_write(f, v, 3));
+	CHECK_STR(stream, tree);
+	CHECK(strstr(tree, ",\"memory_stat\":{\"pgmajfault\":3,\"workingset_refault_anon\":null,") &&
+	      strstr(tree, "\"zswpin\":18446744073709551615,\"zswpout\":null,\"thp_fault_alloc\":null}}") &&
+	      strstr(tree, ",\"memory_stat\":null}"));
+	free(tree);
+	free(stream);
+}
+
+/* Runs of spaces in @s become one */
+static void squeeze(char *s)
+{
+	char *start = s, *d = s;
+
+	for (; *s; s++)
+		if (*s != ' ' || d == start || d[-1] != ' ')
+			*d++ = *s;
+	*d = '\0';
+}
+
+/*
+ * cgroups --memstat: memory.stat's brief columns after the counters (all
+ * with --all), - for a key the kernel lacks or a file not read
+ */
+static void cgroups_memstat(void)
+{
+	struct mt_cgroup v[] = {
+		CG(1, "/", 10, 20),
+		CG(5, "/a", 1, 2),
+	};
+	struct mt_memstat ms[2] = { 0 };
+	char *out = NULL;
+
+	/* 6.1's: no pswpin */
+	mt_memstat_parse(&ms[0], "pgfault 99\npgmajfault 7\nworkingset_refault_anon 5\n"
+			 "workingset_refault_file 6\nworkingset_activate_anon 1\n"
+			 "workingset_activate_file 2\nworkingset_restore_anon 3\n"
+			 "workingset_restore_file 4\nzswpin 8\nzswpout 9\n"
+			 "thp_fault_alloc 10\n");
+	CHECK(ms[0].ok && !(ms[0].has & (1u << MT_MS_PSWPIN)));
+	v[0].ms = &ms[0];
+	v[1].ms = &ms[1];
+	CAPTURE(out, mt_cgroups_print(f, v, 2, false));
+	CHECK_STR(out,
+		"PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  MEMCG_STALLS  PGSTEAL  OOM_KILLS  PGMAJFAULT  REFAULT_ANON  REFAULT_FILE  PSWPIN  ZSWPIN  THP_FAULT_ALLOC\n"
+		"/      1           10             20              0             0        0          0           7             5             6       -       8               10\n"
+		"/a     5            1              2              0             0        0          0           -             -             -       -       -                -\n");
+	free(out);
+	CAPTURE(out, mt_cgroups_print(f, v, 1, true));
+	CHECK(strstr(out, "DAMON_COLD  PGMAJFAULT  REFAULT_ANON  REFAULT_FILE  ACTIVATE_ANON  ACTIVATE_FILE  RESTORE_ANON  RESTORE_FILE  PSWPIN  PSWPOUT  ZSWPIN  ZSWPOUT  THP_FAULT_ALLOC\n"));
+	squeeze(out);
+	CHECK(strstr(out, "\n/ 1 10 20 "
+		     "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+		     "7 5 6 1 2 3 4 - - 8 9 10\n"));
+	free(out);
 }
 
 static const struct mt_cgroup sample[] = {
@@ -801,6 +864,7 @@ void test_format(void)
 	RUN(table_wide);
 	RUN(cgroups_json);
 	RUN(cgroups_json_stream);
+	RUN(cgroups_memstat);
 	RUN(sort_keys);
 	RUN(filter_prefix);
 	RUN(recursive_sums);
