@@ -261,4 +261,16 @@ static inline bool mt_memcg_on_dfl(void)
 	MT_MIGRATE_REASON_T reason
 #endif
 
+/*
+ * mm_compaction_migratepages: 6.1 passes the compact_control and the pages
+ * migrated; 6.3 and later the pages tried and migrated.
+ */
+#ifdef MT_HAVE_COMPACT_MIGRATEPAGES_NR
+#define MT_COMPACT_MIGRATEPAGES_ARGS					\
+	unsigned int nr_migratepages, unsigned int nr_succeeded
+#else
+#define MT_COMPACT_MIGRATEPAGES_ARGS					\
+	struct compact_control *cc, unsigned int nr_succeeded
+#endif
+
 #endif /* _MEMTALLY_COMPAT_H */

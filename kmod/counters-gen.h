@@ -48,6 +48,9 @@ enum mt_counter {
 	MT_THP_MIGRATED,
 	MT_THP_MIGRATE_FAILED,
 	MT_THP_SPLIT,
+	MT_COMPACT_STALLS,
+	MT_COMPACT_STALL_NS,
+	MT_COMPACT_MIGRATED,
 	MT_NR_COUNTERS
 };
 
@@ -124,6 +127,12 @@ enum mt_counter {
 	[MT_THP_MIGRATE_FAILED] = { "thp_migrate_failed", \
 		MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED, true }, \
 	[MT_THP_SPLIT] = { "thp_split", \
-		MEMTALLY_A_CGROUP_THP_SPLIT, true },
+		MEMTALLY_A_CGROUP_THP_SPLIT, true }, \
+	[MT_COMPACT_STALLS] = { "compact_stalls", \
+		MEMTALLY_A_CGROUP_COMPACT_STALLS, true }, \
+	[MT_COMPACT_STALL_NS] = { "compact_stall_ns", \
+		MEMTALLY_A_CGROUP_COMPACT_STALL_NS, true }, \
+	[MT_COMPACT_MIGRATED] = { "compact_migrated", \
+		MEMTALLY_A_CGROUP_COMPACT_MIGRATED, true },
 
 #endif /* _MEMTALLY_COUNTERS_GEN_H */

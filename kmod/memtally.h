@@ -40,10 +40,20 @@ enum mt_ksm_gauge {
 	MT_NR_KSM
 };
 
-#define MT_NR_KINDS	(MEMTALLY_RECLAIM_KIND_AGENT + 1)
+#define MT_NR_KINDS	(MEMTALLY_RECLAIM_KIND_COMPACT + 1)
 
 /* first counter of reclaim kind @k: stalls, stall ns, reclaimed pages */
 #define MT_STALL_COUNTERS(k)	(MT_DIRECT_STALLS + 3 * (k))
+
+/*
+ * first counter of stall kind @k: a reclaim kind's, or compaction's
+ * (stalls, stall ns, migrated pages: counted apart, after the others)
+ */
+static inline enum mt_counter mt_stall_counters(unsigned int k)
+{
+	return k == MEMTALLY_RECLAIM_KIND_COMPACT ? MT_COMPACT_STALLS :
+						    MT_STALL_COUNTERS(k);
+}
 
 /**
  * struct mt_counter_info - how a counter is exported
@@ -294,12 +304,16 @@ u64 mt_ksm_read(u64 *sums);
 bool mt_ksm_full_scans(u64 *n);
 void mt_ksm_full_scan_done(void);
 
-/* pair.c: begin/end pairing per task, for reclaim and slab shrink times */
+/*
+ * pair.c: begin/end pairing per task, for reclaim, compaction and slab
+ * shrink times
+ */
 enum mt_pair_kind {
 	MT_PAIR_DIRECT = MEMTALLY_RECLAIM_KIND_DIRECT,
 	MT_PAIR_MEMCG = MEMTALLY_RECLAIM_KIND_MEMCG,
 	MT_PAIR_SOFTLIMIT = MEMTALLY_RECLAIM_KIND_SOFTLIMIT,
 	MT_PAIR_AGENT = MEMTALLY_RECLAIM_KIND_AGENT,
+	MT_PAIR_COMPACT = MEMTALLY_RECLAIM_KIND_COMPACT,
 	MT_PAIR_SLAB,
 	MT_NR_PAIR_KINDS
 };
@@ -407,6 +421,7 @@ extern const struct mt_hook_set mt_reclaim_hooks;	/* hook_reclaim.c */
 extern const struct mt_hook_set mt_events_hooks;	/* events.c */
 extern const struct mt_hook_set mt_ksm_hooks;		/* hook_ksm.c */
 extern const struct mt_hook_set mt_migrate_hooks;	/* hook_migrate.c */
+extern const struct mt_hook_set mt_compact_hooks;	/* hook_compact.c */
 extern const struct mt_hook_set mt_damon_hooks;		/* damon.c */
 
 int mt_hooks_attach(void);

@@ -56,7 +56,8 @@ const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
 /*
  * The order of the spec's cgroup-counters set that the store relies on:
  * the page faults first (kept per CPU), a stall group (stalls, stall ns,
- * reclaimed) per reclaim kind, in the kinds' order.
+ * reclaimed) per reclaim kind, in the kinds' order; compaction's group
+ * (stalls, stall ns, migrated) stands apart, after them.
  */
 static_assert(MT_FAULTS_USER == 0 && MT_FAULTS_KERNEL == 1);
 #define MT_STALL_GROUP(K)						\
@@ -70,6 +71,8 @@ MT_STALL_GROUP(DIRECT);
 MT_STALL_GROUP(MEMCG);
 MT_STALL_GROUP(SOFTLIMIT);
 MT_STALL_GROUP(AGENT);
+static_assert(MT_COMPACT_STALLS + 1 == MT_COMPACT_STALL_NS &&
+	      MT_COMPACT_STALLS + 2 == MT_COMPACT_MIGRATED);
 
 /* The hot counters of an entry, per CPU */
 struct mt_pcpu {
@@ -423,7 +426,7 @@ static unsigned int mt_hist_bucket(u64 ns)
  */
 void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed)
 {
-	enum mt_counter c = MT_STALL_COUNTERS(kind);
+	enum mt_counter c = mt_stall_counters(kind);
 	struct mt_cgroup *e;
 	struct mt_hist *h;
 

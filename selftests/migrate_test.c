@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * memtally selftests for page migration (migrate:mm_migrate_pages): run as
- * root in the test guest with memtally.ko loaded.  The guest has one node,
+ * memtally selftests for page migration (migrate:mm_migrate_pages) and
+ * compaction (compaction:mm_compaction_*): run as root in the test guest
+ * with memtally.ko loaded.  The guest has one node,
  * where move_pages(2), migrate_pages(2) and mbind(2) move nothing; soft
  * offline and whole-node compaction migrate in the caller's context.
  */
@@ -26,6 +27,11 @@
 #define TRACE	"/sys/kernel/tracing/instances/mt_migrate"
 #define EVENT	TRACE "/events/migrate/mm_migrate_pages"
 #define HIST	"hist:keys=common_pid:vals=succeeded,failed"
+/* zone compaction runs and the pages they migrated, by pid */
+#define CEND	TRACE "/events/compaction/mm_compaction_end"
+#define CEND_HIST	"hist:keys=common_pid"
+#define CMIG	TRACE "/events/compaction/mm_compaction_migratepages"
+#define CMIG_HIST	"hist:keys=common_pid:vals=nr_succeeded"
 
 FIXTURE(mg) {
 	struct mt_nl nl;
@@ -121,16 +127,49 @@ static int trace_pid_pages(pid_t pid, unsigned long *ok, unsigned long *bad)
 }
 
 /*
+ * The hits of @pid in the histogram of @event ("{ common_pid: PID }
+ * hitcount: N [FIELD: M]"), and the sum of its field @val if not NULL.
+ * Return: 0, or -1 if @pid is not in it.
+ */
+static int hist_pid(const char *event, pid_t pid, const char *val,
+		    unsigned long *hits, unsigned long *sum)
+{
+	char line[512], path[256], *v;
+	unsigned long h;
+	int p, found = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/hist", event);
+	f = fopen(path, "r");
+	*hits = *sum = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "{ common_pid: %d } hitcount: %lu", &p, &h) == 2 &&
+		    p == pid) {
+			*hits += h;
+			v = val ? strstr(line, val) : NULL;
+			if (v)
+				*sum += strtoul(v + strlen(val) + 1, NULL, 10);
+			found = 0;
+		}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
  * Whole-node compaction by writing /proc/sys/vm/compact_memory runs in the
  * writer (compact_nodes() -> compact_zone() -> migrate_pages()), after the
  * writer scattered its own pages (every other page of 64 MiB freed).  The
  * writer's cgroup migrated what tracefs saw that pid migrate (a histogram
- * trigger summing the event's succeeded and failed by pid), and something.
+ * trigger summing the event's succeeded and failed by pid), and something;
+ * its compaction stalls are the zone compaction runs tracefs saw end in
+ * that pid, with the pages their batches migrated, and took some time.
  */
 TEST_F(mg, compaction_by_writer_as_tracefs)
 {
-	unsigned long ok, bad;
+	unsigned long ok, bad, runs, moved, unused, bucketed = 0;
 	struct mt_nl_result res;
+	int k;
 	int go[2], ready[2];
 	struct mt_row r;
 	uint64_t id;
@@ -140,6 +179,8 @@ TEST_F(mg, compaction_by_writer_as_tracefs)
 	rmdir(TRACE);
 	ASSERT_EQ(0, mkdir(TRACE, 0700));
 	ASSERT_EQ(0, file_write(EVENT "/trigger", HIST));
+	ASSERT_EQ(0, file_write(CEND "/trigger", CEND_HIST));
+	ASSERT_EQ(0, file_write(CMIG "/trigger", CMIG_HIST));
 	id = cg_make("mt_cmp");
 	ASSERT_NE(0, id);
 	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
@@ -168,8 +209,25 @@ TEST_F(mg, compaction_by_writer_as_tracefs)
 	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
 	ASSERT_EQ(0, trace_pid_pages(pid, &ok, &bad))
 		TH_LOG("tracefs saw no migrate_pages() of pid %d", pid);
+	ASSERT_EQ(0, hist_pid(CEND, pid, NULL, &runs, &unused))
+		TH_LOG("tracefs saw no compaction end in pid %d", pid);
+	hist_pid(CMIG, pid, "nr_succeeded:", &unused, &moved);
 	file_write(EVENT "/trigger", "!" HIST);
+	file_write(CEND "/trigger", "!" CEND_HIST);
+	file_write(CMIG "/trigger", "!" CMIG_HIST);
 	rmdir(TRACE);
+	TH_LOG("compaction by pid %d: tracefs %lu zone runs, %lu pages; memtally %llu runs in %llu ns, %llu pages",
+	       pid, runs, moved,
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_STALLS],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_STALL_NS],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_MIGRATED]);
+	EXPECT_GT(runs, 0);
+	EXPECT_EQ(runs, r.v[MEMTALLY_A_CGROUP_COMPACT_STALLS]);
+	EXPECT_EQ(moved, r.v[MEMTALLY_A_CGROUP_COMPACT_MIGRATED]);
+	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_COMPACT_STALL_NS], 0);
+	for (k = 0; k < MEMTALLY_HIST_BUCKETS; k++)
+		bucketed += r.hist[MEMTALLY_RECLAIM_KIND_COMPACT][k];
+	EXPECT_EQ(runs, bucketed);	/* the first stall's histogram was ready */
 	TH_LOG("compaction by pid %d: tracefs %lu migrated, %lu failed; memtally %llu, %llu",
 	       pid, ok, bad,
 	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATED],

@@ -22,7 +22,7 @@
 
 #define CG_ROOT		"/sys/fs/cgroup"
 #define PAGE		4096UL
-#define MT_NR_KINDS	(MEMTALLY_RECLAIM_KIND_AGENT + 1)
+#define MT_NR_KINDS	(MEMTALLY_RECLAIM_KIND_COMPACT + 1)
 
 /* One row of the module: every u64 attribute by type, and the histograms. */
 struct mt_row {

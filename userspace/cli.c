@@ -690,7 +690,7 @@ static const char *mt_names_list(char *buf, size_t size,
 int mt_name_arg(const char *cmd, const char *what, const char *s,
 		const char *(*name)(unsigned int i), unsigned int *v)
 {
-	char list[1024];
+	char list[2048];	/* every counter's sort key */
 	const char *n;
 	unsigned int i;
 

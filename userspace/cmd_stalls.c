@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* memtally stalls: reclaim stalls per cgroup and kind, with histograms. */
+/* memtally stalls: reclaim and compaction stalls per cgroup and kind. */
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,9 +13,12 @@
 static const char stalls_usage[] =
 "Usage: memtally stalls [-c PATH] [-k KIND] [-j]\n"
 "\n"
-"Show the reclaim stalls of the cgroups memtally tracks: for each cgroup\n"
-"and kind of reclaim with stalls, their count, total and average time,\n"
-"the pages they reclaimed, and a histogram of their lengths.\n"
+"Show the reclaim and compaction stalls of the cgroups memtally tracks:\n"
+"for each cgroup and kind of stall, their count, total and average time,\n"
+"the pages they reclaimed (compaction: migrated), and a histogram of\n"
+"their lengths.  A compaction stall is one zone compacted by a task of\n"
+"the cgroup: direct compaction for an allocation, or a write to\n"
+"compact_memory.\n"
 "\n"
 "Memcg reclaim that a task does of another cgroup (an agent writing its\n"
 "memory.reclaim, memory.high or memory.max) is no stall of the task's\n"
@@ -25,11 +28,12 @@ static const char stalls_usage[] =
 "\n"
 "Options:\n"
 "  -c, --cgroup PATH  only the cgroup PATH (relative to the cgroup2 mount)\n"
-"  -k, --kind KIND    only direct, memcg, softlimit or agent reclaim\n"
+"  -k, --kind KIND    only direct, memcg, softlimit or agent reclaim, or\n"
+"                     compact (compaction)\n"
 "  -j, --json         print a JSON array\n"
 "  -h, --help         show this help\n";
 
-/* The name of reclaim kind @k, NULL past the last */
+/* The name of stall kind @k, NULL past the last */
 static const char *kind_name(unsigned int k)
 {
 	return k < MT_NR_STALL_KINDS ? mt_stall_kinds[k].name : NULL;

@@ -60,25 +60,34 @@ enum mt_counter_type {
 _Static_assert(sizeof(mt_cgroup_counters) / sizeof(mt_cgroup_counters[0]) ==
 	       MT_NR_CGROUP_COUNTERS, "a row for every enum mt_counter");
 
-/* A kind of reclaim (enum memtally_reclaim_kind): its counters, histogram */
+/*
+ * A kind of stall (enum memtally_reclaim_kind): its counters, histogram;
+ * the pages a stall of the kind freed (reclaim) or moved (compaction)
+ */
 struct mt_stall_kind {
 	const char *name;	/* --kind, events */
-	enum mt_counter stalls, stall_ns, reclaimed;
+	const char *what;	/* in words: "direct reclaim" */
+	enum mt_counter stalls, stall_ns, pages;
+	const char *pages_key;	/* "reclaimed" or "migrated": text, JSON */
 	int hist;		/* MEMTALLY_A_CGROUP_*_STALL_HIST */
 	const char *hist_json;	/* JSON key of the histogram */
 };
 
-#define MT_STALL_KIND(NAME, name)					\
-	[MEMTALLY_RECLAIM_KIND_##NAME] = { name,			\
+#define MT_STALL_KIND(NAME, name, what)					\
+	[MEMTALLY_RECLAIM_KIND_##NAME] = { name, what,			\
 		MT_CTR_##NAME##_STALLS, MT_CTR_##NAME##_STALL_NS,	\
-		MT_CTR_##NAME##_RECLAIMED,				\
+		MT_CTR_##NAME##_RECLAIMED, "reclaimed",			\
 		MEMTALLY_A_CGROUP_##NAME##_STALL_HIST, name "_stall_hist" }
 
 static const struct mt_stall_kind mt_stall_kinds[] = {
-	MT_STALL_KIND(DIRECT, "direct"),
-	MT_STALL_KIND(MEMCG, "memcg"),
-	MT_STALL_KIND(SOFTLIMIT, "softlimit"),
-	MT_STALL_KIND(AGENT, "agent"),
+	MT_STALL_KIND(DIRECT, "direct", "direct reclaim"),
+	MT_STALL_KIND(MEMCG, "memcg", "memcg reclaim"),
+	MT_STALL_KIND(SOFTLIMIT, "softlimit", "softlimit reclaim"),
+	MT_STALL_KIND(AGENT, "agent", "agent reclaim"),
+	[MEMTALLY_RECLAIM_KIND_COMPACT] = { "compact", "zone compaction",
+		MT_CTR_COMPACT_STALLS, MT_CTR_COMPACT_STALL_NS,
+		MT_CTR_COMPACT_MIGRATED, "migrated",
+		MEMTALLY_A_CGROUP_COMPACT_STALL_HIST, "compact_stall_hist" },
 };
 
 #define MT_NR_STALL_KINDS (sizeof(mt_stall_kinds) / sizeof(mt_stall_kinds[0]))

@@ -630,9 +630,9 @@ static void stall_print(FILE *f, const struct mt_cgroup *cg, size_t k)
 
 	mt_duration(total, sizeof(total), ns);
 	mt_duration(avg, sizeof(avg), ns / stalls);
-	fprintf(f, "%s (%" PRIu64 ") %s: %" PRIu64 " stalls, total %s, average %s, reclaimed %" PRIu64 " pages\n",
+	fprintf(f, "%s (%" PRIu64 ") %s: %" PRIu64 " stalls, total %s, average %s, %s %" PRIu64 " pages\n",
 		cg->path ? cg->path : "?", cg->id, sk->name, stalls, total,
-		avg, cg->counters[sk->reclaimed]);
+		avg, sk->pages_key, cg->counters[sk->pages]);
 	mt_hist_print(f, cg->hist[k]);
 	if (stalls_unbucketed(cg, k))
 		fprintf(f, "%" PRIu64 " of the stalls are in no bucket: the module had no histogram ready for the cgroup's first stall\n",
@@ -670,7 +670,7 @@ static struct json_object *stall_json(const struct mt_cgroup *cg, size_t k)
 	json_object_object_add(o, "kind", json_object_new_string(sk->name));
 	mt_json_put_u64(o, "stalls", cg->counters[sk->stalls]);
 	mt_json_put_u64(o, "stall_ns", cg->counters[sk->stall_ns]);
-	mt_json_put_u64(o, "reclaimed", cg->counters[sk->reclaimed]);
+	mt_json_put_u64(o, sk->pages_key, cg->counters[sk->pages]);
 	json_object_object_add(o, "buckets",
 			       u64_array(cg->hist[k], MEMTALLY_HIST_BUCKETS));
 	mt_json_put_u64(o, "unbucketed", stalls_unbucketed(cg, k));

@@ -305,8 +305,8 @@ static void hists_write(FILE *f, const struct mt_prom *p)
 		snprintf(name, sizeof(name), "memtally_%s_stall_seconds",
 			 mt_stall_kinds[k].name);
 		snprintf(help, sizeof(help),
-			 "Lengths of the cgroup's %s reclaim stalls",
-			 mt_stall_kinds[k].name);
+			 "Lengths of the cgroup's %s stalls",
+			 mt_stall_kinds[k].what);
 		family(f, name, "histogram", help);
 		for (i = 0; i < p->nr_cgroups; i++)
 			if (p->cgroups[i].path &&

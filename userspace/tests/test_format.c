@@ -193,7 +193,7 @@ static void cgroups_text(void)
 	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  MEMCG_STALLS  PGSTEAL  OOM_KILLS\n");
 	free(out);
 	CAPTURE(out, mt_cgroups_print(f, v, 0, true));
-	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  DIRECT_STALL_NS  DIRECT_RECLAIMED  MEMCG_STALLS  MEMCG_STALL_NS  MEMCG_RECLAIMED  SOFTLIMIT_STALLS  SOFTLIMIT_STALL_NS  SOFTLIMIT_RECLAIMED  AGENT_STALLS  AGENT_STALL_NS  AGENT_RECLAIMED  PGSCAN  PGSTEAL  PGDEACTIVATE  PGWRITEBACK  THROTTLED  THROTTLED_US  SLAB_SHRINKS  SLAB_SHRINK_NS  KSWAPD_WAKEUPS  KSWAPD_WAKES  OOM_KILLS  KSM_MERGING_PAGES  KSM_RMAP_ITEMS  KSM_ZERO_PAGES  KSM_MERGE_ATTEMPTS  KSM_MERGES  KSM_MERGE_FAILURES  KSM_ENTERS  KSM_EXITS  STALL_HIST_MISSED  MIGRATED  MIGRATE_FAILED  THP_MIGRATED  THP_MIGRATE_FAILED  THP_SPLIT  DAMON_WSS  DAMON_HOT  DAMON_WARM  DAMON_COLD\n");
+	CHECK_STR(out, "PATH  ID  FAULTS_USER  FAULTS_KERNEL  DIRECT_STALLS  DIRECT_STALL_NS  DIRECT_RECLAIMED  MEMCG_STALLS  MEMCG_STALL_NS  MEMCG_RECLAIMED  SOFTLIMIT_STALLS  SOFTLIMIT_STALL_NS  SOFTLIMIT_RECLAIMED  AGENT_STALLS  AGENT_STALL_NS  AGENT_RECLAIMED  PGSCAN  PGSTEAL  PGDEACTIVATE  PGWRITEBACK  THROTTLED  THROTTLED_US  SLAB_SHRINKS  SLAB_SHRINK_NS  KSWAPD_WAKEUPS  KSWAPD_WAKES  OOM_KILLS  KSM_MERGING_PAGES  KSM_RMAP_ITEMS  KSM_ZERO_PAGES  KSM_MERGE_ATTEMPTS  KSM_MERGES  KSM_MERGE_FAILURES  KSM_ENTERS  KSM_EXITS  STALL_HIST_MISSED  MIGRATED  MIGRATE_FAILED  THP_MIGRATED  THP_MIGRATE_FAILED  THP_SPLIT  COMPACT_STALLS  COMPACT_STALL_NS  COMPACT_MIGRATED  DAMON_WSS  DAMON_HOT  DAMON_WARM  DAMON_COLD\n");
 	free(out);
 }
 
@@ -342,7 +342,7 @@ static void cgroups_memstat(void)
 	CHECK(strstr(out, "DAMON_COLD  PGMAJFAULT  REFAULT_ANON  REFAULT_FILE  ACTIVATE_ANON  ACTIVATE_FILE  RESTORE_ANON  RESTORE_FILE  PSWPIN  PSWPOUT  ZSWPIN  ZSWPOUT  THP_FAULT_ALLOC\n"));
 	squeeze(out);
 	CHECK(strstr(out, "\n/ 1 10 20 "
-		     "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
+		     "0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 "
 		     "7 5 6 1 2 3 4 - - 8 9 10\n"));
 	free(out);
 }
@@ -651,6 +651,27 @@ static void stalls_json(void)
 	free(out);
 }
 
+/* A compaction stall: the pages its runs migrated, so said and keyed */
+static void stalls_compact(void)
+{
+	struct mt_cgroup cg = {
+		.id = 4, .path = "/c",
+		.counters = { [MT_CTR_COMPACT_STALLS] = 2,
+			      [MT_CTR_COMPACT_STALL_NS] = 3000000,
+			      [MT_CTR_COMPACT_MIGRATED] = 700 },
+		.hist[MEMTALLY_RECLAIM_KIND_COMPACT] = { [10] = 2 },
+	};
+	char *out = NULL;
+
+	CAPTURE(out, (mt_stalls_print(f, &cg, 1, -1), 0));
+	CHECK(STARTS(out, "/c (4) compact: 2 stalls, total 3.0ms, average 1.5ms, migrated 700 pages\n"));
+	free(out);
+	CAPTURE(out, mt_json_print(f, mt_stalls_json(&cg, 1,
+					MEMTALLY_RECLAIM_KIND_COMPACT)));
+	CHECK(STARTS(out, "[{\"path\":\"/c\",\"id\":4,\"kind\":\"compact\",\"stalls\":2,\"stall_ns\":3000000,\"migrated\":700,\"buckets\":["));
+	free(out);
+}
+
 /*
  * Stalls the module counted in no bucket (stall-hist-missed): said per
  * kind, as the stalls the buckets lack; without the counter a shortfall is
@@ -874,6 +895,7 @@ void test_format(void)
 	RUN(hist_sums);
 	RUN(stalls_text);
 	RUN(stalls_json);
+	RUN(stalls_compact);
 	RUN(stalls_unbucketed);
 	RUN(event_text);
 	RUN(event_json);

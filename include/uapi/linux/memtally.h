@@ -25,12 +25,18 @@
  *   memory.reclaim, memory.high or memory.max. No stall of the task's cgroup;
  *   only kernels whose reclaim tracepoints name the cgroup reclaimed (7.x,
  *   status reclaim-names-memcg) can tell it from memcg reclaim.
+ * @MEMTALLY_RECLAIM_KIND_COMPACT: Compaction of a zone by a task
+ *   (mm_compaction_begin/end): direct compaction for an allocation of a higher
+ *   order, or compaction the task asked for (a write to
+ *   /proc/sys/vm/compact_memory or a node's compact file). Not reclaim: the
+ *   stall counters are the same.
  */
 enum memtally_reclaim_kind {
 	MEMTALLY_RECLAIM_KIND_DIRECT,
 	MEMTALLY_RECLAIM_KIND_MEMCG,
 	MEMTALLY_RECLAIM_KIND_SOFTLIMIT,
 	MEMTALLY_RECLAIM_KIND_AGENT,
+	MEMTALLY_RECLAIM_KIND_COMPACT,
 };
 
 /**
@@ -170,6 +176,10 @@ enum {
 	MEMTALLY_A_CGROUP_THP_MIGRATED,
 	MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED,
 	MEMTALLY_A_CGROUP_THP_SPLIT,
+	MEMTALLY_A_CGROUP_COMPACT_STALLS,
+	MEMTALLY_A_CGROUP_COMPACT_STALL_NS,
+	MEMTALLY_A_CGROUP_COMPACT_MIGRATED,
+	MEMTALLY_A_CGROUP_COMPACT_STALL_HIST,
 
 	__MEMTALLY_A_CGROUP_MAX,
 	MEMTALLY_A_CGROUP_MAX = (__MEMTALLY_A_CGROUP_MAX - 1)
