@@ -30,12 +30,12 @@ static const char *const key_names[MT_NR_TOP_KEYS] = {
 };
 
 const char *const mt_top_heads[MT_NR_TOP_COLS] = {
-	"PATH", "FAULTS/s", "STALLS/s", "STALL-ms/s", "OOM", "KSM-SAVED",
-	"WSS", "PSI-SOME", "PSI-FULL",
+	"PATH", "FAULTS/s", "STALLS/s", "STALL-ms/s", "COMPACT-ms/s", "OOM",
+	"KSM-SAVED", "WSS", "PSI-SOME", "PSI-FULL",
 };
 
 const bool mt_top_right[MT_NR_TOP_COLS] = {
-	false, true, true, true, true, true, true, true, true,
+	false, true, true, true, true, true, true, true, true, true,
 };
 
 /* The name of sort key @key, or NULL past the last */
@@ -145,6 +145,7 @@ void mt_top_rows(struct mt_top_row *out, const struct mt_cgroup *prev,
 				     d[MT_CTR_MEMCG_STALLS]) / secs;
 			r->stall_ms = (d[MT_CTR_DIRECT_STALL_NS] +
 				       d[MT_CTR_MEMCG_STALL_NS]) / 1e6 / secs;
+			r->compact_ms = d[MT_CTR_COMPACT_STALL_NS] / 1e6 / secs;
 			r->oom_new = d[MT_CTR_OOM_KILLS];
 		}
 		r->oom = c[MT_CTR_OOM_KILLS];
@@ -227,10 +228,13 @@ void mt_top_cells(char cells[MT_NR_TOP_COLS][MT_TOP_CELL],
 			 r->stalls);
 		snprintf(cells[MT_TOP_COL_STALL_MS], MT_TOP_CELL, "%.1f",
 			 r->stall_ms);
+		snprintf(cells[MT_TOP_COL_COMPACT_MS], MT_TOP_CELL, "%.1f",
+			 r->compact_ms);
 	} else {
 		strcpy(cells[MT_TOP_COL_FAULTS], "-");
 		strcpy(cells[MT_TOP_COL_STALLS], "-");
 		strcpy(cells[MT_TOP_COL_STALL_MS], "-");
+		strcpy(cells[MT_TOP_COL_COMPACT_MS], "-");
 	}
 	if (r->oom_new)
 		snprintf(cells[MT_TOP_COL_OOM], MT_TOP_CELL, "%llu+%llu",
@@ -317,6 +321,8 @@ static struct json_object *row_json(const struct mt_top_row *r)
 			       num(r->stalls, "%.2f", r->rates));
 	json_object_object_add(o, "stall_ms_per_s",
 			       num(r->stall_ms, "%.2f", r->rates));
+	json_object_object_add(o, "compact_ms_per_s",
+			       num(r->compact_ms, "%.2f", r->rates));
 	json_object_object_add(o, "oom_kills", json_object_new_uint64(r->oom));
 	json_object_object_add(o, "oom_kills_new",
 			       json_object_new_uint64(r->oom_new));

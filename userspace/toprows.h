@@ -35,6 +35,7 @@ struct mt_top_row {
 	double faults;		/* user + kernel, per second */
 	double stalls;		/* direct + memcg reclaim stalls, per second */
 	double stall_ms;	/* ms stalled in them, per second */
+	double compact_ms;	/* ms compacting zones, per second */
 	uint64_t oom, oom_new;	/* OOM kills: total, since the earlier dump */
 	bool has_ksm;		/* the kernel has KSM */
 	uint64_t ksm_saved;	/* bytes: its share of KSM's saving */
@@ -50,6 +51,7 @@ enum {
 	MT_TOP_COL_FAULTS,
 	MT_TOP_COL_STALLS,
 	MT_TOP_COL_STALL_MS,
+	MT_TOP_COL_COMPACT_MS,
 	MT_TOP_COL_OOM,
 	MT_TOP_COL_KSM,
 	MT_TOP_COL_WSS,

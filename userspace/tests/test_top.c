@@ -34,7 +34,7 @@ static const struct mt_cgroup prev[] = {
 	ROW(3, NULL, 50, 0, 0, 0, 0, 0, 3, 0, 0),
 };
 
-static const struct mt_cgroup cur[] = {
+static struct mt_cgroup cur[] = {
 	ROW(2, "/db", 1200, 0, 6, 8000000, 3, 5000000, 3, 10, 8192),
 	ROW(1, "/", 300, 10, 0, 0, 0, 0, 0, 0, 4096),
 	ROW(4, "/db/child", 20, 0, 0, 0, 0, 0, 0, 256, 1 << 20),
@@ -52,6 +52,8 @@ static const struct mt_ksm_savings ksm = {
 
 static void rows(struct mt_top_row *r, bool wss)
 {
+	/* /db compacted 3 ms (since the earlier dump, which has none) */
+	cur[0].counters[MT_CTR_COMPACT_STALL_NS] = 3000000;
 	mt_top_rows(r, prev, NROWS(prev), cur, NROWS(cur), 2, &ksm, wss);
 }
 
@@ -67,6 +69,7 @@ static void top_rates(void)
 	CHECK_NEAR(r[0].faults, 100);
 	CHECK_NEAR(r[0].stalls, 3);		/* (4 + 2) / 2 */
 	CHECK_NEAR(r[0].stall_ms, 4);		/* (4 + 4) ms / 2 */
+	CHECK_NEAR(r[0].compact_ms, 1.5);	/* 3 ms / 2 */
 	CHECK_U64(r[0].oom, 3);
 	CHECK_U64(r[0].oom_new, 2);
 	CHECK(r[0].has_ksm);
@@ -240,11 +243,11 @@ static void top_psi(void)
 
 static const char golden[] =
 "time 2026-11-22T06:00:00.000+01:00  interval 2.00s  sort oom  cgroups 4\n"
-"PATH       FAULTS/s  STALLS/s  STALL-ms/s  OOM  KSM-SAVED     WSS  PSI-SOME  PSI-FULL\n"
-"/db           100.0       3.0         4.0  3+2    30.0 kB  8.2 kB         -         -\n"
-"/web            0.0       0.0         0.0    3     3.0 kB     0 B      0.50      2.00\n"
-"/             100.0       0.0         0.0    0        0 B  4.1 kB      5.50      1.00\n"
-"/db/child      10.0       0.0         0.0    0   768.0 kB  1.0 MB      7.00         -\n";
+"PATH       FAULTS/s  STALLS/s  STALL-ms/s  COMPACT-ms/s  OOM  KSM-SAVED     WSS  PSI-SOME  PSI-FULL\n"
+"/db           100.0       3.0         4.0           1.5  3+2    30.0 kB  8.2 kB         -         -\n"
+"/web            0.0       0.0         0.0           0.0    3     3.0 kB     0 B      0.50      2.00\n"
+"/             100.0       0.0         0.0           0.0    0        0 B  4.1 kB      5.50      1.00\n"
+"/db/child      10.0       0.0         0.0           0.0    0   768.0 kB  1.0 MB      7.00         -\n";
 
 static void top_batch_text(void)
 {
@@ -295,12 +298,13 @@ static void top_batch_json(void)
 	CHECK_STR(s, "{\"time\":\"T\",\"interval_s\":2.00,\"sort\":\"faults\","
 		  "\"cgroups\":[{\"path\":\"/db\",\"id\":2,"
 		  "\"faults_per_s\":100.00,\"stalls_per_s\":3.00,"
-		  "\"stall_ms_per_s\":4.00,\"oom_kills\":3,\"oom_kills_new\":2,"
+		  "\"stall_ms_per_s\":4.00,\"compact_ms_per_s\":1.50,"
+		  "\"oom_kills\":3,\"oom_kills_new\":2,"
 		  "\"ksm_saved_bytes\":30000,\"wss_bytes\":8192,"
 		  "\"psi_some_avg10\":null,\"psi_full_avg10\":null},"
 		  "{\"path\":\"/db/child\",\"id\":4,\"faults_per_s\":10.00,"
 		  "\"stalls_per_s\":0.00,\"stall_ms_per_s\":0.00,"
-		  "\"oom_kills\":0,\"oom_kills_new\":0,"
+		  "\"compact_ms_per_s\":0.00,\"oom_kills\":0,\"oom_kills_new\":0,"
 		  "\"ksm_saved_bytes\":768000,\"wss_bytes\":1048576,"
 		  "\"psi_some_avg10\":7.00,\"psi_full_avg10\":null}]}");
 	json_object_put(o);
