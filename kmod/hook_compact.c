@@ -13,11 +13,14 @@
  * task in direct compaction or one that asked for compaction (a write to
  * compact_memory or a node's compact file); kcompactd (proactive and
  * on-demand compaction) and other kernel threads count in the node row of
- * their CPU, without histogram.  The pages a run migrated come in
- * mm_compaction_migratepages, per batch, in the same task.
+ * their CPU, without histogram.  A task's run at or over the stall
+ * threshold is a reclaim-stall event of kind compact (reclaimed 0).  The
+ * pages a run migrated come in mm_compaction_migratepages, per batch, in
+ * the same task.
  *
  * No probe here may sleep or allocate, nor lock but to queue a work
- * (mt_count_stall()); memtally.h says what context probes run in.
+ * (mt_count_stall(), mt_event_stall()); memtally.h says what context
+ * probes run in.
  */
 #include <linux/sched.h>
 #include <linux/topology.h>
@@ -61,6 +64,7 @@ static void mt_probe_compact_end(void *data, struct compact_control *cc,
 		return;
 	}
 	mt_count_stall(MEMTALLY_RECLAIM_KIND_COMPACT, ns, 0);
+	mt_event_stall(MEMTALLY_RECLAIM_KIND_COMPACT, ns, 0);
 }
 
 MT_PROBE_CHECK(mm_compaction_end, mt_probe_compact_end);
