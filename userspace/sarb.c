@@ -13,7 +13,11 @@
  * summed, so anon/file and kswapd/direct: twice on 6.x) is not.  Here
  * pgscanc/s is the cgroup reclaim (the rest of pgscan_anon + pgscan_file),
  * pgsteal/s every reclaimer's pages once (pgsteal_anon + pgsteal_file),
- * and %vmeff their ratio.
+ * and %vmeff their ratio.  Linux 7.x made pgscan_* and pgsteal_* node
+ * statistics that count every reclaim, cgroup reclaim in pgscan_direct
+ * (and memory.reclaim in pgscan_proactive): there /proc/vmstat lists them
+ * among the node statistics, before pgpgin, the first event; pgscand/s
+ * then has the cgroup reclaim and pgscanc/s cannot be told (-).
  *
  * A cgroup's memory.stat counts its pages every reclaim scanned, by who
  * scanned them: pgscan_kswapd, and pgscan_direct for a task's reclaim,
@@ -41,6 +45,18 @@ const struct mt_col mt_sarb_cols[MT_NR_SB] = {
 	[MT_SB_PGSTEAL]	= { "pgsteal/s", "pgsteal_per_s", 2 },
 	[MT_SB_VMEFF]	= { "%vmeff", "vmeff_pct", 2 },
 };
+
+/* Where the line of @key starts in @text; NULL if none */
+static const char *line_of(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	const char *p;
+
+	for (p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ')
+			return p;
+	return NULL;
+}
 
 /* @key's value in @text, or 0 (a counter this kernel does not have) */
 static uint64_t kv0(const char *text, const char *key)
@@ -75,6 +91,8 @@ void mt_sarb_parse(struct mt_sarb_sample *s, const char *vmstat)
 		!mt_kv_get(vmstat, "pgsteal_file", &sfile);
 	if (!s->ok)
 		return;
+	s->scan_all = line_of(vmstat, "pgscan_kswapd") <
+		      line_of(vmstat, "pgpgin");
 	s->scan_direct += kv0(vmstat, "pgscan_khugepaged") +
 			  kv0(vmstat, "pgscan_proactive");
 	s->scan = anon + file;
@@ -140,4 +158,6 @@ void mt_sarb_calc(double *v, const struct mt_sarb_sample *prev,
 	if (cur->cgroup)
 		v[MT_SB_PGPGIN] = v[MT_SB_PGPGOUT] = v[MT_SB_PGFREE] =
 			v[MT_SB_PGSCANC] = NAN;
+	if (prev->scan_all || cur->scan_all)
+		v[MT_SB_PGSCANC] = NAN;
 }

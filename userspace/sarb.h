@@ -34,6 +34,7 @@ extern const struct mt_col mt_sarb_cols[MT_NR_SB];
 struct mt_sarb_sample {
 	bool ok;		/* every one was there */
 	bool cgroup;		/* memory.stat: no pgpgin, pgpgout, pgfree */
+	bool scan_all;		/* kswapd/direct count cgroup reclaim too */
 	uint64_t pgpgin, pgpgout, pgfault, pgmajfault, pgfree;
 	uint64_t scan_kswapd, scan_direct;	/* direct: + khugepaged, proactive */
 	uint64_t scan, steal;	/* every reclaimer */

@@ -171,6 +171,40 @@ static void sarb_cgroup_61(void)
 	CHECK(!b.ok);
 }
 
+/*
+ * Linux 7.x: pgscan_* are node statistics, listed before pgpgin, and count
+ * cgroup reclaim too (here all 100 pages scanned are the direct/cgroup
+ * reclaim's): pgscand has them, pgscanc cannot be told
+ */
+static void sarb_scan_all(void)
+{
+	static const char a[] =
+		"nr_free_pages 1\npgsteal_kswapd 0\npgsteal_direct 0\n"
+		"pgscan_kswapd 0\npgscan_direct 0\npgscan_anon 0\n"
+		"pgscan_file 0\npgsteal_anon 0\npgsteal_file 0\n"
+		"nr_dirty_threshold 9\npgpgin 0\npgpgout 0\npgfault 0\n"
+		"pgmajfault 0\npgfree 0\n";
+	static const char b[] =
+		"nr_free_pages 1\npgsteal_kswapd 0\npgsteal_direct 50\n"
+		"pgscan_kswapd 0\npgscan_direct 100\npgscan_anon 100\n"
+		"pgscan_file 0\npgsteal_anon 50\npgsteal_file 0\n"
+		"nr_dirty_threshold 9\npgpgin 0\npgpgout 0\npgfault 0\n"
+		"pgmajfault 0\npgfree 0\n";
+	struct mt_sarb_sample sa, sb;
+	double v[MT_NR_SB];
+
+	mt_sarb_parse(&sa, a);
+	mt_sarb_parse(&sb, b);
+	CHECK(sa.ok && sa.scan_all && sb.scan_all);
+	mt_sarb_calc(v, &sa, &sb, 1);
+	NEAR(v[MT_SB_PGSCAND], 100);
+	CHECK(isnan(v[MT_SB_PGSCANC]));
+	NEAR(v[MT_SB_PGSTEAL], 50);
+	NEAR(v[MT_SB_VMEFF], 50);
+	mt_sarb_parse(&sa, v61a);	/* 6.x: events after pgpgin */
+	CHECK(!sa.scan_all);
+}
+
 /* A /proc/vmstat without a counter, or none: every column unknown */
 static void sarb_missing(void)
 {
@@ -194,5 +228,6 @@ void test_sarb(void)
 	RUN(sarb_612);
 	RUN(sarb_cgroup_61);
 	RUN(sarb_split);
+	RUN(sarb_scan_all);
 	RUN(sarb_missing);
 }
