@@ -31,7 +31,7 @@
 #define CEND	TRACE "/events/compaction/mm_compaction_end"
 #define CEND_HIST	"hist:keys=common_pid"
 #define CMIG	TRACE "/events/compaction/mm_compaction_migratepages"
-#define CMIG_HIST	"hist:keys=common_pid:vals=nr_succeeded"
+#define CMIG_HIST	"hist:keys=common_pid:vals=nr_migrated"
 
 FIXTURE(mg) {
 	struct mt_nl nl;
@@ -163,7 +163,8 @@ static int hist_pid(const char *event, pid_t pid, const char *val,
  * writer's cgroup migrated what tracefs saw that pid migrate (a histogram
  * trigger summing the event's succeeded and failed by pid), and something;
  * its compaction stalls are the zone compaction runs tracefs saw end in
- * that pid, with the pages their batches migrated, and took some time.
+ * that pid, with the pages their batches migrated (the event's nr_migrated),
+ * and took some time.
  */
 TEST_F(mg, compaction_by_writer_as_tracefs)
 {
@@ -211,7 +212,7 @@ TEST_F(mg, compaction_by_writer_as_tracefs)
 		TH_LOG("tracefs saw no migrate_pages() of pid %d", pid);
 	ASSERT_EQ(0, hist_pid(CEND, pid, NULL, &runs, &unused))
 		TH_LOG("tracefs saw no compaction end in pid %d", pid);
-	hist_pid(CMIG, pid, "nr_succeeded:", &unused, &moved);
+	hist_pid(CMIG, pid, "nr_migrated:", &unused, &moved);
 	file_write(EVENT "/trigger", "!" HIST);
 	file_write(CEND "/trigger", "!" CEND_HIST);
 	file_write(CMIG "/trigger", "!" CMIG_HIST);
