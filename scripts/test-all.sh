@@ -192,7 +192,7 @@ step cli-help-completion-man scripts/check-cli.sh
 cli_bites() {
 	local t out rc
 	t=$(mktemp) || return
-	sed 's/ --all --recursive / --all /' userspace/memtally.bash-completion > "$t"
+	sed 's/ --memstat --recursive / --memstat /' userspace/memtally.bash-completion > "$t"
 	out=$(MT_COMPLETION=$t scripts/check-cli.sh 2>&1)
 	rc=$?
 	rm -f "$t"
