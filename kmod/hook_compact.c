@@ -23,7 +23,6 @@
  * probes run in.
  */
 #include <linux/sched.h>
-#include <linux/topology.h>
 
 #include "memtally.h"
 #include "compat.h"
@@ -58,9 +57,9 @@ static void mt_probe_compact_end(void *data, struct compact_control *cc,
 
 	if (!mt_pair_end(MT_PAIR_COMPACT, &ns))
 		return;
-	if (current->flags & PF_KTHREAD) {
-		mt_count_node(MT_COMPACT_STALLS, 1, numa_node_id());
-		mt_count_node(MT_COMPACT_STALL_NS, ns, numa_node_id());
+	if (current->flags & PF_KTHREAD) {	/* its node's row, no histogram */
+		mt_count_worker(MT_COMPACT_STALLS, 1);
+		mt_count_worker(MT_COMPACT_STALL_NS, ns);
 		return;
 	}
 	mt_count_stall(MEMTALLY_RECLAIM_KIND_COMPACT, ns, 0);
@@ -77,13 +76,7 @@ MT_PROBE_CHECK(mm_compaction_end, mt_probe_compact_end);
 static void mt_probe_compact_migratepages(void *data,
 					  MT_COMPACT_MIGRATEPAGES_ARGS)
 {
-	if (!nr_succeeded)
-		return;
-	if (current->flags & PF_KTHREAD)
-		mt_count_node(MT_COMPACT_MIGRATED, nr_succeeded,
-			      numa_node_id());
-	else
-		mt_count_current(MT_COMPACT_MIGRATED, nr_succeeded);
+	mt_count_worker(MT_COMPACT_MIGRATED, nr_succeeded);
 }
 
 MT_PROBE_CHECK(mm_compaction_migratepages, mt_probe_compact_migratepages);

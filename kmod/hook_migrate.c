@@ -17,22 +17,10 @@
  */
 #include <linux/migrate.h>
 #include <linux/sched.h>
-#include <linux/topology.h>
 #include <trace/events/migrate.h>
 
 #include "memtally.h"
 #include "compat.h"
-
-/* Count @n for the current task's cgroup, or a kernel thread's node */
-static void mt_migrate_count(enum mt_counter c, unsigned long n)
-{
-	if (!n)
-		return;
-	if (current->flags & PF_KTHREAD)
-		mt_count_node(c, n, numa_node_id());
-	else
-		mt_count_current(c, n);
-}
 
 /*
  * A migrate_pages() call ended: @succeeded and @failed base pages, THPs
@@ -44,15 +32,15 @@ static void mt_migrate_count(enum mt_counter c, unsigned long n)
  * Context: migrate_pages(), process context (it sleeps: folio locks,
  * cond_resched()), any task or kernel thread; the tracepoint calls the
  * probe with preemption off on 6.x, preemptible on 7.x.  Counting is a
- * lockless lookup and atomic adds (mt_count_task(), mt_count_node()).
+ * lockless lookup and atomic adds (mt_count_worker()).
  */
 static void mt_probe_migrate_pages(void *data, MT_MIGRATE_PAGES_ARGS)
 {
-	mt_migrate_count(MT_MIGRATED, succeeded);
-	mt_migrate_count(MT_MIGRATE_FAILED, failed);
-	mt_migrate_count(MT_THP_MIGRATED, thp_succeeded);
-	mt_migrate_count(MT_THP_MIGRATE_FAILED, thp_failed);
-	mt_migrate_count(MT_THP_SPLIT, thp_split);
+	mt_count_worker(MT_MIGRATED, succeeded);
+	mt_count_worker(MT_MIGRATE_FAILED, failed);
+	mt_count_worker(MT_THP_MIGRATED, thp_succeeded);
+	mt_count_worker(MT_THP_MIGRATE_FAILED, thp_failed);
+	mt_count_worker(MT_THP_SPLIT, thp_split);
 }
 
 MT_PROBE_CHECK(mm_migrate_pages, mt_probe_migrate_pages);

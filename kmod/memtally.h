@@ -13,6 +13,7 @@
 #include <linux/compiler.h>
 #include <linux/build_bug.h>
 #include <linux/sched.h>
+#include <linux/topology.h>
 #include <linux/memtally.h>
 
 struct tracepoint;
@@ -171,6 +172,21 @@ void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed);
 static inline void mt_count_current(enum mt_counter c, u64 n)
 {
 	mt_count_task(current, c, n);
+}
+
+/*
+ * Count @n (if any) for whoever does the work: the current task's cgroup,
+ * or for a kernel thread (kcompactd, khugepaged, kdamond, a kworker) the
+ * row of the node whose CPU it runs on
+ */
+static inline void mt_count_worker(enum mt_counter c, u64 n)
+{
+	if (!n)
+		return;
+	if (current->flags & PF_KTHREAD)
+		mt_count_node(c, n, numa_node_id());
+	else
+		mt_count_current(c, n);
 }
 
 bool mt_store_find(u64 *id, struct mt_snapshot *snap);
