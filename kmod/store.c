@@ -11,7 +11,7 @@
  * per event, are atomic64_t shared by all CPUs, which keeps an entry near
  * 400 bytes plus 16 bytes per CPU (the fault counters) and a bit per CPU
  * that something of it changed, for dumps of what changed (see
- * mt_scan_gen).  The stall histograms (640 bytes) come with a cgroup's
+ * mt_scan_gen).  The stall histograms (800 bytes) come with a cgroup's
  * first stall (mt_hist_get()): most cgroups never stall.
  *
  * Entries are created and retired only by mt_store_sync(), in process
