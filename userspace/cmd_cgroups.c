@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgpath.h"
 #include "cli.h"
 #include "cmds.h"
 #include "memstat.h"
@@ -181,29 +182,27 @@ static struct mt_memstat *memstat_read(const char *root, struct mt_cgroup *v,
 	return ms;
 }
 
-static int ms_key_of;	/* the key memstat_cmp() compares */
-
-/* Descending; a row without the key last; then as they were (stable) */
-static int memstat_cmp(const void *a, const void *b)
+/*
+ * Descending by memory.stat key *@arg, a row without it last; ties by
+ * path, then id, as every sort of cgroups
+ */
+static int memstat_cmp(const void *a, const void *b, void *arg)
 {
 	const struct mt_cgroup *x = a, *y = b;
-	uint32_t bit = 1u << ms_key_of;
+	int key = *(const int *)arg;
+	uint32_t bit = 1u << key;
 	bool hx = x->ms->ok && x->ms->has & bit;
 	bool hy = y->ms->ok && y->ms->has & bit;
-	uint64_t vx = hx ? x->ms->v[ms_key_of] : 0;
-	uint64_t vy = hy ? y->ms->v[ms_key_of] : 0;
+	uint64_t vx = hx ? x->ms->v[key] : 0;
+	uint64_t vy = hy ? y->ms->v[key] : 0;
 
 	if (hx != hy)
 		return hy - hx;
 	if (vx != vy)
 		return vx < vy ? 1 : -1;
-	return (x > y) - (x < y);
-}
-
-static void memstat_sort(struct mt_cgroup *v, size_t n, int key)
-{
-	ms_key_of = key;
-	qsort(v, n, sizeof(*v), memstat_cmp);
+	if (mt_path_cmp(x->path, y->path))
+		return mt_path_cmp(x->path, y->path);
+	return (x->id > y->id) - (x->id < y->id);
 }
 
 static int cgroups_show(const struct cgroups_opts *o, const char *root,
@@ -266,8 +265,11 @@ static int cgroups_show(const struct cgroups_opts *o, const char *root,
 			err = -1;
 			goto out;
 		}
-		if (o->ms_sort)
-			memstat_sort(l->v, n, o->ms_sort - 1);
+		if (o->ms_sort) {
+			int key = o->ms_sort - 1;
+
+			qsort_r(l->v, n, sizeof(*l->v), memstat_cmp, &key);
+		}
 	}
 	err = o->json ? mt_cgroups_json_write(stdout, l->v, n) :
 			mt_cgroups_print(stdout, l->v, n, o->all);
