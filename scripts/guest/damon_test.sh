@@ -98,10 +98,11 @@ until_current() {
 # the other so that their pages are not interleaved in physical memory
 # finer than DAMON's regions can tell apart
 [ -w /proc/sys/vm/compact_memory ] && echo 1 > /proc/sys/vm/compact_memory
-sh -c "echo \$\$ > $cg/dv_hot/cgroup.procs && exec /tests/mt_touch 16384 120 loop" &
+# both run until killed below (a slow guest may need minutes to get there)
+sh -c "echo \$\$ > $cg/dv_hot/cgroup.procs && exec /tests/mt_touch 16384 3600 loop" &
 hot_pid=$!
 until_current dv_hot $((64 * MIB))
-sh -c "echo \$\$ > $cg/dv_cold/cgroup.procs && exec /tests/mt_touch 65536 120" &
+sh -c "echo \$\$ > $cg/dv_cold/cgroup.procs && exec /tests/mt_touch 65536 3600" &
 cold_pid=$!
 until_current dv_cold $((256 * MIB))
 # json_u64 <key> <json>: the first value of "key"
@@ -124,7 +125,9 @@ while :; do
 		break
 	fi
 	if [ $waited -ge 75 ]; then
-		nok "hotcold --by-cgroup: /dv_hot ~64 MiB hot, /dv_cold ~256 MiB cold" "hot=$hot cold=$cold after ${waited} s" "$out"
+		nok "hotcold --by-cgroup: /dv_hot ~64 MiB hot, /dv_cold ~256 MiB cold" "hot=$hot cold=$cold after ${waited} s" \
+			"workloads running: $(kill -0 $hot_pid 2>/dev/null && echo hot) $(kill -0 $cold_pid 2>/dev/null && echo cold)" \
+			"memory.current: hot $(cat $cg/dv_hot/memory.current) cold $(cat $cg/dv_cold/memory.current)" "$out"
 		break
 	fi
 done
