@@ -12,7 +12,7 @@ set -euo pipefail
 
 pkgs=(
 	gcc make libc6-dev pkg-config cpio gzip xz-utils
-	libnl-3-dev libnl-genl-3-dev libjson-c-dev libcairo2-dev libncurses-dev
+	libnl-3-dev libnl-genl-3-dev libjson-c-dev libcairo2-dev libncurses-dev libgsl-dev
 	qemu-system-x86 busybox-static
 	dkms kmod sparse pahole libelf-dev
 	# building the debug kernel from Debian's linux-source

@@ -204,6 +204,26 @@ struct top_opts {
 int top_parse(int argc, char **argv, struct top_opts *o);
 int cmd_top(int argc, char **argv, bool json);
 
+#define MT_STAT_MAX_SET	16	/* stat --set, times */
+
+struct stat_opts {
+	bool json;
+	bool help;
+	bool verbose;		/* a column per run */
+	bool all;		/* metrics 0 in every run too */
+	bool drop_caches, compact, ksm_off;	/* before each run */
+	bool compare;		/* argv: files of -o to compare */
+	uint64_t repeat, warmup;	/* runs counted; left out first */
+	const char *parent;	/* the runs' cgroups' parent; NULL: default */
+	const char *output;	/* -o: the JSON saved here */
+	char *set[MT_STAT_MAX_SET];	/* FILE=VALUE */
+	size_t nset;
+	char **argv;		/* the command; with compare, the files */
+};
+
+int stat_parse(int argc, char **argv, struct stat_opts *o);
+int cmd_stat(int argc, char **argv, bool json);
+
 int cmd_report(int argc, char **argv, bool json);
 
 #endif

@@ -36,6 +36,7 @@ static const struct mt_cmd {
 	{ "snapshot", cmd_snapshot, "every number and file a report needs, saved" },
 	{ "diff",    cmd_diff,    "what changed between two snapshots" },
 	{ "report",  cmd_report,  "memory analysis and recommendations" },
+	{ "stat",    cmd_stat,    "run a command N times in its own cgroup, like perf stat -r" },
 	{ "smem",    cmd_smem,    "PSS, USS, RSS and swap per process, user, cgroup, mapping" },
 };
 

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..68"
+echo "1..75"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -655,6 +655,96 @@ echo 2 > $ksm/run
 echo 0 > $ksm/run
 rmdir $cg/kt
 
+# memtally stat: runs of a known workload, each in a cgroup of its own.
+# st_values <source> <name> <file>: a metric's values, one per run
+st_values() { tr '{' '\n' < "$3" | grep "^\"source\":\"$1\",\"name\":\"$2\"," |
+	sed -n 's/.*"values":\[\([^]]*\)\].*/\1/p' | tr ',' ' '; }
+# st_within <lo> <hi> <values...>: every value an integer from lo to hi
+st_within() { lo=$1 hi=$2; shift 2; [ $# -gt 0 ] || return 1
+	for v; do case $v in ''|*[!0-9]*) return 1 ;; esac
+		[ "$v" -ge "$lo" ] && [ "$v" -le "$hi" ] || return 1; done; }
+# st_left: cgroups memtally stat left behind (none: it removes them)
+st_left() { ls -d $cg/memtally-stat $cg/memtally-stat/run-* 2> /dev/null; }
+# 32768 fresh pages a run: 32768 faults and what exec of a static binary
+# faults in (< 200), within 1 %; memory.stat's pgfault counts the same
+out=$(memtally stat -r 5 -o /tmp/st.json -- /tests/mt_touch 32768 2>&1); rc=$?
+mod=$(st_values memtally faults_user /tmp/st.json)
+pgf=$(st_values memory.stat pgfault /tmp/st.json)
+if [ $rc -eq 0 ] && st_within 32768 33095 $mod && st_within 32768 33095 $pgf &&
+   [ "$(echo $mod | wc -w)" = 5 ] && [ -z "$(st_left)" ] &&
+   echo "$out" | grep -q '^memtally stat: 5 runs of ./tests/mt_touch 32768.$' &&
+   echo "$out" | grep -Eq '^memtally +faults_user +[0-9]+ '; then
+	ok "stat -r 5 of 32768 touched pages: faults_user $mod, pgfault $pgf; cgroups removed"
+else
+	nok "stat -r 5 of 32768 touched pages: faults_user and pgfault within 1 % in each run; cgroups removed" \
+		"rc=$rc faults_user: $mod pgfault: $pgf left: $(st_left)" "$out" "$(head -c 2000 /tmp/st.json)"
+fi
+# the same beside a cgroup that faults all the time
+mkdir -p $cg/stnb
+sh -c "echo \$\$ > $cg/stnb/cgroup.procs && while :; do /tests/mt_touch 4096; done" &
+nb=$!
+sleep 1
+nb0=$(sed -n 's/^pgfault //p' $cg/stnb/memory.stat)
+out=$(memtally stat -r 3 -j -- /tests/mt_touch 32768 2>&1 > /tmp/st2.json); rc=$?
+nb1=$(sed -n 's/^pgfault //p' $cg/stnb/memory.stat)
+kill $nb
+echo 1 > $cg/stnb/cgroup.kill
+wait $nb 2> /dev/null
+mod=$(st_values memtally faults_user /tmp/st2.json)
+if [ $rc -eq 0 ] && st_within 32768 33095 $mod && [ $((nb1 - nb0)) -gt 32768 ]; then
+	ok "stat -r 3 beside a neighbour that faulted $((nb1 - nb0)) pages: faults_user $mod"
+else
+	nok "stat -r 3 beside a faulting neighbour: faults_user within 1 % of 32768" \
+		"rc=$rc faults_user: $mod neighbour: $nb0 -> $nb1" "$out" "$(head -c 2000 /tmp/st2.json)"
+fi
+rmdir $cg/stnb 2> /dev/null
+# half the pages: --compare of the two files says faults_user fell by half,
+# significantly (Welch's t-test)
+memtally stat -r 3 -o /tmp/st5.json -- /tests/mt_touch 16384 > /dev/null 2>&1
+out=$(memtally stat --compare /tmp/st2.json /tmp/st5.json 2>&1); rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -Eq '^memtally +faults_user +3[0-9]{4} +16[0-9]{3} +-4[89]\.[0-9]{2}% +\*0\.0[0-9]{2}$'; then
+	ok "stat --compare of 32768 and 16384 touched pages: faults_user -50 %, significant"
+else
+	nok "stat --compare of 32768 and 16384 touched pages: faults_user -50 %, significant" "rc=$rc" "$out"
+fi
+# 64 MiB under memory.max 16M without swap: one OOM kill a run
+out=$(memtally stat -r 2 -s memory.max=16M -s memory.swap.max=0 -j -- /tests/mt_touch 16384 2>&1 > /tmp/st3.json); rc=$?
+ev=$(st_values memory.events oom_kill /tmp/st3.json)
+mk=$(st_values memtally oom_kills /tmp/st3.json)
+if [ $rc -eq 0 ] && [ "$ev" = "1 1" ] && [ "$mk" = "1 1" ] &&
+   grep -q '"runs":\[{"exit_code":null,"signal":9},{"exit_code":null,"signal":9}\]' /tmp/st3.json &&
+   [ -z "$(st_left)" ]; then
+	ok "stat -r 2 past memory.max: memory.events oom_kill $ev, memtally oom_kills $mk, SIGKILL in each run"
+else
+	nok "stat -r 2 past memory.max: one OOM kill a run" "rc=$rc oom_kill: $ev oom_kills: $mk left: $(st_left)" \
+		"$out" "$(head -c 2000 /tmp/st3.json)"
+fi
+out=$(memtally stat /nonexistent 2>&1); rc=$?
+if [ "$rc $out" = "1 memtally: cannot run /nonexistent: No such file or directory" ] && [ -z "$(st_left)" ]; then
+	ok "stat of a command that does not exist: one line, no cgroup left"
+else
+	nok "stat of a command that does not exist: one line, no cgroup left" "rc=$rc left: $(st_left)" "$out"
+fi
+out=$(su -s /bin/sh -c 'memtally stat true' nobody 2>&1); rc=$?
+if [ $rc -eq 1 ] && [ "$(echo "$out" | wc -l)" = 1 ] &&
+   case $out in "memtally: cannot make the cgroup /memtally-stat: Permission denied"*"as root"*) true ;; *) false ;; esac; then
+	ok "stat as non-root: one line"
+else
+	nok "stat as non-root: one line" "rc=$rc" "$out"
+fi
+# SIGTERM (a shell's background job ignores SIGINT) ends it as Ctrl-C does
+memtally stat -r 50 -- sleep 1 > /tmp/st4.out 2>&1 &
+st=$!
+sleep 3.5
+kill -TERM $st
+wait $st; rc=$?
+if [ $rc -eq 1 ] && grep -Eq '^interrupted: [1-4] of 50 runs done$' /tmp/st4.out &&
+   grep -Eq '^run +wall_s +1\.' /tmp/st4.out && [ -z "$(st_left)" ]; then
+	ok "stat interrupted: the runs done, no cgroup left"
+else
+	nok "stat interrupted: the runs done, no cgroup left" "rc=$rc left: $(st_left)" "$(cat /tmp/st4.out)"
+fi
+
 # snapshots around a known workload: 2000 fresh pages in a new cgroup
 sa=$(memtally snapshot -o /tmp/a.json 2>&1); ra=$?
 mkdir -p $cg/tt2
@@ -732,6 +822,8 @@ json_out smem-system smem -b system --json
 json_out export export --prometheus /tmp/j.prom --json
 json_out snapshot snapshot -o -
 json_out diff diff /tmp/a.json /tmp/b.json --json
+json_out stat stat -r 2 -j -- /tests/mt_touch 1000
+json_out stat_compare stat --compare --json /tmp/st2.json /tmp/st5.json
 # what it shipped: /tt2 (in b.json only) from 0 by its 2000 touched pages
 row=$(tr '{}' '\n\n' < /tmp/json-diff.json | grep '^"path":"/tt2","id":[0-9]*,"counter":"faults_user",')
 delta=$(echo "$row" | sed -n 's/.*"delta":\([0-9-]*\).*/\1/p')

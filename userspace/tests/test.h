@@ -96,6 +96,7 @@ void test_top(void);
 void test_report(void);
 void test_vmstat(void);
 void test_sarb(void);
+void test_stat(void);
 void test_golden(void);
 void test_smem(void);
 

@@ -62,6 +62,7 @@ int main(int argc, char **argv)
 	test_report();
 	test_vmstat();
 	test_sarb();
+	test_stat();
 	test_smem();
 	test_golden();
 	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
