@@ -807,9 +807,8 @@ static int compare(const struct stat_opts *o)
 	}
 	if (o->json) {
 		j = mt_cmp_json(f, n, o->all);
-		if (j && !mt_json_print(stdout, j))
+		if (j && !mt_json_print(stdout, j))	/* it puts j */
 			ret = MT_EXIT_OK;
-		json_object_put(j);
 	} else if (!mt_cmp_print(stdout, f, n, o->all)) {
 		ret = MT_EXIT_OK;
 	}
@@ -883,7 +882,7 @@ int cmd_stat(int argc, char **argv, bool json)
 	if (o.output && mt_write_atomic(o.output, json_write, j))
 		goto out;
 	if (o.json) {
-		if (mt_json_print(stdout, j))
+		if (mt_json_write(stdout, j))
 			goto out;
 	} else {
 		mt_stat_print(stdout, &st, o.all, o.verbose);

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_statistics_double.h>
 #include <json.h>
@@ -68,10 +69,14 @@ int mt_cmp_load(struct mt_cmp_file *f, const char *path)
 	struct json_object *m;
 
 	f->path = path;
+	if (access(path, R_OK)) {
+		mt_err("%s: %s", path, strerror(errno));
+		return -1;
+	}
 	f->doc = json_object_from_file(path);
 	if (!f->doc) {
-		mt_err("%s: %s", path, json_util_get_last_err() ?
-		       json_util_get_last_err() : "cannot read it");
+		mt_err("%s: not a file of memtally stat -o (no JSON, or cut short)",
+		       path);
 		return -1;
 	}
 	m = json_object_object_get(f->doc, "metrics");
