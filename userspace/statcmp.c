@@ -372,14 +372,24 @@ int mt_cmp_print(FILE *out, const struct mt_cmp_file *f, size_t n, bool all)
 		struct json_object *cmd = json_object_object_get(f[i].doc, "command");
 		size_t k;
 
-		fprintf(out, "  %c  %s: %s, %zu runs of '", letter(i), f[i].path,
-			str(sy, "kernel"),
+		struct json_object *mg = json_object_object_get(sy, "mglru");
+		char mem[32], swap[32];
+
+		mt_bytes(mem, sizeof(mem), json_object_get_uint64(
+			json_object_object_get(sy, "mem_total")));
+		mt_bytes(swap, sizeof(swap), json_object_get_uint64(
+			json_object_object_get(sy, "swap_total")));
+		fprintf(out, "  %c  %s: %zu runs of '", letter(i), f[i].path,
 			json_object_array_length(json_object_object_get(f[i].doc,
 									"runs")));
 		for (k = 0; k < json_object_array_length(cmd); k++)
 			fprintf(out, "%s%s", k ? " " : "",
 				json_object_get_string(json_object_array_get_idx(cmd, k)));
-		fputs("'\n", out);
+		fprintf(out, "'\n     %s, %d CPUs, %s memory, %s swap, THP %s, MGLRU %s\n",
+			str(sy, "kernel"),
+			json_object_get_int(json_object_object_get(sy, "cpus")),
+			mem, swap, *str(sy, "thp") ? str(sy, "thp") : "-",
+			!mg ? "-" : json_object_get_boolean(mg) ? "on" : "off");
 	}
 	for (i = 1; i < n; i++) {
 		warning_of(warn, sizeof(warn), f, i);

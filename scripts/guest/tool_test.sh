@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..75"
+echo "1..76"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -718,6 +718,21 @@ if [ $rc -eq 0 ] && [ "$ev" = "1 1" ] && [ "$mk" = "1 1" ] &&
 else
 	nok "stat -r 2 past memory.max: one OOM kill a run" "rc=$rc oom_kill: $ev oom_kills: $mk left: $(st_left)" \
 		"$out" "$(head -c 2000 /tmp/st3.json)"
+fi
+# 96 MiB through memory.max 32M into swap: the module's pgsteal is the
+# cgroup's memory.stat pgsteal in every run (reclaim_test's memcg_reclaim),
+# each run stalls, and the merged histogram holds every stall
+out=$(memtally stat -r 3 -s memory.max=32M -j -- /tests/mt_touch 24576 2>&1 > /tmp/st6.json); rc=$?
+mp=$(st_values memtally pgsteal /tmp/st6.json)
+ms=$(st_values memory.stat pgsteal /tmp/st6.json)
+stalls=$(st_values memtally memcg_stalls /tmp/st6.json)
+merged=$(tr '{' '\n' < /tmp/st6.json | grep '^"kind":"memcg",' | sed -n 's/.*"count":\([0-9]*\).*/\1/p')
+if [ $rc -eq 0 ] && [ -n "$mp" ] && [ "$mp" = "$ms" ] && st_within 16384 99999999 $ms &&
+   st_within 1 99999999 $stalls && [ "$merged" = "$(echo $stalls | tr ' ' '\n' | awk '{s += $1} END {print s}')" ]; then
+	ok "stat -r 3 past memory.max into swap: pgsteal $mp = memory.stat's, memcg stalls $stalls, $merged in the merged histogram"
+else
+	nok "stat -r 3 past memory.max into swap: pgsteal = memory.stat's, stalls in each run and in the histogram" \
+		"rc=$rc pgsteal: $mp memory.stat: $ms stalls: $stalls merged: $merged" "$out" "$(head -c 2000 /tmp/st6.json)"
 fi
 out=$(memtally stat /nonexistent 2>&1); rc=$?
 if [ "$rc $out" = "1 memtally: cannot run /nonexistent: No such file or directory" ] && [ -z "$(st_left)" ]; then
