@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..76"
+echo "1..77"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -837,7 +837,7 @@ json_out smem-system smem -b system --json
 json_out export export --prometheus /tmp/j.prom --json
 json_out snapshot snapshot -o -
 json_out diff diff /tmp/a.json /tmp/b.json --json
-json_out stat stat -r 2 -j -- /tests/mt_touch 1000
+json_out stat stat -r 2 --drop-caches --compact --ksm-off -j -- /tests/mt_touch 1000
 json_out stat_compare stat --compare --json /tmp/st2.json /tmp/st5.json
 # what it shipped: /tt2 (in b.json only) from 0 by its 2000 touched pages
 row=$(tr '{}' '\n\n' < /tmp/json-diff.json | grep '^"path":"/tt2","id":[0-9]*,"counter":"faults_user",')
@@ -908,7 +908,15 @@ rout=$(memtally report 2> /dev/null)
 rrc=$?
 vout=$(memtally vmstat 2> /tmp/vmstat.err)
 vrc=$?
+sout=$(memtally stat -r 2 -- /tests/mt_touch 1000 2> /tmp/stat.err)
+src=$?
 insmod /memtally.ko
+if [ $src -eq 0 ] && [ "$(cat /tmp/stat.err)" = "memtally: the memtally module is not loaded: no memtally metrics (load it with: modprobe memtally)" ] &&
+   echo "$sout" | grep -Eq '^memory.stat +pgfault +10[0-9]{2} ' && ! echo "$sout" | grep -Eq '^memtally +[a-z_]+ +[0-9]'; then
+	ok "stat without the module: the kernel's files, one line says why"
+else
+	nok "stat without the module: the kernel's files, one line says why" "rc=$src" "$(cat /tmp/stat.err)" "$sout"
+fi
 case "$rc $out" in
 "1 "*"not loaded"*) ok "module not loaded: one line with the fix" ;;
 *) nok "module not loaded: one line with the fix" "rc=$rc" "$out" ;;
