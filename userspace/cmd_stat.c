@@ -31,6 +31,7 @@
 
 #include "cli.h"
 #include "cmds.h"
+#include "damonnl.h"
 #include "nl.h"
 #include "procfiles.h"
 #include "stat.h"
@@ -52,7 +53,9 @@ static const char stat_usage[] =
 "  run              wall_s (wall time), user_s and system_s (CPU time of\n"
 "                   the cgroup, cpu.stat), peak (memory.peak)\n"
 "  memtally         the module's counters of the cgroup and of cgroups\n"
-"                   the command made below it (none without the module)\n"
+"                   the command made below it (none without the module);\n"
+"                   NAME_max: the highest of its KSM gauges (and DAMON's,\n"
+"                   while bound) in a sample a second as the command runs\n"
 "  memory.stat      the changes of its event counters (pgfault,\n"
 "                   pgmajfault, pgscan, workingset_refault_anon, ...)\n"
 "  memory.events    the changes of high, max, oom, oom_kill, ...\n"
@@ -210,6 +213,7 @@ struct ctx {
 	bool made_parent;	/* removed at the end */
 	struct mt_nl nl;
 	bool module;		/* nl is open and may read */
+	bool damon;		/* the module has a DAMON binding */
 	int sfd;		/* signalfd */
 	sigset_t sigs;		/* what the child unblocks */
 	char name[PATH_MAX];	/* the run's cgroup path, from root */
@@ -340,6 +344,7 @@ static int parent_ready(struct ctx *c)
 /* The module, if it is there and may be read; one line if not */
 static int module_open(struct ctx *c)
 {
+	struct mt_damon_info info = { 0 };
 	struct mt_status st = { 0 };
 	int err = mt_nl_connect(&c->nl, MEMTALLY_FAMILY_NAME);
 
@@ -364,6 +369,7 @@ static int module_open(struct ctx *c)
 	}
 	c->module = true;
 	mt_status_free(&st);
+	c->damon = !mt_nl_damon_get(&c->nl, &info) && info.b.bound;
 	return 0;
 }
 
@@ -488,6 +494,57 @@ static int sample_take(struct ctx *c, uint64_t id, bool first,
 				    sizeof(s->cpu));
 	s->has_module = c->module;
 	return c->module ? module_take(c, id, first, &s->mod) : 0;
+}
+
+/*
+ * The module's gauges of the run's cgroup (KSM, and DAMON's while bound)
+ * as the command runs, a sample a second: their highest, as metrics
+ * "NAME_max" (a run shorter than a second has none)
+ */
+struct gauges {
+	double max[MT_NR_CGROUP_COUNTERS];
+	bool seen;
+};
+
+static bool gauge_wanted(const struct ctx *c, size_t k)
+{
+	return mt_cgroup_counters[k].type == MT_GAUGE ||
+	       (c->damon && mt_cgroup_counters[k].type == MT_DAMON_GAUGE);
+}
+
+static void gauges_take(struct ctx *c, uint64_t id, struct gauges *g)
+{
+	struct mt_rows l = { 0 };
+	size_t k;
+
+	if (c->module && !mt_nl_cgroups(&c->nl, &id, &l) && l.nr) {
+		for (k = 0; k < MT_NR_CGROUP_COUNTERS; k++)
+			if (gauge_wanted(c, k) &&
+			    (!g->seen || l.v[0].counters[k] > g->max[k]))
+				g->max[k] = l.v[0].counters[k];
+		g->seen = true;
+	}
+	mt_rows_free(&l);
+}
+
+static int gauges_put(struct ctx *c, struct mt_stat *st,
+		      struct mt_stat_run *r, const struct gauges *g)
+{
+	char name[MT_STAT_NAME];
+	size_t k;
+	int err = 0;
+
+	for (k = 0; g->seen && !err && k < MT_NR_CGROUP_COUNTERS; k++) {
+		if (!gauge_wanted(c, k))
+			continue;
+		snprintf(name, sizeof(name), "%s_max", mt_cgroup_counters[k].json);
+		err = mt_stat_put(st, r, MT_SRC_MODULE, name,
+				  mt_cgroup_counters[k].type == MT_DAMON_GAUGE ?
+				  MT_UNIT_BYTES : MT_UNIT_COUNT, g->max[k]);
+	}
+	if (err)
+		mt_err("out of memory");
+	return err ? -1 : 0;
 }
 
 /* memory.stat's event counters: the rest are sizes */
@@ -718,9 +775,10 @@ static int run_one(struct ctx *c, struct mt_stat *st, unsigned int i,
 		   bool keep)
 {
 	static struct sample a, b;	/* 2 x 35 KiB: not on the stack */
+	struct gauges g = { .seen = false };
 	struct pollfd pf[2];
 	struct mt_stat_run *r;
-	int pidfd = -1, status, ret = -1;
+	int pidfd = -1, status, ret = -1, n;
 	uint64_t id, t0, t1;
 	bool stop = false;
 	pid_t pid;
@@ -735,8 +793,13 @@ static int run_one(struct ctx *c, struct mt_stat *st, unsigned int i,
 		goto out;
 	pf[0] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
 	pf[1] = (struct pollfd){ .fd = c->sfd, .events = POLLIN };
-	while (poll(pf, 2, -1) < 0 && errno == EINTR)
-		;
+	/* a second at a time, for the gauges */
+	while ((n = poll(pf, 2, 1000)) <= 0) {
+		if (n < 0 && errno != EINTR)
+			break;
+		if (!n)
+			gauges_take(c, id, &g);
+	}
 	if (pf[1].revents) {
 		/* the terminal sent SIGINT to the command too; maybe not */
 		stop = true;
@@ -765,7 +828,8 @@ static int run_one(struct ctx *c, struct mt_stat *st, unsigned int i,
 	}
 	r->code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	r->sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-	if (run_metrics(c, st, r, &a, &b, (t1 - t0) / 1e9))
+	if (run_metrics(c, st, r, &a, &b, (t1 - t0) / 1e9) ||
+	    gauges_put(c, st, r, &g))
 		ret = -1;
 out:
 	cgroup_remove(c);

@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..77"
+echo "1..78"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -733,6 +733,20 @@ if [ $rc -eq 0 ] && [ -n "$mp" ] && [ "$mp" = "$ms" ] && st_within 16384 9999999
 else
 	nok "stat -r 3 past memory.max into swap: pgsteal = memory.stat's, stalls in each run and in the histogram" \
 		"rc=$rc pgsteal: $mp memory.stat: $ms stalls: $stalls merged: $merged" "$out" "$(head -c 2000 /tmp/st6.json)"
+fi
+# a gauge while the command runs: 2048 identical pages that ksmd merges
+# in its 20 s (its ready line to /dev/null, the runs to a file)
+echo 10000 > $ksm/pages_to_scan
+echo 20 > $ksm/sleep_millisecs
+echo 1 > $ksm/run
+out=$(memtally stat -o /tmp/st7.json -- /tests/mt_merge 2048 same 20 2>&1 > /dev/null); rc=$?
+echo 2 > $ksm/run
+echo 0 > $ksm/run
+km=$(st_values memtally ksm_merging_pages_max /tmp/st7.json)
+if [ $rc -eq 0 ] && [ "$km" = 2048 ]; then
+	ok "stat of 2048 mergeable pages: ksm_merging_pages_max $km"
+else
+	nok "stat of 2048 mergeable pages: ksm_merging_pages_max 2048" "rc=$rc max: $km" "$out" "$(head -c 2000 /tmp/st7.json)"
 fi
 out=$(memtally stat /nonexistent 2>&1); rc=$?
 if [ "$rc $out" = "1 memtally: cannot run /nonexistent: No such file or directory" ] && [ -z "$(st_left)" ]; then
