@@ -305,8 +305,20 @@ static void differ(char *buf, size_t len, struct json_object *a,
 }
 
 /*
+ * Whether the MemTotal of two systems is the same memory: within 5 %, for
+ * each kernel keeps some of it (its code, its early reservations)
+ */
+static bool mem_near(struct json_object *sa, struct json_object *sb)
+{
+	double a = json_object_get_double(json_object_object_get(sa, "mem_total"));
+	double b = json_object_get_double(json_object_object_get(sb, "mem_total"));
+
+	return fabs(a - b) <= 0.05 * fmax(a, b);
+}
+
+/*
  * The warning for file @i against the first: what differs besides the
- * kernel; "" if nothing
+ * kernel (MemTotal by more than 5 %); "" if nothing
  */
 static void warning_of(char *buf, size_t len, const struct mt_cmp_file *f,
 		       size_t i)
@@ -320,8 +332,11 @@ static void warning_of(char *buf, size_t len, const struct mt_cmp_file *f,
 	buf[0] = '\0';
 	differ(buf, len, f[0].doc, f[i].doc, "command");
 	differ(buf, len, f[0].doc, f[i].doc, "set");
-	for (k = 0; k < sizeof(sys) / sizeof(sys[0]); k++)
+	for (k = 0; k < sizeof(sys) / sizeof(sys[0]); k++) {
+		if (!strcmp(sys[k], "mem_total") && mem_near(sa, sb))
+			continue;
 		differ(buf, len, sa, sb, sys[k]);
+	}
 }
 
 static char letter(size_t i)

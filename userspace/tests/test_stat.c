@@ -369,7 +369,7 @@ static void cmp_trials(void)
 }
 
 /* A file of stat -o: faults from @base, +-2; pgmajfault 5 in every run */
-static void file_of(char *path, double base, long cpus)
+static void file_of(char *path, double base, long cpus, uint64_t mem)
 {
 	static const double dev[] = { 0, 2, -2, 1, -1 };
 	struct mt_stat s = { 0 };
@@ -379,6 +379,7 @@ static void file_of(char *path, double base, long cpus)
 	two_runs(&s);	/* the command, settings and host */
 	mt_stat_free(&s);
 	s.sys.cpus = cpus;
+	s.sys.mem_total = mem;
 	for (i = 0; i < 5; i++) {
 		struct mt_stat_run *r = mt_stat_run_add(&s);
 
@@ -403,11 +404,13 @@ static void file_of(char *path, double base, long cpus)
 static void cmp_files(void)
 {
 	char a[] = "/tmp/mt-cmp-a.XXXXXX", b[] = "/tmp/mt-cmp-b.XXXXXX";
+	char c[] = "/tmp/mt-cmp-c.XXXXXX";
 	char out[8192], err[1024];
 	int rc;
 
-	file_of(a, 100, 2);
-	file_of(b, 110, 4);
+	/* MemTotal 1 % apart: each kernel keeps some; not a difference */
+	file_of(a, 100, 2, 1000000000);
+	file_of(b, 110, 4, 1010000000);
 	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", a, b));
 	CHECK(rc == 0);
 	squeeze(out);
@@ -426,6 +429,11 @@ static void cmp_files(void)
 	/* not a file of stat -o; one file only */
 	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", a, "/etc/hostname"));
 	CHECK(rc == 1 && strstr(err, "memtally: /etc/hostname: ") == err);
+	/* twice the memory is */
+	file_of(c, 100, 2, 2000000000);
+	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", a, c));
+	CHECK(rc == 0 && strstr(out, "warning: B differs from A in more than the kernel: mem_total 1000000000 / 2000000000\n"));
+	unlink(c);
 	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", a));
 	CHECK(rc == 2 && !strcmp(err, "memtally: stat: --compare takes two files or more; see memtally --help\n"));
 	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", "-r", "3", a, b));
