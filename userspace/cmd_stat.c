@@ -27,6 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/sched.h>
+#include <gsl/gsl_errno.h>
 #include <json.h>
 
 #include "cli.h"
@@ -372,6 +373,7 @@ static int module_open(struct ctx *c)
 	c->module = true;
 	mt_status_free(&st);
 	c->damon = !mt_nl_damon_get(&c->nl, &info) && info.b.bound;
+	mt_damon_info_free(&info);
 	return 0;
 }
 
@@ -449,6 +451,25 @@ static int prepare(const struct stat_opts *o)
 	return 0;
 }
 
+/*
+ * Whether row @r is cgroup @id or below it, by the rows' parent ids: a
+ * module without ancestor-id sends every cgroup's rows
+ */
+static bool below(const struct mt_rows *l, const struct mt_cgroup *r,
+		  uint64_t id)
+{
+	size_t depth, j;
+
+	for (depth = 0; r && depth < 256; depth++) {
+		if (r->id == id)
+			return true;
+		for (j = 0; j < l->nr && l->v[j].id != r->parent_id; j++)
+			;
+		r = j < l->nr && r->parent_id ? &l->v[j] : NULL;
+	}
+	return false;
+}
+
 /* The module's rows of the run's cgroup @id and those below, summed */
 static int module_take(struct ctx *c, uint64_t id, bool first,
 		       struct mt_sums *sum)
@@ -469,7 +490,7 @@ static int module_take(struct ctx *c, uint64_t id, bool first,
 	for (i = 0; i < l.nr; i++) {
 		const struct mt_cgroup *r = &l.v[i];
 
-		if (r->removed_ns)
+		if (r->removed_ns || !below(&l, r, id))
 			continue;
 		for (k = 0; k < MT_NR_CGROUP_COUNTERS; k++)
 			sum->counters[k] += r->counters[k] +
@@ -542,7 +563,7 @@ static int gauges_put(struct ctx *c, struct mt_stat *st,
 		snprintf(name, sizeof(name), "%s_max", mt_cgroup_counters[k].json);
 		err = mt_stat_put(st, r, MT_SRC_MODULE, name,
 				  mt_cgroup_counters[k].type == MT_DAMON_GAUGE ?
-				  MT_UNIT_BYTES : MT_UNIT_COUNT, g->max[k]);
+				  MT_UNIT_BYTES : MT_UNIT_LEVEL, g->max[k]);
 	}
 	if (err)
 		mt_err("out of memory");
@@ -556,6 +577,8 @@ static bool memstat_event(const char *key)
 						"zswp", "thp_", "numa_" };
 	size_t i;
 
+	if (!strcmp(key, "workingset_nodes"))	/* shadow nodes: a size */
+		return false;
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (!strncmp(key, prefixes[i], strlen(prefixes[i])))
 			return true;
@@ -600,7 +623,7 @@ static int run_metrics(struct ctx *c, struct mt_stat *st,
 	int err;
 
 	err = mt_stat_put(st, r, MT_SRC_RUN, "wall_s", MT_UNIT_SECONDS, wall_s);
-	for (i = 0; !err && b->has_cpu && i < 2; i++)
+	for (i = 0; !err && a->has_cpu && b->has_cpu && i < 2; i++)
 		if (!mt_kv_get(a->cpu, cpu[i].key, &va) &&
 		    !mt_kv_get(b->cpu, cpu[i].key, &vb))
 			err = mt_stat_put(st, r, MT_SRC_RUN, cpu[i].name,
@@ -616,11 +639,11 @@ static int run_metrics(struct ctx *c, struct mt_stat *st,
 	for (k = 0; b->has_module && k < MT_NR_STALL_KINDS; k++)
 		for (i = 0; i < MEMTALLY_HIST_BUCKETS; i++)
 			r->hist[k][i] = b->mod.hist[k][i] - a->mod.hist[k][i];
-	if (!err && b->has_memstat)
+	if (!err && a->has_memstat && b->has_memstat)
 		err = kv_deltas(st, r, MT_SRC_MEMSTAT, a->memstat, b->memstat);
-	if (!err && b->has_events)
+	if (!err && a->has_events && b->has_events)
 		err = kv_deltas(st, r, MT_SRC_EVENTS, a->events, b->events);
-	if (!err && b->has_pressure && !mt_psi_parse(a->pressure, &pa) &&
+	if (!err && a->has_pressure && b->has_pressure && !mt_psi_parse(a->pressure, &pa) &&
 	    !mt_psi_parse(b->pressure, &pb)) {
 		if (pb.has_some)
 			err = mt_stat_put(st, r, MT_SRC_PSI, "some_s",
@@ -639,22 +662,21 @@ static int run_metrics(struct ctx *c, struct mt_stat *st,
 /* Kill what is left in the run's cgroup and wait (10 s at most) */
 static void cgroup_empty(struct ctx *c)
 {
-	char text[256];
+	char text[256], procs[8192], *p;
+	bool killfile = true;
 	int i;
 
 	for (i = 0; i < 1000; i++) {
 		if (mt_sysfs_read(c->dir, "cgroup.events", text, sizeof(text)) ||
 		    strstr(text, "populated 0"))
 			return;
-		if (i == 0 && mt_sysfs_write(c->dir, "cgroup.kill", "1")) {
-			/* before 5.14: no cgroup.kill */
-			char procs[8192], *p = procs;
-
-			if (!mt_sysfs_read(c->dir, "cgroup.procs", procs,
-					   sizeof(procs)))
-				for (; *p; p += strcspn(p, "\n"), p += !!*p)
-					kill(atoi(p), SIGKILL);
-		}
+		if (killfile && i == 0)
+			killfile = !mt_sysfs_write(c->dir, "cgroup.kill", "1");
+		/* before 5.14, no cgroup.kill: its processes, again each time */
+		if (!killfile && !mt_sysfs_read(c->dir, "cgroup.procs", procs,
+						sizeof(procs)))
+			for (p = procs; *p; p += strcspn(p, "\n"), p += !!*p)
+				kill(atoi(p), SIGKILL);
 		usleep(10000);
 	}
 }
@@ -663,8 +685,7 @@ static int rmdir_one(const char *path, const struct stat *sb, int flag,
 		     struct FTW *ftw)
 {
 	(void)sb;
-	(void)ftw;
-	if (flag == FTW_DP)
+	if (flag == FTW_DP && ftw->level > 0)
 		rmdir(path);
 	return 0;
 }
@@ -672,11 +693,20 @@ static int rmdir_one(const char *path, const struct stat *sb, int flag,
 /* Remove the run's cgroup and those the command made below it */
 static void cgroup_remove(struct ctx *c)
 {
+	int i, err = 0;
+
 	cgroup_empty(c);
 	nftw(c->dir, rmdir_one, 16, FTW_DEPTH | FTW_PHYS);
-	if (!access(c->dir, F_OK))
+	/* a cgroup just emptied may be busy for a moment */
+	for (i = 0; i < 100; i++) {
+		err = rmdir(c->dir) ? errno : 0;
+		if (err != EBUSY)
+			break;
+		usleep(10000);
+	}
+	if (err && err != ENOENT)
 		mt_err("cannot remove the cgroup %s: %s", c->name,
-		       strerror(errno));
+		       strerror(err));
 }
 
 /* Makes the run's cgroup and writes the settings.  Prints the error. */
@@ -862,6 +892,7 @@ static int compare(const struct stat_opts *o)
 	size_t n = 0;
 	int ret = MT_EXIT_RUNTIME;
 
+	gsl_set_error_handler_off();	/* a NAN is data, not a reason to abort */
 	while (o->argv[n]) {
 		if (n == 26) {
 			mt_err("stat --compare: 26 files at most");

@@ -167,7 +167,8 @@ int mt_stat_summarize(const struct mt_stat *s, size_t metric,
 		if (sum->mean != 0)
 			sum->rsd_pct = 100 * sum->sd / fabs(sum->mean);
 	}
-	if (n && secs > 0 && s->m[metric].unit != MT_UNIT_BYTES &&
+	if (n && secs > 0 && (s->m[metric].unit == MT_UNIT_COUNT ||
+			      s->m[metric].unit == MT_UNIT_SECONDS) &&
 	    (ssize_t)metric != wall)
 		sum->per_s = total / secs;
 	free(v);
@@ -436,7 +437,7 @@ static struct json_object *metric_json(const struct mt_stat *s, size_t i)
 {
 	static const char *const units[] = {
 		[MT_UNIT_COUNT] = "count", [MT_UNIT_SECONDS] = "seconds",
-		[MT_UNIT_BYTES] = "bytes",
+		[MT_UNIT_BYTES] = "bytes", [MT_UNIT_LEVEL] = "level",
 	};
 	struct json_object *j = json_object_new_object(), *v;
 	struct mt_stat_sum sum;

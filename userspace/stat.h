@@ -34,6 +34,8 @@ enum mt_stat_unit {
 	MT_UNIT_COUNT,		/* events: per second makes sense */
 	MT_UNIT_SECONDS,	/* time spent: per second is a share */
 	MT_UNIT_BYTES,		/* a size (memory.peak): no rate */
+	MT_UNIT_LEVEL,		/* a number that is a level, not events
+				 * (a gauge's highest): no rate */
 };
 
 #define MT_STAT_NAME	64

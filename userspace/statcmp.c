@@ -57,6 +57,25 @@ void mt_welch(const double *a, size_t na, const double *b, size_t nb,
 	w->p = 2 * gsl_cdf_tdist_Q(fabs(w->t), w->df);
 }
 
+/* Each metric an object with a source, a name and an array of values */
+static bool metrics_ok(struct json_object *a)
+{
+	size_t i, n = json_object_array_length(a);
+	struct json_object *m;
+
+	for (i = 0; i < n; i++) {
+		m = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(json_object_object_get(m, "source"),
+					 json_type_string) ||
+		    !json_object_is_type(json_object_object_get(m, "name"),
+					 json_type_string) ||
+		    !json_object_is_type(json_object_object_get(m, "values"),
+					 json_type_array))
+			return false;
+	}
+	return true;
+}
+
 /**
  * mt_cmp_load() - a file that stat -o saved
  * @f: filled in
@@ -82,8 +101,12 @@ int mt_cmp_load(struct mt_cmp_file *f, const char *path)
 	m = json_object_object_get(f->doc, "metrics");
 	if (!json_object_is_type(m, json_type_array) ||
 	    !json_object_is_type(json_object_object_get(f->doc, "system"),
-				 json_type_object)) {
-		mt_err("%s: not a file of memtally stat -o (no metrics and system)",
+				 json_type_object) ||
+	    !json_object_is_type(json_object_object_get(f->doc, "runs"),
+				 json_type_array) ||
+	    !json_object_is_type(json_object_object_get(f->doc, "command"),
+				 json_type_array) || !metrics_ok(m)) {
+		mt_err("%s: not a file of memtally stat -o (its command, runs, system or metrics are not what stat writes)",
 		       path);
 		json_object_put(f->doc);
 		f->doc = NULL;
@@ -147,7 +170,10 @@ static size_t values_of(struct json_object *m, double *v, size_t cap)
 
 	for (i = 0; i < len && n < cap; i++) {
 		x = json_object_array_get_idx(a, i);
-		if (x)
+		/* null: not measured; a number only, and a finite one */
+		if ((json_object_is_type(x, json_type_int) ||
+		     json_object_is_type(x, json_type_double)) &&
+		    isfinite(json_object_get_double(x)))
 			v[n++] = json_object_get_double(x);
 	}
 	return n;

@@ -100,7 +100,7 @@ static void stat_missing(void)
 	mt_stat_free(&s);
 }
 
-/* A size has no rate */
+/* A size has no rate, nor a level */
 static void stat_bytes(void)
 {
 	struct mt_stat s = { 0 };
@@ -109,8 +109,14 @@ static void stat_bytes(void)
 
 	CHECK(!mt_stat_put(&s, r, MT_SRC_RUN, "wall_s", MT_UNIT_SECONDS, 2));
 	CHECK(!mt_stat_put(&s, r, MT_SRC_RUN, "peak", MT_UNIT_BYTES, 4096));
+	CHECK(!mt_stat_put(&s, r, MT_SRC_MODULE, "ksm_merging_pages_max",
+			   MT_UNIT_LEVEL, 2048));
 	CHECK(!mt_stat_summarize(&s, 1, &sum));
 	NEAR(sum.mean, 4096);
+	CHECK(isnan(sum.per_s));
+	/* nor does a gauge's highest */
+	CHECK(!mt_stat_summarize(&s, 2, &sum));
+	NEAR(sum.mean, 2048);
 	CHECK(isnan(sum.per_s));
 	CHECK(mt_stat_put(&s, r, MT_SRC_RUN,
 			  "a name longer than sixty-three bytes, which no metric has ......",
@@ -396,6 +402,19 @@ static void file_of(char *path, double base, long cpus, uint64_t mem)
 	mt_stat_free(&s);
 }
 
+static void bad_file(char *path, const char *text)
+{
+	FILE *f;
+
+	strcpy(path + strlen(path) - 6, "XXXXXX");
+	f = fdopen(mkstemp(path), "w");
+	CHECK(f != NULL);
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
 /*
  * faults_user 100 +- 2 against 110 +- 2 (the same deviations): +10 %,
  * t = 10 / sqrt(2 * 2.5 / 5) = 10, df 8: significant; pgmajfault 5 in
@@ -429,7 +448,23 @@ static void cmp_files(void)
 	/* not a file of stat -o; one file only */
 	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", a, "/etc/hostname"));
 	CHECK(rc == 1 && strstr(err, "memtally: /etc/hostname: ") == err);
+	/* a file stat did not write: one line, no crash; NaN is no value */
+	bad_file(c, "{\"command\":[\"x\"],\"system\":{},\"runs\":[{}],\"metrics\":[{\"source\":\"run\",\"name\":\"w\",\"values\":7}]}");
+	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", a, c));
+	CHECK(rc == 1 && strstr(err, "not a file of memtally stat -o") && !strchr(strchr(err, '\n') + 1, '\n'));
+	unlink(c);
+	bad_file(c, "{\"command\":[\"x\"],\"system\":{},\"metrics\":[]}");
+	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", c, a));
+	CHECK(rc == 1 && strstr(err, "not a file of memtally stat -o"));
+	unlink(c);
+	bad_file(c, "{\"command\":[\"x\"],\"system\":{},\"runs\":[{},{},{}],\"metrics\":[{\"source\":\"memtally\",\"name\":\"faults_user\",\"values\":[\"nan\",NaN,\"x\",101,99]}]}");
+	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", a, c));
+	CHECK(rc == 0);
+	squeeze(out);
+	CHECK(strstr(out, "memtally faults_user 100 100 +0.00% 1.000\n") != NULL);
+	unlink(c);
 	/* twice the memory is */
+	strcpy(c + strlen(c) - 6, "XXXXXX");
 	file_of(c, 100, 2, 2000000000);
 	rc = tool(out, err, sizeof(out), SARGS("stat", "--compare", a, c));
 	CHECK(rc == 0 && strstr(out, "warning: B differs from A in more than the kernel: mem_total 1000000000 / 2000000000\n"));
