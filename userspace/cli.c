@@ -494,6 +494,17 @@ int mt_write_output(const char *path, mt_writer_t write, const void *arg)
 	return -1;
 }
 
+/**
+ * mt_json_writer() - write a JSON object, for mt_write_atomic()
+ * @f: where
+ * @json: the struct json_object, as mt_json_write() writes it
+ */
+void mt_json_writer(FILE *f, const void *json)
+{
+	if (mt_json_write(f, (struct json_object *)json))
+		mt_err("out of memory");
+}
+
 /* A unit of a number on the command line, and what it multiplies by */
 struct unit {
 	const char *name;

@@ -80,5 +80,7 @@ int mt_parse_size(const char *s, uint64_t *bytes);
 typedef void (*mt_writer_t)(FILE *f, const void *arg);
 int mt_write_atomic(const char *path, mt_writer_t write, const void *arg);
 int mt_write_output(const char *path, mt_writer_t write, const void *arg);
+/* An mt_writer_t of a json_object: mt_json_write() (UTF-8 whatever it holds) */
+void mt_json_writer(FILE *f, const void *json);
 
 #endif

@@ -416,13 +416,6 @@ int mt_snap_take(unsigned int what, struct mt_snap *s)
 	return 0;
 }
 
-/* UTF-8 whatever the files hold (a command line, a cgroup's name) */
-static void snap_writer(FILE *f, const void *arg)
-{
-	if (mt_json_write(f, (struct json_object *)arg))
-		mt_err("out of memory");
-}
-
 int cmd_snapshot(int argc, char **argv, bool json)
 {
 	struct snapshot_opts o = { 0 };
@@ -439,7 +432,7 @@ int cmd_snapshot(int argc, char **argv, bool json)
 	snap = mt_snapshot_take(MT_TAKE_ALL);
 	if (!snap)
 		return MT_EXIT_RUNTIME;
-	err = mt_write_output(o.output, snap_writer, snap);
+	err = mt_write_output(o.output, mt_json_writer, snap);
 	json_object_put(snap);
 	return err ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 }

@@ -219,6 +219,7 @@ struct ctx {
 	bool damon;		/* the module has a DAMON binding */
 	int sfd;		/* signalfd */
 	sigset_t sigs;		/* what the child unblocks */
+	char runs[PATH_MAX];	/* the runs' cgroups: PARENT/run-PID-N */
 	char name[PATH_MAX];	/* the run's cgroup path, from root */
 	char dir[PATH_MAX];	/* its directory */
 };
@@ -244,20 +245,6 @@ static int path_join(char *buf, const char *a, const char *b)
 	return 0;
 }
 
-/* Whether @word is a word of the space-separated @list */
-static bool has_word(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p = list;
-
-	while ((p = strstr(p, word))) {
-		if ((p == list || p[-1] == ' ') && (!p[n] || strchr(" \n", p[n])))
-			return true;
-		p += n;
-	}
-	return false;
-}
-
 /*
  * Enable controller @ctl for the children of every cgroup from the root
  * down to the parent.  Prints the error.  Return: 0 or -1.
@@ -279,7 +266,7 @@ static int enable_controller(struct ctx *c, const char *ctl)
 		dir[n + len] = '\0';
 		err = mt_sysfs_read(dir, "cgroup.controllers", text,
 				    sizeof(text));
-		if (!err && !has_word(text, ctl)) {
+		if (!err && !mt_sysfs_has_word(text, ctl)) {
 			mt_err("%s: no %s controller here (cgroup.controllers: %.*s)",
 			       len ? dir + n : "/", ctl, (int)strcspn(text, "\n"),
 			       text);
@@ -288,7 +275,7 @@ static int enable_controller(struct ctx *c, const char *ctl)
 		if (!err)
 			err = mt_sysfs_read(dir, "cgroup.subtree_control", text,
 					    sizeof(text));
-		if (!err && !has_word(text, ctl))
+		if (!err && !mt_sysfs_has_word(text, ctl))
 			err = mt_sysfs_write(dir, "cgroup.subtree_control", plus);
 		if (err) {
 			mt_err("%s: cannot enable the %s controller for its children: %s%s",
@@ -868,20 +855,15 @@ out:
 	return ret;
 }
 
-/* "PARENT/run-PID-N" into @c->name, for the output */
+/* "PARENT/run-PID-N" into @c->runs, for the output */
 static int runs_name(struct ctx *c)
 {
-	if (snprintf(c->name, sizeof(c->name), "%s/run-%d-N",
+	if (snprintf(c->runs, sizeof(c->runs), "%s/run-%d-N",
 		     strcmp(c->parent, "/") ? c->parent : "", (int)getpid()) <
-	    (int)sizeof(c->name))
+	    (int)sizeof(c->runs))
 		return 0;
 	mt_err("%s: path too long", c->parent);
 	return -1;
-}
-
-static void json_write(FILE *f, const void *arg)
-{
-	mt_json_write(f, (struct json_object *)arg);
 }
 
 /* stat --compare: the files of o->argv */
@@ -951,7 +933,7 @@ int cmd_stat(int argc, char **argv, bool json)
 	st.planned = o.repeat;
 	if (runs_name(&c))
 		goto out;
-	st.cgroup = c.name;
+	st.cgroup = c.runs;
 	sys_read(&st.sys);
 	module_version(&c, &st.sys);
 	total = o.warmup + o.repeat;
@@ -964,7 +946,6 @@ int cmd_stat(int argc, char **argv, bool json)
 			break;
 		}
 	}
-	runs_name(&c);	/* run_one() wrote each run's name there */
 	if (!st.nr) {
 		mt_err("interrupted before a run was done");
 		goto out;
@@ -976,7 +957,7 @@ int cmd_stat(int argc, char **argv, bool json)
 			goto out;
 		}
 	}
-	if (o.output && mt_write_atomic(o.output, json_write, j))
+	if (o.output && mt_write_atomic(o.output, mt_json_writer, j))
 		goto out;
 	if (o.json) {
 		if (mt_json_write(stdout, j))

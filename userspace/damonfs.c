@@ -123,18 +123,6 @@ int mt_damon_nr(const char *root, int *nr)
 	return err ? -1 : 0;
 }
 
-/* Whether @word is one of the words of @list */
-static bool has_word(char *list, const char *word)
-{
-	char *save, *w;
-
-	for (w = strtok_r(list, " \n", &save); w;
-	     w = strtok_r(NULL, " \n", &save))
-		if (!strcmp(w, word))
-			return true;
-	return false;
-}
-
 /* The kernel has the operations @ops (avail_operations is 5.19+). */
 static int ops_check(const char *ctx, const char *ops)
 {
@@ -142,7 +130,7 @@ static int ops_check(const char *ctx, const char *ops)
 
 	if (mt_sysfs_read(ctx, "avail_operations", avail, sizeof(avail)))
 		return 0;
-	if (has_word(avail, ops))
+	if (mt_sysfs_has_word(avail, ops))
 		return 0;
 	mt_err("DAMON in this kernel has no %s operations (CONFIG_DAMON_%s)",
 	       ops, strcmp(ops, "paddr") ? "VADDR" : "PADDR");

@@ -137,3 +137,20 @@ int mt_sysfs_write(const char *dir, const char *name, const char *s)
 	}
 	return err;
 }
+
+/**
+ * mt_sysfs_has_word() - whether a list file names @word
+ * @list: the text of a file of space-separated words (cgroup.controllers,
+ *	DAMON's avail_operations), the newline included
+ * @word: the word
+ */
+bool mt_sysfs_has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p;
+
+	for (p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || strchr(" \n", p[-1])) && strchr(" \n", p[n]))
+			return true;
+	return false;
+}
