@@ -273,4 +273,16 @@ static inline bool mt_memcg_on_dfl(void)
 	struct compact_control *cc, unsigned int nr_succeeded
 #endif
 
+/*
+ * mm_collapse_huge_page: 7.x adds the order of the folio collapsed into
+ * (khugepaged collapses into large folios smaller than a huge page too).
+ */
+#ifdef MT_HAVE_COLLAPSE_ORDER
+#define MT_COLLAPSE_HUGE_PAGE_ARGS					\
+	struct mm_struct *mm, int isolated, int status, unsigned int order
+#else
+#define MT_COLLAPSE_HUGE_PAGE_ARGS					\
+	struct mm_struct *mm, int isolated, int status
+#endif
+
 #endif /* _MEMTALLY_COMPAT_H */

@@ -6,30 +6,16 @@
  * Merges are done by ksmd, for some other process's mm: they are counted
  * for the cgroup of the mm's owner.  The mm_struct stays allocated: KSM's
  * mm_slot holds an mmgrab() reference while ksmd works on it (the mmap
- * lock is not always held, and the mm may be exiting).  mm->owner is
- * cleared by the last exiting owner and task_structs are freed after an
- * RCU grace period, so rcu_dereference() and a NULL check suffice.  An mm
- * without owner is exiting: its merges are not counted.  No probe may
- * sleep, lock or allocate (memtally.h says what context probes run in).
+ * lock is not always held, and the mm may be exiting); mt_count_mm()
+ * says why the owner may be read.  An mm without owner is exiting: its
+ * merges are not counted.  No probe may sleep, lock or allocate
+ * (memtally.h says what context probes run in).
  */
-#include <linux/rcupdate.h>
-
 #include "memtally.h"
 #include "compat.h"
 
 #ifdef MT_HAVE_KSM_TRACEPOINTS
 #include <trace/events/ksm.h>
-
-static void mt_count_mm(struct mm_struct *mm, enum mt_counter c)
-{
-	struct task_struct *owner;
-
-	rcu_read_lock();
-	owner = mt_mm_owner(mm);
-	if (owner)
-		mt_count_task(owner, c, 1);
-	rcu_read_unlock();
-}
 
 /**
  * mt_probe_ksm_stop_scan() - ksmd finished a full scan
@@ -93,8 +79,8 @@ static void mt_probe_ksm_merge_one(void *data, unsigned long pfn,
 {
 	if (err)
 		return;
-	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS);
-	mt_count_mm(mm, MT_KSM_MERGES);
+	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS, 1);
+	mt_count_mm(mm, MT_KSM_MERGES, 1);
 }
 
 MT_PROBE_CHECK(ksm_merge_one_page, mt_probe_ksm_merge_one);
@@ -118,8 +104,8 @@ static void mt_probe_ksm_merge_ksm(void *data, void *ksm_page,
 {
 	if (!ksm_page)
 		return;
-	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS);
-	mt_count_mm(mm, err ? MT_KSM_MERGE_FAILURES : MT_KSM_MERGES);
+	mt_count_mm(mm, MT_KSM_MERGE_ATTEMPTS, 1);
+	mt_count_mm(mm, err ? MT_KSM_MERGE_FAILURES : MT_KSM_MERGES, 1);
 }
 
 MT_PROBE_CHECK(ksm_merge_with_ksm_page, mt_probe_ksm_merge_ksm);

@@ -22,12 +22,31 @@
 #include "memtally.h"
 #include "compat.h"
 
+/* Which of the migrated-REASON counters a reason's pages go to */
+static enum mt_counter mt_migrate_reason_counter(int reason)
+{
+	switch (reason) {
+	case MR_COMPACTION:
+		return MT_MIGRATED_COMPACTION;
+	case MR_NUMA_MISPLACED:
+		return MT_MIGRATED_NUMA;
+	case MR_SYSCALL:
+	case MR_MEMPOLICY_MBIND:
+		return MT_MIGRATED_POLICY;
+	case MR_DEMOTION:
+		return MT_MIGRATED_DEMOTION;
+	default:	/* soft offline, hotplug, CMA, long-term pins, DAMON */
+		return MT_MIGRATED_OTHER;
+	}
+}
+
 /*
  * A migrate_pages() call ended: @succeeded and @failed base pages, THPs
  * moved whole (@thp_succeeded), failed to (@thp_failed, split ones too)
  * and split to move their pages (@thp_split); 6.12 and later also pass the
  * large folios of any order split (large_folio_split, not counted), and
- * every kernel the mode and reason (MT_MIGRATE_PAGES_ARGS).
+ * every kernel the mode and reason (MT_MIGRATE_PAGES_ARGS); the pages
+ * migrated count also in the counter of their reason's class.
  *
  * Context: migrate_pages(), process context (it sleeps: folio locks,
  * cond_resched()), any task or kernel thread; the tracepoint calls the
@@ -36,6 +55,7 @@
  */
 static void mt_probe_migrate_pages(void *data, MT_MIGRATE_PAGES_ARGS)
 {
+	mt_count_worker(mt_migrate_reason_counter(reason), succeeded);
 	mt_count_worker(MT_MIGRATED, succeeded);
 	mt_count_worker(MT_MIGRATE_FAILED, failed);
 	mt_count_worker(MT_THP_MIGRATED, thp_succeeded);

@@ -33,6 +33,7 @@ static const struct mt_hook_set *const mt_hook_sets[] = {
 	&mt_ksm_hooks,
 	&mt_migrate_hooks,
 	&mt_compact_hooks,
+	&mt_thp_hooks,
 	&mt_damon_hooks,
 };
 

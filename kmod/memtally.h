@@ -16,6 +16,7 @@
 #include <linux/topology.h>
 #include <linux/memtally.h>
 
+struct mm_struct;
 struct tracepoint;
 
 #define MEMTALLY_VERSION "0.1.0"
@@ -164,6 +165,7 @@ void mt_store_exit(void);
 void mt_store_sync(void);
 void mt_store_kick(void);
 void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n);
+void mt_count_mm(struct mm_struct *mm, enum mt_counter c, u64 n);
 void mt_count_reclaim(enum mt_counter c, u64 n, int nid);
 void mt_count_node(enum mt_counter c, u64 n, int nid);
 void mt_count_stall(unsigned int kind, u64 ns, u64 reclaimed);
@@ -438,6 +440,7 @@ extern const struct mt_hook_set mt_events_hooks;	/* events.c */
 extern const struct mt_hook_set mt_ksm_hooks;		/* hook_ksm.c */
 extern const struct mt_hook_set mt_migrate_hooks;	/* hook_migrate.c */
 extern const struct mt_hook_set mt_compact_hooks;	/* hook_compact.c */
+extern const struct mt_hook_set mt_thp_hooks;		/* hook_thp.c */
 extern const struct mt_hook_set mt_damon_hooks;		/* damon.c */
 
 int mt_hooks_attach(void);

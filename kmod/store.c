@@ -48,6 +48,7 @@
 #include <linux/memtally.h>
 
 #include "memtally.h"
+#include "compat.h"
 
 const struct mt_counter_info mt_counter_info[MT_NR_COUNTERS] = {
 	MT_COUNTER_INFO_ROWS
@@ -370,6 +371,30 @@ void mt_count_task(struct task_struct *task, enum mt_counter c, u64 n)
 		mt_changed(e);
 	}
 	preempt_enable_notrace();
+}
+
+/**
+ * mt_count_mm() - count for the cgroup of an address space's owner
+ * @mm: the address space; the caller keeps the mm_struct allocated
+ * @c: the counter
+ * @n: how much
+ *
+ * For work a kernel thread (ksmd, khugepaged) does on some process's
+ * memory.  mm->owner is cleared by the last exiting owner and task_structs
+ * are freed after an RCU grace period, so rcu_dereference() and a NULL
+ * check suffice; an mm without owner is exiting and is not counted.
+ *
+ * Context: tracepoint probes, process context; no lock but RCU's.
+ */
+void mt_count_mm(struct mm_struct *mm, enum mt_counter c, u64 n)
+{
+	struct task_struct *owner;
+
+	rcu_read_lock();
+	owner = mt_mm_owner(mm);
+	if (owner)
+		mt_count_task(owner, c, n);
+	rcu_read_unlock();
 }
 
 /**

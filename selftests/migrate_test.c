@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,9 @@
 
 #ifndef MADV_SOFT_OFFLINE
 #define MADV_SOFT_OFFLINE	101
+#endif
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE		25
 #endif
 
 #define MIB	(1024UL * 1024)
@@ -96,6 +100,12 @@ TEST_F(mg, soft_offline_counts_each_page)
 	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED],
 	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_SPLIT]);
 	EXPECT_EQ(SOFT_PAGES, r.v[MEMTALLY_A_CGROUP_MIGRATED]);
+	/* reason memory_failure: in migrated-other, no other reason */
+	EXPECT_EQ(SOFT_PAGES, r.v[MEMTALLY_A_CGROUP_MIGRATED_OTHER]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_COMPACTION]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_POLICY]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_NUMA]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_DEMOTION]);
 	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED]);
 	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_MIGRATED]);
 	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED]);
@@ -236,7 +246,320 @@ TEST_F(mg, compaction_by_writer_as_tracefs)
 	EXPECT_GT(ok, 0);
 	EXPECT_EQ(ok, r.v[MEMTALLY_A_CGROUP_MIGRATED]);
 	EXPECT_EQ(bad, r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED]);
+	/* all of it for compaction (reason compaction) */
+	EXPECT_EQ(ok, r.v[MEMTALLY_A_CGROUP_MIGRATED_COMPACTION]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_OTHER]);
+	/* compaction with no order asked for: no outcome */
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_COMPACT_SUCCESS]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_COMPACT_FAILED]);
 	EXPECT_EQ(0, cg_remove("mt_cmp"));
+}
+
+#define THP	"/sys/kernel/mm/transparent_hugepage"
+#define HPAGE	(2 * MIB)
+
+/*
+ * madvise(MADV_COLLAPSE) of N huge-page-aligned ranges of written base
+ * pages (faulted with MADV_NOHUGEPAGE, then allowed huge pages again)
+ * collapses each into a huge page in the caller (khugepaged may take some
+ * first: it counts for the same cgroup, the memory's owner's): the
+ * cgroup's thp-collapsed is N, as its memory.stat thp_collapse_alloc; a
+ * neighbour's 0.
+ */
+#define COLLAPSE_HPAGES	4
+
+TEST_F(mg, collapse_counts_each_huge_page)
+{
+	uint64_t id, idle, before, after;
+	struct mt_nl_result res;
+	struct mt_row r, i;
+	pid_t pid;
+
+	if (access(THP, F_OK))
+		SKIP(return, "this kernel has no transparent huge pages (" THP ")");
+	id = cg_make("mt_thp");
+	idle = cg_make("mt_thp_idle");
+	ASSERT_NE(0, id);
+	ASSERT_NE(0, idle);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	before = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
+	pid = fork();
+	if (pid == 0) {
+		size_t len = COLLAPSE_HPAGES * HPAGE, k;
+		char *m, *p;
+
+		if (cg_enter("mt_thp"))
+			_exit(3);
+		m = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			_exit(4);
+		p = (char *)(((unsigned long)m + HPAGE - 1) & ~(HPAGE - 1));
+		if (madvise(p, len, MADV_NOHUGEPAGE))
+			_exit(5);
+		for (k = 0; k < len; k += PAGE)
+			p[k] = 1;
+		if (madvise(p, len, MADV_HUGEPAGE))
+			_exit(6);
+		_exit(madvise(p, len, MADV_COLLAPSE) ? 10 + errno : 0);
+	}
+	ASSERT_EQ(0, wait_status(pid));
+	after = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	TH_LOG("collapsed %llu, failed %llu; memory.stat thp_collapse_alloc +%llu",
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED],
+	       (unsigned long long)(after - before));
+	EXPECT_EQ(COLLAPSE_HPAGES, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED]);
+	EXPECT_EQ(after - before, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, cg_remove("mt_thp"));
+	EXPECT_EQ(0, cg_remove("mt_thp_idle"));
+}
+
+/* The word in [brackets] of a sysfs choice file such as THP's enabled */
+static int sysfs_choice(const char *path, char *buf, size_t size)
+{
+	char line[256], *a, *b;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	a = fgets(line, sizeof(line), f) ? strchr(line, '[') : NULL;
+	fclose(f);
+	b = a ? strchr(a, ']') : NULL;
+	if (!b || (size_t)(b - a) > size)
+		return -1;
+	*b = '\0';
+	snprintf(buf, size, "%s", a + 1);
+	return 0;
+}
+
+/*
+ * Free blocks of pageblock order (9) and up (/proc/buddyinfo), in the zones
+ * but DMA (whose low memory reserve keeps user pages out)
+ */
+static unsigned long free_huge_blocks(void)
+{
+	unsigned long n = 0, c;
+	char line[512], *p;
+	FILE *f = fopen("/proc/buddyinfo", "r");
+	int order, off;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		p = strstr(line, "zone");
+		if (!p)
+			continue;
+		p += 4;
+		while (*p == ' ')
+			p++;
+		if (!strncmp(p, "DMA ", 4))
+			continue;
+		p = strchr(p, ' ');	/* past the zone's name */
+		for (order = 0; p && sscanf(p, "%lu%n", &c, &off) == 1;
+		     order++, p += off)
+			if (order >= 9)
+				n += c;
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The value the compaction_status symbol @name has in @event's format */
+static int trace_symbol(const char *event, const char *name)
+{
+	char line[4096], path[256], key[64], *p;
+	FILE *f;
+	int v = -1;
+
+	snprintf(path, sizeof(path), "%s/format", event);
+	snprintf(key, sizeof(key), ", \"%s\" }", name);
+	f = fopen(path, "r");
+	while (f && v < 0 && fgets(line, sizeof(line), f)) {
+		p = strstr(line, key);
+		while (p && p > line && p[-1] != '{')
+			p--;
+		if (p && p > line)
+			v = atoi(p);
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * Hits of @pid in a histogram keyed by common_pid and one field @field:
+ * those whose field is @a or @b (-1: any).
+ */
+static unsigned long hist_pid_field(const char *event, pid_t pid,
+				    const char *field, int a, int b)
+{
+	char line[512], path[256], fmt[96];
+	unsigned long h, n = 0;
+	int p, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/hist", event);
+	snprintf(fmt, sizeof(fmt), "{ common_pid: %%d, %s: %%d } hitcount: %%lu",
+		 field);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, fmt, &p, &v, &h) == 3 && p == pid &&
+		    (a < 0 || v == a || v == b))
+			n += h;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+#define CBEGIN_DIR	TRACE "/events/compaction"
+#define CDEF	CBEGIN_DIR "/mm_compaction_deferred"
+#define CSUIT	CBEGIN_DIR "/mm_compaction_suitable"
+#define CEND_STATUS	"hist:keys=common_pid,status"
+#define CSUIT_RET	"hist:keys=common_pid,ret"
+
+/*
+ * Direct compaction: a neighbour fills memory with base pages until no
+ * free block of a huge page's order is left, then frees every other page
+ * of them (plenty free, nothing contiguous); a task of another cgroup then
+ * faults huge pages (MADV_HUGEPAGE, THP defrag "madvise": the fault may
+ * compact), with proactive compaction off.  Its cgroup's compaction
+ * stalls are the zone runs tracefs saw end in its pid, split by status
+ * into compact-success (status success) and compact-failed; the zones it
+ * passed over as deferred are tracefs' mm_compaction_deferred of its pid,
+ * those skipped at most its mm_compaction_suitable events that said
+ * skipped (reclaim's asks fire the same event); the neighbour and an idle
+ * cgroup have no compaction stall.
+ */
+TEST_F(mg, direct_compaction_as_tracefs)
+{
+	char enabled[32], defrag[32], proact[16];
+	unsigned long runs, ok, deferred, skips, unused;
+	uint64_t id, frag, idle;
+	struct mt_nl_result res;
+	int ready[2], success, skipped, nsuit;
+	struct mt_row r, fr, i;
+	pid_t fpid, pid;
+	char c;
+
+	if (access(THP, F_OK))
+		SKIP(return, "this kernel has no transparent huge pages (" THP ")");
+	ASSERT_EQ(0, sysfs_choice(THP "/enabled", enabled, sizeof(enabled)));
+	ASSERT_EQ(0, sysfs_choice(THP "/defrag", defrag, sizeof(defrag)));
+	snprintf(proact, sizeof(proact), "%ld",
+		 file_long("/proc/sys/vm/compaction_proactiveness"));
+	rmdir(TRACE);
+	ASSERT_EQ(0, mkdir(TRACE, 0700));
+	success = trace_symbol(CEND, "success");
+	skipped = trace_symbol(CEND, "skipped");
+	nsuit = trace_symbol(CEND, "not_suitable_zone");
+	ASSERT_GE(success, 0);
+	ASSERT_GE(skipped, 0);
+	ASSERT_EQ(0, file_write(CEND "/trigger", CEND_STATUS));
+	ASSERT_EQ(0, file_write(CDEF "/trigger", CEND_HIST));
+	ASSERT_EQ(0, file_write(CSUIT "/trigger", CSUIT_RET));
+	ASSERT_EQ(0, file_write(THP "/enabled", "madvise"));
+	ASSERT_EQ(0, file_write(THP "/defrag", "madvise"));
+	file_write("/proc/sys/vm/compaction_proactiveness", "0");
+	id = cg_make("mt_dc");
+	frag = cg_make("mt_dc_frag");
+	idle = cg_make("mt_dc_idle");
+	ASSERT_NE(0, id);
+	ASSERT_NE(0, frag);
+	ASSERT_NE(0, idle);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
+	ASSERT_EQ(0, mt_row_get(&self->nl, frag, &fr, &res));
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	ASSERT_EQ(0, pipe(ready));
+	fpid = fork();
+	if (fpid == 0) {
+		size_t chunk = 8 * MIB, len = 0, max = 1024 * MIB, k;
+		char *p;
+
+		if (cg_enter("mt_dc_frag"))
+			_exit(3);
+		p = mmap(NULL, max, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED || madvise(p, max, MADV_NOHUGEPAGE))
+			_exit(4);
+		/* until no huge block is free, or little memory is */
+		while (len + chunk <= max && free_huge_blocks() > 0 &&
+		       file_long("/proc/sys/vm/min_free_kbytes") * 1024 * 4 <
+		       (long)(sysconf(_SC_AVPHYS_PAGES) * PAGE)) {
+			for (k = 0; k < chunk; k += PAGE)
+				p[len + k] = 1;
+			len += chunk;
+		}
+		for (k = 0; k < len; k += 2 * PAGE)
+			madvise(p + k, PAGE, MADV_DONTNEED);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(5);
+		pause();	/* its pages stay until it is killed */
+		_exit(0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	TH_LOG("fragmented: %lu free blocks of order 9 and up",
+	       free_huge_blocks());
+	pid = fork();
+	if (pid == 0) {
+		size_t len = 64 * MIB, k;
+		char *m, *p;
+
+		if (cg_enter("mt_dc"))
+			_exit(3);
+		m = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			_exit(4);
+		p = (char *)(((unsigned long)m + HPAGE - 1) & ~(HPAGE - 1));
+		if (madvise(p, len, MADV_HUGEPAGE))
+			_exit(5);
+		for (k = 0; k < len; k += PAGE)
+			p[k] = 1;
+		_exit(0);
+	}
+	ASSERT_EQ(0, wait_status(pid));
+	kill(fpid, SIGKILL);
+	waitpid(fpid, NULL, 0);
+	file_write(THP "/enabled", enabled);
+	file_write(THP "/defrag", defrag);
+	file_write("/proc/sys/vm/compaction_proactiveness", proact);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	ASSERT_EQ(0, mt_row_get(&self->nl, frag, &fr, &res));
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	runs = hist_pid_field(CEND, pid, "status", -1, -1);
+	ok = hist_pid_field(CEND, pid, "status", success, success);
+	hist_pid(CDEF, pid, NULL, &deferred, &unused);
+	skips = hist_pid_field(CSUIT, pid, "ret", skipped, nsuit);
+	file_write(CEND "/trigger", "!" CEND_STATUS);
+	file_write(CDEF "/trigger", "!" CEND_HIST);
+	file_write(CSUIT "/trigger", "!" CSUIT_RET);
+	rmdir(TRACE);
+	TH_LOG("direct compaction by pid %d: tracefs %lu zone runs, %lu success, %lu deferred, %lu skipped (at most); memtally %llu runs, %llu success, %llu failed, %llu deferred, %llu skipped, %llu pages migrated",
+	       pid, runs, ok, deferred, skips,
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_STALLS],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_SUCCESS],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_FAILED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_DEFERRED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_SKIPPED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_MIGRATED]);
+	EXPECT_GT(runs, 0);
+	EXPECT_EQ(runs, r.v[MEMTALLY_A_CGROUP_COMPACT_STALLS]);
+	EXPECT_EQ(ok, r.v[MEMTALLY_A_CGROUP_COMPACT_SUCCESS]);
+	EXPECT_EQ(runs - ok, r.v[MEMTALLY_A_CGROUP_COMPACT_FAILED]);
+	EXPECT_EQ(deferred, r.v[MEMTALLY_A_CGROUP_COMPACT_DEFERRED]);
+	EXPECT_LE(r.v[MEMTALLY_A_CGROUP_COMPACT_SKIPPED], skips);
+	EXPECT_EQ(r.v[MEMTALLY_A_CGROUP_COMPACT_MIGRATED],
+		  r.v[MEMTALLY_A_CGROUP_MIGRATED_COMPACTION]);
+	EXPECT_EQ(0, fr.v[MEMTALLY_A_CGROUP_COMPACT_STALLS]);
+	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_COMPACT_STALLS]);
+	EXPECT_EQ(0, cg_remove("mt_dc"));
+	EXPECT_EQ(0, cg_remove("mt_dc_frag"));
+	EXPECT_EQ(0, cg_remove("mt_dc_idle"));
 }
 
 TEST_HARNESS_MAIN

@@ -637,6 +637,12 @@ static void stall_print(FILE *f, const struct mt_cgroup *cg, size_t k)
 	if (stalls_unbucketed(cg, k))
 		fprintf(f, "%" PRIu64 " of the stalls are in no bucket: the module had no histogram ready for the cgroup's first stall\n",
 			stalls_unbucketed(cg, k));
+	if (k == MEMTALLY_RECLAIM_KIND_COMPACT)
+		fprintf(f, "direct compaction runs: %" PRIu64 " made the page asked for, %" PRIu64 " did not; zones passed over: %" PRIu64 " deferred, %" PRIu64 " short of free pages\n",
+			cg->counters[MT_CTR_COMPACT_SUCCESS],
+			cg->counters[MT_CTR_COMPACT_FAILED],
+			cg->counters[MT_CTR_COMPACT_DEFERRED],
+			cg->counters[MT_CTR_COMPACT_SKIPPED]);
 }
 
 /*
@@ -674,6 +680,12 @@ static struct json_object *stall_json(const struct mt_cgroup *cg, size_t k)
 	json_object_object_add(o, "buckets",
 			       u64_array(cg->hist[k], MEMTALLY_HIST_BUCKETS));
 	mt_json_put_u64(o, "unbucketed", stalls_unbucketed(cg, k));
+	if (k == MEMTALLY_RECLAIM_KIND_COMPACT) {
+		mt_json_put_u64(o, "success", cg->counters[MT_CTR_COMPACT_SUCCESS]);
+		mt_json_put_u64(o, "failed", cg->counters[MT_CTR_COMPACT_FAILED]);
+		mt_json_put_u64(o, "deferred", cg->counters[MT_CTR_COMPACT_DEFERRED]);
+		mt_json_put_u64(o, "skipped", cg->counters[MT_CTR_COMPACT_SKIPPED]);
+	}
 	return o;
 }
 
