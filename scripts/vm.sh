@@ -159,7 +159,8 @@ mt_initramfs() {
 	   "$MT_TOP/selftests/ksm_test" "$MT_TOP/selftests/damon_test" \
 	   "$MT_TOP/selftests/nl_fuzz" "$MT_TOP/selftests/stress_test" \
 	   "$MT_TOP/selftests/mt_touch" "$MT_TOP/selftests/mt_merge" \
-	   "$MT_TOP/selftests/mt_share" "$root/tests/"
+	   "$MT_TOP/selftests/mt_share" "$MT_TOP/selftests/mt_majflt" \
+	   "$root/tests/"
 	for f in fault_storm cg_read; do
 		if [ -x "$MT_TOP/bench/$f" ]; then
 			cp "$MT_TOP/bench/$f" "$root/tests/"

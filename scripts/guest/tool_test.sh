@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..78"
+echo "1..82"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -191,6 +191,70 @@ if echo "$out" | grep -o '"pgmajfault":[0-9]*' | cut -d: -f2 |
 else
 	nok "cgroups --memstat --sort pgmajfault: rows in descending order" "$out"
 fi
+
+# major faults and swap-ins of known counts: a file of the root filesystem
+# image (squashfs on a virtio disk) read back after dropping caches, one
+# fault a filesystem block (MADV_RANDOM: no readahead); anonymous pages
+# pushed to zram (MADV_PAGEOUT) and read back, one fault a page.  The
+# cgroup's memory.stat pgmajfault (and pswpin + zswpin where the kernel
+# has pswpin, 6.15 and later) is within 1 % of the count, and cgroups
+# --memstat shows memory.stat's numbers
+mkdir -p $cg/mf
+mf_run() { sh -c "echo \$\$ > $cg/mf/cgroup.procs && exec /tests/mt_majflt $*"; }
+mf_key() { awk -v k="$1" '$1 == k {print $2}' $cg/mf/memory.stat; }
+mf_swapins() { awk '$1 == "pswpin" || $1 == "zswpin" {s += $2} END {print s + 0}' $cg/mf/memory.stat; }
+within1() { awk -v a="$1" -v b="$2" 'BEGIN {d = a - b; if (d < 0) d = -d; exit !(b > 0 && d * 100 <= b)}'; }
+mf_tool() {	# the tool's memory_stat of /mf agrees with the file's
+	local out want="" k v
+	out=$(memtally cgroups --memstat --cgroup /mf --json 2>&1)
+	for k in pgmajfault pswpin zswpin; do
+		v=$(mf_key $k)
+		case $out in *"\"$k\":${v:-null}"[,}]*) ;; *) want="$want $k=${v:-null}" ;; esac
+	done
+	if [ -z "$want" ]; then
+		ok "cgroups --memstat after $1: pgmajfault $(mf_key pgmajfault), as memory.stat"
+	else
+		nok "cgroups --memstat after $1: as memory.stat" "want$want" "$out"
+	fi
+}
+if rf=$(/tests/rootfs.sh /run/mf-root 2>&1) &&
+   f=$(find /run/mf-root/usr -type f -size +2048k 2>/dev/null | head -n 1) && [ -n "$f" ]; then
+	echo 3 > /proc/sys/vm/drop_caches
+	m0=$(mf_key pgmajfault)
+	res=$(mf_run file "$f" 2>&1)
+	m1=$(mf_key pgmajfault)
+	exp=$(echo "$res" | awk '$1 == "expected" {print $2}')
+	if [ -n "$exp" ] && within1 $((m1 - m0)) "$exp"; then
+		ok "a file read back after dropping caches: memory.stat pgmajfault +$((m1 - m0)) for $exp blocks ($res)"
+	else
+		nok "a file read back after dropping caches: memory.stat pgmajfault within 1 % of the blocks" \
+			"file $f: $res" "pgmajfault $m0 -> $m1"
+	fi
+	mf_tool "reading a file"
+else
+	nok "a file read back after dropping caches: no file to read" "$rf"
+	nok "cgroups --memstat after reading a file: no file"
+fi
+m0=$(mf_key pgmajfault)
+s0=$(mf_swapins)
+res=$(mf_run swap 4096 2>&1)
+m1=$(mf_key pgmajfault)
+s1=$(mf_swapins)
+exp=$(echo "$res" | awk '$1 == "expected" {print $2}')
+if grep -q '^pswpin ' $cg/mf/memory.stat; then
+	sin="pswpin+zswpin +$((s1 - s0))"
+	within1 $((s1 - s0)) "${exp:-0}" || sin="$sin NOT within 1 %"
+else
+	sin="no pswpin in this kernel's memory.stat"
+fi
+if [ -n "$exp" ] && [ "$exp" -ge 3686 ] && within1 $((m1 - m0)) "$exp" &&
+   [ "${sin%NOT within 1 %}" = "$sin" ]; then
+	ok "anonymous pages read back from zram: memory.stat pgmajfault +$((m1 - m0)) for $exp pages, $sin ($res)"
+else
+	nok "anonymous pages read back from zram: pgmajfault (and swap-ins) within 1 % of the pages swapped (90 % of 4096 at least)" \
+		"$res" "pgmajfault $m0 -> $m1, $sin"
+fi
+mf_tool "swap-ins"
 
 out=$(memtally reclaim 2>&1)
 case $out in
