@@ -258,6 +258,17 @@ TEST_F(mg, compaction_by_writer_as_tracefs)
 #define THP	"/sys/kernel/mm/transparent_hugepage"
 #define HPAGE	(2 * MIB)
 
+/* @len bytes of anonymous memory starting on a huge page boundary; NULL */
+static char *hpage_aligned(size_t len)
+{
+	char *m = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		return NULL;
+	return (char *)(((unsigned long)m + HPAGE - 1) & ~(HPAGE - 1));
+}
+
 /*
  * madvise(MADV_COLLAPSE) of N huge-page-aligned ranges of written base
  * pages (faulted with MADV_NOHUGEPAGE, then allowed huge pages again)
@@ -287,15 +298,13 @@ TEST_F(mg, collapse_counts_each_huge_page)
 	pid = fork();
 	if (pid == 0) {
 		size_t len = COLLAPSE_HPAGES * HPAGE, k;
-		char *m, *p;
+		char *p;
 
 		if (cg_enter("mt_thp"))
 			_exit(3);
-		m = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED)
+		p = hpage_aligned(len);
+		if (!p)
 			_exit(4);
-		p = (char *)(((unsigned long)m + HPAGE - 1) & ~(HPAGE - 1));
 		if (madvise(p, len, MADV_NOHUGEPAGE))
 			_exit(5);
 		for (k = 0; k < len; k += PAGE)
@@ -507,15 +516,13 @@ TEST_F(mg, direct_compaction_as_tracefs)
 	pid = fork();
 	if (pid == 0) {
 		size_t len = 64 * MIB, k;
-		char *m, *p;
+		char *p;
 
 		if (cg_enter("mt_dc"))
 			_exit(3);
-		m = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (m == MAP_FAILED)
+		p = hpage_aligned(len);
+		if (!p)
 			_exit(4);
-		p = (char *)(((unsigned long)m + HPAGE - 1) & ~(HPAGE - 1));
 		if (madvise(p, len, MADV_HUGEPAGE))
 			_exit(5);
 		for (k = 0; k < len; k += PAGE)
