@@ -9,55 +9,105 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <json.h>
 
+#include "cgpath.h"
 #include "cli.h"
 #include "cmds.h"
 #include "damonnl.h"
 #include "damonview.h"
+#include "damonfs.h"
+#include "format.h"
 #include "ksm.h"
+#include "lrugen.h"
 #include "nl.h"
+#include "sysfs.h"
 
 static const char wss_usage[] =
-"Usage: memtally wss [-c PATH | -b] [-j]\n"
+"Usage: memtally wss [-s damon|lru_gen] [-c PATH | -b] [-w DUR] [-j]\n"
 "\n"
-"Show the working set that the bound DAMON context (see memtally damon\n"
-"start) measures: the bytes of the cgroups in regions with at least one\n"
-"access in an aggregation interval.  One line per kept sample, oldest\n"
-"first: how long ago its aggregation ended, the working set (1 MB = 10^6\n"
-"bytes), and CHANGE/S, the working set's growth since the sample before,\n"
-"per second.  CHANGE/S is no access rate: the samples hold sizes only,\n"
-"not how often the bytes were accessed (see memtally hotcold for that).\n"
-"Then the distribution of the samples, as damo report wss prints it:\n"
-"percentile P is the sample at rank P * N / 100 of the N samples sorted\n"
-"(the largest for 100).  Without --cgroup, the samples of one aggregation\n"
-"are summed over every cgroup.  Samples that did not all fit in the\n"
-"kernel's reply (possible only if DAMON was rebound with a larger ring\n"
-"while they were read) are the newest ones, marked truncated: a note\n"
-"line, * after SAMPLES with -b, \"truncated\": true in JSON.\n"
+"Show the working set of the cgroups, from one of two sources.\n"
+"\n"
+"damon: the bound DAMON context (see memtally damon start): the bytes of\n"
+"the cgroups in regions with at least one access in an aggregation\n"
+"interval.  One line per kept sample, oldest first: how long ago its\n"
+"aggregation ended, the working set (1 MB = 10^6 bytes), and CHANGE/S, the\n"
+"working set's growth since the sample before, per second.\n"
+"CHANGE/S is no access rate: the samples hold sizes only, not how often\n"
+"the bytes were accessed (see memtally hotcold for that).  Then the\n"
+"distribution of the samples, as damo report wss prints it: percentile P\n"
+"is the sample at rank P * N / 100 of the N samples sorted (the largest for\n"
+"100).  Without --cgroup, the samples of one aggregation are summed over\n"
+"every cgroup.  Samples that did not all fit in the kernel's reply\n"
+"(possible only if DAMON was rebound with a larger ring while they were\n"
+"read) are the newest ones, marked truncated: a note line, * after SAMPLES\n"
+"with -b, \"truncated\": true in JSON.\n"
+"\n"
+"lru_gen: the generations of the multi-generational LRU (MGLRU), as\n"
+"/sys/kernel/debug/lru_gen lists them per memory cgroup (root and debugfs\n"
+"needed; no module needed).  A page joins the youngest generation when it\n"
+"is faulted in or found accessed, and aging (by reclaim) starts a new one,\n"
+"so the pages of generations no older than DUR were all seen accessed\n"
+"within DUR: that is the working set, per cgroup, largest first, split\n"
+"into anonymous and file pages, next to all the pages on the cgroup's LRU\n"
+"lists.  YOUNGEST is the age of the youngest generation: a working set\n"
+"over a window shorter than that is 0 (nothing aged since).\n"
+"\n"
+"Without --source: damon where a DAMON context is bound, else lru_gen\n"
+"where MGLRU is on.  MGLRU off (Debian 6.1 boots so) is said, with how to\n"
+"turn it on; memtally never does: it changes how reclaim picks its pages.\n"
 "\n"
 "Options:\n"
+"  -s, --source SRC   damon or lru_gen\n"
 "  -c, --cgroup PATH  only the cgroup PATH (relative to the cgroup2 mount)\n"
-"  -b, --by-cgroup    one line per cgroup, largest working set first: the\n"
-"                     last sample, the median (P50) and the largest (P100)\n"
-"  -j, --json         print one JSON object (with -b an array)\n"
+"  -b, --by-cgroup    damon: one line per cgroup, largest working set first:\n"
+"                     the last sample, the median (P50) and the largest\n"
+"                     (P100) (lru_gen always shows a line per cgroup)\n"
+"  -w, --window DUR   lru_gen: the window (default 2m; 500ms, 30s, 5m, 1h)\n"
+"  -j, --json         print one JSON object (damon with -b: an array)\n"
 "  -h, --help         show this help\n";
+
+static const char *const wss_sources[] = { "damon", "lru_gen", NULL };
+
+static const char *source_name(unsigned int k)
+{
+	return k < MT_WSS_NR_SOURCES ? wss_sources[k] : NULL;
+}
 
 /* Return: 0, or MT_EXIT_USAGE after reporting the error. */
 int wss_parse(int argc, char **argv, struct wss_opts *o)
 {
 	static const struct option longopts[] = {
+		{ "source",    required_argument, NULL, 's' },
 		{ "cgroup",    required_argument, NULL, 'c' },
 		{ "by-cgroup", no_argument,       NULL, 'b' },
+		{ "window",    required_argument, NULL, 'w' },
 		{ "json",      no_argument,       NULL, 'j' },
 		{ "help",      no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned int k;
+	uint64_t us;
 	int c;
 
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
-	while ((c = getopt_long(argc, argv, ":c:bjh", longopts, NULL)) != -1) {
+	o->window_ms = 120000;
+	while ((c = getopt_long(argc, argv, ":s:c:bw:jh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 's':
+			if (mt_name_arg("wss", "source", optarg, source_name, &k))
+				return MT_EXIT_USAGE;
+			o->source = k;
+			o->has_source = true;
+			break;
+		case 'w':
+			if (mt_parse_dur(optarg, &us) || us < 1000)
+				return mt_usage_err("wss: bad window '%s' (a duration of 1ms or more: 500ms, 30s, 5m, 1h)",
+						    optarg);
+			o->window_ms = us / 1000;
+			o->has_window = true;
+			break;
 		case 'c':
 			o->cgroup = optarg;
 			break;
@@ -80,6 +130,8 @@ int wss_parse(int argc, char **argv, struct wss_opts *o)
 		return mt_usage_err("wss: --cgroup and --by-cgroup exclude each other");
 	if (o->cgroup && o->cgroup[0] != '/')
 		return mt_usage_err("wss: a cgroup path starts with / (the cgroup2 mount)");
+	if (o->has_window && o->has_source && o->source != MT_WSS_LRU_GEN)
+		return mt_usage_err("wss: --window is for --source lru_gen (DAMON's samples have their own intervals)");
 	return 0;
 }
 
@@ -223,12 +275,257 @@ static int samples_show(const struct wss_opts *o, const struct mt_wss_list *l)
 	return err ? -1 : 0;
 }
 
+/* $MEMTALLY_MGLRU_DIR and $MEMTALLY_LRU_GEN, if set, stand for these */
+static const char *mglru_dir(void)
+{
+	const char *env = getenv("MEMTALLY_MGLRU_DIR");
+
+	return env ? env : "/sys/kernel/mm/lru_gen";
+}
+
+static const char *lru_gen_file(void)
+{
+	const char *env = getenv("MEMTALLY_LRU_GEN");
+
+	return env ? env : "/sys/kernel/debug/lru_gen";
+}
+
+/* 1: MGLRU on; 0: off or not built (@why says which); -1: unreadable */
+static int mglru_on(char *why, size_t len)
+{
+	char buf[64], *end = buf;
+	unsigned long long caps = 0;
+	int err = mt_sysfs_read(mglru_dir(), "enabled", buf, sizeof(buf));
+
+	if (err == -ENOENT) {
+		snprintf(why, len, "MGLRU is not built into this kernel (CONFIG_LRU_GEN)");
+		return 0;
+	}
+	if (!err)	/* "0x0007": the capabilities on, in hex */
+		caps = strtoull(buf, &end, 16);
+	if (err || end == buf || end[strspn(end, "\n")]) {
+		snprintf(why, len, "%s/enabled: %s", mglru_dir(),
+			 err ? strerror(-err) : "not a number");
+		return -1;
+	}
+	if (caps & 1)
+		return 1;
+	snprintf(why, len, "MGLRU is built but off (turn it on with: echo y > %s/enabled; it changes how reclaim picks pages: by generation, not the active and inactive lists)",
+		 mglru_dir());
+	return 0;
+}
+
+/* The whole of @path, NUL-terminated, or NULL with errno set */
+static char *read_all(const char *path)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *buf = malloc(cap), *p;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f || !buf)
+		goto fail;
+	/* one big read: each read() of lru_gen walks every memcg again */
+	while ((n = fread(buf + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 < cap)
+			continue;
+		p = realloc(buf, cap *= 2);
+		if (!p)
+			goto fail;
+		buf = p;
+	}
+	if (ferror(f))
+		goto fail;
+	fclose(f);
+	buf[len] = '\0';
+	return buf;
+fail:
+	n = errno;
+	if (f)
+		fclose(f);
+	free(buf);
+	errno = n ? (int)n : ENOMEM;
+	return NULL;
+}
+
+struct lrugen_row {
+	const char *path;
+	uint64_t id;		/* the cgroup's id; 0: its directory is gone */
+	struct mt_lrugen_sum s;
+	uint64_t wss, lru;	/* pages */
+};
+
+static int lrugen_cmp(const void *pa, const void *pb)
+{
+	const struct lrugen_row *a = pa, *b = pb;
+
+	if (a->wss != b->wss)
+		return a->wss < b->wss ? 1 : -1;
+	return strcmp(a->path, b->path);
+}
+
+static void lrugen_show(const struct wss_opts *o, struct lrugen_row *r,
+			size_t n)
+{
+	static const char *const head[] = { "PATH", "ID", "YOUNGEST", "WSS",
+		"ANON", "FILE", "LRU" };
+	static const bool right[] = { false, true, true, true, true, true,
+				      true };
+	uint64_t page = sysconf(_SC_PAGESIZE);
+	struct json_object *j, *a, *c;
+	struct mt_tab t = { 0 };
+	char win[32];
+	size_t i;
+
+	if (o->json) {
+		j = json_object_new_object();
+		json_object_object_add(j, "source",
+				       json_object_new_string("lru_gen"));
+		mt_json_put_u64(j, "window_ms", o->window_ms);
+		a = json_object_new_array_ext(n);
+		for (i = 0; i < n; i++) {
+			c = json_object_new_object();
+			json_object_object_add(c, "path",
+					       json_object_new_string(r[i].path));
+			json_object_object_add(c, "id", r[i].id ?
+				json_object_new_int64(r[i].id) : NULL);
+			mt_json_put_u64(c, "youngest_ms", r[i].s.youngest_ms);
+			mt_json_put_u64(c, "wss", r[i].wss * page);
+			mt_json_put_u64(c, "wss_anon",
+					r[i].s.wss[MT_LRUGEN_ANON] * page);
+			mt_json_put_u64(c, "wss_file",
+					r[i].s.wss[MT_LRUGEN_FILE] * page);
+			mt_json_put_u64(c, "lru", r[i].lru * page);
+			json_object_array_add(a, c);
+		}
+		json_object_object_add(j, "cgroups", a);
+		if (mt_json_print(stdout, j))
+			mt_err("out of memory");
+		return;
+	}
+	if (mt_tab_init(&t, 7, n, head)) {
+		mt_err("out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		mt_tab_str(&t, i, 0, r[i].path);
+		if (r[i].id)
+			mt_tab_u64(&t, i, 1, r[i].id);
+		else
+			mt_tab_str(&t, i, 1, "-");
+		mt_duration(mt_tab_buf(&t, i, 2), MT_TAB_CHARS,
+			    r[i].s.youngest_ms * 1000000);
+		mt_tab_bytes(&t, i, 3, r[i].wss * page);
+		mt_tab_bytes(&t, i, 4, r[i].s.wss[MT_LRUGEN_ANON] * page);
+		mt_tab_bytes(&t, i, 5, r[i].s.wss[MT_LRUGEN_FILE] * page);
+		mt_tab_bytes(&t, i, 6, r[i].lru * page);
+	}
+	mt_duration(win, sizeof(win), o->window_ms * 1000000);
+	printf("MGLRU working set: pages seen accessed within %s (%s)\n", win,
+	       lru_gen_file());
+	mt_tab_print(stdout, &t, right, "");
+}
+
+/* The lru_gen source.  Return: 0 or -1 after reporting the error. */
+static int lrugen_wss(const struct wss_opts *o, const char *root)
+{
+	struct lrugen_row *r = NULL;
+	char why[256], canon[PATH_MAX];
+	struct mt_lrugen l = { 0 };
+	size_t i, n = 0, line = 0;
+	struct mt_lrugen_sum all;
+	char *text;
+	int err, t;
+
+	err = mglru_on(why, sizeof(why));
+	if (err <= 0) {
+		mt_err("%s", why);
+		return -1;
+	}
+	if (o->cgroup && mt_cli_cgroup_canon(root, o->cgroup, canon,
+					     sizeof(canon)))
+		return -1;
+	text = read_all(lru_gen_file());
+	if (!text) {
+		if (errno == ENOENT)
+			mt_err("%s: no such file: is debugfs mounted? (mount -t debugfs none /sys/kernel/debug)",
+			       lru_gen_file());
+		else
+			mt_err("%s: %s%s", lru_gen_file(), strerror(errno),
+			       errno == EACCES || errno == EPERM ?
+			       " (root only)" : "");
+		return -1;
+	}
+	err = mt_lrugen_parse(text, &l, &line);
+	free(text);
+	if (err == -EINVAL) {
+		mt_err("%s: line %zu is not of the format this memtally knows",
+		       lru_gen_file(), line);
+		return -1;
+	}
+	r = err ? NULL : calloc(l.nr + 1, sizeof(*r));
+	if (!r) {
+		mt_err("out of memory");
+		mt_lrugen_free(&l);
+		return -1;
+	}
+	for (i = 0; i < l.nr; i++) {
+		if (o->cgroup && strcmp(l.v[i].path, canon))
+			continue;
+		mt_lrugen_sum(&l.v[i], o->window_ms, o->window_ms, UINT64_MAX,
+			      &all);
+		r[n].path = l.v[i].path;
+		r[n].s = all;
+		for (t = 0; t < MT_LRUGEN_TYPES; t++) {
+			r[n].wss += all.wss[t];
+			r[n].lru += all.hot[t] + all.warm[t] + all.cold[t];
+		}
+		/* the memcg ids of 6.x are no cgroup ids: by path */
+		if (mt_cgpath_id(root, l.v[i].path, &r[n].id))
+			r[n].id = 0;
+		n++;
+	}
+	if (o->cgroup && !n) {
+		mt_err("no cgroup %s in %s (MGLRU lists the cgroups with memory accounting)",
+		       o->cgroup, lru_gen_file());
+		err = -1;
+	} else {
+		qsort(r, n, sizeof(*r), lrugen_cmp);
+		lrugen_show(o, r, n);
+	}
+	free(r);
+	mt_lrugen_free(&l);
+	return err ? -1 : 0;
+}
+
+/* Without --source: damon if a context is bound, else lru_gen if on */
+static unsigned int wss_source(void)
+{
+	struct mt_damon_info info;
+	unsigned int src = MT_WSS_DAMON;
+	char why[256];
+	struct mt_nl nl;
+
+	if (mt_nl_connect(&nl, MEMTALLY_FAMILY_NAME) == 0) {
+		if (mt_nl_damon_get(&nl, &info) == 0) {
+			if (info.b.bound)
+				src = MT_WSS_NR_SOURCES;	/* decided */
+			mt_damon_info_free(&info);
+		}
+		mt_nl_close(&nl);
+	}
+	if (src == MT_WSS_NR_SOURCES)
+		return MT_WSS_DAMON;
+	return mglru_on(why, sizeof(why)) == 1 ? MT_WSS_LRU_GEN : MT_WSS_DAMON;
+}
+
 int cmd_wss(int argc, char **argv, bool json)
 {
 	struct wss_opts o = { .json = json };
 	struct mt_wss_list l = { 0 };
 	struct mt_damon_info info;
-	char root[PATH_MAX];
+	char root[PATH_MAX], why[256];
 	struct mt_nl nl;
 	uint64_t id = 0;
 	int err;
@@ -238,6 +535,22 @@ int cmd_wss(int argc, char **argv, bool json)
 	if (o.help) {
 		fputs(wss_usage, stdout);
 		return MT_EXIT_OK;
+	}
+	if (!o.has_source)
+		o.source = wss_source();
+	if (o.source == MT_WSS_LRU_GEN) {
+		if (mt_cli_cgroot(root, sizeof(root)))
+			return MT_EXIT_RUNTIME;
+		return lrugen_wss(&o, root) ? MT_EXIT_RUNTIME : MT_EXIT_OK;
+	}
+	if (o.has_window)
+		return mt_usage_err("wss: --window is for --source lru_gen (DAMON's samples have their own intervals)");
+	/* no DAMON: say what of MGLRU, the other source, in the same line */
+	if (!o.has_source && access(mt_damon_dir(), F_OK) && errno == ENOENT &&
+	    mglru_on(why, sizeof(why)) == 0) {
+		mt_err("DAMON is not built into this kernel (CONFIG_DAMON), and %s",
+		       why);
+		return MT_EXIT_RUNTIME;
 	}
 	if (mt_cli_cgroot(root, sizeof(root)) ||
 	    (o.cgroup && mt_cli_cgroup_id(root, o.cgroup, &id)) ||

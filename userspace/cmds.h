@@ -103,10 +103,15 @@ int cmd_ksm(int argc, char **argv, bool json);
 struct mt_snap;
 int mt_ksm_snap_show(const struct mt_snap *s, bool json, bool processes);
 
+enum { MT_WSS_DAMON, MT_WSS_LRU_GEN, MT_WSS_NR_SOURCES };
+
 struct wss_opts {
 	bool json;
 	bool help;
 	bool by_cgroup;		/* a line per cgroup rather than samples */
+	bool has_source, has_window;
+	unsigned int source;	/* MT_WSS_*, with has_source */
+	uint64_t window_ms;	/* lru_gen's window */
 	const char *cgroup;	/* only this cgroup */
 };
 

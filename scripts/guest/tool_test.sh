@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..82"
+echo "1..85"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -932,6 +932,60 @@ if [ -s /tmp/json-events.jsonl ]; then
 else
 	jfail="$jfail json-events.jsonl: empty"
 fi
+# ---- wss from MGLRU (lru_gen) -------------------------------------------
+# MGLRU off (Debian's 6.1 boots so; turned off here elsewhere): one line
+# saying how to turn it on, exit 1.  On: a cgroup whose 8192 written pages
+# sleep has them in its working set over an hour (every generation is
+# younger than the guest), its LRU pages are memory.stat's LRU lists
+# (within 1 %), and a window shorter than its youngest generation has none
+lg=/sys/kernel/mm/lru_gen/enabled
+if [ -e $lg ]; then
+	lg_was=$(cat $lg)
+	echo n > $lg
+	out=$(memtally wss --source lru_gen 2>&1)
+	rc=$?
+	case $rc/$(echo "$out" | wc -l)/$out in
+	"1/1/memtally: MGLRU is built but off (turn it on with: echo y > $lg;"*)
+		ok "wss --source lru_gen with MGLRU off: one line, how to turn it on" ;;
+	*) nok "wss --source lru_gen with MGLRU off: one line, how to turn it on" "rc=$rc" "$out" ;;
+	esac
+	echo y > $lg
+	mkdir -p $cg/lg
+	sh -c "echo \$\$ > $cg/lg/cgroup.procs && exec /tests/mt_touch 8192 600" &
+	lgpid=$!
+	i=0
+	while [ "$(awk '$1 == "anon" {print $2}' $cg/lg/memory.stat)" -lt 33554432 ] &&
+	      [ $i -lt 150 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	out=$(memtally wss --source lru_gen --cgroup /lg --window 1h --json 2>&1)
+	ms=$(cat $cg/lg/memory.stat)
+	lru=$(echo "$ms" | awk '$1 ~ /^(in)?active_(anon|file)$/ {s += $2} END {print s + 0}')
+	wa=$(echo "$out" | sed -n 's/.*"wss_anon":\([0-9]*\).*/\1/p')
+	ll=$(echo "$out" | sed -n 's/.*"lru":\([0-9]*\).*/\1/p')
+	if [ -n "$wa" ] && [ "$wa" -ge 33554432 ] && within1 "$ll" "$lru"; then
+		ok "wss --source lru_gen: 8192 written pages in the hour's working set ($wa bytes anon), LRU $ll = memory.stat's $lru"
+	else
+		nok "wss --source lru_gen: 8192 written pages in the hour's working set, LRU as memory.stat's ($lru)" "$out"
+	fi
+	out=$(memtally wss --source lru_gen --cgroup /lg --window 1ms --json 2>&1)
+	case $out in
+	*'"youngest_ms":'[1-9]*'"wss":0,"wss_anon":0,"wss_file":0,'*)
+		ok "wss --source lru_gen: a window shorter than the youngest generation has nothing" ;;
+	*) nok "wss --source lru_gen: a window shorter than the youngest generation has nothing" "$out" ;;
+	esac
+	json_out wss-lrugen wss --source lru_gen --window 1h --json
+	kill $lgpid
+	wait $lgpid 2> /dev/null
+	rmdir $cg/lg
+	echo "$lg_was" > $lg
+else
+	for t in "MGLRU off" "the hour's working set" "a short window"; do
+		ok "wss --source lru_gen: $t # SKIP no MGLRU in this kernel (CONFIG_LRU_GEN)"
+	done
+fi
+
 # the DAMON views, on a loop of 16 MiB in /js
 if [ -d /sys/kernel/mm/damon/admin ]; then
 	mkdir -p $cg/js

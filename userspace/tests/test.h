@@ -95,6 +95,7 @@ void test_snap(void);
 void test_top(void);
 void test_report(void);
 void test_vmstat(void);
+void test_lrugen(void);
 void test_sarb(void);
 void test_stat(void);
 void test_golden(void);

@@ -61,6 +61,7 @@ int main(int argc, char **argv)
 	test_top();
 	test_report();
 	test_vmstat();
+	test_lrugen();
 	test_sarb();
 	test_stat();
 	test_smem();
