@@ -629,6 +629,32 @@ def psi_seeds():
     }
 
 
+def lrugen_seeds():
+    """lru_gen in the kernel's layout (mm/vmscan.c lru_gen_seq_show())."""
+    def memcg(ident, path, nodes):
+        out = 'memcg %5d %s\n' % (ident, path)
+        for nid, gens in nodes:
+            out += ' node %5d\n' % nid
+            for seq, age, anon, file in gens:
+                out += ' %10d %10d %10d  %10d \n' % (seq, age, anon, file)
+        return out
+    root = memcg(1, '/', [(0, [(4, 90000, 1000, 10), (5, 30000, 200, 20),
+                               (6, 5000, 30, 30), (7, 500, 4, 40)])])
+    two = memcg(2, '/a b', [(0, [(10, 200000, 100, 1000),
+                                 (11, 1000, 50, 500)]),
+                            (1, [(3, 4000, 7, 0)])])
+    return {
+        'one-memcg': root.encode(),
+        'two-nodes': (root + two).encode(),
+        # 7.x prints the cgroup id
+        'cgroup-id': ('memcg 4294967311 /system.slice\n node     0\n'
+                      '          1        100          0           0 \n'
+                      ).encode(),
+        'no-memcg': b'memcg     0 \n node     0\n'
+                    b'          0          5          1           2 \n',
+    }
+
+
 def write(name, files):
     d = os.path.join(HERE, 'corpus', name)
     os.makedirs(d, exist_ok=True)
@@ -648,6 +674,7 @@ def main():
     write('smaps', smaps_seeds())
     write('procfiles', procfiles_seeds())
     write('psi', psi_seeds())
+    write('lrugen', lrugen_seeds())
 
 
 if __name__ == '__main__':
