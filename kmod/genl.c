@@ -90,8 +90,16 @@ static int mt_genl_put_hook(struct sk_buff *msg, const struct mt_hook *h)
 	return 0;
 }
 
+/* The room mt_genl_put_hook() takes for @h at most */
+static size_t mt_genl_hook_size(const struct mt_hook *h)
+{
+	return nla_total_size(0) + nla_total_size(strlen(h->name) + 1) +
+	       nla_total_size(strlen(h->tp_name) + 1) + 2 * nla_total_size(4);
+}
+
 static int memtally_nl_status_get_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	size_t size = GENLMSG_DEFAULT_SIZE;	/* the rest: far less */
 	struct sk_buff *msg;
 	unsigned int i;
 	void *hdr;
@@ -101,7 +109,9 @@ static int memtally_nl_status_get_doit(struct sk_buff *skb, struct genl_info *in
 	if (err)
 		return err;
 
-	msg = genlmsg_new(GENLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	for (i = 0; i < mt_hooks_count(); i++)	/* every hook fits, however many */
+		size += mt_genl_hook_size(mt_hook_get(i));
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put(msg, info->snd_portid, info->snd_seq,
