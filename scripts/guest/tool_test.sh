@@ -10,7 +10,7 @@ check() { name=$1; shift; if out=$("$@" 2>&1); then ok "$name"; else nok "$name"
 
 cg=/sys/fs/cgroup
 echo "TAP version 13"
-echo "1..85"
+echo "1..86"
 
 out=$(memtally status 2>&1)
 case $out in
@@ -979,9 +979,34 @@ if [ -e $lg ]; then
 	kill $lgpid
 	wait $lgpid 2> /dev/null
 	rmdir $cg/lg
+	# --age over 6 s: a hot 16 MiB (rewritten all the time) beside a cold
+	# 48 MiB (written once, before): the working set is the hot set
+	mkdir -p $cg/lga
+	sh -c "echo \$\$ > $cg/lga/cgroup.procs && exec /tests/mt_touch 12288 600" &
+	coldpid=$!
+	sh -c "echo \$\$ > $cg/lga/cgroup.procs && exec /tests/mt_touch 4096 600 loop" &
+	hotpid=$!
+	i=0
+	while [ "$(awk '$1 == "anon" {print $2}' $cg/lga/memory.stat)" -lt 67108864 ] &&
+	      [ $i -lt 150 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	out=$(memtally wss --source lru_gen --cgroup /lga --window 6s --age --json 2>&1)
+	wa=$(echo "$out" | sed -n 's/.*"wss_anon":\([0-9]*\).*/\1/p')
+	if [ -n "$wa" ] && [ "$wa" -ge $((16777216 * 8 / 10)) ] &&
+	   [ "$wa" -le $((16777216 + 50331648 / 5)) ]; then
+		ok "wss --source lru_gen --age over 6 s: the hot 16 MiB and not the cold 48 MiB ($wa bytes anon)"
+	else
+		nok "wss --source lru_gen --age over 6 s: the hot 16 MiB (80 %+) and not the cold 48 MiB (20 %-)" "$out" "$(cat /sys/kernel/debug/lru_gen)"
+	fi
+	json_out wss-lrugen-aged wss --source lru_gen --cgroup /lga --window 2s --age --json
+	kill $coldpid $hotpid
+	wait $coldpid $hotpid 2> /dev/null
+	rmdir $cg/lga
 	echo "$lg_was" > $lg
 else
-	for t in "MGLRU off" "the hour's working set" "a short window"; do
+	for t in "MGLRU off" "the hour's working set" "a short window" "--age"; do
 		ok "wss --source lru_gen: $t # SKIP no MGLRU in this kernel (CONFIG_LRU_GEN)"
 	done
 fi
