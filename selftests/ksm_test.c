@@ -158,6 +158,16 @@ static void ksm_cb(const struct nlmsghdr *nlh, void *ctx)
 	t->full_scans = a ? mt_nl_u64(a) : 0;
 }
 
+/* ksm-get: a walk of every process that starts now; its totals into @t */
+static int ksm_get(struct mt_nl *nl, struct ksm_totals *t,
+		   struct mt_nl_result *res)
+{
+	struct mt_nl_req req;
+
+	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_KSM_GET, 0);
+	return mt_nl_talk(nl, &req, ksm_cb, t, res);
+}
+
 static bool kernel_has_ksm_tracepoints(void)
 {
 	return !access("/sys/kernel/tracing/events/ksm", F_OK);
@@ -171,7 +181,6 @@ TEST_F(ksm, merged_per_cgroup)
 {
 	struct mt_nl_result res;
 	struct ksm_totals t = { 0 };
-	struct mt_nl_req req;
 	struct mt_row ra, rb;
 	long pa, pb;
 
@@ -182,8 +191,7 @@ TEST_F(ksm, merged_per_cgroup)
 	 * old, so the rows below come from this one (as memtally ksm reads
 	 * them), not from one before A and B merged.
 	 */
-	mt_nl_req_init(&req, self->nl.family, MEMTALLY_CMD_KSM_GET, 0);
-	ASSERT_EQ(0, mt_nl_talk(&self->nl, &req, ksm_cb, &t, &res));
+	ASSERT_EQ(0, ksm_get(&self->nl, &t, &res));
 	ASSERT_EQ(0, res.error) TH_LOG("%s", res.extack);
 	ASSERT_EQ(0, mt_row_get(&self->nl, self->ida, &ra, &res)) TH_LOG("%s", res.extack);
 	ASSERT_EQ(0, mt_row_get(&self->nl, self->idb, &rb, &res));
@@ -210,7 +218,6 @@ TEST_F(ksm, tracepoint_counters)
 {
 	struct ksm_totals t = { 0 };
 	struct mt_nl_result res;
-	struct mt_nl_req req;
 	struct mt_row ra, rb;
 
 	if (!kernel_has_ksm_tracepoints())
@@ -219,8 +226,7 @@ TEST_F(ksm, tracepoint_counters)
 	 * The rows' merged pages from a walk after A merged (a row takes a
 	 * walk up to a second old: one from the fixture's start read 0)
 	 */
-	mt_nl_req_init(&req, self->nl.family, MEMTALLY_CMD_KSM_GET, 0);
-	ASSERT_EQ(0, mt_nl_talk(&self->nl, &req, ksm_cb, &t, &res));
+	ASSERT_EQ(0, ksm_get(&self->nl, &t, &res));
 	ASSERT_EQ(0, res.error) TH_LOG("%s", res.extack);
 	ASSERT_EQ(0, mt_row_get(&self->nl, self->ida, &ra, &res));
 	ASSERT_EQ(0, mt_row_get(&self->nl, self->idb, &rb, &res));
@@ -287,15 +293,6 @@ static void *walk_lat_thread(void *arg)
 		l->runs++;
 	}
 	return NULL;
-}
-
-static int ksm_get(struct mt_nl *nl, struct ksm_totals *t,
-		   struct mt_nl_result *res)
-{
-	struct mt_nl_req req;
-
-	mt_nl_req_init(&req, nl->family, MEMTALLY_CMD_KSM_GET, 0);
-	return mt_nl_talk(nl, &req, ksm_cb, t, res);
 }
 
 static uint64_t boottime_ns(void)
