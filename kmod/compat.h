@@ -275,14 +275,17 @@ static inline bool mt_memcg_on_dfl(void)
 
 /*
  * mm_collapse_huge_page: 7.x adds the order of the folio collapsed into
- * (khugepaged collapses into large folios smaller than a huge page too).
+ * (khugepaged collapses into large folios smaller than a huge page too);
+ * MT_COLLAPSE_ORDER is it, or a huge page's before.
  */
 #ifdef MT_HAVE_COLLAPSE_ORDER
 #define MT_COLLAPSE_HUGE_PAGE_ARGS					\
 	struct mm_struct *mm, int isolated, int status, unsigned int order
+#define MT_COLLAPSE_ORDER	order
 #else
 #define MT_COLLAPSE_HUGE_PAGE_ARGS					\
 	struct mm_struct *mm, int isolated, int status
+#define MT_COLLAPSE_ORDER	HPAGE_PMD_ORDER
 #endif
 
 #endif /* _MEMTALLY_COMPAT_H */

@@ -258,77 +258,6 @@ TEST_F(mg, compaction_by_writer_as_tracefs)
 #define THP	"/sys/kernel/mm/transparent_hugepage"
 #define HPAGE	(2 * MIB)
 
-/* @len bytes of anonymous memory starting on a huge page boundary; NULL */
-static char *hpage_aligned(size_t len)
-{
-	char *m = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (m == MAP_FAILED)
-		return NULL;
-	return (char *)(((unsigned long)m + HPAGE - 1) & ~(HPAGE - 1));
-}
-
-/*
- * madvise(MADV_COLLAPSE) of N huge-page-aligned ranges of written base
- * pages (faulted with MADV_NOHUGEPAGE, then allowed huge pages again)
- * collapses each into a huge page in the caller (khugepaged may take some
- * first: it counts for the same cgroup, the memory's owner's): the
- * cgroup's thp-collapsed is N, as its memory.stat thp_collapse_alloc; a
- * neighbour's 0.
- */
-#define COLLAPSE_HPAGES	4
-
-TEST_F(mg, collapse_counts_each_huge_page)
-{
-	uint64_t id, idle, before, after;
-	struct mt_nl_result res;
-	struct mt_row r, i;
-	pid_t pid;
-
-	if (access(THP, F_OK))
-		SKIP(return, "this kernel has no transparent huge pages (" THP ")");
-	id = cg_make("mt_thp");
-	idle = cg_make("mt_thp_idle");
-	ASSERT_NE(0, id);
-	ASSERT_NE(0, idle);
-	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
-	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
-	before = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
-	pid = fork();
-	if (pid == 0) {
-		size_t len = COLLAPSE_HPAGES * HPAGE, k;
-		char *p;
-
-		if (cg_enter("mt_thp"))
-			_exit(3);
-		p = hpage_aligned(len);
-		if (!p)
-			_exit(4);
-		if (madvise(p, len, MADV_NOHUGEPAGE))
-			_exit(5);
-		for (k = 0; k < len; k += PAGE)
-			p[k] = 1;
-		if (madvise(p, len, MADV_HUGEPAGE))
-			_exit(6);
-		_exit(madvise(p, len, MADV_COLLAPSE) ? 10 + errno : 0);
-	}
-	ASSERT_EQ(0, wait_status(pid));
-	after = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
-	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
-	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
-	TH_LOG("collapsed %llu, failed %llu; memory.stat thp_collapse_alloc +%llu",
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED],
-	       (unsigned long long)(after - before));
-	EXPECT_EQ(COLLAPSE_HPAGES, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED]);
-	EXPECT_EQ(after - before, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
-	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
-	EXPECT_EQ(0, cg_remove("mt_thp"));
-	EXPECT_EQ(0, cg_remove("mt_thp_idle"));
-}
-
 /* The word in [brackets] of a sysfs choice file such as THP's enabled */
 static int sysfs_choice(const char *path, char *buf, size_t size)
 {
@@ -347,9 +276,82 @@ static int sysfs_choice(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* @len bytes of anonymous memory starting on a huge page boundary; NULL */
+static char *hpage_aligned(size_t len)
+{
+	char *m = mmap(NULL, len + HPAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m == MAP_FAILED)
+		return NULL;
+	return (char *)(((unsigned long)m + HPAGE - 1) & ~(HPAGE - 1));
+}
+
 /*
- * Free blocks of pageblock order (9) and up (/proc/buddyinfo), in the zones
- * but DMA (whose low memory reserve keeps user pages out)
+ * madvise(MADV_COLLAPSE) of N huge-page-aligned ranges of written base
+ * pages collapses each into a huge page in the caller: the cgroup's
+ * thp-collapsed is N, as its memory.stat thp_collapse_alloc; a neighbour's
+ * 0.  THP "madvise" meanwhile: the range (not madvised) faults base pages
+ * and khugepaged leaves it alone; MADV_COLLAPSE ignores the setting.
+ */
+#define COLLAPSE_HPAGES	4
+
+TEST_F(mg, collapse_counts_each_huge_page)
+{
+	uint64_t id, idle, before, after;
+	struct mt_nl_result res;
+	struct mt_row r, i;
+	char enabled[32];
+	int status;
+	pid_t pid;
+
+	if (access(THP, F_OK))
+		SKIP(return, "this kernel has no transparent huge pages (" THP ")");
+	ASSERT_EQ(0, sysfs_choice(THP "/enabled", enabled, sizeof(enabled)));
+	id = cg_make("mt_thp");
+	idle = cg_make("mt_thp_idle");
+	ASSERT_NE(0, id);
+	ASSERT_NE(0, idle);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	before = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
+	ASSERT_EQ(0, file_write(THP "/enabled", "madvise"));
+	pid = fork();
+	if (pid == 0) {
+		size_t len = COLLAPSE_HPAGES * HPAGE, k;
+		char *p;
+
+		if (cg_enter("mt_thp"))
+			_exit(3);
+		p = hpage_aligned(len);
+		if (!p)
+			_exit(4);
+		for (k = 0; k < len; k += PAGE)
+			p[k] = 1;
+		_exit(madvise(p, len, MADV_COLLAPSE) ? 10 + errno : 0);
+	}
+	status = wait_status(pid);
+	file_write(THP "/enabled", enabled);
+	ASSERT_EQ(0, status);
+	after = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	TH_LOG("collapsed %llu, failed %llu; memory.stat thp_collapse_alloc +%llu",
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED],
+	       (unsigned long long)(after - before));
+	EXPECT_EQ(COLLAPSE_HPAGES, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED]);
+	EXPECT_EQ(after - before, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, cg_remove("mt_thp"));
+	EXPECT_EQ(0, cg_remove("mt_thp_idle"));
+}
+
+/*
+ * Free huge pages' worth of blocks of pageblock order (9) and up
+ * (/proc/buddyinfo), in the zones but DMA (whose low memory reserve keeps
+ * user pages out)
  */
 static unsigned long free_huge_blocks(void)
 {
@@ -370,8 +372,8 @@ static unsigned long free_huge_blocks(void)
 		p = strchr(p, ' ');	/* past the zone's name */
 		for (order = 0; p && sscanf(p, "%lu%n", &c, &off) == 1;
 		     order++, p += off)
-			if (order >= 9)
-				n += c;
+			if (order >= 9)	/* an order-10 block: two */
+				n += c << (order - 9);
 	}
 	if (f)
 		fclose(f);
@@ -381,19 +383,26 @@ static unsigned long free_huge_blocks(void)
 /* The value the compaction_status symbol @name has in @event's format */
 static int trace_symbol(const char *event, const char *name)
 {
-	char line[4096], path[256], key[64], *p;
+	char line[4096], path[256], key[64], *p, *q;
 	FILE *f;
 	int v = -1;
 
 	snprintf(path, sizeof(path), "%s/format", event);
-	snprintf(key, sizeof(key), ", \"%s\" }", name);
+	/* __print_symbolic(REC->status, {8, "success"}, ...) */
+	snprintf(key, sizeof(key), "\"%s\"", name);
 	f = fopen(path, "r");
 	while (f && v < 0 && fgets(line, sizeof(line), f)) {
-		p = strstr(line, key);
-		while (p && p > line && p[-1] != '{')
-			p--;
-		if (p && p > line)
-			v = atoi(p);
+		for (p = strstr(line, key); p && v < 0;
+		     p = strstr(p + 1, key)) {
+			q = p + strlen(key);
+			q += strspn(q, " ");
+			if (*q != '}')
+				continue;
+			while (p > line && p[-1] != '{')
+				p--;
+			if (p > line)
+				v = atoi(p);
+		}
 	}
 	if (f)
 		fclose(f);
@@ -433,10 +442,11 @@ static unsigned long hist_pid_field(const char *event, pid_t pid,
 
 /*
  * Direct compaction: a neighbour fills memory with base pages until no
- * free block of a huge page's order is left, then frees every other page
- * of them (plenty free, nothing contiguous); a task of another cgroup then
- * faults huge pages (MADV_HUGEPAGE, THP defrag "madvise": the fault may
- * compact), with proactive compaction off.  Its cgroup's compaction
+ * free block of a huge page's order is left (or the watermarks are near),
+ * then frees every other page of them (plenty free, nothing contiguous); a
+ * task of another cgroup then faults more huge pages than the free blocks
+ * left hold (MADV_HUGEPAGE, THP defrag "madvise": the fault may compact),
+ * with proactive compaction off.  Its cgroup's compaction
  * stalls are the zone runs tracefs saw end in its pid, split by status
  * into compact-success (status success) and compact-failed; the zones it
  * passed over as deferred are tracefs' mm_compaction_deferred of its pid,
@@ -447,10 +457,10 @@ static unsigned long hist_pid_field(const char *event, pid_t pid,
 TEST_F(mg, direct_compaction_as_tracefs)
 {
 	char enabled[32], defrag[32], proact[16];
-	unsigned long runs, ok, deferred, skips, unused;
+	unsigned long runs, ok, deferred, skips, unused, hblocks;
 	uint64_t id, frag, idle;
 	struct mt_nl_result res;
-	int ready[2], success, skipped, nsuit;
+	int ready[2], success, skipped, nsuit, status;
 	struct mt_row r, fr, i;
 	pid_t fpid, pid;
 	char c;
@@ -510,12 +520,17 @@ TEST_F(mg, direct_compaction_as_tracefs)
 		pause();	/* its pages stay until it is killed */
 		_exit(0);
 	}
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	TH_LOG("fragmented: %lu free blocks of order 9 and up",
-	       free_huge_blocks());
-	pid = fork();
+	/*
+	 * The huge blocks still free (the fill stops short of the watermarks,
+	 * which khugepaged raises) serve the first faults without compaction:
+	 * fault 64 MiB more than they hold
+	 */
+	pid = -1;
+	hblocks = read(ready[0], &c, 1) == 1 ? free_huge_blocks() : 0;
+	if (fpid > 0 && hblocks < 4096)
+		pid = fork();
 	if (pid == 0) {
-		size_t len = 64 * MIB, k;
+		size_t len = hblocks * HPAGE + 64 * MIB, k;
 		char *p;
 
 		if (cg_enter("mt_dc"))
@@ -529,12 +544,20 @@ TEST_F(mg, direct_compaction_as_tracefs)
 			p[k] = 1;
 		_exit(0);
 	}
-	ASSERT_EQ(0, wait_status(pid));
-	kill(fpid, SIGKILL);
-	waitpid(fpid, NULL, 0);
+	status = pid > 0 ? wait_status(pid) : -1;
+	/* the fragmenter and the settings go before any check may end the test */
+	if (fpid > 0) {
+		kill(fpid, SIGKILL);
+		waitpid(fpid, NULL, 0);
+	}
 	file_write(THP "/enabled", enabled);
 	file_write(THP "/defrag", defrag);
 	file_write("/proc/sys/vm/compaction_proactiveness", proact);
+	TH_LOG("fragmented: %lu huge pages' worth of free blocks left; the workload faulted %lu MiB",
+	       hblocks, hblocks * 2 + 64);
+	ASSERT_GT(fpid, 0);
+	ASSERT_GT(pid, 0);
+	ASSERT_EQ(0, status);
 	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
 	ASSERT_EQ(0, mt_row_get(&self->nl, frag, &fr, &res));
 	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));

@@ -383,8 +383,9 @@ static int lrugen_cmp(const void *pa, const void *pb)
 	return strcmp(a->path, b->path);
 }
 
-static void lrugen_show(const struct wss_opts *o, struct lrugen_row *r,
-			size_t n)
+/* Return: 0 or -1 after reporting the error */
+static int lrugen_show(const struct wss_opts *o, struct lrugen_row *r,
+		       size_t n)
 {
 	static const char *const head[] = { "PATH", "ID", "YOUNGEST", "WSS",
 		"ANON", "FILE", "LRU" };
@@ -420,13 +421,15 @@ static void lrugen_show(const struct wss_opts *o, struct lrugen_row *r,
 			json_object_array_add(a, c);
 		}
 		json_object_object_add(j, "cgroups", a);
-		if (mt_json_print(stdout, j))
+		if (mt_json_print(stdout, j)) {
 			mt_err("out of memory");
-		return;
+			return -1;
+		}
+		return 0;
 	}
 	if (mt_tab_init(&t, 7, n, head)) {
 		mt_err("out of memory");
-		return;
+		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		mt_tab_str(&t, i, 0, r[i].path);
@@ -449,6 +452,7 @@ static void lrugen_show(const struct wss_opts *o, struct lrugen_row *r,
 		printf("MGLRU working set: pages seen accessed within %s (%s)\n",
 		       win, lru_gen_file());
 	mt_tab_print(stdout, &t, right, "");
+	return 0;
 }
 
 /* lru_gen, parsed into @l.  Return: 0 or -1 after reporting the error. */
@@ -503,7 +507,9 @@ static int lrugen_age(const struct mt_lrugen *l, const char *canon)
 		return -1;
 	}
 	for (i = 0; i < l->nr && !err; i++) {
-		if (!lrugen_shown(&l->v[i], canon))
+		/* 6.x: a dying memcg has id 0, and cannot be aged */
+		if (!lrugen_shown(&l->v[i], canon) ||
+		    (l->memcg_ids && !l->v[i].id))
 			continue;
 		for (k = 0; k < l->v[i].nr && !err; k++) {
 			n = mt_lrugen_age_cmd(&l->v[i], k, cmd, sizeof(cmd));
@@ -536,6 +542,7 @@ static int lrugen_aged(const struct wss_opts *o, const char *canon,
 	};
 	const struct mt_lrugen_memcg *m;
 	struct mt_lrugen first = { 0 }, mid = { 0 };
+	bool folded = false;
 	int err, i;
 	size_t k;
 
@@ -556,10 +563,14 @@ static int lrugen_aged(const struct wss_opts *o, const char *canon,
 	}
 	*sincep = since;
 	for (k = 0; !err && k < l->nr; k++) {
-		m = mt_lrugen_find(&first, l->v[k].path);
-		if (m)
-			mt_lrugen_since(m, &l->v[k], since[k]);
+		m = mt_lrugen_find(&first, l->v[k].path, l->v[k].id);
+		if (m && (!l->memcg_ids || m->id) &&
+		    !mt_lrugen_since(m, &l->v[k], since[k]) &&
+		    lrugen_shown(m, canon))
+			folded = true;
 	}
+	if (folded)
+		fprintf(stderr, "memtally: warning: the kernel aged too meanwhile (reclaim): a generation older than the window was folded into one of the window's, whose pages it now counts\n");
 	mt_lrugen_free(&first);
 	return err ? -1 : 0;
 }
@@ -612,8 +623,14 @@ static int lrugen_wss(const struct wss_opts *o, const char *root)
 			r[n].wss += all.wss[t];
 			r[n].lru += all.hot[t] + all.warm[t] + all.cold[t];
 		}
-		/* the memcg ids of 6.x are no cgroup ids: by path */
-		if (mt_cgpath_id(root, l.v[i].path, &r[n].id))
+		/*
+		 * 6.x's memcg ids are no cgroup ids: by path, but a dying memcg
+		 * (id 0) may share its path with a new cgroup; 7.x's are
+		 */
+		if (!l.memcg_ids)
+			r[n].id = l.v[i].id;
+		else if (!l.v[i].id || mt_cgpath_id(root, l.v[i].path,
+						    &r[n].id))
 			r[n].id = 0;
 		n++;
 	}
@@ -623,7 +640,7 @@ static int lrugen_wss(const struct wss_opts *o, const char *root)
 		err = -1;
 	} else if (r) {
 		qsort(r, n, sizeof(*r), lrugen_cmp);
-		lrugen_show(o, r, n);
+		err = lrugen_show(o, r, n);
 	}
 	free(r);
 	free(since);

@@ -75,6 +75,8 @@ static int parse_line(const char *s, struct mt_lrugen *l)
 		return 0;
 	if (!strncmp(s, "memcg ", 6) &&
 	    sscanf(s, "memcg %" SCNu64 "%n", &id, &off) == 1) {
+		if (!l->nr)	/* the first, the root: padded on 6.x */
+			l->memcg_ids = s[6] == ' ';
 		/* the path is the rest of the line, after one space */
 		if (s[off] == ' ')
 			off++;
@@ -162,12 +164,12 @@ void mt_lrugen_sum(const struct mt_lrugen_memcg *m, uint64_t window_ms,
 }
 
 const struct mt_lrugen_memcg *mt_lrugen_find(const struct mt_lrugen *l,
-					     const char *path)
+					     const char *path, uint64_t id)
 {
 	size_t i;
 
 	for (i = 0; i < l->nr; i++)
-		if (!strcmp(l->v[i].path, path))
+		if (l->v[i].id == id && !strcmp(l->v[i].path, path))
 			return &l->v[i];
 	return NULL;
 }
@@ -185,11 +187,12 @@ int mt_lrugen_age_cmd(const struct mt_lrugen_memcg *m, size_t i, char *buf,
 	return n < 0 || (size_t)n >= len ? -1 : n;
 }
 
-void mt_lrugen_since(const struct mt_lrugen_memcg *then,
+bool mt_lrugen_since(const struct mt_lrugen_memcg *then,
 		     const struct mt_lrugen_memcg *now,
 		     uint64_t pages[MT_LRUGEN_TYPES])
 {
 	const struct mt_lrugen_lruvec *a, *b;
+	bool kept = true;
 	size_t i, k;
 	int t;
 
@@ -201,9 +204,12 @@ void mt_lrugen_since(const struct mt_lrugen_memcg *then,
 				a = &then->v[k];
 		if (!a)
 			continue;
+		if (b->nr && b->gen[0].seq > a->gen[a->nr - 1].seq)
+			kept = false;
 		for (k = 0; k < b->nr; k++)
 			if (b->gen[k].seq > a->gen[a->nr - 1].seq)
 				for (t = 0; t < MT_LRUGEN_TYPES; t++)
 					pages[t] += b->gen[k].pages[t];
 	}
+	return kept;
 }

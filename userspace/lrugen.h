@@ -14,6 +14,7 @@
 #ifndef MT_LRUGEN_H
 #define MT_LRUGEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,12 @@ struct mt_lrugen_memcg {
 struct mt_lrugen {
 	size_t nr;
 	struct mt_lrugen_memcg *v;
+	/*
+	 * The ids are 6.x's memcg ids ("%5hu", padded: the root's line is
+	 * "memcg     1 /"), 0 for a dying memcg, not cgroup ids; 7.x prints
+	 * cgroup ids unpadded
+	 */
+	bool memcg_ids;
 };
 
 /*
@@ -71,9 +78,9 @@ struct mt_lrugen_sum {
 void mt_lrugen_sum(const struct mt_lrugen_memcg *m, uint64_t window_ms,
 		   uint64_t hot_ms, uint64_t cold_ms, struct mt_lrugen_sum *s);
 
-/* The memcg of @l listed with @path; NULL: none */
+/* The memcg of @l listed with @path and @id; NULL: none */
 const struct mt_lrugen_memcg *mt_lrugen_find(const struct mt_lrugen *l,
-					     const char *path);
+					     const char *path, uint64_t id);
 
 /*
  * The command that ages @m on its @i-th node: "+ ID NID SEQ 1 1\n" (swap
@@ -86,9 +93,11 @@ int mt_lrugen_age_cmd(const struct mt_lrugen_memcg *m, size_t i, char *buf,
 /*
  * The pages of @now (anon, file) in generations younger than the youngest
  * @then had on the same node: those seen accessed since @then was read and
- * aged.  Nodes @then lacks count none.
+ * aged.  Nodes @then lacks count none.  Return: false if on some node that
+ * generation is gone (aging beside ours folded it into a younger one,
+ * which then holds older pages too).
  */
-void mt_lrugen_since(const struct mt_lrugen_memcg *then,
+bool mt_lrugen_since(const struct mt_lrugen_memcg *then,
 		     const struct mt_lrugen_memcg *now,
 		     uint64_t pages[MT_LRUGEN_TYPES]);
 

@@ -102,7 +102,7 @@ static void lrugen_parse_7x(void)
 	struct mt_lrugen l;
 
 	CHECK(mt_lrugen_parse(text, &l, NULL) == 0);
-	CHECK(l.nr == 1 && l.v[0].id == 4294967311ULL);
+	CHECK(l.nr == 1 && l.v[0].id == 4294967311ULL && !l.memcg_ids);
 	if (l.nr == 1)
 		CHECK_STR(l.v[0].path, "/system.slice");
 	mt_lrugen_free(&l);
@@ -138,10 +138,16 @@ static void lrugen_aging(void)
 	CHECK(mt_lrugen_age_cmd(&a.v[1], 1, cmd, sizeof(cmd)) == 12);
 	CHECK_STR(cmd, "+ 2 1 3 1 1\n");
 	CHECK(mt_lrugen_age_cmd(&a.v[1], 1, cmd, 12) == -1);
-	CHECK(mt_lrugen_find(&a, "/a b") == &a.v[1]);
-	CHECK(mt_lrugen_find(&a, "/a") == NULL);
-	mt_lrugen_since(&a.v[0], &b.v[0], pages);
+	CHECK(mt_lrugen_find(&a, "/a b", 2) == &a.v[1]);
+	CHECK(mt_lrugen_find(&a, "/a b", 0) == NULL);	/* a dying one */
+	CHECK(mt_lrugen_find(&a, "/a", 2) == NULL);
+	CHECK(a.memcg_ids);
+	/* seq 6 is still there: none folded */
+	CHECK(mt_lrugen_since(&a.v[0], &b.v[0], pages));
 	CHECK(pages[MT_LRUGEN_ANON] == 302 && pages[MT_LRUGEN_FILE] == 5);
+	/* the root's seq 7 then; now its oldest is 8: folded */
+	b.v[0].v[0].gen[0].seq = 8;
+	CHECK(!mt_lrugen_since(&a.v[0], &b.v[0], pages));
 	mt_lrugen_free(&a);
 	mt_lrugen_free(&b);
 }
