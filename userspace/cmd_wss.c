@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <json.h>
 
 #include "cgpath.h"
@@ -333,6 +334,17 @@ static int mglru_on(char *why, size_t len, unsigned long *capsp)
 	return 0;
 }
 
+/* Whether the running kernel is older than @major.@minor */
+static bool kernel_before(int major, int minor)
+{
+	struct utsname u;
+	int a, b;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return false;
+	return a < major || (a == major && b < minor);
+}
+
 /* The whole of @path, NUL-terminated, or NULL with errno set */
 static char *read_all(const char *path)
 {
@@ -598,6 +610,15 @@ static int lrugen_wss(const struct wss_opts *o, const char *root)
 		       mglru_dir(), mglru_dir());
 		return -1;
 	}
+	/*
+	 * Before 6.3, a walk skips the page tables under a middle-level entry
+	 * whose accessed bit the last walk cleared (bit 0x0004), even when
+	 * asked to scan all; the CPU sets it again only when it walks the
+	 * tables anew, not while its TLB holds the translations
+	 */
+	if (o->age && (caps & 4) && kernel_before(6, 3))
+		fprintf(stderr, "memtally: warning: Linux before 6.3 with MGLRU's bit 0x0004 on (%s/enabled): pages the CPU keeps translated in its TLB may look idle; echo 3 > %s/enabled counts them\n",
+			mglru_dir(), mglru_dir());
 	if (o->cgroup && mt_cli_cgroup_canon(root, o->cgroup, canon,
 					     sizeof(canon)))
 		return -1;

@@ -993,13 +993,29 @@ if [ -e $lg ]; then
 		sleep 0.2
 		i=$((i + 1))
 	done
+	# 6.1's walk skips page tables whose middle-level accessed bit its
+	# last walk cleared (6.3 and later scan all when asked to), and QEMU's
+	# TLB keeps the hot loop's translations, so the CPU never sets it
+	# again: the tool warns, and the check runs with that bit (0x0004) off
+	case $(uname -r) in
+	6.[012].*)
+		memtally wss --source lru_gen --cgroup /lga --window 1s --age > /dev/null 2> /tmp/lga.err
+		if grep -q "^memtally: warning: Linux before 6.3 with MGLRU's bit 0x0004 on" /tmp/lga.err; then
+			aged="(bit 0x0004 off: the tool warned of it)"
+		else
+			aged="(NO WARNING of bit 0x0004: $(cat /tmp/lga.err))"
+		fi
+		echo 3 > $lg ;;
+	*) aged="" ;;
+	esac
 	out=$(memtally wss --source lru_gen --cgroup /lga --window 6s --age --json 2>&1)
 	wa=$(echo "$out" | sed -n 's/.*"wss_anon":\([0-9]*\).*/\1/p')
 	if [ -n "$wa" ] && [ "$wa" -ge $((16777216 * 8 / 10)) ] &&
-	   [ "$wa" -le $((16777216 + 50331648 / 5)) ]; then
-		ok "wss --source lru_gen --age over 6 s: the hot 16 MiB and not the cold 48 MiB ($wa bytes anon)"
+	   [ "$wa" -le $((16777216 + 50331648 / 5)) ] &&
+	   [ "${aged#*NO WARNING}" = "$aged" ]; then
+		ok "wss --source lru_gen --age over 6 s: the hot 16 MiB and not the cold 48 MiB ($wa bytes anon) $aged"
 	else
-		nok "wss --source lru_gen --age over 6 s: the hot 16 MiB (80 %+) and not the cold 48 MiB (20 %-)" "$out" "$(cat /sys/kernel/debug/lru_gen)"
+		nok "wss --source lru_gen --age over 6 s: the hot 16 MiB (80 %+) and not the cold 48 MiB (20 %-)" "$aged" "$out" "$(cat /sys/kernel/debug/lru_gen)"
 	fi
 	json_out wss-lrugen-aged wss --source lru_gen --cgroup /lga --window 2s --age --json
 	kill $coldpid $hotpid
