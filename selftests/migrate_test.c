@@ -52,70 +52,6 @@ FIXTURE_TEARDOWN(mg)
 	mt_nl_close(&self->nl);
 }
 
-/*
- * N written, private anonymous base pages soft-offlined with
- * madvise(MADV_SOFT_OFFLINE): soft_offline_in_use_page() calls
- * migrate_pages() once per page in the caller, so the caller's cgroup
- * migrated exactly N pages, none failed, no THP; a neighbour none.  (The
- * old pages stay poisoned: 256 KiB of a throwaway guest.)
- */
-#define SOFT_PAGES	64
-
-TEST_F(mg, soft_offline_counts_each_page)
-{
-	struct mt_nl_result res;
-	struct mt_row r, i;
-	uint64_t id, idle;
-	pid_t pid;
-
-	/* 6.11 and later can turn soft offline off */
-	if (file_long("/proc/sys/vm/enable_soft_offline") == 0)
-		ASSERT_EQ(0, file_write("/proc/sys/vm/enable_soft_offline", "1"));
-	id = cg_make("mt_mig");
-	idle = cg_make("mt_mig_idle");
-	ASSERT_NE(0, id);
-	ASSERT_NE(0, idle);
-	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
-	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
-	pid = fork();
-	if (pid == 0) {
-		size_t len = SOFT_PAGES * PAGE;
-		char *p;
-
-		if (cg_enter("mt_mig"))
-			_exit(3);
-		/* base pages: a THP would be split first, outside migrate_pages() */
-		p = anon_touched(len);
-		if (!p)
-			_exit(4);
-		_exit(madvise(p, len, MADV_SOFT_OFFLINE) ? 10 + errno : 0);
-	}
-	ASSERT_EQ(0, wait_status(pid));
-	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
-	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
-	TH_LOG("migrated %llu, failed %llu, thp %llu/%llu/%llu",
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATED],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_MIGRATED],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_SPLIT]);
-	EXPECT_EQ(SOFT_PAGES, r.v[MEMTALLY_A_CGROUP_MIGRATED]);
-	/* reason memory_failure: in migrated-other, no other reason */
-	EXPECT_EQ(SOFT_PAGES, r.v[MEMTALLY_A_CGROUP_MIGRATED_OTHER]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_COMPACTION]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_POLICY]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_NUMA]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_DEMOTION]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_MIGRATED]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_SPLIT]);
-	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_MIGRATED]);
-	EXPECT_EQ(0, cg_remove("mt_mig"));
-	EXPECT_EQ(0, cg_remove("mt_mig_idle"));
-}
-
-/* succeeded and failed pages tracefs' histogram has for @pid; -1: none */
 static int trace_pid_pages(pid_t pid, unsigned long *ok, unsigned long *bad)
 {
 	unsigned long hits, s, f;
@@ -166,95 +102,6 @@ static int hist_pid(const char *event, pid_t pid, const char *val,
 	return found;
 }
 
-/*
- * Whole-node compaction by writing /proc/sys/vm/compact_memory runs in the
- * writer (compact_nodes() -> compact_zone() -> migrate_pages()), after the
- * writer scattered its own pages (every other page of 64 MiB freed).  The
- * writer's cgroup migrated what tracefs saw that pid migrate (a histogram
- * trigger summing the event's succeeded and failed by pid), and something;
- * its compaction stalls are the zone compaction runs tracefs saw end in
- * that pid, with the pages their batches migrated (the event's nr_migrated),
- * and took some time.
- */
-TEST_F(mg, compaction_by_writer_as_tracefs)
-{
-	unsigned long ok, bad, runs, moved, unused, bucketed = 0;
-	struct mt_nl_result res;
-	int k;
-	int go[2], ready[2];
-	struct mt_row r;
-	uint64_t id;
-	char c;
-	pid_t pid;
-
-	rmdir(TRACE);
-	ASSERT_EQ(0, mkdir(TRACE, 0700));
-	ASSERT_EQ(0, file_write(EVENT "/trigger", HIST));
-	ASSERT_EQ(0, file_write(CEND "/trigger", CEND_HIST));
-	ASSERT_EQ(0, file_write(CMIG "/trigger", CMIG_HIST));
-	id = cg_make("mt_cmp");
-	ASSERT_NE(0, id);
-	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
-	ASSERT_EQ(0, pipe(go));
-	ASSERT_EQ(0, pipe(ready));
-	pid = fork();
-	if (pid == 0) {
-		size_t len = 64 * MIB, k;
-		char *p;
-
-		if (cg_enter("mt_cmp"))
-			_exit(3);
-		p = anon_touched(len);
-		if (!p)
-			_exit(4);
-		for (k = 0; k < len; k += 2 * PAGE)
-			madvise(p + k, PAGE, MADV_DONTNEED);
-		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(5);
-		/* 6.12 takes only "1"; 6.1 any value */
-		_exit(file_write("/proc/sys/vm/compact_memory", "1") ? 6 : 0);
-	}
-	ASSERT_EQ(1, read(ready[0], &c, 1));
-	ASSERT_EQ(1, write(go[1], "g", 1));
-	ASSERT_EQ(0, wait_status(pid));
-	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
-	ASSERT_EQ(0, trace_pid_pages(pid, &ok, &bad))
-		TH_LOG("tracefs saw no migrate_pages() of pid %d", pid);
-	ASSERT_EQ(0, hist_pid(CEND, pid, NULL, &runs, &unused))
-		TH_LOG("tracefs saw no compaction end in pid %d", pid);
-	hist_pid(CMIG, pid, "nr_migrated:", &unused, &moved);
-	file_write(EVENT "/trigger", "!" HIST);
-	file_write(CEND "/trigger", "!" CEND_HIST);
-	file_write(CMIG "/trigger", "!" CMIG_HIST);
-	rmdir(TRACE);
-	TH_LOG("compaction by pid %d: tracefs %lu zone runs, %lu pages; memtally %llu runs in %llu ns, %llu pages",
-	       pid, runs, moved,
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_STALLS],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_STALL_NS],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_MIGRATED]);
-	EXPECT_GT(runs, 0);
-	EXPECT_EQ(runs, r.v[MEMTALLY_A_CGROUP_COMPACT_STALLS]);
-	EXPECT_EQ(moved, r.v[MEMTALLY_A_CGROUP_COMPACT_MIGRATED]);
-	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_COMPACT_STALL_NS], 0);
-	for (k = 0; k < MEMTALLY_HIST_BUCKETS; k++)
-		bucketed += r.hist[MEMTALLY_RECLAIM_KIND_COMPACT][k];
-	EXPECT_EQ(runs, bucketed);	/* the first stall's histogram was ready */
-	TH_LOG("compaction by pid %d: tracefs %lu migrated, %lu failed; memtally %llu, %llu",
-	       pid, ok, bad,
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATED],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED]);
-	EXPECT_GT(ok, 0);
-	EXPECT_EQ(ok, r.v[MEMTALLY_A_CGROUP_MIGRATED]);
-	EXPECT_EQ(bad, r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED]);
-	/* all of it for compaction (reason compaction) */
-	EXPECT_EQ(ok, r.v[MEMTALLY_A_CGROUP_MIGRATED_COMPACTION]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_OTHER]);
-	/* compaction with no order asked for: no outcome */
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_COMPACT_SUCCESS]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_COMPACT_FAILED]);
-	EXPECT_EQ(0, cg_remove("mt_cmp"));
-}
-
 #define THP	"/sys/kernel/mm/transparent_hugepage"
 #define HPAGE	(2 * MIB)
 
@@ -285,67 +132,6 @@ static char *hpage_aligned(size_t len)
 	if (m == MAP_FAILED)
 		return NULL;
 	return (char *)(((unsigned long)m + HPAGE - 1) & ~(HPAGE - 1));
-}
-
-/*
- * madvise(MADV_COLLAPSE) of N huge-page-aligned ranges of written base
- * pages collapses each into a huge page in the caller: the cgroup's
- * thp-collapsed is N, as its memory.stat thp_collapse_alloc; a neighbour's
- * 0.  THP "madvise" meanwhile: the range (not madvised) faults base pages
- * and khugepaged leaves it alone; MADV_COLLAPSE ignores the setting.
- */
-#define COLLAPSE_HPAGES	4
-
-TEST_F(mg, collapse_counts_each_huge_page)
-{
-	uint64_t id, idle, before, after;
-	struct mt_nl_result res;
-	struct mt_row r, i;
-	char enabled[32];
-	int status;
-	pid_t pid;
-
-	if (access(THP, F_OK))
-		SKIP(return, "this kernel has no transparent huge pages (" THP ")");
-	ASSERT_EQ(0, sysfs_choice(THP "/enabled", enabled, sizeof(enabled)));
-	id = cg_make("mt_thp");
-	idle = cg_make("mt_thp_idle");
-	ASSERT_NE(0, id);
-	ASSERT_NE(0, idle);
-	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
-	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
-	before = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
-	ASSERT_EQ(0, file_write(THP "/enabled", "madvise"));
-	pid = fork();
-	if (pid == 0) {
-		size_t len = COLLAPSE_HPAGES * HPAGE, k;
-		char *p;
-
-		if (cg_enter("mt_thp"))
-			_exit(3);
-		p = hpage_aligned(len);
-		if (!p)
-			_exit(4);
-		for (k = 0; k < len; k += PAGE)
-			p[k] = 1;
-		_exit(madvise(p, len, MADV_COLLAPSE) ? 10 + errno : 0);
-	}
-	status = wait_status(pid);
-	file_write(THP "/enabled", enabled);
-	ASSERT_EQ(0, status);
-	after = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
-	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
-	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
-	TH_LOG("collapsed %llu, failed %llu; memory.stat thp_collapse_alloc +%llu",
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED],
-	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED],
-	       (unsigned long long)(after - before));
-	EXPECT_EQ(COLLAPSE_HPAGES, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
-	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED]);
-	EXPECT_EQ(after - before, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
-	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
-	EXPECT_EQ(0, cg_remove("mt_thp"));
-	EXPECT_EQ(0, cg_remove("mt_thp_idle"));
 }
 
 /*
@@ -440,6 +226,12 @@ static unsigned long hist_pid_field(const char *event, pid_t pid,
 #define CEND_STATUS	"hist:keys=common_pid,status"
 #define CSUIT_RET	"hist:keys=common_pid,ret"
 
+/*
+ * kselftest runs a file's tests last to first: the direct compaction test,
+ * which leaves memory full of free huge blocks (then compact_memory finds
+ * nothing to move below where its scanners meet), comes first here so
+ * that it runs last.
+ */
 /*
  * Direct compaction: a neighbour fills memory with base pages until no
  * free block of a huge page's order is left (or the watermarks are near),
@@ -590,6 +382,220 @@ TEST_F(mg, direct_compaction_as_tracefs)
 	EXPECT_EQ(0, cg_remove("mt_dc"));
 	EXPECT_EQ(0, cg_remove("mt_dc_frag"));
 	EXPECT_EQ(0, cg_remove("mt_dc_idle"));
+}
+
+/*
+ * N written, private anonymous base pages soft-offlined with
+ * madvise(MADV_SOFT_OFFLINE): soft_offline_in_use_page() calls
+ * migrate_pages() once per page in the caller, so the caller's cgroup
+ * migrated exactly N pages, none failed, no THP; a neighbour none.  (The
+ * old pages stay poisoned: 256 KiB of a throwaway guest.)
+ */
+#define SOFT_PAGES	64
+
+TEST_F(mg, soft_offline_counts_each_page)
+{
+	struct mt_nl_result res;
+	struct mt_row r, i;
+	uint64_t id, idle;
+	pid_t pid;
+
+	/* 6.11 and later can turn soft offline off */
+	if (file_long("/proc/sys/vm/enable_soft_offline") == 0)
+		ASSERT_EQ(0, file_write("/proc/sys/vm/enable_soft_offline", "1"));
+	id = cg_make("mt_mig");
+	idle = cg_make("mt_mig_idle");
+	ASSERT_NE(0, id);
+	ASSERT_NE(0, idle);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	pid = fork();
+	if (pid == 0) {
+		size_t len = SOFT_PAGES * PAGE;
+		char *p;
+
+		if (cg_enter("mt_mig"))
+			_exit(3);
+		/* base pages: a THP would be split first, outside migrate_pages() */
+		p = anon_touched(len);
+		if (!p)
+			_exit(4);
+		_exit(madvise(p, len, MADV_SOFT_OFFLINE) ? 10 + errno : 0);
+	}
+	ASSERT_EQ(0, wait_status(pid));
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	TH_LOG("migrated %llu, failed %llu, thp %llu/%llu/%llu",
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_MIGRATED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_SPLIT]);
+	EXPECT_EQ(SOFT_PAGES, r.v[MEMTALLY_A_CGROUP_MIGRATED]);
+	/* reason memory_failure: in migrated-other, no other reason */
+	EXPECT_EQ(SOFT_PAGES, r.v[MEMTALLY_A_CGROUP_MIGRATED_OTHER]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_COMPACTION]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_POLICY]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_NUMA]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_DEMOTION]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_MIGRATED]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_MIGRATE_FAILED]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_SPLIT]);
+	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_MIGRATED]);
+	EXPECT_EQ(0, cg_remove("mt_mig"));
+	EXPECT_EQ(0, cg_remove("mt_mig_idle"));
+}
+
+/* succeeded and failed pages tracefs' histogram has for @pid; -1: none */
+/*
+ * Whole-node compaction by writing /proc/sys/vm/compact_memory runs in the
+ * writer (compact_nodes() -> compact_zone() -> migrate_pages()), after the
+ * writer scattered its own pages (every other page of 64 MiB freed).  The
+ * writer's cgroup migrated what tracefs saw that pid migrate (a histogram
+ * trigger summing the event's succeeded and failed by pid), and something;
+ * its compaction stalls are the zone compaction runs tracefs saw end in
+ * that pid, with the pages their batches migrated (the event's nr_migrated),
+ * and took some time.
+ */
+TEST_F(mg, compaction_by_writer_as_tracefs)
+{
+	unsigned long ok, bad, runs, moved, unused, bucketed = 0;
+	struct mt_nl_result res;
+	int k;
+	int go[2], ready[2];
+	struct mt_row r;
+	uint64_t id;
+	char c;
+	pid_t pid;
+
+	rmdir(TRACE);
+	ASSERT_EQ(0, mkdir(TRACE, 0700));
+	ASSERT_EQ(0, file_write(EVENT "/trigger", HIST));
+	ASSERT_EQ(0, file_write(CEND "/trigger", CEND_HIST));
+	ASSERT_EQ(0, file_write(CMIG "/trigger", CMIG_HIST));
+	id = cg_make("mt_cmp");
+	ASSERT_NE(0, id);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
+	ASSERT_EQ(0, pipe(go));
+	ASSERT_EQ(0, pipe(ready));
+	pid = fork();
+	if (pid == 0) {
+		size_t len = 64 * MIB, k;
+		char *p;
+
+		if (cg_enter("mt_cmp"))
+			_exit(3);
+		p = anon_touched(len);
+		if (!p)
+			_exit(4);
+		for (k = 0; k < len; k += 2 * PAGE)
+			madvise(p + k, PAGE, MADV_DONTNEED);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(5);
+		/* 6.12 takes only "1"; 6.1 any value */
+		_exit(file_write("/proc/sys/vm/compact_memory", "1") ? 6 : 0);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(0, wait_status(pid));
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	ASSERT_EQ(0, trace_pid_pages(pid, &ok, &bad))
+		TH_LOG("tracefs saw no migrate_pages() of pid %d", pid);
+	ASSERT_EQ(0, hist_pid(CEND, pid, NULL, &runs, &unused))
+		TH_LOG("tracefs saw no compaction end in pid %d", pid);
+	hist_pid(CMIG, pid, "nr_migrated:", &unused, &moved);
+	file_write(EVENT "/trigger", "!" HIST);
+	file_write(CEND "/trigger", "!" CEND_HIST);
+	file_write(CMIG "/trigger", "!" CMIG_HIST);
+	rmdir(TRACE);
+	TH_LOG("compaction by pid %d: tracefs %lu zone runs, %lu pages; memtally %llu runs in %llu ns, %llu pages",
+	       pid, runs, moved,
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_STALLS],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_STALL_NS],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_COMPACT_MIGRATED]);
+	EXPECT_GT(runs, 0);
+	EXPECT_EQ(runs, r.v[MEMTALLY_A_CGROUP_COMPACT_STALLS]);
+	EXPECT_EQ(moved, r.v[MEMTALLY_A_CGROUP_COMPACT_MIGRATED]);
+	EXPECT_GT(r.v[MEMTALLY_A_CGROUP_COMPACT_STALL_NS], 0);
+	for (k = 0; k < MEMTALLY_HIST_BUCKETS; k++)
+		bucketed += r.hist[MEMTALLY_RECLAIM_KIND_COMPACT][k];
+	EXPECT_EQ(runs, bucketed);	/* the first stall's histogram was ready */
+	TH_LOG("compaction by pid %d: tracefs %lu migrated, %lu failed; memtally %llu, %llu",
+	       pid, ok, bad,
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED]);
+	EXPECT_GT(ok, 0);
+	EXPECT_EQ(ok, r.v[MEMTALLY_A_CGROUP_MIGRATED]);
+	EXPECT_EQ(bad, r.v[MEMTALLY_A_CGROUP_MIGRATE_FAILED]);
+	/* all of it for compaction (reason compaction) */
+	EXPECT_EQ(ok, r.v[MEMTALLY_A_CGROUP_MIGRATED_COMPACTION]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_MIGRATED_OTHER]);
+	/* compaction with no order asked for: no outcome */
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_COMPACT_SUCCESS]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_COMPACT_FAILED]);
+	EXPECT_EQ(0, cg_remove("mt_cmp"));
+}
+
+/*
+ * madvise(MADV_COLLAPSE) of N huge-page-aligned ranges of written base
+ * pages collapses each into a huge page in the caller: the cgroup's
+ * thp-collapsed is N, as its memory.stat thp_collapse_alloc; a neighbour's
+ * 0.  THP "madvise" meanwhile: the range (not madvised) faults base pages
+ * and khugepaged leaves it alone; MADV_COLLAPSE ignores the setting.
+ */
+#define COLLAPSE_HPAGES	4
+
+TEST_F(mg, collapse_counts_each_huge_page)
+{
+	uint64_t id, idle, before, after;
+	struct mt_nl_result res;
+	struct mt_row r, i;
+	char enabled[32];
+	int status;
+	pid_t pid;
+
+	if (access(THP, F_OK))
+		SKIP(return, "this kernel has no transparent huge pages (" THP ")");
+	ASSERT_EQ(0, sysfs_choice(THP "/enabled", enabled, sizeof(enabled)));
+	id = cg_make("mt_thp");
+	idle = cg_make("mt_thp_idle");
+	ASSERT_NE(0, id);
+	ASSERT_NE(0, idle);
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));	/* tracked */
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	before = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
+	ASSERT_EQ(0, file_write(THP "/enabled", "madvise"));
+	pid = fork();
+	if (pid == 0) {
+		size_t len = COLLAPSE_HPAGES * HPAGE, k;
+		char *p;
+
+		if (cg_enter("mt_thp"))
+			_exit(3);
+		p = hpage_aligned(len);
+		if (!p)
+			_exit(4);
+		for (k = 0; k < len; k += PAGE)
+			p[k] = 1;
+		_exit(madvise(p, len, MADV_COLLAPSE) ? 10 + errno : 0);
+	}
+	status = wait_status(pid);
+	file_write(THP "/enabled", enabled);
+	ASSERT_EQ(0, status);
+	after = cg_stat("mt_thp", "memory.stat", "thp_collapse_alloc");
+	ASSERT_EQ(0, mt_row_get(&self->nl, id, &r, &res));
+	ASSERT_EQ(0, mt_row_get(&self->nl, idle, &i, &res));
+	TH_LOG("collapsed %llu, failed %llu; memory.stat thp_collapse_alloc +%llu",
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED],
+	       (unsigned long long)r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED],
+	       (unsigned long long)(after - before));
+	EXPECT_EQ(COLLAPSE_HPAGES, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSE_FAILED]);
+	EXPECT_EQ(after - before, r.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, i.v[MEMTALLY_A_CGROUP_THP_COLLAPSED]);
+	EXPECT_EQ(0, cg_remove("mt_thp"));
+	EXPECT_EQ(0, cg_remove("mt_thp_idle"));
 }
 
 TEST_HARNESS_MAIN
