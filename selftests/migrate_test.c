@@ -166,6 +166,33 @@ static unsigned long free_huge_blocks(void)
 	return n;
 }
 
+/*
+ * Fill memory with written base pages until no free block of a huge
+ * page's order is left (or free memory nears four times min_free_kbytes),
+ * then free every other page: plenty free, nothing contiguous, and pages
+ * of the caller all over the zones.  For a child; its pages stay until it
+ * exits.  Return: the bytes mapped, 0 on failure.
+ */
+static size_t fragment(void)
+{
+	size_t chunk = 8 * MIB, len = 0, max = 1024 * MIB, k;
+	char *p = mmap(NULL, max, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED || madvise(p, max, MADV_NOHUGEPAGE))
+		return 0;
+	while (len + chunk <= max && free_huge_blocks() > 0 &&
+	       file_long("/proc/sys/vm/min_free_kbytes") * 1024 * 4 <
+	       (long)(sysconf(_SC_AVPHYS_PAGES) * PAGE)) {
+		for (k = 0; k < chunk; k += PAGE)
+			p[len + k] = 1;
+		len += chunk;
+	}
+	for (k = 0; k < len; k += 2 * PAGE)
+		madvise(p + k, PAGE, MADV_DONTNEED);
+	return len;
+}
+
 /* The value the compaction_status symbol @name has in @event's format */
 static int trace_symbol(const char *event, const char *name)
 {
@@ -288,25 +315,10 @@ TEST_F(mg, direct_compaction_as_tracefs)
 	ASSERT_EQ(0, pipe(ready));
 	fpid = fork();
 	if (fpid == 0) {
-		size_t chunk = 8 * MIB, len = 0, max = 1024 * MIB, k;
-		char *p;
-
 		if (cg_enter("mt_dc_frag"))
 			_exit(3);
-		p = mmap(NULL, max, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-		if (p == MAP_FAILED || madvise(p, max, MADV_NOHUGEPAGE))
+		if (!fragment())
 			_exit(4);
-		/* until no huge block is free, or little memory is */
-		while (len + chunk <= max && free_huge_blocks() > 0 &&
-		       file_long("/proc/sys/vm/min_free_kbytes") * 1024 * 4 <
-		       (long)(sysconf(_SC_AVPHYS_PAGES) * PAGE)) {
-			for (k = 0; k < chunk; k += PAGE)
-				p[len + k] = 1;
-			len += chunk;
-		}
-		for (k = 0; k < len; k += 2 * PAGE)
-			madvise(p + k, PAGE, MADV_DONTNEED);
 		if (write(ready[1], "r", 1) != 1)
 			_exit(5);
 		pause();	/* its pages stay until it is killed */
@@ -451,7 +463,7 @@ TEST_F(mg, soft_offline_counts_each_page)
 /*
  * Whole-node compaction by writing /proc/sys/vm/compact_memory runs in the
  * writer (compact_nodes() -> compact_zone() -> migrate_pages()), after the
- * writer scattered its own pages (every other page of 64 MiB freed).  The
+ * writer scattered its own pages over all free memory (fragment()).  The
  * writer's cgroup migrated what tracefs saw that pid migrate (a histogram
  * trigger summing the event's succeeded and failed by pid), and something;
  * its compaction stalls are the zone compaction runs tracefs saw end in
@@ -481,16 +493,14 @@ TEST_F(mg, compaction_by_writer_as_tracefs)
 	ASSERT_EQ(0, pipe(ready));
 	pid = fork();
 	if (pid == 0) {
-		size_t len = 64 * MIB, k;
-		char *p;
-
+		/*
+		 * its pages all over the zones: some lie below where the
+		 * scanners of a whole-zone compaction meet
+		 */
 		if (cg_enter("mt_cmp"))
 			_exit(3);
-		p = anon_touched(len);
-		if (!p)
+		if (!fragment())
 			_exit(4);
-		for (k = 0; k < len; k += 2 * PAGE)
-			madvise(p + k, PAGE, MADV_DONTNEED);
 		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(5);
 		/* 6.12 takes only "1"; 6.1 any value */
