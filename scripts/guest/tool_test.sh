@@ -939,6 +939,14 @@ fi
 # younger than the guest), its LRU pages are memory.stat's LRU lists
 # (within 1 %), and a window shorter than its youngest generation has none
 lg=/sys/kernel/mm/lru_gen/enabled
+anon_at_least() {	# anon_at_least <cgroup> <bytes>: wait up to 30 s
+	local i=0
+	while [ "$(awk '$1 == "anon" {print $2}' $cg/$1/memory.stat)" -lt "$2" ] &&
+	      [ $i -lt 150 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+}
 if [ -e $lg ]; then
 	lg_was=$(cat $lg)
 	echo n > $lg
@@ -953,12 +961,7 @@ if [ -e $lg ]; then
 	mkdir -p $cg/lg
 	sh -c "echo \$\$ > $cg/lg/cgroup.procs && exec /tests/mt_touch 8192 600" &
 	lgpid=$!
-	i=0
-	while [ "$(awk '$1 == "anon" {print $2}' $cg/lg/memory.stat)" -lt 33554432 ] &&
-	      [ $i -lt 150 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
+	anon_at_least lg 33554432
 	out=$(memtally wss --source lru_gen --cgroup /lg --window 1h --json 2>&1)
 	ms=$(cat $cg/lg/memory.stat)
 	lru=$(echo "$ms" | awk '$1 ~ /^(in)?active_(anon|file)$/ {s += $2} END {print s + 0}')
@@ -990,12 +993,7 @@ if [ -e $lg ]; then
 	coldpid=$!
 	sh -c "echo \$\$ > $cg/lga/cgroup.procs && exec /tests/mt_touch 4096 600 loop-flush" &
 	hotpid=$!
-	i=0
-	while [ "$(awk '$1 == "anon" {print $2}' $cg/lga/memory.stat)" -lt 67108864 ] &&
-	      [ $i -lt 150 ]; do
-		sleep 0.2
-		i=$((i + 1))
-	done
+	anon_at_least lga 67108864
 	# 6.1's walk skips page tables whose middle-level accessed bit its
 	# last walk cleared (6.3 and later scan all when asked to), and QEMU's
 	# TLB keeps the hot loop's translations, so the CPU never sets it
