@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* memtally wss: the DAMON working set of the cgroups over time. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/utsname.h>
 #include <json.h>
 
 #include "cgpath.h"
@@ -25,7 +27,7 @@
 #include "sysfs.h"
 
 static const char wss_usage[] =
-"Usage: memtally wss [-s damon|lru_gen] [-c PATH | -b] [-w DUR] [-j]\n"
+"Usage: memtally wss [-s damon|lru_gen] [-c PATH | -b] [-w DUR [-a]] [-j]\n"
 "\n"
 "Show the working set of the cgroups, from one of two sources.\n"
 "\n"
@@ -65,6 +67,12 @@ static const char wss_usage[] =
 "                     the last sample, the median (P50) and the largest\n"
 "                     (P100) (lru_gen always shows a line per cgroup)\n"
 "  -w, --window DUR   lru_gen: the window (default 2m; 500ms, 30s, 5m, 1h)\n"
+"  -a, --age          lru_gen: age the cgroups shown (a new generation,\n"
+"                     after a walk of their page tables for accessed pages)\n"
+"                     at the start, the middle and the end of the window,\n"
+"                     waiting it out: the working set is then the pages\n"
+"                     seen accessed since the start, however old the\n"
+"                     kernel's own generations\n"
 "  -j, --json         print one JSON object (damon with -b: an array)\n"
 "  -h, --help         show this help\n";
 
@@ -83,6 +91,7 @@ int wss_parse(int argc, char **argv, struct wss_opts *o)
 		{ "cgroup",    required_argument, NULL, 'c' },
 		{ "by-cgroup", no_argument,       NULL, 'b' },
 		{ "window",    required_argument, NULL, 'w' },
+		{ "age",       no_argument,       NULL, 'a' },
 		{ "json",      no_argument,       NULL, 'j' },
 		{ "help",      no_argument,       NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -93,7 +102,7 @@ int wss_parse(int argc, char **argv, struct wss_opts *o)
 
 	optind = 0;	/* glibc: rescan from argv[1], forgetting earlier calls */
 	o->window_ms = 120000;
-	while ((c = getopt_long(argc, argv, ":s:c:bw:jh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":s:c:bw:ajh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			if (mt_name_arg("wss", "source", optarg, source_name, &k))
@@ -107,6 +116,9 @@ int wss_parse(int argc, char **argv, struct wss_opts *o)
 						    optarg);
 			o->window_ms = us / 1000;
 			o->has_window = true;
+			break;
+		case 'a':
+			o->age = true;
 			break;
 		case 'c':
 			o->cgroup = optarg;
@@ -130,8 +142,11 @@ int wss_parse(int argc, char **argv, struct wss_opts *o)
 		return mt_usage_err("wss: --cgroup and --by-cgroup exclude each other");
 	if (o->cgroup && o->cgroup[0] != '/')
 		return mt_usage_err("wss: a cgroup path starts with / (the cgroup2 mount)");
-	if (o->has_window && o->has_source && o->source != MT_WSS_LRU_GEN)
-		return mt_usage_err("wss: --window is for --source lru_gen (DAMON's samples have their own intervals)");
+	if ((o->has_window || o->age) && o->has_source &&
+	    o->source != MT_WSS_LRU_GEN)
+		return mt_usage_err("wss: --window and --age are for --source lru_gen (DAMON's samples have their own intervals)");
+	if (o->age && o->window_ms > 86400000)
+		return mt_usage_err("wss: --age waits the whole window: a day at most");
 	return 0;
 }
 
@@ -290,8 +305,11 @@ static const char *lru_gen_file(void)
 	return env ? env : "/sys/kernel/debug/lru_gen";
 }
 
-/* 1: MGLRU on; 0: off or not built (@why says which); -1: unreadable */
-static int mglru_on(char *why, size_t len)
+/*
+ * 1: MGLRU on (*@capsp: the bits of its enabled file); 0: off or not built
+ * (@why says which); -1: unreadable
+ */
+static int mglru_on(char *why, size_t len, unsigned long *capsp)
 {
 	char buf[64], *end = buf;
 	unsigned long long caps = 0;
@@ -308,11 +326,23 @@ static int mglru_on(char *why, size_t len)
 			 err ? strerror(-err) : "not a number");
 		return -1;
 	}
+	*capsp = caps;
 	if (caps & 1)
 		return 1;
 	snprintf(why, len, "MGLRU is built but off (turn it on with: echo y > %s/enabled; it changes how reclaim picks pages: by generation, not the active and inactive lists)",
 		 mglru_dir());
 	return 0;
+}
+
+/* Whether the running kernel is older than @major.@minor */
+static bool kernel_before(int major, int minor)
+{
+	struct utsname u;
+	int a, b;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &a, &b) != 2)
+		return false;
+	return a < major || (a == major && b < minor);
 }
 
 /* The whole of @path, NUL-terminated, or NULL with errno set */
@@ -384,6 +414,8 @@ static int lrugen_show(const struct wss_opts *o, struct lrugen_row *r,
 		json_object_object_add(j, "source",
 				       json_object_new_string("lru_gen"));
 		mt_json_put_u64(j, "window_ms", o->window_ms);
+		json_object_object_add(j, "aged",
+				       json_object_new_boolean(o->age));
 		a = json_object_new_array_ext(n);
 		for (i = 0; i < n; i++) {
 			c = json_object_new_object();
@@ -425,31 +457,23 @@ static int lrugen_show(const struct wss_opts *o, struct lrugen_row *r,
 		mt_tab_bytes(&t, i, 6, r[i].lru * page);
 	}
 	mt_duration(win, sizeof(win), o->window_ms * 1000000);
-	printf("MGLRU working set: pages seen accessed within %s (%s)\n", win,
-	       lru_gen_file());
+	if (o->age)
+		printf("MGLRU working set: pages seen accessed in the last %s, aged by memtally at its start, middle and end (%s)\n",
+		       win, lru_gen_file());
+	else
+		printf("MGLRU working set: pages seen accessed within %s (%s)\n",
+		       win, lru_gen_file());
 	mt_tab_print(stdout, &t, right, "");
 	return 0;
 }
 
-/* The lru_gen source.  Return: 0 or -1 after reporting the error. */
-static int lrugen_wss(const struct wss_opts *o, const char *root)
+/* lru_gen, parsed into @l.  Return: 0 or -1 after reporting the error. */
+static int lrugen_read(struct mt_lrugen *l)
 {
-	struct lrugen_row *r = NULL;
-	char why[256], canon[PATH_MAX];
-	struct mt_lrugen l = { 0 };
-	size_t i, n = 0, line = 0;
-	struct mt_lrugen_sum all;
+	size_t line = 0;
 	char *text;
-	int err, t;
+	int err;
 
-	err = mglru_on(why, sizeof(why));
-	if (err <= 0) {
-		mt_err("%s", why);
-		return -1;
-	}
-	if (o->cgroup && mt_cli_cgroup_canon(root, o->cgroup, canon,
-					     sizeof(canon)))
-		return -1;
 	text = read_all(lru_gen_file());
 	if (!text) {
 		if (errno == ENOENT)
@@ -461,24 +485,159 @@ static int lrugen_wss(const struct wss_opts *o, const char *root)
 			       " (root only)" : "");
 		return -1;
 	}
-	err = mt_lrugen_parse(text, &l, &line);
+	err = mt_lrugen_parse(text, l, &line);
 	free(text);
-	if (err == -EINVAL) {
+	if (err == -EINVAL)
 		mt_err("%s: line %zu is not of the format this memtally knows",
 		       lru_gen_file(), line);
+	else if (err)
+		mt_err("out of memory");
+	return err ? -1 : 0;
+}
+
+/* Whether @m is one of the cgroups shown (@canon: --cgroup's, or NULL) */
+static bool lrugen_shown(const struct mt_lrugen_memcg *m, const char *canon)
+{
+	return !canon || !strcmp(m->path, canon);
+}
+
+/*
+ * Age the memcgs shown, each node: a new youngest generation, after the
+ * page tables were walked for accessed pages.  A memcg gone meanwhile
+ * (EINVAL) is passed over.  Return: 0 or -1 after reporting the error.
+ */
+static int lrugen_age(const struct mt_lrugen *l, const char *canon)
+{
+	char cmd[128];
+	size_t i, k;
+	int fd, n, err = 0;
+
+	fd = open(lru_gen_file(), O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		mt_err("%s: %s (aging needs root)", lru_gen_file(),
+		       strerror(errno));
 		return -1;
+	}
+	for (i = 0; i < l->nr && !err; i++) {
+		/* 6.x: a dying memcg has id 0, and cannot be aged */
+		if (!lrugen_shown(&l->v[i], canon) ||
+		    (l->memcg_ids && !l->v[i].id))
+			continue;
+		for (k = 0; k < l->v[i].nr && !err; k++) {
+			n = mt_lrugen_age_cmd(&l->v[i], k, cmd, sizeof(cmd));
+			if (n > 0 && write(fd, cmd, n) != n && errno != EINVAL) {
+				mt_err("%s: aging %s: %s", lru_gen_file(),
+				       l->v[i].path, strerror(errno));
+				err = -1;
+			}
+		}
+	}
+	close(fd);
+	return err;
+}
+
+/*
+ * --age: age at the start, halfway through the window and at its end; the
+ * working set is then the pages of the generations born since the start,
+ * three at most, which no aging folds into older ones.  Into @l: the last
+ * read, and into *@sincep (allocated) each memcg's pages since the start,
+ * in @l's order.  Return: 0 or -1 after reporting the error.
+ */
+static int lrugen_aged(const struct wss_opts *o, const char *canon,
+		       struct mt_lrugen *l,
+		       uint64_t (**sincep)[MT_LRUGEN_TYPES])
+{
+	uint64_t (*since)[MT_LRUGEN_TYPES] = NULL;
+	struct timespec half = {
+		.tv_sec = o->window_ms / 2000,
+		.tv_nsec = (long)(o->window_ms % 2000) * 500000,
+	};
+	const struct mt_lrugen_memcg *m;
+	struct mt_lrugen first = { 0 }, mid = { 0 };
+	bool folded = false;
+	int err, i;
+	size_t k;
+
+	err = lrugen_read(&first) || lrugen_age(&first, canon);
+	for (i = 0; i < 2 && !err; i++) {
+		nanosleep(&half, NULL);
+		err = lrugen_read(&mid) || lrugen_age(&mid, canon);
+		mt_lrugen_free(&mid);
+	}
+	if (!err)
+		err = lrugen_read(l);
+	if (!err) {
+		since = calloc(l->nr + 1, sizeof(*since));
+		if (!since) {
+			mt_err("out of memory");
+			err = -1;
+		}
+	}
+	*sincep = since;
+	for (k = 0; !err && k < l->nr; k++) {
+		m = mt_lrugen_find(&first, l->v[k].path, l->v[k].id);
+		if (m && (!l->memcg_ids || m->id) &&
+		    !mt_lrugen_since(m, &l->v[k], since[k]) &&
+		    lrugen_shown(m, canon))
+			folded = true;
+	}
+	if (folded)
+		fprintf(stderr, "memtally: warning: the kernel aged too meanwhile (reclaim): a generation older than the window was folded into one of the window's, whose pages it now counts\n");
+	mt_lrugen_free(&first);
+	return err ? -1 : 0;
+}
+
+/* The lru_gen source.  Return: 0 or -1 after reporting the error. */
+static int lrugen_wss(const struct wss_opts *o, const char *root)
+{
+	uint64_t (*since)[MT_LRUGEN_TYPES] = NULL;
+	struct lrugen_row *r = NULL;
+	char why[256], canon[PATH_MAX];
+	struct mt_lrugen l = { 0 };
+	struct mt_lrugen_sum all;
+	unsigned long caps;
+	size_t i, n = 0;
+	int err, t;
+
+	err = mglru_on(why, sizeof(why), &caps);
+	if (err <= 0) {
+		mt_err("%s", why);
+		return -1;
+	}
+	/* without the walk, aging finds no accessed page (6.3 and later) */
+	if (o->age && !(caps & 2)) {
+		mt_err("--age needs MGLRU's page table walk, which is off (bit 0x0002 of %s/enabled; turn it on with: echo y > %s/enabled)",
+		       mglru_dir(), mglru_dir());
+		return -1;
+	}
+	/*
+	 * Before 6.3, a walk skips the page tables under a middle-level entry
+	 * whose accessed bit the last walk cleared (bit 0x0004), even when
+	 * asked to scan all; the CPU sets it again only when it walks the
+	 * tables anew, not while its TLB holds the translations
+	 */
+	if (o->age && (caps & 4) && kernel_before(6, 3))
+		fprintf(stderr, "memtally: warning: Linux before 6.3 with MGLRU's bit 0x0004 on (%s/enabled): pages the CPU keeps translated in its TLB may look idle; echo 3 > %s/enabled counts them\n",
+			mglru_dir(), mglru_dir());
+	if (o->cgroup && mt_cli_cgroup_canon(root, o->cgroup, canon,
+					     sizeof(canon)))
+		return -1;
+	if (o->age) {
+		err = lrugen_aged(o, o->cgroup ? canon : NULL, &l, &since);
+	} else {
+		err = lrugen_read(&l);
 	}
 	r = err ? NULL : calloc(l.nr + 1, sizeof(*r));
-	if (!r) {
+	if (!err && !r)
 		mt_err("out of memory");
-		mt_lrugen_free(&l);
-		return -1;
-	}
-	for (i = 0; i < l.nr; i++) {
-		if (o->cgroup && strcmp(l.v[i].path, canon))
+	for (i = 0; r && i < l.nr; i++) {
+		if (!lrugen_shown(&l.v[i], o->cgroup ? canon : NULL))
 			continue;
 		mt_lrugen_sum(&l.v[i], o->window_ms, o->window_ms, UINT64_MAX,
 			      &all);
+		if (since)	/* the pages seen accessed since the start */
+			for (t = 0; t < MT_LRUGEN_TYPES; t++)
+				all.wss[t] = since[i][t];
 		r[n].path = l.v[i].path;
 		r[n].s = all;
 		for (t = 0; t < MT_LRUGEN_TYPES; t++) {
@@ -496,17 +655,18 @@ static int lrugen_wss(const struct wss_opts *o, const char *root)
 			r[n].id = 0;
 		n++;
 	}
-	if (o->cgroup && !n) {
+	if (r && o->cgroup && !n) {
 		mt_err("no cgroup %s in %s (MGLRU lists the cgroups with memory accounting)",
 		       o->cgroup, lru_gen_file());
 		err = -1;
-	} else {
+	} else if (r) {
 		qsort(r, n, sizeof(*r), lrugen_cmp);
 		err = lrugen_show(o, r, n);
 	}
 	free(r);
+	free(since);
 	mt_lrugen_free(&l);
-	return err ? -1 : 0;
+	return err || !r ? -1 : 0;
 }
 
 /* Without --source: damon if a context is bound, else lru_gen if on */
@@ -514,6 +674,7 @@ static unsigned int wss_source(void)
 {
 	struct mt_damon_info info;
 	unsigned int src = MT_WSS_DAMON;
+	unsigned long caps;
 	char why[256];
 	struct mt_nl nl;
 
@@ -527,7 +688,8 @@ static unsigned int wss_source(void)
 	}
 	if (src == MT_WSS_NR_SOURCES)
 		return MT_WSS_DAMON;
-	return mglru_on(why, sizeof(why)) == 1 ? MT_WSS_LRU_GEN : MT_WSS_DAMON;
+	return mglru_on(why, sizeof(why), &caps) == 1 ? MT_WSS_LRU_GEN :
+							  MT_WSS_DAMON;
 }
 
 int cmd_wss(int argc, char **argv, bool json)
@@ -536,6 +698,7 @@ int cmd_wss(int argc, char **argv, bool json)
 	struct mt_wss_list l = { 0 };
 	struct mt_damon_info info;
 	char root[PATH_MAX], why[256];
+	unsigned long caps;
 	struct mt_nl nl;
 	uint64_t id = 0;
 	int err;
@@ -553,11 +716,11 @@ int cmd_wss(int argc, char **argv, bool json)
 			return MT_EXIT_RUNTIME;
 		return lrugen_wss(&o, root) ? MT_EXIT_RUNTIME : MT_EXIT_OK;
 	}
-	if (o.has_window)
-		return mt_usage_err("wss: --window is for --source lru_gen (DAMON's samples have their own intervals)");
+	if (o.has_window || o.age)
+		return mt_usage_err("wss: --window and --age are for --source lru_gen (DAMON's samples have their own intervals)");
 	/* no DAMON: say what of MGLRU, the other source, in the same line */
 	if (!o.has_source && access(mt_damon_dir(), F_OK) && errno == ENOENT &&
-	    mglru_on(why, sizeof(why)) == 0) {
+	    mglru_on(why, sizeof(why), &caps) == 0) {
 		mt_err("DAMON is not built into this kernel (CONFIG_DAMON), and %s",
 		       why);
 		return MT_EXIT_RUNTIME;

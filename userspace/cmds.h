@@ -110,6 +110,7 @@ struct wss_opts {
 	bool help;
 	bool by_cgroup;		/* a line per cgroup rather than samples */
 	bool has_source, has_window;
+	bool age;		/* lru_gen: age over the window first */
 	unsigned int source;	/* MT_WSS_*, with has_source */
 	uint64_t window_ms;	/* lru_gen's window */
 	const char *cgroup;	/* only this cgroup */

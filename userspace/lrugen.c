@@ -162,3 +162,54 @@ void mt_lrugen_sum(const struct mt_lrugen_memcg *m, uint64_t window_ms,
 		}
 	}
 }
+
+const struct mt_lrugen_memcg *mt_lrugen_find(const struct mt_lrugen *l,
+					     const char *path, uint64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++)
+		if (l->v[i].id == id && !strcmp(l->v[i].path, path))
+			return &l->v[i];
+	return NULL;
+}
+
+int mt_lrugen_age_cmd(const struct mt_lrugen_memcg *m, size_t i, char *buf,
+		      size_t len)
+{
+	const struct mt_lrugen_lruvec *v = &m->v[i];
+	int n;
+
+	if (!v->nr)
+		return -1;
+	n = snprintf(buf, len, "+ %" PRIu64 " %d %" PRIu64 " 1 1\n", m->id,
+		     v->node, v->gen[v->nr - 1].seq);
+	return n < 0 || (size_t)n >= len ? -1 : n;
+}
+
+bool mt_lrugen_since(const struct mt_lrugen_memcg *then,
+		     const struct mt_lrugen_memcg *now,
+		     uint64_t pages[MT_LRUGEN_TYPES])
+{
+	const struct mt_lrugen_lruvec *a, *b;
+	bool kept = true;
+	size_t i, k;
+	int t;
+
+	pages[MT_LRUGEN_ANON] = pages[MT_LRUGEN_FILE] = 0;
+	for (i = 0; i < now->nr; i++) {
+		b = &now->v[i];
+		for (k = 0, a = NULL; k < then->nr && !a; k++)
+			if (then->v[k].node == b->node && then->v[k].nr)
+				a = &then->v[k];
+		if (!a)
+			continue;
+		if (b->nr && b->gen[0].seq > a->gen[a->nr - 1].seq)
+			kept = false;
+		for (k = 0; k < b->nr; k++)
+			if (b->gen[k].seq > a->gen[a->nr - 1].seq)
+				for (t = 0; t < MT_LRUGEN_TYPES; t++)
+					pages[t] += b->gen[k].pages[t];
+	}
+	return kept;
+}

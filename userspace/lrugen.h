@@ -78,4 +78,27 @@ struct mt_lrugen_sum {
 void mt_lrugen_sum(const struct mt_lrugen_memcg *m, uint64_t window_ms,
 		   uint64_t hot_ms, uint64_t cold_ms, struct mt_lrugen_sum *s);
 
+/* The memcg of @l listed with @path and @id; NULL: none */
+const struct mt_lrugen_memcg *mt_lrugen_find(const struct mt_lrugen *l,
+					     const char *path, uint64_t id);
+
+/*
+ * The command that ages @m on its @i-th node: "+ ID NID SEQ 1 1\n" (swap
+ * allowed, page tables walked even where it seems not worth it), for
+ * writing to lru_gen.  Return: its length, or -1 if @len is too short.
+ */
+int mt_lrugen_age_cmd(const struct mt_lrugen_memcg *m, size_t i, char *buf,
+		      size_t len);
+
+/*
+ * The pages of @now (anon, file) in generations younger than the youngest
+ * @then had on the same node: those seen accessed since @then was read and
+ * aged.  Nodes @then lacks count none.  Return: false if on some node that
+ * generation is gone (aging beside ours folded it into a younger one,
+ * which then holds older pages too).
+ */
+bool mt_lrugen_since(const struct mt_lrugen_memcg *then,
+		     const struct mt_lrugen_memcg *now,
+		     uint64_t pages[MT_LRUGEN_TYPES]);
+
 #endif

@@ -45,7 +45,6 @@ static void lrugen_parse_6x(void)
 	CHECK(l.nr == 2);
 	if (l.nr != 2)
 		return;
-	CHECK(l.memcg_ids);
 	CHECK(l.v[0].id == 1);
 	CHECK_STR(l.v[0].path, "/");
 	CHECK(l.v[0].nr == 1 && l.v[0].v[0].node == 0 && l.v[0].v[0].nr == 4);
@@ -107,6 +106,50 @@ static void lrugen_parse_7x(void)
 	if (l.nr == 1)
 		CHECK_STR(l.v[0].path, "/system.slice");
 	mt_lrugen_free(&l);
+}
+
+/*
+ * Aging: the command for each node, with the youngest generation's seq;
+ * the pages since: those of generations younger than the first read's
+ * youngest on the same node (root: seq 7 then; 8 and 9 now), none for a
+ * node the first read lacked
+ */
+static void lrugen_aging(void)
+{
+	static const char now[] =
+		"memcg     1 /\n"
+		" node     0\n"
+		"          6       9000         30          30 \n"
+		"          7       4000          4          40 \n"
+		"          8       2000        300           5 \n"
+		"          9          1          2           0 \n"
+		" node     1\n"
+		"          1       9000         99          99 \n";
+	uint64_t pages[MT_LRUGEN_TYPES];
+	struct mt_lrugen a, b;
+	char cmd[64];
+
+	if (mt_lrugen_parse(text61, &a, NULL) || mt_lrugen_parse(now, &b, NULL)) {
+		CHECK(0);
+		return;
+	}
+	CHECK(mt_lrugen_age_cmd(&a.v[0], 0, cmd, sizeof(cmd)) == 12);
+	CHECK_STR(cmd, "+ 1 0 7 1 1\n");
+	CHECK(mt_lrugen_age_cmd(&a.v[1], 1, cmd, sizeof(cmd)) == 12);
+	CHECK_STR(cmd, "+ 2 1 3 1 1\n");
+	CHECK(mt_lrugen_age_cmd(&a.v[1], 1, cmd, 12) == -1);
+	CHECK(mt_lrugen_find(&a, "/a b", 2) == &a.v[1]);
+	CHECK(mt_lrugen_find(&a, "/a b", 0) == NULL);	/* a dying one */
+	CHECK(mt_lrugen_find(&a, "/a", 2) == NULL);
+	CHECK(a.memcg_ids);
+	/* seq 6 is still there: none folded */
+	CHECK(mt_lrugen_since(&a.v[0], &b.v[0], pages));
+	CHECK(pages[MT_LRUGEN_ANON] == 302 && pages[MT_LRUGEN_FILE] == 5);
+	/* the root's seq 7 then; now its oldest is 8: folded */
+	b.v[0].v[0].gen[0].seq = 8;
+	CHECK(!mt_lrugen_since(&a.v[0], &b.v[0], pages));
+	mt_lrugen_free(&a);
+	mt_lrugen_free(&b);
 }
 
 /* What is not the format is refused, with the line */
@@ -185,7 +228,7 @@ static void tool_wss_lrugen(void)
 	CHECK(tool(out, err, sizeof(out), ARGS("wss", "--source", "lru_gen",
 		   "--window", "5s", "--json")) == 0);
 	snprintf(want, sizeof(want),
-		 "{\"source\":\"lru_gen\",\"window_ms\":5000,\"cgroups\":["
+		 "{\"source\":\"lru_gen\",\"window_ms\":5000,\"aged\":false,\"cgroups\":["
 		 "{\"path\":\"/a b\",\"id\":%llu,\"youngest_ms\":4000,\"wss\":%d,\"wss_anon\":%d,\"wss_file\":%d,\"lru\":%d},"
 		 "{\"path\":\"/\",\"id\":",
 		 (unsigned long long)st.st_ino, 557 * 4096, 57 * 4096,
@@ -203,6 +246,9 @@ static void tool_wss_lrugen(void)
 	CHECK_STR(err, "memtally: /nope: no such cgroup\n");
 	CHECK(tool(out, err, sizeof(out), ARGS("wss", "-s", "damon", "-w",
 		   "5s")) == MT_EXIT_USAGE);
+	CHECK(tool(out, err, sizeof(out), ARGS("wss", "-s", "damon",
+		   "--age")) == MT_EXIT_USAGE);
+	CHECK_STR(err, "memtally: wss: --window and --age are for --source lru_gen (DAMON's samples have their own intervals); see memtally --help\n");
 
 	put_file(dir, "lru_gen", "memcg     1 /\n node     0\n garbage\n");
 	CHECK(tool(out, err, sizeof(out), ARGS("wss", "-s", "lru_gen")) ==
@@ -246,5 +292,6 @@ void test_lrugen(void)
 	RUN(lrugen_sums);
 	RUN(lrugen_parse_7x);
 	RUN(lrugen_bad);
+	RUN(lrugen_aging);
 	RUN(tool_wss_lrugen);
 }
