@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mt_touch: a workload with a known number of page faults.
- * mt_touch PAGES [SECONDS [loop|loop-flush]]: write to PAGES fresh anonymous
- * pages (no THP: one fault each), then stay alive for SECONDS (default 0),
- * with "loop" rewriting the pages over and over meanwhile.  "loop-flush"
- * also flushes the TLB entries of the pages each pass (mprotect read-only
- * and back), as a real CPU's TLB misses would: QEMU's keeps every
- * translation, so the CPU never walks the page tables again and never sets
- * an accessed bit that reclaim's aging cleared.
+ * mt_touch PAGES [SECONDS [loop]]: write to PAGES fresh anonymous pages (no
+ * THP: one fault each), then stay alive for SECONDS (default 0), with
+ * "loop" rewriting the pages over and over meanwhile.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,19 +32,12 @@ int main(int argc, char **argv)
 	madvise(p, n * page, MADV_NOHUGEPAGE);
 	for (i = 0; i < n; i++)
 		p[i * page] = 1;
-	if (argc > 3 && !strncmp(argv[3], "loop", 4)) {
+	if (argc > 3 && !strcmp(argv[3], "loop")) {
 		time_t end = time(NULL) + atoi(argv[2]);
-		int flush = !strcmp(argv[3], "loop-flush");
 
-		while (time(NULL) < end) {
-			if (flush && (mprotect(p, n * page, PROT_READ) ||
-				      mprotect(p, n * page, PROT_READ | PROT_WRITE))) {
-				perror("mt_touch: mprotect");
-				return 1;
-			}
+		while (time(NULL) < end)
 			for (i = 0; i < n; i++)
 				p[i * page]++;
-		}
 	} else if (argc > 2) {
 		sleep(atoi(argv[2]));
 	}
