@@ -611,10 +611,11 @@ static int lrugen_wss(const struct wss_opts *o, const char *root)
 		return -1;
 	}
 	/*
-	 * Before 6.3, a walk skips the page tables under a middle-level entry
-	 * whose accessed bit the last walk cleared (bit 0x0004), even when
-	 * asked to scan all; the CPU sets it again only when it walks the
-	 * tables anew, not while its TLB holds the translations
+	 * Before 6.3, a walk may skip the page tables under a middle-level
+	 * entry whose accessed bit the last walk cleared (bit 0x0004), even
+	 * when asked to scan all (6.12 guards that skip with force_scan; for
+	 * 6.1 inferred from its guests); the CPU sets it again only when it
+	 * walks the tables anew, not while its TLB holds the translations
 	 */
 	if (o->age && (caps & 4) && kernel_before(6, 3))
 		fprintf(stderr, "memtally: warning: Linux before 6.3 with MGLRU's bit 0x0004 on (%s/enabled): pages the CPU keeps translated in its TLB may look idle; echo 3 > %s/enabled counts them\n",
@@ -642,7 +643,7 @@ static int lrugen_wss(const struct wss_opts *o, const char *root)
 		r[n].s = all;
 		for (t = 0; t < MT_LRUGEN_TYPES; t++) {
 			r[n].wss += all.wss[t];
-			r[n].lru += all.hot[t] + all.warm[t] + all.cold[t];
+			r[n].lru += all.lru[t];
 		}
 		/*
 		 * 6.x's memcg ids are no cgroup ids: by path, but a dying memcg
@@ -673,23 +674,21 @@ static int lrugen_wss(const struct wss_opts *o, const char *root)
 static unsigned int wss_source(void)
 {
 	struct mt_damon_info info;
-	unsigned int src = MT_WSS_DAMON;
 	unsigned long caps;
+	bool bound = false;
 	char why[256];
 	struct mt_nl nl;
 
 	if (mt_nl_connect(&nl, MEMTALLY_FAMILY_NAME) == 0) {
 		if (mt_nl_damon_get(&nl, &info) == 0) {
-			if (info.b.bound)
-				src = MT_WSS_NR_SOURCES;	/* decided */
+			bound = info.b.bound;
 			mt_damon_info_free(&info);
 		}
 		mt_nl_close(&nl);
 	}
-	if (src == MT_WSS_NR_SOURCES)
-		return MT_WSS_DAMON;
-	return mglru_on(why, sizeof(why), &caps) == 1 ? MT_WSS_LRU_GEN :
-							  MT_WSS_DAMON;
+	if (!bound && mglru_on(why, sizeof(why), &caps) == 1)
+		return MT_WSS_LRU_GEN;
+	return MT_WSS_DAMON;
 }
 
 int cmd_wss(int argc, char **argv, bool json)

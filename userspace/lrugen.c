@@ -150,6 +150,7 @@ void mt_lrugen_sum(const struct mt_lrugen_memcg *m, uint64_t window_ms,
 			g = &v->gen[k];
 			idle_min = k + 1 < v->nr ? v->gen[k + 1].age_ms : 0;
 			for (t = 0; t < MT_LRUGEN_TYPES; t++) {
+				s->lru[t] += g->pages[t];
 				if (g->age_ms <= window_ms)
 					s->wss[t] += g->pages[t];
 				if (g->age_ms <= hot_ms)

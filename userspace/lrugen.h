@@ -67,6 +67,7 @@ struct mt_lrugen_sum {
 	uint64_t hot[MT_LRUGEN_TYPES];	/* idle at most hot_ms */
 	uint64_t warm[MT_LRUGEN_TYPES];	/* neither */
 	uint64_t cold[MT_LRUGEN_TYPES];	/* idle cold_ms at least */
+	uint64_t lru[MT_LRUGEN_TYPES];	/* all: hot + warm + cold */
 };
 
 /*

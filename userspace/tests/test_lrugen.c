@@ -80,6 +80,7 @@ static void lrugen_sums(void)
 	CHECK(s.hot[MT_LRUGEN_ANON] == 4 && s.hot[MT_LRUGEN_FILE] == 40);
 	CHECK(s.cold[MT_LRUGEN_ANON] == 0 && s.cold[MT_LRUGEN_FILE] == 0);
 	CHECK(s.warm[MT_LRUGEN_ANON] == 1230 && s.warm[MT_LRUGEN_FILE] == 60);
+	CHECK(s.lru[MT_LRUGEN_ANON] == 1234 && s.lru[MT_LRUGEN_FILE] == 100);
 	mt_lrugen_sum(&l.v[0], 10000, 1000, 20000, &s);
 	CHECK(s.cold[MT_LRUGEN_ANON] == 1000 && s.cold[MT_LRUGEN_FILE] == 10);
 	CHECK(s.warm[MT_LRUGEN_ANON] == 230 && s.warm[MT_LRUGEN_FILE] == 50);
